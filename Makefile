@@ -1,0 +1,44 @@
+# Two commands on a fresh machine with python3 and make: `make release` and `make test`.
+# Each creates .venv and installs the pinned dependencies by itself.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+FORCE ?=
+
+.PHONY: build validate release test bench lock clean
+
+# The stamp's name carries the lock's checksum, so a changed lock reinstalls.
+$(INSTALLED): requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+build: $(INSTALLED)
+	$(BIN)/python -m scripts build $(if $(FORCE),--force)
+
+validate: $(INSTALLED)
+	$(BIN)/python -m scripts validate
+
+release: $(INSTALLED)
+	$(BIN)/python -m scripts release
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+bench: $(INSTALLED)
+	$(BIN)/python -m scripts.bench
+
+# Re-pin every package after changing the direct pins in pyproject.toml.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --disable-pip-version-check $$(.venv-lock/bin/python -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))")
+	{ sed -n '1,2p' requirements.lock; .venv-lock/bin/python -m pip freeze --all --exclude pip --exclude setuptools; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) dist .pytest_cache

@@ -1,0 +1,1 @@
+"""Build, validate and release the agreements data package: source → parse → tables → validate → release."""

@@ -1,0 +1,86 @@
+"""Command line: python -m scripts build | validate | release (the Makefile's targets call these)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from .build import ValidationFailed, build, stale_files
+from .errors import PipelineError
+from .project import Project
+from .validate import Report, validate_package
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
+    parser.add_argument("--root", type=Path, default=None, help="the package checkout (default: this one)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also VERBOSE=1)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    build_parser = commands.add_parser("build", help="rebuild data/ from the sources, validated")
+    build_parser.add_argument("--force", action="store_true", help="overwrite data/ files that were edited by hand")
+    validate_parser = commands.add_parser("validate", help="check a package on disk")
+    validate_parser.add_argument("descriptor", nargs="?", type=Path, help="a datapackage.json (default: the checkout's)")
+    commands.add_parser("release", help="build, validate, then write dist/")
+    args = parser.parse_args(argv)
+    debug = args.debug or os.environ.get("VERBOSE") == "1"
+    project = Project(args.root.resolve()) if args.root else Project()
+    try:
+        return COMMANDS[args.command](project, args)
+    except PipelineError as exc:
+        _print_error(str(exc), debug)
+    except ValidationFailed as exc:
+        print(exc.report.render(), file=sys.stderr)
+        print(f"FAILED: {exc.what}.", file=sys.stderr)
+    except Exception as exc:  # a bug, not a bad input: still one line unless asked for more
+        _print_error(f"unexpected {type(exc).__name__}: {exc}", debug, hint="rerun with --debug or VERBOSE=1 for the traceback, and report it")
+    return 1
+
+
+def _print_error(message: str, debug: bool, hint: str | None = None) -> None:
+    if debug:
+        traceback.print_exc()
+    print(f"error: {message}", file=sys.stderr)
+    if hint:
+        print(f"  {hint}", file=sys.stderr)
+
+
+def run_build(project: Project, args) -> int:
+    built, report = build(project, force=args.force)
+    _print_warnings(report)
+    rows = ", ".join(f"{name} {len(rows)}" for name, rows in built.tables.items())
+    print(f"built {len(built.sources)} agreement(s) into data/: {rows} rows; valid")
+    return 0
+
+
+def run_validate(project: Project, args) -> int:
+    descriptor = args.descriptor.resolve() if args.descriptor else project.descriptor_path
+    report = validate_package(descriptor)
+    if descriptor == project.descriptor_path and report.ok:
+        report.problems += stale_files(project)
+    _print_warnings(report)
+    if not report.ok:
+        print(report.render(), file=sys.stderr)
+        print(f"INVALID: {descriptor.name} has {len(report.errors)} error(s).", file=sys.stderr)
+        return 1
+    print(f"valid: {descriptor}")
+    return 0
+
+
+def run_release(project: Project, args) -> int:
+    from .release import release  # the release stage needs the build's output, not the reverse
+
+    return release(project)
+
+
+def _print_warnings(report: Report) -> None:
+    for problem in report.warnings:
+        print(f"warning: {problem}")
+
+
+COMMANDS = {"build": run_build, "validate": run_validate, "release": run_release}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Build every table from the sources, validate the result in a staging folder, then replace data/."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .csvfile import csv_bytes
+from .descriptor import descriptor_bytes, package_descriptor, source_resources, table_resource
+from .errors import PipelineError, Problem, error
+from .project import Project
+from .source import SourceDocument, discover
+from .tables import build_tables
+from .validate import Report, validate_package
+
+DESCRIPTOR = "datapackage.json"
+
+
+class ValidationFailed(Exception):
+    """The built package failed validation; nothing was written."""
+
+    def __init__(self, report: Report, what: str):
+        self.report, self.what = report, what
+        super().__init__(f"{what}: {len(report.errors)} error(s)")
+
+
+@dataclass(frozen=True)
+class BuiltPackage:
+    """Everything a build writes, as exact bytes by path relative to the root, and its tables."""
+
+    tables: dict[str, list[dict]]
+    files: dict[str, bytes]  # what the build writes
+    inputs: dict[str, bytes]  # the source documents and their curated metadata, as read
+    sources: list[SourceDocument]
+
+
+def build_in_memory(project: Project) -> BuiltPackage:
+    """source → parse → tables → CSV bytes and descriptor, without touching the disk."""
+    sources = discover(project)
+    tables = build_tables(sources)
+    if set(tables) != set(project.table_names):
+        raise PipelineError("metadata/package.yaml", f"lists tables {sorted(project.table_names)}, but the build makes {sorted(tables)}")
+    files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
+    source_files = _source_files(project, sources)
+    resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
+    resources += source_resources(sources, source_files)
+    descriptor = package_descriptor(project, project.changelog_version(), tables["agreements"], resources)
+    files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    return BuiltPackage(tables, files, source_files, sources)
+
+
+def _source_files(project: Project, sources: list[SourceDocument]) -> dict[str, bytes]:
+    files = {}
+    for source in sources:
+        files[source.relative_path] = (project.root / source.relative_path).read_bytes()
+        metadata = source.metadata_path.relative_to(project.root).as_posix()
+        files[metadata] = source.metadata_path.read_bytes()
+    return files
+
+
+def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
+    """Build, validate in a staging folder, and only then replace the files of data/."""
+    built = build_in_memory(project)
+    if not force:
+        _refuse_to_overwrite_hand_edits(project)
+    with staged_checkout(project, {**built.inputs, **built.files}) as stage:
+        report = validate_package(stage / DESCRIPTOR)
+    if not report.ok:
+        raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")
+    # The descriptor goes last: until it is replaced, it still describes the files on disk.
+    for relative in sorted(built.files, key=lambda path: path == DESCRIPTOR):
+        write_if_changed(project.root / relative, built.files[relative])
+    return built, report
+
+
+@contextlib.contextmanager
+def staged_checkout(project: Project, files: dict[str, bytes]) -> Iterator[Path]:
+    """A throw-away copy of the package with the built files, inside the root so paths stay safe."""
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
+    try:
+        shutil.copytree(project.schema_dir, stage / "schemas")
+        shutil.copy2(project.root / "CHANGELOG.md", stage / "CHANGELOG.md")
+        for relative, content in files.items():
+            (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+            (stage / relative).write_bytes(content)
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_if_changed(path: Path, content: bytes) -> None:
+    """Replace a file atomically: a reader sees the old bytes or the new ones, never a mix."""
+    if path.is_file() and path.read_bytes() == content:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with temporary.open("wb") as stream:
+        stream.write(content)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+
+
+def _refuse_to_overwrite_hand_edits(project: Project) -> None:
+    """data/ holds build outputs whose hashes the descriptor records; a change there is someone's edit."""
+    path = project.descriptor_path
+    if not path.exists():
+        return  # the first build: nothing recorded, nothing to protect
+    try:
+        descriptor = json.loads(path.read_bytes().decode("utf-8"))
+        recorded = {r["path"]: r.get("hash") for r in descriptor["resources"] if r.get("type") == "table"}
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise PipelineError(
+            DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell whether data/ was edited by hand",
+            f"restore it with 'git checkout -- {DESCRIPTOR}', or run 'make build FORCE=1' to regenerate everything",
+        ) from None
+    for relative, recorded_hash in sorted(recorded.items()):
+        file = project.root / relative
+        if not file.is_file():
+            problem = "is missing, though datapackage.json describes it"
+        elif recorded_hash != f"sha256:{hashlib.sha256(file.read_bytes()).hexdigest()}":
+            problem = "was changed since the last build: its sha256 differs from the one datapackage.json records"
+        else:
+            continue
+        raise PipelineError(
+            relative, f"{problem}. Tables are built from the source and are never edited by hand",
+            f"restore it with 'git checkout -- {relative}', or run 'make build FORCE=1' to overwrite it with a fresh build",
+        )
+
+
+def stale_files(project: Project) -> list[Problem]:
+    """Files on disk that differ from a fresh build: the committed data/ must always equal one."""
+    built = build_in_memory(project)
+    problems = []
+    for relative, content in sorted(built.files.items()):
+        file = project.root / relative
+        if not file.is_file():
+            continue  # reported as a missing file
+        on_disk = file.read_bytes()
+        if on_disk != content:
+            line = _first_differing_line(on_disk, content)
+            problems.append(error("stale", relative, f"differs from a fresh build of the source from line {line} on; run 'make build'", row=line))
+    return problems
+
+
+def _first_differing_line(old: bytes, new: bytes) -> int:
+    old_lines, new_lines = old.split(b"\n"), new.split(b"\n")
+    same = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b), min(len(old_lines), len(new_lines)))
+    return same + 1

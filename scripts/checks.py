@@ -1,0 +1,270 @@
+"""The integrity checks that frictionless 5.21 does not make, written as vectorized Arrow work."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas._libs.parsers import STR_NA_VALUES  # exactly what pd.read_csv reads as missing
+
+from .errors import Problem, error, warning
+from .package import LoadedPackage, TableFile
+from .project import Project, read_yaml
+from .schema import field_names
+from .text import normalize
+
+Check = Callable[[LoadedPackage], Iterator[Problem]]
+
+MAX_REPORTED = 10  # per check and table: enough to act on, short enough to read
+_FORMULA_START = r"^[=+\-@]"
+_PANDAS_MISSING = pa.array(sorted(v for v in STR_NA_VALUES if v), pa.string())
+
+
+def _first(indices: pa.Array) -> list[int]:
+    return indices.to_pylist()[:MAX_REPORTED]
+
+
+def _summary(rule: str, file: str, count: int) -> Iterator[Problem]:
+    if count > MAX_REPORTED:
+        yield error(rule, file, f"... and {count - MAX_REPORTED} more of the same")
+
+
+def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
+    """UTF-8 without BOM, LF only, a final newline, and the schema's header in order."""
+    for table in package.csv_tables.values():
+        raw, path = table.raw, table.path
+        if not raw:
+            yield error("empty-file", path, "the file is empty: expected at least the header row")
+            continue
+        if raw.startswith(b"\xef\xbb\xbf"):
+            yield error("bom", path, "starts with a UTF-8 byte-order mark", row=1)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield error("encoding", path, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", row=raw[: exc.start].count(b"\n") + 1)
+        if b"\r" in raw:
+            yield error("line-endings", path, "has CR or CRLF line endings: expected LF only", row=raw[: raw.index(b"\r")].count(b"\n") + 1)
+        if not raw.endswith(b"\n"):
+            yield error("final-newline", path, "does not end with a newline: the file may be truncated", row=raw.count(b"\n") + 1)
+        header = raw.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").rstrip(b"\r").decode("utf-8", "replace").split(",")
+        expected = field_names(table.schema)
+        if header != expected:
+            yield error("header", path, f"header is {header}, expected the schema's fields in order: {expected}", row=1)
+        if table.cells is None:
+            yield error("csv-parse", path, "cannot be parsed as CSV with the schema's columns (a row has too many or too few cells)")
+
+
+def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
+    """Every file under data/ is a resource of the descriptor."""
+    described = {resource.get("path") for resource in package.descriptor["resources"]}
+    data_dir = package.root / "data"
+    for path in sorted(data_dir.rglob("*")) if data_dir.is_dir() else []:
+        relative = path.relative_to(package.root).as_posix()
+        if path.is_file() and relative not in described:
+            yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
+
+
+def version_matches_changelog(package: LoadedPackage) -> Iterator[Problem]:
+    if not (package.root / "CHANGELOG.md").is_file():
+        return
+    changelog = Project(package.root).changelog_version()
+    version = package.descriptor.get("version")
+    if version != changelog:
+        yield error("version", package.descriptor_path.name,
+                    f"version {version!r} differs from the newest release heading of CHANGELOG.md, {changelog!r}", field="version", value=str(version))
+
+
+def unique_keys(package: LoadedPackage) -> Iterator[Problem]:
+    """uniqueKeys, which frictionless does not enforce: no two rows share the same key."""
+    for table in _readable(package):
+        for key in table.schema.get("uniqueKeys", []):
+            counts = table.cells.group_by(key).aggregate([([], "count_all")])
+            duplicates = counts.filter(pc.greater(counts["count_all"], 1))
+            for row in duplicates.to_pylist()[:MAX_REPORTED]:
+                values = tuple(row[k] for k in key)
+                yield error("unique-key", table.path, f"{len(key)}-field key {key} is not unique: {row['count_all']} rows share it", field=",".join(key), value=str(values))
+
+
+def categories(package: LoadedPackage) -> Iterator[Problem]:
+    """categories, which frictionless does not enforce: only listed values."""
+    for table in _readable(package):
+        for field in table.schema["fields"]:
+            allowed = field.get("categories")
+            if not allowed:
+                continue
+            values = pa.array([str(c["value"] if isinstance(c, dict) else c) for c in allowed] + [""], pa.string())
+            bad = pc.indices_nonzero(pc.invert(pc.is_in(table.cells[field["name"]], value_set=values)))
+            for index in _first(bad):
+                yield error("category", table.path, f"not one of the categories {allowed}", row=index + 2, field=field["name"], value=table.cells[field["name"]][index].as_py())
+
+
+def spreadsheet_safe(package: LoadedPackage) -> Iterator[Problem]:
+    """No cell a spreadsheet would run as a formula."""
+    yield from _cell_rule(package, "formula-cell", "starts with =, +, - or @, which a spreadsheet would run as a formula",
+                          lambda column: pc.match_substring_regex(column, _FORMULA_START))
+
+
+def pandas_safe(package: LoadedPackage) -> Iterator[Problem]:
+    """No non-empty cell that pandas' default read_csv would read as missing."""
+    yield from _cell_rule(package, "pandas-missing", "pandas' default read_csv would read this value as missing",
+                          lambda column: pc.is_in(column, value_set=_PANDAS_MISSING))
+
+
+def _cell_rule(package: LoadedPackage, rule: str, message: str, flags: Callable[[pa.ChunkedArray], pa.ChunkedArray]) -> Iterator[Problem]:
+    for table in _readable(package):
+        for name in table.cells.column_names:
+            column = table.cells[name]
+            hits = pc.indices_nonzero(flags(column))
+            for index in _first(hits):
+                yield error(rule, table.path, message, row=index + 2, field=name, value=column[index].as_py())
+            yield from _summary(rule, table.path, len(hits))
+
+
+def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
+    """Each source's bytes match its sha256, and every span reconstructs its text."""
+    if not _has(package, "agreements"):
+        return
+    agreements = package.tables["agreements"].cells
+    sources: dict[str, str] = {}
+    for agreement_id, path, recorded in zip(*(agreements[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
+        file = package.root / path
+        if not file.is_file():
+            yield error("source", "data/agreements.csv", "the source document does not exist", field="source_path", value=path)
+            continue
+        raw = file.read_bytes()
+        if hashlib.sha256(raw).hexdigest() != recorded:
+            yield error("source-hash", path, f"the source's sha256 is {hashlib.sha256(raw).hexdigest()}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
+            continue
+        sources[agreement_id] = raw.decode("utf-8", "replace")
+        metadata = file.parent / "agreement.yaml"
+        if metadata.is_file():
+            curated = read_yaml(metadata).get("document", {}).get("sha256")
+            if curated != recorded:
+                yield error("source-hash", metadata.relative_to(package.root).as_posix(), f"records sha256 {curated}, but agreements records {recorded}", value=str(curated))
+    for table in _readable(package):
+        if "agreement_id" not in table.cells.column_names:
+            continue
+        for field in table.schema["fields"]:
+            if "spanOf" in field:
+                yield from _spans(table, sources, field["name"], field["name"].replace("start", "end"), field["spanOf"])
+
+
+def _spans(table: TableFile, sources: dict[str, str], start_name: str, end_name: str, text_name: str) -> Iterator[Problem]:
+    columns = (table.cells[c].to_pylist() for c in ("agreement_id", start_name, end_name, text_name))
+    reported = 0
+    for index, (agreement_id, start, end, text) in enumerate(zip(*columns)):
+        source = sources.get(agreement_id)
+        if source is None:
+            continue
+        try:
+            span = normalize(source[int(start) : int(end)])
+        except ValueError:
+            continue  # not an integer: frictionless reports the type error
+        if span != text:
+            reported += 1
+            if reported <= MAX_REPORTED:
+                yield error("span", table.path, f"source[{start}:{end}] normalizes to {span[:60]!r}, not to this {text_name}", row=index + 2, field=text_name, value=text[:60])
+
+
+def counts(package: LoadedPackage) -> Iterator[Problem]:
+    """The counts an agreement states equal the rows it has."""
+    if not _has(package, "agreements"):
+        return
+    agreements = package.tables["agreements"].cells
+    for count_field, table_name in (("signatory_count", "signatories"), ("clause_count", "clauses")):
+        if not _has(package, table_name):
+            continue
+        actual = _row_counts(package.tables[table_name].cells, ["agreement_id"])
+        for index, (agreement_id, stated) in enumerate(zip(agreements["agreement_id"].to_pylist(), agreements[count_field].to_pylist())):
+            rows = actual.get((agreement_id,), 0)
+            if str(rows) != stated:
+                yield error("count", "data/agreements.csv", f"{count_field} is {stated}, but {table_name} has {rows} rows for {agreement_id}", row=index + 2, field=count_field, value=stated)
+    if _has(package, "agreement_countries") and _has(package, "signatories"):
+        listed = _row_counts(package.tables["signatories"].cells, ["agreement_id", "country_code"])
+        stated = package.tables["agreement_countries"].cells
+        for index, (agreement_id, code, count) in enumerate(zip(*(stated[c].to_pylist() for c in ("agreement_id", "country_code", "listed_signatory_count")))):
+            if str(listed.get((agreement_id, code), 0)) != count:
+                yield error("count", "data/agreement_countries.csv", f"listed_signatory_count is {count}, but signatories lists {listed.get((agreement_id, code), 0)} entries for {code}", row=index + 2, field="listed_signatory_count", value=count)
+
+
+def _row_counts(cells: pa.Table, keys: list[str]) -> dict[tuple, int]:
+    grouped = cells.group_by(keys).aggregate([([], "count_all")]).to_pylist()
+    return {tuple(row[k] for k in keys): row["count_all"] for row in grouped}
+
+
+def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
+    """Countries stated by the attestation against countries of the list; only documented differences pass."""
+    if not all(_has(package, name) for name in ("agreement_countries", "signatories", "annotations")):
+        return
+    stated = _codes(package.tables["agreement_countries"].cells)
+    listed = _codes(package.tables["signatories"].cells)
+    annotations = package.tables["annotations"].cells.to_pylist()
+    documented = {
+        (row["agreement_id"], row["subject_id"]): row["note"]
+        for row in annotations if row["kind"] == "discrepancy" and row["subject_table"] == "countries"
+    }
+    actual = {}
+    for agreement_id in sorted(set(stated) | set(listed)):
+        for code in sorted(stated.get(agreement_id, set()) - listed.get(agreement_id, set())):
+            actual[(agreement_id, code)] = f"{code} is stated in the attestation of {agreement_id} but no entry of its list names it"
+        for code in sorted(listed.get(agreement_id, set()) - stated.get(agreement_id, set())):
+            actual[(agreement_id, code)] = f"{code} is named by the list of {agreement_id} but not stated in its attestation"
+    for key, message in actual.items():
+        if key in documented:
+            yield warning("known-discrepancy", "data/agreement_countries.csv", f"{message}. Documented: {documented[key]}", field="country_code", value=key[1])
+        else:
+            yield error("discrepancy", "data/agreement_countries.csv", f"{message}, and no annotation documents it", field="country_code", value=key[1])
+    for key in sorted(set(documented) - set(actual)):
+        yield error("stale-discrepancy", "data/annotations.csv", f"an annotation documents a discrepancy for {key[1]} in {key[0]}, but stated and listed countries agree", field="subject_id", value=key[1])
+
+
+def _codes(cells: pa.Table) -> dict[str, set[str]]:
+    codes: dict[str, set[str]] = {}
+    for agreement_id, code in zip(cells["agreement_id"].to_pylist(), cells["country_code"].to_pylist()):
+        if code:
+            codes.setdefault(agreement_id, set()).add(code)
+    return codes
+
+
+def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:
+    """Each annotation's subject exists: a reference frictionless cannot express, as the table varies."""
+    if not _has(package, "annotations"):
+        return
+    cells = package.tables["annotations"].cells
+    for index, (table_name, subject_id) in enumerate(zip(cells["subject_table"].to_pylist(), cells["subject_id"].to_pylist())):
+        if not _has(package, table_name):
+            continue
+        subject = package.tables[table_name]
+        key = subject.schema["primaryKey"][0]
+        if subject_id not in set(subject.cells[key].to_pylist()):
+            yield error("annotation-subject", "data/annotations.csv", f"subject {subject_id!r} is not a {key} of {table_name}", row=index + 2, field="subject_id", value=subject_id)
+
+
+def parquet_matches_csv(package: LoadedPackage) -> Iterator[Problem]:
+    """Each released Parquet file holds exactly the values of its CSV."""
+    for table in package.tables.values():
+        if table.is_csv:
+            continue
+        twin = package.tables.get(table.name.removesuffix("-parquet"))
+        if table.cells is None:
+            yield error("parquet", table.path, "cannot be read as Parquet")
+        elif twin is not None and twin.cells is not None and not table.cells.equals(twin.cells):
+            yield error("parquet", table.path, f"its values differ from {twin.path}")
+
+
+def _readable(package: LoadedPackage) -> Iterator[TableFile]:
+    return (table for table in package.csv_tables.values() if table.readable)
+
+
+def _has(package: LoadedPackage, name: str) -> bool:
+    table = package.tables.get(name)
+    return table is not None and table.readable
+
+
+ALL_CHECKS: list[Check] = [
+    csv_dialect, files_accounted_for, version_matches_changelog, unique_keys, categories,
+    spreadsheet_safe, pandas_safe, sources_and_spans, counts, reconciliation, annotation_subjects,
+    parquet_matches_csv,
+]

@@ -1,0 +1,57 @@
+"""Resolve country spellings to ISO 3166-1 through the curated spellings and pycountry."""
+
+from __future__ import annotations
+
+import pycountry
+
+from .errors import PipelineError
+
+
+class CountryResolver:
+    """Curated spellings first, then pycountry's exact lookup; anything else stops the build."""
+
+    def __init__(self, curated_spellings: list[dict], metadata_path: str):
+        self.metadata_path = metadata_path
+        self.curated: dict[str, str] = {}
+        for entry in curated_spellings or []:
+            spelling, code = entry.get("as_written"), entry.get("country_code")
+            if not spelling or not code or not entry.get("source"):
+                raise PipelineError(metadata_path, f"country_spellings entry {entry!r} needs as_written, country_code and source")
+            if pycountry.countries.get(alpha_2=code) is None:
+                raise PipelineError(metadata_path, f"country_spellings: {code!r} (for {spelling!r}) is not an ISO 3166-1 alpha-2 code")
+            by_pycountry = _pycountry_code(spelling)
+            if by_pycountry not in (None, code):
+                raise PipelineError(
+                    metadata_path,
+                    f"country_spellings says {spelling!r} is {code}, but pycountry reads it as {by_pycountry}",
+                )
+            self.curated[spelling] = code
+
+    def resolve(self, spelling: str, where: str) -> str:
+        code = self.curated.get(spelling) or _pycountry_code(spelling)
+        if code is None:
+            raise PipelineError(
+                where,
+                f"unknown country spelling {spelling!r}: neither the curated country_spellings nor pycountry know it",
+                f"add it to country_spellings in {self.metadata_path} with its ISO 3166-1 alpha-2 code and a source",
+            )
+        return code
+
+
+def _pycountry_code(spelling: str) -> str | None:
+    try:
+        return pycountry.countries.lookup(spelling).alpha_2
+    except LookupError:
+        return None
+
+
+def country_row(code: str) -> dict:
+    """The countries table's row for an alpha-2 code, every value taken from pycountry."""
+    country = pycountry.countries.get(alpha_2=code)
+    return {
+        "country_code": country.alpha_2,
+        "alpha_3": country.alpha_3,
+        "numeric_code": country.numeric,
+        "name": country.name,
+        "official_name": getattr(country, "official_name", None),
+    }

@@ -1,0 +1,87 @@
+"""Write datapackage.json from the curated package metadata, the schemas and the built files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .project import Project
+from .source import METADATA_FILE, SourceDocument
+
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def file_integrity(content: bytes) -> dict:
+    return {"bytes": len(content), "hash": f"sha256:{hashlib.sha256(content).hexdigest()}"}
+
+
+def descriptor_bytes(descriptor: dict) -> bytes:
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def table_resource(project: Project, name: str, path: str, content: bytes, fmt: str = "csv") -> dict:
+    curated = next(resource for resource in project.package_metadata["resources"] if resource["name"] == name)
+    resource = {
+        "name": name if fmt == "csv" else f"{name}-{fmt}",
+        "type": "table",
+        "path": path,
+        "scheme": "file",
+        "format": fmt,
+        "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
+        **({"encoding": "utf-8"} if fmt == "csv" else {}),
+        "title": curated["title"] + ("" if fmt == "csv" else " (Parquet)"),
+        "description": curated["description"],
+        "schema": f"schemas/{name}.json",
+        **file_integrity(content),
+    }
+    return resource
+
+
+def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) -> list[dict]:
+    """The source documents and their curated metadata, so that every file under data/ is described."""
+    resources = []
+    for source in sources:
+        folder = source.relative_path.rsplit("/", 1)[0]
+        metadata_path = f"{folder}/{METADATA_FILE}"
+        resources.append({
+            "name": f"source-{source.agreement_id}",
+            "type": "text",
+            "path": source.relative_path,
+            "format": "txt",
+            "mediatype": "text/plain",
+            "encoding": "utf-8",
+            "title": f"Source document of {source.agreement_id}, byte for byte as received",
+            "description": "Never edited. Text fields of the tables are white-space normalized copies of spans of it.",
+            **file_integrity(contents[source.relative_path]),
+        })
+        resources.append({
+            "name": f"metadata-{source.agreement_id}",
+            "type": "file",
+            "path": metadata_path,
+            "format": "yaml",
+            "mediatype": "application/yaml",
+            "title": f"Curated metadata of {source.agreement_id}",
+            "description": "The facts that cannot be derived from the document, each with where it comes from.",
+            **file_integrity(contents[metadata_path]),
+        })
+    return resources
+
+
+def package_descriptor(project: Project, version: str, agreements: list[dict], resources: list[dict]) -> dict:
+    metadata = project.package_metadata
+    return {
+        "$schema": PROFILE,
+        "name": metadata["name"],
+        "title": metadata["title"],
+        "description": metadata["description"].strip(),
+        "version": version,
+        "homepage": metadata["homepage"],
+        "keywords": metadata["keywords"],
+        "licenses": metadata["licenses"],
+        "contributors": metadata["contributors"],
+        "sources": [
+            {"title": f"{agreement['publisher']}: {agreement['title']}", "path": agreement["source_url"]}
+            for agreement in agreements
+        ],
+        "resources": resources,
+    }

@@ -1,0 +1,47 @@
+"""Errors and problems that tell a person where, what is wrong, and how to fix it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PipelineError(Exception):
+    """A bad input or state that stops the pipeline before anything is written."""
+
+    def __init__(self, where: str, problem: str, fix: str | None = None):
+        self.where, self.problem, self.fix = where, problem, fix
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.problem}"
+        return f"{text}\n  fix: {self.fix}" if self.fix else text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of validation: an error stops a build or release, a warning does not."""
+
+    severity: str  # "error" or "warning"
+    rule: str
+    file: str
+    message: str
+    row: int | None = None  # as frictionless counts: the header is row 1
+    field: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field is not None:
+            where += f", field {self.field}"
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{where}: [{self.rule}] {self.message}{value}"
+
+
+def error(rule: str, file: str, message: str, **where) -> Problem:
+    return Problem("error", rule, file, message, **where)
+
+
+def warning(rule: str, file: str, message: str, **where) -> Problem:
+    return Problem("warning", rule, file, message, **where)

@@ -1,0 +1,158 @@
+"""Load a package from disk, as a user would receive it, for validation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .errors import Problem, error
+from .schema import to_cell
+
+
+@dataclass
+class TableFile:
+    """One table resource: its descriptor entry, schema, raw bytes and cells read as text."""
+
+    resource: dict
+    schema: dict
+    raw: bytes | None = None
+    cells: pa.Table | None = None  # every column as text; None when the file could not be read
+    header_ok: bool = True  # the CSV's header is the schema's field names in order
+
+    @property
+    def readable(self) -> bool:
+        """Its cells can be trusted to sit under the right column names."""
+        return self.cells is not None and self.header_ok
+
+    @property
+    def name(self) -> str:
+        return self.resource["name"]
+
+    @property
+    def path(self) -> str:
+        return self.resource["path"]
+
+    @property
+    def is_csv(self) -> bool:
+        return self.resource.get("format", "csv") == "csv"
+
+
+@dataclass
+class LoadedPackage:
+    root: Path
+    descriptor_path: Path
+    descriptor: dict | None = None
+    tables: dict[str, TableFile] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def csv_tables(self) -> dict[str, TableFile]:
+        return {name: table for name, table in self.tables.items() if table.is_csv}
+
+    def column(self, table: str, name: str) -> list[str]:
+        return self.tables[table].cells.column(name).to_pylist()
+
+
+def unsafe_path_reason(path: str) -> str | None:
+    """Why frictionless would refuse a resource path, or None when it is safe."""
+    if not isinstance(path, str) or not path:
+        return "a path must be a non-empty string"
+    if path.startswith(("/", "~", "\\")) or "://" in path or (len(path) > 1 and path[1] == ":"):
+        return "absolute paths, home paths and URLs are not allowed in this package"
+    if ".." in PurePosixPath(path).parts:
+        return "'..' would leave the package folder"
+    return None
+
+
+def load(descriptor_path: Path) -> LoadedPackage:
+    """Read the descriptor, its schemas and every table as text, noting what cannot be read."""
+    package = LoadedPackage(descriptor_path.parent, descriptor_path)
+    name = descriptor_path.name
+    try:
+        package.descriptor = json.loads(descriptor_path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        package.problems.append(error("descriptor", name, "the descriptor does not exist"))
+        return package
+    except UnicodeDecodeError as exc:
+        package.problems.append(error("descriptor", name, f"not UTF-8 (byte {exc.start})"))
+        return package
+    except json.JSONDecodeError as exc:
+        package.problems.append(error("descriptor", name, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"))
+        return package
+    if not isinstance(package.descriptor, dict) or not isinstance(package.descriptor.get("resources"), list):
+        package.problems.append(error("descriptor", name, "expected a JSON object with a 'resources' list"))
+        package.descriptor = None
+        return package
+    for resource in package.descriptor["resources"]:
+        path = resource.get("path")
+        reason = unsafe_path_reason(path)
+        if reason:
+            package.problems.append(error("unsafe-path", name, f"resource {resource.get('name')!r} has an unsafe path: {reason}", value=str(path)))
+            continue
+        if not (package.root / path).is_file():
+            package.problems.append(error("missing-file", path, f"resource {resource.get('name')!r} names a file that does not exist"))
+            continue
+        if resource.get("type") == "table":
+            _load_table(package, resource)
+    return package
+
+
+def _load_table(package: LoadedPackage, resource: dict) -> None:
+    schema_path = resource.get("schema")
+    reason = unsafe_path_reason(schema_path) if isinstance(schema_path, str) else "the schema must be a path to schemas/<name>.json"
+    if reason:
+        package.problems.append(error("unsafe-path", package.descriptor_path.name, f"resource {resource['name']!r} has an unsafe schema path: {reason}", value=str(schema_path)))
+        return
+    try:
+        schema = json.loads((package.root / schema_path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        package.problems.append(error("schema", schema_path, f"cannot read the schema: {exc}"))
+        return
+    table = TableFile(resource, schema)
+    package.tables[resource["name"]] = table
+    path = package.root / resource["path"]
+    if not table.is_csv:
+        table.cells = _parquet_cells(path, schema)
+        return
+    table.raw = path.read_bytes()
+    header = table.raw.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+    table.header_ok = header == ",".join(f["name"] for f in schema["fields"])
+    table.cells = _csv_cells(table.raw, schema)
+
+
+def _csv_cells(raw: bytes, schema: dict) -> pa.Table | None:
+    """Every cell as text, exactly as in the file, or None when the CSV cannot be parsed."""
+    names = [f["name"] for f in schema["fields"]]
+    try:
+        return pacsv.read_csv(
+            pa.py_buffer(raw),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeDecodeError):
+        return None
+
+
+def _parquet_cells(path: Path, schema: dict) -> pa.Table | None:
+    """A Parquet table's cells as the CSV would write them, for comparison with the CSV."""
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError):
+        return None
+    fields = {f["name"]: f for f in schema["fields"]}
+    columns = {}
+    for name in table.column_names:
+        if name not in fields:
+            return table  # a column the schema does not know: the comparison reports it
+        columns[name] = pa.array([to_cell(v, fields[name]) for v in table.column(name).to_pylist()], pa.string())
+    return pa.table(columns)

@@ -1,0 +1,215 @@
+"""Turn parsed agreements and their curated facts into the rows of every table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .countries import CountryResolver, country_row
+from .errors import PipelineError
+from .parse import ParsedDocument, parse_document
+from .source import SourceDocument
+
+Rows = list[dict]
+
+
+def clause_id(agreement_id: str, number: int) -> str:
+    return f"{agreement_id}-c{number:02d}"
+
+
+def signatory_id(agreement_id: str, number: int) -> str:
+    return f"{agreement_id}-s{number:02d}"
+
+
+def annotation_id(agreement_id: str, number: int) -> str:
+    return f"{agreement_id}-n{number:02d}"
+
+
+_SUBJECT_IDS = {"clauses": clause_id, "signatories": signatory_id}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One source document with its parse: everything the tables are built from."""
+
+    source: SourceDocument
+    parsed: ParsedDocument
+    resolver: CountryResolver
+
+    @property
+    def agreement_id(self) -> str:
+        return self.source.agreement_id
+
+    def curated(self, key: str):
+        return self.source.metadata[key]["value"]
+
+
+def parse_agreement(source: SourceDocument) -> Agreement:
+    artifacts = [artifact["text"] for artifact in source.metadata.get("capture_artifacts") or []]
+    parsed = parse_document(source.text, source.relative_path, artifacts)
+    resolver = CountryResolver(source.metadata.get("country_spellings"), str(source.metadata_path))
+    return Agreement(source, parsed, resolver)
+
+
+def build_tables(sources: list[SourceDocument]) -> dict[str, Rows]:
+    """Every table's rows, in a fixed order, from every agreement."""
+    agreements = [parse_agreement(source) for source in sources]
+    _check_unique_ids(agreements)
+    tables: dict[str, Rows] = defaultdict(list)
+    country_codes: set[str] = set()
+    for agreement in agreements:
+        signatories = signatory_rows(agreement)
+        stated = agreement_country_rows(agreement, signatories)
+        tables["agreements"].append(agreement_row(agreement, len(signatories)))
+        tables["clauses"] += clause_rows(agreement)
+        tables["signatories"] += signatories
+        tables["agreement_countries"] += stated
+        tables["annotations"] += annotation_rows(agreement)
+        country_codes |= {tables["agreements"][-1]["place_country_code"]}
+        country_codes |= {row["country_code"] for row in signatories + stated if row["country_code"]}
+    tables["countries"] = [country_row(code) for code in sorted(country_codes)]
+    for name, order in _ORDER.items():
+        tables[name].sort(key=order)
+    return dict(tables)
+
+
+_ORDER = {
+    "agreements": lambda row: row["agreement_id"],
+    "clauses": lambda row: (row["agreement_id"], row["clause_number"]),
+    "signatories": lambda row: (row["agreement_id"], row["list_number"]),
+    "agreement_countries": lambda row: (row["agreement_id"], row["position"]),
+    "annotations": lambda row: row["annotation_id"],
+}
+
+
+def _check_unique_ids(agreements: list[Agreement]) -> None:
+    seen: dict[str, str] = {}
+    for agreement in agreements:
+        if agreement.agreement_id in seen:
+            raise PipelineError(
+                str(agreement.source.metadata_path),
+                f"agreement_id {agreement.agreement_id!r} is already used by {seen[agreement.agreement_id]}",
+            )
+        seen[agreement.agreement_id] = str(agreement.source.metadata_path)
+
+
+def agreement_row(agreement: Agreement, signatory_count: int) -> dict:
+    parsed, source = agreement.parsed, agreement.source
+    where = f"{source.relative_path} (place line)"
+    return {
+        "agreement_id": agreement.agreement_id,
+        "title": parsed.title.text,
+        "heading": parsed.heading.text,
+        "date_signed": parsed.date_signed,
+        "date_as_published": parsed.date_line.text,
+        "place": parsed.place.text,
+        "place_country_code": agreement.resolver.resolve(parsed.place_country.text, where),
+        "place_as_published": parsed.place_line.text,
+        "language": agreement.curated("language"),
+        "publisher": agreement.curated("publisher"),
+        "source_url": agreement.curated("source_url"),
+        "source_path": source.relative_path,
+        "source_sha256": source.sha256,
+        "clause_count": len(parsed.clauses),
+        "signatory_count": signatory_count,
+        **_span_fields("heading", parsed.heading),
+        **_span_fields("title", parsed.title),
+        **_span_fields("date", parsed.date_line),
+        **_span_fields("place", parsed.place_line),
+    }
+
+
+def _span_fields(prefix: str, span) -> dict:
+    return {f"{prefix}_char_start": span.start, f"{prefix}_char_end": span.end}
+
+
+def clause_rows(agreement: Agreement) -> Rows:
+    clauses = agreement.parsed.clauses
+    return [
+        {
+            "clause_id": clause_id(agreement.agreement_id, number),
+            "agreement_id": agreement.agreement_id,
+            "clause_number": number,
+            "text": span.text,
+            "is_attestation": number == len(clauses),
+            "char_start": span.start,
+            "char_end": span.end,
+        }
+        for number, span in enumerate(clauses, start=1)
+    ]
+
+
+def signatory_rows(agreement: Agreement) -> Rows:
+    rows = []
+    for entry in agreement.parsed.entries:
+        country = entry.country_as_listed
+        where = f"{agreement.source.relative_path}, line {entry.line}"
+        rows.append({
+            "signatory_id": signatory_id(agreement.agreement_id, entry.number),
+            "agreement_id": agreement.agreement_id,
+            "list_number": entry.number,
+            "name_as_listed": entry.name_as_listed.text,
+            "name": entry.name,
+            "acronym": entry.acronym,
+            "country_as_listed": country.text if country else None,
+            "country_code": agreement.resolver.resolve(country.text, where) if country else None,
+            "entry_text": entry.text.text,
+            "char_start": entry.text.start,
+            "char_end": entry.text.end,
+        })
+    return rows
+
+
+def agreement_country_rows(agreement: Agreement, signatories: Rows) -> Rows:
+    where = f"{agreement.source.relative_path} (attestation)"
+    rows = []
+    for position, stated in enumerate(agreement.parsed.stated_countries, start=1):
+        code = agreement.resolver.resolve(stated.lookup_name, where)
+        rows.append({
+            "agreement_id": agreement.agreement_id,
+            "position": position,
+            "country_code": code,
+            "name_as_stated": stated.as_stated.text,
+            "listed_signatory_count": sum(1 for row in signatories if row["country_code"] == code),
+            "char_start": stated.as_stated.start,
+            "char_end": stated.as_stated.end,
+        })
+    return rows
+
+
+def annotation_rows(agreement: Agreement) -> Rows:
+    """Curated notes, in a fixed order: dropped artifacts, known discrepancies, then context."""
+    metadata, agreement_id = agreement.source.metadata, agreement.agreement_id
+    source_url = agreement.curated("source_url")
+    notes = []
+    artifacts = metadata.get("capture_artifacts") or []
+    for artifact, span in zip(artifacts, agreement.parsed.dropped_artifacts):
+        notes.append(("capture-artifact", "agreements", agreement_id,
+                      f"The line {span.text!r} (source characters {span.start}-{span.end}) is not part of "
+                      f"the agreement and is dropped from the tables. {artifact['reason'].strip()}",
+                      False, source_url))
+    for discrepancy in metadata.get("known_discrepancies") or []:
+        notes.append(("discrepancy", "countries", discrepancy["country_code"],
+                      discrepancy["explanation"].strip(), bool(discrepancy["is_inference"]),
+                      discrepancy.get("source_url") or None))
+    for context in metadata.get("context_notes") or []:
+        subject = context["subject"]
+        make_id = _SUBJECT_IDS.get(subject["table"])
+        if make_id is None:
+            raise PipelineError(str(agreement.source.metadata_path),
+                                f"context_notes: subject table {subject['table']!r} must be one of {sorted(_SUBJECT_IDS)}")
+        notes.append(("context", subject["table"], make_id(agreement_id, int(subject["number"])),
+                      context["note"].strip(), bool(context["is_inference"]), context.get("source_url") or None))
+    return [
+        {
+            "annotation_id": annotation_id(agreement_id, number),
+            "agreement_id": agreement_id,
+            "kind": kind,
+            "subject_table": table,
+            "subject_id": subject_id,
+            "note": note,
+            "is_inference": is_inference,
+            "source_url": url,
+        }
+        for number, (kind, table, subject_id, note, is_inference, url) in enumerate(notes, start=1)
+    ]

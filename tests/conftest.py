@@ -1,0 +1,64 @@
+"""Shared fixtures: a throw-away copy of the package, and the command line run in-process."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.__main__ import main
+
+ROOT = Path(__file__).resolve().parent.parent
+AGREEMENT_ID = "global-muslim-coalition-for-uyghurs-2022"
+SOURCE_DIR = Path("data/source") / AGREEMENT_ID
+_NOT_COPIED = {".git", ".venv", "dist", ".pytest_cache", "__pycache__", "benchmarks"}
+
+
+def copy_package(destination: Path) -> Path:
+    shutil.copytree(ROOT, destination, ignore=lambda folder, names: [n for n in names if n in _NOT_COPIED or n.startswith(".staging")])
+    return destination
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A copy of the checkout that a test may corrupt."""
+    return copy_package(tmp_path / "package")
+
+
+def run(root: Path, *args: str, capsys) -> tuple[int, str, str]:
+    """The command line, in-process: exit code, standard output and standard error."""
+    capsys.readouterr()
+    code = main(["--root", str(root), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """sha256 of every file below a folder, to show that nothing was written."""
+    if not folder.exists():
+        return {}
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def replace_document(root: Path, text: str | bytes) -> None:
+    """Write a new source document and record its sha256, as a curator would for a new version."""
+    document = root / SOURCE_DIR / "document.txt"
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    document.write_bytes(raw)
+    metadata = root / SOURCE_DIR / "agreement.yaml"
+    metadata.write_text(re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {hashlib.sha256(raw).hexdigest()}", metadata.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+
+
+def source_text(root: Path = ROOT) -> str:
+    return (root / SOURCE_DIR / "document.txt").read_text(encoding="utf-8")
+
+
+def frictionless_validate(descriptor: Path) -> subprocess.CompletedProcess:
+    """The frictionless command line, exactly as users run it in their CI."""
+    executable = Path(sys.executable).parent / "frictionless"
+    return subprocess.run([str(executable), "validate", descriptor.name], cwd=descriptor.parent, capture_output=True, text=True)

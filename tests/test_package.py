@@ -1,0 +1,96 @@
+"""The package as users meet it: frictionless validates it, and it equals a fresh build."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import ROOT, frictionless_validate, run, snapshot
+from scripts.build import build_in_memory
+from scripts.project import Project
+
+
+def test_frictionless_validates_the_committed_package():
+    result = frictionless_validate(ROOT / "datapackage.json")
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_descriptor_has_the_metadata_people_expect():
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert descriptor["name"] == "global-muslim-coalition-for-uyghurs"
+    assert descriptor["version"] == Project().changelog_version() == "1.0.0"
+    assert descriptor["sources"] == [{
+        "title": "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs",
+        "path": "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/",
+    }]
+    assert [license["name"] for license in descriptor["licenses"]] == ["CC-BY-4.0"]
+    assert descriptor["contributors"] and descriptor["keywords"]
+    tables = [r["name"] for r in descriptor["resources"] if r["type"] == "table"]
+    assert tables == ["agreements", "clauses", "signatories", "countries", "agreement_countries", "annotations"]
+    for resource in descriptor["resources"]:
+        assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
+
+
+def test_every_table_has_keys_and_every_field_is_described():
+    references = set()
+    for name, schema in Project().schemas.items():
+        assert schema["primaryKey"], name
+        for field in schema["fields"]:
+            assert field.get("description") and field.get("type"), (name, field["name"])
+            if field["name"].endswith("_id") or field["name"].endswith("country_code"):
+                assert field["type"] == "string", (name, field["name"])
+        references |= {(name, tuple(fk["fields"]), fk["reference"]["resource"]) for fk in schema.get("foreignKeys", [])}
+    assert references == {
+        ("agreements", ("place_country_code",), "countries"),
+        ("clauses", ("agreement_id",), "agreements"),
+        ("signatories", ("agreement_id",), "agreements"),
+        ("signatories", ("country_code",), "countries"),
+        ("agreement_countries", ("agreement_id",), "agreements"),
+        ("agreement_countries", ("country_code",), "countries"),
+        ("annotations", ("agreement_id",), "agreements"),
+    }
+
+
+def test_committed_data_equals_a_fresh_build():
+    built = build_in_memory(Project())
+    for relative, content in built.files.items():
+        assert (ROOT / relative).read_bytes() == content, f"{relative} is stale: run make build and commit"
+
+
+def test_building_twice_gives_identical_bytes(package, capsys):
+    assert run(package, "build", capsys=capsys)[0] == 0
+    first = snapshot(package)
+    assert run(package, "build", capsys=capsys)[0] == 0
+    assert snapshot(package) == first
+
+
+def test_csv_files_are_utf8_lf_with_a_final_newline():
+    for name in Project().table_names:
+        raw = (ROOT / "data" / f"{name}.csv").read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and raw.endswith(b"\n")
+        raw.decode("utf-8")
+
+
+def test_duplicated_key_makes_frictionless_fail(package):
+    table = package / "data" / "countries.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    result = frictionless_validate(package / "datapackage.json")
+    assert result.returncode == 1
+    assert "primary-key" in result.stdout
+
+
+def test_dangling_reference_makes_frictionless_fail(package):
+    table = package / "data" / "signatories.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",MY,", ",ZZ,", 1), encoding="utf-8")
+    result = frictionless_validate(package / "datapackage.json")
+    assert result.returncode == 1
+    assert "foreign-key" in result.stdout
+
+
+def test_readme_row_counts_match_the_data():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    counted = dict(re.findall(r"^\| \[`(\w+)`\]\(data/\w+\.csv\) \| (\d+) \|", readme, flags=re.MULTILINE))
+    actual = {name: str(len((ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8").splitlines()) - 1) for name in Project().table_names}
+    assert counted == actual
