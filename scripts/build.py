@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -13,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .csvfile import csv_bytes
-from .descriptor import descriptor_bytes, package_descriptor, source_resources, table_resource
+from .descriptor import descriptor_bytes, file_integrity, package_descriptor, source_resources, table_resource
 from .errors import PipelineError, Problem, error
+from .package import unsafe_path_reason
 from .project import Project
 from .source import SourceDocument, discover
 from .tables import build_tables
@@ -68,8 +68,10 @@ def _source_files(project: Project, sources: list[SourceDocument]) -> dict[str, 
 def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
     """Build, validate in a staging folder, and only then replace the files of data/."""
     built = build_in_memory(project)
+    for leftover in project.data_dir.rglob(".*.tmp-*"):
+        leftover.unlink()  # from a build killed while replacing a file; the file itself is whole
     if not force:
-        _refuse_to_overwrite_hand_edits(project)
+        _refuse_to_overwrite_hand_edits(project, built)
     with staged_checkout(project, {**built.inputs, **built.files}) as stage:
         report = validate_package(stage / DESCRIPTOR)
     if not report.ok:
@@ -108,31 +110,45 @@ def write_if_changed(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _refuse_to_overwrite_hand_edits(project: Project) -> None:
-    """data/ holds build outputs whose hashes the descriptor records; a change there is someone's edit."""
+def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage) -> None:
+    """data/ and datapackage.json are build outputs; a change made to them by hand is never lost silently."""
     path = project.descriptor_path
     if not path.exists():
         return  # the first build: nothing recorded, nothing to protect
+    restore = f"restore it with 'git checkout -- {{path}}', or run 'make build FORCE=1' to overwrite it with a fresh build"
     try:
         descriptor = json.loads(path.read_bytes().decode("utf-8"))
-        recorded = {r["path"]: r.get("hash") for r in descriptor["resources"] if r.get("type") == "table"}
+        resources = [(r["path"], r.get("type"), {k: r.get(k) for k in ("bytes", "hash")}) for r in descriptor["resources"]]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise PipelineError(DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell what was changed by hand", restore.format(path=DESCRIPTOR)) from None
+    version = descriptor.get("version")
+    if version not in project.changelog_versions():
         raise PipelineError(
-            DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell whether data/ was edited by hand",
-            f"restore it with 'git checkout -- {DESCRIPTOR}', or run 'make build FORCE=1' to regenerate everything",
-        ) from None
-    for relative, recorded_hash in sorted(recorded.items()):
+            DESCRIPTOR, f"version {version!r} is not a release heading of CHANGELOG.md: the version is taken from CHANGELOG.md and never edited here",
+            restore.format(path=DESCRIPTOR) + "; to release a new version, add its heading to CHANGELOG.md",
+        )
+    for relative, kind, recorded in resources:
+        reason = unsafe_path_reason(relative)
+        if reason:
+            raise PipelineError(DESCRIPTOR, f"resource path {relative!r} is unsafe: {reason}", restore.format(path=DESCRIPTOR))
         file = project.root / relative
+        if kind != "table":
+            continue  # sources are inputs, checked against their own recorded sha256
         if not file.is_file():
             problem = "is missing, though datapackage.json describes it"
-        elif recorded_hash != f"sha256:{hashlib.sha256(file.read_bytes()).hexdigest()}":
-            problem = "was changed since the last build: its sha256 differs from the one datapackage.json records"
+        elif recorded != file_integrity(file.read_bytes()):
+            problem = "was changed since the last build: its bytes or sha256 differ from what datapackage.json records"
         else:
             continue
-        raise PipelineError(
-            relative, f"{problem}. Tables are built from the source and are never edited by hand",
-            f"restore it with 'git checkout -- {relative}', or run 'make build FORCE=1' to overwrite it with a fresh build",
-        )
+        raise PipelineError(relative, f"{problem}. Tables are built from the source and never edited by hand", restore.format(path=relative))
+    known = set(built.files) | set(built.inputs)
+    for file in sorted(project.data_dir.rglob("*")):
+        relative = file.relative_to(project.root).as_posix()
+        if file.is_file() and relative not in known:
+            raise PipelineError(
+                relative, "is not a table of schemas/ nor a source document, so the package would not describe it",
+                "remove it, or add its table to metadata/package.yaml and schemas/",
+            )
 
 
 def stale_files(project: Project) -> list[Problem]:

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from pandas._libs.parsers import STR_NA_VALUES  # exactly what pd.read_csv reads as missing
 
 from .errors import Problem, error, warning
-from .package import LoadedPackage, TableFile
+from .package import LoadedPackage, TableFile, unsafe_path_reason
 from .project import Project, read_yaml
 from .schema import field_names
 from .text import normalize
@@ -64,6 +64,21 @@ def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
         relative = path.relative_to(package.root).as_posix()
         if path.is_file() and relative not in described:
             yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
+
+
+def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
+    """Every declared hash and bytes, including the Parquet ones frictionless does not check."""
+    for resource in package.descriptor["resources"]:
+        path = resource.get("path")
+        if unsafe_path_reason(path) or not (package.root / path).is_file():
+            continue
+        raw = (package.root / path).read_bytes()
+        if "bytes" in resource and resource["bytes"] != len(raw):
+            yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {len(raw)}", field="bytes", value=str(resource["bytes"]))
+        declared = resource.get("hash")
+        actual = f"sha256:{hashlib.sha256(raw).hexdigest()}"
+        if declared is not None and declared != actual:
+            yield error("hash", path, f"the descriptor declares {declared}, the file's is {actual}", field="hash", value=str(declared))
 
 
 def version_matches_changelog(package: LoadedPackage) -> Iterator[Problem]:
@@ -264,7 +279,7 @@ def _has(package: LoadedPackage, name: str) -> bool:
 
 
 ALL_CHECKS: list[Check] = [
-    csv_dialect, files_accounted_for, version_matches_changelog, unique_keys, categories,
+    csv_dialect, files_accounted_for, declared_integrity, version_matches_changelog, unique_keys, categories,
     spreadsheet_safe, pandas_safe, sources_and_spans, counts, reconciliation, annotation_subjects,
     parquet_matches_csv,
 ]

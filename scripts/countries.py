@@ -51,7 +51,6 @@ def country_row(code: str) -> dict:
     return {
         "country_code": country.alpha_2,
         "alpha_3": country.alpha_3,
-        "numeric_code": country.numeric,
         "name": country.name,
         "official_name": getattr(country, "official_name", None),
     }

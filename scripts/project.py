@@ -91,17 +91,22 @@ class Project:
         """Path of a table's CSV, relative to the root, as the descriptor writes it."""
         return f"data/{name}.csv"
 
-    def changelog_version(self) -> str:
+    def changelog_versions(self) -> list[str]:
+        """Every release heading of CHANGELOG.md, newest first."""
         path = self.root / "CHANGELOG.md"
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise PipelineError(str(path), "file not found") from None
-        match = _RELEASE_HEADING.search(text)
-        if not match:
+        versions = [match.group(1) for match in _RELEASE_HEADING.finditer(text)]
+        if not versions:
             raise PipelineError(
                 str(path),
                 "no release heading like '## [1.0.0] - 2026-11-26'",
                 "add a heading for the version being released (Keep a Changelog format)",
             )
-        return match.group(1)
+        return versions
+
+    def changelog_version(self) -> str:
+        """The package's version: the newest release heading of CHANGELOG.md."""
+        return self.changelog_versions()[0]

@@ -79,7 +79,7 @@ def test_hand_edited_table_is_not_overwritten(package, capsys):
     before = snapshot(package / "data")
     code, _, err = run(package, "build", capsys=capsys)
     assert code != 0
-    assert "data/signatories.csv: was changed since the last build" in err
+    assert "data/signatories.csv: was changed since the last build: its bytes or sha256 differ" in err
     assert "git checkout -- data/signatories.csv" in err
     assert snapshot(package / "data") == before
     code, _, _ = run(package, "build", "--force", capsys=capsys)

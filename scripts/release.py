@@ -1,0 +1,152 @@
+"""Release a validated build as CSV and Parquet in dist/, all at once or not at all."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, build
+from .descriptor import descriptor_bytes, package_descriptor, source_resources, table_resource
+from .errors import PipelineError, Problem
+from .project import Project
+from .schema import arrow_schema
+from .validate import validate_package
+
+# Copied into the release beside the data, so that it stands on its own.
+RELEASE_DOCUMENTS = ("README.md", "LICENSE", "CHANGELOG.md", "CITATION.cff")
+_ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build time in the file
+_NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    name: str
+    tables: int
+    rows: int
+    files: int
+    bytes: int
+    zip_sha256: str
+    warnings: tuple[Problem, ...] = ()
+
+    def __str__(self) -> str:
+        lines = [f"warning: {problem}" for problem in self.warnings]
+        lines.append(f"released {self.name}: {self.tables} tables, {self.rows} rows, {self.files} files, {self.bytes:,} bytes")
+        lines.append(f"  dist/{self.name}.zip sha256 {self.zip_sha256}")
+        return "\n".join(lines)
+
+
+def make_release(project: Project) -> ReleaseSummary:
+    """Rebuild and validate, write the release beside dist/, validate it, then swap it in."""
+    _recover_interrupted_swap(project)
+    built, build_report = build(project)
+    version = project.changelog_version()
+    name = f"{project.package_metadata['name']}-{version}"
+    next_dist = project.root / _NEXT
+    shutil.rmtree(next_dist, ignore_errors=True)
+    try:
+        folder = next_dist / name
+        files = release_files(project, built, version)
+        for relative, content in files.items():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_bytes(content)
+        report = validate_package(folder / DESCRIPTOR)
+        if not report.ok:
+            raise ValidationFailed(report, "the release is invalid, so dist/ was left as it was")
+        archive = zip_bytes(name, files)
+        (next_dist / f"{name}.zip").write_bytes(archive)
+        (next_dist / "SHA256SUMS").write_bytes(sha256sums({f"{name}/{path}": content for path, content in files.items()} | {f"{name}.zip": archive}))
+        _fsync_tree(next_dist)
+        _swap_into_place(project, next_dist)
+    finally:
+        shutil.rmtree(next_dist, ignore_errors=True)
+    released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
+    rows = sum(len(rows) for rows in built.tables.values())
+    return ReleaseSummary(name, len(built.tables), rows, len(released), sum(p.stat().st_size for p in released),
+                          hashlib.sha256(archive).hexdigest(), tuple(build_report.warnings))
+
+
+def release_files(project: Project, built: BuiltPackage, version: str) -> dict[str, bytes]:
+    """Every file of the release by its path inside the release folder."""
+    files: dict[str, bytes] = {}
+    resources = []
+    for name in project.table_names:
+        csv_path, parquet_path = project.table_path(name), f"data/{name}.parquet"
+        files[csv_path] = built.files[csv_path]
+        files[parquet_path] = parquet_bytes(built.tables[name], project.schemas[name])
+        resources.append(table_resource(project, name, csv_path, files[csv_path]))
+    for name in project.table_names:
+        parquet_path = f"data/{name}.parquet"
+        resources.append(table_resource(project, name, parquet_path, files[parquet_path], fmt="parquet"))
+    resources += source_resources(built.sources, built.inputs)
+    files.update(built.inputs)
+    for name in project.table_names:
+        files[f"schemas/{name}.json"] = (project.schema_dir / f"{name}.json").read_bytes()
+    for document in RELEASE_DOCUMENTS:
+        if (project.root / document).is_file():
+            files[document] = (project.root / document).read_bytes()
+    descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
+    files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    return dict(sorted(files.items()))
+
+
+def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
+    """A table as Parquet, its types from the Table Schema; the same rows give the same bytes."""
+    types = arrow_schema(schema)
+    table = pa.table({field.name: pa.array([row[field.name] for row in rows], field.type) for field in types}, schema=types)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def zip_bytes(name: str, files: dict[str, bytes]) -> bytes:
+    """A zip whose bytes depend only on the files: sorted entries, fixed time and permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for relative in sorted(files):
+            info = zipfile.ZipInfo(f"{name}/{relative}", date_time=_ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever system builds it
+            archive.writestr(info, files[relative])
+    return buffer.getvalue()
+
+
+def sha256sums(files: dict[str, bytes]) -> bytes:
+    """The format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download."""
+    return "".join(f"{hashlib.sha256(content).hexdigest()}  {path}\n" for path, content in sorted(files.items())).encode()
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as stream:
+                os.fsync(stream.fileno())
+
+
+def _swap_into_place(project: Project, next_dist: Path) -> None:
+    """Two renames: a kill between them leaves no dist/, which the next release restores or replaces."""
+    previous = project.root / _PREVIOUS
+    shutil.rmtree(previous, ignore_errors=True)
+    if project.dist_dir.exists():
+        os.rename(project.dist_dir, previous)
+    os.rename(next_dist, project.dist_dir)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
+def _recover_interrupted_swap(project: Project) -> None:
+    """A release killed between the two renames left the previous dist/ aside: put it back."""
+    previous = project.root / _PREVIOUS
+    if previous.exists() and not project.dist_dir.exists():
+        os.rename(previous, project.dist_dir)
+    elif previous.exists():
+        shutil.rmtree(previous)
+    if project.dist_dir.exists() and not project.dist_dir.is_dir():
+        raise PipelineError("dist", "is a file, not a folder", "remove it")

@@ -1,0 +1,149 @@
+"""Each case corrupts a copy of the package: validate names the problem, release writes nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import SOURCE_DIR, run, snapshot
+
+
+def _edit_text(relative: str, old: str, new: str, count: int = 1):
+    def corrupt(root: Path) -> None:
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relative}"
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+    return corrupt
+
+
+def _edit_bytes(relative: str, change):
+    def corrupt(root: Path) -> None:
+        path = root / relative
+        path.write_bytes(change(path.read_bytes()))
+    return corrupt
+
+
+def _edit_descriptor(change):
+    def corrupt(root: Path) -> None:
+        path = root / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        change(descriptor)
+        path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    return corrupt
+
+
+def _resource(descriptor: dict, name: str) -> dict:
+    return next(r for r in descriptor["resources"] if r["name"] == name)
+
+
+def _duplicate_last_line(raw: bytes) -> bytes:
+    lines = raw.splitlines(keepends=True)
+    return b"".join(lines + [lines[-1]])
+
+
+def _swap_first_two_columns(raw: bytes) -> bytes:
+    out = []
+    for line in raw.decode().splitlines():
+        cells = line.split(",")
+        out.append(",".join([cells[1], cells[0], *cells[2:]]))
+    return ("\n".join(out) + "\n").encode()
+
+
+def _add_column(raw: bytes) -> bytes:
+    lines = raw.decode().splitlines()
+    return ("\n".join([lines[0] + ",extra"] + [line + ",x" for line in lines[1:]]) + "\n").encode()
+
+
+def _add_file(relative: str, content: bytes):
+    def corrupt(root: Path) -> None:
+        (root / relative).write_bytes(content)
+    return corrupt
+
+
+def _remove(relative: str):
+    def corrupt(root: Path) -> None:
+        (root / relative).unlink()
+    return corrupt
+
+
+def _drop_discrepancy_note(raw: bytes) -> bytes:
+    return b"".join(line for line in raw.splitlines(keepends=True) if b",discrepancy,countries,DE," not in line)
+
+
+# case: (corruption, text that the validation report must hold)
+CASES = {
+    "duplicated primary key": (_edit_bytes("data/countries.csv", _duplicate_last_line), "[frictionless:primary-key]"),
+    "duplicated unique key": (_edit_text("data/clauses.csv", "-c02,global-muslim-coalition-for-uyghurs-2022,2,", "-c02,global-muslim-coalition-for-uyghurs-2022,1,"), "[unique-key] 2-field key ['agreement_id', 'clause_number'] is not unique"),
+    "dangling foreign key": (_edit_text("data/signatories.csv", ",Malaysia,MY,", ",Malaysia,ZZ,"), "[frictionless:foreign-key]"),
+    "wrong type": (_edit_text("data/clauses.csv", '-2022,3,"We agree', '-2022,three,"We agree'), "[frictionless:type-error]"),
+    "enum violation": (_edit_text("data/annotations.csv", ",context,", ",contxt,"), 'constraint "enum"'),
+    "pattern violation": (_edit_text("data/countries.csv", "DE,DEU,", "DE,DEUX,"), 'constraint "pattern"'),
+    "missing data file": (_remove("data/clauses.csv"), "data/clauses.csv: [missing-file]"),
+    "undescribed data file": (_add_file("data/extra.csv", b"a,b\n1,2\n"), "data/extra.csv: [undescribed-file]"),
+    "extra column": (_edit_bytes("data/countries.csv", _add_column), "data/countries.csv, row 1: [header]"),
+    "reordered columns": (_edit_bytes("data/countries.csv", _swap_first_two_columns), "data/countries.csv, row 1: [header]"),
+    "BOM": (_edit_bytes("data/clauses.csv", lambda raw: b"\xef\xbb\xbf" + raw), "data/clauses.csv, row 1: [bom]"),
+    "CRLF line endings": (_edit_bytes("data/clauses.csv", lambda raw: raw.replace(b"\n", b"\r\n")), "data/clauses.csv, row 1: [line-endings]"),
+    "formula cell": (_edit_text("data/signatories.csv", ",Global Peace Mission,Global Peace Mission,", ",Global Peace Mission,=HYPERLINK(\"x\"),"), "field name: [formula-cell]"),
+    "NA cell": (_edit_text("data/signatories.csv", ",ABIM,", ",NA,"), "field acronym: [pandas-missing]"),
+    "hash mismatch in the descriptor": (_edit_descriptor(lambda d: _resource(d, "clauses").update(hash="sha256:" + "0" * 64)), "data/clauses.csv, field hash: [hash]"),
+    "bytes mismatch in the descriptor": (_edit_descriptor(lambda d: _resource(d, "clauses").update(bytes=7)), "data/clauses.csv, field bytes: [bytes]"),
+    "unsafe path": (_edit_descriptor(lambda d: _resource(d, "clauses").update(path="../clauses.csv")), "[unsafe-path] resource 'clauses' has an unsafe path"),
+    "version differs from CHANGELOG": (_edit_descriptor(lambda d: d.update(version="9.9.9")), "[version] version '9.9.9' differs from the newest release heading of CHANGELOG.md, '1.0.0'"),
+    "truncated file": (_edit_bytes("data/signatories.csv", lambda raw: raw[: len(raw) // 2]), "data/signatories.csv"),
+    "non-UTF-8 bytes": (_edit_bytes("data/signatories.csv", lambda raw: raw.replace("Women\u2019s".encode(), b"Women\x92s")), "[encoding] not UTF-8: byte 0x92"),
+    "empty file": (_edit_bytes("data/countries.csv", lambda raw: b""), "data/countries.csv: [empty-file]"),
+    "descriptor is not JSON": (_edit_bytes("datapackage.json", lambda raw: raw[:-40]), "datapackage.json: [descriptor] not valid JSON"),
+    "tampered source": (_edit_bytes(f"{SOURCE_DIR}/document.txt", lambda raw: raw.replace(b"Istanbul", b"Ankara")), "[source-hash]"),
+    "span does not reconstruct its text": (_edit_text("data/clauses.csv", "the ongoing genocide", "the ongoing genocides"), "[span] source[165:313] normalizes to"),
+    "count differs from rows": (_edit_text("data/agreements.csv", ",10,23,", ",10,24,"), "[count] signatory_count is 24, but signatories has 23 rows"),
+    "undocumented discrepancy": (_edit_bytes("data/annotations.csv", _drop_discrepancy_note), "[discrepancy] DE is stated in the attestation"),
+}
+
+
+def test_the_matrix_has_at_least_twenty_cases():
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_corruption_fails_validation_and_release_writes_nothing(package, capsys, case):
+    corrupt, expected = CASES[case]
+    corrupt(package)
+
+    code, out, err = run(package, "validate", capsys=capsys)
+    assert code != 0
+    assert expected in err, err[-3000:]
+    assert "Traceback" not in err
+
+    before = snapshot(package / "dist")
+    code, out, err = run(package, "release", capsys=capsys)
+    assert code != 0, out
+    assert "released" not in out
+    assert snapshot(package / "dist") == before == {}
+
+
+def test_release_refusal_keeps_the_previous_release(package, capsys):
+    assert run(package, "release", capsys=capsys)[0] == 0
+    previous = snapshot(package / "dist")
+    CASES["tampered source"][0](package)
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code != 0
+    assert "document.txt: its bytes changed" in err
+    assert snapshot(package / "dist") == previous
+
+
+def test_a_corrupted_released_descriptor_fails_validation(package, capsys):
+    assert run(package, "release", capsys=capsys)[0] == 0
+    released = next((package / "dist").glob("*/datapackage.json"))
+    descriptor = json.loads(released.read_text(encoding="utf-8"))
+    _resource(descriptor, "signatories-parquet")["hash"] = "sha256:" + "0" * 64
+    _resource(descriptor, "clauses")["bytes"] = 1
+    released.write_text(json.dumps(descriptor), encoding="utf-8")
+    code, _, err = run(package, "validate", str(released), capsys=capsys)
+    assert code != 0
+    assert "data/signatories.parquet, field hash: [hash]" in err
+    assert "data/clauses.csv, field bytes: [bytes]" in err
+    assert "[frictionless:byte-count]" in err
