@@ -60,11 +60,11 @@ def frictionless_problems(package: LoadedPackage) -> list[Problem]:
         report = Package(str(package.descriptor_path)).validate()
     except Exception as exc:  # frictionless raises its own errors for descriptors it cannot read
         return [error("frictionless", package.descriptor_path.name, f"frictionless cannot read the package: {exc}")]
-    problems = [error(f"frictionless:{e.type}", package.descriptor_path.name, e.note) for e in report.errors]
+    problems = [error(f"frictionless:{e.type}", package.descriptor_path.name, e.note or e.message) for e in report.errors]
     for task in report.tasks:
         for e in task.errors:
             problems.append(error(
-                f"frictionless:{e.type}", task.place, e.note,
+                f"frictionless:{e.type}", task.place, e.note or e.message,
                 row=getattr(e, "row_number", None), field=getattr(e, "field_name", None),
                 value=None if getattr(e, "cell", None) is None else str(e.cell),
             ))

@@ -94,3 +94,12 @@ def test_readme_row_counts_match_the_data():
     counted = dict(re.findall(r"^\| \[`(\w+)`\]\(data/\w+\.csv\) \| (\d+) \|", readme, flags=re.MULTILINE))
     actual = {name: str(len((ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8").splitlines()) - 1) for name in Project().table_names}
     assert counted == actual
+
+
+def test_ci_workflow_validates_with_a_plain_step_then_tests():
+    workflow = (ROOT / ".github" / "workflows" / "validate.yml").read_text(encoding="utf-8")
+    assert "push:" in workflow and "pull_request:" in workflow
+    assert "frictionless validate datapackage.json" in workflow
+    assert "frictionlessdata/frictionless-ci" not in workflow.replace("# frictionless runs", "")
+    assert workflow.index("frictionless validate datapackage.json") < workflow.index("run: make test")
+    assert "requirements.lock" in workflow

@@ -1,0 +1,215 @@
+"""The release: CSV and Parquet that round-trip, deterministic, atomic under kill -9."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frictionless import Package
+
+from conftest import frictionless_validate, run, snapshot
+from scripts.project import Project
+
+NAME = "global-muslim-coalition-for-uyghurs-1.0.0"
+TABLES = Project().table_names
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """One release of a copy of the package, shared by the read-only tests below."""
+    from conftest import copy_package
+
+    root = copy_package(tmp_path_factory.mktemp("release") / "package")
+    subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "release"], check=True, capture_output=True)
+    return root
+
+
+def test_release_layout_and_summary(package, capsys):
+    code, out, _ = run(package, "release", capsys=capsys)
+    assert code == 0
+    assert f"released {NAME}: 6 tables, 51 rows, 26 files," in out
+    zip_line = out.strip().splitlines()[-1]
+    assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
+    archive = (package / "dist" / f"{NAME}.zip").read_bytes()
+    assert zip_line.endswith(hashlib.sha256(archive).hexdigest())
+    folder = package / "dist" / NAME
+    for table in TABLES:
+        assert (folder / "data" / f"{table}.csv").is_file() and (folder / "data" / f"{table}.parquet").is_file()
+        assert (folder / "schemas" / f"{table}.json").is_file()
+    for document in ("README.md", "LICENSE", "CHANGELOG.md", "datapackage.json"):
+        assert (folder / document).is_file()
+
+
+def test_sha256sums_and_zip_cover_every_released_file(released):
+    dist = released / "dist"
+    listed = {}
+    for line in (dist / "SHA256SUMS").read_text().splitlines():
+        digest, path = line.split("  ", 1)
+        listed[path] = digest
+    on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert set(listed) == on_disk
+    for path, digest in listed.items():
+        assert hashlib.sha256((dist / path).read_bytes()).hexdigest() == digest
+    with zipfile.ZipFile(dist / f"{NAME}.zip") as archive:
+        assert sorted(archive.namelist()) == sorted(p for p in listed if p.startswith(f"{NAME}/"))
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_released_descriptor_lists_every_file_with_its_integrity(released):
+    import json
+
+    folder = released / "dist" / NAME
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["path"]: r for r in descriptor["resources"]}
+    data_files = {p.relative_to(folder).as_posix() for p in (folder / "data").rglob("*") if p.is_file()}
+    assert set(described) == data_files
+    for path, resource in described.items():
+        raw = (folder / path).read_bytes()
+        assert resource["hash"] == f"sha256:{hashlib.sha256(raw).hexdigest()}"
+        if not path.endswith(".parquet"):  # frictionless 5.21 fails any declared bytes of a Parquet file
+            assert resource["bytes"] == len(raw)
+
+
+def test_frictionless_cli_validates_released_csv_and_parquet(released):
+    result = frictionless_validate(released / "dist" / NAME / "datapackage.json")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "signatories-parquet" in result.stdout
+
+
+def test_parquet_types_come_from_the_schemas(released):
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(released / "dist" / NAME / "data" / "agreements.parquet")
+    assert str(schema.field("date_signed").type) == "date32[day]"
+    assert str(schema.field("signatory_count").type) == "int64"
+    assert str(schema.field("title").type) == "string"
+    assert not schema.field("agreement_id").nullable
+    signatories = pq.read_schema(released / "dist" / NAME / "data" / "signatories.parquet")
+    assert signatories.field("acronym").nullable and str(signatories.field("acronym").type) == "string"
+    clauses = pq.read_schema(released / "dist" / NAME / "data" / "clauses.parquet")
+    assert str(clauses.field("is_attestation").type) == "bool"
+
+
+def _canonical(value):
+    """Dates as ISO strings, every kind of missing as None, numpy scalars as Python ones."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()[:10]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _canonical(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_csv_parquet_and_frictionless_give_the_same_values(released, table):
+    folder = released / "dist" / NAME
+    from_csv = _records(pd.read_csv(folder / "data" / f"{table}.csv"))
+    from_parquet = _records(pd.read_parquet(folder / "data" / f"{table}.parquet"))
+    package = Package(str(folder / "datapackage.json"))
+    from_frictionless = [{k: _canonical(v) for k, v in row.items()} for row in package.get_resource(table).read_rows()]
+    assert from_csv == from_parquet == from_frictionless
+    assert len(from_csv) == {"agreements": 1, "clauses": 10, "signatories": 23, "countries": 6, "agreement_countries": 6, "annotations": 5}[table]
+
+
+def test_releasing_twice_gives_identical_bytes(package, capsys):
+    assert run(package, "release", capsys=capsys)[0] == 0
+    first = snapshot(package / "dist")
+    assert run(package, "release", capsys=capsys)[0] == 0
+    assert snapshot(package / "dist") == first
+
+
+def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, capsys):
+    descriptor = package / "datapackage.json"
+    descriptor.write_text(descriptor.read_text().replace('"version": "1.0.0"', '"version": "1.1.0"'))
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code != 0
+    assert "datapackage.json: version '1.1.0' is not a release heading of CHANGELOG.md" in err
+    assert not (package / "dist").exists()
+
+
+def test_a_new_changelog_heading_releases_the_new_version(package, capsys):
+    changelog = package / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.0.1] - 2026-11-27\n\n### Fixed\n- Nothing, in a test.\n"))
+    code, out, _ = run(package, "release", capsys=capsys)
+    assert code == 0
+    assert "released global-muslim-coalition-for-uyghurs-1.0.1:" in out
+    assert '"version": "1.0.1"' in (package / "datapackage.json").read_text()
+
+
+# A release process that kills itself with SIGKILL at a chosen call: no finally block runs.
+_KILLER = textwrap.dedent("""
+    import os, signal, sys
+    import scripts.release as release
+    target, count = sys.argv[1], int(sys.argv[2])
+    calls = {"n": 0}
+    module, name = (release.os, "rename") if target == "rename" else (release, target)
+    original = getattr(module, name)
+    def killing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == count:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return original(*args, **kwargs)
+    setattr(module, name, killing)
+    from scripts.__main__ import main
+    sys.exit(main(["--root", sys.argv[3], "release"]))
+""")
+
+
+def _complete_release(dist: Path) -> bool:
+    sums = dist / "SHA256SUMS"
+    if not sums.is_file():
+        return False
+    listed = dict(reversed(line.split("  ", 1)) for line in sums.read_text().splitlines())
+    on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    return set(listed) == on_disk and all(hashlib.sha256((dist / p).read_bytes()).hexdigest() == d for p, d in listed.items())
+
+
+@pytest.mark.parametrize("target, count, dist_after_kill", [
+    ("parquet_bytes", 3, "previous"),  # while writing the new release aside
+    ("zip_bytes", 1, "previous"),  # after validation, before the zip
+    ("rename", 1, "previous"),  # just before the old dist/ is moved aside
+    ("rename", 2, "absent"),  # between the two renames: nothing, then recovered
+])
+def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, count, dist_after_kill):
+    assert run(package, "release", capsys=capsys)[0] == 0
+    changelog = package / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.0] - 2026-11-27\n\n### Added\n- A test.\n"))
+    previous = snapshot(package / "dist")
+    result = subprocess.run([sys.executable, "-c", _KILLER, target, str(count), str(package)], capture_output=True, cwd=Path(__file__).parent.parent)
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    if dist_after_kill == "previous":
+        assert snapshot(package / "dist") == previous
+    else:
+        assert not (package / "dist").exists()
+    code, out, _ = run(package, "release", capsys=capsys)
+    assert code == 0, out
+    assert _complete_release(package / "dist")
+    assert [p.name for p in (package / "dist").iterdir() if p.is_dir()] == ["global-muslim-coalition-for-uyghurs-1.1.0"]
+
+
+def test_kill_9_at_random_moments_never_leaves_a_partial_release(package, capsys):
+    assert run(package, "release", capsys=capsys)[0] == 0
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.5, 1.8):
+        process = subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(package), "release"],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=Path(__file__).parent.parent)
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        dist = package / "dist"
+        assert not dist.exists() or _complete_release(dist), f"partial release after {delay}s"
