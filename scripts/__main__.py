@@ -51,7 +51,7 @@ def _print_error(message: str, debug: bool, hint: str | None = None) -> None:
 def run_build(project: Project, args) -> int:
     built, report = build(project, force=args.force)
     _print_warnings(report)
-    rows = ", ".join(f"{name} {len(rows)}" for name, rows in built.tables.items())
+    rows = ", ".join(f"{name} {len(built.tables[name])}" for name in project.table_names)
     print(f"built {len(built.sources)} agreement(s) into data/: {rows} rows; valid")
     return 0
 

@@ -44,7 +44,7 @@ class BuiltPackage:
 def build_in_memory(project: Project) -> BuiltPackage:
     """source → parse → tables → CSV bytes and descriptor, without touching the disk."""
     sources = discover(project)
-    tables = build_tables(sources)
+    tables = build_tables(sources, project.schemas)
     if set(tables) != set(project.table_names):
         raise PipelineError("metadata/package.yaml", f"lists tables {sorted(project.table_names)}, but the build makes {sorted(tables)}")
     files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
@@ -60,8 +60,8 @@ def _source_files(project: Project, sources: list[SourceDocument]) -> dict[str, 
     files = {}
     for source in sources:
         files[source.relative_path] = (project.root / source.relative_path).read_bytes()
-        metadata = source.metadata_path.relative_to(project.root).as_posix()
-        files[metadata] = source.metadata_path.read_bytes()
+        for _, path in source.curated_files():
+            files[path.relative_to(project.root).as_posix()] = path.read_bytes()
     return files
 
 

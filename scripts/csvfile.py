@@ -17,11 +17,11 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
     for number, row in enumerate(rows, start=2):
-        if list(row) != columns:
+        if row.keys() != set(columns):
             missing, extra = set(columns) - set(row), set(row) - set(columns)
             raise PipelineError(
                 f"table {name}, row {number}",
-                f"the built row does not match schemas/{name}.json: missing {sorted(missing)}, extra {sorted(extra)}, or in another order",
+                f"the built row does not match schemas/{name}.json: missing {sorted(missing)}, extra {sorted(extra)}",
             )
         writer.writerow([to_cell(row[column], field) for column, field in zip(columns, fields)])
     return buffer.getvalue().encode("utf-8")

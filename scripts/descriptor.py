@@ -6,7 +6,7 @@ import hashlib
 import json
 
 from .project import Project
-from .source import METADATA_FILE, SourceDocument
+from .source import SourceDocument
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
@@ -42,11 +42,9 @@ def table_resource(project: Project, name: str, path: str, content: bytes, fmt: 
 
 
 def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) -> list[dict]:
-    """The source documents and their curated metadata, so that every file under data/ is described."""
+    """The source documents and the curated files beside them, so that every file under data/ is described."""
     resources = []
     for source in sources:
-        folder = source.relative_path.rsplit("/", 1)[0]
-        metadata_path = f"{folder}/{METADATA_FILE}"
         resources.append({
             "name": f"source-{source.agreement_id}",
             "type": "text",
@@ -58,17 +56,27 @@ def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) 
             "description": "Never edited. Text fields of the tables are white-space normalized copies of spans of it.",
             **file_integrity(contents[source.relative_path]),
         })
-        resources.append({
-            "name": f"metadata-{source.agreement_id}",
-            "type": "file",
-            "path": metadata_path,
-            "format": "yaml",
-            "mediatype": "application/yaml",
-            "title": f"Curated metadata of {source.agreement_id}",
-            "description": "The facts that cannot be derived from the document, each with where it comes from.",
-            **file_integrity(contents[metadata_path]),
-        })
+        folder = source.relative_path.rsplit("/", 1)[0]
+        for prefix, path in source.curated_files():
+            relative = f"{folder}/{path.name}"
+            resources.append({
+                "name": f"{prefix}-{source.agreement_id}",
+                "type": "file",
+                "path": relative,
+                "format": "yaml",
+                "mediatype": "application/yaml",
+                "title": f"{_CURATED_TITLES[prefix]} of {source.agreement_id}",
+                "description": _CURATED_DESCRIPTIONS[prefix],
+                **file_integrity(contents[relative]),
+            })
     return resources
+
+
+_CURATED_TITLES = {"metadata": "Curated metadata", "coding": "Curated coding"}
+_CURATED_DESCRIPTIONS = {
+    "metadata": "The facts that cannot be derived from the document, each with where it comes from.",
+    "coding": "The acts, actors and events of each clause, with their spans: an interpretation by the rules of docs/codebook.md.",
+}
 
 
 def package_descriptor(project: Project, version: str, agreements: list[dict], resources: list[dict]) -> dict:

@@ -22,6 +22,12 @@ def field_names(schema: dict) -> list[str]:
     return [field["name"] for field in schema["fields"]]
 
 
+def enum_values(schema: dict, name: str) -> list:
+    """The closed vocabulary a field's enum constraint allows."""
+    field = next(f for f in schema["fields"] if f["name"] == name)
+    return field["constraints"]["enum"]
+
+
 def is_required(field: dict) -> bool:
     return bool(field.get("constraints", {}).get("required"))
 

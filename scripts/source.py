@@ -10,6 +10,8 @@ from .errors import PipelineError
 from .project import Project, read_yaml
 
 METADATA_FILE = "agreement.yaml"
+# Curated files that may stand beside a document, and the resource name prefix of each.
+CURATED_FILES = {METADATA_FILE: "metadata", "coding.yaml": "coding"}
 _REQUIRED = {
     "agreement_id": ("value", "source"),
     "document": ("file", "sha256", "source"),
@@ -36,6 +38,10 @@ class SourceDocument:
     @property
     def metadata_path(self) -> Path:
         return self.folder / METADATA_FILE
+
+    def curated_files(self) -> list[tuple[str, Path]]:
+        """(resource prefix, path) of each curated file present beside the document."""
+        return [(prefix, self.folder / name) for name, prefix in CURATED_FILES.items() if (self.folder / name).is_file()]
 
 
 def discover(project: Project) -> list[SourceDocument]:

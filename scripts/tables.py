@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .coding import coding_rows
 from .countries import CountryResolver, country_row
 from .errors import PipelineError
 from .parse import ParsedDocument, parse_document
@@ -51,7 +52,7 @@ def parse_agreement(source: SourceDocument) -> Agreement:
     return Agreement(source, parsed, resolver)
 
 
-def build_tables(sources: list[SourceDocument]) -> dict[str, Rows]:
+def build_tables(sources: list[SourceDocument], schemas: dict[str, dict]) -> dict[str, Rows]:
     """Every table's rows, in a fixed order, from every agreement."""
     agreements = [parse_agreement(source) for source in sources]
     _check_unique_ids(agreements)
@@ -61,7 +62,11 @@ def build_tables(sources: list[SourceDocument]) -> dict[str, Rows]:
         signatories = signatory_rows(agreement)
         stated = agreement_country_rows(agreement, signatories)
         tables["agreements"].append(agreement_row(agreement, len(signatories)))
-        tables["clauses"] += clause_rows(agreement)
+        clauses = clause_rows(agreement)
+        tables["clauses"] += clauses
+        coding = coding_rows(agreement.source.folder, agreement.agreement_id, agreement.source.text, clauses, schemas)
+        for name, rows in coding.items():
+            tables[name] += rows
         tables["signatories"] += signatories
         tables["agreement_countries"] += stated
         tables["annotations"] += annotation_rows(agreement)
@@ -70,6 +75,9 @@ def build_tables(sources: list[SourceDocument]) -> dict[str, Rows]:
     tables["countries"] = [country_row(code) for code in sorted(country_codes)]
     for name, order in _ORDER.items():
         tables[name].sort(key=order)
+    # The parties of an act follow their act, then the coding's reading order (a stable sort).
+    act_position = {row["act_id"]: index for index, row in enumerate(tables["acts"])}
+    tables["act_actors"].sort(key=lambda row: act_position[row["act_id"]])
     return dict(tables)
 
 
@@ -79,6 +87,9 @@ _ORDER = {
     "signatories": lambda row: (row["agreement_id"], row["list_number"]),
     "agreement_countries": lambda row: (row["agreement_id"], row["position"]),
     "annotations": lambda row: row["annotation_id"],
+    "acts": lambda row: (row["clause_id"], row["act_number"]),
+    "actors": lambda row: row["actor_id"],
+    "events": lambda row: row["event_id"],
 }
 
 

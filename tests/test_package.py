@@ -27,7 +27,8 @@ def test_descriptor_has_the_metadata_people_expect():
     assert [license["name"] for license in descriptor["licenses"]] == ["CC-BY-4.0"]
     assert descriptor["contributors"] and descriptor["keywords"]
     tables = [r["name"] for r in descriptor["resources"] if r["type"] == "table"]
-    assert tables == ["agreements", "clauses", "signatories", "countries", "agreement_countries", "annotations"]
+    assert tables == ["agreements", "clauses", "signatories", "countries", "agreement_countries", "annotations",
+                      "acts", "actors", "act_actors", "events"]
     for resource in descriptor["resources"]:
         assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
 
@@ -49,6 +50,15 @@ def test_every_table_has_keys_and_every_field_is_described():
         ("agreement_countries", ("agreement_id",), "agreements"),
         ("agreement_countries", ("country_code",), "countries"),
         ("annotations", ("agreement_id",), "agreements"),
+        ("acts", ("clause_id",), "clauses"),
+        ("acts", ("agreement_id",), "agreements"),
+        ("actors", ("agreement_id",), "agreements"),
+        ("act_actors", ("act_id",), "acts"),
+        ("act_actors", ("actor_id",), "actors"),
+        ("act_actors", ("agreement_id",), "agreements"),
+        ("events", ("clause_id",), "clauses"),
+        ("events", ("actor_id",), "actors"),
+        ("events", ("agreement_id",), "agreements"),
     }
 
 
@@ -103,3 +113,12 @@ def test_ci_workflow_validates_with_a_plain_step_then_tests():
     assert "frictionlessdata/frictionless-ci" not in workflow.replace("# frictionless runs", "")
     assert workflow.index("frictionless validate datapackage.json") < workflow.index("run: make test")
     assert "requirements.lock" in workflow
+
+
+def test_integer_fields_are_never_empty():
+    """An empty integer cell turns the column into floats in pd.read_csv, and frictionless,
+    which reads Parquet through pandas, then refuses the float NaN as an integer."""
+    for name, schema in Project().schemas.items():
+        for field in schema["fields"]:
+            if field["type"] == "integer":
+                assert field.get("constraints", {}).get("required") is True, (name, field["name"])
