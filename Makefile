@@ -16,20 +16,24 @@ $(INSTALLED): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-build: $(INSTALLED)
-	$(BIN)/python -m scripts build $(if $(FORCE),--force)
+# VERBOSE=1 (or DEBUG=1) shows Python tracebacks; errors are otherwise one or two lines.
+DEBUG_FLAG := $(if $(filter 1,$(VERBOSE) $(DEBUG)),--debug)
 
+build: $(INSTALLED)
+	@$(BIN)/python -m scripts $(DEBUG_FLAG) build $(if $(FORCE),--force)
+
+# PACKAGE=path/to/datapackage.json validates another copy, such as a release in dist/.
 validate: $(INSTALLED)
-	$(BIN)/python -m scripts validate
+	@$(BIN)/python -m scripts $(DEBUG_FLAG) validate $(PACKAGE)
 
 release: $(INSTALLED)
-	$(BIN)/python -m scripts release
+	@$(BIN)/python -m scripts $(DEBUG_FLAG) release
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED)
-	$(BIN)/python -m scripts.bench
+	@$(BIN)/python -m scripts.bench
 
 # Re-pin every package after changing the direct pins in pyproject.toml.
 lock:

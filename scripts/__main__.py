@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .build import ValidationFailed, build, stale_files
 from .errors import PipelineError
+from .progress import step
 from .project import Project
 from .release import make_release
 from .validate import Report, validate_package
@@ -58,9 +59,11 @@ def run_build(project: Project, args) -> int:
 
 def run_validate(project: Project, args) -> int:
     descriptor = args.descriptor.resolve() if args.descriptor else project.descriptor_path
-    report = validate_package(descriptor)
+    with step(f"validating {descriptor.name} (frictionless and the project's checks)"):
+        report = validate_package(descriptor)
     if descriptor == project.descriptor_path and report.ok:
-        report.problems += stale_files(project)
+        with step("comparing with a fresh build of the sources"):
+            report.problems += stale_files(project)
     _print_warnings(report)
     if not report.ok:
         print(report.render(), file=sys.stderr)

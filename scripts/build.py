@@ -11,12 +11,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import citation, dictionary
+from .chart import chart_files
+from .citation import citation_cff
 from .csvfile import csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, source_resources, table_resource
 from .errors import PipelineError, Problem, error
 from .package import unsafe_path_reason
+from .progress import step
 from .project import Project
 from .source import SourceDocument, discover
+from .dictionary import dictionary_markdown
 from .tables import build_tables
 from .validate import Report, validate_package
 
@@ -51,8 +56,12 @@ def build_in_memory(project: Project) -> BuiltPackage:
     source_files = _source_files(project, sources)
     resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
     resources += source_resources(sources, source_files)
-    descriptor = package_descriptor(project, project.changelog_version(), tables["agreements"], resources)
+    version, released = project.changelog_releases()[0]
+    descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    files[dictionary.PATH] = dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
+    files[citation.PATH] = citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
+    files.update(chart_files(tables))
     return BuiltPackage(tables, files, source_files, sources)
 
 
@@ -67,12 +76,13 @@ def _source_files(project: Project, sources: list[SourceDocument]) -> dict[str, 
 
 def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
     """Build, validate in a staging folder, and only then replace the files of data/."""
-    built = build_in_memory(project)
+    with step("building the tables from the sources"):
+        built = build_in_memory(project)
     for leftover in project.data_dir.rglob(".*.tmp-*"):
         leftover.unlink()  # from a build killed while replacing a file; the file itself is whole
     if not force:
         _refuse_to_overwrite_hand_edits(project, built)
-    with staged_checkout(project, {**built.inputs, **built.files}) as stage:
+    with staged_checkout(project, {**built.inputs, **built.files}) as stage, step("validating the build (frictionless and the project's checks)"):
         report = validate_package(stage / DESCRIPTOR)
     if not report.ok:
         raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")

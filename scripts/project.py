@@ -91,21 +91,24 @@ class Project:
         """Path of a table's CSV, relative to the root, as the descriptor writes it."""
         return f"data/{name}.csv"
 
-    def changelog_versions(self) -> list[str]:
-        """Every release heading of CHANGELOG.md, newest first."""
+    def changelog_releases(self) -> list[tuple[str, str]]:
+        """(version, date) of every release heading of CHANGELOG.md, newest first."""
         path = self.root / "CHANGELOG.md"
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             raise PipelineError(str(path), "file not found") from None
-        versions = [match.group(1) for match in _RELEASE_HEADING.finditer(text)]
-        if not versions:
+        releases = [(match.group(1), match.group(2)) for match in _RELEASE_HEADING.finditer(text)]
+        if not releases:
             raise PipelineError(
                 str(path),
                 "no release heading like '## [1.0.0] - 2026-11-26'",
                 "add a heading for the version being released (Keep a Changelog format)",
             )
-        return versions
+        return releases
+
+    def changelog_versions(self) -> list[str]:
+        return [version for version, _ in self.changelog_releases()]
 
     def changelog_version(self) -> str:
         """The package's version: the newest release heading of CHANGELOG.md."""

@@ -16,12 +16,14 @@ import pyarrow.parquet as pq
 from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, build
 from .descriptor import descriptor_bytes, package_descriptor, source_resources, table_resource
 from .errors import PipelineError, Problem
+from .progress import step
 from .project import Project
 from .schema import arrow_schema
 from .validate import validate_package
 
-# Copied into the release beside the data, so that it stands on its own.
-RELEASE_DOCUMENTS = ("README.md", "LICENSE", "CHANGELOG.md", "CITATION.cff")
+# Copied into the release beside the data, so that it stands on its own; the build's own
+# documents (data dictionary, CITATION.cff, figures) come from the build.
+RELEASE_DOCUMENTS = ("README.md", "LICENSE", "CHANGELOG.md", "docs/codebook.md")
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build time in the file
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
 
@@ -53,11 +55,13 @@ def make_release(project: Project) -> ReleaseSummary:
     shutil.rmtree(next_dist, ignore_errors=True)
     try:
         folder = next_dist / name
-        files = release_files(project, built, version)
-        for relative, content in files.items():
-            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-            (folder / relative).write_bytes(content)
-        report = validate_package(folder / DESCRIPTOR)
+        with step("writing the release: CSV, Parquet, schemas and documents"):
+            files = release_files(project, built, version)
+            for relative, content in files.items():
+                (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+                (folder / relative).write_bytes(content)
+        with step("validating the release (frictionless on CSV and Parquet, and the project's checks)"):
+            report = validate_package(folder / DESCRIPTOR)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so dist/ was left as it was")
         archive = zip_bytes(name, files)
@@ -90,8 +94,8 @@ def release_files(project: Project, built: BuiltPackage, version: str) -> dict[s
     for name in project.table_names:
         files[f"schemas/{name}.json"] = (project.schema_dir / f"{name}.json").read_bytes()
     for document in RELEASE_DOCUMENTS:
-        if (project.root / document).is_file():
-            files[document] = (project.root / document).read_bytes()
+        files[document] = (project.root / document).read_bytes()
+    files.update({path: content for path, content in built.files.items() if path.startswith("docs/") or path.endswith(".cff")})
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     return dict(sorted(files.items()))

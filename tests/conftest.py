@@ -30,10 +30,19 @@ def package(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "package")
 
 
+@pytest.fixture(scope="session")
+def released_folder(tmp_path_factory) -> Path:
+    """The release folder of one `release` of a copy of the package, for read-only tests."""
+    root = copy_package(tmp_path_factory.mktemp("released") / "package")
+    subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "release"], check=True, capture_output=True, cwd=ROOT)
+    return next(path for path in (root / "dist").iterdir() if path.is_dir())
+
+
 def run(root: Path, *args: str, capsys) -> tuple[int, str, str]:
     """The command line, in-process: exit code, standard output and standard error."""
     capsys.readouterr()
-    code = main(["--root", str(root), *args])
+    options = [arg for arg in args if arg == "--debug"]
+    code = main(["--root", str(root), *options, *[arg for arg in args if arg != "--debug"]])
     out, err = capsys.readouterr()
     return code, out, err
 

@@ -59,6 +59,8 @@ def test_bad_source_stops_the_build_and_writes_nothing(package, capsys, case):
     assert f"document.txt, {where}: " in err
     assert expected in err
     assert "Traceback" not in err
+    message = [line for line in err.splitlines() if not line.startswith("… ")]
+    assert 1 <= len(message) <= 2, message  # what is wrong and where, then how to fix it
     assert snapshot(package / "data") == {**before}
 
 
@@ -93,3 +95,21 @@ def test_new_document_version_rebuilds_the_tables(package, capsys):
     code, out, _ = run(package, "build", capsys=capsys)
     assert code == 0, out
     assert "Bait Al-Amanah \u2013 Malaysia" in (package / "data" / "signatories.csv").read_text(encoding="utf-8")
+
+
+def test_an_unexpected_failure_is_one_line_unless_debugging(package, capsys, monkeypatch):
+    import scripts.build
+
+    def broken(project):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(scripts.build, "build_in_memory", broken)
+    code, _, err = run(package, "build", capsys=capsys)
+    message = [line for line in err.splitlines() if not line.startswith("… ")]
+    assert code == 1
+    assert message == ["error: unexpected KeyError: 'surprise'", "  rerun with --debug or VERBOSE=1 for the traceback, and report it"]
+    code, _, err = run(package, "--debug", "build", capsys=capsys)
+    assert "Traceback (most recent call last)" in err
+    monkeypatch.setenv("VERBOSE", "1")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert "Traceback (most recent call last)" in err

@@ -38,7 +38,7 @@ def released(tmp_path_factory) -> Path:
 def test_release_layout_and_summary(package, capsys):
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert f"released {NAME}: 10 tables, 117 rows, 39 files," in out
+    assert f"released {NAME}: 10 tables, 117 rows, 44 files," in out
     zip_line = out.strip().splitlines()[-1]
     assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
     archive = (package / "dist" / f"{NAME}.zip").read_bytes()

@@ -1,0 +1,65 @@
+"""Write docs/data-dictionary.md from the schemas, the curated table descriptions and the data."""
+
+from __future__ import annotations
+
+from .schema import to_cell
+
+PATH = "docs/data-dictionary.md"
+_EXAMPLE_WIDTH = 60
+
+def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables: dict[str, list[dict]]) -> str:
+    lines = [
+        "# Data dictionary",
+        "",
+        "Generated from `schemas/` and the data by `make build`; do not edit it by hand (a test fails",
+        "when it is out of date). Each example is the first non-empty value of the column.",
+        "",
+        "Text columns are the published text, white-space normalized. `char_start`/`char_end` columns",
+        "are code-point offsets into the source document, end exclusive; the column each span",
+        "reconstructs is given as *span of*. The tables `acts`, `actors`, `act_actors` and `events`",
+        "are a coding of what each clause does: an **interpretation** made by the rules of the",
+        "[codebook](codebook.md), in which **the text is the source**.",
+        "",
+    ]
+    for resource in package_metadata["resources"]:
+        name, schema = resource["name"], schemas[resource["name"]]
+        rows = tables[name]
+        lines += [f"## `{name}`", "", f"{resource['description']} Rows in `data/{name}.csv`: {len(rows)}.", ""]
+        lines.append(f"- Primary key: {_columns(schema['primaryKey'])}")
+        for key in schema.get("uniqueKeys", []):
+            lines.append(f"- Unique together: {_columns(key)}")
+        for foreign in schema.get("foreignKeys", []):
+            reference = foreign["reference"]
+            lines.append(f"- {_columns(foreign['fields'])} references `{reference['resource']}`.{_columns(reference['fields'])}")
+        lines += ["", "| field | type | constraints | description | example |", "|---|---|---|---|---|"]
+        for field in schema["fields"]:
+            lines.append(f"| `{field['name']}` | {field['type']} | {_constraints(field)} | {_cell(field['description'])} | {_example(rows, field)} |")
+        lines.append("")
+    return "\n".join(lines)
+
+def _columns(names: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)
+
+def _constraints(field: dict) -> str:
+    constraints = dict(field.get("constraints", {}))
+    parts = ["required" if constraints.pop("required", False) else "optional"]
+    if constraints.pop("unique", False):
+        parts.append("unique")
+    for name, value in constraints.items():
+        shown = ", ".join(f"`{v}`" for v in value) if isinstance(value, list) else f"`{value}`"
+        parts.append(f"{name} {shown}")
+    if "spanOf" in field:
+        parts.append(f"span of `{field['spanOf']}`")
+    return _cell("; ".join(parts))
+
+def _example(rows: list[dict], field: dict) -> str:
+    value = next((row[field["name"]] for row in rows if row[field["name"]] not in (None, "")), None)
+    if value is None:
+        return ""
+    text = to_cell(value, field)
+    if len(text) > _EXAMPLE_WIDTH:
+        text = text[: _EXAMPLE_WIDTH - 1] + "…"
+    return f"`{_cell(text)}`"
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -1,0 +1,102 @@
+"""Documentation that cannot rot: the README's code runs, the dictionary and citation are current."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from scripts.build import build_in_memory
+from scripts.project import Project
+
+_BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
+
+
+def readme_examples() -> list[tuple[str, str]]:
+    """Each python block of the README with the text block that shows its output."""
+    blocks = _BLOCK.findall((ROOT / "README.md").read_text(encoding="utf-8"))
+    examples = []
+    for index, (language, code) in enumerate(blocks):
+        if language == "python":
+            following = blocks[index + 1] if index + 1 < len(blocks) else ("", "")
+            assert following[0] == "text", f"python block {len(examples) + 1} of README.md has no ```text block of output after it"
+            examples.append((code, following[1]))
+    return examples
+
+
+def test_the_readme_has_the_promised_examples():
+    codes = "\n".join(code for code, _ in readme_examples())
+    assert len(readme_examples()) >= 4
+    for needle in ("pd.read_csv(", "pd.read_parquet(", 'merge(countries, on="country_code"', 'merge(acts, on=["clause_id"'):
+        assert needle in codes
+
+
+@pytest.mark.parametrize("number", range(1, len(readme_examples()) + 1))
+def test_readme_python_block_prints_what_it_shows(released_folder, number):
+    code, expected = readme_examples()[number - 1]
+    result = subprocess.run([sys.executable, "-c", code], cwd=released_folder, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected
+
+
+def test_readme_shell_and_ci_examples_name_real_files():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for path in re.findall(r'"\$BASE/([^"]+)"', readme):
+        assert (ROOT / path).is_file(), path
+    assert "run: frictionless validate datapackage.json" in readme
+    assert "make release" in readme and "make test" in readme
+
+
+def test_data_dictionary_is_current_and_covers_every_field():
+    built = build_in_memory(Project())
+    committed = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    assert committed == built.files["docs/data-dictionary.md"].decode("utf-8"), "run make build"
+    for name, schema in Project().schemas.items():
+        assert f"## `{name}`" in committed
+        for field in schema["fields"]:
+            assert f"| `{field['name']}` | {field['type']} |" in committed, (name, field["name"])
+    assert "| `date_signed` | date | required | The date the agreement was signed, read from its date line (ISO 8601). | `2022-01-30` |" in committed
+    assert "interpretation" in committed and "codebook" in committed
+    assert "[data dictionary](docs/data-dictionary.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_citation_is_a_dataset_with_the_version_and_the_source():
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert citation["type"] == "dataset"
+    assert citation["version"] == Project().changelog_version() == "1.0.0"
+    assert citation["date-released"] == "2026-11-26"
+    assert citation["license"] == "CC-BY-4.0"
+    (reference,) = citation["references"]
+    assert reference["url"] == "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"
+    assert reference["publisher"] == {"name": "Uyghur Human Rights Project"}
+    assert len(reference["authors"]) == 23 and reference["authors"][0] == {"name": "Muslim Youth Movement of Malaysia"}
+
+
+def test_licenses_agree():
+    import json
+
+    license_text = " ".join((ROOT / "LICENSE").read_text(encoding="utf-8").split())
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert "Creative Commons Attribution 4.0 International" in license_text and "MIT License" in license_text
+    assert "claims no rights in it" in license_text
+    assert [(entry["name"], entry["path"]) for entry in descriptor["licenses"]] == [("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/")]
+    assert "https://creativecommons.org/licenses/by/4.0/" in license_text
+
+
+def test_chart_is_embedded_and_drawn_from_the_data():
+    from scripts.chart import chart_bars
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/figures/signatories-by-country.svg)" in readme
+    bars = chart_bars(build_in_memory(Project()).tables)
+    assert bars == [
+        ("Malaysia (MY)", 8, ""), ("Türkiye (TR)", 4, ""), ("Indonesia (ID)", 3, ""), ("United States (US)", 3, ""),
+        ("United Kingdom (GB)", 2, ""), ("Germany (DE)", 0, "stated in the attestation, not listed"), ("No country listed", 3, ""),
+    ]
+    svg = (ROOT / "docs" / "figures" / "signatories-by-country.svg").read_text(encoding="utf-8")
+    assert "<dc:date>" not in svg
+    assert (ROOT / "docs" / "figures" / "signatories-by-country.png").read_bytes().startswith(b"\x89PNG")
