@@ -76,20 +76,30 @@ def _source_files(project: Project, sources: list[SourceDocument]) -> dict[str, 
 
 def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
     """Build, validate in a staging folder, and only then replace the files of data/."""
+    built = prepare(project, force)
+    with staged_checkout(project, {**built.inputs, **built.files}) as stage, step("validating the build (frictionless and the project's checks)"):
+        report = validate_package(stage / DESCRIPTOR)
+    if not report.ok:
+        raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")
+    write_outputs(project, built)
+    return built, report
+
+
+def prepare(project: Project, force: bool) -> BuiltPackage:
+    """Build in memory, after making sure that nothing edited by hand would be overwritten."""
     with step("building the tables from the sources"):
         built = build_in_memory(project)
     for leftover in project.data_dir.rglob(".*.tmp-*"):
         leftover.unlink()  # from a build killed while replacing a file; the file itself is whole
     if not force:
         _refuse_to_overwrite_hand_edits(project, built)
-    with staged_checkout(project, {**built.inputs, **built.files}) as stage, step("validating the build (frictionless and the project's checks)"):
-        report = validate_package(stage / DESCRIPTOR)
-    if not report.ok:
-        raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")
-    # The descriptor goes last: until it is replaced, it still describes the files on disk.
+    return built
+
+
+def write_outputs(project: Project, built: BuiltPackage) -> None:
+    """Replace each output file atomically; the descriptor last, as it describes the others."""
     for relative in sorted(built.files, key=lambda path: path == DESCRIPTOR):
         write_if_changed(project.root / relative, built.files[relative])
-    return built, report
 
 
 @contextlib.contextmanager

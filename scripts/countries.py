@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pycountry
 
 from .errors import PipelineError
@@ -38,6 +40,7 @@ class CountryResolver:
         return code
 
 
+@functools.lru_cache(maxsize=None)
 def _pycountry_code(spelling: str) -> str | None:
     try:
         return pycountry.countries.lookup(spelling).alpha_2
@@ -45,12 +48,13 @@ def _pycountry_code(spelling: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=None)
+def _country_row(code: str) -> tuple:
+    country = pycountry.countries.get(alpha_2=code)
+    return country.alpha_2, country.alpha_3, country.name, getattr(country, "official_name", None)
+
+
 def country_row(code: str) -> dict:
     """The countries table's row for an alpha-2 code, every value taken from pycountry."""
-    country = pycountry.countries.get(alpha_2=code)
-    return {
-        "country_code": country.alpha_2,
-        "alpha_3": country.alpha_3,
-        "name": country.name,
-        "official_name": getattr(country, "official_name", None),
-    }
+    alpha_2, alpha_3, name, official_name = _country_row(code)
+    return {"country_code": alpha_2, "alpha_3": alpha_3, "name": name, "official_name": official_name}

@@ -13,6 +13,8 @@ import yaml
 from .errors import PipelineError
 
 ROOT = Path(__file__).resolve().parent.parent
+# libyaml's loader when PyYAML has it: about ten times faster on a corpus of many small files.
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # "## [1.2.3] - 2026-11-26": the newest such heading is the package's version.
 _RELEASE_HEADING = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
@@ -21,7 +23,7 @@ _RELEASE_HEADING = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})\s*
 def read_yaml(path: Path) -> dict:
     try:
         with path.open(encoding="utf-8") as stream:
-            loaded = yaml.safe_load(stream)
+            loaded = yaml.load(stream, Loader=_YAML_LOADER)
     except FileNotFoundError:
         raise PipelineError(str(path), "file not found") from None
     except yaml.YAMLError as exc:

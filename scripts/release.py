@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, build
+from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, prepare, write_outputs
 from .descriptor import descriptor_bytes, package_descriptor, source_resources, table_resource
 from .errors import PipelineError, Problem
 from .progress import step
@@ -48,7 +48,8 @@ class ReleaseSummary:
 def make_release(project: Project) -> ReleaseSummary:
     """Rebuild and validate, write the release beside dist/, validate it, then swap it in."""
     _recover_interrupted_swap(project)
-    built, build_report = build(project)
+    # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold.
+    built = prepare(project, force=False)
     version = project.changelog_version()
     name = f"{project.package_metadata['name']}-{version}"
     next_dist = project.root / _NEXT
@@ -63,18 +64,19 @@ def make_release(project: Project) -> ReleaseSummary:
         with step("validating the release (frictionless on CSV and Parquet, and the project's checks)"):
             report = validate_package(folder / DESCRIPTOR)
         if not report.ok:
-            raise ValidationFailed(report, "the release is invalid, so dist/ was left as it was")
+            raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
         archive = zip_bytes(name, files)
         (next_dist / f"{name}.zip").write_bytes(archive)
         (next_dist / "SHA256SUMS").write_bytes(sha256sums({f"{name}/{path}": content for path, content in files.items()} | {f"{name}.zip": archive}))
         _fsync_tree(next_dist)
+        write_outputs(project, built)
         _swap_into_place(project, next_dist)
     finally:
         shutil.rmtree(next_dist, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
     rows = sum(len(rows) for rows in built.tables.values())
     return ReleaseSummary(name, len(built.tables), rows, len(released), sum(p.stat().st_size for p in released),
-                          hashlib.sha256(archive).hexdigest(), tuple(build_report.warnings))
+                          hashlib.sha256(archive).hexdigest(), tuple(report.warnings))
 
 
 def release_files(project: Project, built: BuiltPackage, version: str) -> dict[str, bytes]:
@@ -113,7 +115,7 @@ def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
 def zip_bytes(name: str, files: dict[str, bytes]) -> bytes:
     """A zip whose bytes depend only on the files: sorted entries, fixed time and permissions."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for relative in sorted(files):
             info = zipfile.ZipInfo(f"{name}/{relative}", date_time=_ZIP_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
