@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -11,7 +13,7 @@ from pandas._libs.parsers import STR_NA_VALUES  # exactly what pd.read_csv reads
 
 from .errors import Problem, error, warning
 from .package import LoadedPackage, TableFile, unsafe_path_reason
-from .project import Project, read_yaml
+from .project import Project
 from .schema import field_names
 from .text import normalize
 
@@ -59,11 +61,12 @@ def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
 def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
     """Every file under data/ is a resource of the descriptor."""
     described = {resource.get("path") for resource in package.descriptor["resources"]}
-    data_dir = package.root / "data"
-    for path in sorted(data_dir.rglob("*")) if data_dir.is_dir() else []:
-        relative = path.relative_to(package.root).as_posix()
-        if path.is_file() and relative not in described:
-            yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
+    present = []
+    for folder, _, names in os.walk(package.root / "data"):
+        base = Path(folder).relative_to(package.root).as_posix()
+        present += [f"{base}/{name}" for name in names]
+    for relative in sorted(set(present) - described):
+        yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
 
 
 def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
@@ -72,7 +75,7 @@ def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
         path = resource.get("path")
         if unsafe_path_reason(path) or not (package.root / path).is_file():
             continue
-        raw = (package.root / path).read_bytes()
+        raw = package.read(path)
         if "bytes" in resource and resource["bytes"] != len(raw):
             yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {len(raw)}", field="bytes", value=str(resource["bytes"]))
         declared = resource.get("hash")
@@ -144,20 +147,15 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     agreements = package.tables["agreements"].cells
     sources: dict[str, str] = {}
     for agreement_id, path, recorded in zip(*(agreements[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
-        file = package.root / path
-        if not file.is_file():
+        if unsafe_path_reason(path) or not (package.root / path).is_file():
             yield error("source", "data/agreements.csv", "the source document does not exist", field="source_path", value=path)
             continue
-        raw = file.read_bytes()
-        if hashlib.sha256(raw).hexdigest() != recorded:
-            yield error("source-hash", path, f"the source's sha256 is {hashlib.sha256(raw).hexdigest()}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
+        raw = package.read(path)
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != recorded:
+            yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
             continue
         sources[agreement_id] = raw.decode("utf-8", "replace")
-        metadata = file.parent / "agreement.yaml"
-        if metadata.is_file():
-            curated = read_yaml(metadata).get("document", {}).get("sha256")
-            if curated != recorded:
-                yield error("source-hash", metadata.relative_to(package.root).as_posix(), f"records sha256 {curated}, but agreements records {recorded}", value=str(curated))
     for table in _readable(package):
         if "agreement_id" not in table.cells.column_names:
             continue

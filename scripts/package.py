@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import Problem, error
-from .schema import to_cell
 
 
 @dataclass
@@ -49,6 +49,13 @@ class LoadedPackage:
     descriptor: dict | None = None
     tables: dict[str, TableFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    _contents: dict[str, bytes] = field(default_factory=dict)
+
+    def read(self, relative: str) -> bytes:
+        """A file's bytes, read once however many checks need them."""
+        if relative not in self._contents:
+            self._contents[relative] = (self.root / relative).read_bytes()
+        return self._contents[relative]
 
     @property
     def csv_tables(self) -> dict[str, TableFile]:
@@ -144,15 +151,12 @@ def _csv_cells(raw: bytes, schema: dict) -> pa.Table | None:
 
 
 def _parquet_cells(path: Path, schema: dict) -> pa.Table | None:
-    """A Parquet table's cells as the CSV would write them, for comparison with the CSV."""
+    """A Parquet table's cells as the CSV writes them (see schema.to_cell), cast column by column."""
     try:
         table = pq.read_table(path)
     except (pa.ArrowInvalid, OSError):
         return None
-    fields = {f["name"]: f for f in schema["fields"]}
-    columns = {}
-    for name in table.column_names:
-        if name not in fields:
-            return table  # a column the schema does not know: the comparison reports it
-        columns[name] = pa.array([to_cell(v, fields[name]) for v in table.column(name).to_pylist()], pa.string())
-    return pa.table(columns)
+    if table.column_names != [f["name"] for f in schema["fields"]]:
+        return table  # columns the schema does not have: the comparison with the CSV reports it
+    # Arrow writes booleans as "true"/"false" and dates as ISO 8601, as to_cell does.
+    return pa.table({name: pc.fill_null(pc.cast(table[name], pa.string()), "") for name in table.column_names})

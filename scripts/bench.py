@@ -1,0 +1,125 @@
+"""Benchmark how validation and release grow with the corpus (make bench); prints a table, writes benchmarks/results.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .project import ROOT, Project
+from .synthetic import random_agreement
+
+SIZES = (1, 1_000, 10_000)
+CORPORA = ROOT / "benchmarks" / "corpora"
+RESULTS = ROOT / "benchmarks" / "results.json"
+# What a corpus needs besides its sources to build and release.
+_SKELETON = ("schemas", "metadata", "CHANGELOG.md", "README.md", "LICENSE", "docs/codebook.md")
+_TARGETS = {"checks_rows_per_second": 500_000, "release_over_frictionless": 1.3, "peak_rss_mib": 1024, "growth_10x": 11.0}
+
+# Runs inside a child process, so that its peak memory is its own: load and check, no frictionless.
+_OWN_CHECKS = """
+import json, sys, time
+from pathlib import Path
+from scripts.validate import validate_package
+started = time.perf_counter()
+report = validate_package(Path(sys.argv[1]), run_frictionless=False)
+print(json.dumps({"seconds": time.perf_counter() - started, "errors": len(report.errors)}))
+"""
+
+
+def make_corpus(folder: Path, size: int) -> Path:
+    """A checkout whose data/source holds `size` synthetic agreements, and nothing else."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for relative in _SKELETON:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (ROOT / relative).is_dir() else shutil.copy2)(ROOT / relative, target)
+    for number in range(1, size + 1):
+        random_agreement(number).write(folder / "data" / "source")
+    return folder
+
+
+def measure(command: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MiB of that one child process, and what it printed."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)  # the rusage of this child alone
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{err.read()[-2000:]}")
+        return seconds, usage.ru_maxrss / 1024, out.read()
+
+
+def bench_size(size: int) -> dict:
+    corpus = make_corpus(CORPORA / f"{size}", size)
+    python = sys.executable
+    release_seconds, release_rss, _ = measure([python, "-m", "scripts", "--root", str(corpus), "release"])
+    rows = sum(len((corpus / Project(corpus).table_path(name)).read_text(encoding="utf-8").splitlines()) - 1 for name in Project(corpus).table_names)
+    descriptor = next((corpus / "dist").glob("*/datapackage.json"))
+    frictionless = Path(python).parent / "frictionless"
+    frictionless_seconds, frictionless_rss, _ = measure([str(frictionless), "validate", str(descriptor)])
+    checks_wall, checks_rss, printed = measure([python, "-c", _OWN_CHECKS, str(descriptor)])
+    checks = json.loads(printed)
+    if checks["errors"]:
+        raise SystemExit(f"the synthetic corpus of {size} is invalid: {checks['errors']} errors")
+    return {
+        "agreements": size,
+        "rows": rows,
+        "own_checks": {"seconds": checks["seconds"], "wall_seconds": checks_wall, "rows_per_second": rows / checks["seconds"], "peak_rss_mib": checks_rss},
+        "frictionless_validate": {"seconds": frictionless_seconds, "rows_per_second": 2 * rows / frictionless_seconds, "peak_rss_mib": frictionless_rss},
+        "release": {"seconds": release_seconds, "rows_per_second": rows / release_seconds, "peak_rss_mib": release_rss},
+    }
+
+
+def verdicts(results: list[dict]) -> dict:
+    small, middle, large = results
+    def growth(key: str) -> float:
+        """Time from the middle to the largest size, start-up (the smallest size) subtracted."""
+        return (large[key]["seconds"] - small[key]["seconds"]) / max(middle[key]["seconds"] - small[key]["seconds"], 1e-9)
+    return {
+        "checks_rows_per_second": large["own_checks"]["rows_per_second"],
+        "release_over_frictionless": large["release"]["seconds"] / large["frictionless_validate"]["seconds"],
+        "peak_rss_mib": max(r[k]["peak_rss_mib"] for r in results for k in ("own_checks", "frictionless_validate", "release")),
+        "growth_10x": max(growth(k) for k in ("own_checks", "frictionless_validate", "release")),
+    }
+
+
+def main() -> int:
+    results = []
+    for size in SIZES:
+        print(f"… {size:,} agreement(s): generating, releasing, validating", file=sys.stderr, flush=True)
+        results.append(bench_size(size))
+    summary = verdicts(results)
+    print(f"{'agreements':>10} {'rows':>9} | {'own checks s':>12} {'rows/s':>10} {'MiB':>6} | {'frictionless s':>14} {'MiB':>6} | {'release s':>9} {'MiB':>6}")
+    for r in results:
+        print(f"{r['agreements']:>10,} {r['rows']:>9,} | {r['own_checks']['seconds']:>12.3f} {r['own_checks']['rows_per_second']:>10,.0f} {r['own_checks']['peak_rss_mib']:>6.0f} | "
+              f"{r['frictionless_validate']['seconds']:>14.2f} {r['frictionless_validate']['peak_rss_mib']:>6.0f} | {r['release']['seconds']:>9.2f} {r['release']['peak_rss_mib']:>6.0f}")
+    met = {
+        "checks_rows_per_second": summary["checks_rows_per_second"] >= _TARGETS["checks_rows_per_second"],
+        "release_over_frictionless": summary["release_over_frictionless"] <= _TARGETS["release_over_frictionless"],
+        "peak_rss_mib": summary["peak_rss_mib"] < _TARGETS["peak_rss_mib"],
+        "growth_10x": summary["growth_10x"] <= _TARGETS["growth_10x"],
+    }
+    for key, value in summary.items():
+        print(f"{key}: {value:,.2f} (target {'≥' if key == 'checks_rows_per_second' else '≤' if key != 'peak_rss_mib' else '<'} {_TARGETS[key]:,}) {'met' if met[key] else 'NOT MET'}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "sizes": results, "summary": summary, "targets": _TARGETS, "met": met,
+    }, indent=2) + "\n", encoding="utf-8")
+    print(f"figures written to {RESULTS.relative_to(ROOT)}")
+    return 0 if all(met.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
