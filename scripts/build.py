@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -44,6 +45,9 @@ class BuiltPackage:
     files: dict[str, bytes]  # what the build writes
     inputs: dict[str, bytes]  # the source documents and their curated metadata, as read
     sources: list[SourceDocument]
+
+    def without_tables(self) -> BuiltPackage:
+        return dataclasses.replace(self, tables={}, sources=[])
 
 
 def build_in_memory(project: Project) -> BuiltPackage:

@@ -61,6 +61,8 @@ def make_release(project: Project) -> ReleaseSummary:
             for relative, content in files.items():
                 (folder / relative).parent.mkdir(parents=True, exist_ok=True)
                 (folder / relative).write_bytes(content)
+        table_count, row_count = len(built.tables), sum(len(rows) for rows in built.tables.values())
+        built = built.without_tables()  # the rows are written; frictionless can use their memory
         with step("validating the release (frictionless on CSV and Parquet, and the project's checks)"):
             report = validate_package(folder / DESCRIPTOR)
         if not report.ok:
@@ -74,8 +76,7 @@ def make_release(project: Project) -> ReleaseSummary:
     finally:
         shutil.rmtree(next_dist, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
-    rows = sum(len(rows) for rows in built.tables.values())
-    return ReleaseSummary(name, len(built.tables), rows, len(released), sum(p.stat().st_size for p in released),
+    return ReleaseSummary(name, table_count, row_count, len(released), sum(p.stat().st_size for p in released),
                           hashlib.sha256(archive).hexdigest(), tuple(report.warnings))
 
 

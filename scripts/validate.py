@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .checks import ALL_CHECKS
 from .errors import Problem, error
-from .package import LoadedPackage, load
+from .package import load
 
 # Problems that make frictionless itself fail or mislead: run it only without them.
 _BLOCKS_FRICTIONLESS = {"descriptor", "unsafe-path", "missing-file", "schema"}
@@ -47,20 +47,21 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True) -> Re
         return report
     for check in ALL_CHECKS:
         report.problems += check(package)
+    del package  # frictionless reads everything again: let it reuse this memory
     if run_frictionless and not any(p.rule in _BLOCKS_FRICTIONLESS for p in report.problems):
-        report.problems += frictionless_problems(package)
+        report.problems += frictionless_problems(descriptor_path)
     return report
 
 
-def frictionless_problems(package: LoadedPackage) -> list[Problem]:
+def frictionless_problems(descriptor_path: Path) -> list[Problem]:
     """What frictionless finds: types, constraints, primary and foreign keys, hashes and bytes."""
     from frictionless import Package  # about 0.3 s to import: only when it is needed
 
     try:
-        report = Package(str(package.descriptor_path)).validate()
+        report = Package(str(descriptor_path)).validate()
     except Exception as exc:  # frictionless raises its own errors for descriptors it cannot read
-        return [error("frictionless", package.descriptor_path.name, f"frictionless cannot read the package: {exc}")]
-    problems = [error(f"frictionless:{e.type}", package.descriptor_path.name, e.note or e.message) for e in report.errors]
+        return [error("frictionless", descriptor_path.name, f"frictionless cannot read the package: {exc}")]
+    problems = [error(f"frictionless:{e.type}", descriptor_path.name, e.note or e.message) for e in report.errors]
     for task in report.tasks:
         for e in task.errors:
             problems.append(error(
