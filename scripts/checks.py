@@ -6,6 +6,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterator
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pandas._libs.parsers import STR_NA_VALUES  # exactly what pd.read_csv reads as missing
@@ -79,9 +80,9 @@ def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
         if resource.get("format") != "parquet":
             continue
         path = resource.get("path")
-        if unsafe_path_reason(path) or not (package.root / path).is_file():
+        raw = None if unsafe_path_reason(path) else package.read(path)
+        if raw is None:
             continue
-        raw = package.read(path)
         if "bytes" in resource and resource["bytes"] != len(raw):
             yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {len(raw)}", field="bytes", value=str(resource["bytes"]))
         declared = resource.get("hash")
@@ -153,85 +154,138 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     agreements = package.tables["agreements"].cells
     sources: dict[str, str] = {}
     for agreement_id, path, recorded in zip(*(agreements[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
-        if unsafe_path_reason(path) or not (package.root / path).is_file():
+        raw = None if unsafe_path_reason(path) else package.read(path)
+        if raw is None:
             yield error("source", "data/agreements.csv", "the source document does not exist", field="source_path", value=path)
             continue
-        raw = package.read(path)
         actual = hashlib.sha256(raw).hexdigest()
         if actual != recorded:  # then its spans would all be wrong: report the cause, not them
             yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
             continue
         sources[agreement_id] = raw.decode("utf-8", "replace")
+    index = _SourceIndex(sources)
     for table in _readable(package):
         if "agreement_id" not in table.cells.column_names:
             continue
         for field in table.schema["fields"]:
             if "spanOf" in field:
-                yield from _spans(table, sources, field["name"], field["name"].replace("start", "end"), field["spanOf"])
+                yield from _spans(table, index, field["name"], field["name"].replace("start", "end"), field["spanOf"])
 
 
-def _spans(table: TableFile, sources: dict[str, str], start_name: str, end_name: str, text_name: str) -> Iterator[Problem]:
-    columns = (table.cells[c].to_pylist() for c in ("agreement_id", start_name, end_name, text_name))
+class _SourceIndex:
+    """Every source as one array of code points, with where each agreement's source begins."""
+
+    def __init__(self, sources: dict[str, str]):
+        self.sources = sources
+        self.ids = list(sources)
+        self.value_set = pa.array(self.ids, pa.string())
+        self.lengths = np.fromiter((len(sources[i]) for i in self.ids), dtype=np.int64, count=len(self.ids))
+        self.bases = np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype(np.int64) if self.ids else np.zeros(0, np.int64)
+        self.points = _code_points("".join(sources[i] for i in self.ids))
+
+
+def _spans(table: TableFile, index: _SourceIndex, start_name: str, end_name: str, text_name: str) -> Iterator[Problem]:
+    """Compare every span with its text as arrays of code points; normalize in Python only the
+    few rows whose raw source differs from their text (no-break or doubled spaces, line breaks)."""
+    cells = table.cells
+    try:
+        starts = pc.cast(cells[start_name], pa.int64()).to_numpy(zero_copy_only=False)
+        ends = pc.cast(cells[end_name], pa.int64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return  # a cell that is not an integer: frictionless reports its type error
+    position = pc.index_in(cells["agreement_id"], value_set=index.value_set).to_numpy(zero_copy_only=False)
+    known = ~np.isnan(position.astype("float64"))
+    agreement = np.where(known, np.nan_to_num(position.astype("float64")), 0).astype(np.int64)
+    in_range = known & (starts >= 0) & (starts <= ends) & (ends <= (index.lengths[agreement] if index.ids else 0))
+    texts = cells[text_name]
+    text_lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64)
+    text_points = _code_points("".join(texts.to_pylist()))
+    text_offsets = np.concatenate([[0], np.cumsum(text_lengths)[:-1]]).astype(np.int64)
+    exact = in_range & ((ends - starts) == text_lengths)
+    exact[exact] = _equal_slices(index.points, index.bases[agreement[exact]] + starts[exact], text_points, text_offsets[exact], text_lengths[exact])
     reported = 0
-    for index, (agreement_id, start, end, text) in enumerate(zip(*columns)):
-        source = sources.get(agreement_id)
-        if source is None:
-            continue
-        try:
-            raw = source[int(start) : int(end)]
-        except ValueError:
-            continue  # not an integer: frictionless reports the type error
-        if raw != text and normalize(raw) != text:  # most spans need no normalization
-            span = normalize(raw)
+    for row in np.flatnonzero(known & ~exact):
+        source, text = index.sources[index.ids[agreement[row]]], texts[row].as_py()
+        span = normalize(source[starts[row] : ends[row]]) if in_range[row] else None
+        if span != text:
             reported += 1
             if reported <= MAX_REPORTED:
-                yield error("span", table.path, f"source[{start}:{end}] normalizes to {span[:60]!r}, not to this {text_name}", row=index + 2, field=text_name, value=text[:60])
+                shown = "lies outside the source" if span is None else f"normalizes to {span[:60]!r}"
+                yield error("span", table.path, f"source[{starts[row]}:{ends[row]}] {shown}, not to this {text_name}", row=int(row) + 2, field=text_name, value=text[:60])
+    yield from _summary("span", table.path, reported)
+
+
+def _code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def _equal_slices(haystack: np.ndarray, starts: np.ndarray, needles: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """For each row, whether haystack[start:start+length] equals needles[offset:offset+length]."""
+    equal = np.ones(len(lengths), dtype=bool)
+    for chunk in range(0, len(lengths), 20_000):  # bounded memory: index arrays of one chunk at a time
+        rows = slice(chunk, chunk + 20_000)
+        size = lengths[rows]
+        nonempty = size > 0
+        if not nonempty.any():
+            continue
+        size, first_source, first_needle = size[nonempty], starts[rows][nonempty], offsets[rows][nonempty]
+        within = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
+        differs = haystack[np.repeat(first_source, size) + within] != needles[np.repeat(first_needle, size) + within]
+        mismatches = np.add.reduceat(differs, np.cumsum(size) - size)
+        part = equal[rows]
+        part[np.flatnonzero(nonempty)] = mismatches == 0
+        equal[rows] = part
+    return equal
 
 
 def counts(package: LoadedPackage) -> Iterator[Problem]:
     """The counts an agreement states equal the rows it has."""
     if not _has(package, "agreements"):
         return
-    agreements = package.tables["agreements"].cells
+    agreements = _numbered(package.tables["agreements"].cells)
     for count_field, table_name in (("signatory_count", "signatories"), ("clause_count", "clauses")):
-        if not _has(package, table_name):
-            continue
-        actual = _row_counts(package.tables[table_name].cells, ["agreement_id"])
-        for index, (agreement_id, stated) in enumerate(zip(agreements["agreement_id"].to_pylist(), agreements[count_field].to_pylist())):
-            rows = actual.get((agreement_id,), 0)
-            if str(rows) != stated:
-                yield error("count", "data/agreements.csv", f"{count_field} is {stated}, but {table_name} has {rows} rows for {agreement_id}", row=index + 2, field=count_field, value=stated)
+        if _has(package, table_name):
+            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field, table_name, "data/agreements.csv")
     if _has(package, "agreement_countries") and _has(package, "signatories"):
-        listed = _row_counts(package.tables["signatories"].cells, ["agreement_id", "country_code"])
-        stated = package.tables["agreement_countries"].cells
-        for index, (agreement_id, code, count) in enumerate(zip(*(stated[c].to_pylist() for c in ("agreement_id", "country_code", "listed_signatory_count")))):
-            if str(listed.get((agreement_id, code), 0)) != count:
-                yield error("count", "data/agreement_countries.csv", f"listed_signatory_count is {count}, but signatories lists {listed.get((agreement_id, code), 0)} entries for {code}", row=index + 2, field="listed_signatory_count", value=count)
+        stated = _numbered(package.tables["agreement_countries"].cells)
+        yield from _count_mismatches(stated, package.tables["signatories"].cells, ["agreement_id", "country_code"], "listed_signatory_count", "signatories", "data/agreement_countries.csv")
 
 
-def _row_counts(cells: pa.Table, keys: list[str]) -> dict[tuple, int]:
-    grouped = cells.group_by(keys).aggregate([([], "count_all")]).to_pylist()
-    return {tuple(row[k] for k in keys): row["count_all"] for row in grouped}
+def _numbered(cells: pa.Table) -> pa.Table:
+    """The table with its CSV row number, which joins do not keep in order."""
+    return cells.append_column("__row", pa.array(np.arange(2, cells.num_rows + 2)))
+
+
+def _count_mismatches(parents: pa.Table, children: pa.Table, keys: list[str], count_field: str, children_name: str, file: str) -> Iterator[Problem]:
+    counted = children.group_by(keys).aggregate([([], "count_all")])
+    joined = parents.select([*keys, count_field, "__row"]).join(counted, keys, join_type="left outer")
+    actual = pc.fill_null(joined["count_all"], 0)
+    try:
+        stated = pc.cast(joined[count_field], pa.int64())
+    except pa.ArrowInvalid:
+        return  # not an integer: frictionless reports its type error
+    wrong = joined.filter(pc.not_equal(stated, actual)).sort_by("__row")
+    for row in wrong.to_pylist()[:MAX_REPORTED]:
+        what = " ".join(str(row[k]) for k in keys)
+        yield error("count", file, f"{count_field} is {row[count_field]}, but {children_name} has {row['count_all'] or 0} rows for {what}", row=row["__row"], field=count_field, value=row[count_field])
 
 
 def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
     """Countries stated by the attestation against countries of the list; only documented differences pass."""
     if not all(_has(package, name) for name in ("agreement_countries", "signatories", "annotations")):
         return
-    stated = _codes(package.tables["agreement_countries"].cells)
-    listed = _codes(package.tables["signatories"].cells)
-    annotations = package.tables["annotations"].cells.to_pylist()
-    documented = {
-        (row["agreement_id"], row["subject_id"]): row["note"]
-        for row in annotations if row["kind"] == "discrepancy" and row["subject_table"] == "countries"
-    }
+    keys = ["agreement_id", "country_code"]
+    stated = _pairs(package.tables["agreement_countries"].cells)
+    listed = _pairs(package.tables["signatories"].cells)
+    annotations = package.tables["annotations"].cells
+    notes = annotations.filter(pc.and_(pc.equal(annotations["kind"], "discrepancy"), pc.equal(annotations["subject_table"], "countries")))
+    documented = {(row["agreement_id"], row["subject_id"]): row["note"] for row in notes.to_pylist()}
     actual = {}
-    for agreement_id in sorted(set(stated) | set(listed)):
-        for code in sorted(stated.get(agreement_id, set()) - listed.get(agreement_id, set())):
-            actual[(agreement_id, code)] = f"{code} is stated in the attestation of {agreement_id} but no entry of its list names it"
-        for code in sorted(listed.get(agreement_id, set()) - stated.get(agreement_id, set())):
-            actual[(agreement_id, code)] = f"{code} is named by the list of {agreement_id} but not stated in its attestation"
-    for key, message in actual.items():
+    for row in stated.join(listed, keys, join_type="left anti").to_pylist():
+        actual[(row["agreement_id"], row["country_code"])] = f"{row['country_code']} is stated in the attestation of {row['agreement_id']} but no entry of its list names it"
+    for row in listed.join(stated, keys, join_type="left anti").to_pylist():
+        actual[(row["agreement_id"], row["country_code"])] = f"{row['country_code']} is named by the list of {row['agreement_id']} but not stated in its attestation"
+    for key, message in sorted(actual.items()):
         if key in documented:
             yield warning("known-discrepancy", "data/agreement_countries.csv", f"{message}. Documented: {documented[key]}", field="country_code", value=key[1])
         else:
@@ -240,12 +294,10 @@ def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
         yield error("stale-discrepancy", "data/annotations.csv", f"an annotation documents a discrepancy for {key[1]} in {key[0]}, but stated and listed countries agree", field="subject_id", value=key[1])
 
 
-def _codes(cells: pa.Table) -> dict[str, set[str]]:
-    codes: dict[str, set[str]] = {}
-    for agreement_id, code in zip(cells["agreement_id"].to_pylist(), cells["country_code"].to_pylist()):
-        if code:
-            codes.setdefault(agreement_id, set()).add(code)
-    return codes
+def _pairs(cells: pa.Table) -> pa.Table:
+    """Distinct (agreement_id, country_code) pairs that name a country."""
+    pairs = cells.select(["agreement_id", "country_code"]).filter(pc.not_equal(cells["country_code"], ""))
+    return pairs.group_by(["agreement_id", "country_code"]).aggregate([])
 
 
 def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:

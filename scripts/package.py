@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -51,11 +52,18 @@ class LoadedPackage:
     problems: list[Problem] = field(default_factory=list)
     _contents: dict[str, bytes] = field(default_factory=dict)
 
-    def read(self, relative: str) -> bytes:
-        """A file's bytes, read once however many checks need them."""
+    def read(self, relative: str) -> bytes | None:
+        """A file's bytes, read once however many checks need them; None when it does not exist."""
         if relative not in self._contents:
-            self._contents[relative] = (self.root / relative).read_bytes()
+            try:  # plain strings, not Path objects: a corpus has tens of thousands of files
+                with open(os.path.join(self.root, relative), "rb") as stream:
+                    self._contents[relative] = stream.read()
+            except (FileNotFoundError, IsADirectoryError):
+                self._contents[relative] = None
         return self._contents[relative]
+
+    def exists(self, relative: str) -> bool:
+        return os.path.isfile(os.path.join(self.root, relative))
 
     @property
     def csv_tables(self) -> dict[str, TableFile]:
@@ -71,7 +79,7 @@ def unsafe_path_reason(path: str) -> str | None:
         return "a path must be a non-empty string"
     if path.startswith(("/", "~", "\\")) or "://" in path or (len(path) > 1 and path[1] == ":"):
         return "absolute paths, home paths and URLs are not allowed in this package"
-    if ".." in PurePosixPath(path).parts:
+    if ".." in path.replace("\\", "/").split("/"):
         return "'..' would leave the package folder"
     return None
 
@@ -101,7 +109,7 @@ def load(descriptor_path: Path) -> LoadedPackage:
         if reason:
             package.problems.append(error("unsafe-path", name, f"resource {resource.get('name')!r} has an unsafe path: {reason}", value=str(path)))
             continue
-        if not (package.root / path).is_file():
+        if not package.exists(path):
             package.problems.append(error("missing-file", path, f"resource {resource.get('name')!r} names a file that does not exist"))
             continue
         if resource.get("type") == "table":

@@ -99,6 +99,7 @@ CASES = {
     "descriptor is not JSON": (_edit_bytes("datapackage.json", lambda raw: raw[:-40]), "datapackage.json: [descriptor] not valid JSON"),
     "tampered source": (_edit_bytes(f"{SOURCE_DIR}/document.txt", lambda raw: raw.replace(b"Istanbul", b"Ankara")), "[source-hash]"),
     "span does not reconstruct its text": (_edit_text("data/clauses.csv", "the ongoing genocide", "the ongoing genocides"), "[span] source[165:313] normalizes to"),
+    "span outside the source": (_edit_text("data/clauses.csv", ",false,165,313", ",false,165,99999"), "[span] source[165:99999] lies outside the source, not to this text"),
     "count differs from rows": (_edit_text("data/agreements.csv", ",10,23,", ",10,24,"), "[count] signatory_count is 24, but signatories has 23 rows"),
     "undocumented discrepancy": (_edit_bytes("data/annotations.csv", _drop_discrepancy_note), "[discrepancy] DE is stated in the attestation"),
 }
