@@ -27,9 +27,10 @@ _OWN_CHECKS = """
 import json, sys, time
 from pathlib import Path
 from scripts.validate import validate_package
+timings = {}
 started = time.perf_counter()
-report = validate_package(Path(sys.argv[1]), run_frictionless=False)
-print(json.dumps({"seconds": time.perf_counter() - started, "errors": len(report.errors)}))
+report = validate_package(Path(sys.argv[1]), run_frictionless=False, timings=timings)
+print(json.dumps({"seconds": time.perf_counter() - started, "errors": len(report.errors), "timings": timings}))
 """
 
 
@@ -75,7 +76,8 @@ def bench_size(size: int) -> dict:
     return {
         "agreements": size,
         "rows": rows,
-        "own_checks": {"seconds": checks["seconds"], "wall_seconds": checks_wall, "rows_per_second": rows / checks["seconds"], "peak_rss_mib": checks_rss},
+        "own_checks": {"seconds": checks["seconds"], "wall_seconds": checks_wall, "rows_per_second": rows / checks["seconds"], "peak_rss_mib": checks_rss,
+                       "seconds_by_step": {name: round(seconds, 4) for name, seconds in checks["timings"].items()}},
         "frictionless_validate": {"seconds": frictionless_seconds, "rows_per_second": 2 * rows / frictionless_seconds, "peak_rss_mib": frictionless_rss},
         "release": {"seconds": release_seconds, "rows_per_second": rows / release_seconds, "peak_rss_mib": release_rss},
     }
@@ -92,6 +94,42 @@ def verdicts(results: list[dict]) -> dict:
         "peak_rss_mib": max(r[k]["peak_rss_mib"] for r in results for k in ("own_checks", "frictionless_validate", "release")),
         "growth_10x": max(growth(k) for k in ("own_checks", "frictionless_validate", "release")),
     }
+
+
+README = ROOT / "README.md"
+_START, _END = "<!-- benchmark figures: written by make bench -->", "<!-- end of benchmark figures -->"
+
+
+def figures_markdown(recorded: dict) -> str:
+    """The README's table of figures, from benchmarks/results.json."""
+    lines = [
+        f"Measured by `make bench` on {recorded['machine']['cpus']} cores, Python {recorded['machine']['python']}.",
+        "",
+        "| agreements | rows | own checks: s | rows/s | peak MiB | frictionless validate: s | peak MiB | make release: s | peak MiB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in recorded["sizes"]:
+        checks, frictionless, release = r["own_checks"], r["frictionless_validate"], r["release"]
+        lines.append(f"| {r['agreements']:,} | {r['rows']:,} | {checks['seconds']:.2f} | {checks['rows_per_second']:,.0f} | {checks['peak_rss_mib']:.0f} | "
+                     f"{frictionless['seconds']:.1f} | {frictionless['peak_rss_mib']:.0f} | {release['seconds']:.1f} | {release['peak_rss_mib']:.0f} |")
+    summary, met, targets = recorded["summary"], recorded["met"], recorded["targets"]
+    lines += [
+        "",
+        "| target | measured | met |",
+        "|---|---:|---|",
+        f"| own checks ≥ {targets['checks_rows_per_second']:,} rows/s (10,000 agreements) | {summary['checks_rows_per_second']:,.0f} rows/s | {'yes' if met['checks_rows_per_second'] else '**no**'} |",
+        f"| release ≤ {targets['release_over_frictionless']} × frictionless validate alone | {summary['release_over_frictionless']:.2f} × | {'yes' if met['release_over_frictionless'] else '**no**'} |",
+        f"| peak RSS < {targets['peak_rss_mib']:,} MiB | {summary['peak_rss_mib']:,.0f} MiB | {'yes' if met['peak_rss_mib'] else '**no**'} |",
+        f"| 10 × the rows ≤ {targets['growth_10x']} × the time, start-up subtracted | {summary['growth_10x']:.1f} × | {'yes' if met['growth_10x'] else '**no**'} |",
+    ]
+    return "\n".join(lines)
+
+
+def write_readme_figures(recorded: dict) -> None:
+    text = README.read_text(encoding="utf-8")
+    before, rest = text.split(_START, 1)
+    _, after = rest.split(_END, 1)
+    README.write_text(f"{before}{_START}\n{figures_markdown(recorded)}\n{_END}{after}", encoding="utf-8")
 
 
 def main() -> int:
@@ -112,12 +150,14 @@ def main() -> int:
     }
     for key, value in summary.items():
         print(f"{key}: {value:,.2f} (target {'≥' if key == 'checks_rows_per_second' else '≤' if key != 'peak_rss_mib' else '<'} {_TARGETS[key]:,}) {'met' if met[key] else 'NOT MET'}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
+    recorded = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
         "sizes": results, "summary": summary, "targets": _TARGETS, "met": met,
-    }, indent=2) + "\n", encoding="utf-8")
-    print(f"figures written to {RESULTS.relative_to(ROOT)}")
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(recorded, indent=2) + "\n", encoding="utf-8")
+    write_readme_figures(recorded)
+    print(f"figures written to {RESULTS.relative_to(ROOT)} and README.md")
     return 0 if all(met.values()) else 1
 
 

@@ -126,20 +126,20 @@ def categories(package: LoadedPackage) -> Iterator[Problem]:
 
 
 def spreadsheet_safe(package: LoadedPackage) -> Iterator[Problem]:
-    """No cell a spreadsheet would run as a formula."""
+    """No text cell a spreadsheet would run as a formula (frictionless type-checks the others)."""
     yield from _cell_rule(package, "formula-cell", "starts with =, +, - or @, which a spreadsheet would run as a formula",
                           lambda column: pc.match_substring_regex(column, _FORMULA_START))
 
 
 def pandas_safe(package: LoadedPackage) -> Iterator[Problem]:
-    """No non-empty cell that pandas' default read_csv would read as missing."""
+    """No non-empty text cell that pandas' default read_csv would read as missing."""
     yield from _cell_rule(package, "pandas-missing", "pandas' default read_csv would read this value as missing",
                           lambda column: pc.is_in(column, value_set=_PANDAS_MISSING))
 
 
 def _cell_rule(package: LoadedPackage, rule: str, message: str, flags: Callable[[pa.ChunkedArray], pa.ChunkedArray]) -> Iterator[Problem]:
     for table in _readable(package):
-        for name in table.cells.column_names:
+        for name in (f["name"] for f in table.schema["fields"] if f["type"] == "string"):
             column = table.cells[name]
             hits = pc.indices_nonzero(flags(column))
             for index in _first(hits):

@@ -100,3 +100,14 @@ def test_chart_is_embedded_and_drawn_from_the_data():
     svg = (ROOT / "docs" / "figures" / "signatories-by-country.svg").read_text(encoding="utf-8")
     assert "<dc:date>" not in svg
     assert (ROOT / "docs" / "figures" / "signatories-by-country.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_readme_reports_the_recorded_benchmark_figures():
+    import json
+
+    from scripts.bench import figures_markdown
+
+    recorded = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    assert [size["agreements"] for size in recorded["sizes"]] == [1, 1_000, 10_000]
+    assert recorded["sizes"][-1]["rows"] > 300_000
+    assert figures_markdown(recorded) in (ROOT / "README.md").read_text(encoding="utf-8")
