@@ -7,24 +7,13 @@ import re
 from pathlib import Path
 
 from .errors import PipelineError
+from .ids import act_id, actor_id, event_id
 from .project import read_yaml
 from .schema import enum_values
 from .text import normalize
 
 CODING_FILE = "coding.yaml"
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b")  # "9 December 2021"
-
-
-def act_id(clause_id: str, number: int) -> str:
-    return f"{clause_id}-a{number}"
-
-
-def actor_id(agreement_id: str, key: str) -> str:
-    return f"{agreement_id}-actor-{key}"
-
-
-def event_id(agreement_id: str, number: int) -> str:
-    return f"{agreement_id}-e{number:02d}"
 
 
 class _Checker:

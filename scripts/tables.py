@@ -8,22 +8,11 @@ from dataclasses import dataclass
 from .coding import coding_rows
 from .countries import CountryResolver, country_row
 from .errors import PipelineError
+from .ids import annotation_id, clause_id, signatory_id
 from .parse import ParsedDocument, parse_document
 from .source import SourceDocument
 
 Rows = list[dict]
-
-
-def clause_id(agreement_id: str, number: int) -> str:
-    return f"{agreement_id}-c{number:02d}"
-
-
-def signatory_id(agreement_id: str, number: int) -> str:
-    return f"{agreement_id}-s{number:02d}"
-
-
-def annotation_id(agreement_id: str, number: int) -> str:
-    return f"{agreement_id}-n{number:02d}"
 
 
 _SUBJECT_IDS = {"clauses": clause_id, "signatories": signatory_id}

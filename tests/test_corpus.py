@@ -78,3 +78,14 @@ def test_synthetic_corpus_generator_smoke(package, capsys):
     assert [a["agreement_id"] for a in agreements] == [AGREEMENT_ID, "synthetic-000001", "synthetic-000002"]
     assert [a["signatory_count"] for a in agreements[1:]] == ["17", "17"]
     assert sum(1 for r in rows(package, "clauses") if r["agreement_id"].startswith("synthetic-")) == 20
+
+
+def test_benchmark_corpus_smoke_at_the_smallest_size(tmp_path, capsys):
+    """make bench's own path at its smallest size: a corpus checkout that builds and validates."""
+    from scripts.bench import make_corpus
+
+    corpus = make_corpus(tmp_path / "corpus", 1)
+    code, out, err = run(corpus, "build", capsys=capsys)
+    assert code == 0, err
+    assert "built 1 agreement(s) into data/: agreements 1, clauses 10, signatories 17" in out
+    assert run(corpus, "validate", capsys=capsys)[0] == 0
