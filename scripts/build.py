@@ -14,7 +14,6 @@ from pathlib import Path
 
 from . import citation, dictionary
 from .chart import chart_files
-from .citation import citation_cff
 from .csvfile import csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, source_resources, table_resource
 from .errors import PipelineError, Problem, error
@@ -22,7 +21,6 @@ from .package import unsafe_path_reason
 from .progress import step
 from .project import Project
 from .source import SourceDocument, discover
-from .dictionary import dictionary_markdown
 from .tables import build_tables
 from .validate import Report, validate_package
 
@@ -46,8 +44,9 @@ class BuiltPackage:
     inputs: dict[str, bytes]  # the source documents and their curated metadata, as read
     sources: list[SourceDocument]
 
-    def without_tables(self) -> BuiltPackage:
-        return dataclasses.replace(self, tables={}, sources=[])
+    def outputs_only(self) -> BuiltPackage:
+        """Only what write_outputs needs: the rows and inputs are already written elsewhere."""
+        return dataclasses.replace(self, tables={}, inputs={}, sources=[])
 
 
 def build_in_memory(project: Project) -> BuiltPackage:
@@ -63,8 +62,8 @@ def build_in_memory(project: Project) -> BuiltPackage:
     version, released = project.changelog_releases()[0]
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
-    files[dictionary.PATH] = dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
-    files[citation.PATH] = citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
+    files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
+    files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
     files.update(chart_files(tables))
     return BuiltPackage(tables, files, source_files, sources)
 

@@ -62,14 +62,16 @@ def make_release(project: Project) -> ReleaseSummary:
                 (folder / relative).parent.mkdir(parents=True, exist_ok=True)
                 (folder / relative).write_bytes(content)
         table_count, row_count = len(built.tables), sum(len(rows) for rows in built.tables.values())
-        built = built.without_tables()  # the rows are written; frictionless can use their memory
+        # Everything is on disk now: let frictionless use the memory of the rows and released bytes.
+        released_paths = sorted(files)
+        built, files = built.outputs_only(), None
         with step("validating the release (frictionless on CSV and Parquet, and the project's checks)"):
             report = validate_package(folder / DESCRIPTOR)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
-        archive = zip_bytes(name, files)
+        archive = zip_bytes(name, folder, released_paths)
         (next_dist / f"{name}.zip").write_bytes(archive)
-        (next_dist / "SHA256SUMS").write_bytes(sha256sums({f"{name}/{path}": content for path, content in files.items()} | {f"{name}.zip": archive}))
+        (next_dist / "SHA256SUMS").write_bytes(sha256sums(next_dist, [f"{name}/{path}" for path in released_paths] + [f"{name}.zip"]))
         _fsync_tree(next_dist)
         write_outputs(project, built)
         _swap_into_place(project, next_dist)
@@ -113,22 +115,22 @@ def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
     return buffer.getvalue()
 
 
-def zip_bytes(name: str, files: dict[str, bytes]) -> bytes:
+def zip_bytes(name: str, folder: Path, paths: list[str]) -> bytes:
     """A zip whose bytes depend only on the files: sorted entries, fixed time and permissions."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for relative in sorted(files):
+        for relative in sorted(paths):
             info = zipfile.ZipInfo(f"{name}/{relative}", date_time=_ZIP_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, whatever system builds it
-            archive.writestr(info, files[relative])
+            archive.writestr(info, (folder / relative).read_bytes())
     return buffer.getvalue()
 
 
-def sha256sums(files: dict[str, bytes]) -> bytes:
+def sha256sums(folder: Path, paths: list[str]) -> bytes:
     """The format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download."""
-    return "".join(f"{hashlib.sha256(content).hexdigest()}  {path}\n" for path, content in sorted(files.items())).encode()
+    return "".join(f"{hashlib.sha256((folder / path).read_bytes()).hexdigest()}  {path}\n" for path in sorted(paths)).encode()
 
 
 def _fsync_tree(folder: Path) -> None:

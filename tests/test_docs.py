@@ -43,6 +43,14 @@ def test_readme_python_block_prints_what_it_shows(released_folder, number):
     assert result.stdout == expected
 
 
+def test_readme_csv_example_also_runs_in_the_repository():
+    code, expected = readme_examples()[0]
+    assert "read_csv" in code
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected
+
+
 def test_readme_shell_and_ci_examples_name_real_files():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for path in re.findall(r'"\$BASE/([^"]+)"', readme):
