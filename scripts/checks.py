@@ -156,7 +156,7 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     for agreement_id, path, recorded in zip(*(agreements[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
         raw = None if unsafe_path_reason(path) else package.read(path)
         if raw is None:
-            yield error("source", "data/agreements.csv", "the source document does not exist", field="source_path", value=path)
+            yield error("source", package.tables["agreements"].path, "the source document does not exist", field="source_path", value=path)
             continue
         actual = hashlib.sha256(raw).hexdigest()
         if actual != recorded:  # then its spans would all be wrong: report the cause, not them
@@ -245,10 +245,10 @@ def counts(package: LoadedPackage) -> Iterator[Problem]:
     agreements = _numbered(package.tables["agreements"].cells)
     for count_field, table_name in (("signatory_count", "signatories"), ("clause_count", "clauses")):
         if _has(package, table_name):
-            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field, table_name, "data/agreements.csv")
+            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field, table_name, package.tables["agreements"].path)
     if _has(package, "agreement_countries") and _has(package, "signatories"):
         stated = _numbered(package.tables["agreement_countries"].cells)
-        yield from _count_mismatches(stated, package.tables["signatories"].cells, ["agreement_id", "country_code"], "listed_signatory_count", "signatories", "data/agreement_countries.csv")
+        yield from _count_mismatches(stated, package.tables["signatories"].cells, ["agreement_id", "country_code"], "listed_signatory_count", "signatories", package.tables["agreement_countries"].path)
 
 
 def _numbered(cells: pa.Table) -> pa.Table:
@@ -275,6 +275,7 @@ def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
     if not all(_has(package, name) for name in ("agreement_countries", "signatories", "annotations")):
         return
     keys = ["agreement_id", "country_code"]
+    stated_file, notes_file = package.tables["agreement_countries"].path, package.tables["annotations"].path
     stated = _pairs(package.tables["agreement_countries"].cells)
     listed = _pairs(package.tables["signatories"].cells)
     annotations = package.tables["annotations"].cells
@@ -287,11 +288,11 @@ def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
         actual[(row["agreement_id"], row["country_code"])] = f"{row['country_code']} is named by the list of {row['agreement_id']} but not stated in its attestation"
     for key, message in sorted(actual.items()):
         if key in documented:
-            yield warning("known-discrepancy", "data/agreement_countries.csv", f"{message}. Documented: {documented[key]}", field="country_code", value=key[1])
+            yield warning("known-discrepancy", stated_file, f"{message}. Documented: {documented[key]}", field="country_code", value=key[1])
         else:
-            yield error("discrepancy", "data/agreement_countries.csv", f"{message}, and no annotation documents it", field="country_code", value=key[1])
+            yield error("discrepancy", stated_file, f"{message}, and no annotation documents it", field="country_code", value=key[1])
     for key in sorted(set(documented) - set(actual)):
-        yield error("stale-discrepancy", "data/annotations.csv", f"an annotation documents a discrepancy for {key[1]} in {key[0]}, but stated and listed countries agree", field="subject_id", value=key[1])
+        yield error("stale-discrepancy", notes_file, f"an annotation documents a discrepancy for {key[1]} in {key[0]}, but stated and listed countries agree", field="subject_id", value=key[1])
 
 
 def _pairs(cells: pa.Table) -> pa.Table:
@@ -314,7 +315,7 @@ def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:
         if table_name not in keys:
             keys[table_name] = set(subject.cells[key].to_pylist())
         if subject_id not in keys[table_name]:
-            yield error("annotation-subject", "data/annotations.csv", f"subject {subject_id!r} is not a {key} of {table_name}", row=index + 2, field="subject_id", value=subject_id)
+            yield error("annotation-subject", package.tables["annotations"].path, f"subject {subject_id!r} is not a {key} of {table_name}", row=index + 2, field="subject_id", value=subject_id)
 
 
 def parquet_matches_csv(package: LoadedPackage) -> Iterator[Problem]:

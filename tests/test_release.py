@@ -25,14 +25,10 @@ NAME = "global-muslim-coalition-for-uyghurs-1.0.0"
 TABLES = Project().table_names
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory) -> Path:
-    """One release of a copy of the package, shared by the read-only tests below."""
-    from conftest import copy_package
-
-    root = copy_package(tmp_path_factory.mktemp("release") / "package")
-    subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "release"], check=True, capture_output=True)
-    return root
+@pytest.fixture
+def released(released_folder) -> Path:
+    """The root of the session's one release (conftest.released_folder), for read-only tests."""
+    return released_folder.parent.parent
 
 
 def test_release_layout_and_summary(package, capsys):
