@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterator
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from pandas._libs.parsers import STR_NA_VALUES  # exactly what pd.read_csv reads as missing
 
 from .errors import Problem, error, warning
-from .package import LoadedPackage, TableFile, unsafe_path_reason
+from .package import LoadedPackage, TableFile, header_line, parquet_cells, unsafe_path_reason
 from .project import Project
 from .schema import field_names
 from .text import normalize
@@ -20,7 +20,7 @@ from .text import normalize
 Check = Callable[[LoadedPackage], Iterator[Problem]]
 
 MAX_REPORTED = 10  # per check and table: enough to act on, short enough to read
-_FORMULA_START = r"^[=+\-@]"
+_FORMULA_STARTS = pa.array([b"=", b"+", b"-", b"@"], pa.binary())  # a cell's first byte
 _PANDAS_MISSING = pa.array(sorted(v for v in STR_NA_VALUES if v), pa.string())
 
 
@@ -42,15 +42,16 @@ def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
             continue
         if raw.startswith(b"\xef\xbb\xbf"):
             yield error("bom", path, "starts with a UTF-8 byte-order mark", row=1)
+        # Arrow checked the UTF-8 of every cell it parsed as text; only the header is left.
         try:
-            raw.decode("utf-8")
+            (header_line(raw) if table.cells is not None else raw).decode("utf-8")
         except UnicodeDecodeError as exc:
             yield error("encoding", path, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", row=raw[: exc.start].count(b"\n") + 1)
         if b"\r" in raw:
             yield error("line-endings", path, "has CR or CRLF line endings: expected LF only", row=raw[: raw.index(b"\r")].count(b"\n") + 1)
         if not raw.endswith(b"\n"):
             yield error("final-newline", path, "does not end with a newline: the file may be truncated", row=raw.count(b"\n") + 1)
-        header = raw.split(b"\n", 1)[0].lstrip(b"\xef\xbb\xbf").rstrip(b"\r").decode("utf-8", "replace").split(",")
+        header = header_line(raw).lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").split(",")
         expected = field_names(table.schema)
         if header != expected:
             yield error("header", path, f"header is {header}, expected the schema's fields in order: {expected}", row=1)
@@ -61,12 +62,7 @@ def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
 def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
     """Every file under data/ is a resource of the descriptor."""
     described = {resource.get("path") for resource in package.descriptor["resources"]}
-    present = []
-    prefix = len(str(package.root)) + 1
-    for folder, _, names in os.walk(package.root / "data"):
-        base = folder[prefix:].replace(os.sep, "/")
-        present += [f"{base}/{name}" for name in names]
-    for relative in sorted(set(present) - described):
+    for relative in sorted(package.data_files - described):
         yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
 
 
@@ -105,7 +101,8 @@ def unique_keys(package: LoadedPackage) -> Iterator[Problem]:
     """uniqueKeys, which frictionless does not enforce: no two rows share the same key."""
     for table in _readable(package):
         for key in table.schema.get("uniqueKeys", []):
-            counts = table.cells.group_by(key).aggregate([([], "count_all")])
+            # One thread: on two cores Arrow's thread pool costs more than it saves here.
+            counts = table.cells.group_by(key, use_threads=False).aggregate([([], "count_all")])
             duplicates = counts.filter(pc.greater(counts["count_all"], 1))
             for row in duplicates.to_pylist()[:MAX_REPORTED]:
                 values = tuple(row[k] for k in key)
@@ -128,7 +125,7 @@ def categories(package: LoadedPackage) -> Iterator[Problem]:
 def spreadsheet_safe(package: LoadedPackage) -> Iterator[Problem]:
     """No text cell a spreadsheet would run as a formula (frictionless type-checks the others)."""
     yield from _cell_rule(package, "formula-cell", "starts with =, +, - or @, which a spreadsheet would run as a formula",
-                          lambda column: pc.match_substring_regex(column, _FORMULA_START))
+                          lambda column: pc.is_in(pc.binary_slice(pc.cast(column, pa.binary()), 0, 1), value_set=_FORMULA_STARTS))
 
 
 def pandas_safe(package: LoadedPackage) -> Iterator[Problem]:
@@ -151,18 +148,23 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     """Each source is the one agreements records, and every span reconstructs its text."""
     if not _has(package, "agreements"):
         return
-    agreements = package.tables["agreements"].cells
-    sources: dict[str, str] = {}
-    for agreement_id, path, recorded in zip(*(agreements[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
+    agreements = package.tables["agreements"]
+    sources: dict[str, bytes] = {}
+    for agreement_id, path, recorded in zip(*(agreements.cells[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
         raw = None if unsafe_path_reason(path) else package.read(path)
         if raw is None:
-            yield error("source", package.tables["agreements"].path, "the source document does not exist", field="source_path", value=path)
+            yield error("source", agreements.path, "the source document does not exist", field="source_path", value=path)
             continue
         actual = hashlib.sha256(raw).hexdigest()
         if actual != recorded:  # then its spans would all be wrong: report the cause, not them
             yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
             continue
-        sources[agreement_id] = raw.decode("utf-8", "replace")
+        sources[agreement_id] = raw
+    if not _is_utf8(b"".join(sources.values())):  # one pass over all; only on failure, one by one
+        for agreement_id, path in zip(agreements.cells["agreement_id"].to_pylist(), agreements.cells["source_path"].to_pylist()):
+            if agreement_id in sources and not _is_utf8(sources[agreement_id]):
+                yield error("source-encoding", path, "the source document is not UTF-8, so no span can be read from it", field="source_path", value=path)
+                del sources[agreement_id]
     index = _SourceIndex(sources)
     for table in _readable(package):
         if "agreement_id" not in table.cells.column_names:
@@ -172,41 +174,70 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
                 yield from _spans(table, index, field["name"], field["name"].replace("start", "end"), field["spanOf"])
 
 
-class _SourceIndex:
-    """Every source as one array of code points, with where each agreement's source begins."""
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        pa.array([raw], pa.large_binary()).cast(pa.large_string())  # Arrow validates without decoding
+    except pa.ArrowInvalid:
+        return False
+    return True
 
-    def __init__(self, sources: dict[str, str]):
+
+class _SourceIndex:
+    """Every source's UTF-8 bytes end to end, and how code points (which spans count) map to bytes.
+
+    Comparing bytes spares decoding every source and text. The map keeps only the few
+    continuation bytes (10xxxxxx) of multi-byte characters, not one entry per code point.
+    """
+
+    def __init__(self, sources: dict[str, bytes]):
         self.sources = sources
         self.ids = list(sources)
         self.value_set = pa.array(self.ids, pa.string())
-        self.lengths = np.fromiter((len(sources[i]) for i in self.ids), dtype=np.int64, count=len(self.ids))
-        self.bases = np.concatenate([[0], np.cumsum(self.lengths)[:-1]]).astype(np.int64) if self.ids else np.zeros(0, np.int64)
-        self.points = _code_points("".join(sources[i] for i in self.ids))
+        self.bytes = np.frombuffer(b"".join(sources.values()), dtype=np.uint8)
+        continuation = np.flatnonzero((self.bytes & 0xC0) == 0x80)
+        # Code points that begin before each continuation byte: non-decreasing, so searchable.
+        self._points_before_continuation = continuation - np.arange(len(continuation))
+        byte_bases = np.cumsum([0, *map(len, sources.values())])
+        point_bases = byte_bases - np.searchsorted(continuation, byte_bases)
+        self.point_bases, self.point_lengths = point_bases[:-1], np.diff(point_bases)
+        self._texts: dict[int, str] = {}
+
+    def byte_of_point(self, points: np.ndarray) -> np.ndarray:
+        """Where code point number `points` of the joined sources begins, in bytes."""
+        return points + np.searchsorted(self._points_before_continuation, points, side="right")
+
+    def text(self, position: int) -> str:
+        """One source decoded, for the few rows that need normalizing."""
+        if position not in self._texts:
+            self._texts[position] = self.sources[self.ids[position]].decode("utf-8")
+        return self._texts[position]
 
 
 def _spans(table: TableFile, index: _SourceIndex, start_name: str, end_name: str, text_name: str) -> Iterator[Problem]:
-    """Compare every span with its text as arrays of code points; normalize in Python only the
-    few rows whose raw source differs from their text (no-break or doubled spaces, line breaks)."""
+    """Compare every span with its text as arrays of bytes; normalize in Python only the few rows
+    whose raw source differs from their text (no-break or doubled spaces, line breaks)."""
     cells = table.cells
     try:
         starts = pc.cast(cells[start_name], pa.int64()).to_numpy(zero_copy_only=False)
         ends = pc.cast(cells[end_name], pa.int64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return  # a cell that is not an integer: frictionless reports its type error
+    if not index.ids:
+        return  # no source can be read: sources_and_spans has said why
     position = pc.index_in(cells["agreement_id"], value_set=index.value_set).to_numpy(zero_copy_only=False)
     known = ~np.isnan(position.astype("float64"))
     agreement = np.where(known, np.nan_to_num(position.astype("float64")), 0).astype(np.int64)
-    in_range = known & (starts >= 0) & (starts <= ends) & (ends <= (index.lengths[agreement] if index.ids else 0))
+    in_range = known & (starts >= 0) & (starts <= ends) & (ends <= index.point_lengths[agreement])
+    first_byte = index.byte_of_point(np.where(in_range, index.point_bases[agreement] + starts, 0))
+    end_byte = index.byte_of_point(np.where(in_range, index.point_bases[agreement] + ends, 0))
+    text_offsets, text_bytes = _string_buffers(cells[text_name])
+    candidates = in_range & ((end_byte - first_byte) == np.diff(text_offsets))
+    exact = _equal_slices(index.bytes, first_byte, text_bytes, text_offsets, candidates)
     texts = cells[text_name]
-    text_lengths = pc.utf8_length(texts).to_numpy(zero_copy_only=False).astype(np.int64)
-    text_points = _code_points("".join(texts.to_pylist()))
-    text_offsets = np.concatenate([[0], np.cumsum(text_lengths)[:-1]]).astype(np.int64)
-    exact = in_range & ((ends - starts) == text_lengths)
-    exact[exact] = _equal_slices(index.points, index.bases[agreement[exact]] + starts[exact], text_points, text_offsets[exact], text_lengths[exact])
     reported = 0
     for row in np.flatnonzero(known & ~exact):
-        source, text = index.sources[index.ids[agreement[row]]], texts[row].as_py()
-        span = normalize(source[starts[row] : ends[row]]) if in_range[row] else None
+        text = texts[row].as_py()
+        span = normalize(index.text(agreement[row])[starts[row] : ends[row]]) if in_range[row] else None
         if span != text:
             reported += 1
             if reported <= MAX_REPORTED:
@@ -215,26 +246,34 @@ def _spans(table: TableFile, index: _SourceIndex, start_name: str, end_name: str
     yield from _summary("span", table.path, reported)
 
 
-def _code_points(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+def _string_buffers(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """A text column's UTF-8 bytes end to end, and the offset where each row's bytes begin (plus the end)."""
+    array = pc.cast(column, pa.large_string()).combine_chunks()  # one buffer, 64-bit offsets
+    _, offsets, data = array.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    return offsets, (np.zeros(0, np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8))
 
 
-def _equal_slices(haystack: np.ndarray, starts: np.ndarray, needles: np.ndarray, offsets: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """For each row, whether haystack[start:start+length] equals needles[offset:offset+length]."""
-    equal = np.ones(len(lengths), dtype=bool)
-    for chunk in range(0, len(lengths), 20_000):  # bounded memory: index arrays of one chunk at a time
-        rows = slice(chunk, chunk + 20_000)
-        size = lengths[rows]
-        nonempty = size > 0
-        if not nonempty.any():
-            continue
-        size, first_source, first_needle = size[nonempty], starts[rows][nonempty], offsets[rows][nonempty]
-        within = np.arange(size.sum()) - np.repeat(np.cumsum(size) - size, size)
-        differs = haystack[np.repeat(first_source, size) + within] != needles[np.repeat(first_needle, size) + within]
-        mismatches = np.add.reduceat(differs, np.cumsum(size) - size)
-        part = equal[rows]
-        part[np.flatnonzero(nonempty)] = mismatches == 0
-        equal[rows] = part
+_CHUNK_BYTES = 1 << 18  # small index arrays, reused from chunk to chunk: fresh memory costs more than the loop
+
+
+def _equal_slices(haystack: np.ndarray, starts: np.ndarray, needles: np.ndarray, offsets: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate row, whether haystack[start:start+length] equals needles[offset:offset+length].
+
+    Rows run end to end in `needles`, so each chunk of rows compares one contiguous stretch of it
+    with bytes gathered from the haystack; rows that are not candidates gather from anywhere.
+    """
+    equal = candidates.copy()
+    if not len(haystack):
+        return equal  # every source is empty: only empty texts are candidates, and they match
+    lengths = np.diff(offsets)
+    shift = np.where(candidates, starts - offsets[:-1], 0)
+    bounds = np.unique(np.searchsorted(offsets, np.arange(offsets[0], offsets[-1], _CHUNK_BYTES), side="right") - 1)
+    for first, last in zip(bounds, [*bounds[1:], len(lengths)]):
+        stretch = np.arange(offsets[first], offsets[last])
+        gathered = np.take(haystack, stretch + np.repeat(shift[first:last], lengths[first:last]), mode="clip")
+        differing = np.flatnonzero(gathered != needles[offsets[first] : offsets[last]]) + offsets[first]
+        equal[np.searchsorted(offsets, differing, side="right") - 1] = False
     return equal
 
 
@@ -319,15 +358,26 @@ def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:
 
 
 def parquet_matches_csv(package: LoadedPackage) -> Iterator[Problem]:
-    """Each released Parquet file holds exactly the values of its CSV."""
+    """Each released Parquet file has the schema's columns and exactly the values of its CSV."""
     for table in package.tables.values():
         if table.is_csv:
             continue
         twin = package.tables.get(table.name.removesuffix("-parquet"))
-        if table.cells is None:
-            yield error("parquet", table.path, "cannot be read as Parquet")
-        elif twin is not None and twin.cells is not None and not table.cells.equals(twin.cells):
-            yield error("parquet", table.path, f"its values differ from {twin.path}")
+        try:
+            # A column at a time: the whole table as text would double the memory of its CSV.
+            with pq.ParquetFile(package.root / table.path, memory_map=True) as parquet:
+                columns = parquet.schema_arrow.names
+                if columns != field_names(table.schema):
+                    yield error("parquet", table.path, f"its columns are {columns}, expected the schema's fields in order: {field_names(table.schema)}")
+                    continue
+                if twin is None or not twin.readable:
+                    continue
+                for name in columns:
+                    if not parquet_cells(parquet, name).equals(twin.cells[name]):
+                        yield error("parquet", table.path, f"its values differ from {twin.path}", field=name)
+                        break
+        except (pa.ArrowInvalid, OSError) as exc:
+            yield error("parquet", table.path, f"cannot be read as Parquet: {exc}")
 
 
 def _readable(package: LoadedPackage) -> Iterator[TableFile]:
@@ -344,3 +394,5 @@ ALL_CHECKS: list[Check] = [
     spreadsheet_safe, pandas_safe, sources_and_spans, counts, reconciliation, annotation_subjects,
     parquet_matches_csv,
 ]
+# Those that take most of the time on a large corpus (benchmarks/results.json, seconds_by_step).
+LONGEST_CHECKS: list[Check] = [sources_and_spans, parquet_matches_csv]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,11 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import Problem, error
+
+# Arrow's default allocator (mimalloc) hands freed memory back to the system soon, so the next
+# table pays again for fresh pages; glibc's keeps it for reuse. On the benchmark machine this
+# takes the checks of 10,000 agreements from about 0.65 s to 0.50 s (see benchmarks/).
+pa.set_memory_pool(pa.system_memory_pool())
 
 
 @dataclass
@@ -50,6 +56,7 @@ class LoadedPackage:
     descriptor: dict | None = None
     tables: dict[str, TableFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
     _contents: dict[str, bytes] = field(default_factory=dict)
 
     def read(self, relative: str) -> bytes | None:
@@ -63,7 +70,8 @@ class LoadedPackage:
         return self._contents[relative]
 
     def exists(self, relative: str) -> bool:
-        return os.path.isfile(os.path.join(self.root, relative))
+        # The inventory answers for the many files under data/ without a system call each.
+        return relative in self.data_files or os.path.isfile(os.path.join(self.root, relative))
 
     @property
     def csv_tables(self) -> dict[str, TableFile]:
@@ -103,41 +111,74 @@ def load(descriptor_path: Path) -> LoadedPackage:
         package.problems.append(error("descriptor", name, "expected a JSON object with a 'resources' list"))
         package.descriptor = None
         return package
-    for resource in package.descriptor["resources"]:
-        path = resource.get("path")
-        reason = unsafe_path_reason(path)
-        if reason:
-            package.problems.append(error("unsafe-path", name, f"resource {resource.get('name')!r} has an unsafe path: {reason}", value=str(path)))
-            continue
-        if not package.exists(path):
-            package.problems.append(error("missing-file", path, f"resource {resource.get('name')!r} names a file that does not exist"))
-            continue
-        if resource.get("type") == "table":
-            _load_table(package, resource)
+    resources = package.descriptor["resources"]
+    tables = [r for r in resources if r.get("type") == "table" and not unsafe_path_reason(r.get("path"))]
+    # Arrow parses the tables outside the GIL, while this thread takes the inventory of data/.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        loading = [pool.submit(_load_table, package, resource) for resource in tables]
+        package.data_files = frozenset(_files_under(package.root, "data"))
+        missing = set()
+        for resource in resources:
+            path = resource.get("path")
+            reason = unsafe_path_reason(path)
+            if reason:
+                package.problems.append(error("unsafe-path", name, f"resource {resource.get('name')!r} has an unsafe path: {reason}", value=str(path)))
+            elif not package.exists(path):
+                package.problems.append(error("missing-file", path, f"resource {resource.get('name')!r} names a file that does not exist"))
+                missing.add(path)
+        for future in loading:
+            table, problem = future.result()
+            if problem:
+                package.problems.append(problem)
+            if table and table.path not in missing:
+                package.tables[table.name] = table
     return package
 
 
-def _load_table(package: LoadedPackage, resource: dict) -> None:
+def _files_under(root: Path, folder: str) -> list[str]:
+    """Relative paths of the files under root/folder, as os.walk would list them, in one pass."""
+    found, pending = [], [folder]
+    while pending:
+        relative = pending.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, relative)))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():  # as os.walk: a linked folder is listed, not entered
+                    pending.append(f"{relative}/{entry.name}")
+            else:
+                found.append(f"{relative}/{entry.name}")
+    return found
+
+
+def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | None, Problem | None]:
+    """The table of one resource, or the problem that keeps it from being read."""
     schema_path = resource.get("schema")
     reason = unsafe_path_reason(schema_path) if isinstance(schema_path, str) else "the schema must be a path to schemas/<name>.json"
     if reason:
-        package.problems.append(error("unsafe-path", package.descriptor_path.name, f"resource {resource['name']!r} has an unsafe schema path: {reason}", value=str(schema_path)))
-        return
+        return None, error("unsafe-path", package.descriptor_path.name, f"resource {resource['name']!r} has an unsafe schema path: {reason}", value=str(schema_path))
     try:
         schema = json.loads((package.root / schema_path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        package.problems.append(error("schema", schema_path, f"cannot read the schema: {exc}"))
-        return
+        return None, error("schema", schema_path, f"cannot read the schema: {exc}")
     table = TableFile(resource, schema)
-    package.tables[resource["name"]] = table
-    path = package.root / resource["path"]
     if not table.is_csv:
-        table.cells = _parquet_cells(path, schema)
-        return
-    table.raw = path.read_bytes()
-    header = table.raw.split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
-    table.header_ok = header == ",".join(f["name"] for f in schema["fields"])
+        return table, None  # the check that compares it with its CSV reads it, a column at a time
+    try:
+        table.raw = (package.root / resource["path"]).read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        return table, None  # the inventory reports it as a missing file, and load leaves it out
+    table.header_ok = header_line(table.raw).decode("utf-8", "replace") == ",".join(f["name"] for f in schema["fields"])
     table.cells = _csv_cells(table.raw, schema)
+    return table, None
+
+
+def header_line(raw: bytes) -> bytes:
+    """The first line of a CSV file, without its line ending (and without copying the rest)."""
+    end = raw.find(b"\n")
+    return (raw if end < 0 else raw[:end]).rstrip(b"\r")
 
 
 def _csv_cells(raw: bytes, schema: dict) -> pa.Table | None:
@@ -158,13 +199,7 @@ def _csv_cells(raw: bytes, schema: dict) -> pa.Table | None:
         return None
 
 
-def _parquet_cells(path: Path, schema: dict) -> pa.Table | None:
-    """A Parquet table's cells as the CSV writes them (see schema.to_cell), cast column by column."""
-    try:
-        table = pq.ParquetFile(path).read()  # read_table would import pyarrow.dataset: 0.2 s
-    except (pa.ArrowInvalid, OSError):
-        return None
-    if table.column_names != [f["name"] for f in schema["fields"]]:
-        return table  # columns the schema does not have: the comparison with the CSV reports it
+def parquet_cells(parquet: pq.ParquetFile, name: str) -> pa.ChunkedArray:
+    """One Parquet column's cells as the CSV writes them (see schema.to_cell)."""
     # Arrow writes booleans as "true"/"false" and dates as ISO 8601, as to_cell does.
-    return pa.table({name: pc.fill_null(pc.cast(table[name], pa.string()), "") for name in table.column_names})
+    return pc.fill_null(pc.cast(parquet.read(columns=[name])[name], pa.string()), "")

@@ -147,3 +147,46 @@ def test_a_corrupted_released_descriptor_fails_validation(package, capsys):
     assert code != 0
     assert "data/signatories.parquet, field hash: [hash] the descriptor declares sha256:000" in err  # frictionless ignores it
     assert 'data/clauses.csv: [frictionless:byte-count] expected is "1"' in err
+
+
+def _rename_one_signatory(path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    names = table["name"].to_pylist()
+    names[4] = "Someone Else"
+    pq.write_table(table.set_column(table.column_names.index("name"), "name", pa.array(names)), path)
+
+
+def _drop_name_column(path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    pq.write_table(pq.read_table(path).drop_columns(["name"]), path)
+
+
+# A released Parquet file changed, with its new hash recorded: only the comparison with its CSV can tell.
+PARQUET_CASES = {
+    "values differ": ("signatories", _rename_one_signatory,
+                      "data/signatories.parquet, field name: [parquet] its values differ from data/signatories.csv"),
+    "not Parquet": ("clauses", lambda path: path.write_bytes(b"not parquet"), "data/clauses.parquet: [parquet] cannot be read as Parquet"),
+    "a column missing": ("countries", _drop_name_column, "data/countries.parquet: [parquet] its columns are ['country_code', 'alpha_3'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARQUET_CASES))
+def test_released_parquet_that_differs_from_its_csv_fails_validation(package, capsys, case):
+    import hashlib
+
+    table, change, expected = PARQUET_CASES[case]
+    assert run(package, "release", capsys=capsys)[0] == 0
+    released = next((package / "dist").glob("*/datapackage.json"))
+    path = released.parent / "data" / f"{table}.parquet"
+    change(path)
+    descriptor = json.loads(released.read_text(encoding="utf-8"))
+    _resource(descriptor, f"{table}-parquet")["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    released.write_text(json.dumps(descriptor), encoding="utf-8")
+
+    code, _, err = run(package, "validate", str(released), capsys=capsys)
+    assert code != 0
+    assert expected in err, err[-2000:]
