@@ -101,8 +101,7 @@ def unique_keys(package: LoadedPackage) -> Iterator[Problem]:
     """uniqueKeys, which frictionless does not enforce: no two rows share the same key."""
     for table in _readable(package):
         for key in table.schema.get("uniqueKeys", []):
-            # One thread: on two cores Arrow's thread pool costs more than it saves here.
-            counts = table.cells.group_by(key, use_threads=False).aggregate([([], "count_all")])
+            counts = table.cells.group_by(key).aggregate([([], "count_all")])
             duplicates = counts.filter(pc.greater(counts["count_all"], 1))
             for row in duplicates.to_pylist()[:MAX_REPORTED]:
                 values = tuple(row[k] for k in key)
@@ -160,26 +159,22 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
             yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
             continue
         sources[agreement_id] = raw
-    if not _is_utf8(b"".join(sources.values())):  # one pass over all; only on failure, one by one
-        for agreement_id, path in zip(agreements.cells["agreement_id"].to_pylist(), agreements.cells["source_path"].to_pylist()):
-            if agreement_id in sources and not _is_utf8(sources[agreement_id]):
-                yield error("source-encoding", path, "the source document is not UTF-8, so no span can be read from it", field="source_path", value=path)
-                del sources[agreement_id]
     index = _SourceIndex(sources)
+    if not index.is_utf8():  # one pass over all; only on failure, one by one
+        for agreement_id, path in zip(agreements.cells["agreement_id"].to_pylist(), agreements.cells["source_path"].to_pylist()):
+            try:
+                sources.get(agreement_id, b"").decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield error("source-encoding", path, f"not UTF-8 (byte {exc.start}), so no span can be read from it", field="source_path", value=path)
+                del sources[agreement_id]
+        index = _SourceIndex(sources)
     for table in _readable(package):
-        if "agreement_id" not in table.cells.column_names:
+        span_fields = [field for field in table.schema["fields"] if "spanOf" in field]
+        if not span_fields or "agreement_id" not in table.cells.column_names or not index.ids:
             continue
-        for field in table.schema["fields"]:
-            if "spanOf" in field:
-                yield from _spans(table, index, field["name"], field["name"].replace("start", "end"), field["spanOf"])
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        pa.array([raw], pa.large_binary()).cast(pa.large_string())  # Arrow validates without decoding
-    except pa.ArrowInvalid:
-        return False
-    return True
+        agreement = index.positions(table.cells["agreement_id"])
+        for field in span_fields:
+            yield from _spans(table, index, agreement, field["name"], field["name"].replace("start", "end"), field["spanOf"])
 
 
 class _SourceIndex:
@@ -202,6 +197,20 @@ class _SourceIndex:
         self.point_bases, self.point_lengths = point_bases[:-1], np.diff(point_bases)
         self._texts: dict[int, str] = {}
 
+    def is_utf8(self) -> bool:
+        """Whether all sources are UTF-8: one pass of Arrow's validation over the joined bytes."""
+        joined = pa.py_buffer(self.bytes)  # no copy: Arrow validates the bytes where they are
+        offsets = pa.py_buffer(np.array([0, len(self.bytes)], dtype=np.int64))
+        try:
+            pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, joined]).validate(full=True)
+        except pa.ArrowInvalid:
+            return False
+        return True
+
+    def positions(self, agreement_ids: pa.ChunkedArray) -> np.ndarray:
+        """Each row's agreement as its position here; -1 for one whose source could not be read."""
+        return pc.fill_null(pc.index_in(agreement_ids, value_set=self.value_set), -1).to_numpy(zero_copy_only=False)
+
     def byte_of_point(self, points: np.ndarray) -> np.ndarray:
         """Where code point number `points` of the joined sources begins, in bytes."""
         return points + np.searchsorted(self._points_before_continuation, points, side="right")
@@ -213,7 +222,7 @@ class _SourceIndex:
         return self._texts[position]
 
 
-def _spans(table: TableFile, index: _SourceIndex, start_name: str, end_name: str, text_name: str) -> Iterator[Problem]:
+def _spans(table: TableFile, index: _SourceIndex, agreement: np.ndarray, start_name: str, end_name: str, text_name: str) -> Iterator[Problem]:
     """Compare every span with its text as arrays of bytes; normalize in Python only the few rows
     whose raw source differs from their text (no-break or doubled spaces, line breaks)."""
     cells = table.cells
@@ -222,11 +231,8 @@ def _spans(table: TableFile, index: _SourceIndex, start_name: str, end_name: str
         ends = pc.cast(cells[end_name], pa.int64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return  # a cell that is not an integer: frictionless reports its type error
-    if not index.ids:
-        return  # no source can be read: sources_and_spans has said why
-    position = pc.index_in(cells["agreement_id"], value_set=index.value_set).to_numpy(zero_copy_only=False)
-    known = ~np.isnan(position.astype("float64"))
-    agreement = np.where(known, np.nan_to_num(position.astype("float64")), 0).astype(np.int64)
+    known = agreement >= 0
+    agreement = np.maximum(agreement, 0)
     in_range = known & (starts >= 0) & (starts <= ends) & (ends <= index.point_lengths[agreement])
     first_byte = index.byte_of_point(np.where(in_range, index.point_bases[agreement] + starts, 0))
     end_byte = index.byte_of_point(np.where(in_range, index.point_bases[agreement] + ends, 0))

@@ -62,11 +62,7 @@ class LoadedPackage:
     def read(self, relative: str) -> bytes | None:
         """A file's bytes, read once however many checks need them; None when it does not exist."""
         if relative not in self._contents:
-            try:  # plain strings, not Path objects: a corpus has tens of thousands of files
-                with open(os.path.join(self.root, relative), "rb") as stream:
-                    self._contents[relative] = stream.read()
-            except (FileNotFoundError, IsADirectoryError):
-                self._contents[relative] = None
+            self._contents[relative] = _read_file(os.path.join(self.root, relative))
         return self._contents[relative]
 
     def exists(self, relative: str) -> bool:
@@ -79,6 +75,24 @@ class LoadedPackage:
 
     def column(self, table: str, name: str) -> list[str]:
         return self.tables[table].cells.column(name).to_pylist()
+
+
+def _read_file(path: str) -> bytes | None:
+    """A file's bytes, or None when there is none. A corpus has tens of thousands of small files:
+    plain os.read spares a buffered reader per file, which halves the time of reading them."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 16):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except IsADirectoryError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def unsafe_path_reason(path: str) -> str | None:
@@ -112,15 +126,15 @@ def load(descriptor_path: Path) -> LoadedPackage:
         package.descriptor = None
         return package
     resources = package.descriptor["resources"]
-    tables = [r for r in resources if r.get("type") == "table" and not unsafe_path_reason(r.get("path"))]
+    unsafe = [unsafe_path_reason(resource.get("path")) for resource in resources]
+    tables = [resource for resource, reason in zip(resources, unsafe) if resource.get("type") == "table" and not reason]
     # Arrow parses the tables outside the GIL, while this thread takes the inventory of data/.
     with ThreadPoolExecutor(max_workers=2) as pool:
         loading = [pool.submit(_load_table, package, resource) for resource in tables]
         package.data_files = frozenset(_files_under(package.root, "data"))
         missing = set()
-        for resource in resources:
+        for resource, reason in zip(resources, unsafe):
             path = resource.get("path")
-            reason = unsafe_path_reason(path)
             if reason:
                 package.problems.append(error("unsafe-path", name, f"resource {resource.get('name')!r} has an unsafe path: {reason}", value=str(path)))
             elif not package.exists(path):

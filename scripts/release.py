@@ -19,7 +19,7 @@ from .errors import PipelineError, Problem
 from .progress import step
 from .project import Project
 from .schema import arrow_schema
-from .validate import validate_package
+from .validate import return_freed_memory, validate_package
 
 # Copied into the release beside the data, so that it stands on its own; the build's own
 # documents (data dictionary, CITATION.cff, figures) come from the build.
@@ -65,6 +65,7 @@ def make_release(project: Project) -> ReleaseSummary:
         # Everything is on disk now: let frictionless use the memory of the rows and released bytes.
         released_paths = sorted(files)
         built, files = built.outputs_only(), None
+        return_freed_memory()
         with step("validating the release (frictionless on CSV and Parquet, and the project's checks)"):
             report = validate_package(folder / DESCRIPTOR)
         if not report.ok:

@@ -17,17 +17,16 @@ from scripts.text import normalize
 _SPAN_FIELDS = [{"name": "agreement_id"}, {"name": "char_start", "spanOf": "text"}, {"name": "char_end"}, {"name": "text"}]
 
 
-def _package(root: Path, sources: dict[str, str], spans: list[tuple[str, int, int, str]]) -> LoadedPackage:
+def _package(root: Path, sources: dict[str, str | bytes], spans: list[tuple[str, int, int, str]]) -> LoadedPackage:
     """A package in memory: one agreement per source, and one table of spans over them."""
     package = LoadedPackage(root, root / "datapackage.json", descriptor={"resources": []})
-    paths = []
-    for agreement_id, text in sources.items():
+    raws = {agreement_id: text.encode("utf-8") if isinstance(text, str) else text for agreement_id, text in sources.items()}
+    for agreement_id, raw in raws.items():
         path = root / agreement_id / "document.txt"
         path.parent.mkdir(parents=True)
-        path.write_bytes(text.encode("utf-8"))
-        paths.append(f"{agreement_id}/document.txt")
-    agreements = {"agreement_id": list(sources), "source_path": paths,
-                  "source_sha256": [hashlib.sha256(text.encode("utf-8")).hexdigest() for text in sources.values()]}
+        path.write_bytes(raw)
+    agreements = {"agreement_id": list(raws), "source_path": [f"{agreement_id}/document.txt" for agreement_id in raws],
+                  "source_sha256": [hashlib.sha256(raw).hexdigest() for raw in raws.values()]}
     package.tables["agreements"] = TableFile({"name": "agreements", "path": "agreements.csv"}, {"fields": [{"name": n} for n in agreements]},
                                              cells=pa.table(agreements))
     cells = pa.table({name: [str(row[i]) for row in spans] for i, name in enumerate(["agreement_id", "char_start", "char_end", "text"])})
@@ -85,3 +84,11 @@ def test_spans_agree_with_python_slicing_across_chunks(tmp_path, monkeypatch):
     assert 0 < len(expected_bad) <= checks.MAX_REPORTED
     problems = list(sources_and_spans(_package(tmp_path, sources, spans)))
     assert [p.row for p in problems] == expected_bad
+
+
+def test_a_source_that_is_not_utf8_is_named_and_its_spans_are_not_read(tmp_path):
+    sources = {"good": "Agreed – in Istanbul", "bad": b"Agreed \x96 in Istanbul"}  # cp1252's dash
+    spans = [("good", 12, 20, "Istanbul"), ("good", 11, 19, "Istanbul"), ("bad", 12, 20, "Istanbul")]
+    problems = list(sources_and_spans(_package(tmp_path, sources, spans)))
+    assert [(p.rule, p.file, p.row) for p in problems] == [("source-encoding", "bad/document.txt", None), ("span", "spans.csv", 3)]
+    assert "not UTF-8 (byte 7)" in problems[0].message
