@@ -16,6 +16,10 @@ from .project import ROOT, Project
 from .synthetic import random_agreement
 
 SIZES = (1, 1_000, 10_000)
+# The checks take about a second, so they run three times and the fastest counts, as timeit does:
+# this machine drops idle files from its cache within a minute, and the first run after
+# frictionless pays for reading them from disk again. Every run is recorded.
+CHECK_RUNS = 3
 CORPORA = ROOT / "benchmarks" / "corpora"
 RESULTS = ROOT / "benchmarks" / "results.json"
 # What a corpus needs besides its sources to build and release.
@@ -69,14 +73,18 @@ def bench_size(size: int) -> dict:
     descriptor = next((corpus / "dist").glob("*/datapackage.json"))
     frictionless = Path(python).parent / "frictionless"
     frictionless_seconds, frictionless_rss, _ = measure([str(frictionless), "validate", str(descriptor)])
-    checks_wall, checks_rss, printed = measure([python, "-c", _OWN_CHECKS, str(descriptor)])
-    checks = json.loads(printed)
-    if checks["errors"]:
-        raise SystemExit(f"the synthetic corpus of {size} is invalid: {checks['errors']} errors")
+    runs = []
+    for _ in range(CHECK_RUNS):
+        wall, rss, printed = measure([python, "-c", _OWN_CHECKS, str(descriptor)])
+        runs.append({**json.loads(printed), "wall_seconds": wall, "peak_rss_mib": rss})
+    if any(run["errors"] for run in runs):
+        raise SystemExit(f"the synthetic corpus of {size} is invalid: {runs[0]['errors']} errors")
+    checks = min(runs, key=lambda run: run["seconds"])
     return {
         "agreements": size,
         "rows": rows,
-        "own_checks": {"seconds": checks["seconds"], "wall_seconds": checks_wall, "rows_per_second": rows / checks["seconds"], "peak_rss_mib": checks_rss,
+        "own_checks": {"seconds": checks["seconds"], "wall_seconds": checks["wall_seconds"], "rows_per_second": rows / checks["seconds"],
+                       "peak_rss_mib": max(run["peak_rss_mib"] for run in runs), "seconds_of_each_run": [run["seconds"] for run in runs],
                        "seconds_by_step": {name: round(seconds, 4) for name, seconds in checks["timings"].items()}},
         "frictionless_validate": {"seconds": frictionless_seconds, "rows_per_second": 2 * rows / frictionless_seconds, "peak_rss_mib": frictionless_rss},
         "release": {"seconds": release_seconds, "rows_per_second": rows / release_seconds, "peak_rss_mib": release_rss},
@@ -105,12 +113,12 @@ def figures_markdown(recorded: dict) -> str:
     lines = [
         f"Measured by `make bench` on {recorded['machine']['cpus']} cores, Python {recorded['machine']['python']}.",
         "",
-        "| agreements | rows | own checks: s | rows/s | peak MiB | frictionless validate: s | peak MiB | make release: s | peak MiB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| agreements | rows | own checks: s (fastest of {CHECK_RUNS}) | rows/s | first run: s | peak MiB | frictionless validate: s | peak MiB | make release: s | peak MiB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in recorded["sizes"]:
         checks, frictionless, release = r["own_checks"], r["frictionless_validate"], r["release"]
-        lines.append(f"| {r['agreements']:,} | {r['rows']:,} | {checks['seconds']:.2f} | {checks['rows_per_second']:,.0f} | {checks['peak_rss_mib']:.0f} | "
+        lines.append(f"| {r['agreements']:,} | {r['rows']:,} | {checks['seconds']:.2f} | {checks['rows_per_second']:,.0f} | {checks['seconds_of_each_run'][0]:.2f} | {checks['peak_rss_mib']:.0f} | "
                      f"{frictionless['seconds']:.1f} | {frictionless['peak_rss_mib']:.0f} | {release['seconds']:.1f} | {release['peak_rss_mib']:.0f} |")
     summary, met, targets = recorded["summary"], recorded["met"], recorded["targets"]
     lines += [
