@@ -17,7 +17,7 @@ from .errors import Problem, error
 
 # Arrow's default allocator (mimalloc) hands freed memory back to the system soon, so the next
 # table pays again for fresh pages; glibc's keeps it for reuse. On the benchmark machine this
-# takes the checks of 10,000 agreements from about 0.65 s to 0.50 s (see benchmarks/).
+# took the checks of 10,000 agreements from about 0.65 s to 0.50 s, measured with make bench's corpus.
 pa.set_memory_pool(pa.system_memory_pool())
 
 
@@ -28,7 +28,7 @@ class TableFile:
     resource: dict
     schema: dict
     raw: bytes | None = None
-    cells: pa.Table | None = None  # every column as text; None when the file could not be read
+    cells: pa.Table | None = None  # every column as text; None when the file could not be read, and for Parquet (its check reads it)
     header_ok: bool = True  # the CSV's header is the schema's field names in order
 
     @property
