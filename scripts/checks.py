@@ -20,6 +20,7 @@ from .text import normalize
 Check = Callable[[LoadedPackage], Iterator[Problem]]
 
 MAX_REPORTED = 10  # per check and table: enough to act on, short enough to read
+_COUNTRY_OF_AGREEMENT = ["agreement_id", "country_code"]  # the key that stated and listed countries share
 _FORMULA_STARTS = pa.array([b"=", b"+", b"-", b"@"], pa.binary())  # a cell's first byte
 _PANDAS_MISSING = pa.array(sorted(v for v in STR_NA_VALUES if v), pa.string())
 
@@ -149,6 +150,7 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
         return
     agreements = package.tables["agreements"]
     sources: dict[str, bytes] = {}
+    paths: dict[str, str] = {}
     for agreement_id, path, recorded in zip(*(agreements.cells[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
         raw = None if unsafe_path_reason(path) else package.read(path)
         if raw is None:
@@ -158,13 +160,14 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
         if actual != recorded:  # then its spans would all be wrong: report the cause, not them
             yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
             continue
-        sources[agreement_id] = raw
+        sources[agreement_id], paths[agreement_id] = raw, path
     index = _SourceIndex(sources)
     if not index.is_utf8():  # one pass over all; only on failure, one by one
-        for agreement_id, path in zip(agreements.cells["agreement_id"].to_pylist(), agreements.cells["source_path"].to_pylist()):
+        for agreement_id, raw in list(sources.items()):
             try:
-                sources.get(agreement_id, b"").decode("utf-8")
+                raw.decode("utf-8")
             except UnicodeDecodeError as exc:
+                path = paths[agreement_id]
                 yield error("source-encoding", path, f"not UTF-8 (byte {exc.start}), so no span can be read from it", field="source_path", value=path)
                 del sources[agreement_id]
         index = _SourceIndex(sources)
@@ -293,7 +296,7 @@ def counts(package: LoadedPackage) -> Iterator[Problem]:
             yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field, table_name, package.tables["agreements"].path)
     if _has(package, "agreement_countries") and _has(package, "signatories"):
         stated = _numbered(package.tables["agreement_countries"].cells)
-        yield from _count_mismatches(stated, package.tables["signatories"].cells, ["agreement_id", "country_code"], "listed_signatory_count", "signatories", package.tables["agreement_countries"].path)
+        yield from _count_mismatches(stated, package.tables["signatories"].cells, _COUNTRY_OF_AGREEMENT, "listed_signatory_count", "signatories", package.tables["agreement_countries"].path)
 
 
 def _numbered(cells: pa.Table) -> pa.Table:
@@ -319,7 +322,7 @@ def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
     """Countries stated by the attestation against countries of the list; only documented differences pass."""
     if not all(_has(package, name) for name in ("agreement_countries", "signatories", "annotations")):
         return
-    keys = ["agreement_id", "country_code"]
+    keys = _COUNTRY_OF_AGREEMENT
     stated_file, notes_file = package.tables["agreement_countries"].path, package.tables["annotations"].path
     stated = _pairs(package.tables["agreement_countries"].cells)
     listed = _pairs(package.tables["signatories"].cells)
@@ -342,8 +345,8 @@ def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
 
 def _pairs(cells: pa.Table) -> pa.Table:
     """Distinct (agreement_id, country_code) pairs that name a country."""
-    pairs = cells.select(["agreement_id", "country_code"]).filter(pc.not_equal(cells["country_code"], ""))
-    return pairs.group_by(["agreement_id", "country_code"]).aggregate([])
+    pairs = cells.select(_COUNTRY_OF_AGREEMENT).filter(pc.not_equal(cells["country_code"], ""))
+    return pairs.group_by(_COUNTRY_OF_AGREEMENT).aggregate([])
 
 
 def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:

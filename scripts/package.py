@@ -14,6 +14,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import Problem, error
+from .schema import field_names
 
 # Arrow's default allocator (mimalloc) hands freed memory back to the system soon, so the next
 # table pays again for fresh pages; glibc's keeps it for reuse. On the benchmark machine this
@@ -184,7 +185,7 @@ def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | Non
         table.raw = (package.root / resource["path"]).read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         return table, None  # the inventory reports it as a missing file, and load leaves it out
-    table.header_ok = header_line(table.raw).decode("utf-8", "replace") == ",".join(f["name"] for f in schema["fields"])
+    table.header_ok = header_line(table.raw).decode("utf-8", "replace") == ",".join(field_names(schema))
     table.cells = _csv_cells(table.raw, schema)
     return table, None
 
@@ -197,7 +198,7 @@ def header_line(raw: bytes) -> bytes:
 
 def _csv_cells(raw: bytes, schema: dict) -> pa.Table | None:
     """Every cell as text, exactly as in the file, or None when the CSV cannot be parsed."""
-    names = [f["name"] for f in schema["fields"]]
+    names = field_names(schema)
     try:
         return pacsv.read_csv(
             pa.py_buffer(raw),

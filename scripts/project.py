@@ -93,6 +93,10 @@ class Project:
         """Path of a table's CSV, relative to the root, as the descriptor writes it."""
         return f"data/{name}.csv"
 
+    def parquet_path(self, name: str) -> str:
+        """Path of a table's Parquet twin in a release, relative to the release folder."""
+        return f"data/{name}.parquet"
+
     def changelog_releases(self) -> list[tuple[str, str]]:
         """(version, date) of every release heading of CHANGELOG.md, newest first."""
         path = self.root / "CHANGELOG.md"

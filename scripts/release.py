@@ -88,12 +88,12 @@ def release_files(project: Project, built: BuiltPackage, version: str) -> dict[s
     files: dict[str, bytes] = {}
     resources = []
     for name in project.table_names:
-        csv_path, parquet_path = project.table_path(name), f"data/{name}.parquet"
+        csv_path, parquet_path = project.table_path(name), project.parquet_path(name)
         files[csv_path] = built.files[csv_path]
         files[parquet_path] = parquet_bytes(built.tables[name], project.schemas[name])
         resources.append(table_resource(project, name, csv_path, files[csv_path]))
     for name in project.table_names:
-        parquet_path = f"data/{name}.parquet"
+        parquet_path = project.parquet_path(name)
         resources.append(table_resource(project, name, parquet_path, files[parquet_path], fmt="parquet"))
     resources += source_resources(built.sources, built.inputs)
     files.update(built.inputs)
