@@ -51,15 +51,19 @@ class BuiltPackage:
 
 def build_in_memory(project: Project) -> BuiltPackage:
     """source → parse → tables → CSV bytes and descriptor, without touching the disk."""
+    project.check_inputs()
+    release = project.releases[0]
     sources = discover(project)
-    tables = build_tables(sources, project.schemas)
+    tables = build_tables(sources, project.schemas, project.root, release)
     if set(tables) != set(project.table_names):
-        raise PipelineError("metadata/package.yaml", f"lists tables {sorted(project.table_names)}, but the build makes {sorted(tables)}")
+        unknown = sorted(set(project.table_names) - set(tables))
+        project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
+                                  "list exactly the tables the build makes, each with its schema in schemas/")
     files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
     source_files = _source_files(project, sources)
     resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
     resources += source_resources(sources, source_files)
-    version, released = project.changelog_releases()[0]
+    version, released = release.version, release.date.isoformat()
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")

@@ -6,27 +6,23 @@ import functools
 
 import pycountry
 
+from .curated import CuratedFile
 from .errors import PipelineError
 
 
 class CountryResolver:
     """Curated spellings first, then pycountry's exact lookup; anything else stops the build."""
 
-    def __init__(self, curated_spellings: list[dict], metadata_path: str):
-        self.metadata_path = metadata_path
+    def __init__(self, curated: CuratedFile):
+        self.metadata_path = curated.relative
         self.curated: dict[str, str] = {}
-        for entry in curated_spellings or []:
-            spelling, code = entry.get("as_written"), entry.get("country_code")
-            if not spelling or not code or not entry.get("source"):
-                raise PipelineError(metadata_path, f"country_spellings entry {entry!r} needs as_written, country_code and source")
-            if pycountry.countries.get(alpha_2=code) is None:
-                raise PipelineError(metadata_path, f"country_spellings: {code!r} (for {spelling!r}) is not an ISO 3166-1 alpha-2 code")
+        # The contract has checked each entry's keys and that its code is an ISO 3166-1 alpha-2 code.
+        for index, entry in enumerate(curated.data.get("country_spellings") or []):
+            spelling, code = entry["as_written"], entry["country_code"]
             by_pycountry = _pycountry_code(spelling)
             if by_pycountry not in (None, code):
-                raise PipelineError(
-                    metadata_path,
-                    f"country_spellings says {spelling!r} is {code}, but pycountry reads it as {by_pycountry}",
-                )
+                curated.fail(("country_spellings", index, "country_code"), f"says {spelling!r} is {code}, but pycountry reads it as {by_pycountry}",
+                             f"write {by_pycountry}, or remove the entry and let pycountry read it")
             self.curated[spelling] = code
 
     def resolve(self, spelling: str, where: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from .errors import PipelineError
@@ -13,15 +14,40 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     """The exact bytes of a table's CSV, its columns in the schema's order."""
     columns = field_names(schema)
     fields = schema["fields"]
+    if rows:
+        _check_columns_and_types(name, rows, fields)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
-    for number, row in enumerate(rows, start=2):
-        if row.keys() != set(columns):
-            missing, extra = set(columns) - set(row), set(row) - set(columns)
-            raise PipelineError(
-                f"table {name}, row {number}",
-                f"the built row does not match schemas/{name}.json: missing {sorted(missing)}, extra {sorted(extra)}",
-            )
+    for row in rows:
         writer.writerow([to_cell(row[column], field) for column, field in zip(columns, fields)])
     return buffer.getvalue().encode("utf-8")
+
+
+_PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "date": (dt.date,)}
+
+
+def _check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> None:
+    """The build's columns are the schema's, and each column's values are of the declared type.
+
+    The build makes every row of a table the same way, so the first row with a value tells the
+    column's type; a schema edited to another type is named here, not in a failed Parquet write.
+    """
+    schema_file = f"schemas/{name}.json"
+    declared, built = [field["name"] for field in fields], set(rows[0])
+    if set(declared) != built:
+        missing, extra = sorted(set(declared) - built), sorted(built - set(declared))
+        raise PipelineError(
+            f"{schema_file} (fields)",
+            f"declares {missing} that the build does not make" if missing else f"lacks {extra} that the build makes",
+            f"the build makes the columns {sorted(built)}: declare exactly those (a renamed column is a major version)",
+        )
+    for index, field in enumerate(fields):
+        value = next((row[field["name"]] for row in rows if row[field["name"]] is not None), None)
+        expected = _PYTHON_TYPES[field["type"]]
+        if value is not None and (not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected)):
+            raise PipelineError(
+                f"{schema_file} (fields[{index}].type)",
+                f"declares {field['name']} as {field['type']}, but the build makes {type(value).__name__} values such as {value!r}",
+                "restore the field's type: a changed type is a major version, and the build decides what it makes",
+            )

@@ -20,6 +20,9 @@ _ATTESTATION = re.compile(
 _COUNTRY_SEPARATOR = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
 _TRAILING_ACRONYM = re.compile(r"^(?P<name>.*\S)\s*\((?P<acronym>[^()]+)\)$")
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
+# A dash other than the en dash, with white space on either side: a separator typed by hand
+# ("Name - Country"). Inside a word, as in "Al-Amanah", a hyphen is part of the name.
+_OTHER_DASH_SEPARATOR = re.compile(r"\s[-\u2010\u2011\u2012\u2014\u2015\u2212]|[-\u2010\u2011\u2012\u2014\u2015\u2212]\s")
 
 
 @dataclass(frozen=True)
@@ -277,14 +280,30 @@ def _entries(source: str, list_blocks: list[list[Line]], where: str) -> tuple[En
 def _entry(source: str, line: Line, content_offset: int, number: int, location: str) -> Entry:
     text = Span.of(source, line.start + content_offset, line.end)
     raw = source[text.start : text.end]
-    dash = raw.rfind(EN_DASH)
-    if dash == -1:
+    dashes = [index for index, character in enumerate(raw) if character == EN_DASH]
+    other = _OTHER_DASH_SEPARATOR.search(raw)
+    if other:
+        found = other.group().strip()
+        raise PipelineError(
+            location,
+            f"list entry {number} separates its parts with {found!r} (U+{ord(found):04X}), not with the en dash {EN_DASH!r} (U+2013) of the list's layout: "
+            "where the name ends and the country begins would be a guess",
+            f"restore the document as received; the layout of a list entry is 'N. Name {EN_DASH} Country'",
+        )
+    if len(dashes) > 1:
+        raise PipelineError(
+            location,
+            f"list entry {number} has {len(dashes)} en dashes: which one separates the name from the country is ambiguous",
+            f"restore the document as received; the layout of a list entry is 'N. Name {EN_DASH} Country', with one dash",
+        )
+    if not dashes:
         name_as_listed, country = text, None
     else:
+        dash = dashes[0]
         name_as_listed = text.sub(source, 0, dash)
         country = text.sub(source, dash + 1, len(raw))
         if not country.text:
-            raise PipelineError(location, f"list entry {number} has a dash but no country after it")
+            raise PipelineError(location, f"list entry {number} has a dash but no country after it", f"expected '{number}. Name {EN_DASH} Country'")
     if not name_as_listed.text:
         raise PipelineError(location, f"list entry {number} has no name", f"expected '{number}. Name {EN_DASH} Country'")
     acronym_match = _TRAILING_ACRONYM.match(name_as_listed.text)

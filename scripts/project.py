@@ -3,51 +3,31 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
+from .changelog import Release, read_changelog
+from .curated import CuratedFile, load_curated
 from .errors import PipelineError
+from .schema import check_table_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
-# libyaml's loader when PyYAML has it: about ten times faster on a corpus of many small files.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-# "## [1.2.3] - 2026-11-26": the newest such heading is the package's version.
-_RELEASE_HEADING = re.compile(r"^## \[(\d+\.\d+\.\d+)\] - (\d{4}-\d{2}-\d{2})\s*$", re.MULTILINE)
+PACKAGE_METADATA = "metadata/package.yaml"
 
 
-def read_yaml(path: Path) -> dict:
+def read_json(path: Path, relative: str | None = None) -> dict:
+    where = relative or str(path)
     try:
-        with path.open(encoding="utf-8") as stream:
-            loaded = yaml.load(stream, Loader=_YAML_LOADER)
+        loaded = json.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
-        raise PipelineError(str(path), "file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}, line {mark.line + 1}" if mark else str(path)
-        raise PipelineError(where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(loaded, dict):
-        raise PipelineError(str(path), "expected a mapping of keys to values at the top level")
-    return loaded
-
-
-def read_json(path: Path) -> dict:
-    try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PipelineError(str(path), "file not found") from None
+        raise PipelineError(where, "file not found") from None
     except UnicodeDecodeError as exc:
-        raise PipelineError(str(path), f"not UTF-8 (byte {exc.start})") from None
+        raise PipelineError(where, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise PipelineError(
-            f"{path}, line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}"
-        ) from None
+        raise PipelineError(f"{where}, line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}", "check the commas, quotes and brackets there") from None
     if not isinstance(loaded, dict):
-        raise PipelineError(str(path), "expected a JSON object at the top level")
+        raise PipelineError(where, "expected a JSON object at the top level")
     return loaded
 
 
@@ -78,8 +58,13 @@ class Project:
         return self.root / "dist"
 
     @cached_property
+    def package_file(self) -> CuratedFile:
+        """metadata/package.yaml, checked against contracts/package.schema.json."""
+        return load_curated(self.root / PACKAGE_METADATA, self.root, "package")
+
+    @property
     def package_metadata(self) -> dict:
-        return read_yaml(self.root / "metadata" / "package.yaml")
+        return self.package_file.data
 
     @cached_property
     def table_names(self) -> list[str]:
@@ -87,7 +72,21 @@ class Project:
 
     @cached_property
     def schemas(self) -> dict[str, dict]:
-        return {name: read_json(self.schema_dir / f"{name}.json") for name in self.table_names}
+        """Every table's schema, checked against the Table Schema profile and each other before use."""
+        files = {name: f"schemas/{name}.json" for name in self.table_names}
+        for index, name in enumerate(self.table_names):
+            if not (self.root / files[name]).is_file():
+                self.package_file.fail(("resources", index, "name"), f"table {name!r} has no schema: {files[name]} does not exist",
+                                       f"add {files[name]}, or correct the table's name")
+        listed = set(files.values())
+        for path in sorted(self.schema_dir.glob("*.json")):
+            relative = f"schemas/{path.name}"
+            if relative not in listed:
+                raise PipelineError(relative, f"is not the schema of any table of {PACKAGE_METADATA}",
+                                    f"add a resource named {path.stem!r} to {PACKAGE_METADATA}, or remove the file")
+        schemas = {name: read_json(self.root / files[name], files[name]) for name in self.table_names}
+        check_table_schemas(schemas, files)
+        return schemas
 
     def table_path(self, name: str) -> str:
         """Path of a table's CSV, relative to the root, as the descriptor writes it."""
@@ -97,25 +96,20 @@ class Project:
         """Path of a table's Parquet twin in a release, relative to the release folder."""
         return f"data/{name}.parquet"
 
-    def changelog_releases(self) -> list[tuple[str, str]]:
-        """(version, date) of every release heading of CHANGELOG.md, newest first."""
-        path = self.root / "CHANGELOG.md"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise PipelineError(str(path), "file not found") from None
-        releases = [(match.group(1), match.group(2)) for match in _RELEASE_HEADING.finditer(text)]
-        if not releases:
-            raise PipelineError(
-                str(path),
-                "no release heading like '## [1.0.0] - 2026-11-26'",
-                "add a heading for the version being released (Keep a Changelog format)",
-            )
-        return releases
+    @cached_property
+    def releases(self) -> list[Release]:
+        """The release sections of CHANGELOG.md, newest first, read by its strict grammar."""
+        return read_changelog(self.root / "CHANGELOG.md")
 
     def changelog_versions(self) -> list[str]:
-        return [version for version, _ in self.changelog_releases()]
+        return [release.version for release in self.releases]
 
     def changelog_version(self) -> str:
         """The package's version: the newest release heading of CHANGELOG.md."""
-        return self.changelog_versions()[0]
+        return self.releases[0].version
+
+    def check_inputs(self) -> None:
+        """Every package-wide curated input, before anything is derived: metadata, schemas, changelog."""
+        self.package_file
+        self.schemas
+        self.releases

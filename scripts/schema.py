@@ -1,12 +1,19 @@
-"""Read Table Schemas, the single source of truth for columns, types and keys."""
+"""Read and check Table Schemas, the single source of truth for columns, types and keys."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
 
+import jsonschema
 import pyarrow as pa
 
 from .errors import PipelineError
+
+PROFILES = Path(__file__).resolve().parent.parent / "contracts" / "profiles" / "2.0"
 
 # Table Schema type -> Arrow type. The one place where Parquet types are decided.
 _ARROW_TYPES = {
@@ -69,3 +76,107 @@ def from_cell(text: str, field: dict):
     if kind == "date":
         return dt.date.fromisoformat(text)
     return text
+
+
+@lru_cache(maxsize=None)
+def profile_validator(name: str) -> jsonschema.Draft7Validator:
+    """A validator for one of the official Data Package v2 profiles, vendored in contracts/profiles/."""
+    return jsonschema.Draft7Validator(json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None:
+    """Each schema meets the official Table Schema profile and this project's rules; keys point at real fields.
+
+    `files` gives each table's schema file as messages name it. The first problem stops the build.
+    """
+    if not isinstance(schemas, dict) or not all(isinstance(schema, dict) for schema in schemas.values()):
+        raise TypeError("schemas are read as JSON objects first")
+    for name, schema in schemas.items():
+        _check_fields(schema, _Where(files[name]))
+    for name, schema in schemas.items():
+        where = _Where(files[name])
+        names = field_names(schema)
+        for key_name in ("primaryKey",):
+            _check_key(schema.get(key_name), names, where, key_name, required=True)
+        for index, key in enumerate(schema.get("uniqueKeys", []) if isinstance(schema.get("uniqueKeys", []), list) else [None]):
+            _check_key(key, names, where, f"uniqueKeys[{index}]", required=True)
+        foreign_keys = schema.get("foreignKeys", [])
+        for index, foreign in enumerate(foreign_keys if isinstance(foreign_keys, list) else [None]):
+            _check_foreign_key(foreign, names, schemas, where, f"foreignKeys[{index}]")
+        error = jsonschema.exceptions.best_match(profile_validator("tableschema").iter_errors(schema))
+        if error is not None:
+            path = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in error.absolute_path).lstrip(".")
+            raise PipelineError(where.at(path), f"does not meet the official Table Schema v2 profile: {error.message[:200]}",
+                                "see https://datapackage.org/standard/table-schema/ and contracts/profiles/2.0/tableschema.json")
+
+
+class _Where:
+    def __init__(self, file: str):
+        self.file = file
+
+    def at(self, path: str) -> str:
+        return f"{self.file} ({path})" if path else self.file
+
+
+def _check_fields(schema: dict, where: _Where) -> None:
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        raise PipelineError(where.at("fields"), "needs a non-empty list of fields", "each field is {name, type, description, constraints}")
+    seen: dict[str, int] = {}
+    for index, field in enumerate(fields):
+        at = where.at(f"fields[{index}]")
+        if not isinstance(field, dict):
+            raise PipelineError(at, "a field must be an object", "each field is {name, type, description, constraints}")
+        name = field.get("name")
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise PipelineError(where.at(f"fields[{index}].name"), f"field name {name!r} is not lower-case letters, digits and '_'", "name columns like country_code")
+        if name in seen:
+            raise PipelineError(where.at(f"fields[{index}].name"), f"field {name!r} is declared twice (first as fields[{seen[name]}])", "delete or rename one of them")
+        seen[name] = index
+        if field.get("type") not in _ARROW_TYPES:
+            raise PipelineError(where.at(f"fields[{index}].type"), f"type {field.get('type')!r} of {name} is not one this package uses",
+                                f"use one of {', '.join(_ARROW_TYPES)}")
+        if not isinstance(field.get("description"), str) or not field["description"].strip():
+            raise PipelineError(where.at(f"fields[{index}].description"), f"field {name} has no description", "say what the column holds: the data dictionary is made from it")
+        constraints = field.get("constraints", {})
+        if not isinstance(constraints, dict):
+            raise PipelineError(where.at(f"fields[{index}].constraints"), "constraints must be an object", 'such as {"required": true}')
+        pattern = constraints.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as exc:
+                raise PipelineError(where.at(f"fields[{index}].constraints.pattern"), f"the pattern of {name} is not a regular expression: {exc}") from None
+    for index, field in enumerate(fields):
+        span_of = field.get("spanOf")
+        if span_of is None:
+            continue
+        if span_of not in seen:
+            raise PipelineError(where.at(f"fields[{index}].spanOf"), f"{field['name']} is the span of {span_of!r}, which is not a field of this schema")
+        end = field["name"].replace("start", "end")
+        if "start" not in field["name"] or end not in seen:
+            raise PipelineError(where.at(f"fields[{index}].spanOf"), f"a span's start field is named *start* and its end field *end*: {field['name']} has no {end!r} beside it")
+
+
+def _check_key(key, names: list[str], where: _Where, path: str, required: bool) -> None:
+    if key is None and not required:
+        return
+    if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
+        raise PipelineError(where.at(path), "must be a non-empty list of field names", 'such as ["agreement_id"]')
+    for index, name in enumerate(key):
+        if name not in names:
+            raise PipelineError(where.at(f"{path}[{index}]"), f"names {name!r}, which is not a field of this schema", f"the fields are {', '.join(names)}")
+
+
+def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], where: _Where, path: str) -> None:
+    if not isinstance(foreign, dict) or not isinstance(foreign.get("reference"), dict):
+        raise PipelineError(where.at(path), "a foreign key is {fields: [...], reference: {resource, fields}}")
+    _check_key(foreign.get("fields"), names, where, f"{path}.fields", required=True)
+    reference = foreign["reference"]
+    table = reference.get("resource")
+    if table not in schemas:
+        raise PipelineError(where.at(f"{path}.reference.resource"), f"references table {table!r}, which is not a resource of metadata/package.yaml",
+                            f"the tables are {', '.join(schemas)}")
+    _check_key(reference.get("fields"), field_names(schemas[table]), where, f"{path}.reference.fields", required=True)
+    if len(reference["fields"]) != len(foreign["fields"]):
+        raise PipelineError(where.at(f"{path}.reference.fields"), "names a different number of fields than the foreign key's own fields")

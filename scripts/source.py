@@ -1,4 +1,4 @@
-"""Find each agreement's folder, check its curated metadata and read its document's exact bytes."""
+"""Find each agreement's folder, check its curated files against their contracts and read its document's exact bytes."""
 
 from __future__ import annotations
 
@@ -6,19 +6,15 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .curated import CuratedFile, load_curated
 from .errors import PipelineError
-from .project import Project, read_yaml
+from .project import Project
 
 METADATA_FILE = "agreement.yaml"
+CODING_FILE = "coding.yaml"
 # Curated files that may stand beside a document, and the resource name prefix of each.
-CURATED_FILES = {METADATA_FILE: "metadata", "coding.yaml": "coding"}
-_REQUIRED = {
-    "agreement_id": ("value", "source"),
-    "document": ("file", "sha256", "source"),
-    "language": ("value", "source"),
-    "publisher": ("value", "source"),
-    "source_url": ("value", "source"),
-}
+CURATED_FILES = {METADATA_FILE: "metadata", CODING_FILE: "coding"}
+CODED, NOT_CODED = "coded", "not coded yet"
 
 
 @dataclass(frozen=True)
@@ -26,10 +22,14 @@ class SourceDocument:
     """One agreement as received: its decoded text and the curated facts beside it."""
 
     folder: Path
-    metadata: dict
+    curated: CuratedFile  # agreement.yaml, checked against contracts/agreement.schema.json
     text: str
     sha256: str
     relative_path: str  # of the document, from the project root, with forward slashes
+
+    @property
+    def metadata(self) -> dict:
+        return self.curated.data
 
     @property
     def agreement_id(self) -> str:
@@ -39,6 +39,10 @@ class SourceDocument:
     def metadata_path(self) -> Path:
         return self.folder / METADATA_FILE
 
+    @property
+    def is_coded(self) -> bool:
+        return self.metadata["coding"]["value"] == CODED
+
     def curated_files(self) -> list[tuple[str, Path]]:
         """(resource prefix, path) of each curated file present beside the document."""
         return [(prefix, self.folder / name) for name, prefix in CURATED_FILES.items() if (self.folder / name).is_file()]
@@ -46,64 +50,74 @@ class SourceDocument:
 
 def discover(project: Project) -> list[SourceDocument]:
     """Every agreement under data/source/, in folder-name order so that builds are reproducible."""
-    folders = sorted(path.parent for path in project.source_dir.glob(f"*/{METADATA_FILE}"))
+    folders = sorted(path for path in project.source_dir.iterdir() if path.is_dir()) if project.source_dir.is_dir() else []
     if not folders:
         raise PipelineError(
-            str(project.source_dir),
+            "data/source",
             f"no agreement found: expected folders holding {METADATA_FILE} and a document",
+            "add data/source/<agreement_id>/ with document.txt and agreement.yaml (see README, 'Adding an agreement')",
         )
-    return [read_source(folder, project.root) for folder in folders]
+    return [read_source(folder, project) for folder in folders]
 
 
-def read_source(folder: Path, root: Path) -> SourceDocument:
+def read_source(folder: Path, project: Project) -> SourceDocument:
+    root = project.root
     metadata_path = folder / METADATA_FILE
-    metadata = read_yaml(metadata_path)
-    _check_metadata(metadata, metadata_path, folder)
-    document_path = folder / metadata["document"]["file"]
+    if not metadata_path.is_file():
+        raise PipelineError(metadata_path.relative_to(root).as_posix(), "file not found: every folder under data/source/ is an agreement and needs one",
+                            "add it (copy another agreement's as a model), or remove the folder")
+    curated = load_curated(metadata_path, root, "agreement", project.schemas)
+    agreement_id = curated.data["agreement_id"]["value"]
+    if agreement_id != folder.name:
+        curated.fail(("agreement_id", "value"), f"agreement_id {agreement_id!r} differs from its folder's name {folder.name!r}",
+                     "name the folder data/source/<agreement_id>/")
+    _check_coding_is_there(curated, folder)
+    document_path = folder / curated.data["document"]["file"]
+    relative = document_path.relative_to(root).as_posix()
     try:
         raw = document_path.read_bytes()
-    except FileNotFoundError:
-        raise PipelineError(str(document_path), "document not found", f"check 'document.file' in {metadata_path}") from None
-    text = decode_utf8(raw, document_path)
+    except (FileNotFoundError, IsADirectoryError):
+        curated.fail(("document", "file"), f"the document {relative} does not exist", "put the document beside agreement.yaml, or correct document.file")
+    text = decode_document(raw, relative)
     digest = hashlib.sha256(raw).hexdigest()
-    if digest != metadata["document"]["sha256"]:
+    recorded = curated.data["document"]["sha256"]
+    if digest != recorded:
         raise PipelineError(
-            str(document_path),
-            f"its bytes changed: sha256 is {digest}, but {metadata_path} records "
-            f"{metadata['document']['sha256']}",
+            relative,
+            f"its bytes changed: sha256 is {digest}, but {curated.where('document', 'sha256')} records {recorded}",
             "restore the document exactly as received (it is never edited by hand); if a new "
             "version was really received, record its sha256 and say so in CHANGELOG.md",
         )
-    return SourceDocument(folder, metadata, text, digest, document_path.relative_to(root).as_posix())
+    return SourceDocument(folder, curated, text, digest, relative)
 
 
-def decode_utf8(raw: bytes, path: Path) -> str:
+def _check_coding_is_there(curated: CuratedFile, folder: Path) -> None:
+    """Coding is complete or explicitly absent: agreement.yaml says which, and coding.yaml agrees."""
+    status = curated.data["coding"]["value"]
+    present = (folder / CODING_FILE).is_file()
+    if status == CODED and not present:
+        curated.fail(("coding", "value"), f"says the agreement is {CODED!r}, but {CODING_FILE} is missing beside it",
+                     f"restore {CODING_FILE} (git checkout), or write value: {NOT_CODED} if it has not been coded yet")
+    if status == NOT_CODED and present:
+        curated.fail(("coding", "value"), f"says {NOT_CODED!r}, but {CODING_FILE} stands beside it", f"write value: {CODED}, or remove {CODING_FILE}")
+
+
+def decode_document(raw: bytes, relative: str) -> str:
+    """The document's text: UTF-8 without a byte-order mark, with LF line endings, as the layout is read."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise PipelineError(
-            f"{path}, line {line}",
+            f"{relative}, line {line}",
             f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
             "save the document as UTF-8",
         ) from None
     if text.startswith("\ufeff"):
-        raise PipelineError(f"{path}, line 1", "starts with a byte-order mark (BOM)", "save it as UTF-8 without a BOM")
+        raise PipelineError(f"{relative}, line 1", "starts with a byte-order mark (BOM)", "save it as UTF-8 without a BOM")
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        kind = "CRLF (Windows)" if "\r\n" in text else "CR"
+        raise PipelineError(f"{relative}, line {line}", f"has {kind} line endings: the layout is read from LF line endings only",
+                            "restore the document as received (it has LF line endings); spans count code points of those bytes")
     return text
-
-
-def _check_metadata(metadata: dict, path: Path, folder: Path) -> None:
-    for key, subkeys in _REQUIRED.items():
-        entry = metadata.get(key)
-        if not isinstance(entry, dict):
-            raise PipelineError(str(path), f"'{key}' is missing", f"add '{key}' with {', '.join(subkeys)}")
-        for subkey in subkeys:
-            if entry.get(subkey) in (None, ""):
-                raise PipelineError(str(path), f"'{key}.{subkey}' is missing or empty", "every curated value says what it is and where it comes from")
-    agreement_id = metadata["agreement_id"]["value"]
-    if agreement_id != folder.name:
-        raise PipelineError(
-            str(path),
-            f"agreement_id '{agreement_id}' differs from its folder name '{folder.name}'",
-            "name the folder data/source/<agreement_id>/",
-        )

@@ -65,6 +65,7 @@ class SyntheticAgreement:
             "language": {"value": "en", "source": "Synthetic."},
             "publisher": {"value": "Synthetic Publisher", "source": "Synthetic."},
             "source_url": {"value": f"https://example.org/statements/{self.agreement_id}/", "source": "Synthetic."},
+            "coding": {"value": "not coded yet", "source": "Synthetic: the generator writes no coding.yaml."},
             "capture_artifacts": [],
             "country_spellings": _CURATED_SPELLINGS,
             "known_discrepancies": [],

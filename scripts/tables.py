@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from pathlib import Path
+
+from .changelog import Release
 from .coding import coding_rows
 from .countries import CountryResolver, country_row
 from .errors import PipelineError
@@ -34,16 +37,23 @@ class Agreement:
         return self.source.metadata[key]["value"]
 
 
-def parse_agreement(source: SourceDocument) -> Agreement:
+def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
     artifacts = [artifact["text"] for artifact in source.metadata.get("capture_artifacts") or []]
     parsed = parse_document(source.text, source.relative_path, artifacts)
-    resolver = CountryResolver(source.metadata.get("country_spellings"), str(source.metadata_path))
-    return Agreement(source, parsed, resolver)
+    signed = parsed.date_signed
+    if signed > release.date:
+        line = source.text[: parsed.date_line.start].count("\n") + 1
+        raise PipelineError(
+            f"{source.relative_path}, line {line}",
+            f"the agreement was signed on {signed.isoformat()}, after the date of the release being made ({release.version}, {release.date.isoformat()}, CHANGELOG.md line {release.line})",
+            "a document cannot be signed after it is published: check the document, or date the release in CHANGELOG.md",
+        )
+    return Agreement(source, parsed, CountryResolver(source.curated))
 
 
-def build_tables(sources: list[SourceDocument], schemas: dict[str, dict]) -> dict[str, Rows]:
-    """Every table's rows, in a fixed order, from every agreement."""
-    agreements = [parse_agreement(source) for source in sources]
+def build_tables(sources: list[SourceDocument], schemas: dict[str, dict], root: Path, release: Release) -> dict[str, Rows]:
+    """Every table's rows, in a fixed order, from every agreement; `release` is the version being built."""
+    agreements = [parse_agreement(source, release) for source in sources]
     _check_unique_ids(agreements)
     tables: dict[str, Rows] = defaultdict(list)
     country_codes: set[str] = set()
@@ -53,12 +63,13 @@ def build_tables(sources: list[SourceDocument], schemas: dict[str, dict]) -> dic
         tables["agreements"].append(agreement_row(agreement, len(signatories)))
         clauses = clause_rows(agreement)
         tables["clauses"] += clauses
-        coding = coding_rows(agreement.source.folder, agreement.agreement_id, agreement.source.text, clauses, schemas)
+        _check_discrepancies_are_documented(agreement, signatories, stated)
+        coding = coding_rows(agreement.source, root, clauses, schemas)
         for name, rows in coding.items():
             tables[name] += rows
         tables["signatories"] += signatories
         tables["agreement_countries"] += stated
-        tables["annotations"] += annotation_rows(agreement)
+        tables["annotations"] += annotation_rows(agreement, len(clauses), len(signatories))
         country_codes |= {tables["agreements"][-1]["place_country_code"]}
         country_codes |= {row["country_code"] for row in signatories + stated if row["country_code"]}
     tables["countries"] = [country_row(code) for code in sorted(country_codes)]
@@ -177,7 +188,29 @@ def agreement_country_rows(agreement: Agreement, signatories: Rows) -> Rows:
     return rows
 
 
-def annotation_rows(agreement: Agreement) -> Rows:
+def _check_discrepancies_are_documented(agreement: Agreement, signatories: Rows, stated: Rows) -> None:
+    """Stated and listed countries differ only where known_discrepancies says so, in the direction it says."""
+    curated = agreement.source.curated
+    listed_codes = {row["country_code"] for row in signatories if row["country_code"]}
+    stated_codes = {row["country_code"] for row in stated}
+    actual = {code: "stated-not-listed" for code in stated_codes - listed_codes} | {code: "listed-not-stated" for code in listed_codes - stated_codes}
+    documented = {}
+    for index, entry in enumerate(curated.data.get("known_discrepancies") or []):
+        code = entry["country_code"]
+        documented[code] = entry["kind"]
+        if code not in actual:
+            curated.fail(("known_discrepancies", index, "country_code"), f"documents a discrepancy for {code}, but the attestation and the list agree on it",
+                         "remove the entry, or correct its country_code")
+        if actual[code] != entry["kind"]:
+            curated.fail(("known_discrepancies", index, "kind"), f"says {code} is {entry['kind']}, but it is {actual[code]}", f"write kind: {actual[code]}")
+    for code, kind in sorted(actual.items()):
+        if code not in documented:
+            where = f"{agreement.source.relative_path} (attestation)" if kind == "stated-not-listed" else f"{agreement.source.relative_path} (signatory list)"
+            raise PipelineError(where, f"{code} is {'stated in the attestation but named by no entry of the list' if kind == 'stated-not-listed' else 'named by the list but not stated in the attestation'}, and no known_discrepancies entry of {curated.relative} documents it",
+                                f"add it to known_discrepancies in {curated.relative} with kind {kind}, an explanation and its source")
+
+
+def annotation_rows(agreement: Agreement, clause_count: int, signatory_count: int) -> Rows:
     """Curated notes, in a fixed order: dropped artifacts, known discrepancies, then context."""
     metadata, agreement_id = agreement.source.metadata, agreement.agreement_id
     source_url = agreement.curated("source_url")
@@ -192,12 +225,13 @@ def annotation_rows(agreement: Agreement) -> Rows:
         notes.append(("discrepancy", "countries", discrepancy["country_code"],
                       discrepancy["explanation"].strip(), bool(discrepancy["is_inference"]),
                       discrepancy.get("source_url") or None))
-    for context in metadata.get("context_notes") or []:
+    counts = {"clauses": clause_count, "signatories": signatory_count}
+    for index, context in enumerate(metadata.get("context_notes") or []):
         subject = context["subject"]
-        make_id = _SUBJECT_IDS.get(subject["table"])
-        if make_id is None:
-            raise PipelineError(str(agreement.source.metadata_path),
-                                f"context_notes: subject table {subject['table']!r} must be one of {sorted(_SUBJECT_IDS)}")
+        make_id = _SUBJECT_IDS[subject["table"]]  # the contract allows only these tables
+        if subject["number"] > counts[subject["table"]]:
+            agreement.source.curated.fail(("context_notes", index, "subject", "number"), f"{subject['table']} {subject['number']} does not exist: the agreement has {counts[subject['table']]} {subject['table']}",
+                                          "correct the number")
         notes.append(("context", subject["table"], make_id(agreement_id, int(subject["number"])),
                       context["note"].strip(), bool(context["is_inference"]), context.get("source_url") or None))
     return [
