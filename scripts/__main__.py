@@ -34,8 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         _print_error(str(exc), debug)
     except ValidationFailed as exc:
-        print(exc.report.render(), file=sys.stderr)
-        print(f"FAILED: {exc.what}.", file=sys.stderr)
+        # Only the errors: each one line, once. Warnings do not stop anything and `make validate` shows them.
+        for problem in exc.report.errors:
+            print(f"error: {problem}", file=sys.stderr)
+        print(f"  {exc.what}.", file=sys.stderr)
     except Exception as exc:  # a bug, not a bad input: still one line unless asked for more
         _print_error(f"unexpected {type(exc).__name__}: {exc}", debug, hint="rerun with --debug or VERBOSE=1 for the traceback, and report it")
     return 1

@@ -14,12 +14,13 @@ from pathlib import Path
 
 from . import citation, dictionary
 from .chart import chart_files
-from .csvfile import csv_bytes
+from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, source_resources, table_resource
 from .errors import PipelineError, Problem, error
 from .package import unsafe_path_reason
 from .progress import step
 from .project import Project
+from .schema import first_broken_constraint
 from .source import SourceDocument, discover
 from .tables import build_tables
 from .validate import Report, validate_package
@@ -59,6 +60,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
         unknown = sorted(set(project.table_names) - set(tables))
         project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
                                   "list exactly the tables the build makes, each with its schema in schemas/")
+    _check_rows_meet_schemas(project, tables, sources)
     files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
     source_files = _source_files(project, sources)
     resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
@@ -70,6 +72,31 @@ def build_in_memory(project: Project) -> BuiltPackage:
     files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
     files.update(chart_files(tables))
     return BuiltPackage(tables, files, source_files, sources)
+
+
+def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], sources: list[SourceDocument]) -> None:
+    """Every built value meets its column's declared constraints; the message names the schema and the source line."""
+    texts = {source.agreement_id: (source.relative_path, source.text) for source in sources}
+    for name in project.table_names:
+        rows, schema = tables[name], project.schemas[name]
+        if rows:
+            check_columns_and_types(name, rows, schema["fields"])
+        broken = first_broken_constraint(rows, schema)
+        if broken is None:
+            continue
+        row_index, field_index, rule, value = broken
+        row, field = rows[row_index], schema["fields"][field_index]
+        read_from = ""
+        if row.get("agreement_id") in texts and isinstance(row.get("char_start"), int):
+            path, text = texts[row["agreement_id"]]
+            read_from = f", read from {path}, line {text[: row['char_start']].count(chr(10)) + 1},"
+        declared = field["constraints"][rule]
+        what = f"{field['name']} is empty" if rule == "required" else f"the value {value!r} of {field['name']}"
+        raise PipelineError(
+            f"schemas/{name}.json (fields[{field_index}].constraints.{rule})",
+            f"{what}{read_from} and breaks the constraint {rule}: {json.dumps(declared)} (row {row_index + 2} of {project.table_path(name)})",
+            "if the schema was edited, restore the constraint; if the value is wrong, correct the input it is read from",
+        )
 
 
 def _source_files(project: Project, sources: list[SourceDocument]) -> dict[str, bytes]:

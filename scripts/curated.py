@@ -93,11 +93,17 @@ def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict
     """The file's values, after the YAML is read strictly and the values meet contracts/<contract_name>.schema.json."""
     relative = _relative(path, root)
     curated = _read(path, relative)
-    errors = sorted(_validator(contract_name, _freeze(table_schemas)).iter_errors(curated.data), key=lambda e: (curated.line(tuple(e.absolute_path)), len(e.absolute_path)))
-    if errors:
-        first = errors[0]
-        keys, problem, fix = _explain(first, contract(contract_name))
-        elsewhere = {tuple(e.absolute_path) for e in errors} - {tuple(first.absolute_path)}
+    found = [(_explain(error, contract(contract_name)), error) for error in _validator(contract_name, _freeze(table_schemas)).iter_errors(curated.data)]
+    # The first in the file's order, a key's own error before those of what it holds.
+    found.sort(key=lambda item: (curated.line(item[0][0]), len(item[0][0])))
+    if found:
+        (keys, problem, fix), first = found[0]
+        if first.validator == "required":  # a misspelled key is both unknown and missing: name the spelling
+            misspelled = next((item for item in found if item[1].validator == "additionalProperties" and item[1].absolute_path == first.absolute_path), None)
+            if misspelled:
+                (keys, problem, fix), first = misspelled
+                problem += f", and {found[0][0][1]}"
+        elsewhere = {item[0][0] for item in found} - {keys, found[0][0][0]}
         more = f" ({len(elsewhere)} more problem(s) elsewhere in this file)" if elsewhere else ""
         raise PipelineError(curated.where(*keys), problem + more, fix)
     return curated

@@ -89,13 +89,16 @@ class ParsedDocument:
     entries: tuple[Entry, ...]
 
 
-def parse_document(source: str, where: str, capture_artifacts: list[str]) -> ParsedDocument:
-    """Parse the layout: heading, capture artifacts, title, date and place, paragraphs, numbered list."""
+def parse_document(source: str, where: str, capture_artifacts: list[tuple[str, str]]) -> ParsedDocument:
+    """Parse the layout: heading, capture artifacts, title, date and place, paragraphs, numbered list.
+
+    `capture_artifacts` are (text, where it is curated) of the lines to drop after the heading.
+    """
     blocks = _blocks(source)
     cursor = _Cursor(blocks, source, where)
 
     heading = cursor.single_line_block("the page heading")
-    dropped = tuple(cursor.artifact(artifact) for artifact in capture_artifacts)
+    dropped = tuple(cursor.artifact(artifact, curated_at) for artifact, curated_at in capture_artifacts)
     title = cursor.single_line_block("the title")
     date_line, date_signed, place_line, place, place_country = cursor.date_and_place()
     clauses, list_blocks = cursor.paragraphs_until_list()
@@ -155,14 +158,14 @@ class _Cursor:
             )
         return self._span(block)
 
-    def artifact(self, artifact: str) -> Span:
+    def artifact(self, artifact: str, curated_at: str) -> Span:
         block = self._next(f"the capture artifact {artifact!r}")
         span = self._span(block)
         if span.text != artifact:
             raise PipelineError(
                 f"{self.where}, line {block[0].number}",
-                f"expected the capture artifact {artifact!r} listed in the metadata, found {span.text!r}",
-                "remove it from capture_artifacts if this document does not have it",
+                f"expected the capture artifact {artifact!r} that {curated_at} lists, found {span.text!r}",
+                f"correct or remove the entry at {curated_at}: it must be the line exactly as the document has it",
             )
         return span
 
@@ -222,7 +225,8 @@ def _attestation(
             f"the last paragraph before the signatory list, found {last.text[:80]!r}",
         )
     if not list_blocks:
-        raise PipelineError(where, "expected the numbered list of signatories after the attestation, found none")
+        raise PipelineError(f"{where}, line {line}", "expected the numbered list of signatories after the attestation, found none",
+                            f"restore the document as received: the list follows the attestation, as '  1. Name {EN_DASH} Country'")
     attested_text = normalize(match.group("date"))
     try:
         attested = dt.datetime.strptime(attested_text, _ATTESTATION_DATE_FORMAT).date()

@@ -104,6 +104,8 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
         for index, foreign in enumerate(foreign_keys if isinstance(foreign_keys, list) else [None]):
             _check_foreign_key(foreign, names, schemas, where, f"foreignKeys[{index}]")
         error = jsonschema.exceptions.best_match(profile_validator("tableschema").iter_errors(schema))
+        while error is not None and error.context:  # anyOf over field types: the deepest reason is the useful one
+            error = max(error.context, key=lambda e: len(e.absolute_path))
         if error is not None:
             path = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in error.absolute_path).lstrip(".")
             raise PipelineError(where.at(path), f"does not meet the official Table Schema v2 profile: {error.message[:200]}",
@@ -180,3 +182,40 @@ def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], wher
     _check_key(reference.get("fields"), field_names(schemas[table]), where, f"{path}.reference.fields", required=True)
     if len(reference["fields"]) != len(foreign["fields"]):
         raise PipelineError(where.at(f"{path}.reference.fields"), "names a different number of fields than the foreign key's own fields")
+
+
+def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, str, object] | None:
+    """(row index, field index, constraint, value) of the first built value that breaks a declared constraint.
+
+    The build checks its rows before frictionless does, so that a constraint edited in a schema is
+    named there, by its key path, rather than as errors in a table that is never written.
+    """
+    for index, field in enumerate(schema["fields"]):
+        constraints, name = field.get("constraints", {}), field["name"]
+        values = [row[name] for row in rows]
+        if constraints.get("required"):
+            row = next((i for i, v in enumerate(values) if v is None or v == ""), None)
+            if row is not None:
+                return row, index, "required", values[row]
+        checks = []
+        if "pattern" in constraints:
+            pattern = re.compile(constraints["pattern"])
+            checks.append(("pattern", lambda v: isinstance(v, str) and pattern.fullmatch(v) is None))
+        if "enum" in constraints:
+            allowed = constraints["enum"]
+            checks.append(("enum", lambda v: v not in allowed))
+        if "minimum" in constraints:
+            checks.append(("minimum", lambda v: v < constraints["minimum"]))
+        if "maximum" in constraints:
+            checks.append(("maximum", lambda v: v > constraints["maximum"]))
+        for rule, broken in checks:
+            row = next((i for i, v in enumerate(values) if v not in (None, "") and broken(v)), None)
+            if row is not None:
+                return row, index, rule, values[row]
+        if constraints.get("unique"):
+            seen: set = set()
+            for row, value in enumerate(values):
+                if value is not None and value in seen:
+                    return row, index, "unique", value
+                seen.add(value)
+    return None

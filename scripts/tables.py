@@ -38,7 +38,8 @@ class Agreement:
 
 
 def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
-    artifacts = [artifact["text"] for artifact in source.metadata.get("capture_artifacts") or []]
+    artifacts = [(artifact["text"], source.curated.where("capture_artifacts", index, "text"))
+                 for index, artifact in enumerate(source.metadata.get("capture_artifacts") or [])]
     parsed = parse_document(source.text, source.relative_path, artifacts)
     signed = parsed.date_signed
     if signed > release.date:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -94,11 +95,33 @@ def frictionless_problems(descriptor_path: Path) -> list[Problem]:
     except Exception as exc:  # frictionless raises its own errors for descriptors it cannot read
         return [error("frictionless", descriptor_path.name, f"frictionless cannot read the package: {exc}")]
     problems = [error(f"frictionless:{e.type}", descriptor_path.name, e.note or e.message) for e in report.errors]
+    schema_files, seen = _schema_files(descriptor_path), set()
     for task in report.tasks:
+        table = (task.name or "").removesuffix("-parquet")  # a Parquet twin repeats its CSV's errors: report each once
+        schema_file = schema_files.get(task.name)
         for e in task.errors:
+            row, field = getattr(e, "row_number", None), getattr(e, "field_name", None)
+            if (table, e.type, row, field) in seen:
+                continue
+            seen.add((table, e.type, row, field))
+            message = e.note or e.message
+            if schema_file and e.type in _DECLARED_RULES:
+                message += f" (the rule is declared in {schema_file})"
             problems.append(error(
-                f"frictionless:{e.type}", task.place, e.note or e.message,
-                row=getattr(e, "row_number", None), field=getattr(e, "field_name", None),
+                f"frictionless:{e.type}", task.place, message, row=row, field=field,
                 value=None if getattr(e, "cell", None) is None else str(e.cell),
             ))
     return problems
+
+
+# Errors of a row against a rule its Table Schema declares: a schema edit can cause them as well as the data.
+_DECLARED_RULES = {"constraint-error", "type-error", "unique-error", "primary-key", "foreign-key"}
+
+
+def _schema_files(descriptor_path: Path) -> dict[str, str]:
+    """Each resource's schema path, as the descriptor names it."""
+    try:
+        resources = json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]
+        return {r["name"]: r["schema"] for r in resources if isinstance(r.get("schema"), str)}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
