@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import difflib
 import json
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import fastjsonschema
 import jsonschema
 import pycountry
 import yaml
@@ -93,7 +95,17 @@ def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict
     """The file's values, after the YAML is read strictly and the values meet contracts/<contract_name>.schema.json."""
     relative = _relative(path, root)
     curated = _read(path, relative)
-    found = [(_explain(error, contract(contract_name)), error) for error in _validator(contract_name, _freeze(table_schemas)).iter_errors(curated.data)]
+    frozen = _freeze(table_schemas)
+    gate, unique_rules = _gate(contract_name, frozen)
+    try:
+        gate(curated.data)
+        if not any(_repeats(curated.data, path, keysets) for path, keysets in unique_rules):
+            return curated
+        gate_error = None
+    except fastjsonschema.JsonSchemaValueException as exc:
+        gate_error = exc
+    # Only a file that breaks its contract pays for jsonschema, which says where and why in full.
+    found = [(_explain(error, contract(contract_name)), error) for error in _validator(contract_name, frozen).iter_errors(curated.data)]
     # The first in the file's order, a key's own error before those of what it holds.
     found.sort(key=lambda item: (curated.line(item[0][0]), len(item[0][0])))
     if found:
@@ -106,14 +118,18 @@ def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict
         elsewhere = {item[0][0] for item in found} - {keys, found[0][0][0]}
         more = f" ({len(elsewhere)} more problem(s) elsewhere in this file)" if elsewhere else ""
         raise PipelineError(curated.where(*keys), problem + more, fix)
-    return curated
+    # The two validators disagree, which they should not: still a located message, never a crash.
+    keys = tuple(int(k) if k.isdigit() else k for k in (gate_error.path[1:] if gate_error else []))
+    raise PipelineError(curated.where(*keys), gate_error.message if gate_error else "breaks its contract", f"see contracts/{contract_name}.schema.json")
 
 
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    for candidate, base in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def _read(path: Path, relative: str) -> CuratedFile:
@@ -215,8 +231,17 @@ def _is_country(value) -> bool:
     return not isinstance(value, str) or pycountry.countries.get(alpha_2=value) is not None
 
 
+_FROZEN: dict[int, tuple[dict, str]] = {}
+
+
 def _freeze(table_schemas: dict[str, dict] | None) -> str:
-    return json.dumps(table_schemas or {}, sort_keys=True)
+    """The schemas as a cache key; a corpus passes the same dict for every file, so it is made once."""
+    if table_schemas is None:
+        return "{}"
+    held = _FROZEN.get(id(table_schemas))
+    if held is None or held[0] is not table_schemas:
+        held = _FROZEN[id(table_schemas)] = (table_schemas, json.dumps(table_schemas, sort_keys=True))
+    return held[1]
 
 
 @lru_cache(maxsize=None)
@@ -237,13 +262,89 @@ def _validator(name: str, frozen_table_schemas: str):
     return kind(contract(name), format_checker=_FORMATS)
 
 
+# --- the fast gate: the same contract compiled to Python code, which nearly every file passes ---
+
+
+@lru_cache(maxsize=8)
+def _gate(name: str, frozen_table_schemas: str):
+    """The contract compiled by fastjsonschema (about 40 times faster than jsonschema), and its x-unique-by rules.
+
+    The compiled copy states each x-table-field's column constraints as plain JSON Schema, so that
+    it accepts exactly what the full validator accepts.
+    """
+    table_schemas = json.loads(frozen_table_schemas)
+    schema = copy.deepcopy(contract(name))
+    schema.pop("$id", None)
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # fastjsonschema's newest draft; the contracts use no later keyword
+    _fold_table_fields(schema, table_schemas)
+    formats = {format_name: check for format_name, (check, _) in _FORMATS.checkers.items()}
+    return fastjsonschema.compile(schema, formats=formats), _unique_rules(schema, schema, ())
+
+
+def _fold_table_fields(node, table_schemas: dict[str, dict]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _fold_table_fields(item, table_schemas)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in list(node.values()):
+        _fold_table_fields(value, table_schemas)
+    if "x-table-field" in node:
+        table, column = node["x-table-field"].split(".")
+        field = next((f for f in table_schemas.get(table, {}).get("fields", []) if isinstance(f, dict) and f.get("name") == column), None)
+        if field is not None:
+            node.setdefault("allOf", []).append(_column_as_json_schema(field))
+
+
+def _column_as_json_schema(field: dict) -> dict:
+    """A column's type and constraints as JSON Schema; an optional column also takes "" (a missing value)."""
+    constraints = field.get("constraints", {})
+    rule: dict = {}
+    json_type = {"string": "string", "boolean": "boolean", "integer": "integer"}.get(field.get("type"))
+    if json_type:
+        rule["type"] = json_type
+    if "pattern" in constraints:
+        rule["pattern"] = f"^(?:{constraints['pattern']})$"
+    if "enum" in constraints:
+        rule["enum"] = list(constraints["enum"])
+    if not constraints.get("required") and json_type == "string":
+        return {"anyOf": [{"const": ""}, rule]}
+    return rule
+
+
+def _unique_rules(root: dict, node, path: tuple) -> list[tuple[tuple, list]]:
+    """(data path with '*' for list items, key sets) of every x-unique-by of the contract."""
+    if not isinstance(node, dict):
+        return []
+    if "$ref" in node:
+        return _unique_rules(root, root["$defs"][node["$ref"].rsplit("/", 1)[-1]], path)
+    rules = [(path, node["x-unique-by"])] if "x-unique-by" in node else []
+    for branch in node.get("allOf", []):
+        rules += _unique_rules(root, branch, path)
+    for key, child in node.get("properties", {}).items():
+        rules += _unique_rules(root, child, (*path, key))
+    if "items" in node:
+        rules += _unique_rules(root, node["items"], (*path, "*"))
+    return rules
+
+
+def _repeats(data, path: tuple, keysets: list) -> bool:
+    if not path:
+        return any(True for _ in _x_unique_by(None, keysets, data, None))
+    step, rest = path[0], path[1:]
+    if step == "*":
+        return isinstance(data, list) and any(_repeats(item, rest, keysets) for item in data)
+    return isinstance(data, dict) and step in data and _repeats(data[step], rest, keysets)
+
+
 # --- messages ---
 
 
 def _explain(error: ValidationError, contract_schema: dict) -> tuple[tuple, str, str | None]:
     """(key path, what is wrong, how to fix it) for one contract error, in the curator's words."""
     keys = tuple(error.absolute_path)
-    rule = error.schema.get("description") if isinstance(error.schema, dict) else None
+    rule = _nearest_description(error, contract_schema)
     instance = error.instance
     if error.validator == "required":
         missing = next(k for k in error.validator_value if k not in instance)
@@ -270,6 +371,18 @@ def _explain(error: ValidationError, contract_schema: dict) -> tuple[tuple, str,
     if error.validator == "pattern" and rule is None and error.schema.get("pattern", "").startswith("^[^\\s=+"):
         fix = "start the text with a letter, a digit or a quotation mark"
     return keys, problem, fix
+
+
+def _nearest_description(error: ValidationError, contract_schema: dict) -> str | None:
+    """The description nearest above the failed keyword, following $ref: the rule in words."""
+    node, found = contract_schema, None
+    for step in list(error.absolute_schema_path)[:-1]:
+        node = node[step] if isinstance(node, (dict, list)) else None
+        while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+            node = contract_schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        if isinstance(node, dict) and isinstance(node.get("description"), str):
+            found = node["description"]
+    return found
 
 
 def _problem(error: ValidationError, rule: str | None) -> str:
