@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from .markers import replace_block
 from .project import ROOT, Project
 from .synthetic import random_agreement
 
@@ -105,7 +106,6 @@ def verdicts(results: list[dict]) -> dict:
 
 
 README = ROOT / "README.md"
-_START, _END = "<!-- benchmark figures: written by make bench -->", "<!-- end of benchmark figures -->"
 
 
 def figures_markdown(recorded: dict) -> str:
@@ -135,9 +135,7 @@ def figures_markdown(recorded: dict) -> str:
 
 def write_readme_figures(recorded: dict) -> None:
     text = README.read_text(encoding="utf-8")
-    before, rest = text.split(_START, 1)
-    _, after = rest.split(_END, 1)
-    README.write_text(f"{before}{_START}\n{figures_markdown(recorded)}\n{_END}{after}", encoding="utf-8")
+    README.write_text(replace_block(text, "benchmark figures", "make bench", figures_markdown(recorded)), encoding="utf-8")
 
 
 def main() -> int:

@@ -18,6 +18,7 @@ from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, source_resources, table_resource
 from .errors import PipelineError, Problem, error
 from .package import unsafe_path_reason
+from .markers import replace_block
 from .progress import step
 from .project import Project
 from .schema import first_broken_constraint
@@ -69,6 +70,8 @@ def build_in_memory(project: Project) -> BuiltPackage:
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
+    readme = (project.root / "README.md").read_text(encoding="utf-8")
+    files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
     files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
     files.update(chart_files(tables))
     return BuiltPackage(tables, files, source_files, sources)

@@ -294,9 +294,21 @@ def counts(package: LoadedPackage) -> Iterator[Problem]:
     for count_field, table_name in (("signatory_count", "signatories"), ("clause_count", "clauses")):
         if _has(package, table_name):
             yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field, table_name, package.tables["agreements"].path)
+    if _has(package, "acts") and "is_coded" in agreements.column_names:
+        yield from _coded_mismatches(agreements, package.tables["acts"].cells, package.tables["agreements"].path)
     if _has(package, "agreement_countries") and _has(package, "signatories"):
         stated = _numbered(package.tables["agreement_countries"].cells)
         yield from _count_mismatches(stated, package.tables["signatories"].cells, _COUNTRY_OF_AGREEMENT, "listed_signatory_count", "signatories", package.tables["agreement_countries"].path)
+
+
+def _coded_mismatches(agreements: pa.Table, acts: pa.Table, file: str) -> Iterator[Problem]:
+    """A coded agreement has acts; one not coded yet has none."""
+    counted = acts.group_by(["agreement_id"]).aggregate([([], "count_all")])
+    joined = agreements.select(["agreement_id", "is_coded", "__row"]).join(counted, ["agreement_id"], join_type="left outer")
+    has_acts = pc.greater(pc.fill_null(joined["count_all"], 0), 0)
+    wrong = joined.filter(pc.not_equal(pc.equal(joined["is_coded"], "true"), has_acts)).sort_by("__row")
+    for row in wrong.to_pylist()[:MAX_REPORTED]:
+        yield error("coded", file, f"is_coded is {row['is_coded']}, but acts has {row['count_all'] or 0} rows for {row['agreement_id']}", row=row["__row"], field="is_coded", value=row["is_coded"])
 
 
 def _numbered(cells: pa.Table) -> pa.Table:

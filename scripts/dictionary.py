@@ -6,6 +6,22 @@ from .schema import to_cell
 
 PATH = "docs/data-dictionary.md"
 _EXAMPLE_WIDTH = 60
+_SHOWN_IDS = 5  # a corpus has thousands: name a few, count the rest
+
+
+def coding_status(agreements: list[dict]) -> str:
+    """Which agreements are coded, in a sentence: the is_coded column says it for each."""
+    coded = [row["agreement_id"] for row in agreements if row["is_coded"]]
+    not_coded = [row["agreement_id"] for row in agreements if not row["is_coded"]]
+    def named(ids: list[str]) -> str:
+        shown = ", ".join(f"`{i}`" for i in ids[:_SHOWN_IDS])
+        return shown + (f" and {len(ids) - _SHOWN_IDS:,} more" if len(ids) > _SHOWN_IDS else "")
+    text = f"Coded: {len(coded):,} of {len(agreements):,} agreement(s)" + (f" ({named(coded)})" if coded else "") + "."
+    if not_coded:
+        text += f" Not coded yet: {len(not_coded):,} ({named(not_coded)})."
+    return text + (" The `is_coded` column of `agreements` says it for each agreement; one not coded yet has no rows in"
+                   " `acts`, `actors`, `act_actors` and `events`.")
+
 
 def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables: dict[str, list[dict]]) -> str:
     lines = [
@@ -19,6 +35,8 @@ def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables
         "reconstructs is given as *span of*. The tables `acts`, `actors`, `act_actors` and `events`",
         "are a coding of what each clause does: an **interpretation** made by the rules of the",
         "[codebook](codebook.md), in which **the text is the source**.",
+        "",
+        coding_status(tables["agreements"]),
         "",
     ]
     for resource in package_metadata["resources"]:

@@ -101,7 +101,8 @@ def release_files(project: Project, built: BuiltPackage, version: str) -> dict[s
         files[f"schemas/{name}.json"] = (project.schema_dir / f"{name}.json").read_bytes()
     for document in RELEASE_DOCUMENTS:
         files[document] = (project.root / document).read_bytes()
-    files.update({path: content for path, content in built.files.items() if path.startswith("docs/") or path.endswith(".cff")})
+    # The build's documents, including the README's generated blocks, as the build made them.
+    files.update({path: content for path, content in built.files.items() if path.startswith("docs/") or path in ("CITATION.cff", "README.md")})
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     return dict(sorted(files.items()))

@@ -128,6 +128,7 @@ def agreement_row(agreement: Agreement, signatory_count: int) -> dict:
         **_span_fields("title", parsed.title),
         **_span_fields("date", parsed.date_line),
         **_span_fields("place", parsed.place_line),
+        "is_coded": source.is_coded,
     }
 
 

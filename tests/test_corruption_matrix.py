@@ -75,6 +75,7 @@ def _drop_discrepancy_note(raw: bytes) -> bytes:
 
 # case: (corruption, text that the validation report must hold)
 CASES = {
+    "coded agreement with no acts": (_edit_text("data/agreements.csv", ",163,true\n", ",163,false\n"), "[coded] is_coded is false, but acts has 13 rows for global-muslim-coalition-for-uyghurs-2022"),
     "duplicated primary key": (_edit_bytes("data/countries.csv", _duplicate_last_line), "[frictionless:primary-key]"),
     "duplicated unique key": (_edit_text("data/clauses.csv", "-c02,global-muslim-coalition-for-uyghurs-2022,2,", "-c02,global-muslim-coalition-for-uyghurs-2022,1,"), "[unique-key] 2-field key ['agreement_id', 'clause_number'] is not unique"),
     "dangling foreign key": (_edit_text("data/signatories.csv", ",Malaysia,MY,", ",Malaysia,ZZ,"), "[frictionless:foreign-key]"),
