@@ -119,3 +119,28 @@ def test_readme_reports_the_recorded_benchmark_figures():
     assert [size["agreements"] for size in recorded["sizes"]] == [1, 1_000, 10_000]
     assert recorded["sizes"][-1]["rows"] > 300_000
     assert figures_markdown(recorded) in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+# The mistakes behind the README's three error examples, in their order.
+_EXAMPLE_MISTAKES = [
+    ("build", "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml", lambda text: text + "\npublisher:\n  value: UHRP\n  source: pasted from another file\n"),
+    ("build", "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml", lambda text: text.replace("  received_as:", "  recieved_as:")),
+    ("release", "CHANGELOG.md", lambda text: text.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [v1.1.0] - 2026-11-27\n\n### Fixed\n- Something.\n")),
+]
+
+
+def test_readme_error_examples_are_what_the_checks_print(package, capsys):
+    from conftest import run
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- error examples: checked by tests/test_docs.py -->\n```text\n", 1)[1].split("```", 1)[0]
+    examples = re.split(r"^\$ make (\w+) .*\n", block, flags=re.MULTILINE)[1:]
+    assert len(examples) == 2 * len(_EXAMPLE_MISTAKES) == 6
+    for (command, relative, edit), shown_command, shown in zip(_EXAMPLE_MISTAKES, examples[0::2], examples[1::2]):
+        path = package / relative
+        original = path.read_text(encoding="utf-8")
+        path.write_text(edit(original), encoding="utf-8")
+        code, _, err = run(package, command, capsys=capsys)
+        path.write_text(original, encoding="utf-8")
+        assert (code, shown_command) == (1, command)
+        assert "\n".join(line for line in err.splitlines() if not line.startswith("… ")) + "\n" == shown
