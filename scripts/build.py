@@ -21,7 +21,7 @@ from .package import unsafe_path_reason
 from .markers import replace_block
 from .progress import step
 from .project import Project
-from .schema import first_broken_constraint
+from .schema import first_broken_constraint, first_broken_key
 from .source import SourceDocument, discover
 from .tables import build_tables
 from .validate import Report, validate_package
@@ -100,6 +100,10 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
             f"{what}{read_from} and breaks the constraint {rule}: {json.dumps(declared)} (row {row_index + 2} of {project.table_path(name)})",
             "if the schema was edited, restore the constraint; if the value is wrong, correct the input it is read from",
         )
+    broken_key = first_broken_key(tables, project.schemas)
+    if broken_key:
+        name, path, problem = broken_key
+        raise PipelineError(f"schemas/{name}.json ({path})", problem, "if the schema was edited, restore the key; the build makes the rows from the sources")
 
 
 def _source_files(project: Project, sources: list[SourceDocument]) -> dict[str, bytes]:

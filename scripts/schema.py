@@ -140,6 +140,9 @@ def _check_fields(schema: dict, where: _Where) -> None:
                                 f"use one of {', '.join(_ARROW_TYPES)}")
         if not isinstance(field.get("description"), str) or not field["description"].strip():
             raise PipelineError(where.at(f"fields[{index}].description"), f"field {name} has no description", "say what the column holds: the data dictionary is made from it")
+        if field.get("format", "default") != "default":
+            raise PipelineError(where.at(f"fields[{index}].format"), f"{name} declares format {field['format']!r}; this package writes every value in its type's default form (dates as ISO 8601)",
+                                "remove the format")
         constraints = field.get("constraints", {})
         if not isinstance(constraints, dict):
             raise PipelineError(where.at(f"fields[{index}].constraints"), "constraints must be an object", 'such as {"required": true}')
@@ -208,6 +211,10 @@ def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, s
             checks.append(("minimum", lambda v: v < constraints["minimum"]))
         if "maximum" in constraints:
             checks.append(("maximum", lambda v: v > constraints["maximum"]))
+        if "minLength" in constraints:
+            checks.append(("minLength", lambda v: isinstance(v, str) and len(v) < constraints["minLength"]))
+        if "maxLength" in constraints:
+            checks.append(("maxLength", lambda v: isinstance(v, str) and len(v) > constraints["maxLength"]))
         for rule, broken in checks:
             row = next((i for i, v in enumerate(values) if v not in (None, "") and broken(v)), None)
             if row is not None:
@@ -218,4 +225,29 @@ def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, s
                 if value is not None and value in seen:
                     return row, index, "unique", value
                 seen.add(value)
+    return None
+
+
+def first_broken_key(tables: dict[str, list[dict]], schemas: dict[str, dict]) -> tuple[str, str, str] | None:
+    """(table, key path in its schema, what is wrong) for the first primary, unique or foreign key the built rows break."""
+    for name, schema in schemas.items():
+        rows = tables[name]
+        keys = [("primaryKey", schema["primaryKey"])] + [(f"uniqueKeys[{i}]", key) for i, key in enumerate(schema.get("uniqueKeys", []))]
+        for path, key in keys:
+            seen: dict[tuple, int] = {}
+            for number, row in enumerate(rows, start=2):
+                value = tuple(row[k] for k in key)
+                if None in value and path != "primaryKey":
+                    continue  # a unique key does not compare missing values
+                if value in seen:
+                    return name, path, f"rows {seen[value]} and {number} of data/{name}.csv share {key} = {list(value)}"
+                seen[value] = number
+        for index, foreign in enumerate(schema.get("foreignKeys", [])):
+            reference = foreign["reference"]
+            parents = {tuple(row[k] for k in reference["fields"]) for row in tables[reference["resource"]]}
+            for number, row in enumerate(rows, start=2):
+                value = tuple(row[k] for k in foreign["fields"])
+                if None not in value and value not in parents:
+                    return name, f"foreignKeys[{index}]", (f"row {number} of data/{name}.csv has {foreign['fields']} = {list(value)}, "
+                                                            f"which no row of {reference['resource']} has as {reference['fields']}")
     return None

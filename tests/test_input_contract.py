@@ -307,6 +307,10 @@ MISTAKES: dict[str, Mistake] = {
     "schema: a pattern that is no regular expression": Mistake(_schema("countries", lambda s: _field(s, "alpha_3")["constraints"].update(pattern="^[A-Z]{3")), _json("schemas/countries.json", "fields[1].constraints.pattern"), "the value 'DEU' of alpha_3 and breaks the constraint pattern: \"^[A-Z]{3\" (row 2 of data/countries.csv)"),
     "schema: a pattern that does not compile": Mistake(_schema("countries", lambda s: _field(s, "alpha_3")["constraints"].update(pattern="^[A-Z]{3}(")), _json("schemas/countries.json", "fields[1].constraints.pattern"), "is not a regular expression"),
     "schema: a constraint the data breaks": Mistake(_schema("signatories", lambda s: _field(s, "acronym")["constraints"].update(required=True)), _json("schemas/signatories.json", "fields[5].constraints.required"), "acronym is empty, read from " + DOCUMENT + f", line {_entry_line(2)}, and breaks the constraint required: true (row 3 of data/signatories.csv)"),
+    "schema: a primary key that is not unique": Mistake(_schema("signatories", lambda s: s.update(primaryKey=["country_code"])), _json("schemas/signatories.json", "primaryKey"), "rows 2 and 3 of data/signatories.csv share ['country_code'] = ['MY']"),
+    "schema: a foreign key to another column": Mistake(_schema("clauses", lambda s: s["foreignKeys"][0]["reference"].update(fields=["title"])), _json("schemas/clauses.json", "foreignKeys[0]"), "which no row of agreements has as ['title']"),
+    "schema: a length the data exceeds": Mistake(_schema("clauses", lambda s: _field(s, "text")["constraints"].update(maxLength=200)), _json("schemas/clauses.json", "fields[3].constraints.maxLength"), "breaks the constraint maxLength: 200"),
+    "schema: a date format": Mistake(_schema("agreements", lambda s: _field(s, "date_signed").update(format="%d/%m/%Y")), _json("schemas/agreements.json", "fields[3].format"), "declares format '%d/%m/%Y'"),
     "schema: required as text": Mistake(_schema("countries", lambda s: _field(s, "name")["constraints"].update(required="yes")), _json("schemas/countries.json", "fields[2].constraints.required"), "official Table Schema v2 profile"),
     "schema: a span of no field": Mistake(_schema("clauses", lambda s: _field(s, "char_start").update(spanOf="txt")), _json("schemas/clauses.json", "fields[5].spanOf"), "is the span of 'txt', which is not a field"),
     "schema: unique keys on no field": Mistake(_schema("clauses", lambda s: s.update(uniqueKeys=[["agreement_id", "number"]])), _json("schemas/clauses.json", "uniqueKeys[0][1]"), "names 'number'"),
@@ -379,3 +383,20 @@ def test_a_mistake_is_refused_by_name_and_line_and_nothing_is_written(released_t
     assert "unexpected" not in err and "Traceback" not in err
     assert len(message) == 1 or message[1].startswith("  ")
     assert _protected(root) == before
+
+
+def test_an_error_in_a_table_and_its_parquet_twin_is_reported_once(released_template, tmp_path, capsys):
+    """Both formats of a table share its schema: a rule they both break is one error, not two."""
+    root = tmp_path / "package"
+    shutil.copytree(released_template, root)
+    folder = next(path for path in (root / "dist").iterdir() if path.is_dir())
+    schema_path = folder / "schemas" / "countries.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    _field(schema, "name")["constraints"]["maxLength"] = 5
+    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    code, _, err = run(root, "validate", str(folder / "datapackage.json"), capsys=capsys)
+    assert code == 1
+    errors = [line for line in err.splitlines() if "[frictionless:constraint-error]" in line]
+    # Germany, Indonesia, Malaysia, Türkiye, United Kingdom, United States: six names over 5 characters, once each.
+    assert len(errors) == 6, errors
+    assert all(line.strip().startswith("ERROR data/countries.csv, row ") and "(the rule is declared in schemas/countries.json)" in line for line in errors)
