@@ -14,7 +14,7 @@ from pandas._libs.parsers import STR_NA_VALUES  # exactly what pd.read_csv reads
 from .errors import Problem, error, warning
 from .package import LoadedPackage, TableFile, header_line, parquet_cells, unsafe_path_reason
 from .project import Project
-from .schema import field_names
+from .schema import field_names, profile_errors
 from .text import normalize
 
 Check = Callable[[LoadedPackage], Iterator[Problem]]
@@ -86,6 +86,12 @@ def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
         actual = f"sha256:{hashlib.sha256(raw).hexdigest()}"
         if declared is not None and declared != actual:
             yield error("hash", path, f"the descriptor declares {declared}, the file's is {actual}", field="hash", value=str(declared))
+
+
+def data_package_v2(package: LoadedPackage) -> Iterator[Problem]:
+    """The descriptor meets the official Data Package v2 profile, which frictionless 5.21 does not check."""
+    for message in profile_errors("datapackage", package.descriptor)[:MAX_REPORTED]:
+        yield error("profile", package.descriptor_path.name, f"does not meet the Data Package v2 profile at {message}")
 
 
 def version_matches_changelog(package: LoadedPackage) -> Iterator[Problem]:
@@ -411,7 +417,7 @@ def _has(package: LoadedPackage, name: str) -> bool:
 
 
 ALL_CHECKS: list[Check] = [
-    csv_dialect, files_accounted_for, declared_integrity, version_matches_changelog, unique_keys, categories,
+    data_package_v2, csv_dialect, files_accounted_for, declared_integrity, version_matches_changelog, unique_keys, categories,
     spreadsheet_safe, pandas_safe, sources_and_spans, counts, reconciliation, annotation_subjects,
     parquet_matches_csv,
 ]

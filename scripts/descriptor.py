@@ -42,12 +42,15 @@ def table_resource(project: Project, name: str, path: str, content: bytes, fmt: 
 
 
 def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) -> list[dict]:
-    """The source documents and the curated files beside them, so that every file under data/ is described."""
+    """The source documents and the curated files beside them, so that every file under data/ is described.
+
+    They have no "type": Data Package v2 allows only "table" there. frictionless still checks
+    their hash and bytes.
+    """
     resources = []
     for source in sources:
         resources.append({
             "name": f"source-{source.agreement_id}",
-            "type": "text",
             "path": source.relative_path,
             "format": "txt",
             "mediatype": "text/plain",
@@ -61,7 +64,6 @@ def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) 
             relative = f"{folder}/{path.name}"
             resources.append({
                 "name": f"{prefix}-{source.agreement_id}",
-                "type": "file",
                 "path": relative,
                 "format": "yaml",
                 "mediatype": "application/yaml",

@@ -70,7 +70,7 @@ def make_release(project: Project) -> ReleaseSummary:
             report = validate_package(folder / DESCRIPTOR)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
-        archive = zip_bytes(name, folder, released_paths)
+        archive = zip_bytes(folder, released_paths)
         (next_dist / f"{name}.zip").write_bytes(archive)
         (next_dist / "SHA256SUMS").write_bytes(sha256sums(next_dist, [f"{name}/{path}" for path in released_paths] + [f"{name}.zip"]))
         _fsync_tree(next_dist)
@@ -117,12 +117,13 @@ def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
     return buffer.getvalue()
 
 
-def zip_bytes(name: str, folder: Path, paths: list[str]) -> bytes:
+def zip_bytes(folder: Path, paths: list[str]) -> bytes:
     """A zip whose bytes depend only on the files: sorted entries, fixed time and permissions."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for relative in sorted(paths):
-            info = zipfile.ZipInfo(f"{name}/{relative}", date_time=_ZIP_TIMESTAMP)
+            # datapackage.json at the zip's root: frictionless opens the zip as the package itself.
+            info = zipfile.ZipInfo(relative, date_time=_ZIP_TIMESTAMP)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3  # Unix, whatever system builds it

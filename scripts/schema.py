@@ -8,6 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import fastjsonschema
 import jsonschema
 import pyarrow as pa
 
@@ -82,6 +83,22 @@ def from_cell(text: str, field: dict):
 def profile_validator(name: str) -> jsonschema.Draft7Validator:
     """A validator for one of the official Data Package v2 profiles, vendored in contracts/profiles/."""
     return jsonschema.Draft7Validator(json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=None)
+def profile_gate(name: str):
+    """The same profile compiled by fastjsonschema: a descriptor of 20,000 resources in a fraction of a second."""
+    return fastjsonschema.compile(json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8")))
+
+
+def profile_errors(name: str, descriptor: dict) -> list[str]:
+    """'key.path: message' for each way the descriptor breaks an official v2 profile; none when it meets it."""
+    try:
+        profile_gate(name)(descriptor)
+        return []
+    except fastjsonschema.JsonSchemaValueException:
+        pass
+    return [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}" for e in profile_validator(name).iter_errors(descriptor)]
 
 
 def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None:

@@ -34,3 +34,43 @@ def test_each_contract_is_valid_json_schema(contract):
     schema = json.loads((ROOT / "contracts" / f"{contract}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["additionalProperties"] is False
+
+
+def _v2_problems(descriptor_path) -> list[str]:
+    """Every error of the descriptor against the official v2 profiles, read with plain jsonschema."""
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    problems = [f"package: {e.message}" for e in profile_validator("datapackage").iter_errors(descriptor)]
+    for resource in descriptor["resources"]:
+        problems += [f"{resource['name']}: {e.message}" for e in profile_validator("dataresource").iter_errors(resource)]
+        if isinstance(resource.get("schema"), str):
+            schema = json.loads((descriptor_path.parent / resource["schema"]).read_text(encoding="utf-8"))
+            problems += [f"{resource['schema']}: {e.message}" for e in profile_validator("tableschema").iter_errors(schema)]
+        if isinstance(resource.get("dialect"), dict):
+            problems += [f"{resource['name']} dialect: {e.message}" for e in profile_validator("tabledialect").iter_errors(resource["dialect"])]
+    return problems
+
+
+def test_the_repository_descriptor_is_valid_data_package_v2():
+    assert _v2_problems(ROOT / "datapackage.json") == []
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r.get("type") for r in descriptor["resources"]} == {"table", None}
+
+
+def test_the_released_descriptor_is_valid_data_package_v2(released_folder):
+    assert _v2_problems(released_folder / "datapackage.json") == []
+    descriptor = json.loads((released_folder / "datapackage.json").read_text(encoding="utf-8"))
+    untyped = [r for r in descriptor["resources"] if "type" not in r]
+    assert [r["path"].rsplit("/", 1)[-1] for r in untyped] == ["document.txt", "agreement.yaml", "coding.yaml"]
+    assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in untyped)
+
+
+def test_a_descriptor_that_breaks_the_profile_fails_validation(package, capsys):
+    from conftest import run
+
+    path = package / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["resources"][-1]["type"] = "file"  # what version 1.0.0 shipped
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    code, _, err = run(package, "validate", capsys=capsys)
+    assert code == 1
+    assert "datapackage.json: [profile] does not meet the Data Package v2 profile at resources.12.type: 'file' is not one of ['table']" in err

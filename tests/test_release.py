@@ -58,8 +58,25 @@ def test_sha256sums_and_zip_cover_every_released_file(released):
     for path, digest in listed.items():
         assert hashlib.sha256((dist / path).read_bytes()).hexdigest() == digest
     with zipfile.ZipFile(dist / f"{NAME}.zip") as archive:
-        assert sorted(archive.namelist()) == sorted(p for p in listed if p.startswith(f"{NAME}/"))
+        # The release folder's files, at the zip's root: datapackage.json first among equals.
+        assert sorted(archive.namelist()) == sorted(p.removeprefix(f"{NAME}/") for p in listed if p.startswith(f"{NAME}/"))
+        assert "datapackage.json" in archive.namelist()
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_the_zip_is_a_package_for_frictionless(released):
+    archive = released / "dist" / f"{NAME}.zip"
+    result = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", archive.name, "--json"], cwd=archive.parent, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+    import json
+
+    report = json.loads(result.stdout)
+    assert report["valid"] is True
+    assert len(report["tasks"]) == 23  # 10 CSV, 10 Parquet, the source and its two curated files
+    package = Package(str(archive))
+    assert package.name == "global-muslim-coalition-for-uyghurs"
+    names = [row["name"] for row in package.get_resource("signatories").read_rows()]
+    assert len(names) == 23 and names[15] == "Women\u2019s Alliance for Family Institution and Quality Education"
 
 
 def test_released_descriptor_lists_every_file_with_its_integrity(released):
