@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 FORCE ?=
 
-.PHONY: build validate release test bench lock clean
+.PHONY: build validate release serve test bench lock clean
 
 # The stamp's name carries the lock's checksum, so a changed lock reinstalls.
 $(INSTALLED): requirements.lock
@@ -28,6 +28,10 @@ validate: $(INSTALLED)
 
 release: $(INSTALLED)
 	@$(BIN)/python -m scripts $(DEBUG_FLAG) release
+
+# Datasette on 127.0.0.1 with the release's database and metadata; PORT=8002 for another port.
+serve: release
+	@$(BIN)/python -m scripts serve $(if $(PORT),--port $(PORT))
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest

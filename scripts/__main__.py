@@ -1,4 +1,4 @@
-"""Command line: python -m scripts build | validate | release (the Makefile's targets call these)."""
+"""Command line: python -m scripts build | validate | release | serve (the Makefile's targets call these)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .build import ValidationFailed, build, stale_files
 from .errors import PipelineError
+from .formats import sqlite
 from .progress import step
 from .project import Project
 from .release import make_release
@@ -26,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     validate_parser = commands.add_parser("validate", help="check a package on disk")
     validate_parser.add_argument("descriptor", nargs="?", type=Path, help="a datapackage.json (default: the checkout's)")
     commands.add_parser("release", help="build, validate, then write dist/")
+    serve_parser = commands.add_parser("serve", help="serve the current release's SQLite database with Datasette on 127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8001, help="the port (default: 8001)")
     args = parser.parse_args(argv)
     debug = args.debug or os.environ.get("VERBOSE") == "1"
     project = Project(args.root.resolve()) if args.root else Project()
@@ -80,12 +83,24 @@ def run_release(project: Project, args) -> int:
     return 0
 
 
+def run_serve(project: Project, args) -> int:
+    name = project.package_metadata["name"]
+    folder = project.dist_dir / f"{name}-{project.changelog_version()}"
+    database = folder / sqlite.PATH.format(name=name)
+    if not database.is_file():
+        raise PipelineError(database.relative_to(project.root).as_posix(), "does not exist: there is no release of this version to serve", "run 'make release' first ('make serve' does)")
+    datasette = Path(sys.executable).parent / "datasette"
+    print(f"Datasette serves {database.relative_to(project.root)} at http://127.0.0.1:{args.port}/{name} (Ctrl-C stops it)", flush=True)
+    os.execv(datasette, [str(datasette), "serve", str(database), "--metadata", str(folder / sqlite.METADATA_PATH), "--host", "127.0.0.1", "--port", str(args.port)])
+    return 0  # not reached: Datasette has replaced this process
+
+
 def _print_warnings(report: Report) -> None:
     for problem in report.warnings:
         print(f"warning: {problem}")
 
 
-COMMANDS = {"build": run_build, "validate": run_validate, "release": run_release}
+COMMANDS = {"build": run_build, "validate": run_validate, "release": run_release, "serve": run_serve}
 
 if __name__ == "__main__":
     sys.exit(main())

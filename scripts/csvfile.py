@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 from .errors import PipelineError
-from .schema import field_names, to_cell
+from .schema import PYTHON_TYPES, field_names, to_cell
 
 
 def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
@@ -20,9 +19,6 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     for row in rows:
         writer.writerow([to_cell(row[column], field) for column, field in zip(columns, fields)])
     return buffer.getvalue().encode("utf-8")
-
-
-_PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,), "date": (dt.date,)}
 
 
 def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> None:
@@ -42,7 +38,7 @@ def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> 
         )
     for index, field in enumerate(fields):
         value = next((row[field["name"]] for row in rows if row[field["name"]] is not None), None)
-        expected = _PYTHON_TYPES[field["type"]]
+        expected = PYTHON_TYPES[field["type"]]
         if value is not None and (not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected)):
             raise PipelineError(
                 f"{schema_file} (fields[{index}].type)",

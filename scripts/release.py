@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import shutil
 import zipfile
@@ -15,7 +16,9 @@ import pyarrow.parquet as pq
 
 from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, prepare, write_outputs
 from .descriptor import descriptor_bytes, package_descriptor, source_resources, table_resource
+from .citation import citation_text
 from .errors import PipelineError, Problem
+from .formats import sqlite, workbook
 from .progress import step
 from .project import Project
 from .schema import arrow_schema
@@ -105,7 +108,30 @@ def release_files(project: Project, built: BuiltPackage, version: str) -> dict[s
     files.update({path: content for path, content in built.files.items() if path.startswith("docs/") or path in ("CITATION.cff", "README.md")})
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    files.update(derived_formats(project, built, descriptor))
     return dict(sorted(files.items()))
+
+
+def derived_formats(project: Project, built: BuiltPackage, descriptor: dict) -> dict[str, bytes]:
+    """The workbook, the SQLite database and its Datasette metadata: views of the described tables, at the release's top."""
+    name, release = project.package_metadata["name"], project.releases[0]
+    tables = {table: built.tables[table] for table in project.table_names}
+    license_ = descriptor["licenses"][0]
+    about = [
+        ("Title", descriptor["title"]),
+        ("Version", f"{release.version}, released {release.date.isoformat()}"),
+        ("What this is", descriptor["description"]),
+        ("License", f"{license_['title']}: {license_['path']}. The agreement's text is the signatories' own, reproduced unchanged (see LICENSE)."),
+        ("How to cite", citation_text(project.package_metadata, release.version, release.date.isoformat(), built.tables["agreements"])),
+        ("Source", "; ".join(f"{source['title']}: {source['path']}" for source in descriptor["sources"])),
+        ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
+    ]
+    descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
+    return {
+        workbook.PATH.format(name=name): workbook.workbook_bytes(about, tables, project.schemas, descriptions, release.date),
+        sqlite.PATH.format(name=name): sqlite.sqlite_bytes(tables, project.schemas),
+        sqlite.METADATA_PATH: (json.dumps(sqlite.datasette_metadata(descriptor, project.schemas, name), indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+    }
 
 
 def parquet_bytes(rows: list[dict], schema: dict) -> bytes:

@@ -26,6 +26,10 @@ _ARROW_TYPES = {
 }
 
 
+# Table Schema type -> the Python types the build makes for it (the first is the one to declare).
+PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (float, int), "boolean": (bool,), "date": (dt.date,)}
+
+
 def field_names(schema: dict) -> list[str]:
     return [field["name"] for field in schema["fields"]]
 

@@ -71,3 +71,17 @@ def frictionless_validate(descriptor: Path) -> subprocess.CompletedProcess:
     """The frictionless command line, exactly as users run it in their CI."""
     executable = Path(sys.executable).parent / "frictionless"
     return subprocess.run([str(executable), "validate", descriptor.name], cwd=descriptor.parent, capture_output=True, text=True)
+
+
+def require_system(executable: str, debian_package: str) -> str:
+    """The path of a system program a test needs. Missing: the test skips and says why, or fails under CI,
+    where .ci/run has installed it (nothing may download a browser or other binary at run time)."""
+    import os
+
+    found = shutil.which(executable)
+    if found:
+        return found
+    reason = f"{executable} is not installed (Debian package {debian_package}; .ci/run installs it with apt-get)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: under CI a skipped test is a failure")
+    pytest.skip(reason)

@@ -26,3 +26,24 @@ def test_ci_runs_the_readme_test_command_and_fails_on_no_tests():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = re.search(r"## Set-up: two commands.*?```sh\n(.*?)```", readme, flags=re.DOTALL).group(1)
     assert [line.split("#")[0].strip() for line in commands.strip().splitlines()] == ["make release", "make test"]
+
+
+def test_a_missing_system_package_skips_with_its_reason_but_fails_under_ci(monkeypatch):
+    import pytest
+
+    from conftest import require_system
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match=r"chromium is not installed \(Debian package chromium; \.ci/run installs it with apt-get\)"):
+        require_system("chromium", "chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="under CI a skipped test is a failure"):
+        require_system("chromium", "chromium")
+
+
+def test_ci_installs_the_system_packages_the_tests_name():
+    run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for package in ("chromium", "r-base-core", "r-cran-readr", "r-cran-jsonlite"):
+        assert package in run
+    assert "apt-get install" in run and "playwright install" not in run

@@ -1,0 +1,102 @@
+"""Write the release as one SQLite database, ready for Datasette: declared keys, indexes, full-text search and views."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+from ..schema import PYTHON_TYPES, field_names, is_required
+
+PATH = "{name}.sqlite"
+METADATA_PATH = "datasette.json"
+# Joins people ask for first. Left joins: an entry that names no country is kept.
+VIEWS = {
+    "signatories_with_countries": """
+        SELECT s.signatory_id, s.agreement_id, s.list_number, s.name, s.acronym, s.country_as_listed,
+               s.country_code, c.name AS country_name, c.alpha_3
+        FROM signatories s LEFT JOIN countries c ON c.country_code = s.country_code
+        ORDER BY s.agreement_id, s.list_number""",
+    "clauses_with_acts_and_parties": """
+        SELECT cl.clause_id, cl.agreement_id, cl.clause_number, cl.is_attestation, a.act_id, a.act_type, a.verb_text,
+               aa.role, ac.name AS actor_name, ac.actor_type, aa.mention_text, aa.is_implicit
+        FROM clauses cl
+        LEFT JOIN acts a ON a.clause_id = cl.clause_id
+        LEFT JOIN act_actors aa ON aa.act_id = a.act_id
+        LEFT JOIN actors ac ON ac.actor_id = aa.actor_id
+        ORDER BY cl.agreement_id, cl.clause_number, a.act_number""",
+}
+FULL_TEXT = {"clauses": ["text"]}
+
+
+def sqlite_bytes(tables: dict[str, list[dict]], schemas: dict[str, dict]) -> bytes:
+    """Every table with its schema's columns, primary key, NOT NULL and foreign keys; the same tables give the same bytes.
+
+    sqlite-utils turns each column's Python type (the one the Table Schema's type is built as)
+    into its SQL type; dates are ISO 8601 text and booleans 0 or 1, as SQLite stores them.
+    """
+    connection = sqlite3.connect(":memory:")
+    db = sqlite_utils.Database(connection)
+    db.execute("PRAGMA foreign_keys = ON")
+    for name in _parents_first(schemas):
+        rows, schema = tables[name], schemas[name]
+        fields = schema["fields"]
+        db[name].create(
+            {field["name"]: PYTHON_TYPES[field["type"]][0] for field in fields},
+            pk=schema["primaryKey"][0] if len(schema["primaryKey"]) == 1 else tuple(schema["primaryKey"]),
+            not_null={field["name"] for field in fields if is_required(field)},
+            foreign_keys=[(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in schema.get("foreignKeys", [])],
+        )
+        db[name].insert_all(({key: row[key] for key in field_names(schema)} for row in rows), batch_size=5_000)
+        for fk in schema.get("foreignKeys", []):
+            db[name].create_index(fk["fields"], find_unique_name=True)
+    for name, columns in FULL_TEXT.items():
+        db[name].enable_fts(columns, tokenize="unicode61", create_triggers=False)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
+    connection.commit()
+    connection.execute("VACUUM")
+    data = connection.serialize()
+    connection.close()
+    return data
+
+
+def _parents_first(schemas: dict[str, dict]) -> list[str]:
+    """Table names so that every table comes after the tables its foreign keys reference (a stable order)."""
+    order: list[str] = []
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in order or name in path:
+            return
+        for fk in schemas[name].get("foreignKeys", []):
+            visit(fk["reference"]["resource"], (*path, name))
+        order.append(name)
+    for name in schemas:
+        visit(name, ())
+    return order
+
+
+def datasette_metadata(descriptor: dict, schemas: dict[str, dict], database: str) -> dict:
+    """Datasette's metadata, from datapackage.json and the schemas: titles, descriptions, license, source, columns."""
+    license_ = descriptor["licenses"][0]
+    source = descriptor["sources"][0]
+    tables = {}
+    for resource in descriptor["resources"]:
+        if resource.get("type") != "table" or resource.get("format") != "csv":
+            continue
+        schema = schemas[resource["name"]]
+        tables[resource["name"]] = {
+            "title": resource["title"],
+            "description": resource["description"],
+            "columns": {field["name"]: field["description"] for field in schema["fields"]},
+        }
+    for name in VIEWS:
+        tables[name] = {"title": name.replace("_", " ").capitalize(), "description": "A view: " + " ".join(VIEWS[name].split())}
+    return {
+        "title": descriptor["title"],
+        "description": descriptor["description"],
+        "license": license_["name"],
+        "license_url": license_["path"],
+        "source": source["title"],
+        "source_url": source["path"],
+        "databases": {database: {"tables": tables}},
+    }

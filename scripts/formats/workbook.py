@@ -1,0 +1,70 @@
+"""Write the release as one Excel workbook: a sheet that says what it is, then one typed sheet per table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import xlsxwriter
+
+from ..schema import field_names
+
+PATH = "{name}.xlsx"
+ABOUT_SHEET = "About"
+_WIDEST = 60  # characters: wider columns are cut on screen, never in the cell
+
+
+def workbook_bytes(about: list[tuple[str, str]], tables: dict[str, list[dict]], schemas: dict[str, dict], descriptions: dict[str, str], released: dt.date) -> bytes:
+    """`about` is (label, text) lines for the first sheet; then one sheet per table, in the order of `tables`.
+
+    Cells are typed as the Table Schema says: dates are dates, integers numbers, booleans
+    booleans; text is written as text, never read as a formula or a number. The same tables
+    give the same bytes: xlsxwriter stamps its zip entries with a fixed time, and the document's
+    creation date is the release date.
+    """
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
+    workbook.set_properties({"title": dict(about).get("Title", ""), "created": dt.datetime.combine(released, dt.time())})
+    bold = workbook.add_format({"bold": True})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
+
+    sheet = workbook.add_worksheet(ABOUT_SHEET)
+    sheet.set_column(0, 0, 22)
+    sheet.set_column(1, 1, 100)
+    for row, (label, text) in enumerate(about):
+        sheet.write_string(row, 0, label, bold)
+        sheet.write_string(row, 1, text, wrap)
+    row = len(about) + 1
+    sheet.write_row(row, 0, ["Table (sheet)", "Rows", "One row per"], bold)
+    for offset, (name, rows) in enumerate(tables.items(), start=1):
+        sheet.write_string(row + offset, 0, name)
+        sheet.write_number(row + offset, 1, len(rows))
+        sheet.write_string(row + offset, 2, descriptions[name], wrap)
+
+    for name, rows in tables.items():
+        fields = schemas[name]["fields"]
+        sheet = workbook.add_worksheet(name)
+        sheet.write_row(0, 0, field_names(schemas[name]), bold)
+        sheet.freeze_panes(1, 0)
+        for column, field in enumerate(fields):
+            write = _writer(sheet, field["type"], date)
+            width = len(field["name"])
+            for number, values in enumerate(rows, start=1):
+                value = values[field["name"]]
+                if value is not None:
+                    write(number, column, value)
+                    width = max(width, len(str(value)))
+            sheet.set_column(column, column, min(width + 2, _WIDEST))
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _writer(sheet, kind: str, date_format):
+    if kind == "date":
+        return lambda row, column, value: sheet.write_datetime(row, column, dt.datetime.combine(value, dt.time()), date_format)
+    if kind in ("integer", "number"):
+        return sheet.write_number
+    if kind == "boolean":
+        return sheet.write_boolean
+    return sheet.write_string
