@@ -41,6 +41,24 @@ def table_resource(project: Project, name: str, path: str, content: bytes, fmt: 
     return resource
 
 
+def changes_resource(path: str, content: bytes, schema: str, previous_version: str | None) -> dict:
+    """The release's table of changes since the previous release, described and validated like every table."""
+    since = f"since {previous_version}" if previous_version else "(the first release: nothing to compare with)"
+    return {
+        "name": "changes",
+        "type": "table",
+        "path": path,
+        "scheme": "file",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": f"Changes {since}",
+        "description": "One row per change to the tables since the previous release: a row, column or table added or removed, or a cell changed, with its old and new value.",
+        "schema": schema,
+        **file_integrity(content),
+    }
+
+
 def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) -> list[dict]:
     """The source documents and the curated files beside them, so that every file under data/ is described.
 

@@ -15,10 +15,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, prepare, write_outputs
-from .descriptor import descriptor_bytes, package_descriptor, source_resources, table_resource
+from .descriptor import changes_resource, descriptor_bytes, package_descriptor, source_resources, table_resource
 from .citation import citation_text
 from .errors import PipelineError, Problem
-from .formats import sqlite, workbook
+from . import versions
+from .csvfile import csv_bytes
+from .formats import diff, sqlite, workbook
 from .progress import step
 from .project import Project
 from .schema import arrow_schema
@@ -40,9 +42,11 @@ class ReleaseSummary:
     bytes: int
     zip_sha256: str
     warnings: tuple[Problem, ...] = ()
+    changes: str = ""
 
     def __str__(self) -> str:
         lines = [f"warning: {problem}" for problem in self.warnings]
+        lines += [self.changes] if self.changes else []
         lines.append(f"released {self.name}: {self.tables} tables, {self.rows} rows, {self.files} files, {self.bytes:,} bytes")
         lines.append(f"  dist/{self.name}.zip sha256 {self.zip_sha256}")
         return "\n".join(lines)
@@ -53,14 +57,17 @@ def make_release(project: Project) -> ReleaseSummary:
     _recover_interrupted_swap(project)
     # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold.
     built = prepare(project, force=False)
-    version = project.changelog_version()
+    release = project.releases[0]
+    version = release.version
+    with step(f"comparing {version} with the previous release ({versions.RECORDS}/)"):
+        plan = versions.plan(project, built.files, release)
     name = f"{project.package_metadata['name']}-{version}"
     next_dist = project.root / _NEXT
     shutil.rmtree(next_dist, ignore_errors=True)
     try:
         folder = next_dist / name
         with step("writing the release: CSV, Parquet, schemas and documents"):
-            files = release_files(project, built, version)
+            files = release_files(project, built, version, plan)
             for relative, content in files.items():
                 (folder / relative).parent.mkdir(parents=True, exist_ok=True)
                 (folder / relative).write_bytes(content)
@@ -79,14 +86,15 @@ def make_release(project: Project) -> ReleaseSummary:
         _fsync_tree(next_dist)
         write_outputs(project, built)
         _swap_into_place(project, next_dist)
+        versions.write_record(project, built.files, release)
     finally:
         shutil.rmtree(next_dist, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
     return ReleaseSummary(name, table_count, row_count, len(released), sum(p.stat().st_size for p in released),
-                          hashlib.sha256(archive).hexdigest(), tuple(report.warnings))
+                          hashlib.sha256(archive).hexdigest(), tuple(report.warnings), diff.summary(version, plan.previous_version, plan.changes))
 
 
-def release_files(project: Project, built: BuiltPackage, version: str) -> dict[str, bytes]:
+def release_files(project: Project, built: BuiltPackage, version: str, plan: versions.Plan) -> dict[str, bytes]:
     """Every file of the release by its path inside the release folder."""
     files: dict[str, bytes] = {}
     resources = []
@@ -98,6 +106,10 @@ def release_files(project: Project, built: BuiltPackage, version: str) -> dict[s
     for name in project.table_names:
         parquet_path = project.parquet_path(name)
         resources.append(table_resource(project, name, parquet_path, files[parquet_path], fmt="parquet"))
+    changes_schema = json.loads((project.schema_dir / "release" / "changes.json").read_text(encoding="utf-8"))
+    files[diff.CSV_PATH] = csv_bytes("changes", diff.numbered(plan.changes), changes_schema)
+    files[diff.SCHEMA_PATH] = (project.schema_dir / "release" / "changes.json").read_bytes()
+    resources.append(changes_resource(diff.CSV_PATH, files[diff.CSV_PATH], diff.SCHEMA_PATH, plan.previous_version))
     resources += source_resources(built.sources, built.inputs)
     files.update(built.inputs)
     for name in project.table_names:
@@ -109,7 +121,24 @@ def release_files(project: Project, built: BuiltPackage, version: str) -> dict[s
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     files.update(derived_formats(project, built, descriptor))
+    files[diff.NOTES_PATH] = release_notes(project, version, plan).encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
+    """This version's CHANGELOG section, then what changed in the tables, counted."""
+    release = project.releases[0]
+    lines = (project.root / "CHANGELOG.md").read_text(encoding="utf-8").splitlines()
+    section = []
+    for line in lines[release.line :]:
+        if line.startswith("## "):
+            break
+        section.append(line)
+    return "\n".join([
+        f"# {project.package_metadata['title']}, version {version}", "", f"Released {release.date.isoformat()}.", "",
+        "## What changed, as CHANGELOG.md says", "", "\n".join(section).strip(), "",
+        "## What changed in the tables", "", diff.summary(version, plan.previous_version, plan.changes), "",
+    ])
 
 
 def derived_formats(project: Project, built: BuiltPackage, descriptor: dict) -> dict[str, bytes]:

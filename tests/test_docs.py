@@ -75,8 +75,8 @@ def test_data_dictionary_is_current_and_covers_every_field():
 def test_citation_is_a_dataset_with_the_version_and_the_source():
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["type"] == "dataset"
-    assert citation["version"] == Project().changelog_version() == "1.0.0"
-    assert citation["date-released"] == "2026-11-26"
+    assert citation["version"] == Project().changelog_version() == "1.1.0"
+    assert citation["date-released"] == "2026-11-27"
     assert citation["license"] == "CC-BY-4.0"
     (reference,) = citation["references"]
     assert reference["url"] == "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"
@@ -125,7 +125,7 @@ def test_readme_reports_the_recorded_benchmark_figures():
 _EXAMPLE_MISTAKES = [
     ("build", "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml", lambda text: text + "\npublisher:\n  value: UHRP\n  source: pasted from another file\n"),
     ("build", "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml", lambda text: text.replace("  received_as:", "  recieved_as:")),
-    ("release", "CHANGELOG.md", lambda text: text.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [v1.1.0] - 2026-11-27\n\n### Fixed\n- Something.\n")),
+    ("release", "CHANGELOG.md", lambda text: text.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [v1.1.1] - 2026-11-27\n\n### Fixed\n- Something.\n")),
 ]
 
 

@@ -81,7 +81,7 @@ def datasette_metadata(descriptor: dict, schemas: dict[str, dict], database: str
     source = descriptor["sources"][0]
     tables = {}
     for resource in descriptor["resources"]:
-        if resource.get("type") != "table" or resource.get("format") != "csv":
+        if resource.get("type") != "table" or resource.get("format") != "csv" or resource["name"] not in schemas:
             continue
         schema = schemas[resource["name"]]
         tables[resource["name"]] = {

@@ -1,0 +1,81 @@
+"""Write what changed since the previous release: a table of changes, cell by cell, and a short summary in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CSV_PATH = "data/changes.csv"
+SCHEMA_PATH = "schemas/changes.json"
+NOTES_PATH = "RELEASE-NOTES.md"
+KEY_SEPARATOR = "|"  # between the values of a composite primary key
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table as released: its columns, its primary key and its rows as CSV text, by key."""
+
+    columns: list[str]
+    primary_key: list[str]
+    rows: dict[str, dict[str, str]]  # key (values joined by KEY_SEPARATOR) -> cell by column
+
+    @classmethod
+    def of(cls, columns: list[str], primary_key: list[str], rows: list[dict[str, str]]) -> Table:
+        return cls(columns, primary_key, {KEY_SEPARATOR.join(row[k] for k in primary_key): row for row in rows})
+
+
+def changes(previous_version: str | None, previous: dict[str, Table], current: dict[str, Table]) -> list[dict]:
+    """Every change from `previous` to `current`, tables in the current order, then removed tables.
+
+    A new or removed column is one change, not one per cell; a new or removed row likewise.
+    The first release, which has nothing to compare with, is one row of kind first-release.
+    """
+    if previous_version is None:
+        return [_change(None, "first-release")]
+    found = []
+    for name, table in current.items():
+        if name not in previous:
+            found.append(_change(previous_version, "table-added", name))
+            continue
+        old = previous[name]
+        found += [_change(previous_version, "column-removed", name, column=c) for c in old.columns if c not in table.columns]
+        found += [_change(previous_version, "column-added", name, column=c) for c in table.columns if c not in old.columns]
+        shared = [c for c in table.columns if c in old.columns]
+        for key, row in table.rows.items():
+            before = old.rows.get(key)
+            if before is None:
+                found.append(_change(previous_version, "row-added", name, key))
+                continue
+            found += [_change(previous_version, "cell-changed", name, key, c, before[c], row[c]) for c in shared if before[c] != row[c]]
+        found += [_change(previous_version, "row-removed", name, key) for key in old.rows if key not in table.rows]
+    found += [_change(previous_version, "table-removed", name) for name in previous if name not in current]
+    return found
+
+
+def numbered(found: list[dict]) -> list[dict]:
+    """The changes as rows of the changes table."""
+    return [{"change_number": number, **change} for number, change in enumerate(found, start=1)]
+
+
+def _change(previous_version, kind, table=None, key=None, column=None, old=None, new=None) -> dict:
+    return {"previous_version": previous_version, "table": table, "primary_key": key, "kind": kind, "column": column, "old_value": old, "new_value": new}
+
+
+def summary(version: str, previous_version: str | None, found: list[dict]) -> str:
+    """The changes in a few lines of Markdown: counts per table and kind, and each changed cell while there are few."""
+    if previous_version is None:
+        return f"{version} is the first release: there is no previous version to compare with."
+    if not found:
+        return f"The tables of {version} are the same as those of {previous_version}."
+    lines = [f"Changes in the tables since {previous_version} ({len(found):,} in all; every one is in `{CSV_PATH}`):", ""]
+    counts: dict[tuple[str, str], int] = {}
+    for change in found:
+        counts[(change["table"], change["kind"])] = counts.get((change["table"], change["kind"]), 0) + 1
+    for (table, kind), count in counts.items():
+        columns = sorted({c["column"] for c in found if c["table"] == table and c["kind"] == kind and c["column"]})
+        detail = f" ({', '.join(f'`{c}`' for c in columns[:6])}{', …' if len(columns) > 6 else ''})" if columns else ""
+        lines.append(f"- `{table}`: {count:,} {kind.replace('-', ' ')}{detail}")
+    cells = [c for c in found if c["kind"] == "cell-changed"]
+    if 0 < len(cells) <= 10:
+        lines += ["", "Changed values:", ""]
+        lines += [f"- `{c['table']}` `{c['primary_key']}` `{c['column']}`: {c['old_value']!r} → {c['new_value']!r}" for c in cells]
+    return "\n".join(lines)

@@ -1,0 +1,154 @@
+"""Check a release's version against what changed since the previous release, from the records committed in releases/."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .changelog import Release, version_numbers
+from .errors import PipelineError
+from .formats import diff
+from .project import Project, read_json
+from .schema import field_names
+
+RECORDS = "releases"
+RECORD_FILE = "release.json"
+# The smallest bump each kind of change needs (SemVer for data, as CHANGELOG.md states).
+_NEEDS = {
+    "table-removed": ("major", "a removed table"), "column-removed": ("major", "a removed or renamed column"), "row-removed": ("major", "a removed identifier"),
+    "table-added": ("minor", "a new table"), "column-added": ("minor", "a new column"), "row-added": ("minor", "a new row"),
+    "cell-changed": ("patch", "a corrected value"),
+}
+_LEVELS = {"major": 0, "minor": 1, "patch": 2}
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a released version's tables were: enough to diff against and to prove its bytes never change."""
+
+    version: str
+    date: str
+    folder: Path
+    tables: dict[str, dict]  # name -> {"sha256", "columns", "primary_key"}
+
+    def table(self, name: str) -> diff.Table:
+        meta = self.tables[name]
+        with (self.folder / f"{name}.csv").open(encoding="utf-8", newline="") as stream:
+            rows = list(csv.DictReader(stream))
+        return diff.Table.of(meta["columns"], meta["primary_key"], rows)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The release's place among the recorded ones: what it is compared with, and what changed."""
+
+    previous_version: str | None
+    changes: list[dict]
+    recorded: bool  # this very version is already recorded, with these tables
+
+
+def load_records(project: Project) -> dict[str, Record]:
+    records = {}
+    folder = project.root / RECORDS
+    for path in sorted(folder.glob(f"*/{RECORD_FILE}")) if folder.is_dir() else []:
+        relative = path.relative_to(project.root).as_posix()
+        meta = read_json(path, relative)
+        if meta.get("version") != path.parent.name or not isinstance(meta.get("tables"), dict):
+            raise PipelineError(relative, f"records version {meta.get('version')!r} in the folder of {path.parent.name}, or no tables",
+                                "release records are written by make release and never edited: restore it with git")
+        records[meta["version"]] = Record(meta["version"], meta.get("date", ""), path.parent, meta["tables"])
+    return records
+
+
+def current_tables(project: Project, files: dict[str, bytes]) -> dict[str, diff.Table]:
+    tables = {}
+    for name in project.table_names:
+        rows = list(csv.DictReader(io.StringIO(files[project.table_path(name)].decode("utf-8"), newline="")))
+        tables[name] = diff.Table.of(field_names(project.schemas[name]), project.schemas[name]["primaryKey"], rows)
+    return tables
+
+
+def plan(project: Project, files: dict[str, bytes], release: Release) -> Plan:
+    """Refuse a version that is too small for what changed, a released version with other bytes, and a reused identifier."""
+    records = load_records(project)
+    heading = f"CHANGELOG.md, line {release.line}"
+    version = release.version
+    newer = sorted((v for v in records if version_numbers(v) > release.numbers), key=version_numbers)
+    if newer:
+        raise PipelineError(heading, f"{version} is older than {newer[-1]}, which is already released ({RECORDS}/{newer[-1]}/)", "versions only grow: give this release a version above it")
+    if version in records:
+        record = records[version]
+        differing = [name for name in project.table_names if record.tables.get(name, {}).get("sha256") != _sha256(files[project.table_path(name)])]
+        differing += [name for name in record.tables if name not in project.table_names]
+        if differing:
+            raise PipelineError(heading, f"{version} was released on {record.date} with other tables ({', '.join(differing)} differ): a version's bytes never change once released",
+                                "add a heading for the next version to CHANGELOG.md, as the change needs (see CHANGELOG.md's first lines)")
+    older = sorted((v for v in records if version_numbers(v) < release.numbers), key=version_numbers)
+    previous = records[older[-1]] if older else None
+    current = current_tables(project, files)
+    found = diff.changes(previous.version if previous else None, {name: previous.table(name) for name in previous.tables} if previous else {}, current)
+    if previous and version not in records:
+        _check_bump(version, previous.version, found, heading)
+        _check_no_reuse([records[v] for v in older[:-1]], previous, found, heading)
+    return Plan(previous.version if previous else None, found, version in records)
+
+
+def _check_bump(version: str, previous: str, found: list[dict], heading: str) -> None:
+    major, minor, patch = version_numbers(previous)
+    needed_version = {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}
+    for level in ("major", "minor", "patch"):
+        forcing = [change for change in found if _NEEDS[change["kind"]][0] == level]
+        if forcing and version_numbers(version) < version_numbers(needed_version[level]):
+            first = forcing[0]
+            more = f" (and {len(forcing) - 1:,} more such change(s))" if len(forcing) > 1 else ""
+            raise PipelineError(heading, f"{_describe(first)}: {_NEEDS[first['kind']][1]} needs {needed_version[level]}, not {version}{more}",
+                                f"release it as {needed_version[level]} or above; the table of changes lists every change since {previous}")
+
+
+def _check_no_reuse(earlier: list[Record], previous: Record, found: list[dict], heading: str) -> None:
+    """An identifier published once and removed later never comes back, with this meaning or another."""
+    added = [change for change in found if change["kind"] == "row-added"]
+    for record in sorted(earlier, key=lambda r: version_numbers(r.version), reverse=True):
+        for change in added:
+            name, key = change["table"], change["primary_key"]
+            if name in record.tables and name in previous.tables and key in record.table(name).rows and key not in previous.table(name).rows:
+                raise PipelineError(heading, f"{name}: row {key} was published in {record.version} and removed since: an identifier is never reused",
+                                    "give the new row a new identifier (for a document, a new agreement_id)")
+
+
+def _describe(change: dict) -> str:
+    table, key, column = change["table"], change["primary_key"], change["column"]
+    return {
+        "table-added": f"table {table} added", "table-removed": f"table {table} removed",
+        "column-added": f"{table}: column {column} added", "column-removed": f"{table}: column {column} removed",
+        "row-added": f"{table}: row {key} added", "row-removed": f"{table}: row {key} removed",
+        "cell-changed": f"{table}: row {key}, {column} changed from {change['old_value']!r} to {change['new_value']!r}",
+    }[change["kind"]]
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def write_record(project: Project, files: dict[str, bytes], release: Release) -> None:
+    """releases/<version>/: each table's CSV and release.json, written aside then renamed into place."""
+    target = project.root / RECORDS / release.version
+    if target.exists():
+        return
+    aside = target.with_name(f".{release.version}.tmp-{os.getpid()}")
+    shutil.rmtree(aside, ignore_errors=True)
+    aside.mkdir(parents=True)
+    tables = {}
+    for name in project.table_names:
+        content = files[project.table_path(name)]
+        (aside / f"{name}.csv").write_bytes(content)
+        tables[name] = {"sha256": _sha256(content), "columns": field_names(project.schemas[name]), "primary_key": project.schemas[name]["primaryKey"]}
+    meta = {"version": release.version, "date": release.date.isoformat(), "tables": tables}
+    (aside / RECORD_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    os.rename(aside, target)

@@ -1,0 +1,148 @@
+"""Versions people can build on: each release is diffed with the one before, and its version must fit the diff."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+from conftest import AGREEMENT_ID, SOURCE_DIR, frictionless_validate, replace_document, run, source_text
+from scripts.changelog import version_numbers
+from scripts.project import Project
+from scripts.synthetic import SyntheticAgreement
+
+CURRENT = Project().changelog_version()
+TODAY = dt.date.today().isoformat()
+
+
+def bumped(version: str, level: str) -> str:
+    major, minor, patch = version_numbers(version)
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[level]
+
+
+def add_heading(root: Path, version: str) -> None:
+    path = root / "CHANGELOG.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {TODAY}\n\n### Changed\n- A change, in a test.\n", 1), encoding="utf-8")
+
+
+def rename_heading(root: Path, old: str, new: str) -> None:
+    path = root / "CHANGELOG.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"## [{old}] - ", f"## [{new}] - ", 1), encoding="utf-8")
+
+
+def released_changes(root: Path, version: str) -> list[dict]:
+    folder = root / "dist" / f"global-muslim-coalition-for-uyghurs-{version}"
+    with (folder / "data" / "changes.csv").open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def release_ok(root: Path, version: str, capsys) -> str:
+    code, out, err = run(root, "release", capsys=capsys)
+    assert code == 0, err
+    assert f"released global-muslim-coalition-for-uyghurs-{version}:" in out
+    result = frictionless_validate(root / "dist" / f"global-muslim-coalition-for-uyghurs-{version}" / "datapackage.json")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "data/changes.csv" in result.stdout
+    assert (root / "releases" / version / "release.json").is_file()
+    return out
+
+
+def release_refused(root: Path, capsys) -> str:
+    before = sorted(p.relative_to(root).as_posix() for p in (root / "dist").rglob("*"))
+    code, _, err = run(root, "release", capsys=capsys)
+    assert code == 1
+    assert sorted(p.relative_to(root).as_posix() for p in (root / "dist").rglob("*")) == before
+    return err
+
+
+def test_the_scenario_of_a_patch_a_minor_and_a_major_release(package, capsys):
+    # 1. The current version releases as recorded: its tables are those of releases/<version>/.
+    release_ok(package, CURRENT, capsys)
+
+    # 2. A corrected value: the same version is refused; the next patch passes, and lists exactly that cell.
+    metadata = package / SOURCE_DIR / "agreement.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("value: Uyghur Human Rights Project", "value: Uyghur Human Rights Project (UHRP)"), encoding="utf-8")
+    err = release_refused(package, capsys)
+    assert f"{CURRENT} was released on" in err and "with other tables (agreements differ): a version's bytes never change once released" in err
+    patch = bumped(CURRENT, "patch")
+    add_heading(package, patch)
+    out = release_ok(package, patch, capsys)
+    assert [(c["previous_version"], c["table"], c["primary_key"], c["kind"], c["column"], c["old_value"], c["new_value"]) for c in released_changes(package, patch)] == [
+        (CURRENT, "agreements", AGREEMENT_ID, "cell-changed", "publisher", "Uyghur Human Rights Project", "Uyghur Human Rights Project (UHRP)")]
+    assert f"- `agreements` `{AGREEMENT_ID}` `publisher`: 'Uyghur Human Rights Project' → 'Uyghur Human Rights Project (UHRP)'" in out
+
+    # 3. A second agreement: a patch is refused; a minor version passes, and lists the added rows.
+    second = SyntheticAgreement("example-statement-2023", "Statement of solidarity", dt.date(2023, 3, 15), "Kuala Lumpur", "Malaysia",
+                                [("Stand4Uyghurs", "UK"), ("Justice Network of Senegal", "Senegal")])
+    second.write(package / "data" / "source")
+    next_patch = bumped(patch, "patch")
+    add_heading(package, next_patch)
+    err = release_refused(package, capsys)
+    minor = bumped(patch, "minor")
+    assert f"agreements: row example-statement-2023 added: a new row needs {minor}, not {next_patch}" in err
+    rename_heading(package, next_patch, minor)
+    release_ok(package, minor, capsys)
+    added = [(c["table"], c["primary_key"]) for c in released_changes(package, minor) if c["kind"] == "row-added"]
+    assert ("agreements", "example-statement-2023") in added
+    assert ("signatories", "example-statement-2023-s01") in added and ("signatories", "example-statement-2023-s02") in added
+    assert ("countries", "SN") in added
+    assert {c["kind"] for c in released_changes(package, minor)} == {"row-added"}
+
+    # 4. A signatory entry removed: a minor version is refused; a major one passes, and lists the removed identifier.
+    replace_document(package, source_text(package).replace("\n  23. Ili Meshrep Foundation", ""))
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace(
+        "  - subject: {table: signatories, number: 23}\n    note: No source was found for where the Ili Meshrep Foundation is based.\n    is_inference: false\n    source_url: \"\"\n", ""), encoding="utf-8")
+    next_minor = bumped(minor, "minor")
+    add_heading(package, next_minor)
+    err = release_refused(package, capsys)
+    major = bumped(minor, "major")
+    assert f"signatories: row {AGREEMENT_ID}-s23 removed: a removed identifier needs {major}, not {next_minor}" in err
+    rename_heading(package, next_minor, major)
+    release_ok(package, major, capsys)
+    removed = [(c["table"], c["primary_key"]) for c in released_changes(package, major) if c["kind"] == "row-removed"]
+    assert (("signatories", f"{AGREEMENT_ID}-s23")) in removed
+    counts = [c for c in released_changes(package, major) if c["kind"] == "cell-changed" and c["column"] == "signatory_count" and c["primary_key"] == AGREEMENT_ID]
+    assert [(c["old_value"], c["new_value"]) for c in counts] == [("23", "22")]
+
+    # 5. The removed identifier cannot come back, even in a major version.
+    replace_document(package, source_text(package) + "\n  23. Ili Meshrep Foundation")
+    add_heading(package, bumped(major, "major"))
+    err = release_refused(package, capsys)
+    assert f"signatories: row {AGREEMENT_ID}-s23 was published in" in err and "removed since: an identifier is never reused" in err
+
+
+def test_a_version_below_a_recorded_one_is_refused(package, capsys):
+    record = package / "releases" / "9.0.0"
+    (package / "releases" / CURRENT).rename(record)
+    meta = json.loads((record / "release.json").read_text(encoding="utf-8"))
+    (record / "release.json").write_text(json.dumps({**meta, "version": "9.0.0"}), encoding="utf-8")
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1
+    assert f"error: CHANGELOG.md, line 11: {CURRENT} is older than 9.0.0, which is already released (releases/9.0.0/)" in err
+
+
+def test_the_first_release_says_so_and_is_not_refused(package, capsys):
+    for folder in (package / "releases").iterdir():
+        if folder.is_dir():
+            for file in folder.iterdir():
+                file.unlink()
+            folder.rmdir()
+    out = release_ok(package, CURRENT, capsys)
+    assert f"{CURRENT} is the first release: there is no previous version to compare with." in out
+    assert [(c["change_number"], c["previous_version"], c["kind"]) for c in released_changes(package, CURRENT)] == [("1", "", "first-release")]
+    notes = (package / "dist" / f"global-muslim-coalition-for-uyghurs-{CURRENT}" / "RELEASE-NOTES.md").read_text(encoding="utf-8")
+    assert "is the first release" in notes and "## What changed, as CHANGELOG.md says" in notes
+
+
+def test_the_committed_records_match_the_changelog_and_the_data(tmp_path):
+    from conftest import ROOT
+
+    versions = sorted((p.name for p in (ROOT / "releases").iterdir() if p.is_dir()), key=version_numbers)
+    assert versions[-1] == CURRENT and "1.0.0" in versions
+    assert set(versions) <= set(Project().changelog_versions())
+    record = json.loads((ROOT / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
+    import hashlib
+
+    for name, meta in record["tables"].items():
+        assert meta["sha256"] == hashlib.sha256((ROOT / "data" / f"{name}.csv").read_bytes()).hexdigest(), name
