@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import citation, dictionary
-from .chart import chart_files
+from .chart import SVG_PATH, chart_description, chart_files
 from .csvfile import check_columns_and_types, csv_bytes
-from .descriptor import descriptor_bytes, file_integrity, package_descriptor, source_resources, table_resource
+from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
+from .formats import page
 from .errors import PipelineError, Problem, error
 from .package import unsafe_path_reason
 from .markers import replace_block
@@ -74,6 +75,13 @@ def build_in_memory(project: Project) -> BuiltPackage:
     files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
     files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
     files.update(chart_files(tables))
+    files[page.PATH] = page.page_html(
+        metadata=project.package_metadata, version=version, released=released, tables=tables,
+        sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+        chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
+        citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
+        downloads=[(label, f"../{path}", media) for label, path, media in release_downloads(project, version, sources)],
+    ).encode("utf-8")
     return BuiltPackage(tables, files, source_files, sources)
 
 

@@ -2,23 +2,45 @@
 
 from __future__ import annotations
 
+import html
 import io
+import textwrap
 from collections import Counter
 
 import matplotlib
 
 matplotlib.use("Agg")  # no screen: draw to files only
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 SVG_PATH = "docs/figures/signatories-by-country.svg"
 PNG_PATH = "docs/figures/signatories-by-country.png"
 NO_COUNTRY = "No country listed"
 
 
+def chart_title(tables: dict[str, list[dict]]) -> str:
+    agreements, total = tables["agreements"], len(tables["signatories"])
+    if len(agreements) == 1:
+        agreement = agreements[0]
+        return f"{agreement['title']} ({agreement['place']}, {agreement['date_signed']:%-d %B %Y}): its {total} signatory entries by country, as listed"
+    return f"{total:,} signatory entries of {len(agreements):,} agreements, by country as listed"
+
+
+def chart_description(tables: dict[str, list[dict]]) -> str:
+    """The chart in words: its alternative text, and the SVG's <desc>."""
+    parts = [f"{label} {count}" + (f" ({note})" if note else "") for label, count, note in chart_bars(tables)]
+    return f"{chart_title(tables)}: " + ", ".join(parts) + f". Source: {_source_line(tables)}."
+
+
+def _source_line(tables: dict[str, list[dict]]) -> str:
+    publishers = sorted({f"{row['publisher']}, {row['source_url']}" for row in tables["agreements"]})
+    return publishers[0] if len(publishers) == 1 else f"{len(publishers)} publishers (see the agreements table)"
+
+
 def chart_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
     bars = chart_bars(tables)
     matplotlib.rcParams.update({"svg.hashsalt": "signatories-by-country", "font.family": "DejaVu Sans", "font.size": 10})
-    figure, axes = plt.subplots(figsize=(7.5, 0.45 * len(bars) + 1.4), dpi=100)
+    figure, axes = plt.subplots(figsize=(7.5, 0.45 * len(bars) + 2.0), dpi=100)
     try:
         labels = [label for label, _, _ in bars]
         counts = [count for _, count, _ in bars]
@@ -27,17 +49,27 @@ def chart_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
         axes.invert_yaxis()
         for index, (_, count, note) in enumerate(bars):
             axes.text(count + 0.15, index, f"{count}" + (f"  {note}" if note else ""), va="center")
-        axes.set_xlim(0, max(counts) + 6)
+        axes.set_xlim(0, max(counts) + 1)  # the notes may run past the last tick; the axis fits the bars
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel("Entries of the signatory list")
-        axes.set_title("Signatories by country, as listed")
+        axes.set_title(textwrap.fill(chart_title(tables), 70), loc="left", fontsize=10)
         axes.spines[["top", "right"]].set_visible(False)
-        figure.tight_layout()
+        figure.text(0.01, 0.01, f"Source: {_source_line(tables)}", fontsize=8, color="#404040")
+        figure.tight_layout(rect=(0, 0.04, 1, 1))
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         figure.savefig(png, format="png", metadata={"Software": None})
     finally:
         plt.close(figure)
-    return {SVG_PATH: svg.getvalue(), PNG_PATH: png.getvalue()}
+    return {SVG_PATH: _titled_svg(svg.getvalue(), chart_title(tables), chart_description(tables)), PNG_PATH: png.getvalue()}
+
+
+def _titled_svg(svg: bytes, title: str, description: str) -> bytes:
+    """The SVG with <title> and <desc> first inside its root, which screen readers and search engines read."""
+    text = svg.decode("utf-8")
+    root_end = text.index(">", text.index("<svg")) + 1
+    named = f"\n <title>{html.escape(title)}</title>\n <desc>{html.escape(description)}</desc>"
+    return (text[:root_end].replace("<svg ", '<svg role="img" ', 1) + named + text[root_end:]).encode("utf-8")
 
 
 def chart_bars(tables: dict[str, list[dict]]) -> list[tuple[str, int, str]]:

@@ -41,6 +41,11 @@ class _Checker:
         if found != text:
             self.fail((*keys, "span"), f"the {what} {text!r} is not found at its span [{start}, {end}], which reads {found!r}",
                       "correct the span or the text; spans are code-point offsets into document.txt")
+        inside = [offset for offset in (start, end) if 0 < offset < len(self.source) and self.source[offset - 1].isalnum() and self.source[offset].isalnum()]
+        if inside:
+            word = self.source[max(0, inside[0] - 20) : inside[0] + 20].replace("\n", " ")
+            self.fail((*keys, "span"), f"the {what} {text!r} at [{start}, {end}] starts or ends inside a word, at {inside[0]} in {word!r}",
+                      "point the span at the whole word: the same letters inside a longer word are not the text")
         return start, end, text
 
 

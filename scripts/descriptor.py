@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 
+from .formats import diff, sqlite, workbook
 from .project import Project
 from .source import SourceDocument
 
+DESCRIPTOR_PATH = "datapackage.json"
+
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+_PARQUET = "application/vnd.apache.parquet"
 
 
 def file_integrity(content: bytes) -> dict:
@@ -57,6 +61,24 @@ def changes_resource(path: str, content: bytes, schema: str, previous_version: s
         "schema": schema,
         **file_integrity(content),
     }
+
+
+def release_downloads(project: Project, version: str, sources: list[SourceDocument]) -> list[tuple[str, str, str]]:
+    """(label, path from the release folder, media type) of every file a user downloads from a release."""
+    name = project.package_metadata["name"]
+    files = [("The Data Package descriptor", DESCRIPTOR_PATH, "application/json")]
+    for table in project.table_names:
+        files += [(f"{table} (CSV)", project.table_path(table), "text/csv"), (f"{table} (Parquet)", project.parquet_path(table), _PARQUET)]
+    files += [
+        ("Changes since the previous release (CSV)", diff.CSV_PATH, "text/csv"),
+        ("Release notes", diff.NOTES_PATH, "text/markdown"),
+        ("Every table in one workbook", workbook.PATH.format(name=name), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("Every table in one SQLite database", sqlite.PATH.format(name=name), "application/vnd.sqlite3"),
+        ("Datasette metadata for the database", sqlite.METADATA_PATH, "application/json"),
+    ]
+    files += [(f"The source document of {source.agreement_id}", source.relative_path, "text/plain") for source in sources]
+    files += [("The whole release (zip)", f"../{name}-{version}.zip", "application/zip"), ("Checksums of the release", "../SHA256SUMS", "text/plain")]
+    return files
 
 
 def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) -> list[dict]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from scripts.project import Project
 from conftest import SOURCE_DIR, run, snapshot
 
 
@@ -93,7 +94,7 @@ CASES = {
     "hash mismatch in the descriptor": (_edit_descriptor(lambda d: _resource(d, "clauses").update(hash="sha256:" + "0" * 64)), "data/clauses.csv: [frictionless:hash-count]"),
     "bytes mismatch in the descriptor": (_edit_descriptor(lambda d: _resource(d, "clauses").update(bytes=7)), "data/clauses.csv: [frictionless:byte-count]"),
     "unsafe path": (_edit_descriptor(lambda d: _resource(d, "clauses").update(path="../clauses.csv")), "[unsafe-path] resource 'clauses' has an unsafe path"),
-    "version differs from CHANGELOG": (_edit_descriptor(lambda d: d.update(version="9.9.9")), "[version] version '9.9.9' differs from the newest release heading of CHANGELOG.md, '1.1.0'"),
+    "version differs from CHANGELOG": (_edit_descriptor(lambda d: d.update(version="9.9.9")), f"[version] version '9.9.9' differs from the newest release heading of CHANGELOG.md, '{Project().changelog_version()}'"),
     "truncated file": (_edit_bytes("data/signatories.csv", lambda raw: raw[: len(raw) // 2]), "data/signatories.csv"),
     "non-UTF-8 bytes": (_edit_bytes("data/signatories.csv", lambda raw: raw.replace("Women\u2019s".encode(), b"Women\x92s")), "[encoding] not UTF-8: byte 0x92"),
     "empty file": (_edit_bytes("data/countries.csv", lambda raw: b""), "data/countries.csv: [empty-file]"),

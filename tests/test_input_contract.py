@@ -18,12 +18,14 @@ from typing import Callable
 import pytest
 
 from conftest import ROOT, SOURCE_DIR, copy_package, replace_document, run, snapshot, source_text
+from scripts.project import Project
 
 AGREEMENT = f"{SOURCE_DIR.as_posix()}/agreement.yaml"
 CODING = f"{SOURCE_DIR.as_posix()}/coding.yaml"
 DOCUMENT = f"{SOURCE_DIR.as_posix()}/document.txt"
 PACKAGE = "metadata/package.yaml"
 CHANGELOG = "CHANGELOG.md"
+CURRENT = Project().changelog_version()
 PROTECTED = ("data", "dist", "docs", "datapackage.json", "CITATION.cff", "README.md")
 
 
@@ -227,6 +229,7 @@ MISTAKES: dict[str, Mistake] = {
     "coding: a negative offset": Mistake(_replace(CODING, "span: [198, 224]", "span: [-198, 224]"), _yaml(CODING, "acts[0].verb.span[0]"), "-198 is less than 0"),
     "coding: a span reversed": Mistake(_replace(CODING, "span: [198, 224]", "span: [224, 198]"), _yaml(CODING, "acts[0].verb.span"), "is not in clause 1"),
     "coding: a span off by one": Mistake(_replace(CODING, "span: [198, 224]", "span: [199, 225]"), _yaml(CODING, "acts[0].verb.span"), "is not found at its span [199, 225]"),
+    "coding: a span inside a longer word": Mistake(_replace(CODING, "    text: urge\n    span: [1125, 1129]", "    text: urge\n    span: [989, 993]"), _yaml(CODING, "acts[7].verb.span"), "starts or ends inside a word, at 993 in 'strong sense of urgency"),
     "coding: a span beyond the document": Mistake(_replace(CODING, "span: [198, 224]", "span: [9198, 9224]"), _yaml(CODING, "acts[0].verb.span"), "is not in clause 1"),
     "coding: a clause that does not exist": Mistake(_replace(CODING, "acts:\n- clause: 1\n", "acts:\n- clause: 12\n"), _yaml(CODING, "acts[0].clause"), "clause 12 does not exist: the agreement has clauses 1 to 10"),
     "coding: a clause as a word": Mistake(_replace(CODING, "acts:\n- clause: 1\n", "acts:\n- clause: one\n"), _yaml(CODING, "acts[0].clause"), "expected a whole number"),
@@ -257,7 +260,7 @@ MISTAKES: dict[str, Mistake] = {
     "document: a dash and no country": Mistake(_document(_entry(2, "  2. Global Peace Mission \u2013 ")), _line(DOCUMENT, _entry_line(2)), "list entry 2 has a dash but no country after it"),
     "document: CRLF line endings": Mistake(_document(lambda text: text.replace("\n", "\r\n")), _line(DOCUMENT, 1), "has CRLF (Windows) line endings"),
     "document: a byte-order mark": Mistake(_document(lambda text: "\ufeff" + text), _line(DOCUMENT, 1), "starts with a byte-order mark"),
-    "document: signed in the future": Mistake(_document(lambda text: text.replace("January 30, 2022", "January 30, 2027").replace("Agreed 30 January 2022", "Agreed 30 January 2027")), _line(DOCUMENT, 7), "signed on 2027-01-30, after the date of the release being made (1.1.0, 2026-11-27"),
+    "document: signed in the future": Mistake(_document(lambda text: text.replace("January 30, 2022", "January 30, 2027").replace("Agreed 30 January 2022", "Agreed 30 January 2027")), _line(DOCUMENT, 7), f"signed on 2027-01-30, after the date of the release being made ({CURRENT}, 2026-11-27"),
     "document: a skipped entry": Mistake(_document(_entry(6, "  7. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")), _line(DOCUMENT, _entry_line(6)), "entries are skipped"),
     "document: a repeated entry": Mistake(_document(_entry(6, "  5. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")), _line(DOCUMENT, _entry_line(6)), "list entry 5 is repeated"),
     "document: an unnumbered entry": Mistake(_document(_entry(6, "  Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")), _line(DOCUMENT, _entry_line(6)), "expected numbered list entry 6"),
@@ -328,18 +331,18 @@ MISTAKES: dict[str, Mistake] = {
     "changelog: a v before the version": Mistake(_heading("v1.2.0"), _line(CHANGELOG, 11), "version 'v1.2.0' is not a Semantic Version X.Y.Z"),
     "changelog: a version of two numbers": Mistake(_heading("1.1"), _line(CHANGELOG, 11), "version '1.1' is not a Semantic Version"),
     "changelog: a version with a leading zero": Mistake(_heading("01.2.0"), _line(CHANGELOG, 11), "version '01.2.0' is not a Semantic Version"),
-    "changelog: a version below the last": Mistake(_heading("0.9.0"), _line(CHANGELOG, 11), "version 0.9.0 stands above 1.1.0 (line"),
-    "changelog: the same version again": Mistake(_heading("1.1.0"), _line(CHANGELOG, 11), "version 1.1.0 has two headings"),
+    "changelog: a version below the last": Mistake(_heading("0.9.0"), _line(CHANGELOG, 11), f"version 0.9.0 stands above {CURRENT} (line"),
+    "changelog: the same version again": Mistake(_heading(CURRENT), _line(CHANGELOG, 11), f"version {CURRENT} has two headings"),
     "changelog: a date that does not exist": Mistake(_heading("1.2.0", "2026-13-45"), _line(CHANGELOG, 11), "the date '2026-13-45' of 1.2.0 is not a real date"),
     "changelog: a date in the future": Mistake(_heading("1.2.0", "2099-01-01"), _line(CHANGELOG, 11), "is after today"),
-    "changelog: a date before the last release": Mistake(_heading("1.2.0", "2026-11-01"), _line(CHANGELOG, 11), "1.2.0 is dated 2026-11-01, before 1.1.0"),
+    "changelog: a date before the last release": Mistake(_heading("1.2.0", "2026-11-01"), _line(CHANGELOG, 11), f"1.2.0 is dated 2026-11-01, before {CURRENT}"),
     "changelog: a date written day first": Mistake(_heading("1.2.0", "27-11-2026"), _line(CHANGELOG, 11), "is not a real date written YYYY-MM-DD"),
     "changelog: a heading without brackets": Mistake(_replace(CHANGELOG, "## [Unreleased]\n", "## [Unreleased]\n\n## 1.2.0 - 2026-11-27\n\n### Fixed\n- A test.\n"), _line(CHANGELOG, 11), "is not a heading this changelog allows"),
     "changelog: an en dash in the heading": Mistake(_replace(CHANGELOG, "## [Unreleased]\n", "## [Unreleased]\n\n## [1.2.0] \u2013 2026-11-27\n\n### Fixed\n- A test.\n"), _line(CHANGELOG, 11), "is not a heading this changelog allows"),
     "changelog: a heading of another kind": Mistake(_replace(CHANGELOG, "## [Unreleased]\n", "## Unreleased changes\n"), _line(CHANGELOG, 9), "is not a heading this changelog allows"),
     "changelog: Unreleased below a release": Mistake(_append(CHANGELOG, "\n## [Unreleased]\n"), _line(CHANGELOG), "must be the first '## ' heading"),
     "changelog: a kind of change Keep a Changelog lacks": Mistake(_replace(CHANGELOG, "### Changed\n", "### Improved\n"), _line(CHANGELOG, _line_of(CHANGELOG, "### Changed")), "'### Improved' is not a kind of change of Keep a Changelog"),
-    "changelog: a release that lists nothing": Mistake(_replace(CHANGELOG, "## [1.1.0]", "## [1.2.0] - 2026-11-27\n\n## [1.1.0]"), _line(CHANGELOG), "the section of 1.2.0 lists no change"),
+    "changelog: a release that lists nothing": Mistake(_replace(CHANGELOG, f"## [{CURRENT}]", f"## [1.2.0] - 2026-11-27\n\n## [{CURRENT}]"), _line(CHANGELOG), "the section of 1.2.0 lists no change"),
     "changelog: no release at all": Mistake(lambda root: (root / CHANGELOG).write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8"), re.escape(CHANGELOG), "has no release heading"),
     "changelog: deleted": Mistake(_delete(CHANGELOG), re.escape(CHANGELOG), "file not found"),
     "changelog: a fourth-level heading": Mistake(_replace(CHANGELOG, "### Changed\n", "#### Changed\n"), _line(CHANGELOG, _line_of(CHANGELOG, "### Changed")), "has a level this changelog does not use"),

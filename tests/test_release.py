@@ -21,7 +21,7 @@ from frictionless import Package
 from conftest import frictionless_validate, run, snapshot
 from scripts.project import Project
 
-NAME = "global-muslim-coalition-for-uyghurs-1.1.0"
+NAME = "global-muslim-coalition-for-uyghurs-1.1.1"
 TABLES = Project().table_names
 
 
@@ -34,7 +34,7 @@ def released(released_folder) -> Path:
 def test_release_layout_and_summary(package, capsys):
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert f"released {NAME}: 10 tables, 117 rows, 50 files," in out
+    assert f"released {NAME}: 10 tables, 117 rows, 51 files," in out
     zip_line = out.strip().splitlines()[-1]
     assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
     archive = (package / "dist" / f"{NAME}.zip").read_bytes()
@@ -151,7 +151,7 @@ def test_releasing_twice_gives_identical_bytes(package, capsys):
 
 def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, capsys):
     descriptor = package / "datapackage.json"
-    descriptor.write_text(descriptor.read_text().replace('"version": "1.1.0"', '"version": "1.2.0"'))
+    descriptor.write_text(descriptor.read_text().replace('"version": "1.1.1"', '"version": "1.2.0"'))
     code, _, err = run(package, "release", capsys=capsys)
     assert code != 0
     assert "datapackage.json: version '1.2.0' is not a release heading of CHANGELOG.md" in err
@@ -160,12 +160,12 @@ def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, 
 
 def test_a_new_changelog_heading_releases_the_new_version(package, capsys):
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.1] - 2026-11-27\n\n### Fixed\n- Nothing, in a test.\n"))
+    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.2] - 2026-11-27\n\n### Fixed\n- Nothing, in a test.\n"))
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert "released global-muslim-coalition-for-uyghurs-1.1.1:" in out
-    assert "The tables of 1.1.1 are the same as those of 1.1.0." in out
-    assert '"version": "1.1.1"' in (package / "datapackage.json").read_text()
+    assert "released global-muslim-coalition-for-uyghurs-1.1.2:" in out
+    assert "The tables of 1.1.2 are the same as those of 1.1.1." in out
+    assert '"version": "1.1.2"' in (package / "datapackage.json").read_text()
 
 
 # A release process that kills itself with SIGKILL at a chosen call: no finally block runs.
@@ -205,7 +205,7 @@ def _complete_release(dist: Path) -> bool:
 def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, count, dist_after_kill):
     assert run(package, "release", capsys=capsys)[0] == 0
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.1] - 2026-11-27\n\n### Fixed\n- A test.\n"))
+    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.2] - 2026-11-27\n\n### Fixed\n- A test.\n"))
     previous = snapshot(package / "dist")
     result = subprocess.run([sys.executable, "-c", _KILLER, target, str(count), str(package)], capture_output=True, cwd=Path(__file__).parent.parent)
     assert result.returncode == -signal.SIGKILL, result.stderr
@@ -216,7 +216,7 @@ def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, 
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0, out
     assert _complete_release(package / "dist")
-    assert [p.name for p in (package / "dist").iterdir() if p.is_dir()] == ["global-muslim-coalition-for-uyghurs-1.1.1"]
+    assert [p.name for p in (package / "dist").iterdir() if p.is_dir()] == ["global-muslim-coalition-for-uyghurs-1.1.2"]
 
 
 def test_kill_9_at_random_moments_never_leaves_a_partial_release(package, capsys):

@@ -8,6 +8,8 @@ CSV_PATH = "data/changes.csv"
 SCHEMA_PATH = "schemas/changes.json"
 NOTES_PATH = "RELEASE-NOTES.md"
 KEY_SEPARATOR = "|"  # between the values of a composite primary key
+_KIND_WORDS = {"table-added": "table(s) added", "table-removed": "table(s) removed", "column-added": "column(s) added", "column-removed": "column(s) removed",
+               "row-added": "row(s) added", "row-removed": "row(s) removed", "cell-changed": "cell(s) changed"}
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def summary(version: str, previous_version: str | None, found: list[dict]) -> st
     for (table, kind), count in counts.items():
         columns = sorted({c["column"] for c in found if c["table"] == table and c["kind"] == kind and c["column"]})
         detail = f" ({', '.join(f'`{c}`' for c in columns[:6])}{', …' if len(columns) > 6 else ''})" if columns else ""
-        lines.append(f"- `{table}`: {count:,} {kind.replace('-', ' ')}{detail}")
+        lines.append(f"- `{table}`: {count:,} {_KIND_WORDS[kind]}{detail}")
     cells = [c for c in found if c["kind"] == "cell-changed"]
     if 0 < len(cells) <= 10:
         lines += ["", "Changed values:", ""]

@@ -1,0 +1,214 @@
+"""Write docs/index.html: the agreement as read, its source with every span marked, and schema.org metadata."""
+
+from __future__ import annotations
+
+import html
+import json
+
+PATH = "docs/index.html"
+# Plain JavaScript, no framework and no network: buttons appear only when it runs, and without
+# it the page still reads top to bottom. It compares offsets that the build wrote, never counts.
+_SCRIPT = """
+document.addEventListener("DOMContentLoaded", function () {
+  var segments = Array.prototype.slice.call(document.querySelectorAll("#source [data-o]"));
+  var status = document.getElementById("selection");
+  function show(button) {
+    var start = Number(button.dataset.start), end = Number(button.dataset.end), text = "", first = null;
+    segments.forEach(function (segment) {
+      var offset = Number(segment.dataset.o), on = offset >= start && offset < end;
+      segment.classList.toggle("hl", on);
+      if (on) { text += segment.textContent; first = first || segment; }
+    });
+    document.querySelectorAll("button[aria-pressed=true]").forEach(function (other) { other.setAttribute("aria-pressed", "false"); });
+    button.setAttribute("aria-pressed", "true");
+    status.textContent = button.dataset.what + ": characters " + start + " to " + end + " of the source read \\u201c" + text + "\\u201d";
+    if (first) { first.scrollIntoView({block: "center"}); }
+  }
+  document.querySelectorAll("button[data-start]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { show(button); });
+  });
+  var copy = document.getElementById("copy-citation");
+  copy.hidden = false;
+  copy.addEventListener("click", function () {
+    var text = document.getElementById("citation").textContent;
+    if (navigator.clipboard) { navigator.clipboard.writeText(text).then(function () { copy.textContent = "Copied"; }, function () {}); }
+  });
+});
+"""
+_STYLE = """
+body { font: 17px/1.55 system-ui, sans-serif; color: #1a1a1a; background: #fff; margin: 0 auto; max-width: 72rem; padding: 0 1.25rem 4rem; }
+a { color: #0b5394; } a:focus-visible, button:focus-visible, pre:focus-visible { outline: 3px solid #0b5394; outline-offset: 2px; }
+.skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
+.columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 2rem; align-items: start; }
+@media (max-width: 900px) { .columns { grid-template-columns: 1fr; } }
+#source { white-space: pre-wrap; font: 15px/1.6 ui-monospace, monospace; border: 1px solid #595959; padding: 1rem; position: sticky; top: .5rem; max-height: 95vh; overflow: auto; }
+#source .verb { font-weight: 700; text-decoration: underline; text-decoration-thickness: 2px; }
+#source .mention { text-decoration: underline dotted; }
+#source .hl { background: #ffe066; color: #000; outline: 1px solid #7a5c00; }
+button { font: inherit; font-size: .85rem; color: #0b5394; background: #fff; border: 1px solid #0b5394; border-radius: 4px; padding: 0 .4rem; cursor: pointer; }
+button[aria-pressed=true] { background: #0b5394; color: #fff; }
+#selection { min-height: 3em; background: #f3f3f3; padding: .5rem; border-left: 4px solid #0b5394; }
+table { border-collapse: collapse; } th, td { border: 1px solid #8c8c8c; padding: .2rem .5rem; text-align: left; vertical-align: top; }
+.note { border-left: 4px solid #8a4b00; padding-left: .75rem; }
+.legend span { margin-right: 1rem; }
+"""
+
+
+def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, list[dict]], sources: dict[str, str],
+              schemas: dict[str, dict], chart_svg_path: str, citation: str, downloads: list[tuple[str, str, str]], chart_alt: str) -> str:
+    """The whole page. `sources` is each agreement's document text; `downloads` is (label, path, media type) of every released file."""
+    agreements = tables["agreements"]
+    parts = [_head(metadata, version, released, tables, schemas, citation, downloads)]
+    parts.append('<body><a class="skip" href="#main">Skip to the agreement</a><main id="main">')
+    parts.append(f"<h1>{_e(metadata['title'])}</h1>")
+    parts.append(f"<p>Version {_e(version)}, released {_e(released)}. {_e(metadata['description'])}</p>")
+    parts.append('<p>Every value below was read from the source document shown beside it. With JavaScript on, the '
+                 '<strong>show in source</strong> buttons mark exactly the characters each value was read from.</p>')
+    for agreement in agreements:
+        parts.append(_agreement_section(agreement, tables, sources[agreement["agreement_id"]], schemas))
+    parts.append(_tables_section(tables, metadata, chart_svg_path, chart_alt, downloads))
+    parts.append(f'<section aria-labelledby="cite"><h2 id="cite">How to cite</h2><pre id="citation">{_e(citation)}</pre>'
+                 '<button id="copy-citation" type="button" hidden>Copy the citation</button>'
+                 f"<p>License: {_license(metadata)}. The agreement's text is the signatories' own, reproduced unchanged to document it.</p></section>")
+    parts.append(f"</main><script>{_SCRIPT}</script></body></html>\n")
+    return "\n".join(parts)
+
+
+def _head(metadata, version, released, tables, schemas, citation, downloads) -> str:
+    json_ld = json.dumps(dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads), indent=1, ensure_ascii=False).replace("</", "<\\/")
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{_e(metadata['title'])}</title>"
+            f'<meta name="description" content="{_e(metadata["description"][:300])}">'
+            f"<style>{_STYLE}</style>"
+            f'<script type="application/ld+json">\n{json_ld}\n</script></head>')
+
+
+def dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads) -> dict:
+    """schema.org Dataset, with what Google Dataset Search requires and recommends."""
+    agreements = tables["agreements"]
+    countries = {row["country_code"]: row for row in tables["countries"]}
+    stated = sorted({row["country_code"] for row in tables["agreement_countries"]} | {row["place_country_code"] for row in agreements})
+    license_ = metadata["licenses"][0]
+    dates = sorted(row["date_signed"].isoformat() for row in agreements)
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": metadata["title"],
+        "description": metadata["description"],
+        "version": version,
+        "datePublished": released,
+        "license": license_["path"],
+        "isAccessibleForFree": True,
+        "creator": [{"@type": "Organization", "name": c["title"]} for c in metadata["contributors"] if "creator" in c["roles"]],
+        "keywords": metadata["keywords"],
+        "temporalCoverage": dates[0] if dates[0] == dates[-1] else f"{dates[0]}/{dates[-1]}",
+        "spatialCoverage": [{"@type": "Place", "name": countries[code]["name"], "identifier": code} for code in stated],
+        "isBasedOn": [row["source_url"] for row in agreements],
+        "citation": citation,
+        "inLanguage": sorted({row["language"] for row in agreements}),
+        "variableMeasured": [{"@type": "PropertyValue", "name": f"{name}.{field['name']}", "description": field["description"]}
+                             for name, schema in schemas.items() for field in schema["fields"]],
+        "distribution": [{"@type": "DataDownload", "name": label, "contentUrl": path, "encodingFormat": media} for label, path, media in downloads],
+    }
+
+
+def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: str, schemas: dict[str, dict]) -> str:
+    agreement_id = agreement["agreement_id"]
+    mine = {name: [row for row in rows if row.get("agreement_id") == agreement_id] for name, rows in tables.items()}
+    actors = {row["actor_id"]: row for row in mine["actors"]}
+    spans = _spans(agreement, mine, actors)
+    out = [f'<section aria-labelledby="{agreement_id}"><h2 id="{agreement_id}">{_e(agreement["title"])}</h2><div class="columns"><div>']
+    out.append(f"<p>Published by {_e(agreement['publisher'])} under the heading “{_e(agreement['heading'])}” "
+               f"{_button(agreement['heading_char_start'], agreement['heading_char_end'], 'The heading')}; "
+               f"signed {_e(agreement['date_as_published'])} {_button(agreement['date_char_start'], agreement['date_char_end'], 'The date')} "
+               f"in {_e(agreement['place_as_published'])} {_button(agreement['place_char_start'], agreement['place_char_end'], 'The place')}. "
+               f'Source: <a href="{_e(agreement["source_url"])}">{_e(agreement["source_url"])}</a>.</p>')
+    out.append(f"<h3>The text: {len(mine['clauses'])} clauses, {len(mine['clauses']) - 1} paragraphs and the attestation</h3><ol>")
+    acts_by_clause: dict[str, list[dict]] = {}
+    for act in mine["acts"]:
+        acts_by_clause.setdefault(act["clause_id"], []).append(act)
+    for clause in mine["clauses"]:
+        label = "The attestation" if clause["is_attestation"] else f"Clause {clause['clause_number']}"
+        out.append(f"<li><p>{_e(clause['text'])} {_button(clause['char_start'], clause['char_end'], label)}</p>")
+        acts = acts_by_clause.get(clause["clause_id"], [])
+        if acts:
+            out.append("<ul>")
+            for act in acts:
+                parties = [row for row in mine["act_actors"] if row["act_id"] == act["act_id"] and not row["is_implicit"]]
+                what = f"The {act['act_type']} of clause {clause['clause_number']}"
+                named = "".join(f"; {_e(p['role'])}: {_e(actors[p['actor_id']]['name'])} " + _button(p["char_start"], p["char_end"], "The " + p["role"]) for p in parties)
+                out.append(f"<li>{_e(act['act_type'])}: “{_e(act['verb_text'])}” {_button(act['char_start'], act['char_end'], what, act_id=act['act_id'])}{named}</li>")
+            out.append("</ul>")
+        out.append("</li>")
+    out.append(f"</ol><h3>The signatories: {len(mine['signatories'])} numbered entries</h3><ol>")
+    for row in mine["signatories"]:
+        country = f" ({_e(row['country_code'])})" if row["country_code"] else " — no country listed"
+        button = _button(row["char_start"], row["char_end"], f"Entry {row['list_number']}", signatory=row["list_number"])
+        out.append(f'<li value="{row["list_number"]}">{_e(row["entry_text"])}{country} {button}</li>')
+    out.append("</ol><h3>Countries the attestation states</h3><ul>")
+    names = {row["country_code"]: row["name"] for row in tables["countries"]}
+    for row in mine["agreement_countries"]:
+        out.append(f"<li>{_e(row['name_as_stated'])} ({_e(names[row['country_code']])}, {row['listed_signatory_count']} entries of the list) "
+                   f"{_button(row['char_start'], row['char_end'], row['name_as_stated'])}</li>")
+    out.append("</ul><h3>Notes and the known discrepancy</h3>")
+    for note in mine["annotations"]:
+        cited = f' Source: <a href="{_e(note["source_url"])}">{_e(note["source_url"])}</a>.' if note["source_url"] else " No source was found."
+        inference = " <strong>An inference</strong>, not something the document says." if note["is_inference"] else ""
+        out.append(f'<p class="note"><strong>{_e(note["kind"])}</strong> ({_e(note["subject_table"])} {_e(note["subject_id"])}): {_e(note["note"])}{inference}{cited}</p>')
+    out.append("</div><div>")
+    out.append('<h3 id="source-heading">The source, as published</h3>')
+    out.append('<p class="legend"><span><strong><u>bold underlined</u></strong>: the verb of a coded act</span> <span><u style="text-decoration-style: dotted">dotted</u>: '
+               'a party it names</span> (the <a href="codebook.md">codebook</a> defines act types and roles; hover for each one\'s)</p>')
+    out.append('<p id="selection" aria-live="polite">Select a value to see the characters it was read from.</p>')
+    out.append(f'<pre id="source" tabindex="0" aria-labelledby="source-heading">{_source_view(source, spans)}</pre>')
+    out.append("</div></div></section>")
+    return "\n".join(out)
+
+
+def _spans(agreement: dict, mine: dict, actors: dict) -> list[tuple[int, int, str, str]]:
+    """(start, end, css class, title) of every span on the page; classes only for coded verbs and mentions."""
+    spans = [(agreement[f"{prefix}_char_start"], agreement[f"{prefix}_char_end"], "", "") for prefix in ("heading", "title", "date", "place")]
+    spans += [(row["char_start"], row["char_end"], "", "") for name in ("clauses", "signatories", "agreement_countries") for row in mine[name]]
+    spans += [(row["char_start"], row["char_end"], "verb", f"{row['act_type']} ({row['act_id'].rsplit('-', 2)[-2]}.{row['act_number']})") for row in mine["acts"]]
+    spans += [(row["char_start"], row["char_end"], "mention", f"{row['role']}: {actors[row['actor_id']]['name']}") for row in mine["act_actors"] if row["char_end"] > row["char_start"]]
+    spans += [(row["char_start"], row["char_end"], "mention", f"event: {row['description']}") for row in mine["events"]]
+    return spans
+
+
+def _source_view(source: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """The source split at every span boundary; each piece says its offset, and the verbs and mentions it lies in."""
+    bounds = sorted({0, len(source), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
+    pieces = []
+    for start, end in zip(bounds, bounds[1:]):
+        inside = [(css, title) for s, e, css, title in spans if css and s <= start and end <= e]
+        classes = " ".join(sorted({css for css, _ in inside}))
+        titles = "; ".join(title for _, title in inside)
+        attributes = (f' class="{classes}"' if classes else "") + (f' title="{_e(titles)}"' if titles else "")
+        pieces.append(f'<span data-o="{start}"{attributes}>{_e(source[start:end])}</span>')
+    return "".join(pieces)
+
+
+def _tables_section(tables, metadata, chart_svg_path, chart_alt, downloads) -> str:
+    rows = "".join(f"<tr><td><code>{_e(r['name'])}</code></td><td>{len(tables[r['name']]):,}</td><td>{_e(r['description'])}</td></tr>" for r in metadata["resources"])
+    files = "".join(f'<li><a href="{_e(path)}">{_e(label)}</a> ({_e(media)})</li>' for label, path, media in downloads)
+    return (f'<section aria-labelledby="data"><h2 id="data">The data</h2>'
+            f'<figure><img src="{_e(chart_svg_path)}" alt="{_e(chart_alt)}" width="750"><figcaption>{_e(chart_alt)}</figcaption></figure>'
+            f"<table><caption>Tables, with their rows in this version</caption><thead><tr><th>table</th><th>rows</th><th>one row per</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<h3>Download</h3><p>The files of a release, beside this page in the release folder (links are relative to it):</p><ul>{files}</ul></section>")
+
+
+def _button(start: int, end: int, what: str, **data) -> str:
+    extra = "".join(f' data-{key.replace("_", "-")}="{_e(str(value))}"' for key, value in data.items())
+    return (f'<button type="button" hidden aria-pressed="false" aria-controls="source" data-start="{start}" data-end="{end}" '
+            f'data-what="{_e(what)}"{extra}>show in source<span class="skip"> ({_e(what)})</span></button>')
+
+
+def _license(metadata: dict) -> str:
+    license_ = metadata["licenses"][0]
+    return f'<a href="{_e(license_["path"])}">{_e(license_["title"])}</a>'
+
+
+def _e(text) -> str:
+    return html.escape(str(text), quote=True)
