@@ -1,0 +1,159 @@
+"""docs/index.html: the agreement, its provenance made visible, and metadata search engines read."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import ROOT
+from scripts.project import Project
+from test_formats import chromium_launch_options
+
+PAGE = ROOT / "docs" / "index.html"
+WAFIQ_ENTRY = "Women\u2019s Alliance for Family Institution and Quality Education (WAFIQ) \u2013 Malaysia"
+
+
+def page_text() -> str:
+    return PAGE.read_text(encoding="utf-8")
+
+
+def json_ld() -> dict:
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page_text(), re.DOTALL)
+    return json.loads(block.replace("<\\/", "</"))
+
+
+def test_json_ld_has_googles_required_and_recommended_dataset_properties():
+    data = json_ld()
+    assert (data["@context"], data["@type"]) == ("https://schema.org/", "Dataset")
+    # Required by Google Dataset Search: name, and a description of 50 to 5,000 characters.
+    assert data["name"] == Project().package_metadata["title"]
+    assert 50 <= len(data["description"]) <= 5000
+    # Recommended, and what the issue names.
+    assert data["version"] == Project().changelog_version()
+    assert data["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert data["creator"] and all(c["@type"] == "Organization" and c["name"] for c in data["creator"])
+    assert "Uyghurs" in data["keywords"]
+    assert data["temporalCoverage"] == "2022-01-30"
+    assert sorted(place["identifier"] for place in data["spatialCoverage"]) == ["DE", "GB", "ID", "MY", "TR", "US"]
+    assert data["isBasedOn"] == ["https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"]
+    assert "[Data set]" in data["citation"] and data["isAccessibleForFree"] is True
+    assert any(v["name"] == "signatories.country_code" for v in data["variableMeasured"])
+    downloads = {d["contentUrl"]: d["encodingFormat"] for d in data["distribution"]}
+    assert all(d["@type"] == "DataDownload" for d in data["distribution"])
+    for table in Project().table_names:
+        assert downloads[f"../data/{table}.csv"] == "text/csv"
+        assert downloads[f"../data/{table}.parquet"] == "application/vnd.apache.parquet"
+    name = Project().package_metadata["name"]
+    assert downloads[f"../{name}.xlsx"].startswith("application/vnd.openxmlformats")
+    assert downloads[f"../{name}.sqlite"] == "application/vnd.sqlite3"
+    assert downloads["../data/changes.csv"] == "text/csv"
+    assert downloads[f"../../{name}-{Project().changelog_version()}.zip"] == "application/zip"
+
+
+class _Reader(HTMLParser):
+    """The page as a reader without JavaScript meets it: text outside scripts, styles and hidden elements."""
+
+    def __init__(self):
+        super().__init__()
+        self.text, self.hidden_depth, self.skip, self.stack, self.resources = [], 0, 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("img", "script", "link") and (attributes.get("src") or attributes.get("href") or "").startswith(("http:", "https:", "//")):
+            self.resources.append(attributes)
+        if tag in ("script", "style"):
+            self.skip += 1
+        if tag not in ("img", "meta", "link", "br", "input"):
+            hidden = "hidden" in attributes
+            self.stack.append(hidden)
+            self.hidden_depth += hidden
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip -= 1
+        if tag not in ("img", "meta", "link", "br", "input") and self.stack:
+            self.hidden_depth -= self.stack.pop()
+
+    def handle_data(self, data):
+        if not self.skip and not self.hidden_depth:
+            self.text.append(data)
+
+
+def test_the_page_reads_top_to_bottom_without_javascript_and_loads_nothing_from_the_network():
+    reader = _Reader()
+    reader.feed(page_text())
+    text = " ".join("".join(reader.text).split())
+    assert reader.resources == []
+    assert text.count("show in source") == 1  # the sentence that explains them: the buttons appear only when the script runs
+    order = ["Agreement of cooperation for a global Muslim coalition for Uyghurs", "The text: 10 clauses, 9 paragraphs and the attestation",
+             "We the undersigned organizations commit", "Agreed 30 January 2022 by civil society organizations",
+             "The signatories: 23 numbered entries", WAFIQ_ENTRY, "Countries the attestation states", "Notes and the known discrepancy",
+             "The attestation names Germany", "The source, as published", "The data", "How to cite"]
+    positions = [text.index(needle) for needle in order]
+    assert positions == sorted(positions)
+    assert 'lang="en"' in page_text() and "<main" in page_text() and 'class="skip"' in page_text()
+
+
+def _luminance(hex_color: str) -> float:
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+@pytest.mark.parametrize("foreground, background", [
+    ("#1a1a1a", "#ffffff"), ("#0b5394", "#ffffff"), ("#ffffff", "#0b5394"), ("#000000", "#ffe066"), ("#1a1a1a", "#f3f3f3"), ("#0b5394", "#f3f3f3"),
+])
+def test_the_pages_colours_meet_wcag_aa_contrast(foreground, background):
+    style = page_text().split("<style>", 1)[1].split("</style>", 1)[0].lower()
+    assert foreground in style or foreground in ("#ffffff", "#000000")
+    lighter, darker = sorted([_luminance(foreground), _luminance(background)], reverse=True)
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5
+
+
+def test_in_a_real_browser_a_selection_marks_exactly_its_characters(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(headless=True, **chromium_launch_options())
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 1000})
+            page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto(PAGE.resolve().as_uri(), wait_until="load")
+            assert page.locator("button[data-start]").first.is_visible()
+            page.keyboard.press("Tab")  # the skip link comes first
+            assert page.evaluate("document.activeElement.className") == "skip"
+            page.locator('button[data-signatory="16"]').click()
+            assert "".join(page.locator("#source .hl").all_text_contents()) == WAFIQ_ENTRY
+            assert page.locator('button[data-signatory="16"]').get_attribute("aria-pressed") == "true"
+            page.screenshot(path=str(tmp_path / "signatory-16.png"))
+            page.locator('button[data-act-id$="-c09-a1"]').click()
+            assert "".join(page.locator("#source .hl").all_text_contents()) == "must hold"
+            assert page.locator("#selection").text_content() == "The demand of clause 9: characters 1633 to 1642 of the source read \u201cmust hold\u201d"
+            assert page.locator("#source .verb").first.get_attribute("title") == "commitment (c01.1)"
+        finally:
+            browser.close()
+    assert problems == []
+    assert (tmp_path / "signatory-16.png").stat().st_size > 20_000
+
+
+def test_every_span_on_the_page_reads_as_its_table_value():
+    """What the browser test checks for two values, for every value: each button's span is its text, normalized."""
+    from scripts.text import normalize
+
+    source = (ROOT / "data" / "source" / "global-muslim-coalition-for-uyghurs-2022" / "document.txt").read_text(encoding="utf-8")
+    buttons = re.findall(r'data-start="(\d+)" data-end="(\d+)" data-what="([^"]*)"', page_text())
+    assert len(buttons) >= 23 + 10 + 6 + 13
+    spans = {(int(a), int(b)) for a, b, _ in buttons}
+    for table in ("signatories", "clauses", "acts"):
+        import csv
+
+        with (ROOT / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+            for row in csv.DictReader(stream):
+                assert (int(row["char_start"]), int(row["char_end"])) in spans
+                text = row.get("entry_text") or row.get("text") or row.get("verb_text")
+                assert normalize(source[int(row["char_start"]) : int(row["char_end"])]) == text
