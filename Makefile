@@ -2,6 +2,10 @@
 # Each creates .venv and installs the pinned dependencies by itself.
 
 PYTHON ?= python3
+# Stop at once, in one line, on a Python older than 3.11 (pip would fail later, deep in a dependency).
+ifneq ($(shell $(PYTHON) -c 'import sys; print(sys.version_info >= (3, 11))' 2>/dev/null),True)
+$(error $(PYTHON) is not Python 3.11 or later ($(shell $(PYTHON) --version 2>&1)): install Python 3.11+, or run make PYTHON=python3.11)
+endif
 VENV ?= .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)

@@ -129,7 +129,7 @@ def package_descriptor(project: Project, version: str, agreements: list[dict], r
         "title": metadata["title"],
         "description": metadata["description"].strip(),
         "version": version,
-        "homepage": metadata["homepage"],
+        **({"homepage": metadata["homepage"]} if "homepage" in metadata else {}),
         "keywords": metadata["keywords"],
         "licenses": metadata["licenses"],
         "contributors": metadata["contributors"],

@@ -42,7 +42,7 @@ def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables
     for resource in package_metadata["resources"]:
         name, schema = resource["name"], schemas[resource["name"]]
         rows = tables[name]
-        lines += [f"## `{name}`", "", f"{resource['description']} Rows in `data/{name}.csv`: {len(rows)}.", ""]
+        lines += [f"## `{name}`", "", f"{resource['description']} Rows in `data/{name}.csv`: {len(rows)}{_breakdown(name, rows)}.", ""]
         lines.append(f"- Primary key: {_columns(schema['primaryKey'])}")
         for key in schema.get("uniqueKeys", []):
             lines.append(f"- Unique together: {_columns(key)}")
@@ -54,6 +54,14 @@ def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables
             lines.append(f"| `{field['name']}` | {field['type']} | {_constraints(field)} | {_cell(field['description'])} | {_example(rows, field)} |")
         lines.append("")
     return "\n".join(lines)
+
+def _breakdown(name: str, rows: list[dict]) -> str:
+    """What a count holds where it is easy to misquote: the clauses include each agreement's attestation."""
+    if name != "clauses":
+        return ""
+    attestations = sum(1 for row in rows if row["is_attestation"])
+    return f" ({len(rows) - attestations} paragraphs plus {attestations} attestation{'s' if attestations != 1 else ''}, one per agreement)"
+
 
 def _columns(names: list[str]) -> str:
     return ", ".join(f"`{name}`" for name in names)

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, prepare, write_outputs
-from .descriptor import changes_resource, descriptor_bytes, package_descriptor, source_resources, table_resource
+from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from .citation import citation_text
 from .errors import PipelineError, Problem
 from . import versions
@@ -28,7 +28,10 @@ from .validate import return_freed_memory, validate_package
 
 # Copied into the release beside the data, so that it stands on its own; the build's own
 # documents (data dictionary, CITATION.cff, figures) come from the build.
-RELEASE_DOCUMENTS = ("README.md", "LICENSE", "CHANGELOG.md", "docs/codebook.md")
+RELEASE_DOCUMENTS = ("LICENSE", "CHANGELOG.md", "docs/codebook.md")
+# The repository README's parts that hold in a release, between these markers; the rest speaks
+# of building and releasing, which a release does not hold.
+_IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in a release -->\n"
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build time in the file
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
 
@@ -116,13 +119,39 @@ def release_files(project: Project, built: BuiltPackage, version: str, plan: ver
         files[f"schemas/{name}.json"] = (project.schema_dir / f"{name}.json").read_bytes()
     for document in RELEASE_DOCUMENTS:
         files[document] = (project.root / document).read_bytes()
-    # The build's documents, including the README's generated blocks, as the build made them.
-    files.update({path: content for path, content in built.files.items() if path.startswith("docs/") or path in ("CITATION.cff", "README.md")})
+    files.update({path: content for path, content in built.files.items() if path.startswith("docs/") or path == "CITATION.cff"})
+    files["README.md"] = release_readme(project, built, version).encode("utf-8")
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     files.update(derived_formats(project, built, descriptor))
     files[diff.NOTES_PATH] = release_notes(project, version, plan).encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
+    """The release's own README: what this folder holds and how to use it, and nothing of the repository's tooling."""
+    metadata, release = project.package_metadata, project.releases[0]
+    readme = built.files["README.md"].decode("utf-8")
+    usage = [part.split(_END_OF_IN_A_RELEASE, 1)[0] for part in readme.split(_IN_A_RELEASE)[1:]]
+    rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources) if not path.startswith("../")]
+    rows += ["| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",
+             "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how to cite |",
+             "| `docs/data-dictionary.md`, `docs/codebook.md` | every column described; the rules of the coding |",
+             "| `RELEASE-NOTES.md`, `CHANGELOG.md` | what changed in this version, and in every version |",
+             "| `CITATION.cff`, `LICENSE` | how to cite; what covers the text, the data and the code |"]
+    citation = citation_text(metadata, version, release.date.isoformat(), built.tables["agreements"])
+    return "\n".join([
+        f"# {metadata['title']}, version {version}", "",
+        f"Released {release.date.isoformat()}. {metadata['description']}", "",
+        "This folder is one release of the data package: a Frictionless Data Package (v2) whose",
+        "`datapackage.json` describes every table, with its hash. `docs/index.html` shows the agreement",
+        "beside its source, with the characters each value was read from.", "",
+        "## What is here", "", "| file | what |", "|---|---|", *rows, "",
+        "## Use it", "", "\n".join(usage).strip(), "",
+        "## Cite", "", "```text", citation, "```", "",
+        "The agreement's text is the signatories' own, reproduced unchanged to document it. The",
+        "tables, schemas and documentation are under CC BY 4.0: see `LICENSE`.", "",
+    ])
 
 
 def release_notes(project: Project, version: str, plan: versions.Plan) -> str:

@@ -43,6 +43,23 @@ def test_readme_python_block_prints_what_it_shows(released_folder, number):
     assert result.stdout == expected
 
 
+def test_the_release_readme_speaks_only_of_what_the_release_holds(released_folder):
+    readme = (released_folder / "README.md").read_text(encoding="utf-8")
+    for repository_only in ("make ", "requirements.lock", "scripts/", "metadata/", ".venv", "pytest"):
+        assert repository_only not in readme, repository_only
+    listed = re.findall(r"^\| `([^`]+)` \|", readme, flags=re.MULTILINE)
+    for path in listed:
+        assert (released_folder / path).exists(), path
+    assert "global-muslim-coalition-for-uyghurs.xlsx" in listed and "data/signatories.parquet" in listed
+    # The same examples as the repository's README, which run in a release (test above).
+    assert [code for code, _ in _examples(readme)] == [code for code, _ in readme_examples()]
+
+
+def _examples(text: str) -> list[tuple[str, str]]:
+    blocks = _BLOCK.findall(text)
+    return [(code, blocks[i + 1][1]) for i, (language, code) in enumerate(blocks) if language == "python"]
+
+
 def test_readme_csv_example_also_runs_in_the_repository():
     code, expected = readme_examples()[0]
     assert "read_csv" in code
@@ -53,8 +70,15 @@ def test_readme_csv_example_also_runs_in_the_repository():
 
 def test_readme_shell_and_ci_examples_name_real_files():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for path in re.findall(r'"\$BASE/([^"]+)"', readme):
-        assert (ROOT / path).is_file(), path
+    loop = re.search(r"for table in ([a-z_ ]+); do", readme).group(1).split()
+    assert loop == ["signatories", "agreements"]  # what the pandas example after it reads
+    paths = re.findall(r'"\$BASE/([^"]+)"', readme)
+    assert paths == ["data/$table.csv", "schemas/$table.json"]
+    for table in loop:
+        for path in paths:
+            assert (ROOT / path.replace("$table", table)).is_file(), path
+    pandas_block = readme_examples()[0][0]
+    assert 'read_table("signatories")' in pandas_block and 'read_table("agreements")' in pandas_block
     assert "run: frictionless validate datapackage.json" in readme
     assert "make release" in readme and "make test" in readme
 
@@ -82,6 +106,8 @@ def test_citation_is_a_dataset_with_the_version_and_the_source():
     assert reference["url"] == "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"
     assert reference["publisher"] == {"name": "Uyghur Human Rights Project"}
     assert reference["authors"] == [{"name": "The 23 signatory organizations listed in the agreement"}]
+    # The compilers are named as such: never as the coalition, its signatories or UHRP.
+    assert citation["authors"] == [{"name": "Independent compilers of the agreement data package (not the signatories, not UHRP)"}]
 
 
 def test_licenses_agree():

@@ -47,3 +47,15 @@ def test_ci_installs_the_system_packages_the_tests_name():
     for package in ("chromium", "r-base-core", "r-cran-readr", "r-cran-jsonlite"):
         assert package in run
     assert "apt-get install" in run and "playwright install" not in run
+
+
+def test_make_stops_at_once_with_one_line_on_an_older_python(tmp_path):
+    import subprocess
+
+    old = tmp_path / "python3.10"
+    old.write_text("#!/bin/sh\ncase \"$1\" in --version) echo 'Python 3.10.12';; *) echo False;; esac\n")
+    old.chmod(0o755)
+    result = subprocess.run(["make", "-n", "test", f"PYTHON={old}"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert result.stderr.strip() == f"Makefile:7: *** {old} is not Python 3.11 or later (Python 3.10.12): install Python 3.11+, or run make PYTHON=python3.11.  Stop."
