@@ -58,6 +58,7 @@ class LoadedPackage:
     tables: dict[str, TableFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
+    frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes
     _contents: dict[str, bytes] = field(default_factory=dict)
 
     def read(self, relative: str) -> bytes | None:

@@ -6,6 +6,8 @@ import html
 import json
 
 PATH = "docs/index.html"
+# A corpus has thousands of agreements: the page shows this many in full, and lists the rest.
+SHOWN_IN_FULL = 5
 # Plain JavaScript, no framework and no network: buttons appear only when it runs, and without
 # it the page still reads top to bottom. It compares offsets that the build wrote, never counts.
 _SCRIPT = """
@@ -65,8 +67,12 @@ def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, 
     parts.append(f"<p>Version {_e(version)}, released {_e(released)}. {_e(metadata['description'])}</p>")
     parts.append('<p>Every value below was read from the source document shown beside it. With JavaScript on, the '
                  '<strong>show in source</strong> buttons mark exactly the characters each value was read from.</p>')
-    for agreement in agreements:
+    for agreement in agreements[:SHOWN_IN_FULL]:
         parts.append(_agreement_section(agreement, tables, sources[agreement["agreement_id"]], schemas))
+    if len(agreements) > SHOWN_IN_FULL:
+        listed = "".join(f"<li><code>{_e(a['agreement_id'])}</code>: {_e(a['title'])}, {_e(a['date_signed'].isoformat())}</li>" for a in agreements[SHOWN_IN_FULL:])
+        parts.append(f'<section aria-labelledby="more"><h2 id="more">{len(agreements) - SHOWN_IN_FULL:,} more agreements</h2>'
+                     f"<p>Their rows are in the same tables; the first {SHOWN_IN_FULL} are shown above with their sources.</p><ul>{listed}</ul></section>")
     parts.append(_tables_section(tables, metadata, chart_svg_path, chart_alt, downloads))
     parts.append(f'<section aria-labelledby="cite"><h2 id="cite">How to cite</h2><pre id="citation">{_e(citation)}</pre>'
                  '<button id="copy-citation" type="button" hidden>Copy the citation</button>'

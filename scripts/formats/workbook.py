@@ -12,6 +12,7 @@ from ..schema import field_names
 PATH = "{name}.xlsx"
 ABOUT_SHEET = "About"
 _WIDEST = 60  # characters: wider columns are cut on screen, never in the cell
+_WIDTH_SAMPLE = 1_000
 
 
 def workbook_bytes(about: list[tuple[str, str]], tables: dict[str, list[dict]], schemas: dict[str, dict], descriptions: dict[str, str], released: dt.date) -> bytes:
@@ -23,7 +24,8 @@ def workbook_bytes(about: list[tuple[str, str]], tables: dict[str, list[dict]], 
     creation date is the release date.
     """
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
+    # constant_memory: each row is written out when the next begins, so a corpus needs little memory.
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
     workbook.set_properties({"title": dict(about).get("Title", ""), "created": dt.datetime.combine(released, dt.time())})
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
@@ -45,17 +47,18 @@ def workbook_bytes(about: list[tuple[str, str]], tables: dict[str, list[dict]], 
     for name, rows in tables.items():
         fields = schemas[name]["fields"]
         sheet = workbook.add_worksheet(name)
-        sheet.write_row(0, 0, field_names(schemas[name]), bold)
+        names = field_names(schemas[name])
+        for column, field in enumerate(fields):  # widths from the first rows: enough to read, cheap on a corpus
+            widest = max((len(str(row[field["name"]])) for row in rows[:_WIDTH_SAMPLE] if row[field["name"]] is not None), default=0)
+            sheet.set_column(column, column, min(max(widest, len(field["name"])) + 2, _WIDEST))
         sheet.freeze_panes(1, 0)
-        for column, field in enumerate(fields):
-            write = _writer(sheet, field["type"], date)
-            width = len(field["name"])
-            for number, values in enumerate(rows, start=1):
-                value = values[field["name"]]
+        sheet.write_row(0, 0, names, bold)
+        writers = [(field["name"], _writer(sheet, field["type"], date)) for field in fields]
+        for number, values in enumerate(rows, start=1):  # row by row, as constant_memory needs
+            for column, (column_name, write) in enumerate(writers):
+                value = values[column_name]
                 if value is not None:
                     write(number, column, value)
-                    width = max(width, len(str(value)))
-            sheet.set_column(column, column, min(width + 2, _WIDEST))
     workbook.close()
     return buffer.getvalue()
 
