@@ -25,7 +25,8 @@ CORPORA = ROOT / "benchmarks" / "corpora"
 RESULTS = ROOT / "benchmarks" / "results.json"
 # What a corpus needs besides its sources to build and release.
 _SKELETON = ("schemas", "metadata", "CHANGELOG.md", "README.md", "LICENSE", "docs/codebook.md")
-_TARGETS = {"checks_rows_per_second": 500_000, "release_over_frictionless": 1.3, "peak_rss_mib": 1024, "growth_10x": 11.0}
+# Issue 14's goals: the release beats the frictionless run users would otherwise make, while checking more.
+_TARGETS = {"checks_rows_per_second": 500_000, "release_over_frictionless": 0.35, "peak_rss_mib": 512, "growth_10x": 11.0}
 
 # Runs inside a child process, so that its peak memory is its own: load and check, no frictionless.
 _OWN_CHECKS = """
@@ -99,8 +100,9 @@ def verdicts(results: list[dict]) -> dict:
         return (large[key]["seconds"] - small[key]["seconds"]) / max(middle[key]["seconds"] - small[key]["seconds"], 1e-9)
     return {
         "checks_rows_per_second": large["own_checks"]["rows_per_second"],
-        "release_over_frictionless": large["release"]["seconds"] / large["frictionless_validate"]["seconds"],
-        "peak_rss_mib": max(r[k]["peak_rss_mib"] for r in results for k in ("own_checks", "frictionless_validate", "release")),
+        # The larger of the two ratios, at 1,000 and at 10,000 agreements; the peak of make release at 10,000.
+        "release_over_frictionless": max(r["release"]["seconds"] / r["frictionless_validate"]["seconds"] for r in (middle, large)),
+        "peak_rss_mib": large["release"]["peak_rss_mib"],
         "growth_10x": max(growth(k) for k in ("own_checks", "frictionless_validate", "release")),
     }
 
@@ -126,8 +128,8 @@ def figures_markdown(recorded: dict) -> str:
         "| target | measured | met |",
         "|---|---:|---|",
         f"| own checks ≥ {targets['checks_rows_per_second']:,} rows/s (10,000 agreements) | {summary['checks_rows_per_second']:,.0f} rows/s | {'yes' if met['checks_rows_per_second'] else '**no**'} |",
-        f"| release ≤ {targets['release_over_frictionless']} × frictionless validate alone | {summary['release_over_frictionless']:.2f} × | {'yes' if met['release_over_frictionless'] else '**no**'} |",
-        f"| peak RSS < {targets['peak_rss_mib']:,} MiB | {summary['peak_rss_mib']:,.0f} MiB | {'yes' if met['peak_rss_mib'] else '**no**'} |",
+        f"| make release ≤ {targets['release_over_frictionless']} × frictionless validate of the same release (1,000 and 10,000 agreements) | {summary['release_over_frictionless']:.2f} × | {'yes' if met['release_over_frictionless'] else '**no**'} |",
+        f"| peak RSS of make release ≤ {targets['peak_rss_mib']:,} MiB (10,000 agreements) | {summary['peak_rss_mib']:,.0f} MiB | {'yes' if met['peak_rss_mib'] else '**no**'} |",
         f"| 10 × the rows ≤ {targets['growth_10x']} × the time, start-up subtracted | {summary['growth_10x']:.1f} × | {'yes' if met['growth_10x'] else '**no**'} |",
     ]
     return "\n".join(lines)
@@ -151,11 +153,11 @@ def main() -> int:
     met = {
         "checks_rows_per_second": summary["checks_rows_per_second"] >= _TARGETS["checks_rows_per_second"],
         "release_over_frictionless": summary["release_over_frictionless"] <= _TARGETS["release_over_frictionless"],
-        "peak_rss_mib": summary["peak_rss_mib"] < _TARGETS["peak_rss_mib"],
+        "peak_rss_mib": summary["peak_rss_mib"] <= _TARGETS["peak_rss_mib"],
         "growth_10x": summary["growth_10x"] <= _TARGETS["growth_10x"],
     }
     for key, value in summary.items():
-        print(f"{key}: {value:,.2f} (target {'≥' if key == 'checks_rows_per_second' else '≤' if key != 'peak_rss_mib' else '<'} {_TARGETS[key]:,}) {'met' if met[key] else 'NOT MET'}")
+        print(f"{key}: {value:,.2f} (target {'≥' if key == 'checks_rows_per_second' else '≤'} {_TARGETS[key]:,}) {'met' if met[key] else 'NOT MET'}")
     recorded = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
         "sizes": results, "summary": summary, "targets": _TARGETS, "met": met,

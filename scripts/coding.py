@@ -12,7 +12,7 @@ from .source import CODING_FILE, SourceDocument
 from .text import normalize
 
 _DATE_IN_TEXT = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b")  # "9 December 2021"
-EMPTY = {"acts": [], "actors": [], "act_actors": [], "events": []}
+CODING_TABLES = ("acts", "actors", "act_actors", "events")
 
 
 class _Checker:
@@ -52,7 +52,7 @@ class _Checker:
 def coding_rows(source: SourceDocument, root: Path, clauses: list[dict], schemas: dict[str, dict]) -> dict[str, list[dict]]:
     """The acts, actors, act_actors and events of one agreement; empty tables when agreement.yaml says it is not coded yet."""
     if not source.is_coded:
-        return {name: [] for name in EMPTY}
+        return {name: [] for name in CODING_TABLES}
     coding = load_curated(source.folder / CODING_FILE, root, "coding", schemas)
     check = _Checker(coding, source.text, clauses)
     agreement_id = source.agreement_id

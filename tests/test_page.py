@@ -95,6 +95,9 @@ def test_the_page_reads_top_to_bottom_without_javascript_and_loads_nothing_from_
     positions = [text.index(needle) for needle in order]
     assert positions == sorted(positions)
     assert 'lang="en"' in page_text() and "<main" in page_text() and 'class="skip"' in page_text()
+    # The legend: the codebook's vocabularies, with how often the agreement uses each.
+    assert "Act types: commitment (5), observation (1), appeal (4), gratitude (1), demand (1), attestation (1)." in text
+    assert "Roles: speaker (13), addressee (10), target (2), forum (1), beneficiary (8), subject (1)." in text
 
 
 def _luminance(hex_color: str) -> float:

@@ -166,11 +166,22 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
     out.append("</div><div>")
     out.append('<h3 id="source-heading">The source, as published</h3>')
     out.append('<p class="legend"><span><strong><u>bold underlined</u></strong>: the verb of a coded act</span> <span><u style="text-decoration-style: dotted">dotted</u>: '
-               'a party it names</span> (the <a href="codebook.md">codebook</a> defines act types and roles; hover for each one\'s)</p>')
+               'a party it names</span> (hover for each one\'s act type or role)</p>')
+    out.append(_legend(schemas, mine))
     out.append('<p id="selection" aria-live="polite">Select a value to see the characters it was read from.</p>')
     out.append(f'<pre id="source" tabindex="0" aria-labelledby="source-heading">{_source_view(source, spans)}</pre>')
     out.append("</div></div></section>")
     return "\n".join(out)
+
+
+def _legend(schemas: dict[str, dict], mine: dict) -> str:
+    """The codebook's vocabularies (the enums of the schemas), each with how often this agreement uses it."""
+    def vocabulary(table: str, field: str) -> str:
+        allowed = next(f for f in schemas[table]["fields"] if f["name"] == field)["constraints"]["enum"]
+        used = [row[field] for row in mine[table]]
+        return ", ".join(f"{_e(value)} ({used.count(value)})" for value in allowed)
+    return (f'<p class="legend">Act types: {vocabulary("acts", "act_type")}. Roles: {vocabulary("act_actors", "role")}. '
+            'Defined in the <a href="codebook.md">codebook</a>.</p>')
 
 
 def _spans(agreement: dict, mine: dict, actors: dict) -> list[tuple[int, int, str, str]]:
