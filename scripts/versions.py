@@ -113,13 +113,19 @@ def _check_bump(version: str, previous: str, found: list[dict], heading: str) ->
 
 def _check_no_reuse(earlier: list[Record], previous: Record, found: list[dict], heading: str) -> None:
     """An identifier published once and removed later never comes back, with this meaning or another."""
-    added = [change for change in found if change["kind"] == "row-added"]
+    added: dict[str, list[str]] = {}
+    for change in found:
+        if change["kind"] == "row-added":
+            added.setdefault(change["table"], []).append(change["primary_key"])
     for record in sorted(earlier, key=lambda r: version_numbers(r.version), reverse=True):
-        for change in added:
-            name, key = change["table"], change["primary_key"]
-            if name in record.tables and name in previous.tables and key in record.table(name).rows and key not in previous.table(name).rows:
-                raise PipelineError(heading, f"{name}: row {key} was published in {record.version} and removed since: an identifier is never reused",
-                                    "give the new row a new identifier (for a document, a new agreement_id)")
+        for name, keys in added.items():
+            if name not in record.tables:
+                continue
+            published = record.table(name).rows  # read once per record and table, not once per row
+            for key in keys:
+                if key in published:  # added now, so not in the previous release: it was removed in between
+                    raise PipelineError(heading, f"{name}: row {key} was published in {record.version} and removed since: an identifier is never reused",
+                                        "give the new row a new identifier (for a document, a new agreement_id)")
 
 
 def _describe(change: dict) -> str:
