@@ -6,7 +6,7 @@ import csv
 import io
 
 from .errors import PipelineError
-from .schema import PYTHON_TYPES, field_names, to_cell
+from .schema import field_names, has_type, to_cell
 
 
 def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
@@ -38,8 +38,7 @@ def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> 
         )
     for index, field in enumerate(fields):
         value = next((row[field["name"]] for row in rows if row[field["name"]] is not None), None)
-        expected = PYTHON_TYPES[field["type"]]
-        if value is not None and (not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected)):
+        if value is not None and not has_type(value, field["type"]):
             raise PipelineError(
                 f"{schema_file} (fields[{index}].type)",
                 f"declares {field['name']} as {field['type']}, but the build makes {type(value).__name__} values such as {value!r}",

@@ -19,6 +19,7 @@ import yaml
 from jsonschema import ValidationError
 
 from .errors import PipelineError
+from .schema import has_type
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 # libyaml's parser when PyYAML has it: about ten times faster on a corpus of many small files.
@@ -175,8 +176,8 @@ def _table_field_errors(table_schemas: dict[str, dict], reference: str, instance
     constraints = field.get("constraints", {})
     if instance == "" and not constraints.get("required"):
         return  # published as a missing value
-    expected = {"string": str, "boolean": bool, "integer": int}.get(field.get("type"))
-    if expected and (not isinstance(instance, expected) or (expected is int and isinstance(instance, bool))):
+    kind = field.get("type")
+    if kind in _JSON_TYPES and not has_type(instance, kind):
         yield ValidationError(f"expected {_article(field['type'])}, found {_kind(instance)}")
         return
     if "enum" in constraints and instance not in constraints["enum"]:
@@ -206,6 +207,8 @@ def _x_unique_by(validator, keysets: list[list[str]], instance, schema) -> Itera
 
 
 _MISSING = object()
+# The Table Schema types a curated YAML value can hold, and their JSON Schema names.
+_JSON_TYPES = {"string": "string", "boolean": "boolean", "integer": "integer"}
 
 
 def _dig(item, dotted: str):
@@ -301,7 +304,7 @@ def _column_as_json_schema(field: dict) -> dict:
     """A column's type and constraints as JSON Schema; an optional column also takes "" (a missing value)."""
     constraints = field.get("constraints", {})
     rule: dict = {}
-    json_type = {"string": "string", "boolean": "boolean", "integer": "integer"}.get(field.get("type"))
+    json_type = _JSON_TYPES.get(field.get("type"))
     if json_type:
         rule["type"] = json_type
     if "pattern" in constraints:

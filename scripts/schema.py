@@ -30,6 +30,12 @@ _ARROW_TYPES = {
 PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (float, int), "boolean": (bool,), "date": (dt.date,)}
 
 
+def has_type(value, kind: str) -> bool:
+    """Whether a value is one the build makes for a Table Schema type (a boolean is no integer)."""
+    expected = PYTHON_TYPES[kind]
+    return isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
+
+
 def field_names(schema: dict) -> list[str]:
     return [field["name"] for field in schema["fields"]]
 
