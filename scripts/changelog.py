@@ -25,6 +25,7 @@ class Release:
     date: dt.date
     line: int
     entries: tuple[str, ...]
+    text: str  # the section below the heading, as written
 
     @property
     def numbers(self) -> tuple[int, int, int]:
@@ -45,7 +46,7 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
     except UnicodeDecodeError as exc:
         raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     today = today or dt.date.today()
-    headings: list[tuple[str | None, dt.date | None, int, list[str]]] = []  # (version, date, line, entries); version None: Unreleased
+    headings: list[tuple[str | None, dt.date | None, int, list[str], list[str]]] = []  # (version, date, line, entries, lines); version None: Unreleased
     for number, line in enumerate(text.splitlines(), start=1):
         where = f"{relative}, line {number}"
         level = _HEADING.match(line)
@@ -53,11 +54,14 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
             if line.rstrip() == GRAMMAR["unreleased_heading"]:
                 if headings:
                     raise PipelineError(where, f"'{GRAMMAR['unreleased_heading']}' must be the first '## ' heading, above every release", "move it, with its entries, to the top")
-                headings.append((None, None, number, []))
+                headings.append((None, None, number, [], []))
                 continue
             version, date = _release_heading(line, where, today)
-            headings.append((version, date, number, []))
-        elif level and len(level.group(1)) == 3:
+            headings.append((version, date, number, [], []))
+            continue
+        if headings:
+            headings[-1][4].append(line)
+        if level and len(level.group(1)) == 3:
             name = line[4:].strip()
             if name not in GRAMMAR["section_types"]:
                 raise PipelineError(where, f"'### {name}' is not a kind of change of Keep a Changelog", f"use one of {', '.join(GRAMMAR['section_types'])}")
@@ -69,7 +73,7 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
             raise PipelineError(where, "a '# ' title below the first '## ' heading", "keep one '# Changelog' title at the top")
         elif headings and line.startswith(("- ", "* ")):
             headings[-1][3].append(line[2:].strip())
-    releases = [Release(version, date, line, tuple(entries)) for version, date, line, entries in headings if version is not None]
+    releases = [Release(version, date, line, tuple(entries), "\n".join(lines).strip()) for version, date, line, entries, lines in headings if version is not None]
     if not releases:
         raise PipelineError(relative, "has no release heading", f"add one like '{GRAMMAR['release_heading_example']}' under '{GRAMMAR['unreleased_heading']}'")
     for newer, older in zip(releases, releases[1:]):

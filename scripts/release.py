@@ -157,15 +157,9 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
 def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
     """This version's CHANGELOG section, then what changed in the tables, counted."""
     release = project.releases[0]
-    lines = (project.root / "CHANGELOG.md").read_text(encoding="utf-8").splitlines()
-    section = []
-    for line in lines[release.line :]:
-        if line.startswith("## "):
-            break
-        section.append(line)
     return "\n".join([
         f"# {project.package_metadata['title']}, version {version}", "", f"Released {release.date.isoformat()}.", "",
-        "## What changed, as CHANGELOG.md says", "", "\n".join(section).strip(), "",
+        "## What changed, as CHANGELOG.md says", "", release.text, "",
         "## What changed in the tables", "", diff.summary(version, plan.previous_version, plan.changes), "",
     ])
 
