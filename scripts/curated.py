@@ -58,11 +58,22 @@ class CuratedFile:
     path: Path
     relative: str  # from the package root, as messages name it
     data: dict
-    node: yaml.Node
+    text: str  # as read; its YAML nodes, which know the lines, are composed again only for a message
+
+    @property
+    def node(self) -> yaml.Node:
+        # Ten times the size of the values: kept for every file of a large corpus, they were a
+        # quarter of the build's memory, though only a message ever asks for a line.
+        loader = _Loader(self.text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
 
     def line(self, keys: tuple = ()) -> int:
         """The line of the deepest of `keys` that the file has: a key's own line, an item's first line."""
-        node, line = self.node, self.node.start_mark.line + 1
+        root = self.node
+        node, line = root, root.start_mark.line + 1
         for key in keys:
             if isinstance(node, yaml.MappingNode):
                 match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)), None)
@@ -159,7 +170,7 @@ def _read(path: Path, relative: str) -> CuratedFile:
         loader.dispose()
     if not isinstance(data, dict):
         raise PipelineError(f"{relative}, line 1", f"expected a mapping of keys to values at the top level, found {_kind(data)}")
-    return CuratedFile(path, relative, data, node)
+    return CuratedFile(path, relative, data, text)
 
 
 # --- the contract: JSON Schema with two keywords of this project's, and the formats it names ---
