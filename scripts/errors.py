@@ -12,6 +12,9 @@ class PipelineError(Exception):
         self.where, self.problem, self.fix = where, problem, fix
         super().__init__(str(self))
 
+    def __reduce__(self):
+        return PipelineError, (self.where, self.problem, self.fix)  # raised in another process, it arrives whole
+
     def __str__(self) -> str:
         text = f"{self.where}: {self.problem}"
         return f"{text}\n  fix: {self.fix}" if self.fix else text

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .curated import CuratedFile, load_curated
 from .errors import PipelineError
+from .pool import ordered_map
 from .project import Project
 
 METADATA_FILE = "agreement.yaml"
@@ -57,7 +58,7 @@ def discover(project: Project) -> list[SourceDocument]:
             f"no agreement found: expected folders holding {METADATA_FILE} and a document",
             "add data/source/<agreement_id>/ with document.txt and agreement.yaml (see README, 'Adding an agreement')",
         )
-    return [read_source(folder, project) for folder in folders]
+    return ordered_map(read_source, folders, project)
 
 
 def read_source(folder: Path, project: Project) -> SourceDocument:

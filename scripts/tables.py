@@ -13,6 +13,7 @@ from .countries import CountryResolver, country_row
 from .errors import PipelineError
 from .ids import annotation_id, clause_id, signatory_id
 from .parse import ParsedDocument, parse_document
+from .pool import ordered_map
 from .source import SourceDocument
 
 Rows = list[dict]
@@ -54,25 +55,13 @@ def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
 
 def build_tables(sources: list[SourceDocument], schemas: dict[str, dict], root: Path, release: Release) -> dict[str, Rows]:
     """Every table's rows, in a fixed order, from every agreement; `release` is the version being built."""
-    agreements = [parse_agreement(source, release) for source in sources]
-    _check_unique_ids(agreements)
+    _check_unique_ids(sources)
     tables: dict[str, Rows] = defaultdict(list)
-    country_codes: set[str] = set()
-    for agreement in agreements:
-        signatories = signatory_rows(agreement)
-        stated = agreement_country_rows(agreement, signatories)
-        tables["agreements"].append(agreement_row(agreement, len(signatories)))
-        clauses = clause_rows(agreement)
-        tables["clauses"] += clauses
-        _check_discrepancies_are_documented(agreement, signatories, stated)
-        coding = coding_rows(agreement.source, root, clauses, schemas)
-        for name, rows in coding.items():
-            tables[name] += rows
-        tables["signatories"] += signatories
-        tables["agreement_countries"] += stated
-        tables["annotations"] += annotation_rows(agreement, len(clauses), len(signatories))
-        country_codes |= {tables["agreements"][-1]["place_country_code"]}
-        country_codes |= {row["country_code"] for row in signatories + stated if row["country_code"]}
+    for rows in ordered_map(agreement_tables, sources, (schemas, root, release)):
+        for name, table_rows in rows.items():
+            tables[name] += table_rows
+    country_codes = {row["place_country_code"] for row in tables["agreements"]}
+    country_codes |= {row["country_code"] for row in tables["signatories"] + tables["agreement_countries"] if row["country_code"]}
     tables["countries"] = [country_row(code) for code in sorted(country_codes)]
     for name, order in _ORDER.items():
         tables[name].sort(key=order)
@@ -80,6 +69,24 @@ def build_tables(sources: list[SourceDocument], schemas: dict[str, dict], root: 
     act_position = {row["act_id"]: index for index, row in enumerate(tables["acts"])}
     tables["act_actors"].sort(key=lambda row: act_position[row["act_id"]])
     return dict(tables)
+
+
+def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release]) -> dict[str, Rows]:
+    """One agreement's rows of every table but countries, which are shared."""
+    schemas, root, release = context
+    agreement = parse_agreement(source, release)
+    signatories = signatory_rows(agreement)
+    stated = agreement_country_rows(agreement, signatories)
+    clauses = clause_rows(agreement)
+    _check_discrepancies_are_documented(agreement, signatories, stated)
+    return {
+        "agreements": [agreement_row(agreement, len(signatories))],
+        "clauses": clauses,
+        **coding_rows(agreement.source, root, clauses, schemas),
+        "signatories": signatories,
+        "agreement_countries": stated,
+        "annotations": annotation_rows(agreement, len(clauses), len(signatories)),
+    }
 
 
 _ORDER = {
@@ -94,15 +101,12 @@ _ORDER = {
 }
 
 
-def _check_unique_ids(agreements: list[Agreement]) -> None:
+def _check_unique_ids(sources: list[SourceDocument]) -> None:
     seen: dict[str, str] = {}
-    for agreement in agreements:
-        if agreement.agreement_id in seen:
-            raise PipelineError(
-                str(agreement.source.metadata_path),
-                f"agreement_id {agreement.agreement_id!r} is already used by {seen[agreement.agreement_id]}",
-            )
-        seen[agreement.agreement_id] = str(agreement.source.metadata_path)
+    for source in sources:
+        if source.agreement_id in seen:
+            raise PipelineError(str(source.metadata_path), f"agreement_id {source.agreement_id!r} is already used by {seen[source.agreement_id]}")
+        seen[source.agreement_id] = str(source.metadata_path)
 
 
 def agreement_row(agreement: Agreement, signatory_count: int) -> dict:

@@ -1,0 +1,75 @@
+"""The work that runs on both cores gives what the same work gives in one process: the same bytes, the same first error."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from conftest import ROOT, run
+from scripts import pool
+from scripts.errors import PipelineError
+from scripts.schema import profile_errors
+from scripts.synthetic import random_agreement
+
+
+def _halve(number: int, limit: int) -> int:
+    if number >= limit:
+        raise PipelineError(f"item {number}", "is too large", "use a smaller one")
+    return number // 2
+
+
+def test_ordered_map_in_processes_keeps_the_order_and_the_first_error(monkeypatch):
+    monkeypatch.setattr(pool, "MINIMUM_FOR_PROCESSES", 1)
+    assert pool.ordered_map(_halve, list(range(40)), 100) == [n // 2 for n in range(40)]
+    items = list(range(40))
+    items[31], items[7] = 500, 200  # two errors, in different chunks: the earlier one in the list is raised
+    with pytest.raises(PipelineError) as raised:
+        pool.ordered_map(_halve, items, 100)
+    assert (raised.value.where, raised.value.problem, raised.value.fix) == ("item 200", "is too large", "use a smaller one")
+
+
+def _build(root, capsys) -> dict[str, bytes]:
+    code, _, err = run(root, "build", "--force", capsys=capsys)
+    assert code == 0, err
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted((root / "data").glob("*.csv"))} | {
+        "datapackage.json": (root / "datapackage.json").read_bytes()}
+
+
+def test_a_build_on_two_cores_equals_the_build_in_one_process(package, capsys, monkeypatch):
+    for number in range(1, 25):
+        random_agreement(number).write(package / "data" / "source")
+    monkeypatch.setattr(pool, "MINIMUM_FOR_PROCESSES", 10**9)
+    one_process = _build(package, capsys)
+    monkeypatch.setattr(pool, "MINIMUM_FOR_PROCESSES", 2)
+    assert _build(package, capsys) == one_process
+    assert one_process["data/agreements.csv"].count(b"\n") == 26  # the header, the real agreement and 24 synthetic ones
+
+
+def test_a_bad_agreement_read_on_another_core_gets_the_same_message(package, capsys, monkeypatch):
+    for number in range(1, 25):
+        random_agreement(number).write(package / "data" / "source")
+    metadata = package / "data" / "source" / "synthetic-000020" / "agreement.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("agreement_id:", "agreement_idd:", 1), encoding="utf-8")
+    messages = []
+    for minimum in (10**9, 2):
+        monkeypatch.setattr(pool, "MINIMUM_FOR_PROCESSES", minimum)
+        code, out, err = run(package, "build", capsys=capsys)
+        assert code != 0
+        messages.append(err)
+    assert messages[0] == messages[1]
+    assert "data/source/synthetic-000020/agreement.yaml, line" in messages[0] and "agreement_idd" in messages[0]
+
+
+def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():
+    """Above 1,000 resources each resource is checked on its own, compiled: the verdict must not change."""
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    source = next(r for r in descriptor["resources"] if r["name"].startswith("source-"))
+    large = {**descriptor, "resources": descriptor["resources"] + [{**copy.deepcopy(source), "name": f"copy-{n}", "path": f"data/copy-{n}.txt"} for n in range(1_200)]}
+    assert profile_errors("datapackage", large) == []
+    large["resources"][700]["path"] = 5
+    assert profile_errors("datapackage", large) == ["resources.700.path: 5 is not valid under any of the given schemas"]
+    large["resources"][700]["path"] = "data/copy-700.txt"
+    large["resources"] = []
+    assert profile_errors("datapackage", large) != []
