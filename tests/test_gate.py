@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from scripts.validate import frictionless_problems, validate_package
+from scripts.gate import frictionless_problems
+from scripts.validate import validate_package
 from test_corruption_matrix import CASES
 
 # What a full frictionless run accepts and only the gate refuses: measured, and the reason the gate exists.
