@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import fnmatch
 import json
 import os
 import shutil
@@ -13,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import citation, dictionary
-from .chart import SVG_PATH, chart_description, chart_files
+from .chart import SVG_PATH, chart_description, start_chart
 from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from .formats import page
 from .errors import PipelineError, Problem, error
-from .package import unsafe_path_reason
+from .package import files_under, unsafe_path_reason
 from .markers import replace_block
 from .progress import step
 from .project import Project
@@ -63,25 +64,29 @@ def build_in_memory(project: Project) -> BuiltPackage:
         project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
-    files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
-    source_files = _source_files(project, sources)
-    resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
-    resources += source_resources(sources, source_files)
-    version, released = release.version, release.date.isoformat()
-    descriptor = package_descriptor(project, version, tables["agreements"], resources)
-    files[DESCRIPTOR] = descriptor_bytes(descriptor)
-    files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
-    readme = (project.root / "README.md").read_text(encoding="utf-8")
-    files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
-    files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
-    files.update(chart_files(tables))
-    files[page.PATH] = page.page_html(
-        metadata=project.package_metadata, version=version, released=released, tables=tables,
-        sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
-        chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
-        citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
-        downloads=[(label, f"../{path}", media) for label, path, media in release_downloads(project, version, sources)],
-    ).encode("utf-8")
+    chart = start_chart(tables)  # a corpus's chart is drawn beside the rest of the build
+    try:
+        files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
+        source_files = _source_files(project, sources)
+        resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
+        resources += source_resources(sources, source_files)
+        version, released = release.version, release.date.isoformat()
+        descriptor = package_descriptor(project, version, tables["agreements"], resources)
+        files[DESCRIPTOR] = descriptor_bytes(descriptor)
+        files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
+        readme = (project.root / "README.md").read_text(encoding="utf-8")
+        files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
+        files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
+        files[page.PATH] = page.page_html(
+            metadata=project.package_metadata, version=version, released=released, tables=tables,
+            sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+            chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
+            citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
+            downloads=[(label, f"../{path}", media) for label, path, media in release_downloads(project, version, sources)],
+        ).encode("utf-8")
+        files.update(chart.files())
+    finally:
+        chart.stop()
     return BuiltPackage(tables, files, source_files, sources)
 
 
@@ -138,11 +143,20 @@ def prepare(project: Project, force: bool) -> BuiltPackage:
     """Build in memory, after making sure that nothing edited by hand would be overwritten."""
     with step("building the tables from the sources"):
         built = build_in_memory(project)
-    for leftover in project.data_dir.rglob(".*.tmp-*"):
-        leftover.unlink()  # from a build killed while replacing a file; the file itself is whole
-    if not force:
-        _refuse_to_overwrite_hand_edits(project, built)
+    guard_outputs(project, built, force)
     return built
+
+
+def guard_outputs(project: Project, built: BuiltPackage, force: bool) -> None:
+    """Before data/ is replaced by `built`: nothing edited by hand would be lost, nothing half-written is left."""
+    on_disk = []  # one listing of data/ for both: a corpus has tens of thousands of files
+    for relative in files_under(project.root, project.data_dir.relative_to(project.root).as_posix()):
+        if fnmatch.fnmatch(relative.rsplit("/", 1)[-1], ".*.tmp-*"):
+            (project.root / relative).unlink()  # from a build killed while replacing a file; the file itself is whole
+        else:
+            on_disk.append(relative)
+    if not force:
+        _refuse_to_overwrite_hand_edits(project, built, sorted(on_disk))
 
 
 def write_outputs(project: Project, built: BuiltPackage) -> None:
@@ -179,7 +193,7 @@ def write_if_changed(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage) -> None:
+def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_disk: list[str]) -> None:
     """data/ and datapackage.json are build outputs; a change made to them by hand is never lost silently."""
     path = project.descriptor_path
     if not path.exists():
@@ -211,9 +225,8 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage) -> No
             continue
         raise PipelineError(relative, f"{problem}. Tables are built from the source and never edited by hand", restore.format(path=relative))
     known = set(built.files) | set(built.inputs)
-    for file in sorted(project.data_dir.rglob("*")):
-        relative = file.relative_to(project.root).as_posix()
-        if file.is_file() and relative not in known:
+    for relative in on_disk:
+        if relative not in known:
             raise PipelineError(
                 relative, "is not a table of schemas/ nor a source document, so the package would not describe it",
                 "remove it, or add its table to metadata/package.yaml and schemas/",

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 import textwrap
 from collections import Counter
 
-import matplotlib
-
-matplotlib.use("Agg")  # no screen: draw to files only
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+from .child import Child
+from .pool import MINIMUM_FOR_PROCESSES
 
 SVG_PATH = "docs/figures/signatories-by-country.svg"
 PNG_PATH = "docs/figures/signatories-by-country.png"
@@ -38,7 +36,49 @@ def _source_line(tables: dict[str, list[dict]]) -> str:
 
 
 def chart_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
-    bars = chart_bars(tables)
+    return start_chart(tables).files()
+
+
+class _Drawn:
+    def __init__(self, files: dict[str, bytes]):
+        self._files = files
+
+    def files(self) -> dict[str, bytes]:
+        return self._files
+
+    def stop(self) -> None:
+        pass
+
+
+class _Drawing:
+    """matplotlib draws in a process of its own (about a second with its import) while the build goes on."""
+
+    def __init__(self, arguments: dict):
+        self.child = Child(__name__, "draw_chart", arguments)
+
+    def files(self) -> dict[str, bytes]:
+        return {path: base64.b64decode(content) for path, content in self.child.result().items()}
+
+    def stop(self) -> None:
+        self.child.stop()
+
+
+def start_chart(tables: dict[str, list[dict]]):
+    """The chart's SVG and PNG, by path: files() waits for them. A corpus draws them in a process of its own."""
+    arguments = {"bars": chart_bars(tables), "title": chart_title(tables), "description": chart_description(tables), "source_line": _source_line(tables)}
+    if len(tables["agreements"]) >= MINIMUM_FOR_PROCESSES:
+        return _Drawing(arguments)
+    return _Drawn({path: base64.b64decode(content) for path, content in draw_chart(**arguments).items()})
+
+
+def draw_chart(bars: list[tuple[str, int, str]], title: str, description: str, source_line: str) -> dict[str, str]:
+    """The SVG and PNG, base64-encoded by path, so that they travel back from another process as JSON."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no screen: draw to files only
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
     matplotlib.rcParams.update({"svg.hashsalt": "signatories-by-country", "font.family": "DejaVu Sans", "font.size": 10})
     figure, axes = plt.subplots(figsize=(7.5, 0.45 * len(bars) + 2.0), dpi=100)
     try:
@@ -52,16 +92,17 @@ def chart_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
         axes.set_xlim(0, max(counts) + 1)  # the notes may run past the last tick; the axis fits the bars
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel("Entries of the signatory list")
-        axes.set_title(textwrap.fill(chart_title(tables), 70), loc="left", fontsize=10)
+        axes.set_title(textwrap.fill(title, 70), loc="left", fontsize=10)
         axes.spines[["top", "right"]].set_visible(False)
-        figure.text(0.01, 0.01, f"Source: {_source_line(tables)}", fontsize=8, color="#404040")
+        figure.text(0.01, 0.01, f"Source: {source_line}", fontsize=8, color="#404040")
         figure.tight_layout(rect=(0, 0.04, 1, 1))
         svg, png = io.BytesIO(), io.BytesIO()
         figure.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
         figure.savefig(png, format="png", metadata={"Software": None})
     finally:
         plt.close(figure)
-    return {SVG_PATH: _titled_svg(svg.getvalue(), chart_title(tables), chart_description(tables)), PNG_PATH: png.getvalue()}
+    files = {SVG_PATH: _titled_svg(svg.getvalue(), title, description), PNG_PATH: png.getvalue()}
+    return {path: base64.b64encode(content).decode("ascii") for path, content in files.items()}
 
 
 def _titled_svg(svg: bytes, title: str, description: str) -> bytes:

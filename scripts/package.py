@@ -133,7 +133,7 @@ def load(descriptor_path: Path) -> LoadedPackage:
     # Arrow parses the tables outside the GIL, while this thread takes the inventory of data/.
     with ThreadPoolExecutor(max_workers=2) as pool:
         loading = [pool.submit(_load_table, package, resource) for resource in tables]
-        package.data_files = frozenset(_files_under(package.root, "data"))
+        package.data_files = frozenset(files_under(package.root, "data"))
         missing = set()
         for resource, reason in zip(resources, unsafe):
             path = resource.get("path")
@@ -151,7 +151,7 @@ def load(descriptor_path: Path) -> LoadedPackage:
     return package
 
 
-def _files_under(root: Path, folder: str) -> list[str]:
+def files_under(root: Path, folder: str) -> list[str]:
     """Relative paths of the files under root/folder, as os.walk would list them, in one pass."""
     found, pending = [], [folder]
     while pending:

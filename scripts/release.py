@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
-import hashlib
+import ctypes
+import dataclasses
 import io
 import json
 import os
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, prepare, write_outputs
+from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, build_in_memory, guard_outputs, write_outputs
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from .citation import citation_text
 from .errors import PipelineError, Problem
 from . import versions
 from .csvfile import csv_bytes
-from .formats import diff, sqlite, workbook
+from .formats import archive, diff, sqlite, workbook
 from .progress import step
 from .project import Project
 from .schema import arrow_schema
+from .child import Child
+from .gate import TablesGate
 from .validate import return_freed_memory, validate_package
 
 # Copied into the release beside the data, so that it stands on its own; the build's own
@@ -32,7 +34,6 @@ RELEASE_DOCUMENTS = ("LICENSE", "CHANGELOG.md", "docs/codebook.md")
 # The repository README's parts that hold in a release, between these markers; the rest speaks
 # of building and releasing, which a release does not hold.
 _IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in a release -->\n"
-_ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build time in the file
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
 
 
@@ -56,76 +57,125 @@ class ReleaseSummary:
 
 
 def make_release(project: Project) -> ReleaseSummary:
-    """Rebuild and validate, write the release beside dist/, validate it, then swap it in."""
+    """Rebuild, write the release beside dist/ while validating it, then swap it in."""
     _recover_interrupted_swap(project)
     # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold.
-    built = prepare(project, force=False)
+    with step("building the tables from the sources"):
+        built = build_in_memory(project)
     release = project.releases[0]
     version = release.version
-    with step(f"comparing {version} with the previous release ({versions.RECORDS}/)"):
-        plan = versions.plan(project, built.files, release)
     name = f"{project.package_metadata['name']}-{version}"
     next_dist = project.root / _NEXT
     shutil.rmtree(next_dist, ignore_errors=True)
+    gate = workbook_writer = database_writer = zipper = None
     try:
-        folder = next_dist / name
-        with step("writing the release: CSV, Parquet, schemas and documents"):
-            files = release_files(project, built, version, plan)
-            for relative, content in files.items():
-                (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-                (folder / relative).write_bytes(content)
+        folder = ReleaseFolder(next_dist / name)
+        with step("writing the tables as CSV and Parquet"):
+            tables = write_tables(project, built, folder)
+        # From here on only the agreements' rows are read (for the citation and the descriptor):
+        # the others' memory goes back before the processes below take theirs.
         table_count, row_count = len(built.tables), sum(len(rows) for rows in built.tables.values())
-        # Everything is on disk now: let frictionless use the memory of the rows and released bytes.
-        released_paths = sorted(files)
-        built, files = built.outputs_only(), None
+        built = dataclasses.replace(built, tables={"agreements": built.tables["agreements"]})
         return_freed_memory()
+        # The workbook and the database, the slowest formats to write, are made from the Parquet
+        # files by processes of their own, on the second core, while this one goes on (the
+        # release may still stop before they are used).
+        workbook_writer, database_writer = start_workbook(project, built, folder), start_database(project, folder)
+        guard_outputs(project, built, force=False)
+        with step(f"comparing {version} with the previous release ({versions.RECORDS}/)"):
+            plan = versions.plan(project, built.files, release)
+        with step("writing the schemas, sources and documents"):
+            descriptor = write_documents(project, built, version, plan, folder, tables)
+            folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
+        # frictionless checks the CSV tables in a process of its own as soon as the descriptor is written.
+        gate = TablesGate(folder.path / DESCRIPTOR)
+        built, descriptor = built.outputs_only(), None
+        return_freed_memory()
+        # The checks read the release back, as a user would, while another process packs it
+        # into the zip (thrown away if the release fails); the two formats still being written join it last.
+        zip_path = next_dist / f"{name}.zip"
+        last = [workbook.PATH.format(name=project.package_metadata["name"]), sqlite.PATH.format(name=project.package_metadata["name"])]
+        zipper = Child(archive.__name__, "write_zip", {"folder": str(folder.path), "paths": [p for p in folder.paths if p not in last], "target": str(zip_path)})
         with step("validating the release (frictionless on the tables, the project's checks on every file)"):
-            report = validate_package(folder / DESCRIPTOR, frictionless_scope="tables")
+            report = validate_package(folder.path / DESCRIPTOR, frictionless_scope="tables", gate=gate)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
-        archive = zip_bytes(folder, released_paths)
-        (next_dist / f"{name}.zip").write_bytes(archive)
-        (next_dist / "SHA256SUMS").write_bytes(sha256sums(next_dist, [f"{name}/{path}" for path in released_paths] + [f"{name}.zip"]))
-        _fsync_tree(next_dist)
+        with step("finishing the workbook, the database and the zip"):
+            for running in (workbook_writer, database_writer, zipper):
+                running.result()
+            archive.write_zip(str(folder.path), last, str(zip_path), append=True)
+        with step("recording every file's sha256 and flushing the release to the disk"):
+            zip_sha256 = archive.sha256_of(zip_path)
+            (next_dist / "SHA256SUMS").write_bytes(archive.sha256sums(next_dist, [f"{name}/{path}" for path in folder.paths] + [zip_path.name]))
+            _fsync_tree(next_dist)
         write_outputs(project, built)
         _swap_into_place(project, next_dist)
         versions.write_record(project, built.files, release)
     finally:
+        for running in (gate, workbook_writer, database_writer, zipper):
+            if running is not None:
+                running.stop()
         shutil.rmtree(next_dist, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
     return ReleaseSummary(name, table_count, row_count, len(released), sum(p.stat().st_size for p in released),
-                          hashlib.sha256(archive).hexdigest(), tuple(report.warnings), diff.summary(version, plan.previous_version, plan.changes))
+                          zip_sha256, tuple(report.warnings), diff.summary(version, plan.previous_version, plan.changes))
 
 
-def release_files(project: Project, built: BuiltPackage, version: str, plan: versions.Plan) -> dict[str, bytes]:
-    """Every file of the release by its path inside the release folder."""
-    files: dict[str, bytes] = {}
-    resources = []
+class ReleaseFolder:
+    """The release being written: each file goes to disk as soon as it is made, and is listed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.paths: list[str] = []
+        self._folders: set[Path] = set()  # made already: a corpus writes tens of thousands of files into a few folders
+
+    def write(self, relative: str, content: bytes) -> bytes:
+        with open(self.path_of(relative), "wb") as stream:
+            stream.write(content)
+        return content
+
+    def path_of(self, relative: str) -> Path:
+        """Where a file of the release goes, for a writer that writes it itself."""
+        target = self.path / relative
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+        self.paths.append(relative)
+        return target
+
+
+def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
+    """Each table as CSV, then as Parquet; returns their resources."""
+    resources, parquet_resources = [], []
     for name in project.table_names:
         csv_path, parquet_path = project.table_path(name), project.parquet_path(name)
-        files[csv_path] = built.files[csv_path]
-        files[parquet_path] = parquet_bytes(built.tables[name], project.schemas[name])
-        resources.append(table_resource(project, name, csv_path, files[csv_path]))
-    for name in project.table_names:
-        parquet_path = project.parquet_path(name)
-        resources.append(table_resource(project, name, parquet_path, files[parquet_path], fmt="parquet"))
-    changes_schema = json.loads((project.schema_dir / "release" / "changes.json").read_text(encoding="utf-8"))
-    files[diff.CSV_PATH] = csv_bytes("changes", diff.numbered(plan.changes), changes_schema)
-    files[diff.SCHEMA_PATH] = (project.schema_dir / "release" / "changes.json").read_bytes()
-    resources.append(changes_resource(diff.CSV_PATH, files[diff.CSV_PATH], diff.SCHEMA_PATH, plan.previous_version))
+        resources.append(table_resource(project, name, csv_path, folder.write(csv_path, built.files[csv_path])))
+        parquet = folder.write(parquet_path, parquet_bytes(built.tables[name], project.schemas[name]))
+        parquet_resources.append(table_resource(project, name, parquet_path, parquet, fmt="parquet"))
+    return resources + parquet_resources
+
+
+def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
+    """Every other file of the release but the workbook and the database, the descriptor last; returns it."""
+    resources = list(resources)
+    changes = folder.write(diff.CSV_PATH, csv_bytes("changes", diff.numbered(plan.changes), json.loads((project.schema_dir / "release" / "changes.json").read_text(encoding="utf-8"))))
+    folder.write(diff.SCHEMA_PATH, (project.schema_dir / "release" / "changes.json").read_bytes())
+    resources.append(changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH, plan.previous_version))
     resources += source_resources(built.sources, built.inputs)
-    files.update(built.inputs)
+    for relative, content in built.inputs.items():
+        folder.write(relative, content)
     for name in project.table_names:
-        files[f"schemas/{name}.json"] = (project.schema_dir / f"{name}.json").read_bytes()
+        folder.write(f"schemas/{name}.json", (project.schema_dir / f"{name}.json").read_bytes())
     for document in RELEASE_DOCUMENTS:
-        files[document] = (project.root / document).read_bytes()
-    files.update({path: content for path, content in built.files.items() if path.startswith("docs/") or path == "CITATION.cff"})
-    files["README.md"] = release_readme(project, built, version).encode("utf-8")
+        folder.write(document, (project.root / document).read_bytes())
+    for path, content in built.files.items():
+        if path.startswith("docs/") or path == "CITATION.cff":
+            folder.write(path, content)
+    folder.write("README.md", release_readme(project, built, version).encode("utf-8"))
+    folder.write(diff.NOTES_PATH, release_notes(project, version, plan).encode("utf-8"))
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
-    files[DESCRIPTOR] = descriptor_bytes(descriptor)
-    files.update(derived_formats(project, built, descriptor))
-    files[diff.NOTES_PATH] = release_notes(project, version, plan).encode("utf-8")
-    return dict(sorted(files.items()))
+    folder.write(DESCRIPTOR, descriptor_bytes(descriptor))
+    return descriptor
 
 
 def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
@@ -164,10 +214,10 @@ def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
     ])
 
 
-def derived_formats(project: Project, built: BuiltPackage, descriptor: dict) -> dict[str, bytes]:
-    """The workbook, the SQLite database and its Datasette metadata: views of the described tables, at the release's top."""
-    name, release = project.package_metadata["name"], project.releases[0]
-    tables = {table: built.tables[table] for table in project.table_names}
+def start_workbook(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> Child:
+    """The workbook, written in a process of its own from the release's Parquet files; result() waits for it."""
+    release = project.releases[0]
+    descriptor = package_descriptor(project, release.version, built.tables["agreements"], [])  # its title, description, license and source
     license_ = descriptor["licenses"][0]
     about = [
         ("Title", descriptor["title"]),
@@ -179,11 +229,26 @@ def derived_formats(project: Project, built: BuiltPackage, descriptor: dict) -> 
         ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
     ]
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
-    return {
-        workbook.PATH.format(name=name): workbook.workbook_bytes(about, tables, project.schemas, descriptions, release.date),
-        sqlite.PATH.format(name=name): sqlite.sqlite_bytes(tables, project.schemas),
-        sqlite.METADATA_PATH: (json.dumps(sqlite.datasette_metadata(descriptor, project.schemas, name), indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-    }
+    return Child(workbook.__name__, "write_workbook", {
+        "path": str(folder.path_of(workbook.PATH.format(name=project.package_metadata["name"]))), "about": about,
+        "parquet_files": {table: str(folder.path / project.parquet_path(table)) for table in project.table_names},
+        "schemas": project.schemas, "descriptions": descriptions, "released": release.date.isoformat(),
+    })
+
+
+def start_database(project: Project, folder: ReleaseFolder) -> Child:
+    """The SQLite database, written in a process of its own from the release's Parquet files; result() waits for it."""
+    name = project.package_metadata["name"]
+    return Child(sqlite.__name__, "write_database", {
+        "path": str(folder.path_of(sqlite.PATH.format(name=name))), "schemas": project.schemas,
+        "parquet_files": {table: str(folder.path / project.parquet_path(table)) for table in project.table_names},
+    })
+
+
+def datasette_json(project: Project, descriptor: dict) -> bytes:
+    """Datasette's metadata for the database: titles, descriptions, license and source, from the descriptor."""
+    metadata = sqlite.datasette_metadata(descriptor, project.schemas, project.package_metadata["name"])
+    return (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
@@ -195,26 +260,20 @@ def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
     return buffer.getvalue()
 
 
-def zip_bytes(folder: Path, paths: list[str]) -> bytes:
-    """A zip whose bytes depend only on the files: sorted entries, fixed time and permissions."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for relative in sorted(paths):
-            # datapackage.json at the zip's root: frictionless opens the zip as the package itself.
-            info = zipfile.ZipInfo(relative, date_time=_ZIP_TIMESTAMP)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3  # Unix, whatever system builds it
-            archive.writestr(info, (folder / relative).read_bytes())
-    return buffer.getvalue()
-
-
-def sha256sums(folder: Path, paths: list[str]) -> bytes:
-    """The format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download."""
-    return "".join(f"{hashlib.sha256((folder / path).read_bytes()).hexdigest()}  {path}\n" for path in sorted(paths)).encode()
-
-
 def _fsync_tree(folder: Path) -> None:
+    """Every file of the folder is on the disk before dist/ is replaced by it.
+
+    One syncfs(2) flushes the file system the folder is on; a corpus's tens of thousands of
+    files took a second per thousand to fsync one by one, which stays the way where there is no syncfs.
+    """
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        if ctypes.CDLL(None, use_errno=True).syncfs(descriptor) == 0:
+            return
+    except (OSError, AttributeError):
+        pass
+    finally:
+        os.close(descriptor)
     for path in folder.rglob("*"):
         if path.is_file():
             with path.open("rb") as stream:

@@ -66,10 +66,11 @@ def load_records(project: Project) -> dict[str, Record]:
     return records
 
 
-def current_tables(project: Project, files: dict[str, bytes]) -> dict[str, diff.Table]:
+def current_tables(project: Project, files: dict[str, bytes], unchanged: set[str] = frozenset()) -> dict[str, diff.Table]:
+    """Each table as diff compares it; one whose bytes are unchanged has no changes, so its rows are not read."""
     tables = {}
     for name in project.table_names:
-        rows = list(csv.DictReader(io.StringIO(files[project.table_path(name)].decode("utf-8"), newline="")))
+        rows = [] if name in unchanged else csv.DictReader(io.StringIO(files[project.table_path(name)].decode("utf-8"), newline=""))
         tables[name] = diff.Table.of(field_names(project.schemas[name]), project.schemas[name]["primaryKey"], rows)
     return tables
 
@@ -91,8 +92,14 @@ def plan(project: Project, files: dict[str, bytes], release: Release) -> Plan:
                                 "add a heading for the next version to CHANGELOG.md, as the change needs (see CHANGELOG.md's first lines)")
     older = sorted((v for v in records if version_numbers(v) < release.numbers), key=version_numbers)
     previous = records[older[-1]] if older else None
-    current = current_tables(project, files)
-    found = diff.changes(previous.version if previous else None, {name: previous.table(name) for name in previous.tables} if previous else {}, current)
+    if previous is None:
+        found = diff.changes(None, {}, {})
+    else:
+        # A table with the same bytes as in the previous release has no changes: neither side is read.
+        unchanged = {name for name in project.table_names if previous.tables.get(name, {}).get("sha256") == _sha256(files[project.table_path(name)])}
+        current = current_tables(project, files, unchanged)
+        before = {name: current[name] if name in unchanged else previous.table(name) for name in previous.tables}
+        found = diff.changes(previous.version, before, current)
     if previous and version not in records:
         _check_bump(version, previous.version, found, heading)
         _check_no_reuse([records[v] for v in older[:-1]], previous, found, heading)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
 
-import sqlite_utils
+import pyarrow.parquet as pq
 
 from ..schema import PYTHON_TYPES, field_names, is_required
 
@@ -29,17 +31,27 @@ VIEWS = {
 FULL_TEXT = {"clauses": ["text"]}
 
 
-def sqlite_bytes(tables: dict[str, list[dict]], schemas: dict[str, dict]) -> bytes:
+def write_database(path: str, parquet_files: dict[str, str], schemas: dict[str, dict]) -> None:
     """Every table with its schema's columns, primary key, NOT NULL and foreign keys; the same tables give the same bytes.
 
-    sqlite-utils turns each column's Python type (the one the Table Schema's type is built as)
-    into its SQL type; dates are ISO 8601 text and booleans 0 or 1, as SQLite stores them.
+    The tables are read from the release's Parquet files, which the release's checks prove
+    equal to its CSV files, with the schema's types. sqlite-utils turns each column's Python
+    type (the one the Table Schema's type is built as) into its SQL type; dates are ISO 8601
+    text and booleans 0 or 1, as SQLite stores them. Its arguments are plain values, so that
+    the release can run it in a process of its own.
     """
-    connection = sqlite3.connect(":memory:")
+    import sqlite_utils  # here, not above: it imports pandas, which the release's own process does without
+
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    connection = sqlite3.connect(path)
+    # A new file in a folder that is thrown away if the release fails: no journal, no waiting on the disk.
+    connection.execute("PRAGMA journal_mode = OFF")
+    connection.execute("PRAGMA synchronous = OFF")
     db = sqlite_utils.Database(connection)
     db.execute("PRAGMA foreign_keys = ON")
     for name in _parents_first(schemas):
-        rows, schema = tables[name], schemas[name]
+        schema = schemas[name]
         fields = schema["fields"]
         db[name].create(
             {field["name"]: PYTHON_TYPES[field["type"]][0] for field in fields},
@@ -47,7 +59,7 @@ def sqlite_bytes(tables: dict[str, list[dict]], schemas: dict[str, dict]) -> byt
             not_null={field["name"] for field in fields if is_required(field)},
             foreign_keys=[(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in schema.get("foreignKeys", [])],
         )
-        db[name].insert_all(({key: row[key] for key in field_names(schema)} for row in rows), batch_size=5_000)
+        db[name].insert_all(_rows(parquet_files[name], field_names(schema)), batch_size=5_000)
         for fk in schema.get("foreignKeys", []):
             db[name].create_index(fk["fields"], find_unique_name=True)
     for name, columns in FULL_TEXT.items():
@@ -56,9 +68,14 @@ def sqlite_bytes(tables: dict[str, list[dict]], schemas: dict[str, dict]) -> byt
         db.create_view(name, sql.strip())
     connection.commit()
     connection.execute("VACUUM")
-    data = connection.serialize()
     connection.close()
-    return data
+
+
+def _rows(parquet_file: str, names: list[str]) -> Iterator[dict]:
+    """A Parquet file's rows as Python values, a batch at a time."""
+    for batch in pq.ParquetFile(parquet_file).iter_batches(batch_size=10_000, columns=names):
+        for values in zip(*(column.to_pylist() for column in batch.columns)):
+            yield dict(zip(names, values))
 
 
 def _parents_first(schemas: dict[str, dict]) -> list[str]:

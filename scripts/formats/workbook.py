@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import xlsxwriter
+import pyarrow.parquet as pq
 
 from ..schema import field_names
 
@@ -13,20 +12,25 @@ PATH = "{name}.xlsx"
 ABOUT_SHEET = "About"
 _WIDEST = 60  # characters: wider columns are cut on screen, never in the cell
 _WIDTH_SAMPLE = 1_000
+_BATCH_ROWS = 10_000  # rows turned into Python values at a time: little memory, few calls
 
 
-def workbook_bytes(about: list[tuple[str, str]], tables: dict[str, list[dict]], schemas: dict[str, dict], descriptions: dict[str, str], released: dt.date) -> bytes:
-    """`about` is (label, text) lines for the first sheet; then one sheet per table, in the order of `tables`.
+def write_workbook(path: str, about: list[tuple[str, str]], parquet_files: dict[str, str], schemas: dict[str, dict], descriptions: dict[str, str], released: str) -> None:
+    """`about` is (label, text) lines for the first sheet; then one sheet per table, in the order of `parquet_files`.
 
-    Cells are typed as the Table Schema says: dates are dates, integers numbers, booleans
-    booleans; text is written as text, never read as a formula or a number. The same tables
-    give the same bytes: xlsxwriter stamps its zip entries with a fixed time, and the document's
-    creation date is the release date.
+    The tables are read from the release's Parquet files, which the release's checks prove
+    equal to its CSV files, with the schema's types. Cells are typed as the Table Schema says:
+    dates are dates, integers numbers, booleans booleans; text is written as text, never read as
+    a formula or a number. The same tables give the same bytes: xlsxwriter stamps its zip entries
+    with a fixed time, and the document's creation date is the release date. Its arguments are
+    plain values, so that the release can run it in a process of its own.
     """
-    buffer = io.BytesIO()
+    import xlsxwriter  # here, not above: only the process that writes the workbook needs it
+
+    tables = {name: pq.read_table(file) for name, file in parquet_files.items()}
     # constant_memory: each row is written out when the next begins, so a corpus needs little memory.
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
-    workbook.set_properties({"title": dict(about).get("Title", ""), "created": dt.datetime.combine(released, dt.time())})
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
+    workbook.set_properties({"title": dict(about).get("Title", ""), "created": dt.datetime.combine(dt.date.fromisoformat(released), dt.time())})
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -39,28 +43,29 @@ def workbook_bytes(about: list[tuple[str, str]], tables: dict[str, list[dict]], 
         sheet.write_string(row, 1, text, wrap)
     row = len(about) + 1
     sheet.write_row(row, 0, ["Table (sheet)", "Rows", "One row per"], bold)
-    for offset, (name, rows) in enumerate(tables.items(), start=1):
+    for offset, (name, table) in enumerate(tables.items(), start=1):
         sheet.write_string(row + offset, 0, name)
-        sheet.write_number(row + offset, 1, len(rows))
+        sheet.write_number(row + offset, 1, table.num_rows)
         sheet.write_string(row + offset, 2, descriptions[name], wrap)
 
-    for name, rows in tables.items():
+    for name, table in tables.items():
         fields = schemas[name]["fields"]
         sheet = workbook.add_worksheet(name)
-        names = field_names(schemas[name])
         for column, field in enumerate(fields):  # widths from the first rows: enough to read, cheap on a corpus
-            widest = max((len(str(row[field["name"]])) for row in rows[:_WIDTH_SAMPLE] if row[field["name"]] is not None), default=0)
+            sample = table.column(field["name"]).slice(0, _WIDTH_SAMPLE).to_pylist()
+            widest = max((len(str(value)) for value in sample if value is not None), default=0)
             sheet.set_column(column, column, min(max(widest, len(field["name"])) + 2, _WIDEST))
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, names, bold)
-        writers = [(field["name"], _writer(sheet, field["type"], date)) for field in fields]
-        for number, values in enumerate(rows, start=1):  # row by row, as constant_memory needs
-            for column, (column_name, write) in enumerate(writers):
-                value = values[column_name]
-                if value is not None:
-                    write(number, column, value)
+        sheet.write_row(0, 0, field_names(schemas[name]), bold)
+        writers = [_writer(sheet, field["type"], date) for field in fields]
+        number = 0
+        for batch in table.select(field_names(schemas[name])).to_batches(max_chunksize=_BATCH_ROWS):
+            for values in zip(*(column.to_pylist() for column in batch.columns)):  # row by row, as constant_memory needs
+                number += 1
+                for column, (write, value) in enumerate(zip(writers, values)):
+                    if value is not None:
+                        write(number, column, value)
     workbook.close()
-    return buffer.getvalue()
 
 
 def _writer(sheet, kind: str, date_format):

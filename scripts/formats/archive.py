@@ -1,0 +1,40 @@
+"""Pack the release into one zip, byte-identical on every run, and list every file's sha256 as sha256sum does."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import zipfile
+from pathlib import Path
+
+_ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build time in the file
+_COMPRESSED_ALREADY = (".parquet", ".xlsx", ".png", ".zip")
+
+
+def write_zip(folder: str, paths: list[str], target: str, append: bool = False) -> None:
+    """A zip whose bytes depend only on the files: entries in the order given (sorted here), fixed time and permissions.
+
+    Files that are compressed already (Parquet, the workbook, PNG) are stored as they are;
+    deflating them again would cost time and save nothing. `append` adds entries after those
+    the zip has. Its arguments are plain values, so that the release can run it in a process of its own.
+    """
+    with zipfile.ZipFile(target, "a" if append else "w") as archive:
+        for relative in sorted(paths):
+            # datapackage.json at the zip's root: frictionless opens the zip as the package itself.
+            info = zipfile.ZipInfo(relative, date_time=_ZIP_TIMESTAMP)
+            info.compress_type = zipfile.ZIP_STORED if relative.endswith(_COMPRESSED_ALREADY) else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever system builds it
+            with open(os.path.join(folder, relative), "rb") as source, archive.open(info, "w") as entry:
+                shutil.copyfileobj(source, entry, 1 << 20)
+
+
+def sha256sums(folder: Path, paths: list[str]) -> bytes:
+    """The format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download."""
+    return "".join(f"{sha256_of(folder / path)}  {path}\n" for path in sorted(paths)).encode()
+
+
+def sha256_of(path: Path) -> str:
+    with open(path, "rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
