@@ -15,27 +15,41 @@ _CODE = Path(__file__).resolve().parent.parent  # where `python -m scripts.child
 
 
 class Child:
-    """module.function(**arguments) in a fresh Python process, started at once; result() waits for its return value.
+    """module.function(**arguments) in a fresh Python process; result() waits for its return value.
 
-    Arguments and the return value travel as JSON. The process dies with this one (a killed
-    release leaves nothing running), and its memory is handed back as soon as it ends.
+    The process starts at once and imports the module, and the modules of `preload` that its
+    function imports when called; the call is made with the function, or later with call(),
+    so that a slow import is over by the time the work is ready. Arguments
+    and the return value travel as JSON on its standard input and output (a command-line
+    argument may hold only 128 KiB). The process dies with this one (a killed release leaves
+    nothing running), and its memory is handed back as soon as it ends.
     """
 
-    def __init__(self, module: str, function: str, arguments: dict):
+    def __init__(self, module: str, function: str | None = None, arguments: dict | None = None, preload: tuple[str, ...] = ()):
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_CODE), os.environ.get("PYTHONPATH")]))}
-        self.what = f"{module}.{function}"
+        self.what = module
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scripts.child"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=environment, preexec_fn=_die_with_parent,
         )
-        # On its standard input, which has no size limit (a command-line argument has 128 KiB);
-        # it reads the call first, so this waits only for it to start.
-        try:
-            self.process.stdin.write(json.dumps({"module": module, "function": function, "arguments": arguments}).encode("utf-8"))
+        self._send(json.dumps([module, *preload]).encode("utf-8") + b"\n")
+        if function is not None:
+            self.call(function, arguments or {})
+
+    def call(self, function: str, arguments: dict) -> None:
+        self.what += f".{function}"
+        self._send(json.dumps({"function": function, "arguments": arguments}).encode("utf-8"))
+        if self.process.stdin is not None:
             self.process.stdin.close()
-        except BrokenPipeError:
-            pass  # it ended before reading: result() reports why
         self.process.stdin = None  # so that communicate() does not flush it again
+
+    def _send(self, data: bytes) -> None:
+        try:
+            if self.process.stdin is not None:
+                self.process.stdin.write(data)
+                self.process.stdin.flush()
+        except BrokenPipeError:
+            self.process.stdin = None  # it ended before reading: result() reports why
 
     def result(self):
         out, err = self.process.communicate()
@@ -58,9 +72,12 @@ def _die_with_parent() -> None:
 
 
 def main() -> int:
-    call = json.loads(sys.stdin.buffer.read())
-    function = getattr(importlib.import_module(call["module"]), call["function"])
-    sys.stdout.write(json.dumps(function(**call["arguments"])))
+    module, *preload = json.loads(sys.stdin.buffer.readline())
+    for name in [*preload, module]:
+        importlib.import_module(name)
+    module = sys.modules[module]
+    call = json.loads(sys.stdin.buffer.read())  # waits for the caller's call()
+    sys.stdout.write(json.dumps(getattr(module, call["function"])(**call["arguments"])))
     return 0
 
 

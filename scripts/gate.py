@@ -83,23 +83,33 @@ def gated_table_problems(gate: str, shown_as: str) -> list[dict]:
 
 
 class TablesGate:
-    """frictionless on the CSV tables, started at once in a process of its own; problems() waits for it.
+    """frictionless on the CSV tables, in a process of its own; problems() waits for it.
 
-    It runs on the second core while this process writes the other formats and makes the
-    project's checks.
+    The process starts at once and imports frictionless (about a second) while the caller
+    builds; check() gives it the release. It runs on the second core while this process writes
+    the other formats and makes the project's checks.
     """
 
-    def __init__(self, descriptor_path: Path):
+    def __init__(self):
+        self.gate: Path | None = None
+        self.child = Child(__name__, preload=("frictionless",))
+
+    def check(self, descriptor_path: Path) -> TablesGate:
         self.gate = gate_descriptor(descriptor_path)
-        self.child = Child(__name__, "gated_table_problems", {"gate": str(self.gate), "shown_as": descriptor_path.name})
+        self.child.call("gated_table_problems", {"gate": str(self.gate), "shown_as": descriptor_path.name})
+        return self
 
     def problems(self) -> list[Problem]:
         try:
             return [Problem(**fields) for fields in self.child.result()]
         finally:
-            self.gate.unlink(missing_ok=True)
+            self._remove_gate()
 
     def stop(self) -> None:
         """End it if it still runs (the release stopped early), and remove its descriptor."""
         self.child.stop()
-        self.gate.unlink(missing_ok=True)
+        self._remove_gate()
+
+    def _remove_gate(self) -> None:
+        if self.gate is not None:
+            self.gate.unlink(missing_ok=True)

@@ -59,16 +59,22 @@ class ReleaseSummary:
 def make_release(project: Project) -> ReleaseSummary:
     """Rebuild, write the release beside dist/ while validating it, then swap it in."""
     _recover_interrupted_swap(project)
-    # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold.
-    with step("building the tables from the sources"):
-        built = build_in_memory(project)
-    release = project.releases[0]
-    version = release.version
-    name = f"{project.package_metadata['name']}-{version}"
-    next_dist = project.root / _NEXT
-    shutil.rmtree(next_dist, ignore_errors=True)
-    gate = workbook_writer = database_writer = zipper = None
+    # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold,
+    # in a process of its own on the second core; it starts now, to import frictionless (about
+    # a second) while the tables are built.
+    gate = TablesGate()
+    workbook_writer = database_writer = zipper = None
     try:
+        with step("building the tables from the sources"):
+            built = build_in_memory(project)
+        # So do the writers of the slowest formats, once there is something to write.
+        workbook_writer, database_writer = Child(workbook.__name__, preload=("xlsxwriter",)), Child(sqlite.__name__, preload=("sqlite_utils",))
+        zipper = Child(archive.__name__)
+        release = project.releases[0]
+        version = release.version
+        name = f"{project.package_metadata['name']}-{version}"
+        next_dist = project.root / _NEXT
+        shutil.rmtree(next_dist, ignore_errors=True)
         folder = ReleaseFolder(next_dist / name)
         with step("writing the tables as CSV and Parquet"):
             tables = write_tables(project, built, folder)
@@ -77,10 +83,10 @@ def make_release(project: Project) -> ReleaseSummary:
         table_count, row_count = len(built.tables), sum(len(rows) for rows in built.tables.values())
         built = dataclasses.replace(built, tables={"agreements": built.tables["agreements"]})
         return_freed_memory()
-        # The workbook and the database, the slowest formats to write, are made from the Parquet
-        # files by processes of their own, on the second core, while this one goes on (the
-        # release may still stop before they are used).
-        workbook_writer, database_writer = start_workbook(project, built, folder), start_database(project, folder)
+        # The workbook and the database are made from the Parquet files while this process goes
+        # on (the release may still stop before they are used).
+        workbook_writer.call("write_workbook", workbook_arguments(project, built, folder))
+        database_writer.call("write_database", database_arguments(project, folder))
         guard_outputs(project, built, force=False)
         with step(f"comparing {version} with the previous release ({versions.RECORDS}/)"):
             plan = versions.plan(project, built.files, release)
@@ -88,14 +94,14 @@ def make_release(project: Project) -> ReleaseSummary:
             descriptor = write_documents(project, built, version, plan, folder, tables)
             folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
         # frictionless checks the CSV tables in a process of its own as soon as the descriptor is written.
-        gate = TablesGate(folder.path / DESCRIPTOR)
+        gate.check(folder.path / DESCRIPTOR)
         built, descriptor = built.outputs_only(), None
         return_freed_memory()
         # The checks read the release back, as a user would, while another process packs it
         # into the zip (thrown away if the release fails); the two formats still being written join it last.
         zip_path = next_dist / f"{name}.zip"
         last = [workbook.PATH.format(name=project.package_metadata["name"]), sqlite.PATH.format(name=project.package_metadata["name"])]
-        zipper = Child(archive.__name__, "write_zip", {"folder": str(folder.path), "paths": [p for p in folder.paths if p not in last], "target": str(zip_path)})
+        zipper.call("write_zip", {"folder": str(folder.path), "paths": [p for p in folder.paths if p not in last], "target": str(zip_path)})
         with step("validating the release (frictionless on the tables, the project's checks on every file)"):
             report = validate_package(folder.path / DESCRIPTOR, frictionless_scope="tables", gate=gate)
         if not report.ok:
@@ -115,7 +121,7 @@ def make_release(project: Project) -> ReleaseSummary:
         for running in (gate, workbook_writer, database_writer, zipper):
             if running is not None:
                 running.stop()
-        shutil.rmtree(next_dist, ignore_errors=True)
+        shutil.rmtree(project.root / _NEXT, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
     return ReleaseSummary(name, table_count, row_count, len(released), sum(p.stat().st_size for p in released),
                           zip_sha256, tuple(report.warnings), diff.summary(version, plan.previous_version, plan.changes))
@@ -214,8 +220,8 @@ def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
     ])
 
 
-def start_workbook(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> Child:
-    """The workbook, written in a process of its own from the release's Parquet files; result() waits for it."""
+def workbook_arguments(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> dict:
+    """What workbook.write_workbook needs, as plain values: it runs in a process of its own, from the release's Parquet files."""
     release = project.releases[0]
     descriptor = package_descriptor(project, release.version, built.tables["agreements"], [])  # its title, description, license and source
     license_ = descriptor["licenses"][0]
@@ -229,20 +235,20 @@ def start_workbook(project: Project, built: BuiltPackage, folder: ReleaseFolder)
         ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
     ]
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
-    return Child(workbook.__name__, "write_workbook", {
+    return {
         "path": str(folder.path_of(workbook.PATH.format(name=project.package_metadata["name"]))), "about": about,
         "parquet_files": {table: str(folder.path / project.parquet_path(table)) for table in project.table_names},
         "schemas": project.schemas, "descriptions": descriptions, "released": release.date.isoformat(),
-    })
+    }
 
 
-def start_database(project: Project, folder: ReleaseFolder) -> Child:
-    """The SQLite database, written in a process of its own from the release's Parquet files; result() waits for it."""
+def database_arguments(project: Project, folder: ReleaseFolder) -> dict:
+    """What sqlite.write_database needs, as plain values: it runs in a process of its own, from the release's Parquet files."""
     name = project.package_metadata["name"]
-    return Child(sqlite.__name__, "write_database", {
+    return {
         "path": str(folder.path_of(sqlite.PATH.format(name=name))), "schemas": project.schemas,
         "parquet_files": {table: str(folder.path / project.parquet_path(table)) for table in project.table_names},
-    })
+    }
 
 
 def datasette_json(project: Project, descriptor: dict) -> bytes:

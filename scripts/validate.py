@@ -55,7 +55,7 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, timin
     has those checks prove every file's hash and bytes, the foreign keys, and each Parquet file
     equal to its CSV with the schema's types: the same guarantee, for a fraction of the time
     (tests/test_gate.py compares the two on every corruption). `gate`, if given, is that
-    process, started earlier by the caller.
+    process, started earlier by the caller and given this descriptor.
     """
     timings = {} if timings is None else timings
     started = time.perf_counter()
@@ -65,7 +65,7 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, timin
     report = Report(list(package.problems))
     blocked = package.descriptor is None or any(p.rule in _BLOCKS_FRICTIONLESS for p in report.problems)
     if frictionless_scope == "tables" and run_frictionless and gate is None and not blocked:
-        gate = TablesGate(descriptor_path)
+        gate = TablesGate().check(descriptor_path)
     try:
         if package.descriptor is None:
             return report

@@ -27,7 +27,6 @@ def write_workbook(path: str, about: list[tuple[str, str]], parquet_files: dict[
     """
     import xlsxwriter  # here, not above: only the process that writes the workbook needs it
 
-    tables = {name: pq.read_table(file) for name, file in parquet_files.items()}
     # constant_memory: each row is written out when the next begins, so a corpus needs little memory.
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
     workbook.set_properties({"title": dict(about).get("Title", ""), "created": dt.datetime.combine(dt.date.fromisoformat(released), dt.time())})
@@ -43,12 +42,13 @@ def write_workbook(path: str, about: list[tuple[str, str]], parquet_files: dict[
         sheet.write_string(row, 1, text, wrap)
     row = len(about) + 1
     sheet.write_row(row, 0, ["Table (sheet)", "Rows", "One row per"], bold)
-    for offset, (name, table) in enumerate(tables.items(), start=1):
+    for offset, (name, file) in enumerate(parquet_files.items(), start=1):
         sheet.write_string(row + offset, 0, name)
-        sheet.write_number(row + offset, 1, table.num_rows)
+        sheet.write_number(row + offset, 1, pq.ParquetFile(file).metadata.num_rows)
         sheet.write_string(row + offset, 2, descriptions[name], wrap)
 
-    for name, table in tables.items():
+    for name, file in parquet_files.items():
+        table = pq.read_table(file)  # one table at a time: the largest sets the memory this process needs
         fields = schemas[name]["fields"]
         sheet = workbook.add_worksheet(name)
         for column, field in enumerate(fields):  # widths from the first rows: enough to read, cheap on a corpus
