@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -53,18 +54,78 @@ def make_corpus(folder: Path, size: int) -> Path:
 
 
 def measure(command: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MiB of that one child process, and what it printed."""
+    """Wall seconds, peak memory in MiB and what it printed, of a command and every process it starts.
+
+    The release runs several processes at once, so the peak is their sum: the proportional
+    set size (PSS, which shares a page between the processes that map it) of the whole tree,
+    sampled, or the largest single process's peak RSS if that is larger.
+    """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(process.pid, 0)  # the rusage of this child alone
+        sampler = _TreeMemory(process.pid)
+        _, status, usage = os.wait4(process.pid, 0)  # the rusage of this child and the children it waited for
         seconds = time.perf_counter() - started
+        sampler.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
             raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{err.read()[-2000:]}")
-        return seconds, usage.ru_maxrss / 1024, out.read()
+        return seconds, max(usage.ru_maxrss / 1024, sampler.peak_mib), out.read()
+
+
+class _TreeMemory:
+    """Samples the summed PSS of a process and its descendants, on a thread, until stop().
+
+    The kernel walks every page of a process to tell its PSS: 25 ms for a process of 900 MiB on
+    the benchmark machine. Sampling every 20 ms took most of a core from the release it
+    measured, so the sampler waits ten times as long as a sample took (at least 0.2 s): it
+    takes at most a tenth of one core. Memory plateaus last seconds, so no peak is missed.
+    """
+
+    def __init__(self, pid: int):
+        self.pid, self.peak_mib = pid, 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        pause = 0.0
+        while not self._done.wait(pause):
+            started = time.perf_counter()
+            self.peak_mib = max(self.peak_mib, sum(_pss_kib(pid) for pid in _tree(self.pid)) / 1024)
+            pause = max(0.2, 10 * (time.perf_counter() - started))
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def _tree(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            tasks = os.listdir(f"/proc/{current}/task")  # a child may be started by any thread
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{current}/task/{task}/children") as stream:
+                    pending += [int(child) for child in stream.read().split()]
+            except OSError:
+                continue
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as stream:
+            return next((int(line.split()[1]) for line in stream if line.startswith("Pss:")), 0)
+    except (OSError, ValueError):
+        return 0  # it ended between the listing and the reading
 
 
 def bench_size(size: int) -> dict:
@@ -110,6 +171,19 @@ def verdicts(results: list[dict]) -> dict:
 README = ROOT / "README.md"
 
 
+def recorded_runs() -> list[dict]:
+    """Every run of make bench so far, the oldest first (the file once held only the latest run)."""
+    if not RESULTS.is_file():
+        return []
+    recorded = json.loads(RESULTS.read_text(encoding="utf-8"))
+    return recorded["runs"] if "runs" in recorded else [recorded]
+
+
+def record_run(run: dict) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"runs": [*recorded_runs(), run]}, indent=2) + "\n", encoding="utf-8")
+
+
 def figures_markdown(recorded: dict) -> str:
     """The README's table of figures, from benchmarks/results.json."""
     lines = [
@@ -129,7 +203,7 @@ def figures_markdown(recorded: dict) -> str:
         "|---|---:|---|",
         f"| own checks ≥ {targets['checks_rows_per_second']:,} rows/s (10,000 agreements) | {summary['checks_rows_per_second']:,.0f} rows/s | {'yes' if met['checks_rows_per_second'] else '**no**'} |",
         f"| make release ≤ {targets['release_over_frictionless']} × frictionless validate of the same release (1,000 and 10,000 agreements) | {summary['release_over_frictionless']:.2f} × | {'yes' if met['release_over_frictionless'] else '**no**'} |",
-        f"| peak RSS of make release ≤ {targets['peak_rss_mib']:,} MiB (10,000 agreements) | {summary['peak_rss_mib']:,.0f} MiB | {'yes' if met['peak_rss_mib'] else '**no**'} |",
+        f"| peak memory of make release, all its processes together, ≤ {targets['peak_rss_mib']:,} MiB (10,000 agreements) | {summary['peak_rss_mib']:,.0f} MiB | {'yes' if met['peak_rss_mib'] else '**no**'} |",
         f"| 10 × the rows ≤ {targets['growth_10x']} × the time, start-up subtracted | {summary['growth_10x']:.1f} × | {'yes' if met['growth_10x'] else '**no**'} |",
     ]
     return "\n".join(lines)
@@ -162,8 +236,7 @@ def main() -> int:
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
         "sizes": results, "summary": summary, "targets": _TARGETS, "met": met,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(recorded, indent=2) + "\n", encoding="utf-8")
+    record_run(recorded)
     write_readme_figures(recorded)
     print(f"figures written to {RESULTS.relative_to(ROOT)} and README.md")
     return 0 if all(met.values()) else 1

@@ -139,9 +139,11 @@ def test_chart_is_embedded_and_drawn_from_the_data():
 def test_readme_reports_the_recorded_benchmark_figures():
     import json
 
-    from scripts.bench import figures_markdown
+    from scripts.bench import figures_markdown, recorded_runs
 
-    recorded = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))
+    runs = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))["runs"]
+    assert runs == recorded_runs() and len(runs) >= 2  # every run is kept, the newest last
+    recorded = runs[-1]
     assert [size["agreements"] for size in recorded["sizes"]] == [1, 1_000, 10_000]
     assert recorded["sizes"][-1]["rows"] > 300_000
     assert figures_markdown(recorded) in (ROOT / "README.md").read_text(encoding="utf-8")
