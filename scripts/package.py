@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,7 @@ class LoadedPackage:
     tables: dict[str, TableFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
-    frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes
+    frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes, and the foreign keys
     _contents: dict[str, bytes] = field(default_factory=dict)
 
     def read(self, relative: str) -> bytes | None:
@@ -213,6 +214,12 @@ def _csv_cells(raw: bytes, schema: dict) -> pa.Table | None:
         )
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
+
+
+def parquet_rows(path: str, names: list[str], batch_rows: int = 10_000) -> Iterator[tuple]:
+    """A Parquet file's rows as tuples of Python values (dates, integers, booleans, text, None), a batch at a time."""
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows, columns=names):
+        yield from zip(*(column.to_pylist() for column in batch.columns))
 
 
 def parquet_cells(parquet: pq.ParquetFile, name: str) -> pa.ChunkedArray:

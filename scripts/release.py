@@ -85,8 +85,11 @@ def make_release(project: Project) -> ReleaseSummary:
         return_freed_memory()
         # The workbook and the database are made from the Parquet files while this process goes
         # on (the release may still stop before they are used).
-        workbook_writer.call("write_workbook", workbook_arguments(project, built, folder))
-        database_writer.call("write_database", database_arguments(project, folder))
+        package_name = project.package_metadata["name"]
+        workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
+        parquet_files = {table: str(folder.path / project.parquet_path(table)) for table in project.table_names}
+        workbook_writer.call("write_workbook", {"path": str(folder.path_of(workbook_path)), "parquet_files": parquet_files, **workbook_arguments(project, built)})
+        database_writer.call("write_database", {"path": str(folder.path_of(database_path)), "parquet_files": parquet_files, "schemas": project.schemas})
         guard_outputs(project, built, force=False)
         with step(f"comparing {version} with the previous release ({versions.RECORDS}/)"):
             plan = versions.plan(project, built.files, release)
@@ -100,7 +103,7 @@ def make_release(project: Project) -> ReleaseSummary:
         # The checks read the release back, as a user would, while another process packs it
         # into the zip (thrown away if the release fails); the two formats still being written join it last.
         zip_path = next_dist / f"{name}.zip"
-        last = [workbook.PATH.format(name=project.package_metadata["name"]), sqlite.PATH.format(name=project.package_metadata["name"])]
+        last = [workbook_path, database_path]
         zipper.call("write_zip", {"folder": str(folder.path), "paths": [p for p in folder.paths if p not in last], "target": str(zip_path)})
         with step("validating the release (frictionless on the tables, the project's checks on every file)"):
             report = validate_package(folder.path / DESCRIPTOR, frictionless_scope="tables", gate=gate)
@@ -220,8 +223,8 @@ def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
     ])
 
 
-def workbook_arguments(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> dict:
-    """What workbook.write_workbook needs, as plain values: it runs in a process of its own, from the release's Parquet files."""
+def workbook_arguments(project: Project, built: BuiltPackage) -> dict:
+    """What workbook.write_workbook needs besides its path and the Parquet files, as plain values: it runs in a process of its own."""
     release = project.releases[0]
     descriptor = package_descriptor(project, release.version, built.tables["agreements"], [])  # its title, description, license and source
     license_ = descriptor["licenses"][0]
@@ -235,20 +238,7 @@ def workbook_arguments(project: Project, built: BuiltPackage, folder: ReleaseFol
         ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
     ]
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
-    return {
-        "path": str(folder.path_of(workbook.PATH.format(name=project.package_metadata["name"]))), "about": about,
-        "parquet_files": {table: str(folder.path / project.parquet_path(table)) for table in project.table_names},
-        "schemas": project.schemas, "descriptions": descriptions, "released": release.date.isoformat(),
-    }
-
-
-def database_arguments(project: Project, folder: ReleaseFolder) -> dict:
-    """What sqlite.write_database needs, as plain values: it runs in a process of its own, from the release's Parquet files."""
-    name = project.package_metadata["name"]
-    return {
-        "path": str(folder.path_of(sqlite.PATH.format(name=name))), "schemas": project.schemas,
-        "parquet_files": {table: str(folder.path / project.parquet_path(table)) for table in project.table_names},
-    }
+    return {"about": about, "schemas": project.schemas, "descriptions": descriptions, "released": release.date.isoformat()}
 
 
 def datasette_json(project: Project, descriptor: dict) -> bytes:

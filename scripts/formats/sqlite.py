@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from ..package import parquet_rows
 from ..schema import PYTHON_TYPES, field_names, is_required
 
 PATH = "{name}.sqlite"
@@ -59,7 +57,8 @@ def write_database(path: str, parquet_files: dict[str, str], schemas: dict[str, 
             not_null={field["name"] for field in fields if is_required(field)},
             foreign_keys=[(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in schema.get("foreignKeys", [])],
         )
-        db[name].insert_all(_rows(parquet_files[name], field_names(schema)), batch_size=5_000)
+        names = field_names(schema)
+        db[name].insert_all((dict(zip(names, values)) for values in parquet_rows(parquet_files[name], names)), batch_size=5_000)
         for fk in schema.get("foreignKeys", []):
             db[name].create_index(fk["fields"], find_unique_name=True)
     for name, columns in FULL_TEXT.items():
@@ -69,13 +68,6 @@ def write_database(path: str, parquet_files: dict[str, str], schemas: dict[str, 
     connection.commit()
     connection.execute("VACUUM")
     connection.close()
-
-
-def _rows(parquet_file: str, names: list[str]) -> Iterator[dict]:
-    """A Parquet file's rows as Python values, a batch at a time."""
-    for batch in pq.ParquetFile(parquet_file).iter_batches(batch_size=10_000, columns=names):
-        for values in zip(*(column.to_pylist() for column in batch.columns)):
-            yield dict(zip(names, values))
 
 
 def _parents_first(schemas: dict[str, dict]) -> list[str]:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pyarrow.parquet as pq
 
+from ..package import parquet_rows
 from ..schema import field_names
 
 PATH = "{name}.xlsx"
 ABOUT_SHEET = "About"
 _WIDEST = 60  # characters: wider columns are cut on screen, never in the cell
 _WIDTH_SAMPLE = 1_000
-_BATCH_ROWS = 10_000  # rows turned into Python values at a time: little memory, few calls
 
 
 def write_workbook(path: str, about: list[tuple[str, str]], parquet_files: dict[str, str], schemas: dict[str, dict], descriptions: dict[str, str], released: str) -> None:
@@ -48,23 +49,20 @@ def write_workbook(path: str, about: list[tuple[str, str]], parquet_files: dict[
         sheet.write_string(row + offset, 2, descriptions[name], wrap)
 
     for name, file in parquet_files.items():
-        table = pq.read_table(file)  # one table at a time: the largest sets the memory this process needs
-        fields = schemas[name]["fields"]
+        fields, names = schemas[name]["fields"], field_names(schemas[name])
         sheet = workbook.add_worksheet(name)
+        sample = list(itertools.islice(parquet_rows(file, names, _WIDTH_SAMPLE), _WIDTH_SAMPLE))
         for column, field in enumerate(fields):  # widths from the first rows: enough to read, cheap on a corpus
-            sample = table.column(field["name"]).slice(0, _WIDTH_SAMPLE).to_pylist()
-            widest = max((len(str(value)) for value in sample if value is not None), default=0)
+            widest = max((len(str(values[column])) for values in sample if values[column] is not None), default=0)
             sheet.set_column(column, column, min(max(widest, len(field["name"])) + 2, _WIDEST))
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, field_names(schemas[name]), bold)
+        sheet.write_row(0, 0, names, bold)
         writers = [_writer(sheet, field["type"], date) for field in fields]
-        number = 0
-        for batch in table.select(field_names(schemas[name])).to_batches(max_chunksize=_BATCH_ROWS):
-            for values in zip(*(column.to_pylist() for column in batch.columns)):  # row by row, as constant_memory needs
-                number += 1
-                for column, (write, value) in enumerate(zip(writers, values)):
-                    if value is not None:
-                        write(number, column, value)
+        # Row by row, as constant_memory needs, a batch at a time: the largest batch sets this process's memory.
+        for number, values in enumerate(parquet_rows(file, names), start=1):
+            for column, (write, value) in enumerate(zip(writers, values)):
+                if value is not None:
+                    write(number, column, value)
     workbook.close()
 
 
