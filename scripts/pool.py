@@ -1,9 +1,13 @@
-"""Map a function over a long list on both cores, in the list's order, raising the first error in that order."""
+"""Work in forked processes: a long list mapped on both cores in order, or one call whose memory is handed back when it ends."""
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import pickle
+import signal
+import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -38,3 +42,53 @@ def ordered_map(function: Callable, items: Sequence, shared=None) -> list:
 def _map_chunk(start: int, size: int) -> list:
     function, items, shared = _work
     return [function(item, shared) for item in items[start : start + size]]
+
+
+def in_forked_process(function: Callable, *arguments):
+    """function(*arguments), run in a forked copy of this process; its return value, or its exception raised here.
+
+    Whatever the call holds while it runs (a corpus's rows, sources and files) is the copy's
+    memory, and goes back to the system as the copy ends: only the return value, pickled,
+    comes back. The copy dies with this process. Where fork does not exist the call is made here.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return function(*arguments)
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the copy: never returns, so that no caller's cleanup runs twice
+        status = 1
+        try:
+            os.close(reading)
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, as Child's processes
+            try:
+                outcome = (True, function(*arguments))
+            except BaseException as exc:  # noqa: BLE001 - every exception travels back, KeyboardInterrupt included
+                exc.add_note(f"in a forked process:\n{traceback.format_exc()}")
+                outcome = (False, exc)
+            try:
+                data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # an exception that cannot be pickled still says what it was
+                data = pickle.dumps((False, RuntimeError(traceback.format_exception_only(outcome[1])[-1].strip())))
+            with os.fdopen(writing, "wb") as stream:
+                stream.write(data)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writing)
+    try:
+        with os.fdopen(reading, "rb") as stream:
+            data = stream.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if not data:
+        raise RuntimeError(f"{getattr(function, '__name__', function)}, run in a forked process, ended without a result ({_exit_reason(status)})")
+    succeeded, value = pickle.loads(data)
+    if not succeeded:
+        raise value
+    return value
+
+
+def _exit_reason(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit {os.waitstatus_to_exitcode(status)}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import io
 import json
 import os
@@ -26,7 +25,8 @@ from .project import Project
 from .schema import arrow_schema
 from .child import Child
 from .gate import TablesGate
-from .validate import return_freed_memory, validate_package
+from .pool import in_forked_process
+from .validate import validate_package
 
 # Copied into the release beside the data, so that it stands on its own; the build's own
 # documents (data dictionary, CITATION.cff, figures) come from the build.
@@ -64,70 +64,86 @@ def make_release(project: Project) -> ReleaseSummary:
     # a second) while the tables are built.
     gate = TablesGate()
     workbook_writer = database_writer = zipper = None
+    release = project.releases[0]
+    name = f"{project.package_metadata['name']}-{release.version}"
+    next_dist = project.root / _NEXT
     try:
-        with step("building the tables from the sources"):
-            built = build_in_memory(project)
-        # So do the writers of the slowest formats, once there is something to write.
-        workbook_writer, database_writer = Child(workbook.__name__, preload=("xlsxwriter",)), Child(sqlite.__name__, preload=("sqlite_utils",))
-        zipper = Child(archive.__name__)
-        release = project.releases[0]
-        version = release.version
-        name = f"{project.package_metadata['name']}-{version}"
-        next_dist = project.root / _NEXT
         shutil.rmtree(next_dist, ignore_errors=True)
-        folder = ReleaseFolder(next_dist / name)
-        with step("writing the tables as CSV and Parquet"):
-            tables = write_tables(project, built, folder)
-        # From here on only the agreements' rows are read (for the citation and the descriptor):
-        # the others' memory goes back before the processes below take theirs.
-        table_count, row_count = len(built.tables), sum(len(rows) for rows in built.tables.values())
-        built = dataclasses.replace(built, tables={"agreements": built.tables["agreements"]})
-        return_freed_memory()
-        # The workbook and the database are made from the Parquet files while this process goes
-        # on (the release may still stop before they are used).
+        # The build holds every row, source and file at once: it writes the release folder in a
+        # forked copy of this process, whose memory goes back to the system before the checks
+        # read the release again. Only data/'s files and the comparison come back.
+        written = in_forked_process(write_release_folder, project, next_dist / name)
+        folder = next_dist / name
         package_name = project.package_metadata["name"]
         workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
-        parquet_files = {table: str(folder.path / project.parquet_path(table)) for table in project.table_names}
-        workbook_writer.call("write_workbook", {"path": str(folder.path_of(workbook_path)), "parquet_files": parquet_files, **workbook_arguments(project, built)})
-        database_writer.call("write_database", {"path": str(folder.path_of(database_path)), "parquet_files": parquet_files, "schemas": project.schemas})
-        guard_outputs(project, built, force=False)
-        with step(f"comparing {version} with the previous release ({versions.RECORDS}/)"):
-            plan = versions.plan(project, built.files, release)
-        with step("writing the schemas, sources and documents"):
-            descriptor = write_documents(project, built, version, plan, folder, tables)
-            folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
+        parquet_files = {table: str(folder / project.parquet_path(table)) for table in project.table_names}
+        # The workbook and the database are made from the Parquet files while this process goes
+        # on (the release may still stop before they are used).
+        workbook_writer = Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "parquet_files": parquet_files, **written.workbook_arguments},
+                                preload=("xlsxwriter",))
+        database_writer = Child(sqlite.__name__, "write_database", {"path": str(folder / database_path), "parquet_files": parquet_files, "schemas": project.schemas},
+                                preload=("sqlite_utils",))
         # frictionless checks the CSV tables in a process of its own as soon as the descriptor is written.
-        gate.check(folder.path / DESCRIPTOR)
-        built, descriptor = built.outputs_only(), None
-        return_freed_memory()
+        gate.check(folder / DESCRIPTOR)
         # The checks read the release back, as a user would, while another process packs it
         # into the zip (thrown away if the release fails); the two formats still being written join it last.
         zip_path = next_dist / f"{name}.zip"
         last = [workbook_path, database_path]
-        zipper.call("write_zip", {"folder": str(folder.path), "paths": [p for p in folder.paths if p not in last], "target": str(zip_path)})
+        zipper = Child(archive.__name__, "write_zip", {"folder": str(folder), "paths": written.paths, "target": str(zip_path)})
         with step("validating the release (frictionless on the tables, the project's checks on every file)"):
-            report = validate_package(folder.path / DESCRIPTOR, frictionless_scope="tables", gate=gate)
+            report = validate_package(folder / DESCRIPTOR, frictionless_scope="tables", gate=gate)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
         with step("finishing the workbook, the database and the zip"):
             for running in (workbook_writer, database_writer, zipper):
                 running.result()
-            archive.write_zip(str(folder.path), last, str(zip_path), append=True)
+            archive.write_zip(str(folder), last, str(zip_path), append=True)
+        paths = written.paths + last
         with step("recording every file's sha256 and flushing the release to the disk"):
             zip_sha256 = archive.sha256_of(zip_path)
-            (next_dist / "SHA256SUMS").write_bytes(archive.sha256sums(next_dist, [f"{name}/{path}" for path in folder.paths] + [zip_path.name]))
+            (next_dist / "SHA256SUMS").write_bytes(archive.sha256sums(next_dist, [f"{name}/{path}" for path in paths] + [zip_path.name]))
             _fsync_tree(next_dist)
-        write_outputs(project, built)
+        write_outputs(project, written.built)
         _swap_into_place(project, next_dist)
-        versions.write_record(project, built.files, release)
+        versions.write_record(project, written.built.files, release)
     finally:
         for running in (gate, workbook_writer, database_writer, zipper):
             if running is not None:
                 running.stop()
-        shutil.rmtree(project.root / _NEXT, ignore_errors=True)
+        shutil.rmtree(next_dist, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
-    return ReleaseSummary(name, table_count, row_count, len(released), sum(p.stat().st_size for p in released),
-                          zip_sha256, tuple(report.warnings), diff.summary(version, plan.previous_version, plan.changes))
+    return ReleaseSummary(name, written.table_count, written.row_count, len(released), sum(p.stat().st_size for p in released),
+                          zip_sha256, tuple(report.warnings), diff.summary(release.version, written.plan.previous_version, written.plan.changes))
+
+
+@dataclass(frozen=True)
+class WrittenRelease:
+    """What the release needs of the build once the release folder is written; small, as it is copied from the build's process."""
+
+    built: BuiltPackage  # its outputs only: the files of data/
+    plan: versions.Plan
+    paths: list[str]  # the files written, as paths in the folder
+    table_count: int
+    row_count: int
+    workbook_arguments: dict
+
+
+def write_release_folder(project: Project, path: Path) -> WrittenRelease:
+    """Build, then write every file of the release into `path` but the workbook and the database."""
+    with step("building the tables from the sources"):
+        built = build_in_memory(project)
+    release = project.releases[0]
+    folder = ReleaseFolder(path)
+    with step("writing the tables as CSV and Parquet"):
+        tables = write_tables(project, built, folder)
+    guard_outputs(project, built, force=False)
+    with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
+        plan = versions.plan(project, built.files, release)
+    with step("writing the schemas, sources and documents"):
+        descriptor = write_documents(project, built, release.version, plan, folder, tables)
+        folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
+    return WrittenRelease(built.outputs_only(), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
+                          workbook_arguments(project, built))
 
 
 class ReleaseFolder:

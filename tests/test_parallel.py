@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import signal
 
 import pytest
 
@@ -28,6 +30,24 @@ def test_ordered_map_in_processes_keeps_the_order_and_the_first_error(monkeypatc
     with pytest.raises(PipelineError) as raised:
         pool.ordered_map(_halve, items, 100)
     assert (raised.value.where, raised.value.problem, raised.value.fix) == ("item 200", "is too large", "use a smaller one")
+
+
+def _child_pid_and_halve(number: int) -> tuple[int, int]:
+    return os.getpid(), _halve(number, 100)
+
+
+def _kill_self() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_call_in_a_forked_process_returns_its_value_or_raises_its_error():
+    pid, half = pool.in_forked_process(_child_pid_and_halve, 42)
+    assert half == 21 and pid != os.getpid()
+    with pytest.raises(PipelineError) as raised:
+        pool.in_forked_process(_halve, 500, 100)
+    assert (raised.value.where, raised.value.problem, raised.value.fix) == ("item 500", "is too large", "use a smaller one")
+    with pytest.raises(RuntimeError, match=r"^_kill_self, run in a forked process, ended without a result \(killed by signal 9\)$"):
+        pool.in_forked_process(_kill_self)
 
 
 def _build(root, capsys) -> dict[str, bytes]:

@@ -168,10 +168,12 @@ def test_a_new_changelog_heading_releases_the_new_version(package, capsys):
     assert '"version": "1.1.2"' in (package / "datapackage.json").read_text()
 
 
-# A release process that kills itself with SIGKILL at a chosen call: no finally block runs.
+# A release process that is killed with SIGKILL at a chosen call: no finally block runs. The call
+# may be made in a process the release forked, so the release's own process is the one killed.
 _KILLER = textwrap.dedent("""
     import os, signal, sys
     import scripts.release as release
+    release_process = os.getpid()
     target, count = sys.argv[1], int(sys.argv[2])
     calls = {"n": 0}
     module, name = (release.os, "rename") if target == "rename" else (release, target)
@@ -182,7 +184,7 @@ _KILLER = textwrap.dedent("""
     def killing(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == count:
-            os.kill(os.getpid(), signal.SIGKILL)
+            os.kill(release_process, signal.SIGKILL)
         return original(*args, **kwargs)
     setattr(module, name, killing)
     from scripts.__main__ import main
