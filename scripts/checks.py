@@ -220,7 +220,8 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     sources: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     for agreement_id, path, recorded in zip(*(agreements.cells[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
-        raw = None if unsafe_path_reason(path) else package.read(path)
+        # Kept: the sources are also hashed by declared_integrity, on the other thread.
+        raw = None if unsafe_path_reason(path) else package.read(path, keep=True)
         if raw is None:
             yield error("source", agreements.path, "the source document does not exist", field="source_path", value=path)
             continue

@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
@@ -60,13 +61,26 @@ class LoadedPackage:
     problems: list[Problem] = field(default_factory=list)
     data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
     frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes, and the foreign keys
-    _contents: dict[str, bytes] = field(default_factory=dict)
+    _kept: dict[str, bytes | None] = field(default_factory=dict)
 
-    def read(self, relative: str) -> bytes | None:
-        """A file's bytes, read once however many checks need them; None when it does not exist."""
-        if relative not in self._contents:
-            self._contents[relative] = _read_file(os.path.join(self.root, relative))
-        return self._contents[relative]
+    def read(self, relative: str, keep: bool = False) -> bytes | None:
+        """A file's bytes; None when it does not exist. A table's are those load read. Other files
+        are read again when asked unless a check keeps them for another: a corpus's tens of
+        thousands of files, all kept, would add their size to the peak."""
+        table = self._tables_by_path.get(relative)
+        if table is not None and table.raw is not None:
+            return table.raw
+        if relative in self._kept:
+            return self._kept[relative]
+        content = _read_file(os.path.join(self.root, relative))
+        if keep:
+            self._kept[relative] = content
+        return content
+
+    @cached_property
+    def _tables_by_path(self) -> dict[str, TableFile]:
+        """Asked only by the checks, once load has read every table."""
+        return {table.path: table for table in self.tables.values()}
 
     def exists(self, relative: str) -> bool:
         # The inventory answers for the many files under data/ without a system call each.
