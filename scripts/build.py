@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import fnmatch
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,10 +46,6 @@ class BuiltPackage:
     files: dict[str, bytes]  # what the build writes
     inputs: dict[str, bytes]  # the source documents and their curated metadata, as read
     sources: list[SourceDocument]
-
-    def outputs_only(self) -> BuiltPackage:
-        """Only what write_outputs needs: the rows and inputs are already written elsewhere."""
-        return dataclasses.replace(self, tables={}, inputs={}, sources=[])
 
 
 def build_in_memory(project: Project) -> BuiltPackage:
@@ -135,7 +130,7 @@ def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
         report = validate_package(stage / DESCRIPTOR)
     if not report.ok:
         raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")
-    write_outputs(project, built)
+    write_outputs(project, built.files)
     return built, report
 
 
@@ -159,10 +154,35 @@ def guard_outputs(project: Project, built: BuiltPackage, force: bool) -> None:
         _refuse_to_overwrite_hand_edits(project, built, sorted(on_disk))
 
 
-def write_outputs(project: Project, built: BuiltPackage) -> None:
+def write_outputs(project: Project, files: Mapping[str, bytes]) -> None:
     """Replace each output file atomically; the descriptor last, as it describes the others."""
-    for relative in sorted(built.files, key=lambda path: path == DESCRIPTOR):
-        write_if_changed(project.root / relative, built.files[relative])
+    for relative in sorted(files, key=lambda path: path == DESCRIPTOR):
+        write_if_changed(project.root / relative, files[relative])
+
+
+class FilesOnDisk(Mapping):
+    """Files by path relative to a folder, read when asked: a build's outputs set aside, not held, until they are written."""
+
+    def __init__(self, folder: Path, paths: Iterable[str]):
+        self.folder, self.paths = folder, list(paths)
+
+    @classmethod
+    def set_aside(cls, files: Mapping[str, bytes], folder: Path) -> FilesOnDisk:
+        for relative, content in files.items():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_bytes(content)
+        return cls(folder, files)
+
+    def __getitem__(self, relative: str) -> bytes:
+        if relative not in self.paths:
+            raise KeyError(relative)
+        return (self.folder / relative).read_bytes()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
 
 
 @contextlib.contextmanager

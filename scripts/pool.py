@@ -13,7 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 # Below this many items a second process costs more than it saves (it is forked, then its results are copied back).
 MINIMUM_FOR_PROCESSES = 400
-_CHUNKS_PER_PROCESS = 4  # small enough that neither process waits long for the other at the end
+_CHUNKS_PER_PROCESS = 16  # small enough that neither process waits long for the other at the end, nor holds many results at once
 
 _work: tuple[Callable, Sequence, object] | None = None  # what forked processes inherit instead of receiving it
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .build import DESCRIPTOR, BuiltPackage, ValidationFailed, build_in_memory, guard_outputs, write_outputs
+from .build import DESCRIPTOR, BuiltPackage, FilesOnDisk, ValidationFailed, build_in_memory, guard_outputs, write_outputs
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from .citation import citation_text
 from .errors import PipelineError, Problem
@@ -26,7 +26,7 @@ from .schema import arrow_schema
 from .child import Child
 from .gate import TablesGate
 from .pool import in_forked_process
-from .validate import validate_package
+from .validate import return_freed_memory, validate_package
 
 # Copied into the release beside the data, so that it stands on its own; the build's own
 # documents (data dictionary, CITATION.cff, figures) come from the build.
@@ -35,6 +35,7 @@ RELEASE_DOCUMENTS = ("LICENSE", "CHANGELOG.md", "docs/codebook.md")
 # of building and releasing, which a release does not hold.
 _IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in a release -->\n"
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
+_DATA_OUTPUTS = ".data"  # in .dist-next, beside the release: the build's files of data/, until the release is valid
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,8 @@ def make_release(project: Project) -> ReleaseSummary:
         shutil.rmtree(next_dist, ignore_errors=True)
         # The build holds every row, source and file at once: it writes the release folder in a
         # forked copy of this process, whose memory goes back to the system before the checks
-        # read the release again. Only data/'s files and the comparison come back.
-        written = in_forked_process(write_release_folder, project, next_dist / name)
+        # read the release again. It sets data/'s files aside on the disk too.
+        written = in_forked_process(write_release_folder, project, next_dist / name, next_dist / _DATA_OUTPUTS)
         folder = next_dist / name
         package_name = project.package_metadata["name"]
         workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
@@ -94,6 +95,7 @@ def make_release(project: Project) -> ReleaseSummary:
             report = validate_package(folder / DESCRIPTOR, frictionless_scope="tables", gate=gate)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
+        return_freed_memory()  # what the checks read, while the workbook and the database are finished
         with step("finishing the workbook, the database and the zip"):
             for running in (workbook_writer, database_writer, zipper):
                 running.result()
@@ -103,9 +105,10 @@ def make_release(project: Project) -> ReleaseSummary:
             zip_sha256 = archive.sha256_of(zip_path)
             (next_dist / "SHA256SUMS").write_bytes(archive.sha256sums(next_dist, [f"{name}/{path}" for path in paths] + [zip_path.name]))
             _fsync_tree(next_dist)
-        write_outputs(project, written.built)
+        write_outputs(project, FilesOnDisk(next_dist / _DATA_OUTPUTS, written.outputs))
+        shutil.rmtree(next_dist / _DATA_OUTPUTS)
         _swap_into_place(project, next_dist)
-        versions.write_record(project, written.built.files, release)
+        versions.write_record(project, FilesOnDisk(project.root, written.outputs), release)
     finally:
         for running in (gate, workbook_writer, database_writer, zipper):
             if running is not None:
@@ -120,7 +123,7 @@ def make_release(project: Project) -> ReleaseSummary:
 class WrittenRelease:
     """What the release needs of the build once the release folder is written; small, as it is copied from the build's process."""
 
-    built: BuiltPackage  # its outputs only: the files of data/
+    outputs: list[str]  # the files of data/ the build set aside, as paths relative to the root
     plan: versions.Plan
     paths: list[str]  # the files written, as paths in the folder
     table_count: int
@@ -128,8 +131,8 @@ class WrittenRelease:
     workbook_arguments: dict
 
 
-def write_release_folder(project: Project, path: Path) -> WrittenRelease:
-    """Build, then write every file of the release into `path` but the workbook and the database."""
+def write_release_folder(project: Project, path: Path, outputs: Path) -> WrittenRelease:
+    """Build, then write every file of the release into `path` but the workbook and the database, and data/'s files into `outputs`."""
     with step("building the tables from the sources"):
         built = build_in_memory(project)
     release = project.releases[0]
@@ -142,7 +145,8 @@ def write_release_folder(project: Project, path: Path) -> WrittenRelease:
     with step("writing the schemas, sources and documents"):
         descriptor = write_documents(project, built, release.version, plan, folder, tables)
         folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
-    return WrittenRelease(built.outputs_only(), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
+    FilesOnDisk.set_aside(built.files, outputs)
+    return WrittenRelease(list(built.files), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
                           workbook_arguments(project, built))
 
 
