@@ -23,7 +23,7 @@ from .markers import replace_block
 from .progress import step
 from .project import Project
 from .schema import first_broken_constraint, first_broken_key
-from .source import SourceDocument, discover
+from .source import SourceDocument, agreement_folders
 from .tables import build_tables
 from .validate import Report, validate_package
 
@@ -52,8 +52,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
     """source → parse → tables → CSV bytes and descriptor, without touching the disk."""
     project.check_inputs()
     release = project.releases[0]
-    sources = discover(project)
-    tables = build_tables(sources, project.schemas, project.root, release)
+    tables, sources = build_tables(agreement_folders(project), project, release)
     if set(tables) != set(project.table_names):
         unknown = sorted(set(project.table_names) - set(tables))
         project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from .curated import CuratedFile, load_curated
 from .errors import PipelineError
-from .pool import ordered_map
 from .project import Project
 
 METADATA_FILE = "agreement.yaml"
@@ -23,18 +23,22 @@ class SourceDocument:
     """One agreement as received: its decoded text and the curated facts beside it."""
 
     folder: Path
-    curated: CuratedFile  # agreement.yaml, checked against contracts/agreement.schema.json
+    agreement_id: str
+    curated: CuratedFile | None  # agreement.yaml, checked against contracts/agreement.schema.json; see without_curated_values
     text: str
     sha256: str
     relative_path: str  # of the document, from the project root, with forward slashes
 
     @property
     def metadata(self) -> dict:
+        if self.curated is None:
+            raise ValueError(f"the curated values of {self.agreement_id} were let go once its rows were made")
         return self.curated.data
 
-    @property
-    def agreement_id(self) -> str:
-        return self.metadata["agreement_id"]["value"]
+    def without_curated_values(self) -> SourceDocument:
+        """The document without its curated values: once its rows are made, the build keeps only
+        the text and the files' places, as a corpus's curated values are much of its memory."""
+        return dataclasses.replace(self, curated=None)
 
     @property
     def metadata_path(self) -> Path:
@@ -49,8 +53,8 @@ class SourceDocument:
         return [(prefix, self.folder / name) for name, prefix in CURATED_FILES.items() if (self.folder / name).is_file()]
 
 
-def discover(project: Project) -> list[SourceDocument]:
-    """Every agreement under data/source/, in folder-name order so that builds are reproducible."""
+def agreement_folders(project: Project) -> list[Path]:
+    """Every agreement's folder under data/source/, in name order so that builds are reproducible."""
     folders = sorted(path for path in project.source_dir.iterdir() if path.is_dir()) if project.source_dir.is_dir() else []
     if not folders:
         raise PipelineError(
@@ -58,7 +62,7 @@ def discover(project: Project) -> list[SourceDocument]:
             f"no agreement found: expected folders holding {METADATA_FILE} and a document",
             "add data/source/<agreement_id>/ with document.txt and agreement.yaml (see README, 'Adding an agreement')",
         )
-    return ordered_map(read_source, folders, project)
+    return folders
 
 
 def read_source(folder: Path, project: Project) -> SourceDocument:
@@ -89,7 +93,7 @@ def read_source(folder: Path, project: Project) -> SourceDocument:
             "restore the document exactly as received (it is never edited by hand); if a new "
             "version was really received, record its sha256 and say so in CHANGELOG.md",
         )
-    return SourceDocument(folder, curated, text, digest, relative)
+    return SourceDocument(folder, agreement_id, curated, text, digest, relative)
 
 
 def _check_coding_is_there(curated: CuratedFile, folder: Path) -> None:

@@ -14,7 +14,8 @@ from .errors import PipelineError
 from .ids import annotation_id, clause_id, signatory_id
 from .parse import ParsedDocument, parse_document
 from .pool import ordered_map
-from .source import SourceDocument
+from .project import Project
+from .source import SourceDocument, read_source
 
 Rows = list[dict]
 
@@ -53,11 +54,14 @@ def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
     return Agreement(source, parsed, CountryResolver(source.curated))
 
 
-def build_tables(sources: list[SourceDocument], schemas: dict[str, dict], root: Path, release: Release) -> dict[str, Rows]:
-    """Every table's rows, in a fixed order, from every agreement; `release` is the version being built."""
-    _check_unique_ids(sources)
+def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, Rows], list[SourceDocument]]:
+    """Every table's rows, in a fixed order, from every agreement's folder, and the documents
+    they were read from; `release` is the version being built."""
     tables: dict[str, Rows] = defaultdict(list)
-    for rows in ordered_map(agreement_tables, sources, (schemas, root, release)):
+    sources = []
+    # Each agreement is read and tabulated in one go: its curated values never leave the process that reads them.
+    for source, rows in ordered_map(read_agreement, folders, (project, release)):
+        sources.append(source)
         for name, table_rows in rows.items():
             tables[name] += table_rows
     country_codes = {row["place_country_code"] for row in tables["agreements"]}
@@ -68,7 +72,14 @@ def build_tables(sources: list[SourceDocument], schemas: dict[str, dict], root: 
     # The parties of an act follow their act, then the coding's reading order (a stable sort).
     act_position = {row["act_id"]: index for index, row in enumerate(tables["acts"])}
     tables["act_actors"].sort(key=lambda row: act_position[row["act_id"]])
-    return dict(tables)
+    return dict(tables), sources
+
+
+def read_agreement(folder: Path, context: tuple[Project, Release]) -> tuple[SourceDocument, dict[str, Rows]]:
+    """One agreement's document, its curated values let go, and its rows of every table but countries."""
+    project, release = context
+    source = read_source(folder, project)
+    return source.without_curated_values(), agreement_tables(source, (project.schemas, project.root, release))
 
 
 def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release]) -> dict[str, Rows]:
@@ -99,14 +110,6 @@ _ORDER = {
     "actors": lambda row: row["actor_id"],
     "events": lambda row: row["event_id"],
 }
-
-
-def _check_unique_ids(sources: list[SourceDocument]) -> None:
-    seen: dict[str, str] = {}
-    for source in sources:
-        if source.agreement_id in seen:
-            raise PipelineError(str(source.metadata_path), f"agreement_id {source.agreement_id!r} is already used by {seen[source.agreement_id]}")
-        seen[source.agreement_id] = str(source.metadata_path)
 
 
 def agreement_row(agreement: Agreement, signatory_count: int) -> dict:
