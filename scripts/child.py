@@ -18,21 +18,23 @@ class Child:
     """module.function(**arguments) in a fresh Python process; result() waits for its return value.
 
     The process starts at once and imports the module, and the modules of `preload` that its
-    function imports when called; the call is made with the function, or later with call(),
-    so that a slow import is over by the time the work is ready. Arguments
+    function imports when called, and never the modules of `without`, optional imports it can
+    do without (they would cost memory for nothing); the call is made with the function, or
+    later with call(), so that a slow import is over by the time the work is ready. Arguments
     and the return value travel as JSON on its standard input and output (a command-line
     argument may hold only 128 KiB). The process dies with this one (a killed release leaves
     nothing running), and its memory is handed back as soon as it ends.
     """
 
-    def __init__(self, module: str, function: str | None = None, arguments: dict | None = None, preload: tuple[str, ...] = ()):
+    def __init__(self, module: str, function: str | None = None, arguments: dict | None = None, preload: tuple[str, ...] = (),
+                 without: tuple[str, ...] = ()):
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_CODE), os.environ.get("PYTHONPATH")]))}
         self.what = module
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scripts.child"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=environment, preexec_fn=_die_with_parent,
         )
-        self._send(json.dumps([module, *preload]).encode("utf-8") + b"\n")
+        self._send(json.dumps({"import": [*preload, module], "without": list(without)}).encode("utf-8") + b"\n")
         if function is not None:
             self.call(function, arguments or {})
 
@@ -72,10 +74,12 @@ def _die_with_parent() -> None:
 
 
 def main() -> int:
-    module, *preload = json.loads(sys.stdin.buffer.readline())
-    for name in [*preload, module]:
+    modules = json.loads(sys.stdin.buffer.readline())
+    for name in modules["without"]:
+        sys.modules[name] = None  # `import name` now raises ImportError, as if it were not installed
+    for name in modules["import"]:
         importlib.import_module(name)
-    module = sys.modules[module]
+    module = sys.modules[modules["import"][-1]]
     call = json.loads(sys.stdin.buffer.read())  # waits for the caller's call()
     sys.stdout.write(json.dumps(getattr(module, call["function"])(**call["arguments"])))
     return 0

@@ -83,7 +83,9 @@ def make_release(project: Project) -> ReleaseSummary:
         workbook_writer = Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "parquet_files": parquet_files, **written.workbook_arguments},
                                 preload=("xlsxwriter",))
         database_writer = Child(sqlite.__name__, "write_database", {"path": str(folder / database_path), "parquet_files": parquet_files, "schemas": project.schemas},
-                                preload=("sqlite_utils",))
+                                # sqlite-utils imports pandas if it can, only to accept pandas values: this
+                                # process gives it Python values, and pandas would be half its memory.
+                                preload=("sqlite_utils",), without=("pandas",))
         # frictionless checks the CSV tables in a process of its own as soon as the descriptor is written.
         gate.check(folder / DESCRIPTOR)
         # The checks read the release back, as a user would, while another process packs it
