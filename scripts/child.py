@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 _CODE = Path(__file__).resolve().parent.parent  # where `python -m scripts.child` finds this package
@@ -30,6 +31,7 @@ class Child:
                  without: tuple[str, ...] = ()):
         environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_CODE), os.environ.get("PYTHONPATH")]))}
         self.what = module
+        self._writing: threading.Thread | None = None
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scripts.child"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=environment, preexec_fn=_die_with_parent,
@@ -40,10 +42,11 @@ class Child:
 
     def call(self, function: str, arguments: dict) -> None:
         self.what += f".{function}"
-        self._send(json.dumps({"function": function, "arguments": arguments}).encode("utf-8"))
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.stdin = None  # so that communicate() does not flush it again
+        stream, self.process.stdin = self.process.stdin, None  # so that communicate() does not write to it again
+        # The process reads the call once its imports are over: a call larger than the pipe holds
+        # would keep this one waiting until then, so it is written on a thread of its own.
+        self._writing = threading.Thread(target=_write_and_close, args=(stream, json.dumps({"function": function, "arguments": arguments}).encode("utf-8")), daemon=True)
+        self._writing.start()
 
     def _send(self, data: bytes) -> None:
         try:
@@ -55,6 +58,8 @@ class Child:
 
     def result(self):
         out, err = self.process.communicate()
+        if self._writing is not None:
+            self._writing.join()
         if self.process.returncode != 0:
             raise RuntimeError(f"{self.what}, run in a process of its own, failed (exit {self.process.returncode}): {err.decode('utf-8', 'replace')[-2000:]}")
         return json.loads(out)
@@ -64,6 +69,23 @@ class Child:
         if self.process.poll() is None:
             self.process.kill()
         self.process.communicate()
+        if self._writing is not None:
+            self._writing.join()
+
+
+def _write_and_close(stream, data: bytes) -> None:
+    if stream is None:
+        return  # it ended before reading the first line: result() reports why
+    try:
+        stream.write(data)
+        stream.flush()
+    except BrokenPipeError:
+        pass  # it ended before reading the call: result() reports why
+    finally:
+        try:
+            stream.close()
+        except BrokenPipeError:
+            pass
 
 
 def _die_with_parent() -> None:
