@@ -243,6 +243,12 @@ def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], wher
         raise PipelineError(where.at(f"{path}.reference.fields"), "names a different number of fields than the foreign key's own fields")
 
 
+def column_values(rows, name: str) -> list:
+    """One column's values, from a table's rows: a list of dicts, or the build's tables.TableRows, which gives them without making a dict per row."""
+    column = getattr(rows, "column", None)
+    return column(name) if column is not None else [row[name] for row in rows]
+
+
 def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, str, object] | None:
     """(row index, field index, constraint, value) of the first built value that breaks a declared constraint.
 
@@ -251,7 +257,7 @@ def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, s
     """
     for index, field in enumerate(schema["fields"]):
         constraints, name = field.get("constraints", {}), field["name"]
-        values = [row[name] for row in rows]
+        values = column_values(rows, name)
         if constraints.get("required"):
             row = next((i for i, v in enumerate(values) if v is None or v == ""), None)
             if row is not None:
@@ -291,8 +297,7 @@ def first_broken_key(tables: dict[str, list[dict]], schemas: dict[str, dict]) ->
         keys = [("primaryKey", schema["primaryKey"])] + [(f"uniqueKeys[{i}]", key) for i, key in enumerate(schema.get("uniqueKeys", []))]
         for path, key in keys:
             seen: dict[tuple, int] = {}
-            for number, row in enumerate(rows, start=2):
-                value = tuple(row[k] for k in key)
+            for number, value in enumerate(zip(*(column_values(rows, k) for k in key)), start=2):
                 if None in value and path != "primaryKey":
                     continue  # a unique key does not compare missing values
                 if value in seen:
@@ -300,9 +305,8 @@ def first_broken_key(tables: dict[str, list[dict]], schemas: dict[str, dict]) ->
                 seen[value] = number
         for index, foreign in enumerate(schema.get("foreignKeys", [])):
             reference = foreign["reference"]
-            parents = {tuple(row[k] for k in reference["fields"]) for row in tables[reference["resource"]]}
-            for number, row in enumerate(rows, start=2):
-                value = tuple(row[k] for k in foreign["fields"])
+            parents = set(zip(*(column_values(tables[reference["resource"]], k) for k in reference["fields"])))
+            for number, value in enumerate(zip(*(column_values(rows, k) for k in foreign["fields"])), start=2):
                 if None not in value and value not in parents:
                     return name, f"foreignKeys[{index}]", (f"row {number} of data/{name}.csv has {foreign['fields']} = {list(value)}, "
                                                             f"which no row of {reference['resource']} has as {reference['fields']}")

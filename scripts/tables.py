@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from pathlib import Path
@@ -54,32 +55,92 @@ def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
     return Agreement(source, parsed, CountryResolver(source.curated))
 
 
-def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, Rows], list[SourceDocument]]:
+class TableRows(Sequence):
+    """A table's rows, held as tuples of values in one column order, and given out as dicts.
+
+    A corpus has hundreds of thousands of rows: as tuples they take a third of the memory of
+    dicts, and travel between processes quicker. A dict is made for each row as it is read;
+    column() gives a column's values without making any.
+    """
+
+    __slots__ = ("names", "values")
+
+    def __init__(self, names: tuple[str, ...], values: list[tuple]):
+        self.names, self.values = names, values
+
+    @classmethod
+    def of(cls, rows: list[dict]) -> TableRows:
+        """Rows made as dicts, each with the same keys (the build makes every row of a table the same way)."""
+        names = tuple(rows[0]) if rows else ()
+        values = [tuple(map(row.__getitem__, names)) for row in rows]
+        if any(len(row) != len(names) for row in rows):
+            raise ValueError(f"rows with other keys than {names}")
+        return cls(names, values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, index: int | slice) -> dict | list[dict]:
+        if isinstance(index, slice):
+            return [dict(zip(self.names, values)) for values in self.values[index]]
+        return dict(zip(self.names, self.values[index]))
+
+    def __iter__(self) -> Iterator[dict]:
+        names = self.names
+        return (dict(zip(names, values)) for values in self.values)
+
+    def column(self, name: str) -> list:
+        if not self.values:
+            return []  # a table without rows has no columns of its own
+        position = self.names.index(name)
+        return [values[position] for values in self.values]
+
+    def sort(self, names: tuple[str, ...]) -> None:
+        """In place, by the values of these columns."""
+        if not self.values:
+            return
+        positions = [self.names.index(name) for name in names]
+        self.values.sort(key=lambda values: tuple(values[p] for p in positions))
+
+    def extend(self, other: TableRows) -> None:
+        if not other.values:
+            return
+        if not self.values:
+            self.names = other.names
+        elif other.names != self.names:
+            raise ValueError(f"rows with the columns {other.names} added to rows with {self.names}")
+        self.values += other.values
+
+
+def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument]]:
     """Every table's rows, in a fixed order, from every agreement's folder, and the documents
     they were read from; `release` is the version being built."""
-    tables: dict[str, Rows] = defaultdict(list)
+    tables: dict[str, TableRows] = defaultdict(lambda: TableRows((), []))
     sources = []
     # Each agreement is read and tabulated in one go: its curated values never leave the process that reads them.
     for source, rows in ordered_map(read_agreement, folders, (project, release)):
         sources.append(source)
         for name, table_rows in rows.items():
-            tables[name] += table_rows
-    country_codes = {row["place_country_code"] for row in tables["agreements"]}
-    country_codes |= {row["country_code"] for row in tables["signatories"] + tables["agreement_countries"] if row["country_code"]}
-    tables["countries"] = [country_row(code) for code in sorted(country_codes)]
+            tables[name].extend(table_rows)
+    country_codes = set(tables["agreements"].column("place_country_code"))
+    country_codes |= {code for name in ("signatories", "agreement_countries") for code in tables[name].column("country_code") if code}
+    tables["countries"] = TableRows.of([country_row(code) for code in sorted(country_codes)])
     for name, order in _ORDER.items():
-        tables[name].sort(key=order)
+        tables[name].sort(order)
     # The parties of an act follow their act, then the coding's reading order (a stable sort).
-    act_position = {row["act_id"]: index for index, row in enumerate(tables["acts"])}
-    tables["act_actors"].sort(key=lambda row: act_position[row["act_id"]])
+    act_position = {act_id: index for index, act_id in enumerate(tables["acts"].column("act_id"))}
+    if tables["act_actors"].values:
+        act_of = tables["act_actors"].names.index("act_id")
+        tables["act_actors"].values.sort(key=lambda values: act_position[values[act_of]])
     return dict(tables), sources
 
 
-def read_agreement(folder: Path, context: tuple[Project, Release]) -> tuple[SourceDocument, dict[str, Rows]]:
+def read_agreement(folder: Path, context: tuple[Project, Release]) -> tuple[SourceDocument, dict[str, TableRows]]:
     """One agreement's document, its curated values let go, and its rows of every table but countries."""
     project, release = context
     source = read_source(folder, project)
-    return source.without_curated_values(), agreement_tables(source, (project.schemas, project.root, release))
+    rows = agreement_tables(source, (project.schemas, project.root, release))
+    return source.without_curated_values(), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}
 
 
 def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release]) -> dict[str, Rows]:
@@ -100,15 +161,16 @@ def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Pat
     }
 
 
+# Each table's rows are sorted by these columns.
 _ORDER = {
-    "agreements": lambda row: row["agreement_id"],
-    "clauses": lambda row: (row["agreement_id"], row["clause_number"]),
-    "signatories": lambda row: (row["agreement_id"], row["list_number"]),
-    "agreement_countries": lambda row: (row["agreement_id"], row["position"]),
-    "annotations": lambda row: row["annotation_id"],
-    "acts": lambda row: (row["clause_id"], row["act_number"]),
-    "actors": lambda row: row["actor_id"],
-    "events": lambda row: row["event_id"],
+    "agreements": ("agreement_id",),
+    "clauses": ("agreement_id", "clause_number"),
+    "signatories": ("agreement_id", "list_number"),
+    "agreement_countries": ("agreement_id", "position"),
+    "annotations": ("annotation_id",),
+    "acts": ("clause_id", "act_number"),
+    "actors": ("actor_id",),
+    "events": ("event_id",),
 }
 
 
