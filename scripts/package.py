@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
@@ -26,11 +25,10 @@ pa.set_memory_pool(pa.system_memory_pool())
 
 @dataclass
 class TableFile:
-    """One table resource: its descriptor entry, schema, raw bytes and cells read as text."""
+    """One table resource: its descriptor entry, schema and cells read as text (its bytes are read again when a check needs them)."""
 
     resource: dict
     schema: dict
-    raw: bytes | None = None
     cells: pa.Table | None = None  # every column as text; None when the file could not be read, and for Parquet (its check reads it)
     header_ok: bool = True  # the CSV's header is the schema's field names in order
 
@@ -64,23 +62,14 @@ class LoadedPackage:
     _kept: dict[str, bytes | None] = field(default_factory=dict)
 
     def read(self, relative: str, keep: bool = False) -> bytes | None:
-        """A file's bytes; None when it does not exist. A table's are those load read. Other files
-        are read again when asked unless a check keeps them for another: a corpus's tens of
-        thousands of files, all kept, would add their size to the peak."""
-        table = self._tables_by_path.get(relative)
-        if table is not None and table.raw is not None:
-            return table.raw
+        """A file's bytes; None when it does not exist. They are read again when asked unless a
+        check keeps them for another: a corpus's files, all kept, would add their size to the peak."""
         if relative in self._kept:
             return self._kept[relative]
         content = _read_file(os.path.join(self.root, relative))
         if keep:
             self._kept[relative] = content
         return content
-
-    @cached_property
-    def _tables_by_path(self) -> dict[str, TableFile]:
-        """Asked only by the checks, once load has read every table."""
-        return {table.path: table for table in self.tables.values()}
 
     def exists(self, relative: str) -> bool:
         # The inventory answers for the many files under data/ without a system call each.
@@ -198,11 +187,11 @@ def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | Non
     if not table.is_csv:
         return table, None  # the check that compares it with its CSV reads it, a column at a time
     try:
-        table.raw = (package.root / resource["path"]).read_bytes()
+        raw = (package.root / resource["path"]).read_bytes()
     except (FileNotFoundError, IsADirectoryError):
         return table, None  # the inventory reports it as a missing file, and load leaves it out
-    table.header_ok = header_line(table.raw).decode("utf-8", "replace") == ",".join(field_names(schema))
-    table.cells = _csv_cells(table.raw, schema)
+    table.header_ok = header_line(raw).decode("utf-8", "replace") == ",".join(field_names(schema))
+    table.cells = _csv_cells(raw, schema)
     return table, None
 
 
