@@ -22,11 +22,11 @@ from .csvfile import csv_bytes
 from .formats import archive, diff, sqlite, workbook
 from .progress import step
 from .project import Project
-from .schema import arrow_schema
+from .schema import arrow_schema, column_values
 from .child import Child
 from .gate import TablesGate
 from .pool import in_forked_process
-from .validate import return_freed_memory, validate_package
+from .validate import validate_package
 
 # Copied into the release beside the data, so that it stands on its own; the build's own
 # documents (data dictionary, CITATION.cff, figures) come from the build.
@@ -64,7 +64,7 @@ def make_release(project: Project) -> ReleaseSummary:
     # in a process of its own on the second core; it starts now, to import frictionless (about
     # a second) while the tables are built.
     gate = TablesGate()
-    workbook_writer = database_writer = zipper = None
+    workbook_writer = database_writer = None
     release = project.releases[0]
     name = f"{project.package_metadata['name']}-{release.version}"
     next_dist = project.root / _NEXT
@@ -88,18 +88,17 @@ def make_release(project: Project) -> ReleaseSummary:
                                 preload=("sqlite_utils",), without=("pandas",))
         # frictionless checks the CSV tables in a process of its own as soon as the descriptor is written.
         gate.check(folder / DESCRIPTOR)
-        # The checks read the release back, as a user would, while another process packs it
-        # into the zip (thrown away if the release fails); the two formats still being written join it last.
-        zip_path = next_dist / f"{name}.zip"
-        last = [workbook_path, database_path]
-        zipper = Child(archive.__name__, "write_zip", {"folder": str(folder), "paths": written.paths, "target": str(zip_path)})
+        # The checks read the release back, as a user would.
         with step("validating the release (frictionless on the tables, the project's checks on every file)"):
             report = validate_package(folder / DESCRIPTOR, frictionless_scope="tables", gate=gate)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
-        return_freed_memory()  # what the checks read, while the workbook and the database are finished
-        with step("finishing the workbook, the database and the zip"):
-            for running in (workbook_writer, database_writer, zipper):
+        # The zip is packed while they are finished, not beside the checks, whose memory it would add to; they join it last.
+        with step("packing the zip while the workbook and the database are finished"):
+            zip_path = next_dist / f"{name}.zip"
+            archive.write_zip(str(folder), written.paths, str(zip_path))
+            last = [workbook_path, database_path]
+            for running in (workbook_writer, database_writer):
                 running.result()
             archive.write_zip(str(folder), last, str(zip_path), append=True)
         paths = written.paths + last
@@ -112,7 +111,7 @@ def make_release(project: Project) -> ReleaseSummary:
         _swap_into_place(project, next_dist)
         versions.write_record(project, FilesOnDisk(project.root, written.outputs), release)
     finally:
-        for running in (gate, workbook_writer, database_writer, zipper):
+        for running in (gate, workbook_writer, database_writer):
             if running is not None:
                 running.stop()
         shutil.rmtree(next_dist, ignore_errors=True)
@@ -272,7 +271,7 @@ def datasette_json(project: Project, descriptor: dict) -> bytes:
 def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
     """A table as Parquet, its types from the Table Schema; the same rows give the same bytes."""
     types = arrow_schema(schema)
-    table = pa.table({field.name: pa.array([row[field.name] for row in rows], field.type) for field in types}, schema=types)
+    table = pa.table({field.name: pa.array(column_values(rows, field.name), field.type) for field in types}, schema=types)
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -13,6 +11,7 @@ from .checks import ALL_CHECKS, LONGEST_CHECKS
 from .errors import Problem
 from .gate import TablesGate, frictionless_problems
 from .package import load
+from .pool import in_forked_process
 
 # Problems that make frictionless itself fail or mislead: run it only without them.
 _BLOCKS_FRICTIONLESS = {"descriptor", "unsafe-path", "missing-file", "schema"}
@@ -58,25 +57,19 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, timin
     process, started earlier by the caller and given this descriptor.
     """
     timings = {} if timings is None else timings
-    started = time.perf_counter()
-    package = load(descriptor_path)
-    package.frictionless_checks_integrity = run_frictionless and frictionless_scope == "all"
-    timings["load"] = time.perf_counter() - started
-    report = Report(list(package.problems))
-    blocked = package.descriptor is None or any(p.rule in _BLOCKS_FRICTIONLESS for p in report.problems)
-    if frictionless_scope == "tables" and run_frictionless and gate is None and not blocked:
-        gate = TablesGate().check(descriptor_path)
     try:
-        if package.descriptor is None:
-            return report
-        report.problems += _project_checks(package, timings)
-        del package
-        if run_frictionless and not blocked and not any(p.rule in _BLOCKS_FRICTIONLESS for p in report.problems):
+        # Loading and checking hold the whole package, read back (hundreds of MiB for a corpus):
+        # they run in a forked copy of this process, whose memory goes back to the system when
+        # they end, before frictionless runs or the release goes on.
+        problems, own_timings, described = in_forked_process(_own_problems, descriptor_path, run_frictionless and frictionless_scope == "all")
+        timings.update(own_timings)
+        report = Report(problems)
+        if run_frictionless and described and not any(p.rule in _BLOCKS_FRICTIONLESS for p in report.problems):
             started = time.perf_counter()
-            if gate is not None:
+            if frictionless_scope == "tables":
+                gate = gate or TablesGate().check(descriptor_path)
                 report.problems += gate.problems()
             else:
-                return_freed_memory()  # frictionless reads everything again, on top of what this process holds
                 report.problems += frictionless_problems(descriptor_path)
             timings["frictionless"] = time.perf_counter() - started
     finally:
@@ -85,10 +78,22 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, timin
     return report
 
 
+def _own_problems(descriptor_path: Path, frictionless_checks_integrity: bool) -> tuple[list[Problem], dict[str, float], bool]:
+    """The problems load finds and those of the project's checks, the seconds of each, and whether there was a descriptor to check."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    package = load(descriptor_path)
+    package.frictionless_checks_integrity = frictionless_checks_integrity
+    timings["load"] = time.perf_counter() - started
+    if package.descriptor is None:
+        return list(package.problems), timings, False
+    return list(package.problems) + _project_checks(package, timings), timings, True
+
+
 def _project_checks(package, timings: dict[str, float]) -> list[Problem]:
     """Every check of checks.py, on two threads, its problems in the order of ALL_CHECKS."""
     # Two threads: most checks wait on the disk, Arrow or NumPy, which release the GIL.
-    # They share only the package's read-once file cache, where a race costs one extra read.
+    # They share only the sources one check keeps for another, where a race costs one extra read.
     # The longest checks start first, so that neither thread is left with a long one at the end.
     problems = []
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -98,15 +103,6 @@ def _project_checks(package, timings: dict[str, float]) -> list[Problem]:
             problems += found
             timings[name] = seconds
     return problems
-
-
-def return_freed_memory() -> None:
-    """Give the memory of freed objects back to the system, so that it does not add to the peak."""
-    gc.collect()
-    try:  # glibc keeps freed memory for reuse unless asked; elsewhere there is nothing to do
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
 
 
 def _timed(check, package) -> tuple[str, list[Problem], float]:

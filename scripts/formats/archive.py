@@ -17,7 +17,7 @@ def write_zip(folder: str, paths: list[str], target: str, append: bool = False) 
 
     Files that are compressed already (Parquet, the workbook, PNG) are stored as they are;
     deflating them again would cost time and save nothing. `append` adds entries after those
-    the zip has. Its arguments are plain values, so that the release can run it in a process of its own.
+    the zip has.
     """
     with zipfile.ZipFile(target, "a" if append else "w") as archive:
         for relative in sorted(paths):
