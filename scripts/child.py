@@ -45,8 +45,13 @@ class Child:
         stream, self.process.stdin = self.process.stdin, None  # so that communicate() does not write to it again
         # The process reads the call once its imports are over: a call larger than the pipe holds
         # would keep this one waiting until then, so it is written on a thread of its own.
-        self._writing = threading.Thread(target=_write_and_close, args=(stream, json.dumps({"function": function, "arguments": arguments}).encode("utf-8")), daemon=True)
+        self._writing = threading.Thread(target=_write_and_close, args=(stream, json.dumps({"function": function, "arguments": arguments}).encode("utf-8") + b"\n"), daemon=True)
         self._writing.start()
+
+    def sent(self) -> None:
+        """Wait until the call is written: a forked process that makes the call must, before it ends."""
+        if self._writing is not None:
+            self._writing.join()
 
     def _send(self, data: bytes) -> None:
         try:
@@ -102,7 +107,7 @@ def main() -> int:
     for name in modules["import"]:
         importlib.import_module(name)
     module = sys.modules[modules["import"][-1]]
-    call = json.loads(sys.stdin.buffer.read())  # waits for the caller's call()
+    call = json.loads(sys.stdin.buffer.readline())  # waits for the caller's call(), one line of JSON
     sys.stdout.write(json.dumps(getattr(module, call["function"])(**call["arguments"])))
     return 0
 

@@ -52,27 +52,26 @@ def _schema_files(descriptor_path: Path) -> dict[str, str]:
         return {}
 
 
-def gate_descriptor(descriptor_path: Path) -> Path:
-    """A descriptor beside the real one, so that every path stays safe and relative, with the CSV tables alone.
+def gate_descriptor(folder: Path, descriptor: dict) -> Path:
+    """The descriptor with the CSV tables alone, written in the package's folder, so that every path stays safe and relative.
 
     It declares no hash or bytes (the project's checks prove every file's) and no foreign keys
     (checks.foreign_keys proves them from the cells it has already read, where frictionless
     would read each referenced table again).
     """
-    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
     tables = []
     for resource in descriptor["resources"]:
         if resource.get("type") != "table" or resource.get("format") != "csv":
             continue
         gated = {k: v for k, v in resource.items() if k not in ("hash", "bytes")}
         try:
-            schema = json.loads((descriptor_path.parent / resource["schema"]).read_text(encoding="utf-8"))
+            schema = json.loads((folder / resource["schema"]).read_text(encoding="utf-8"))
             schema.pop("foreignKeys", None)
             gated.update(schema=schema, **{"x-schema-path": resource["schema"]})
         except (OSError, ValueError, TypeError, AttributeError):
             pass  # the project's checks report the schema; frictionless is then not asked at all
         tables.append(gated)
-    gate = descriptor_path.with_name(f".gate-{os.getpid()}.json")
+    gate = folder / f".gate-{os.getpid()}.json"
     gate.write_text(json.dumps({**descriptor, "resources": tables}), encoding="utf-8")
     return gate
 
@@ -95,8 +94,18 @@ class TablesGate:
         self.child = Child(__name__, preload=("frictionless",))
 
     def check(self, descriptor_path: Path) -> TablesGate:
-        self.gate = gate_descriptor(descriptor_path)
-        self.child.call("gated_table_problems", {"gate": str(self.gate), "shown_as": descriptor_path.name})
+        return self.check_descriptor(descriptor_path.parent, json.loads(descriptor_path.read_text(encoding="utf-8")), descriptor_path.name)
+
+    def check_descriptor(self, folder: Path, descriptor: dict, shown_as: str) -> TablesGate:
+        """Check the CSV tables `descriptor` describes in `folder`: they and their schemas must be written already, the rest need not be."""
+        self.gate = gate_descriptor(folder, descriptor)
+        self.child.call("gated_table_problems", {"gate": str(self.gate), "shown_as": shown_as})
+        return self
+
+    def checking(self, gate: Path) -> TablesGate:
+        """This process's side of a check that a process forked from it asked for (the call went through the pipe they share)."""
+        self.gate = gate
+        self.child.what += ".gated_table_problems"
         return self
 
     def problems(self) -> list[Problem]:

@@ -73,7 +73,7 @@ def make_release(project: Project) -> ReleaseSummary:
         # The build holds every row, source and file at once: it writes the release folder in a
         # forked copy of this process, whose memory goes back to the system before the checks
         # read the release again. It sets data/'s files aside on the disk too.
-        written = in_forked_process(write_release_folder, project, next_dist / name, next_dist / _DATA_OUTPUTS)
+        written = in_forked_process(write_release_folder, project, next_dist / name, next_dist / _DATA_OUTPUTS, gate)
         folder = next_dist / name
         package_name = project.package_metadata["name"]
         workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
@@ -86,9 +86,8 @@ def make_release(project: Project) -> ReleaseSummary:
                                 # sqlite-utils imports pandas if it can, only to accept pandas values: this
                                 # process gives it Python values, and pandas would be half its memory.
                                 preload=("sqlite_utils",), without=("pandas",))
-        # frictionless checks the CSV tables in a process of its own as soon as the descriptor is written.
-        gate.check(folder / DESCRIPTOR)
-        # The checks read the release back, as a user would.
+        # The checks read the release back, as a user would; frictionless is checking its tables already.
+        gate.checking(Path(written.gate_descriptor))
         with step("validating the release (frictionless on the tables, the project's checks on every file)"):
             report = validate_package(folder / DESCRIPTOR, frictionless_scope="tables", gate=gate)
         if not report.ok:
@@ -130,25 +129,35 @@ class WrittenRelease:
     table_count: int
     row_count: int
     workbook_arguments: dict
+    gate_descriptor: str  # what frictionless, in the gate's process, checks
 
 
-def write_release_folder(project: Project, path: Path, outputs: Path) -> WrittenRelease:
-    """Build, then write every file of the release into `path` but the workbook and the database, and data/'s files into `outputs`."""
+def write_release_folder(project: Project, path: Path, outputs: Path, gate: TablesGate) -> WrittenRelease:
+    """Build, then write every file of the release into `path` but the workbook and the database, and data/'s files into `outputs`.
+
+    As soon as the tables (the changes among them) and their schemas are written, `gate` is
+    given them, described as the release's descriptor will describe them: frictionless checks
+    them on the other core while the rest is written.
+    """
     with step("building the tables from the sources"):
         built = build_in_memory(project)
     release = project.releases[0]
     folder = ReleaseFolder(path)
-    with step("writing the tables as CSV and Parquet"):
+    with step("writing the tables as CSV and Parquet, with their schemas"):
         tables = write_tables(project, built, folder)
     guard_outputs(project, built, force=False)
     with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
         plan = versions.plan(project, built.files, release)
-    with step("writing the schemas, sources and documents"):
+        tables.append(write_changes(project, plan, folder))
+    csv_tables = [resource for resource in tables if resource["format"] == "csv"]
+    gate.check_descriptor(folder.path, package_descriptor(project, release.version, built.tables["agreements"], csv_tables), DESCRIPTOR)
+    with step("writing the sources and documents"):
         descriptor = write_documents(project, built, release.version, plan, folder, tables)
         folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
     FilesOnDisk.set_aside(built.files, outputs)
+    gate.child.sent()  # before this process ends
     return WrittenRelease(list(built.files), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
-                          workbook_arguments(project, built))
+                          workbook_arguments(project, built), str(gate.gate))
 
 
 class ReleaseFolder:
@@ -175,27 +184,31 @@ class ReleaseFolder:
 
 
 def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
-    """Each table as CSV, then as Parquet; returns their resources."""
+    """Each table as CSV, then as Parquet, and its schema; returns their resources."""
     resources, parquet_resources = [], []
     for name in project.table_names:
         csv_path, parquet_path = project.table_path(name), project.parquet_path(name)
         resources.append(table_resource(project, name, csv_path, folder.write(csv_path, built.files[csv_path])))
         parquet = folder.write(parquet_path, parquet_bytes(built.tables[name], project.schemas[name]))
         parquet_resources.append(table_resource(project, name, parquet_path, parquet, fmt="parquet"))
+        folder.write(f"schemas/{name}.json", (project.schema_dir / f"{name}.json").read_bytes())
     return resources + parquet_resources
+
+
+def write_changes(project: Project, plan: versions.Plan, folder: ReleaseFolder) -> dict:
+    """The table of what changed since the previous release, and its schema; returns its resource."""
+    schema = project.schema_dir / "release" / "changes.json"
+    changes = folder.write(diff.CSV_PATH, csv_bytes("changes", diff.numbered(plan.changes), json.loads(schema.read_text(encoding="utf-8"))))
+    folder.write(diff.SCHEMA_PATH, schema.read_bytes())
+    return changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH, plan.previous_version)
 
 
 def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
     """Every other file of the release but the workbook and the database, the descriptor last; returns it."""
     resources = list(resources)
-    changes = folder.write(diff.CSV_PATH, csv_bytes("changes", diff.numbered(plan.changes), json.loads((project.schema_dir / "release" / "changes.json").read_text(encoding="utf-8"))))
-    folder.write(diff.SCHEMA_PATH, (project.schema_dir / "release" / "changes.json").read_bytes())
-    resources.append(changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH, plan.previous_version))
     resources += source_resources(built.sources, built.inputs)
     for relative, content in built.inputs.items():
         folder.write(relative, content)
-    for name in project.table_names:
-        folder.write(f"schemas/{name}.json", (project.schema_dir / f"{name}.json").read_bytes())
     for document in RELEASE_DOCUMENTS:
         folder.write(document, (project.root / document).read_bytes())
     for path, content in built.files.items():
