@@ -10,6 +10,7 @@ from collections import Counter
 
 from .child import Child
 from .pool import MINIMUM_FOR_PROCESSES
+from .schema import column_values
 
 SVG_PATH = "docs/figures/signatories-by-country.svg"
 PNG_PATH = "docs/figures/signatories-by-country.png"
@@ -116,10 +117,11 @@ def _titled_svg(svg: bytes, title: str, description: str) -> bytes:
 def chart_bars(tables: dict[str, list[dict]]) -> list[tuple[str, int, str]]:
     """(label, entries, note): listed countries by count, stated-but-unlisted ones, then no country."""
     names = {row["country_code"]: row["name"] for row in tables["countries"]}
-    listed = Counter(row["country_code"] for row in tables["signatories"])
+    listed = Counter(column_values(tables["signatories"], "country_code"))
     unlisted = listed.pop(None, 0)
     bars = [(f"{names[code]} ({code})", count, "") for code, count in sorted(listed.items(), key=lambda item: (-item[1], item[0]))]
-    stated_only = sorted({row["country_code"] for row in tables["agreement_countries"] if row["listed_signatory_count"] == 0})
+    stated = tables["agreement_countries"]
+    stated_only = sorted({code for code, count in zip(column_values(stated, "country_code"), column_values(stated, "listed_signatory_count")) if count == 0})
     bars += [(f"{names[code]} ({code})", 0, "stated in the attestation, not listed") for code in stated_only]
     if unlisted:
         bars.append((NO_COUNTRY, unlisted, ""))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import html
 import json
 
+from ..schema import column_values
+
 PATH = "docs/index.html"
 # A corpus has thousands of agreements: the page shows this many in full, and lists the rest.
 SHOWN_IN_FULL = 5
@@ -120,9 +122,16 @@ def dataset_json_ld(metadata, version, released, tables, schemas, citation, down
     }
 
 
+def _rows_of(rows, agreement_id: str) -> list[dict]:
+    """One agreement's rows of a table: found by its agreement_id column, as a corpus's tables are long."""
+    if not rows or "agreement_id" not in rows[0]:
+        return []
+    return [rows[index] for index, value in enumerate(column_values(rows, "agreement_id")) if value == agreement_id]
+
+
 def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: str, schemas: dict[str, dict]) -> str:
     agreement_id = agreement["agreement_id"]
-    mine = {name: [row for row in rows if row.get("agreement_id") == agreement_id] for name, rows in tables.items()}
+    mine = {name: _rows_of(rows, agreement_id) for name, rows in tables.items()}
     actors = {row["actor_id"]: row for row in mine["actors"]}
     spans = _spans(agreement, mine, actors)
     out = [f'<section aria-labelledby="{agreement_id}"><h2 id="{agreement_id}">{_e(agreement["title"])}</h2><div class="columns"><div>']
