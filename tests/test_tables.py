@@ -133,3 +133,22 @@ def test_spans_are_tight_and_signatory_parts_lie_inside_them():
         entry = row["entry_text"]
         assert entry.startswith(row["name_as_listed"])
         assert entry.endswith(row["country_as_listed"])
+
+
+def test_table_rows_hold_tuples_and_give_the_same_dicts_columns_and_order():
+    from scripts.tables import TableRows
+
+    made = [{"agreement_id": "b", "list_number": 2, "name": "Y"}, {"agreement_id": "a", "list_number": 10, "name": None},
+            {"agreement_id": "b", "list_number": 1, "name": "X"}]
+    rows = TableRows.of(made)
+    assert rows.values == [("b", 2, "Y"), ("a", 10, None), ("b", 1, "X")]
+    assert list(rows) == made and rows[1] == made[1] and rows[:2] == made[:2] and len(rows) == 3
+    rows.sort(("agreement_id", "list_number"))
+    assert rows.column("list_number") == [10, 1, 2]
+    rows.extend(TableRows.of([{"agreement_id": "c", "list_number": 1, "name": "Z"}]))
+    assert rows.column("agreement_id") == ["a", "b", "b", "c"]
+    assert TableRows.of([]).column("name") == [] and list(TableRows.of([])) == []
+    with pytest.raises(ValueError, match="other keys"):
+        TableRows.of([{"agreement_id": "a"}, {"agreement_id": "b", "extra": 1}])
+    with pytest.raises(ValueError, match=r"rows with the columns \('agreement_id',\) added to rows with"):
+        rows.extend(TableRows.of([{"agreement_id": "d"}]))
