@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class ValidationFailed(Exception):
 class BuiltPackage:
     """Everything a build writes, as exact bytes by path relative to the root, and its tables."""
 
-    tables: dict[str, list[dict]]
+    tables: dict[str, Sequence[dict]]  # tables.TableRows, read as dicts
     files: dict[str, bytes]  # what the build writes
     inputs: dict[str, bytes]  # the source documents and their curated metadata, as read
     sources: list[SourceDocument]

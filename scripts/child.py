@@ -53,6 +53,10 @@ class Child:
         if self._writing is not None:
             self._writing.join()
 
+    def called(self, function: str) -> None:
+        """Say here that a process forked from this one made the call, through the pipe they share (result() names it in a failure)."""
+        self.what += f".{function}"
+
     def _send(self, data: bytes) -> None:
         try:
             if self.process.stdin is not None:

@@ -6,7 +6,7 @@ import csv
 import io
 
 from .errors import PipelineError
-from .schema import column_values, field_names, has_type, to_cell
+from .schema import field_names, has_type, row_tuples, to_cell
 
 
 def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
@@ -16,7 +16,7 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(columns)
-    for values in zip(*(column_values(rows, column) for column in columns)):
+    for values in row_tuples(rows, columns):
         writer.writerow([to_cell(value, field) for value, field in zip(values, fields)])
     return buffer.getvalue().encode("utf-8")
 

@@ -81,12 +81,17 @@ def gated_table_problems(gate: str, shown_as: str) -> list[dict]:
     return [dataclasses.asdict(problem) for problem in frictionless_problems(Path(gate), shown_as=shown_as)]
 
 
+_GATED_TABLE_PROBLEMS = gated_table_problems.__name__
+
+
 class TablesGate:
     """frictionless on the CSV tables, in a process of its own; problems() waits for it.
 
     The process starts at once and imports frictionless (about a second) while the caller
     builds; check() gives it the release. It runs on the second core while this process writes
-    the other formats and makes the project's checks.
+    the other formats and makes the project's checks. A process forked from the caller may give
+    it the tables instead (check_descriptor, then handed_over), and the caller then takes it
+    back with checking().
     """
 
     def __init__(self):
@@ -99,13 +104,18 @@ class TablesGate:
     def check_descriptor(self, folder: Path, descriptor: dict, shown_as: str) -> TablesGate:
         """Check the CSV tables `descriptor` describes in `folder`: they and their schemas must be written already, the rest need not be."""
         self.gate = gate_descriptor(folder, descriptor)
-        self.child.call("gated_table_problems", {"gate": str(self.gate), "shown_as": shown_as})
+        self.child.call(_GATED_TABLE_PROBLEMS, {"gate": str(self.gate), "shown_as": shown_as})
         return self
+
+    def handed_over(self) -> Path:
+        """In the forked process that called check_descriptor: wait until frictionless has the call, before this process ends; its gate descriptor."""
+        self.child.sent()
+        return self.gate
 
     def checking(self, gate: Path) -> TablesGate:
         """This process's side of a check that a process forked from it asked for (the call went through the pipe they share)."""
         self.gate = gate
-        self.child.what += ".gated_table_problems"
+        self.child.called(_GATED_TABLE_PROBLEMS)
         return self
 
     def problems(self) -> list[Problem]:

@@ -149,15 +149,13 @@ def write_release_folder(project: Project, path: Path, outputs: Path, gate: Tabl
     with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
         plan = versions.plan(project, built.files, release)
         tables.append(write_changes(project, plan, folder))
-    csv_tables = [resource for resource in tables if resource["format"] == "csv"]
-    gate.check_descriptor(folder.path, package_descriptor(project, release.version, built.tables["agreements"], csv_tables), DESCRIPTOR)
+    gate.check_descriptor(folder.path, package_descriptor(project, release.version, built.tables["agreements"], tables), DESCRIPTOR)  # it keeps the CSV tables
     with step("writing the sources and documents"):
         descriptor = write_documents(project, built, release.version, plan, folder, tables)
         folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
     FilesOnDisk.set_aside(built.files, outputs)
-    gate.child.sent()  # before this process ends
     return WrittenRelease(list(built.files), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
-                          workbook_arguments(project, built), str(gate.gate))
+                          workbook_arguments(project, built), str(gate.handed_over()))
 
 
 class ReleaseFolder:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -249,6 +250,11 @@ def column_values(rows, name: str) -> list:
     return column(name) if column is not None else [row[name] for row in rows]
 
 
+def row_tuples(rows, names: list[str]) -> Iterator[tuple]:
+    """Each row's values of these columns, in their order, read a column at a time (see column_values)."""
+    return zip(*(column_values(rows, name) for name in names))
+
+
 def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, str, object] | None:
     """(row index, field index, constraint, value) of the first built value that breaks a declared constraint.
 
@@ -297,7 +303,7 @@ def first_broken_key(tables: dict[str, list[dict]], schemas: dict[str, dict]) ->
         keys = [("primaryKey", schema["primaryKey"])] + [(f"uniqueKeys[{i}]", key) for i, key in enumerate(schema.get("uniqueKeys", []))]
         for path, key in keys:
             seen: dict[tuple, int] = {}
-            for number, value in enumerate(zip(*(column_values(rows, k) for k in key)), start=2):
+            for number, value in enumerate(row_tuples(rows, key), start=2):
                 if None in value and path != "primaryKey":
                     continue  # a unique key does not compare missing values
                 if value in seen:
@@ -305,8 +311,8 @@ def first_broken_key(tables: dict[str, list[dict]], schemas: dict[str, dict]) ->
                 seen[value] = number
         for index, foreign in enumerate(schema.get("foreignKeys", [])):
             reference = foreign["reference"]
-            parents = set(zip(*(column_values(tables[reference["resource"]], k) for k in reference["fields"])))
-            for number, value in enumerate(zip(*(column_values(rows, k) for k in foreign["fields"])), start=2):
+            parents = set(row_tuples(tables[reference["resource"]], reference["fields"]))
+            for number, value in enumerate(row_tuples(rows, foreign["fields"]), start=2):
                 if None not in value and value not in parents:
                     return name, f"foreignKeys[{index}]", (f"row {number} of data/{name}.csv has {foreign['fields']} = {list(value)}, "
                                                             f"which no row of {reference['resource']} has as {reference['fields']}")

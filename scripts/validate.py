@@ -50,11 +50,11 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, timin
 
     frictionless_scope "all" runs frictionless on every resource, as users do. "tables", the
     release gate, gives frictionless only what it alone checks (the CSV tables' types,
-    constraints and keys), in a process of its own that runs beside the project's checks, and
-    has those checks prove every file's hash and bytes, the foreign keys, and each Parquet file
+    constraints and keys), in a process of its own, and has the project's checks prove every file's hash and bytes, the foreign keys, and each Parquet file
     equal to its CSV with the schema's types: the same guarantee, for a fraction of the time
     (tests/test_gate.py compares the two on every corruption). `gate`, if given, is that
-    process, started earlier by the caller and given this descriptor.
+    process, started earlier by the caller and given this descriptor's tables, so that it runs
+    beside the project's checks; without it, frictionless runs after them.
     """
     timings = {} if timings is None else timings
     try:
