@@ -23,7 +23,7 @@ from .markers import replace_block
 from .progress import step
 from .project import Project
 from .schema import first_broken_constraint, first_broken_key
-from .source import SourceDocument, agreement_folders
+from .source import DocumentTexts, SourceDocument, agreement_folders
 from .tables import build_tables
 from .validate import Report, validate_package
 
@@ -44,7 +44,7 @@ class BuiltPackage:
 
     tables: dict[str, Sequence[dict]]  # tables.TableRows, read as dicts
     files: dict[str, bytes]  # what the build writes
-    inputs: dict[str, bytes]  # the source documents and their curated metadata, as read
+    inputs: Mapping[str, bytes]  # the source documents and their curated metadata, read from data/source/ when asked
     sources: list[SourceDocument]
 
 
@@ -61,9 +61,8 @@ def build_in_memory(project: Project) -> BuiltPackage:
     chart = start_chart(tables)  # a corpus's chart is drawn beside the rest of the build
     try:
         files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
-        source_files = _source_files(project, sources)
         resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
-        resources += source_resources(sources, source_files)
+        resources += source_resources(sources)
         version, released = release.version, release.date.isoformat()
         descriptor = package_descriptor(project, version, tables["agreements"], resources)
         files[DESCRIPTOR] = descriptor_bytes(descriptor)
@@ -73,7 +72,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
         files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
         files[page.PATH] = page.page_html(
             metadata=project.package_metadata, version=version, released=released, tables=tables,
-            sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+            sources=DocumentTexts(sources), schemas=project.schemas,
             chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
             citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
             downloads=[(label, f"../{path}", media) for label, path, media in release_downloads(project, version, sources)],
@@ -81,12 +80,13 @@ def build_in_memory(project: Project) -> BuiltPackage:
         files.update(chart.files())
     finally:
         chart.stop()
-    return BuiltPackage(tables, files, source_files, sources)
+    inputs = FilesOnDisk(project.root, [path for source in sources for path, _, _ in source.files])
+    return BuiltPackage(tables, files, inputs, sources)
 
 
 def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], sources: list[SourceDocument]) -> None:
     """Every built value meets its column's declared constraints; the message names the schema and the source line."""
-    texts = {source.agreement_id: (source.relative_path, source.text) for source in sources}
+    documents = {source.agreement_id: source for source in sources}
     for name in project.table_names:
         rows, schema = tables[name], project.schemas[name]
         if rows:
@@ -97,9 +97,9 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
         row_index, field_index, rule, value = broken
         row, field = rows[row_index], schema["fields"][field_index]
         read_from = ""
-        if row.get("agreement_id") in texts and isinstance(row.get("char_start"), int):
-            path, text = texts[row["agreement_id"]]
-            read_from = f", read from {path}, line {text[: row['char_start']].count(chr(10)) + 1},"
+        if row.get("agreement_id") in documents and isinstance(row.get("char_start"), int):
+            document = documents[row["agreement_id"]]
+            read_from = f", read from {document.relative_path}, line {document.read_text()[: row['char_start']].count(chr(10)) + 1},"
         declared = field["constraints"][rule]
         what = f"{field['name']} is empty" if rule == "required" else f"the value {value!r} of {field['name']}"
         raise PipelineError(
@@ -111,15 +111,6 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
     if broken_key:
         name, path, problem = broken_key
         raise PipelineError(f"schemas/{name}.json ({path})", problem, "if the schema was edited, restore the key; the build makes the rows from the sources")
-
-
-def _source_files(project: Project, sources: list[SourceDocument]) -> dict[str, bytes]:
-    files = {}
-    for source in sources:
-        files[source.relative_path] = (project.root / source.relative_path).read_bytes()
-        for _, path in source.curated_files():
-            files[path.relative_to(project.root).as_posix()] = path.read_bytes()
-    return files
 
 
 def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
@@ -163,7 +154,7 @@ class FilesOnDisk(Mapping):
     """Files by path relative to a folder, read when asked: a build's outputs set aside, not held, until they are written."""
 
     def __init__(self, folder: Path, paths: Iterable[str]):
-        self.folder, self.paths = folder, list(paths)
+        self.folder, self.paths = folder, dict.fromkeys(paths)  # in order, and looked up at once among a corpus's tens of thousands
 
     @classmethod
     def set_aside(cls, files: Mapping[str, bytes], folder: Path) -> FilesOnDisk:

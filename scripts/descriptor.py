@@ -7,7 +7,7 @@ import json
 
 from .formats import diff, sqlite, workbook
 from .project import Project
-from .source import SourceDocument
+from .source import CURATED_FILES, SourceDocument
 
 DESCRIPTOR_PATH = "datapackage.json"
 
@@ -16,7 +16,11 @@ _PARQUET = "application/vnd.apache.parquet"
 
 
 def file_integrity(content: bytes) -> dict:
-    return {"bytes": len(content), "hash": f"sha256:{hashlib.sha256(content).hexdigest()}"}
+    return _integrity(hashlib.sha256(content).hexdigest(), len(content))
+
+
+def _integrity(sha256: str, size: int) -> dict:
+    return {"bytes": size, "hash": f"sha256:{sha256}"}
 
 
 def descriptor_bytes(descriptor: dict) -> bytes:
@@ -81,27 +85,27 @@ def release_downloads(project: Project, version: str, sources: list[SourceDocume
     return files
 
 
-def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) -> list[dict]:
+def source_resources(sources: list[SourceDocument]) -> list[dict]:
     """The source documents and the curated files beside them, so that every file under data/ is described.
 
     They have no "type": Data Package v2 allows only "table" there. frictionless still checks
-    their hash and bytes.
+    their hash and bytes, which are those of the files as the build read them.
     """
     resources = []
     for source in sources:
+        (document, sha256, size), *curated = source.files
         resources.append({
             "name": f"source-{source.agreement_id}",
-            "path": source.relative_path,
+            "path": document,
             "format": "txt",
             "mediatype": "text/plain",
             "encoding": "utf-8",
             "title": f"Source document of {source.agreement_id}, byte for byte as received",
             "description": "Never edited. Text fields of the tables are white-space normalized copies of spans of it.",
-            **file_integrity(contents[source.relative_path]),
+            **_integrity(sha256, size),
         })
-        folder = source.relative_path.rsplit("/", 1)[0]
-        for prefix, path in source.curated_files():
-            relative = f"{folder}/{path.name}"
+        for relative, sha256, size in curated:
+            prefix = CURATED_FILES[relative.rsplit("/", 1)[-1]]
             resources.append({
                 "name": f"{prefix}-{source.agreement_id}",
                 "path": relative,
@@ -109,7 +113,7 @@ def source_resources(sources: list[SourceDocument], contents: dict[str, bytes]) 
                 "mediatype": "application/yaml",
                 "title": f"{_CURATED_TITLES[prefix]} of {source.agreement_id}",
                 "description": _CURATED_DESCRIPTIONS[prefix],
-                **file_integrity(contents[relative]),
+                **_integrity(sha256, size),
             })
     return resources
 

@@ -204,7 +204,7 @@ def write_changes(project: Project, plan: versions.Plan, folder: ReleaseFolder) 
 def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
     """Every other file of the release but the workbook and the database, the descriptor last; returns it."""
     resources = list(resources)
-    resources += source_resources(built.sources, built.inputs)
+    resources += source_resources(built.sources)
     for relative, content in built.inputs.items():
         folder.write(relative, content)
     for document in RELEASE_DOCUMENTS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import dataclasses
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,10 +25,12 @@ class SourceDocument:
 
     folder: Path
     agreement_id: str
-    curated: CuratedFile | None  # agreement.yaml, checked against contracts/agreement.schema.json; see without_curated_values
-    text: str
+    curated: CuratedFile | None  # agreement.yaml, checked against contracts/agreement.schema.json; see without_contents
+    text: str | None  # None once let go: see without_contents and read_text
     sha256: str
     relative_path: str  # of the document, from the project root, with forward slashes
+    # (path from the root, sha256, size in bytes) of the document and each curated file beside it, as read
+    files: tuple[tuple[str, str, int], ...] = ()
 
     @property
     def metadata(self) -> dict:
@@ -35,10 +38,26 @@ class SourceDocument:
             raise ValueError(f"the curated values of {self.agreement_id} were let go once its rows were made")
         return self.curated.data
 
-    def without_curated_values(self) -> SourceDocument:
-        """The document without its curated values: once its rows are made, the build keeps only
-        the text and the files' places, as a corpus's curated values are much of its memory."""
-        return dataclasses.replace(self, curated=None)
+    def without_contents(self) -> SourceDocument:
+        """The document's place and its files' hashes, without its text and curated values: once its
+        rows are made, the build keeps only these, as a corpus's texts and curated values are much
+        of its memory. The files are hashed now, so that they are described as the rows were read."""
+        files = [(self.relative_path, self.sha256, len(self.text.encode("utf-8")))]
+        for _, path in self.curated_files():
+            content = path.read_bytes()
+            files.append((f"{self.relative_path.rsplit('/', 1)[0]}/{path.name}", hashlib.sha256(content).hexdigest(), len(content)))
+        return dataclasses.replace(self, curated=None, text=None, files=tuple(files))
+
+    def read_text(self) -> str:
+        """The document's text, read again if the build has let it go; refused if its bytes changed since."""
+        if self.text is not None:
+            return self.text
+        raw = (self.folder / self.relative_path.rsplit("/", 1)[-1]).read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != self.sha256:
+            raise PipelineError(self.relative_path, f"changed while the build read it: its sha256 was {self.sha256}, it is now {digest}",
+                                "restore the document as received, and build again")
+        return decode_document(raw, self.relative_path)
 
     @property
     def metadata_path(self) -> Path:
@@ -51,6 +70,22 @@ class SourceDocument:
     def curated_files(self) -> list[tuple[str, Path]]:
         """(resource prefix, path) of each curated file present beside the document."""
         return [(prefix, self.folder / name) for name, prefix in CURATED_FILES.items() if (self.folder / name).is_file()]
+
+
+class DocumentTexts(Mapping):
+    """Each agreement's document text by agreement_id, read when asked: the build keeps none of them."""
+
+    def __init__(self, sources: list[SourceDocument]):
+        self._sources = {source.agreement_id: source for source in sources}
+
+    def __getitem__(self, agreement_id: str) -> str:
+        return self._sources[agreement_id].read_text()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
 
 
 def agreement_folders(project: Project) -> list[Path]:

@@ -136,11 +136,11 @@ def build_tables(folders: list[Path], project: Project, release: Release) -> tup
 
 
 def read_agreement(folder: Path, context: tuple[Project, Release]) -> tuple[SourceDocument, dict[str, TableRows]]:
-    """One agreement's document, its curated values let go, and its rows of every table but countries."""
+    """One agreement's document, its text and curated values let go, and its rows of every table but countries."""
     project, release = context
     source = read_source(folder, project)
     rows = agreement_tables(source, (project.schemas, project.root, release))
-    return source.without_curated_values(), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}
+    return source.without_contents(), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}
 
 
 def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release]) -> dict[str, Rows]:

@@ -152,3 +152,28 @@ def test_table_rows_hold_tuples_and_give_the_same_dicts_columns_and_order():
         TableRows.of([{"agreement_id": "a"}, {"agreement_id": "b", "extra": 1}])
     with pytest.raises(ValueError, match=r"rows with the columns \('agreement_id',\) added to rows with"):
         rows.extend(TableRows.of([{"agreement_id": "d"}]))
+
+
+def test_a_document_let_go_keeps_its_files_hashes_and_reads_its_text_again(package):
+    import hashlib
+
+    from scripts.errors import PipelineError
+    from scripts.project import Project
+    from scripts.source import agreement_folders, read_source
+
+    project = Project(package)
+    source = read_source(agreement_folders(project)[0], project)
+    kept = source.without_contents()
+    assert (kept.text, kept.curated) == (None, None) and source.text is not None
+    folder = f"data/source/{AGREEMENT_ID}"
+    expected = []
+    for name in ("document.txt", "agreement.yaml", "coding.yaml"):
+        content = (package / folder / name).read_bytes()
+        expected.append((f"{folder}/{name}", hashlib.sha256(content).hexdigest(), len(content)))
+    assert kept.files == tuple(expected)
+    assert kept.read_text() == source.text
+    (package / folder / "document.txt").write_text(source.text + "\n", encoding="utf-8")
+    with pytest.raises(PipelineError) as raised:
+        kept.read_text()
+    assert raised.value.where == f"{folder}/document.txt"
+    assert raised.value.problem.startswith(f"changed while the build read it: its sha256 was {source.sha256}, it is now ")
