@@ -11,6 +11,7 @@ from pathlib import Path
 from .build import ValidationFailed, build, stale_files
 from .errors import PipelineError
 from .formats import sqlite
+from .allocator import give_large_blocks_back
 from .progress import step
 from .project import Project
 from .release import make_release
@@ -18,6 +19,7 @@ from .validate import Report, validate_package
 
 
 def main(argv: list[str] | None = None) -> int:
+    give_large_blocks_back()
     parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="the package checkout (default: this one)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also VERBOSE=1)")

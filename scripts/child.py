@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from .allocator import give_large_blocks_back
 
 _CODE = Path(__file__).resolve().parent.parent  # where `python -m scripts.child` finds this package
 
@@ -105,6 +106,7 @@ def _die_with_parent() -> None:
 
 
 def main() -> int:
+    give_large_blocks_back()
     modules = json.loads(sys.stdin.buffer.readline())
     for name in modules["without"]:
         sys.modules[name] = None  # `import name` now raises ImportError, as if it were not installed

@@ -6,6 +6,8 @@ import copy
 import json
 import os
 import signal
+import subprocess
+import sys
 
 import pytest
 
@@ -93,3 +95,31 @@ def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():
     large["resources"][700]["path"] = "data/copy-700.txt"
     large["resources"] = []
     assert profile_errors("datapackage", large) != []
+
+
+# Run in a fresh interpreter: a test process that ran the command line has the setting already.
+_RESIDENT_GROWTH = """
+import sys
+from scripts.allocator import give_large_blocks_back
+if sys.argv[1] == "give back":
+    give_large_blocks_back()
+def resident_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+before = resident_kib()
+for _ in range(2):
+    block = b"x" * (16 << 20)  # written, so resident
+    del block
+print(resident_kib() - before)
+"""
+
+
+def test_freed_large_blocks_go_back_to_the_system():
+    def growth_kib(*args: str) -> int:
+        done = subprocess.run([sys.executable, "-c", _RESIDENT_GROWTH, *args], cwd=ROOT, capture_output=True, text=True, check=True)
+        return int(done.stdout)
+
+    # glibc's default keeps the second 16 MiB block, having raised its threshold to the first:
+    # that is what give_large_blocks_back() undoes, for the process that calls it and its forks.
+    assert growth_kib("keep") >= 12 << 10
+    assert growth_kib("give back") < 4 << 10
