@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
 import signal
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import NoReturn
 
 # Below this many items a second process costs more than it saves (it is forked, then its results are copied back).
 MINIMUM_FOR_PROCESSES = 400
@@ -18,23 +21,26 @@ _CHUNKS_PER_PROCESS = 16  # small enough that neither process waits long for the
 _work: tuple[Callable, Sequence, object] | None = None  # what forked processes inherit instead of receiving it
 
 
-def ordered_map(function: Callable, items: Sequence, shared=None) -> list:
-    """[function(item, shared) for item in items], the same result and the same first error, on every core for a long list.
+def ordered_map(function: Callable, items: Sequence, shared=None) -> Iterator:
+    """function(item, shared) for each item, in order, with the same first error, on every core for a long list.
 
     The processes are forked, so `items` and `shared` are inherited rather than copied; only
-    the results travel back. Where fork does not exist the list is mapped here, one by one.
+    the results travel back, a chunk at a time, and are yielded as they come, so that the caller
+    holds each once. Where fork does not exist the list is mapped here, one by one.
     """
     processes = min(os.cpu_count() or 1, 2)
     if len(items) < MINIMUM_FOR_PROCESSES or processes < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(item, shared) for item in items]
+        yield from (function(item, shared) for item in items)
+        return
     global _work
     _work = (function, items, shared)
     size = -(-len(items) // (processes * _CHUNKS_PER_PROCESS))
     try:
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+        with _shared_with_forks(), ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
             # map yields in order: a chunk's error is raised when its turn comes, after the chunks before it.
             chunks = pool.map(_map_chunk, range(0, len(items), size), [size] * len(range(0, len(items), size)))
-            return [result for chunk in chunks for result in chunk]
+            for chunk in chunks:
+                yield from chunk
     finally:
         _work = None
 
@@ -54,38 +60,60 @@ def in_forked_process(function: Callable, *arguments):
     if "fork" not in multiprocessing.get_all_start_methods():
         return function(*arguments)
     reading, writing = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the copy: never returns, so that no caller's cleanup runs twice
-        status = 1
+    with _shared_with_forks():
+        pid = os.fork()
+        if pid == 0:
+            _in_the_copy(function, arguments, reading, writing)
+        os.close(writing)
         try:
-            os.close(reading)
-            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, as Child's processes
-            try:
-                outcome = (True, function(*arguments))
-            except BaseException as exc:  # noqa: BLE001 - every exception travels back, KeyboardInterrupt included
-                exc.add_note(f"in a forked process:\n{traceback.format_exc()}")
-                outcome = (False, exc)
-            try:
-                data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
-            except Exception:  # an exception that cannot be pickled still says what it was
-                data = pickle.dumps((False, RuntimeError(traceback.format_exception_only(outcome[1])[-1].strip())))
-            with os.fdopen(writing, "wb") as stream:
-                stream.write(data)
-            status = 0
+            with os.fdopen(reading, "rb") as stream:
+                data = stream.read()
         finally:
-            os._exit(status)
-    os.close(writing)
-    try:
-        with os.fdopen(reading, "rb") as stream:
-            data = stream.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
+            _, status = os.waitpid(pid, 0)
     if not data:
         raise RuntimeError(f"{getattr(function, '__name__', function)}, run in a forked process, ended without a result ({_exit_reason(status)})")
     succeeded, value = pickle.loads(data)
     if not succeeded:
         raise value
     return value
+
+
+def _in_the_copy(function: Callable, arguments: tuple, reading: int, writing: int) -> NoReturn:
+    """The forked copy's part: it never returns, so that no caller's cleanup runs twice."""
+    status = 1
+    try:
+        os.close(reading)
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, as Child's processes
+        try:
+            outcome = (True, function(*arguments))
+        except BaseException as exc:  # noqa: BLE001 - every exception travels back, KeyboardInterrupt included
+            exc.add_note(f"in a forked process:\n{traceback.format_exc()}")
+            outcome = (False, exc)
+        try:
+            data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an exception that cannot be pickled still says what it was
+            data = pickle.dumps((False, RuntimeError(traceback.format_exception_only(outcome[1])[-1].strip())))
+        with os.fdopen(writing, "wb") as stream:
+            stream.write(data)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+@contextlib.contextmanager
+def _shared_with_forks() -> Iterator[None]:
+    """While forks made inside it live, the objects they inherit stay shared with them, as Python's documentation advises.
+
+    A fork shares this process's memory until either process writes to a page, and the garbage
+    collector writes to every object it examines. Frozen, the modules, rows and schemas made so
+    far are left alone, by this process and by its forks, rather than copied into each one, which
+    would count them once more per process. They are unfrozen when the forks have ended.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _exit_reason(status: int) -> str:

@@ -26,11 +26,11 @@ def _halve(number: int, limit: int) -> int:
 
 def test_ordered_map_in_processes_keeps_the_order_and_the_first_error(monkeypatch):
     monkeypatch.setattr(pool, "MINIMUM_FOR_PROCESSES", 1)
-    assert pool.ordered_map(_halve, list(range(40)), 100) == [n // 2 for n in range(40)]
+    assert list(pool.ordered_map(_halve, list(range(40)), 100)) == [n // 2 for n in range(40)]
     items = list(range(40))
     items[31], items[7] = 500, 200  # two errors, in different chunks: the earlier one in the list is raised
     with pytest.raises(PipelineError) as raised:
-        pool.ordered_map(_halve, items, 100)
+        list(pool.ordered_map(_halve, items, 100))
     assert (raised.value.where, raised.value.problem, raised.value.fix) == ("item 200", "is too large", "use a smaller one")
 
 
