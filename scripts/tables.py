@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -112,16 +112,49 @@ class TableRows(Sequence):
         self.values += other.values
 
 
+class _OneObjectPerValue:
+    """Equal texts and integers of a column, from different agreements (a country's name, a
+    character offset), made one object, so that a corpus holds each once rather than once per
+    row. A column whose values mostly differ (an entry's text) stops being looked up early.
+
+    Only str and int are shared: neither is ever equal to a value of another type that the
+    rows hold (True == 1, but a bool is never looked up), so no value changes its type.
+    """
+
+    _SAMPLE = 10_000  # values of a column seen before deciding whether sharing pays
+
+    def __init__(self):
+        self._known: dict[tuple[str, str], dict | None] = {}
+        self._seen: Counter = Counter()
+
+    def __call__(self, table: str, rows: TableRows) -> TableRows:
+        if not rows.values:
+            return rows
+        columns = list(zip(*rows.values))
+        for position, name in enumerate(rows.names):
+            key = (table, name)
+            known = self._known.setdefault(key, {})
+            if known is None:
+                continue
+            columns[position] = [known.setdefault(value, value) if value.__class__ in (str, int) else value for value in columns[position]]
+            self._seen[key] += len(rows.values)
+            if self._seen[key] >= self._SAMPLE and len(known) > self._seen[key] // 2:
+                self._known[key] = None
+        return TableRows(rows.names, list(zip(*columns)))
+
+
 def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument]]:
     """Every table's rows, in a fixed order, from every agreement's folder, and the documents
     they were read from; `release` is the version being built."""
     tables: dict[str, TableRows] = defaultdict(lambda: TableRows((), []))
     sources = []
+    shared = _OneObjectPerValue()
     # Each agreement is read and tabulated in one go: its curated values never leave the process that reads them.
     for source, rows in ordered_map(read_agreement, folders, (project, release)):
         sources.append(source)
         for name, table_rows in rows.items():
-            tables[name].extend(table_rows)
+            tables[name].extend(shared(name, table_rows))
+    del shared  # its look-up tables, not the values, which the rows hold
     country_codes = set(tables["agreements"].column("place_country_code"))
     country_codes |= {code for name in ("signatories", "agreement_countries") for code in tables[name].column("country_code") if code}
     tables["countries"] = TableRows.of([country_row(code) for code in sorted(country_codes)])

@@ -154,6 +154,32 @@ def test_table_rows_hold_tuples_and_give_the_same_dicts_columns_and_order():
         rows.extend(TableRows.of([{"agreement_id": "d"}]))
 
 
+def test_equal_texts_and_integers_of_a_column_become_one_object_and_no_value_changes_type():
+    from scripts.tables import TableRows, _OneObjectPerValue
+
+    shared = _OneObjectPerValue()
+    names = ("country_as_listed", "char_start", "is_coded")
+    # Equal values made separately, as two agreements read by two processes make them.
+    first = shared("signatories", TableRows(names, [("".join(["Tur", "key"]), int("1000"), 1)]))
+    second = shared("signatories", TableRows(names, [("".join(["Tur", "key"]), int("1000"), True), ("Malaysia", int("1000"), None)]))
+    assert first.values == [("Turkey", 1000, 1)] and second.values == [("Turkey", 1000, True), ("Malaysia", 1000, None)]
+    assert second.values[0][0] is first.values[0][0] and second.values[1][1] is first.values[0][1]
+    assert type(second.values[0][2]) is bool and type(first.values[0][2]) is int  # True == 1, but neither became the other
+    # Another table's column of the same name is looked up on its own.
+    other = shared("agreement_countries", TableRows(("country_as_listed",), [("".join(["Tur", "key"]),)]))
+    assert other.values == [("Turkey",)] and other.values[0][0] is not first.values[0][0]
+
+
+def test_a_column_whose_values_mostly_differ_stops_being_shared():
+    from scripts.tables import TableRows, _OneObjectPerValue
+
+    shared = _OneObjectPerValue()
+    distinct = [(f"entry {number}",) for number in range(_OneObjectPerValue._SAMPLE)]
+    assert shared("signatories", TableRows(("entry_text",), distinct)).values == distinct
+    again = shared("signatories", TableRows(("entry_text",), [("".join(["entry ", "7"]),)]))
+    assert again.values == [("entry 7",)] and again.values[0][0] is not distinct[7][0]
+
+
 def test_a_document_let_go_keeps_its_files_hashes_and_reads_its_text_again(package):
     import hashlib
 
