@@ -64,7 +64,7 @@ def make_release(project: Project) -> ReleaseSummary:
     # in a process of its own on the second core; it starts now, to import frictionless (about
     # a second) while the tables are built.
     gate = TablesGate()
-    workbook_writer = database_writer = None
+    writers: list[Child] = []  # the workbook's and the database's processes, once started
     release = project.releases[0]
     name = f"{project.package_metadata['name']}-{release.version}"
     next_dist = project.root / _NEXT
@@ -78,18 +78,21 @@ def make_release(project: Project) -> ReleaseSummary:
         package_name = project.package_metadata["name"]
         workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
         parquet_files = {table: str(folder / project.parquet_path(table)) for table in project.table_names}
-        # The workbook and the database are made from the Parquet files while this process goes
-        # on (the release may still stop before they are used).
-        workbook_writer = Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "parquet_files": parquet_files, **written.workbook_arguments},
-                                preload=("xlsxwriter",))
-        database_writer = Child(sqlite.__name__, "write_database", {"path": str(folder / database_path), "parquet_files": parquet_files, "schemas": project.schemas},
-                                # sqlite-utils imports pandas if it can, only to accept pandas values: this
-                                # process gives it Python values, and pandas would be half its memory.
-                                preload=("sqlite_utils",), without=("pandas",))
+
+        def start_workbook_and_database() -> None:
+            """The workbook and the database are made from the Parquet files while this process goes on (the
+            release may still stop before they are used); they start once the project's checks have handed
+            their memory back, as the three together would hold more than the release's peak."""
+            writers.append(Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "parquet_files": parquet_files, **written.workbook_arguments},
+                                 preload=("xlsxwriter",)))
+            writers.append(Child(sqlite.__name__, "write_database", {"path": str(folder / database_path), "parquet_files": parquet_files, "schemas": project.schemas},
+                                 # sqlite-utils imports pandas if it can, only to accept pandas values: this
+                                 # process gives it Python values, and pandas would be half its memory.
+                                 preload=("sqlite_utils",), without=("pandas",)))
         # The checks read the release back, as a user would; frictionless is checking its tables already.
         gate.checking(Path(written.gate_descriptor))
         with step("validating the release (frictionless on the tables, the project's checks on every file)"):
-            report = validate_package(folder / DESCRIPTOR, frictionless_scope="tables", gate=gate)
+            report = validate_package(folder / DESCRIPTOR, frictionless_scope="tables", gate=gate, after_own_checks=start_workbook_and_database)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
         # The zip is packed while they are finished, not beside the checks, whose memory it would add to; they join it last.
@@ -97,7 +100,7 @@ def make_release(project: Project) -> ReleaseSummary:
             zip_path = next_dist / f"{name}.zip"
             archive.write_zip(str(folder), written.paths, str(zip_path))
             last = [workbook_path, database_path]
-            for running in (workbook_writer, database_writer):
+            for running in writers:
                 running.result()
             archive.write_zip(str(folder), last, str(zip_path), append=True)
         paths = written.paths + last
@@ -110,9 +113,8 @@ def make_release(project: Project) -> ReleaseSummary:
         _swap_into_place(project, next_dist)
         versions.write_record(project, FilesOnDisk(project.root, written.outputs), release)
     finally:
-        for running in (gate, workbook_writer, database_writer):
-            if running is not None:
-                running.stop()
+        for running in (gate, *writers):
+            running.stop()
         shutil.rmtree(next_dist, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
     return ReleaseSummary(name, written.table_count, written.row_count, len(released), sum(p.stat().st_size for p in released),

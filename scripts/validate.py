@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +46,7 @@ class Report:
 
 
 def validate_package(descriptor_path: Path, run_frictionless: bool = True, timings: dict[str, float] | None = None,
-                     frictionless_scope: str = "all", gate: TablesGate | None = None) -> Report:
+                     frictionless_scope: str = "all", gate: TablesGate | None = None, after_own_checks: Callable[[], None] | None = None) -> Report:
     """Every problem of the package at descriptor_path; `timings`, if given, gets seconds per step.
 
     frictionless_scope "all" runs frictionless on every resource, as users do. "tables", the
@@ -54,7 +55,8 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, timin
     equal to its CSV with the schema's types: the same guarantee, for a fraction of the time
     (tests/test_gate.py compares the two on every corruption). `gate`, if given, is that
     process, started earlier by the caller and given this descriptor's tables, so that it runs
-    beside the project's checks; without it, frictionless runs after them.
+    beside the project's checks; without it, frictionless runs after them. `after_own_checks`,
+    if given, is called as soon as the project's checks end, whatever they found.
     """
     timings = {} if timings is None else timings
     try:
@@ -63,6 +65,8 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, timin
         # they end, before frictionless runs or the release goes on.
         problems, own_timings, described = in_forked_process(_own_problems, descriptor_path, run_frictionless and frictionless_scope == "all")
         timings.update(own_timings)
+        if after_own_checks is not None:
+            after_own_checks()
         report = Report(problems)
         if run_frictionless and described and not any(p.rule in _BLOCKS_FRICTIONLESS for p in report.problems):
             started = time.perf_counter()

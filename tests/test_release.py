@@ -48,6 +48,29 @@ def test_release_layout_and_summary(package, capsys):
         assert (folder / document).is_file()
 
 
+def test_the_workbook_and_the_database_start_once_the_projects_checks_have_ended(package, capsys, monkeypatch):
+    # Their processes beside the checks' would add up to more than the release's peak memory.
+    from scripts import release, validate
+
+    events = []
+    checks_in_a_fork, child = validate.in_forked_process, release.Child
+
+    def checks(function, *arguments):
+        found = checks_in_a_fork(function, *arguments)
+        events.append(f"{function.__name__} ended")
+        return found
+
+    def started(module, function, *arguments, **options):
+        events.append(f"{function} started")
+        return child(module, function, *arguments, **options)
+
+    monkeypatch.setattr(validate, "in_forked_process", checks)
+    monkeypatch.setattr(release, "Child", started)
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 0, err
+    assert events == ["_own_problems ended", "write_workbook started", "write_database started"]
+
+
 def test_sha256sums_and_zip_cover_every_released_file(released):
     dist = released / "dist"
     listed = {}
