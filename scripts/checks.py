@@ -26,7 +26,12 @@ _FORMULA_STARTS = pa.array([b"=", b"+", b"-", b"@"], pa.binary())  # a cell's fi
 
 @lru_cache(maxsize=1)
 def _pandas_missing() -> pa.Array:
-    """Exactly what pd.read_csv reads as missing. Imported when asked: pandas is 0.3 s and 40 MB that the release does without."""
+    """Exactly what pd.read_csv reads as missing.
+
+    pyarrow imports pandas, if it is installed, on its first array made from Python values (as
+    _FORMULA_STARTS is), so the release's process holds pandas anyway: forked, its processes
+    share it rather than import it again each.
+    """
     from pandas._libs.parsers import STR_NA_VALUES
 
     return pa.array(sorted(v for v in STR_NA_VALUES if v), pa.string())
