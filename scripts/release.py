@@ -7,6 +7,8 @@ import io
 import json
 import os
 import shutil
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +37,7 @@ RELEASE_DOCUMENTS = ("LICENSE", "CHANGELOG.md", "docs/codebook.md")
 # of building and releasing, which a release does not hold.
 _IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in a release -->\n"
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
+_FILE_THREADS = 4  # files made at once by ReleaseFolder.copy_in
 _DATA_OUTPUTS = ".data"  # in .dist-next, beside the release: the build's files of data/, until the release is valid
 
 
@@ -173,6 +176,20 @@ class ReleaseFolder:
             stream.write(content)
         return content
 
+    def copy_in(self, files: Mapping[str, bytes]) -> None:
+        """Many files at once, such as a corpus's sources, on a few threads: making thousands of
+        small files and folders waits on the file system far more than on Python (up to a
+        millisecond or two each on the benchmark machine), and the waits overlap."""
+        targets = {relative: self.path / relative for relative in files}
+        folders = sorted({target.parent for target in targets.values()} - self._folders)
+        for folder in sorted({folder.parent for folder in folders}):
+            folder.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(_FILE_THREADS) as pool:
+            list(pool.map(lambda folder: folder.mkdir(exist_ok=True), folders))
+            list(pool.map(lambda relative: targets[relative].write_bytes(files[relative]), targets))
+        self._folders.update(folders)
+        self.paths += targets
+
     def path_of(self, relative: str) -> Path:
         """Where a file of the release goes, for a writer that writes it itself."""
         target = self.path / relative
@@ -207,8 +224,7 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
     """Every other file of the release but the workbook and the database, the descriptor last; returns it."""
     resources = list(resources)
     resources += source_resources(built.sources)
-    for relative, content in built.inputs.items():
-        folder.write(relative, content)
+    folder.copy_in(built.inputs)
     for document in RELEASE_DOCUMENTS:
         folder.write(document, (project.root / document).read_bytes())
     for path, content in built.files.items():

@@ -71,6 +71,18 @@ def test_the_workbook_and_the_database_start_once_the_projects_checks_have_ended
     assert events == ["_own_problems ended", "write_workbook started", "write_database started"]
 
 
+def test_a_release_folder_copies_many_files_at_once_with_their_bytes_and_lists_them(tmp_path):
+    from scripts.release import ReleaseFolder
+
+    folder = ReleaseFolder(tmp_path / "release")
+    files = {f"data/source/agreement-{number}/{name}": f"{number} {name}".encode() for number in range(30) for name in ("document.txt", "agreement.yaml")}
+    folder.write("datapackage.json", b"{}")
+    folder.copy_in(files)
+    folder.write("data/source/agreement-0/coding.yaml", b"acts: []")
+    assert folder.paths == ["datapackage.json", *files, "data/source/agreement-0/coding.yaml"]
+    assert {path: (tmp_path / "release" / path).read_bytes() for path in files} == files
+
+
 def test_sha256sums_and_zip_cover_every_released_file(released):
     dist = released / "dist"
     listed = {}
