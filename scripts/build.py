@@ -46,29 +46,10 @@ class BuiltPackage:
     files: dict[str, bytes]  # what the build writes
     inputs: Mapping[str, bytes]  # the source documents and their curated metadata, read from data/source/ when asked
     sources: list[SourceDocument]
-    drawing: object = None  # the chart, while it is drawn: see add_chart
-
-    def add_chart(self) -> None:
-        """Wait for the chart, if it is still being drawn, and add its files to `files`."""
-        if self.drawing is not None:
-            try:
-                self.files.update(self.drawing.files())
-            finally:
-                self.stop_drawing()
-
-    def stop_drawing(self) -> None:
-        """Stop drawing the chart, if it is still being drawn (the build stopped early)."""
-        if self.drawing is not None:
-            self.drawing.stop()
 
 
-def build_in_memory(project: Project, wait_for_chart: bool = True) -> BuiltPackage:
-    """source → parse → tables → CSV bytes and descriptor, without touching the disk.
-
-    A corpus's chart is drawn by a process of its own (a second or two, matplotlib's import
-    included). With wait_for_chart False the caller goes on meanwhile, and calls add_chart()
-    when it needs the chart's files (stop_drawing() if it stops before).
-    """
+def build_in_memory(project: Project) -> BuiltPackage:
+    """source → parse → tables → CSV bytes and descriptor, without touching the disk."""
     project.check_inputs()
     release = project.releases[0]
     tables, sources = build_tables(agreement_folders(project), project, release)
@@ -77,7 +58,7 @@ def build_in_memory(project: Project, wait_for_chart: bool = True) -> BuiltPacka
         project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
-    chart = start_chart(tables)
+    chart = start_chart(tables)  # a corpus's chart is drawn beside the rest of the build
     try:
         files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
         resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
@@ -96,13 +77,11 @@ def build_in_memory(project: Project, wait_for_chart: bool = True) -> BuiltPacka
             citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
             downloads=[(label, f"../{path}", media) for label, path, media in release_downloads(project, version, sources)],
         ).encode("utf-8")
-    except BaseException:
+        files.update(chart.files())
+    finally:
         chart.stop()
-        raise
-    built = BuiltPackage(tables, files, FilesOnDisk(project.root, [path for source in sources for path, _, _ in source.files]), sources, chart)
-    if wait_for_chart:
-        built.add_chart()
-    return built
+    inputs = FilesOnDisk(project.root, [path for source in sources for path, _, _ in source.files])
+    return BuiltPackage(tables, files, inputs, sources)
 
 
 def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], sources: list[SourceDocument]) -> None:

@@ -145,24 +145,19 @@ def write_release_folder(project: Project, path: Path, outputs: Path, gate: Tabl
     them on the other core while the rest is written.
     """
     with step("building the tables from the sources"):
-        built = build_in_memory(project, wait_for_chart=False)  # the chart is drawn while the tables are written
-    try:
-        release = project.releases[0]
-        folder = ReleaseFolder(path)
-        with step("writing the tables as CSV and Parquet, with their schemas"):
-            tables = write_tables(project, built, folder)
-        with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
-            plan = versions.plan(project, built.files, release)
-            tables.append(write_changes(project, plan, folder))
-        gate.check_descriptor(folder.path, package_descriptor(project, release.version, built.tables["agreements"], tables), DESCRIPTOR)  # it keeps the CSV tables
-        with step("writing the sources and documents"):
-            folder.copy_in(built.inputs)
-            built.add_chart()
-            guard_outputs(project, built, force=False)  # every file data/ will get is known now
-            descriptor = write_documents(project, built, release.version, plan, folder, tables)
-            folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
-    finally:
-        built.stop_drawing()
+        built = build_in_memory(project)
+    release = project.releases[0]
+    folder = ReleaseFolder(path)
+    with step("writing the tables as CSV and Parquet, with their schemas"):
+        tables = write_tables(project, built, folder)
+    guard_outputs(project, built, force=False)
+    with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
+        plan = versions.plan(project, built.files, release)
+        tables.append(write_changes(project, plan, folder))
+    gate.check_descriptor(folder.path, package_descriptor(project, release.version, built.tables["agreements"], tables), DESCRIPTOR)  # it keeps the CSV tables
+    with step("writing the sources and documents"):
+        descriptor = write_documents(project, built, release.version, plan, folder, tables)
+        folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
     FilesOnDisk.set_aside(built.files, outputs)
     return WrittenRelease(list(built.files), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
                           workbook_arguments(project, built), str(gate.handed_over()))
@@ -226,9 +221,10 @@ def write_changes(project: Project, plan: versions.Plan, folder: ReleaseFolder) 
 
 
 def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
-    """Every other file of the release but the sources, the workbook and the database, the descriptor last; returns it."""
+    """Every other file of the release but the workbook and the database, the descriptor last; returns it."""
     resources = list(resources)
     resources += source_resources(built.sources)
+    folder.copy_in(built.inputs)
     for document in RELEASE_DOCUMENTS:
         folder.write(document, (project.root / document).read_bytes())
     for path, content in built.files.items():
