@@ -48,8 +48,9 @@ def test_release_layout_and_summary(package, capsys):
         assert (folder / document).is_file()
 
 
-def test_the_workbook_and_the_database_start_once_the_projects_checks_have_ended(package, capsys, monkeypatch):
-    # Their processes beside the checks' would add up to more than the release's peak memory.
+@pytest.mark.parametrize("largest_beside", ["default", 0])
+def test_the_workbook_and_the_database_start_beside_small_checks_and_after_large_ones(package, capsys, monkeypatch, largest_beside):
+    # Beside the checks of a large release, their processes would pass the release's memory budget.
     from scripts import release, validate
 
     events = []
@@ -66,9 +67,14 @@ def test_the_workbook_and_the_database_start_once_the_projects_checks_have_ended
 
     monkeypatch.setattr(validate, "in_forked_process", checks)
     monkeypatch.setattr(release, "Child", started)
+    if largest_beside != "default":
+        monkeypatch.setattr(release, "WRITERS_BESIDE_CHECKS_UP_TO", largest_beside)
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 0, err
-    assert events == ["_own_problems ended", "write_workbook started", "write_database started"]
+    if largest_beside == "default":  # this package's tables are a few kB
+        assert events == ["write_workbook started", "write_database started", "_own_problems ended"]
+    else:
+        assert events == ["_own_problems ended", "write_workbook started", "write_database started"]
 
 
 def test_a_release_folder_copies_many_files_at_once_with_their_bytes_and_lists_them(tmp_path):
