@@ -41,7 +41,8 @@ class SourceDocument:
     def without_contents(self) -> SourceDocument:
         """The document's place and its files' hashes, without its text and curated values: once its
         rows are made, the build keeps only these, as a corpus's texts and curated values are much
-        of its memory. The files are hashed now, so that they are described as the rows were read."""
+        of its memory. The curated files are hashed here, in the process that read them, as soon
+        as their rows are made."""
         files = [(self.relative_path, self.sha256, len(self.text.encode("utf-8")))]
         for _, path in self.curated_files():
             content = path.read_bytes()
@@ -52,7 +53,11 @@ class SourceDocument:
         """The document's text, read again if the build has let it go; refused if its bytes changed since."""
         if self.text is not None:
             return self.text
-        raw = (self.folder / self.relative_path.rsplit("/", 1)[-1]).read_bytes()
+        try:
+            raw = (self.folder / self.relative_path.rsplit("/", 1)[-1]).read_bytes()
+        except OSError as exc:
+            raise PipelineError(self.relative_path, f"could not be read again while the build ran ({exc.strerror})",
+                                "restore the document as received, and build again") from None
         digest = hashlib.sha256(raw).hexdigest()
         if digest != self.sha256:
             raise PipelineError(self.relative_path, f"changed while the build read it: its sha256 was {self.sha256}, it is now {digest}",

@@ -203,3 +203,7 @@ def test_a_document_let_go_keeps_its_files_hashes_and_reads_its_text_again(packa
         kept.read_text()
     assert raised.value.where == f"{folder}/document.txt"
     assert raised.value.problem.startswith(f"changed while the build read it: its sha256 was {source.sha256}, it is now ")
+    (package / folder / "document.txt").unlink()
+    with pytest.raises(PipelineError) as raised:
+        kept.read_text()
+    assert (raised.value.where, raised.value.problem) == (f"{folder}/document.txt", "could not be read again while the build ran (No such file or directory)")
