@@ -70,14 +70,14 @@ class ReleaseSummary:
 def make_release(project: Project) -> ReleaseSummary:
     """Rebuild, write the release beside dist/ while validating it, then swap it in."""
     _recover_interrupted_swap(project)
-    # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold,
-    # in a process of its own on the second core; it starts now, to import frictionless (about
-    # a second) while the tables are built.
-    gate = TablesGate()
-    writers: list[Child] = []  # the workbook's and the database's processes, once started
     release = project.releases[0]
     name = f"{project.package_metadata['name']}-{release.version}"
     next_dist = project.root / _NEXT
+    writers: list[Child] = []  # the workbook's and the database's processes, once started
+    # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold,
+    # in a process of its own on the second core; it starts now, to import frictionless (about
+    # a second) while the tables are built, and is stopped however the release ends.
+    gate = TablesGate()
     try:
         shutil.rmtree(next_dist, ignore_errors=True)
         # The build holds every row, source and file at once: it writes the release folder in a

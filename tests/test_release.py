@@ -77,6 +77,28 @@ def test_the_workbook_and_the_database_start_beside_small_checks_and_after_large
         assert events == ["_own_problems ended", "write_workbook started", "write_database started"]
 
 
+def _child_processes() -> set[int]:
+    own = str(os.getpid())
+    children = set()
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                if entry.isdigit() and stat.read().rsplit(")", 1)[1].split()[1] == own:
+                    children.add(int(entry))
+        except OSError:
+            continue  # not a process, or it ended meanwhile
+    return children
+
+
+def test_a_release_refused_before_it_builds_leaves_no_process_behind(package, capsys):
+    before = _child_processes()
+    changelog = package / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [1.1.1] - ", "## [1.1.1] "), encoding="utf-8")
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1 and "CHANGELOG.md" in err
+    assert _child_processes() <= before  # frictionless's process, started first, was stopped too
+
+
 def test_a_release_folder_copies_many_files_at_once_with_their_bytes_and_lists_them(tmp_path):
     from scripts.release import ReleaseFolder
 
