@@ -71,7 +71,9 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, timin
         if run_frictionless and described and not any(p.rule in _BLOCKS_FRICTIONLESS for p in report.problems):
             started = time.perf_counter()
             if frictionless_scope == "tables":
-                gate = gate or TablesGate().check(descriptor_path)
+                if gate is None:
+                    gate = TablesGate()  # assigned first, so that it is stopped below even if check() fails
+                    gate.check(descriptor_path)
                 report.problems += gate.problems()
             else:
                 report.problems += frictionless_problems(descriptor_path)
