@@ -166,7 +166,10 @@ class FilesOnDisk(Mapping):
     def __getitem__(self, relative: str) -> bytes:
         if relative not in self.paths:
             raise KeyError(relative)
-        return (self.folder / relative).read_bytes()
+        try:
+            return (self.folder / relative).read_bytes()
+        except OSError as exc:
+            raise PipelineError(relative, f"could not be read again while the build ran ({exc.strerror})", "restore it, and build again") from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)

@@ -207,3 +207,18 @@ def test_a_document_let_go_keeps_its_files_hashes_and_reads_its_text_again(packa
     with pytest.raises(PipelineError) as raised:
         kept.read_text()
     assert (raised.value.where, raised.value.problem) == (f"{folder}/document.txt", "could not be read again while the build ran (No such file or directory)")
+
+
+def test_files_set_aside_that_vanish_are_a_one_line_error(tmp_path):
+    from scripts.build import FilesOnDisk
+    from scripts.errors import PipelineError
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "kept.csv").write_bytes(b"a\n1\n")
+    files = FilesOnDisk(tmp_path, ["data/kept.csv", "data/gone.csv"])
+    assert files["data/kept.csv"] == b"a\n1\n" and list(files) == ["data/kept.csv", "data/gone.csv"]
+    with pytest.raises(KeyError):
+        files["data/other.csv"]
+    with pytest.raises(PipelineError) as raised:
+        files["data/gone.csv"]
+    assert (raised.value.where, raised.value.problem) == ("data/gone.csv", "could not be read again while the build ran (No such file or directory)")
