@@ -23,7 +23,7 @@ from .markers import replace_block
 from .progress import step
 from .project import Project
 from .schema import first_broken_constraint, first_broken_key
-from .source import DocumentTexts, SourceDocument, agreement_folders
+from .source import DocumentTexts, SourceDocument, agreement_folders, read_again
 from .tables import build_tables
 from .validate import Report, validate_package
 
@@ -166,10 +166,7 @@ class FilesOnDisk(Mapping):
     def __getitem__(self, relative: str) -> bytes:
         if relative not in self.paths:
             raise KeyError(relative)
-        try:
-            return (self.folder / relative).read_bytes()
-        except OSError as exc:
-            raise PipelineError(relative, f"could not be read again while the build ran ({exc.strerror})", "restore it, and build again") from None
+        return read_again(self.folder / relative, relative, "restore it, and build again")
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.paths)

@@ -6,7 +6,7 @@ import hashlib
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from .curated import CuratedFile, load_curated
 from .errors import PipelineError
@@ -44,20 +44,17 @@ class SourceDocument:
         of its memory. The curated files are hashed here, in the process that read them, as soon
         as their rows are made."""
         files = [(self.relative_path, self.sha256, len(self.text.encode("utf-8")))]
+        folder = PurePosixPath(self.relative_path).parent
         for _, path in self.curated_files():
             content = path.read_bytes()
-            files.append((f"{self.relative_path.rsplit('/', 1)[0]}/{path.name}", hashlib.sha256(content).hexdigest(), len(content)))
+            files.append(((folder / path.name).as_posix(), hashlib.sha256(content).hexdigest(), len(content)))
         return dataclasses.replace(self, curated=None, text=None, files=tuple(files))
 
     def read_text(self) -> str:
         """The document's text, read again if the build has let it go; refused if its bytes changed since."""
         if self.text is not None:
             return self.text
-        try:
-            raw = (self.folder / self.relative_path.rsplit("/", 1)[-1]).read_bytes()
-        except OSError as exc:
-            raise PipelineError(self.relative_path, f"could not be read again while the build ran ({exc.strerror})",
-                                "restore the document as received, and build again") from None
+        raw = read_again(self.folder / PurePosixPath(self.relative_path).name, self.relative_path, "restore the document as received, and build again")
         digest = hashlib.sha256(raw).hexdigest()
         if digest != self.sha256:
             raise PipelineError(self.relative_path, f"changed while the build read it: its sha256 was {self.sha256}, it is now {digest}",
@@ -91,6 +88,14 @@ class DocumentTexts(Mapping):
 
     def __len__(self) -> int:
         return len(self._sources)
+
+
+def read_again(path: Path, shown_as: str, fix: str) -> bytes:
+    """A file the build read or set aside before, read again: one that vanished or cannot be read meanwhile is a clear error."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(shown_as, f"could not be read again while the build ran ({exc.strerror})", fix) from None
 
 
 def agreement_folders(project: Project) -> list[Path]:
