@@ -91,11 +91,12 @@ def _child_processes() -> set[int]:
 
 
 def test_a_release_refused_before_it_builds_leaves_no_process_behind(package, capsys):
-    before = _child_processes()
+    before, data = _child_processes(), snapshot(package / "data")
     changelog = package / "CHANGELOG.md"
     changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [1.1.1] - ", "## [1.1.1] "), encoding="utf-8")
     code, _, err = run(package, "release", capsys=capsys)
-    assert code == 1 and "CHANGELOG.md" in err
+    assert code == 1 and "CHANGELOG.md" in err and "unexpected" not in err
+    assert snapshot(package / "data") == data and not (package / "dist").exists() and not (package / ".dist-next").exists()
     assert _child_processes() <= before  # frictionless's process, started first, was stopped too
 
 
