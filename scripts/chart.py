@@ -10,7 +10,7 @@ from collections import Counter
 
 from .child import Child
 from .pool import MINIMUM_FOR_PROCESSES
-from .schema import column_values
+from .cells import column_values
 
 SVG_PATH = "docs/figures/signatories-by-country.svg"
 PNG_PATH = "docs/figures/signatories-by-country.png"

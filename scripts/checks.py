@@ -14,7 +14,8 @@ import pyarrow.parquet as pq
 from .errors import PipelineError, Problem, error, warning
 from .package import LoadedPackage, TableFile, header_line, parquet_cells, unsafe_path_reason
 from .project import Project
-from .schema import arrow_schema, field_names, profile_errors
+from .cells import field_names
+from .schema import arrow_schema, profile_errors
 from .text import normalize
 
 Check = Callable[[LoadedPackage], Iterator[Problem]]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from .errors import PipelineError
-from .schema import field_names, has_type, row_tuples, to_cell
+from .cells import FROM_TEXT, field_names, has_type, row_tuples, to_cell
 
 
 def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
@@ -19,6 +20,21 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     for values in row_tuples(rows, columns):
         writer.writerow([to_cell(value, field) for value, field in zip(values, fields)])
     return buffer.getvalue().encode("utf-8")
+
+
+def csv_rows(path: str, fields: list[dict]) -> Iterator[list]:
+    """A table CSV's rows after its header, each a list of values of the fields' types (None for an empty cell), read as the file is."""
+    typed = [(index, FROM_TEXT[field["type"]]) for index, field in enumerate(fields) if field["type"] in FROM_TEXT]
+    text = [index for index, field in enumerate(fields) if field["type"] not in FROM_TEXT]
+    with open(path, encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader, None)
+        for cells in reader:
+            for index, value_of in typed:
+                cells[index] = value_of(cells[index]) if cells[index] else None
+            for index in text:
+                cells[index] = cells[index] or None
+            yield cells
 
 
 def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> None:

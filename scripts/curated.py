@@ -19,7 +19,7 @@ import yaml
 from jsonschema import ValidationError
 
 from .errors import PipelineError
-from .schema import has_type
+from .cells import has_type
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
 # libyaml's parser when PyYAML has it: about ten times faster on a corpus of many small files.

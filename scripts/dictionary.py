@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema import to_cell
+from .cells import to_cell
 
 PATH = "docs/data-dictionary.md"
 _EXAMPLE_WIDTH = 60

@@ -15,7 +15,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import Problem, error
-from .schema import field_names
+from .cells import field_names
 
 # Arrow's default allocator (mimalloc) hands freed memory back to the system soon, so the next
 # table pays again for fresh pages; glibc's keeps it for reuse. On the benchmark machine this

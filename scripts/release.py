@@ -24,7 +24,8 @@ from .csvfile import csv_bytes
 from .formats import archive, diff, sqlite, workbook
 from .progress import step
 from .project import Project
-from .schema import arrow_schema, column_values
+from .cells import column_values
+from .schema import arrow_schema
 from .child import Child
 from .gate import TablesGate
 from .pool import in_forked_process
@@ -87,14 +88,14 @@ def make_release(project: Project) -> ReleaseSummary:
         folder = next_dist / name
         package_name = project.package_metadata["name"]
         workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
-        parquet_files = {table: str(folder / project.parquet_path(table)) for table in project.table_names}
+        csv_files = {table: str(folder / project.table_path(table)) for table in project.table_names}
 
         def start_workbook_and_database() -> None:
-            """The workbook and the database are made from the Parquet files while this process goes on
+            """The workbook and the database are made from the CSV files while this process goes on
             (the release may still stop before they are used)."""
-            writers.append(Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "parquet_files": parquet_files, **written.workbook_arguments},
+            writers.append(Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "csv_files": csv_files, **written.workbook_arguments},
                                  preload=("xlsxwriter",)))
-            writers.append(Child(sqlite.__name__, "write_database", {"path": str(folder / database_path), "parquet_files": parquet_files, "schemas": project.schemas},
+            writers.append(Child(sqlite.__name__, "write_database", {"path": str(folder / database_path), "csv_files": csv_files, "schemas": project.schemas},
                                  # sqlite-utils imports pandas if it can, only to accept pandas values: this
                                  # process gives it Python values, and pandas would be half its memory.
                                  preload=("sqlite_utils",), without=("pandas",)))
@@ -287,7 +288,7 @@ def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
 
 
 def workbook_arguments(project: Project, built: BuiltPackage) -> dict:
-    """What workbook.write_workbook needs besides its path and the Parquet files, as plain values: it runs in a process of its own."""
+    """What workbook.write_workbook needs besides its path and the CSV files, as plain values: it runs in a process of its own."""
     release = project.releases[0]
     descriptor = package_descriptor(project, release.version, built.tables["agreements"], [])  # its title, description, license and source
     license_ = descriptor["licenses"][0]
@@ -301,7 +302,8 @@ def workbook_arguments(project: Project, built: BuiltPackage) -> dict:
         ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
     ]
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
-    return {"about": about, "schemas": project.schemas, "descriptions": descriptions, "released": release.date.isoformat()}
+    rows = {name: len(built.tables[name]) for name in project.table_names}
+    return {"about": about, "rows": rows, "schemas": project.schemas, "descriptions": descriptions, "released": release.date.isoformat()}
 
 
 def datasette_json(project: Project, descriptor: dict) -> bytes:

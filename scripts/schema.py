@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ import fastjsonschema
 import jsonschema
 import pyarrow as pa
 
+from .cells import column_values, field_names, is_required, row_tuples
 from .errors import PipelineError
 
 PROFILES = Path(__file__).resolve().parent.parent / "contracts" / "profiles" / "2.0"
@@ -27,28 +27,10 @@ _ARROW_TYPES = {
 }
 
 
-# Table Schema type -> the Python types the build makes for it (the first is the one to declare).
-PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (float, int), "boolean": (bool,), "date": (dt.date,)}
-
-
-def has_type(value, kind: str) -> bool:
-    """Whether a value is one the build makes for a Table Schema type (a boolean is no integer)."""
-    expected = PYTHON_TYPES[kind]
-    return isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
-
-
-def field_names(schema: dict) -> list[str]:
-    return [field["name"] for field in schema["fields"]]
-
-
 def enum_values(schema: dict, name: str) -> list:
     """The closed vocabulary a field's enum constraint allows."""
     field = next(f for f in schema["fields"] if f["name"] == name)
     return field["constraints"]["enum"]
-
-
-def is_required(field: dict) -> bool:
-    return bool(field.get("constraints", {}).get("required"))
 
 
 def arrow_schema(schema: dict) -> pa.Schema:
@@ -59,35 +41,6 @@ def arrow_schema(schema: dict) -> pa.Schema:
         )
     except KeyError as exc:
         raise PipelineError("schemas", f"no Parquet type for Table Schema type {exc.args[0]!r}") from None
-
-
-def to_cell(value, field: dict) -> str:
-    """The CSV text of a value: empty for missing, ISO dates, lower-case booleans."""
-    if value is None:
-        return ""
-    if field["type"] == "boolean":
-        return "true" if value else "false"
-    if field["type"] == "date":
-        if not isinstance(value, dt.date):
-            raise TypeError(f"{field['name']}: expected a date, got {value!r}")
-        return value.isoformat()
-    return str(value)
-
-
-def from_cell(text: str, field: dict):
-    """The value of a CSV cell, the inverse of to_cell."""
-    if text == "":
-        return None
-    kind = field["type"]
-    if kind == "integer":
-        return int(text)
-    if kind == "number":
-        return float(text)
-    if kind == "boolean":
-        return text == "true"
-    if kind == "date":
-        return dt.date.fromisoformat(text)
-    return text
 
 
 @lru_cache(maxsize=None)
@@ -242,17 +195,6 @@ def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], wher
     _check_key(reference.get("fields"), field_names(schemas[table]), where, f"{path}.reference.fields", required=True)
     if len(reference["fields"]) != len(foreign["fields"]):
         raise PipelineError(where.at(f"{path}.reference.fields"), "names a different number of fields than the foreign key's own fields")
-
-
-def column_values(rows, name: str) -> list:
-    """One column's values, from a table's rows: a list of dicts, or the build's tables.TableRows, which gives them without making a dict per row."""
-    column = getattr(rows, "column", None)
-    return column(name) if column is not None else [row[name] for row in rows]
-
-
-def row_tuples(rows, names: list[str]) -> Iterator[tuple]:
-    """Each row's values of these columns, in their order, read a column at a time (see column_values)."""
-    return zip(*(column_values(rows, name) for name in names))
 
 
 def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, str, object] | None:

@@ -15,7 +15,7 @@ from .changelog import Release, version_numbers
 from .errors import PipelineError
 from .formats import diff
 from .project import Project, read_json
-from .schema import field_names
+from .cells import field_names
 
 RECORDS = "releases"
 RECORD_FILE = "release.json"

@@ -38,6 +38,32 @@ def typed(text: str, kind: str):
     return {"integer": int, "number": float, "boolean": lambda t: t == "true", "date": dt.date.fromisoformat}.get(kind, str)(text)
 
 
+# --- what the writers read --------------------------------------------------------------------
+
+
+def test_the_writers_read_back_exactly_what_the_csv_holds(tmp_path):
+    from scripts.csvfile import csv_bytes, csv_rows as read_rows
+
+    schema = {"fields": [{"name": "text", "type": "string"}, {"name": "count", "type": "integer"}, {"name": "share", "type": "number"},
+                         {"name": "coded", "type": "boolean"}, {"name": "signed", "type": "date"}]}
+    rows = [
+        {"text": 'a, "quoted"\nline', "count": 0, "share": 0.1, "coded": False, "signed": dt.date(2022, 1, 30)},
+        {"text": "=1+1", "count": -12, "share": 1e-07, "coded": True, "signed": None},
+        {"text": None, "count": None, "share": None, "coded": None, "signed": dt.date(1999, 12, 31)},
+    ]
+    path = tmp_path / "table.csv"
+    path.write_bytes(csv_bytes("table", rows, schema))
+    assert list(read_rows(str(path), schema["fields"])) == [list(row.values()) for row in rows]
+
+
+def test_the_writers_processes_import_neither_arrow_nor_pandas():
+    """They run beside the release's checks: Arrow and pandas would be most of their memory."""
+    code = ("import sys, scripts.formats.workbook, scripts.formats.sqlite, scripts.chart; "
+            "print(sorted(m for m in ('pyarrow', 'pandas', 'numpy', 'jsonschema', 'fastjsonschema') if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    assert found == "[]"
+
+
 # --- the workbook -----------------------------------------------------------------------------
 
 

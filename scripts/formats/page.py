@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 
-from ..schema import column_values
+from ..cells import column_values
 
 PATH = "docs/index.html"
 # A corpus has thousands of agreements: the page shows this many in full, and lists the rest.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ..package import parquet_rows
-from ..schema import PYTHON_TYPES, field_names, is_required
+from ..cells import PYTHON_TYPES, field_names, is_required
+from ..csvfile import csv_rows
 
 PATH = "{name}.sqlite"
 METADATA_PATH = "datasette.json"
@@ -29,11 +29,12 @@ VIEWS = {
 FULL_TEXT = {"clauses": ["text"]}
 
 
-def write_database(path: str, parquet_files: dict[str, str], schemas: dict[str, dict]) -> None:
+def write_database(path: str, csv_files: dict[str, str], schemas: dict[str, dict]) -> None:
     """Every table with its schema's columns, primary key, NOT NULL and foreign keys; the same tables give the same bytes.
 
-    The tables are read from the release's Parquet files, which the release's checks prove
-    equal to its CSV files, with the schema's types. sqlite-utils turns each column's Python
+    The tables are read from the release's CSV files, a row at a time, as the schema's types:
+    neither Arrow nor the Parquet files are needed, so that the process that writes the
+    database stays small. sqlite-utils turns each column's Python
     type (the one the Table Schema's type is built as) into its SQL type; dates are ISO 8601
     text and booleans 0 or 1, as SQLite stores them. Its arguments are plain values, so that
     the release can run it in a process of its own.
@@ -58,7 +59,7 @@ def write_database(path: str, parquet_files: dict[str, str], schemas: dict[str, 
             foreign_keys=[(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in schema.get("foreignKeys", [])],
         )
         names = field_names(schema)
-        db[name].insert_all((dict(zip(names, values)) for values in parquet_rows(parquet_files[name], names)), batch_size=5_000)
+        db[name].insert_all((dict(zip(names, values)) for values in csv_rows(csv_files[name], fields)), batch_size=5_000)
         for fk in schema.get("foreignKeys", []):
             db[name].create_index(fk["fields"], find_unique_name=True)
     for name, columns in FULL_TEXT.items():

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
-import pyarrow.parquet as pq
-
-from ..package import parquet_rows
-from ..schema import field_names
+from ..cells import field_names
+from ..csvfile import csv_rows
 
 PATH = "{name}.xlsx"
 ABOUT_SHEET = "About"
@@ -16,11 +14,14 @@ _WIDEST = 60  # characters: wider columns are cut on screen, never in the cell
 _WIDTH_SAMPLE = 1_000
 
 
-def write_workbook(path: str, about: list[tuple[str, str]], parquet_files: dict[str, str], schemas: dict[str, dict], descriptions: dict[str, str], released: str) -> None:
-    """`about` is (label, text) lines for the first sheet; then one sheet per table, in the order of `parquet_files`.
+def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str, str], rows: dict[str, int], schemas: dict[str, dict],
+                   descriptions: dict[str, str], released: str) -> None:
+    """`about` is (label, text) lines for the first sheet, above each table's count of `rows`; then one sheet per table, in the order of `csv_files`.
 
-    The tables are read from the release's Parquet files, which the release's checks prove
-    equal to its CSV files, with the schema's types. Cells are typed as the Table Schema says:
+    The tables are read from the release's CSV files, a row at a time, as the schema's types:
+    neither Arrow nor the Parquet files are needed, so that the process that writes the
+    workbook holds little more than Python (it runs beside the release's checks, whose CSV
+    tables frictionless checks against the same schemas). Cells are typed as the Table Schema says:
     dates are dates, integers numbers, booleans booleans; text is written as text, never read as
     a formula or a number. The same tables give the same bytes: xlsxwriter stamps its zip entries
     with a fixed time, and the document's creation date is the release date. Its arguments are
@@ -43,23 +44,23 @@ def write_workbook(path: str, about: list[tuple[str, str]], parquet_files: dict[
         sheet.write_string(row, 1, text, wrap)
     row = len(about) + 1
     sheet.write_row(row, 0, ["Table (sheet)", "Rows", "One row per"], bold)
-    for offset, (name, file) in enumerate(parquet_files.items(), start=1):
+    for offset, name in enumerate(csv_files, start=1):
         sheet.write_string(row + offset, 0, name)
-        sheet.write_number(row + offset, 1, pq.ParquetFile(file).metadata.num_rows)
+        sheet.write_number(row + offset, 1, rows[name])
         sheet.write_string(row + offset, 2, descriptions[name], wrap)
 
-    for name, file in parquet_files.items():
+    for name, file in csv_files.items():
         fields, names = schemas[name]["fields"], field_names(schemas[name])
         sheet = workbook.add_worksheet(name)
-        sample = list(itertools.islice(parquet_rows(file, names, _WIDTH_SAMPLE), _WIDTH_SAMPLE))
+        sample = list(itertools.islice(csv_rows(file, fields), _WIDTH_SAMPLE))
         for column, field in enumerate(fields):  # widths from the first rows: enough to read, cheap on a corpus
             widest = max((len(str(values[column])) for values in sample if values[column] is not None), default=0)
             sheet.set_column(column, column, min(max(widest, len(field["name"])) + 2, _WIDEST))
         sheet.freeze_panes(1, 0)
         sheet.write_row(0, 0, names, bold)
         writers = [_writer(sheet, field["type"], date) for field in fields]
-        # Row by row, as constant_memory needs, a batch at a time: the largest batch sets this process's memory.
-        for number, values in enumerate(parquet_rows(file, names), start=1):
+        # Row by row, as constant_memory needs.
+        for number, values in enumerate(csv_rows(file, fields), start=1):
             for column, (write, value) in enumerate(zip(writers, values)):
                 if value is not None:
                     write(number, column, value)

@@ -1,0 +1,53 @@
+"""A table's values by Table Schema type: the Python types the build makes, and their CSV text both ways.
+
+It imports neither Arrow nor a JSON Schema validator, so that the processes that write the
+workbook and the database from the CSV files stay small.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+# Table Schema type -> the Python types the build makes for it (the first is the one to declare).
+PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (float, int), "boolean": (bool,), "date": (dt.date,)}
+# Table Schema type -> the value of a cell's CSV text, the inverse of to_cell; text is read as it is, an empty cell is missing.
+FROM_TEXT = {"integer": int, "number": float, "boolean": "true".__eq__, "date": dt.date.fromisoformat}
+
+
+def has_type(value, kind: str) -> bool:
+    """Whether a value is one the build makes for a Table Schema type (a boolean is no integer)."""
+    expected = PYTHON_TYPES[kind]
+    return isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
+
+
+def field_names(schema: dict) -> list[str]:
+    return [field["name"] for field in schema["fields"]]
+
+
+def is_required(field: dict) -> bool:
+    return bool(field.get("constraints", {}).get("required"))
+
+
+def to_cell(value, field: dict) -> str:
+    """The CSV text of a value: empty for missing, ISO dates, lower-case booleans."""
+    if value is None:
+        return ""
+    if field["type"] == "boolean":
+        return "true" if value else "false"
+    if field["type"] == "date":
+        if not isinstance(value, dt.date):
+            raise TypeError(f"{field['name']}: expected a date, got {value!r}")
+        return value.isoformat()
+    return str(value)
+
+
+def column_values(rows, name: str) -> list:
+    """One column's values, from a table's rows: a list of dicts, or the build's tables.TableRows, which gives them without making a dict per row."""
+    column = getattr(rows, "column", None)
+    return column(name) if column is not None else [row[name] for row in rows]
+
+
+def row_tuples(rows, names: list[str]) -> Iterator[tuple]:
+    """Each row's values of these columns, in their order, read a column at a time (see column_values)."""
+    return zip(*(column_values(rows, name) for name in names))
