@@ -50,51 +50,83 @@ def _map_chunk(start: int, size: int) -> list:
     return [function(item, shared) for item in items[start : start + size]]
 
 
-def in_forked_process(function: Callable, *arguments):
+def in_forked_process(function: Callable, *arguments, on_message: Callable[[object], None] | None = None):
     """function(*arguments), run in a forked copy of this process; its return value, or its exception raised here.
 
     Whatever the call holds while it runs (a corpus's rows, sources and files) is the copy's
     memory, and goes back to the system as the copy ends: only the return value, pickled,
     comes back. The copy dies with this process. Where fork does not exist the call is made here.
+
+    With `on_message`, the call is function(*arguments, tell): each tell(message) made while it
+    runs has on_message(message) called here at once, on this thread (which may start
+    processes that outlive the copy). If on_message fails, the copy is ended and its error raised.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
-        return function(*arguments)
+        return function(*arguments, *([on_message] if on_message else []))
     reading, writing = os.pipe()
     with _shared_with_forks():
         pid = os.fork()
         if pid == 0:
-            _in_the_copy(function, arguments, reading, writing)
+            _in_the_copy(function, arguments, reading, writing, on_message is not None)
         os.close(writing)
+        outcome = None
         try:
             with os.fdopen(reading, "rb") as stream:
-                data = stream.read()
+                for kind, value in _frames(stream):
+                    if kind == _MESSAGE:
+                        on_message(value)
+                    else:
+                        outcome = value
+        except BaseException:
+            os.kill(pid, signal.SIGKILL)  # it would wait forever to write what is no longer read
+            raise
         finally:
             _, status = os.waitpid(pid, 0)
-    if not data:
+    if outcome is None:
         raise RuntimeError(f"{getattr(function, '__name__', function)}, run in a forked process, ended without a result ({_exit_reason(status)})")
-    succeeded, value = pickle.loads(data)
+    succeeded, value = outcome
     if not succeeded:
         raise value
     return value
 
 
-def _in_the_copy(function: Callable, arguments: tuple, reading: int, writing: int) -> NoReturn:
+# What a copy writes to its parent: frames of a kind byte, a length and a pickled value; the outcome is the last.
+_MESSAGE, _OUTCOME = b"m", b"o"
+
+
+def _frames(stream) -> Iterator[tuple[bytes, object]]:
+    """The frames a copy wrote, until it closed its end; a frame cut short (the copy was killed) ends them."""
+    while len(header := stream.read(9)) == 9:
+        payload = stream.read(int.from_bytes(header[1:], "big"))
+        if len(payload) != int.from_bytes(header[1:], "big"):
+            return
+        yield header[:1], pickle.loads(payload)
+
+
+def _in_the_copy(function: Callable, arguments: tuple, reading: int, writing: int, tells: bool) -> NoReturn:
     """The forked copy's part: it never returns, so that no caller's cleanup runs twice."""
     status = 1
     try:
         os.close(reading)
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG, as Child's processes
-        try:
-            outcome = (True, function(*arguments))
-        except BaseException as exc:  # noqa: BLE001 - every exception travels back, KeyboardInterrupt included
-            exc.add_note(f"in a forked process:\n{traceback.format_exc()}")
-            outcome = (False, exc)
-        try:
-            data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
-        except Exception:  # an exception that cannot be pickled still says what it was
-            data = pickle.dumps((False, RuntimeError(traceback.format_exception_only(outcome[1])[-1].strip())))
         with os.fdopen(writing, "wb") as stream:
-            stream.write(data)
+            def send(kind: bytes, data: bytes) -> None:
+                stream.write(kind + len(data).to_bytes(8, "big") + data)
+                stream.flush()
+
+            def tell(message) -> None:
+                send(_MESSAGE, pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+            try:
+                outcome = (True, function(*arguments, *([tell] if tells else [])))
+            except BaseException as exc:  # noqa: BLE001 - every exception travels back, KeyboardInterrupt included
+                exc.add_note(f"in a forked process:\n{traceback.format_exc()}")
+                outcome = (False, exc)
+            try:
+                data = pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # an exception that cannot be pickled still says what it was
+                data = pickle.dumps((False, RuntimeError(traceback.format_exception_only(outcome[1])[-1].strip())))
+            send(_OUTCOME, data)
         status = 0
     finally:
         os._exit(status)

@@ -7,7 +7,7 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,13 +39,13 @@ RELEASE_DOCUMENTS = ("LICENSE", "CHANGELOG.md", "docs/codebook.md")
 _IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in a release -->\n"
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
 _FILE_THREADS = 4  # files made at once by ReleaseFolder.copy_in
-# CSV bytes of all tables up to which the workbook and the database start beside the project's
-# checks. Measured with make bench's corpora: the checks' process holds about 5 MiB for each MB
-# of CSV (300 MiB for the 45 MB of 10,000 agreements), the workbook's and the database's about
-# 180 MiB together, and the release's own process and frictionless's about 145 MiB: beside
-# checks of 16 MB or less the sum stays under 512 MiB. At 1,000 agreements (4.5 MB) starting
-# them beside the checks saves about 0.7 s of 15.
-WRITERS_BESIDE_CHECKS_UP_TO = 16_000_000
+# CSV bytes of all tables up to which the database starts with the workbook, beside the rest of
+# the build and the project's checks, rather than after the checks. Measured with make bench's
+# corpora: the checks' process holds about 5 MiB for each MB of CSV (275-300 MiB for the 45 MB
+# of 10,000 agreements), the release's own process and frictionless's about 145 MiB, the
+# workbook's 26 MiB and the database's 43 MiB (they read the CSV files a row at a time): beside
+# checks of 16 MB or less the sum stays well under 512 MiB, beside those of 45 MB it would not.
+DATABASE_BESIDE_CHECKS_UP_TO = 16_000_000
 _DATA_OUTPUTS = ".data"  # in .dist-next, beside the release: the build's files of data/, until the release is valid
 
 
@@ -74,7 +74,29 @@ def make_release(project: Project) -> ReleaseSummary:
     release = project.releases[0]
     name = f"{project.package_metadata['name']}-{release.version}"
     next_dist = project.root / _NEXT
-    writers: list[Child] = []  # the workbook's and the database's processes, once started
+    writers: dict[str, Child] = {}  # the workbook's and the database's processes, once started
+    folder = next_dist / name
+    package_name = project.package_metadata["name"]
+    workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
+    csv_files = {table: str(folder / project.table_path(table)) for table in project.table_names}
+
+    def start_database() -> None:
+        writers["database"] = Child(sqlite.__name__, "write_database", {"path": str(folder / database_path), "csv_files": csv_files, "schemas": project.schemas},
+                                    # sqlite-utils imports pandas if it can, only to accept pandas values: this
+                                    # process gives it Python values, and pandas would be half its memory.
+                                    preload=("sqlite_utils",), without=("pandas",))
+
+    def tables_written(tables: TablesWritten) -> None:
+        """The workbook and the database are made from the CSV files while the release goes on (it may
+        still stop before they are used). The workbook, the longest of all steps, starts at once; the
+        database too when the tables are small, else once the project's checks have ended: the
+        checks' process grows with the tables, and the four processes together would pass the
+        release's memory budget."""
+        writers["workbook"] = Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "csv_files": csv_files, **tables.workbook_arguments},
+                                    preload=("xlsxwriter",))
+        if tables.csv_bytes <= DATABASE_BESIDE_CHECKS_UP_TO:
+            start_database()
+
     # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold,
     # in a process of its own on the second core; it starts now, to import frictionless (about
     # a second) while the tables are built, and is stopped however the release ends.
@@ -84,32 +106,12 @@ def make_release(project: Project) -> ReleaseSummary:
         # The build holds every row, source and file at once: it writes the release folder in a
         # forked copy of this process, whose memory goes back to the system before the checks
         # read the release again. It sets data/'s files aside on the disk too.
-        written = in_forked_process(write_release_folder, project, next_dist / name, next_dist / _DATA_OUTPUTS, gate)
-        folder = next_dist / name
-        package_name = project.package_metadata["name"]
-        workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
-        csv_files = {table: str(folder / project.table_path(table)) for table in project.table_names}
-
-        def start_workbook_and_database() -> None:
-            """The workbook and the database are made from the CSV files while this process goes on
-            (the release may still stop before they are used)."""
-            writers.append(Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "csv_files": csv_files, **written.workbook_arguments},
-                                 preload=("xlsxwriter",)))
-            writers.append(Child(sqlite.__name__, "write_database", {"path": str(folder / database_path), "csv_files": csv_files, "schemas": project.schemas},
-                                 # sqlite-utils imports pandas if it can, only to accept pandas values: this
-                                 # process gives it Python values, and pandas would be half its memory.
-                                 preload=("sqlite_utils",), without=("pandas",)))
-        # Beside the project's checks when the tables are small, as they finish sooner then; once
-        # the checks have ended when they are large, as the checks' process grows with the tables
-        # and the three processes together would pass the release's memory budget.
-        beside_the_checks = sum((folder / project.table_path(table)).stat().st_size for table in project.table_names) <= WRITERS_BESIDE_CHECKS_UP_TO
-        if beside_the_checks:
-            start_workbook_and_database()
+        written = in_forked_process(write_release_folder, project, folder, next_dist / _DATA_OUTPUTS, gate, on_message=tables_written)
         # The checks read the release back, as a user would; frictionless is checking its tables already.
         gate.checking(Path(written.gate_descriptor))
         with step("validating the release (frictionless on the tables, the project's checks on every file)"):
             report = validate_package(folder / DESCRIPTOR, frictionless_scope="tables", gate=gate,
-                                      after_own_checks=None if beside_the_checks else start_workbook_and_database)
+                                      after_own_checks=None if "database" in writers else start_database)
         if not report.ok:
             raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
         # The zip is packed while they are finished, not beside the checks, whose memory it would add to; they join it last.
@@ -117,7 +119,7 @@ def make_release(project: Project) -> ReleaseSummary:
             zip_path = next_dist / f"{name}.zip"
             archive.write_zip(str(folder), written.paths, str(zip_path))
             last = [workbook_path, database_path]
-            for running in writers:
+            for running in writers.values():
                 running.result()
             archive.write_zip(str(folder), last, str(zip_path), append=True)
         paths = written.paths + last
@@ -130,7 +132,7 @@ def make_release(project: Project) -> ReleaseSummary:
         _swap_into_place(project, next_dist)
         versions.write_record(project, FilesOnDisk(project.root, written.outputs), release)
     finally:
-        for running in (gate, *writers):
+        for running in (gate, *writers.values()):
             running.stop()
         shutil.rmtree(next_dist, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
@@ -147,16 +149,24 @@ class WrittenRelease:
     paths: list[str]  # the files written, as paths in the folder
     table_count: int
     row_count: int
-    workbook_arguments: dict
     gate_descriptor: str  # what frictionless, in the gate's process, checks
 
 
-def write_release_folder(project: Project, path: Path, outputs: Path, gate: TablesGate) -> WrittenRelease:
+@dataclass(frozen=True)
+class TablesWritten:
+    """Told by the build's process as soon as the tables' CSV files are in the release folder."""
+
+    csv_bytes: int  # of all tables
+    workbook_arguments: dict
+
+
+def write_release_folder(project: Project, path: Path, outputs: Path, gate: TablesGate, tell: Callable[[TablesWritten], None]) -> WrittenRelease:
     """Build, then write every file of the release into `path` but the workbook and the database, and data/'s files into `outputs`.
 
-    As soon as the tables (the changes among them) and their schemas are written, `gate` is
-    given them, described as the release's descriptor will describe them: frictionless checks
-    them on the other core while the rest is written.
+    As soon as the tables are written, `tell` says so, for the workbook to start. As soon as the
+    tables (the changes among them) and their schemas are written, `gate` is given them,
+    described as the release's descriptor will describe them: frictionless checks them on the
+    other core while the rest is written.
     """
     with step("building the tables from the sources"):
         built = build_in_memory(project)
@@ -164,6 +174,7 @@ def write_release_folder(project: Project, path: Path, outputs: Path, gate: Tabl
     folder = ReleaseFolder(path)
     with step("writing the tables as CSV and Parquet, with their schemas"):
         tables = write_tables(project, built, folder)
+    tell(TablesWritten(sum(len(built.files[project.table_path(name)]) for name in project.table_names), workbook_arguments(project, built)))
     guard_outputs(project, built, force=False)
     with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
         plan = versions.plan(project, built.files, release)
@@ -174,7 +185,7 @@ def write_release_folder(project: Project, path: Path, outputs: Path, gate: Tabl
         folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
     FilesOnDisk.set_aside(built.files, outputs)
     return WrittenRelease(list(built.files), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
-                          workbook_arguments(project, built), str(gate.handed_over()))
+                          str(gate.handed_over()))
 
 
 class ReleaseFolder:

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -50,6 +51,32 @@ def test_a_call_in_a_forked_process_returns_its_value_or_raises_its_error():
     assert (raised.value.where, raised.value.problem, raised.value.fix) == ("item 500", "is too large", "use a smaller one")
     with pytest.raises(RuntimeError, match=r"^_kill_self, run in a forked process, ended without a result \(killed by signal 9\)$"):
         pool.in_forked_process(_kill_self)
+
+
+def _tell_then_halve(number: int, tell) -> int:
+    for step in ("started", "halfway"):
+        tell((step, os.getpid()))
+        if number < 0:
+            time.sleep(30)  # long enough that only being ended stops it
+    return _halve(number, 100)
+
+
+def test_a_forked_call_tells_this_process_as_it_goes_and_is_ended_if_the_answer_fails():
+    heard = []
+    assert pool.in_forked_process(_tell_then_halve, 42, on_message=heard.append) == 21
+    assert [step for step, _ in heard] == ["started", "halfway"] and heard[0][1] != os.getpid()
+
+    def refuse(message):
+        heard.append(message)
+        raise PipelineError("the answer", "was refused", "nothing to fix")
+
+    heard.clear()
+    started = time.monotonic()
+    with pytest.raises(PipelineError, match="was refused"):
+        pool.in_forked_process(_tell_then_halve, -1, on_message=refuse)
+    assert time.monotonic() - started < 10 and [step for step, _ in heard] == ["started"]
+    with pytest.raises(ProcessLookupError):
+        os.kill(heard[0][1], 0)  # the copy was ended and reaped, not left sleeping
 
 
 def _build(root, capsys) -> dict[str, bytes]:

@@ -49,32 +49,38 @@ def test_release_layout_and_summary(package, capsys):
 
 
 @pytest.mark.parametrize("largest_beside", ["default", 0])
-def test_the_workbook_and_the_database_start_beside_small_checks_and_after_large_ones(package, capsys, monkeypatch, largest_beside):
-    # Beside the checks of a large release, their processes would pass the release's memory budget.
+def test_the_workbook_starts_once_the_tables_are_written_and_the_database_after_large_checks(package, capsys, monkeypatch, largest_beside):
+    # The workbook is the longest step; beside the checks of a large release, the database would pass the release's memory budget.
     from scripts import release, validate
 
     events = []
-    checks_in_a_fork, child = validate.in_forked_process, release.Child
+    checks_in_a_fork, build_in_a_fork, child = validate.in_forked_process, release.in_forked_process, release.Child
 
     def checks(function, *arguments):
         found = checks_in_a_fork(function, *arguments)
         events.append(f"{function.__name__} ended")
         return found
 
+    def build(function, *arguments, **options):
+        written = build_in_a_fork(function, *arguments, **options)
+        events.append(f"{function.__name__} ended")
+        return written
+
     def started(module, function, *arguments, **options):
         events.append(f"{function} started")
         return child(module, function, *arguments, **options)
 
     monkeypatch.setattr(validate, "in_forked_process", checks)
+    monkeypatch.setattr(release, "in_forked_process", build)
     monkeypatch.setattr(release, "Child", started)
     if largest_beside != "default":
-        monkeypatch.setattr(release, "WRITERS_BESIDE_CHECKS_UP_TO", largest_beside)
+        monkeypatch.setattr(release, "DATABASE_BESIDE_CHECKS_UP_TO", largest_beside)
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 0, err
     if largest_beside == "default":  # this package's tables are a few kB
-        assert events == ["write_workbook started", "write_database started", "_own_problems ended"]
+        assert events == ["write_workbook started", "write_database started", "write_release_folder ended", "_own_problems ended"]
     else:
-        assert events == ["_own_problems ended", "write_workbook started", "write_database started"]
+        assert events == ["write_workbook started", "write_release_folder ended", "_own_problems ended", "write_database started"]
 
 
 def _child_processes() -> set[int]:
