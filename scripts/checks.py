@@ -11,10 +11,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from .cells import field_names
 from .errors import PipelineError, Problem, error, warning
 from .package import LoadedPackage, TableFile, header_line, parquet_cells, unsafe_path_reason
 from .project import Project
-from .cells import field_names
 from .schema import arrow_schema, profile_errors
 from .text import normalize
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +13,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .errors import Problem, error
 from .cells import field_names
+from .errors import Problem, error
 
 # Arrow's default allocator (mimalloc) hands freed memory back to the system soon, so the next
 # table pays again for fresh pages; glibc's keeps it for reuse. On the benchmark machine this
@@ -219,13 +218,7 @@ def _csv_cells(raw: bytes, schema: dict) -> pa.Table | None:
         return None
 
 
-def parquet_rows(path: str, names: list[str], batch_rows: int = 10_000) -> Iterator[tuple]:
-    """A Parquet file's rows as tuples of Python values (dates, integers, booleans, text, None), a batch at a time."""
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows, columns=names):
-        yield from zip(*(column.to_pylist() for column in batch.columns))
-
-
 def parquet_cells(parquet: pq.ParquetFile, name: str) -> pa.ChunkedArray:
-    """One Parquet column's cells as the CSV writes them (see schema.to_cell)."""
+    """One Parquet column's cells as the CSV writes them (see cells.to_cell)."""
     # Arrow writes booleans as "true"/"false" and dates as ISO 8601, as to_cell does.
     return pc.fill_null(pc.cast(parquet.read(columns=[name])[name], pa.string()), "")

@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from .build import DESCRIPTOR, BuiltPackage, FilesOnDisk, ValidationFailed, build_in_memory, guard_outputs, write_outputs
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
+from .cells import column_values
 from .citation import citation_text
 from .errors import PipelineError, Problem
 from . import versions
@@ -24,7 +25,6 @@ from .csvfile import csv_bytes
 from .formats import archive, diff, sqlite, workbook
 from .progress import step
 from .project import Project
-from .cells import column_values
 from .schema import arrow_schema
 from .child import Child
 from .gate import TablesGate
@@ -90,8 +90,8 @@ def make_release(project: Project) -> ReleaseSummary:
         """The workbook and the database are made from the CSV files while the release goes on (it may
         still stop before they are used). The workbook, the longest of all steps, starts at once; the
         database too when the tables are small, else once the project's checks have ended: the
-        checks' process grows with the tables, and the four processes together would pass the
-        release's memory budget."""
+        checks' process grows with the tables, and with the database beside them the release's
+        processes together would pass its memory budget."""
         writers["workbook"] = Child(workbook.__name__, "write_workbook", {"path": str(folder / workbook_path), "csv_files": csv_files, **tables.workbook_arguments},
                                     preload=("xlsxwriter",))
         if tables.csv_bytes <= DATABASE_BESIDE_CHECKS_UP_TO:

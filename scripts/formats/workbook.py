@@ -21,9 +21,8 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
     The tables are read from the release's CSV files, a row at a time, as the schema's types:
     neither Arrow nor the Parquet files are needed, so that the process that writes the
     workbook holds little more than Python while it runs beside the rest of the release. Cells
-    are typed as the Table Schema says:
-    dates are dates, integers numbers, booleans booleans; text is written as text, never read as
-    a formula or a number. The same tables give the same bytes: xlsxwriter stamps its zip entries
+    are typed as the Table Schema says: dates are dates, integers numbers, booleans booleans;
+    text is written as text, never read as a formula or a number. The same tables give the same bytes: xlsxwriter stamps its zip entries
     with a fixed time, and the document's creation date is the release date. Its arguments are
     plain values, so that the release can run it in a process of its own.
     """
