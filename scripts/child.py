@@ -37,9 +37,14 @@ class Child:
             [sys.executable, "-m", "scripts.child"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=environment, preexec_fn=_die_with_parent,
         )
+        self._answer: _Answer | None = None
         self._send(json.dumps({"import": [*preload, module], "without": list(without)}).encode("utf-8") + b"\n")
         if function is not None:
             self.call(function, arguments or {})
+            # Its answer is read as it comes: an answer larger than the pipe holds (a chart's
+            # images) would keep the process waiting, with all its memory, until result() is
+            # called. Only for a call made here: a later call() may be made by a forked process.
+            self._answer = _Answer(self.process)
 
     def call(self, function: str, arguments: dict) -> None:
         self.what += f".{function}"
@@ -67,7 +72,7 @@ class Child:
             self.process.stdin = None  # it ended before reading: result() reports why
 
     def result(self):
-        out, err = self.process.communicate()
+        out, err = self._answer.wait() if self._answer is not None else self.process.communicate()
         if self._writing is not None:
             self._writing.join()
         if self.process.returncode != 0:
@@ -78,9 +83,28 @@ class Child:
         """End it if it still runs: the release stopped before it needed the result."""
         if self.process.poll() is None:
             self.process.kill()
-        self.process.communicate()
+        if self._answer is not None:
+            self._answer.wait()
+        else:
+            self.process.communicate()
         if self._writing is not None:
             self._writing.join()
+
+
+class _Answer:
+    """A process's standard output and error, read to their end on a thread of their own."""
+
+    def __init__(self, process: subprocess.Popen):
+        self._process, self._read = process, (b"", b"")
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._read = self._process.communicate()
+
+    def wait(self) -> tuple[bytes, bytes]:
+        self._thread.join()
+        return self._read
 
 
 def _write_and_close(stream, data: bytes) -> None:

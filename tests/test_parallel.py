@@ -14,6 +14,7 @@ import pytest
 
 from conftest import ROOT, run
 from scripts import pool
+from scripts.child import Child
 from scripts.errors import PipelineError
 from scripts.schema import profile_errors
 from scripts.synthetic import random_agreement
@@ -84,6 +85,18 @@ def _build(root, capsys) -> dict[str, bytes]:
     assert code == 0, err
     return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted((root / "data").glob("*.csv"))} | {
         "datapackage.json": (root / "datapackage.json").read_bytes()}
+
+
+def test_a_process_of_its_own_ends_as_soon_as_its_answer_is_ready_however_large():
+    # A chart's images pass the 64 KiB a pipe holds: unread, the process would wait with all its memory until result().
+    text = "signatory " * 30_000
+    child = Child("textwrap", "indent", {"text": text, "prefix": ""})
+    deadline = time.monotonic() + 60
+    while child.process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert child.process.returncode == 0
+    assert child.result() == text
+    child.stop()  # once it has ended, stopping it is harmless
 
 
 def test_a_build_on_two_cores_equals_the_build_in_one_process(package, capsys, monkeypatch):
