@@ -7,8 +7,8 @@ import io
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -163,26 +163,37 @@ class TablesWritten:
 def write_release_folder(project: Project, path: Path, outputs: Path, gate: TablesGate, tell: Callable[[TablesWritten], None]) -> WrittenRelease:
     """Build, then write every file of the release into `path` but the workbook and the database, and data/'s files into `outputs`.
 
-    As soon as the tables are written, `tell` says so, for the workbook to start. As soon as the
-    tables (the changes among them) and their schemas are written, `gate` is given them,
-    described as the release's descriptor will describe them: frictionless checks them on the
-    other core while the rest is written.
+    The tables' CSV files are written as soon as the build has made them, before its documents
+    and chart, and `tell` says so, for the workbook to start; the source files are copied in
+    from then on, on threads of their own, as making thousands of small files and folders waits
+    on the disk while the build computes. As soon as the tables (the changes among them) and
+    their schemas are written, `gate` is given them, described as the release's descriptor will
+    describe them: frictionless checks them on the other core while the rest is written.
     """
-    with step("building the tables from the sources"):
-        built = build_in_memory(project)
-    release = project.releases[0]
     folder = ReleaseFolder(path)
-    with step("writing the tables as CSV and Parquet, with their schemas"):
-        tables = write_tables(project, built, folder)
-    tell(TablesWritten(sum(len(built.files[project.table_path(name)]) for name in project.table_names), workbook_arguments(project, built)))
-    guard_outputs(project, built, force=False)
-    with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
-        plan = versions.plan(project, built.files, release)
-        tables.append(write_changes(project, plan, folder))
-    gate.check_descriptor(folder.path, package_descriptor(project, release.version, built.tables["agreements"], tables), DESCRIPTOR)  # it keeps the CSV tables
-    with step("writing the sources and documents"):
-        descriptor = write_documents(project, built, release.version, plan, folder, tables)
-        folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
+    with ThreadPoolExecutor(1) as background:
+        copying: list[Future] = []
+
+        def tables_made(tables: Mapping[str, Sequence[dict]], csv_files: dict[str, bytes], inputs: Mapping[str, bytes]) -> None:
+            for relative, content in csv_files.items():
+                folder.write(relative, content)
+            tell(TablesWritten(sum(map(len, csv_files.values())), workbook_arguments(project, tables)))
+            copying.append(background.submit(folder.copy_in, inputs))
+
+        with step("building the tables from the sources"):
+            built = build_in_memory(project, tables_made)
+        release = project.releases[0]
+        with step("writing the tables as Parquet, with their schemas"):
+            tables = write_tables(project, built, folder)
+        guard_outputs(project, built, force=False)
+        with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
+            plan = versions.plan(project, built.files, release)
+            tables.append(write_changes(project, plan, folder))
+        gate.check_descriptor(folder.path, package_descriptor(project, release.version, built.tables["agreements"], tables), DESCRIPTOR)  # it keeps the CSV tables
+        with step("writing the sources and documents"):
+            copying[0].result()  # the sources, before the descriptor that lists them
+            descriptor = write_documents(project, built, release.version, plan, folder, tables)
+            folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
     FilesOnDisk.set_aside(built.files, outputs)
     return WrittenRelease(list(built.files), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
                           str(gate.handed_over()))
@@ -226,11 +237,11 @@ class ReleaseFolder:
 
 
 def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
-    """Each table as CSV, then as Parquet, and its schema; returns their resources."""
+    """Each table as Parquet, and its schema; returns the resources of its CSV file, written already, and of its Parquet file."""
     resources, parquet_resources = [], []
     for name in project.table_names:
         csv_path, parquet_path = project.table_path(name), project.parquet_path(name)
-        resources.append(table_resource(project, name, csv_path, folder.write(csv_path, built.files[csv_path])))
+        resources.append(table_resource(project, name, csv_path, built.files[csv_path]))
         parquet = folder.write(parquet_path, parquet_bytes(built.tables[name], project.schemas[name]))
         parquet_resources.append(table_resource(project, name, parquet_path, parquet, fmt="parquet"))
         folder.write(f"schemas/{name}.json", (project.schema_dir / f"{name}.json").read_bytes())
@@ -246,10 +257,9 @@ def write_changes(project: Project, plan: versions.Plan, folder: ReleaseFolder) 
 
 
 def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
-    """Every other file of the release but the workbook and the database, the descriptor last; returns it."""
+    """Every other file of the release but the sources (copied in already), the workbook and the database, the descriptor last; returns it."""
     resources = list(resources)
     resources += source_resources(built.sources)
-    folder.copy_in(built.inputs)
     for document in RELEASE_DOCUMENTS:
         folder.write(document, (project.root / document).read_bytes())
     for path, content in built.files.items():
@@ -298,22 +308,22 @@ def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
     ])
 
 
-def workbook_arguments(project: Project, built: BuiltPackage) -> dict:
+def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]]) -> dict:
     """What workbook.write_workbook needs besides its path and the CSV files, as plain values: it runs in a process of its own."""
     release = project.releases[0]
-    descriptor = package_descriptor(project, release.version, built.tables["agreements"], [])  # its title, description, license and source
+    descriptor = package_descriptor(project, release.version, tables["agreements"], [])  # its title, description, license and source
     license_ = descriptor["licenses"][0]
     about = [
         ("Title", descriptor["title"]),
         ("Version", f"{release.version}, released {release.date.isoformat()}"),
         ("What this is", descriptor["description"]),
         ("License", f"{license_['title']}: {license_['path']}. The agreement's text is the signatories' own, reproduced unchanged (see LICENSE)."),
-        ("How to cite", citation_text(project.package_metadata, release.version, release.date.isoformat(), built.tables["agreements"])),
+        ("How to cite", citation_text(project.package_metadata, release.version, release.date.isoformat(), tables["agreements"])),
         ("Source", "; ".join(f"{source['title']}: {source['path']}" for source in descriptor["sources"])),
         ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
     ]
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
-    rows = {name: len(built.tables[name]) for name in project.table_names}
+    rows = {name: len(tables[name]) for name in project.table_names}
     return {"about": about, "rows": rows, "schemas": project.schemas, "descriptions": descriptions, "released": release.date.isoformat()}
 
 
