@@ -8,14 +8,11 @@ import sys
 import traceback
 from pathlib import Path
 
-from .build import ValidationFailed, build, stale_files
-from .errors import PipelineError
-from .formats import sqlite
 from .allocator import give_large_blocks_back
-from .progress import step
-from .project import Project
-from .release import make_release
-from .validate import Report, validate_package
+from .errors import PipelineError, ValidationFailed
+
+# Each command imports the pipeline's modules it needs when it runs (Arrow, pandas, jsonschema: a
+# second), so that a release can start frictionless's process first, and --help is quick.
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,9 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--port", type=int, default=8001, help="the port (default: 8001)")
     args = parser.parse_args(argv)
     debug = args.debug or os.environ.get("VERBOSE") == "1"
-    project = Project(args.root.resolve()) if args.root else Project()
     try:
-        return COMMANDS[args.command](project, args)
+        return COMMANDS[args.command](args)
     except PipelineError as exc:
         _print_error(str(exc), debug)
     except ValidationFailed as exc:
@@ -56,7 +52,16 @@ def _print_error(message: str, debug: bool, hint: str | None = None) -> None:
         print(f"  {hint}", file=sys.stderr)
 
 
-def run_build(project: Project, args) -> int:
+def _project(args):
+    from .project import Project
+
+    return Project(args.root.resolve()) if args.root else Project()
+
+
+def run_build(args) -> int:
+    from .build import build
+
+    project = _project(args)
     built, report = build(project, force=args.force)
     _print_warnings(report)
     rows = ", ".join(f"{name} {len(built.tables[name])}" for name in project.table_names)
@@ -64,7 +69,12 @@ def run_build(project: Project, args) -> int:
     return 0
 
 
-def run_validate(project: Project, args) -> int:
+def run_validate(args) -> int:
+    from .build import stale_files
+    from .progress import step
+    from .validate import validate_package
+
+    project = _project(args)
     descriptor = args.descriptor.resolve() if args.descriptor else project.descriptor_path
     with step(f"validating {descriptor.name} (frictionless and the project's checks)"):
         report = validate_package(descriptor)
@@ -80,12 +90,25 @@ def run_validate(project: Project, args) -> int:
     return 0
 
 
-def run_release(project: Project, args) -> int:
-    print(make_release(project))
+def run_release(args) -> int:
+    from .gate import TablesGate
+
+    gate = TablesGate()  # first: it imports frictionless on the other core while this process imports the rest
+    try:
+        from .release import make_release
+
+        project = _project(args)
+    except BaseException:
+        gate.stop()
+        raise
+    print(make_release(project, gate))
     return 0
 
 
-def run_serve(project: Project, args) -> int:
+def run_serve(args) -> int:
+    from .formats import sqlite
+
+    project = _project(args)
     name = project.package_metadata["name"]
     folder = project.dist_dir / f"{name}-{project.changelog_version()}"
     database = folder / sqlite.PATH.format(name=name)
@@ -97,7 +120,7 @@ def run_serve(project: Project, args) -> int:
     return 0  # not reached: Datasette has replaced this process
 
 
-def _print_warnings(report: Report) -> None:
+def _print_warnings(report) -> None:
     for problem in report.warnings:
         print(f"warning: {problem}")
 

@@ -17,7 +17,7 @@ from .chart import SVG_PATH, chart_description, start_chart
 from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from .formats import page
-from .errors import PipelineError, Problem, error
+from .errors import PipelineError, Problem, ValidationFailed, error
 from .package import files_under, unsafe_path_reason
 from .markers import replace_block
 from .progress import step
@@ -28,14 +28,6 @@ from .tables import build_tables
 from .validate import Report, validate_package
 
 DESCRIPTOR = "datapackage.json"
-
-
-class ValidationFailed(Exception):
-    """The built package failed validation; nothing was written."""
-
-    def __init__(self, report: Report, what: str):
-        self.report, self.what = report, what
-        super().__init__(f"{what}: {len(report.errors)} error(s)")
 
 
 @dataclass(frozen=True)

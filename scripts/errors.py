@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .validate import Report
 
 
 class PipelineError(Exception):
@@ -18,6 +22,14 @@ class PipelineError(Exception):
     def __str__(self) -> str:
         text = f"{self.where}: {self.problem}"
         return f"{text}\n  fix: {self.fix}" if self.fix else text
+
+
+class ValidationFailed(Exception):
+    """A built package failed validation; nothing was written."""
+
+    def __init__(self, report: Report, what: str):
+        self.report, self.what = report, what
+        super().__init__(f"{what}: {len(report.errors)} error(s)")
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .build import DESCRIPTOR, BuiltPackage, FilesOnDisk, ValidationFailed, build_in_memory, guard_outputs, write_outputs
+from .build import DESCRIPTOR, BuiltPackage, FilesOnDisk, build_in_memory, guard_outputs, write_outputs
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from .cells import column_values
 from .citation import citation_text
-from .errors import PipelineError, Problem
+from .errors import PipelineError, Problem, ValidationFailed
 from . import versions
 from .csvfile import csv_bytes
 from .formats import archive, diff, sqlite, workbook
@@ -68,8 +68,22 @@ class ReleaseSummary:
         return "\n".join(lines)
 
 
-def make_release(project: Project) -> ReleaseSummary:
-    """Rebuild, write the release beside dist/ while validating it, then swap it in."""
+def make_release(project: Project, gate: TablesGate | None = None) -> ReleaseSummary:
+    """Rebuild, write the release beside dist/ while validating it, then swap it in.
+
+    frictionless runs once, on the release, which holds the very CSV bytes data/ will hold, in
+    `gate`, a process of its own on the second core. It starts first, to import frictionless
+    (about a second) while the rest is imported and the tables are built: the command line
+    starts it before it imports the pipeline. It is stopped however the release ends.
+    """
+    gate = TablesGate() if gate is None else gate
+    try:
+        return _release_with(project, gate)
+    finally:
+        gate.stop()
+
+
+def _release_with(project: Project, gate: TablesGate) -> ReleaseSummary:
     _recover_interrupted_swap(project)
     release = project.releases[0]
     name = f"{project.package_metadata['name']}-{release.version}"
@@ -97,10 +111,6 @@ def make_release(project: Project) -> ReleaseSummary:
         if tables.csv_bytes <= DATABASE_BESIDE_CHECKS_UP_TO:
             start_database()
 
-    # frictionless runs once, on the release, which holds the very CSV bytes data/ will hold,
-    # in a process of its own on the second core; it starts now, to import frictionless (about
-    # a second) while the tables are built, and is stopped however the release ends.
-    gate = TablesGate()
     try:
         shutil.rmtree(next_dist, ignore_errors=True)
         # The build holds every row, source and file at once: it writes the release folder in a
@@ -132,7 +142,7 @@ def make_release(project: Project) -> ReleaseSummary:
         _swap_into_place(project, next_dist)
         versions.write_record(project, FilesOnDisk(project.root, written.outputs), release)
     finally:
-        for running in (gate, *writers.values()):
+        for running in writers.values():
             running.stop()
         shutil.rmtree(next_dist, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]

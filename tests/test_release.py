@@ -155,6 +155,39 @@ def test_a_release_refused_before_it_builds_leaves_no_process_behind(package, ca
     assert _child_processes() <= before  # frictionless's process, started first, was stopped too
 
 
+# Says which heavy libraries were imported when frictionless's process was started, and when the command ended.
+_FIRST_STARTED = textwrap.dedent("""
+    import json, sys
+    import scripts.gate as gate
+    heavy = lambda: json.dumps(sorted(m for m in ("pyarrow", "pandas", "numpy", "jsonschema", "scripts.build") if m in sys.modules))
+    started = gate.TablesGate.__init__
+    def recording(self):
+        print("frictionless started", heavy(), file=sys.stderr)
+        started(self)
+    gate.TablesGate.__init__ = recording
+    from scripts.__main__ import main
+    try:
+        code = main(sys.argv[1:])
+    except SystemExit as exit:
+        code = exit.code
+    print("ended", heavy(), file=sys.stderr)
+    sys.exit(code)
+""")
+
+
+def test_a_release_starts_frictionless_before_it_imports_the_pipeline(package):
+    # frictionless's import (about a second) runs on the other core while the release imports Arrow, pandas and the rest.
+    result = subprocess.run([sys.executable, "-c", _FIRST_STARTED, "--root", str(package), "release"], capture_output=True, text=True,
+                            cwd=Path(__file__).parent.parent)
+    assert result.returncode == 0, result.stderr
+    said = [line for line in result.stderr.splitlines() if line.startswith(("frictionless started", "ended"))]
+    assert said == ["frictionless started []", 'ended ["jsonschema", "numpy", "pandas", "pyarrow", "scripts.build"]']
+    assert f"released {NAME}:" in result.stdout
+    helped = subprocess.run([sys.executable, "-c", _FIRST_STARTED, "--help"], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    assert helped.returncode == 0 and "build,validate,release,serve" in helped.stdout
+    assert helped.stderr == "ended []\n"  # the help imports none of them
+
+
 def test_a_release_folder_copies_many_files_at_once_with_their_bytes_and_lists_them(tmp_path):
     from scripts.release import ReleaseFolder
 
