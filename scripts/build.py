@@ -40,27 +40,28 @@ class BuiltPackage:
     sources: list[SourceDocument]
 
 
-def build_in_memory(project: Project, tables_made: Callable[[Mapping[str, Sequence[dict]], dict[str, bytes], FilesOnDisk], None] | None = None) -> BuiltPackage:
+def build_in_memory(project: Project, source_read: Callable[[SourceDocument], None] | None = None,
+                    tables_made: Callable[[Mapping[str, Sequence[dict]], dict[str, bytes]], None] | None = None) -> BuiltPackage:
     """source → parse → tables → CSV bytes and descriptor, without touching the disk.
 
-    `tables_made`, if given, is called as soon as the tables are made, before the documents and
-    the chart, with the tables, their CSV bytes by path and the source files the build read:
-    the release writes those and starts its workbook while the build goes on.
+    `source_read`, if given, is called with each agreement's document as soon as it is read
+    (its `files` are what the build read), and `tables_made` with the tables and their CSV
+    bytes by path as soon as they are made, before the documents and the chart: the release
+    copies and writes them while the build goes on.
     """
     project.check_inputs()
     release = project.releases[0]
-    tables, sources = build_tables(agreement_folders(project), project, release)
+    tables, sources = build_tables(agreement_folders(project), project, release, source_read)
     if set(tables) != set(project.table_names):
         unknown = sorted(set(project.table_names) - set(tables))
         project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
-    inputs = FilesOnDisk(project.root, [path for source in sources for path, _, _ in source.files])
     chart = start_chart(tables)  # a corpus's chart is drawn beside the rest of the build
     try:
         files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
         if tables_made is not None:
-            tables_made(tables, dict(files), inputs)
+            tables_made(tables, dict(files))
         resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
         resources += source_resources(sources)
         version, released = release.version, release.date.isoformat()
@@ -80,6 +81,7 @@ def build_in_memory(project: Project, tables_made: Callable[[Mapping[str, Sequen
         files.update(chart.files())
     finally:
         chart.stop()
+    inputs = FilesOnDisk(project.root, [path for source in sources for path, _, _ in source.files])
     return BuiltPackage(tables, files, inputs, sources)
 
 

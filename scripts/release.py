@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .build import DESCRIPTOR, BuiltPackage, FilesOnDisk, build_in_memory, guard_outputs, write_outputs
+from .source import SourceDocument
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from .cells import column_values
 from .citation import citation_text
@@ -38,7 +39,7 @@ RELEASE_DOCUMENTS = ("LICENSE", "CHANGELOG.md", "docs/codebook.md")
 # of building and releasing, which a release does not hold.
 _IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in a release -->\n"
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
-_FILE_THREADS = 4  # files made at once by ReleaseFolder.copy_in
+_FILE_THREADS = 4  # threads that copy the sources into the release while the build runs
 # CSV bytes of all tables up to which the database starts with the workbook, beside the rest of
 # the build and the project's checks, rather than after the checks. Measured with make bench's
 # corpora: the checks' process holds about 5 MiB for each MB of CSV (275-300 MiB for the 45 MB
@@ -173,37 +174,45 @@ class TablesWritten:
 def write_release_folder(project: Project, path: Path, outputs: Path, gate: TablesGate, tell: Callable[[TablesWritten], None]) -> WrittenRelease:
     """Build, then write every file of the release into `path` but the workbook and the database, and data/'s files into `outputs`.
 
-    The tables' CSV files are written as soon as the build has made them, before its documents
-    and chart, and `tell` says so, for the workbook to start; the source files are copied in
-    from then on, on threads of their own, as making thousands of small files and folders waits
-    on the disk while the build computes. As soon as the tables (the changes among them) and
-    their schemas are written, `gate` is given them, described as the release's descriptor will
-    describe them: frictionless checks them on the other core while the rest is written.
+    Each agreement's source files are copied in as soon as the build has read it, on threads of
+    their own: making thousands of small files and folders waits on the disk (up to a
+    millisecond each on the benchmark machine), and the waits overlap the build's reading and
+    computing rather than follow them. The tables are written as soon as the build has made
+    them, before its documents and chart: their CSV files first, and `tell` says so, for the
+    workbook to start; then Parquet, while the build holds less than it will once its
+    documents are made (at 10,000 agreements this was the release's memory peak). As soon as
+    the tables (the changes among them) and their schemas are written, `gate` is given them,
+    described as the release's descriptor will describe them: frictionless checks them on the
+    other core while the rest is written.
     """
     folder = ReleaseFolder(path)
-    with ThreadPoolExecutor(1) as background:
-        copying: list[Future] = []
+    tables: list[dict] = []  # the tables' resources, once written
+    copying, copied = ThreadPoolExecutor(_FILE_THREADS), []
+    try:
+        def source_read(source: SourceDocument) -> None:
+            copied.append(copying.submit(folder.copy_in, FilesOnDisk(project.root, [path for path, _, _ in source.files])))
 
-        def tables_made(tables: Mapping[str, Sequence[dict]], csv_files: dict[str, bytes], inputs: Mapping[str, bytes]) -> None:
+        def tables_made(rows: Mapping[str, Sequence[dict]], csv_files: dict[str, bytes]) -> None:
             for relative, content in csv_files.items():
                 folder.write(relative, content)
-            tell(TablesWritten(sum(map(len, csv_files.values())), workbook_arguments(project, tables)))
-            copying.append(background.submit(folder.copy_in, inputs))
+            tell(TablesWritten(sum(map(len, csv_files.values())), workbook_arguments(project, rows)))
+            tables.extend(write_tables(project, rows, csv_files, folder))
 
-        with step("building the tables from the sources"):
-            built = build_in_memory(project, tables_made)
+        with step("building the tables from the sources, and writing them as CSV and Parquet"):
+            built = build_in_memory(project, source_read, tables_made)
         release = project.releases[0]
-        with step("writing the tables as Parquet, with their schemas"):
-            tables = write_tables(project, built, folder)
         guard_outputs(project, built, force=False)
         with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
             plan = versions.plan(project, built.files, release)
             tables.append(write_changes(project, plan, folder))
         gate.check_descriptor(folder.path, package_descriptor(project, release.version, built.tables["agreements"], tables), DESCRIPTOR)  # it keeps the CSV tables
         with step("writing the sources and documents"):
-            copying[0].result()  # the sources, before the descriptor that lists them
+            for copy in copied:
+                copy.result()  # every source, before the descriptor that lists them
             descriptor = write_documents(project, built, release.version, plan, folder, tables)
             folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
+    finally:
+        copying.shutdown(cancel_futures=True)  # a build that stopped early does not wait for every copy
     FilesOnDisk.set_aside(built.files, outputs)
     return WrittenRelease(list(built.files), plan, folder.paths, len(built.tables), sum(len(rows) for rows in built.tables.values()),
                           str(gate.handed_over()))
@@ -215,7 +224,7 @@ class ReleaseFolder:
     def __init__(self, path: Path):
         self.path = path
         self.paths: list[str] = []
-        self._folders: set[Path] = set()  # made already: a corpus writes tens of thousands of files into a few folders
+        self._folders: set[Path] = set()  # made already: each folder is made once, however many files it holds
 
     def write(self, relative: str, content: bytes) -> bytes:
         with open(self.path_of(relative), "wb") as stream:
@@ -223,36 +232,32 @@ class ReleaseFolder:
         return content
 
     def copy_in(self, files: Mapping[str, bytes]) -> None:
-        """Many files at once, such as a corpus's sources, on a few threads: making thousands of
-        small files and folders waits on the file system far more than on Python (up to a
-        millisecond or two each on the benchmark machine), and the waits overlap."""
-        targets = {relative: self.path / relative for relative in files}
-        folders = sorted({target.parent for target in targets.values()} - self._folders)
-        for folder in sorted({folder.parent for folder in folders}):
-            folder.mkdir(parents=True, exist_ok=True)
-        with ThreadPoolExecutor(_FILE_THREADS) as pool:
-            list(pool.map(lambda folder: folder.mkdir(exist_ok=True), folders))
-            list(pool.map(lambda relative: targets[relative].write_bytes(files[relative]), targets))
-        self._folders.update(folders)
-        self.paths += targets
+        """Files read when asked, such as one agreement's sources, each written as it is read.
+
+        Several threads may copy at once: making thousands of small files and folders waits on
+        the file system far more than on Python, and the waits overlap. The list of paths then
+        follows no fixed order; the zip and SHA256SUMS sort it.
+        """
+        for relative in files:
+            self.write(relative, files[relative])
 
     def path_of(self, relative: str) -> Path:
         """Where a file of the release goes, for a writer that writes it itself."""
         target = self.path / relative
-        if target.parent not in self._folders:
+        if target.parent not in self._folders:  # two threads may both make it: exist_ok
             target.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(target.parent)
         self.paths.append(relative)
         return target
 
 
-def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
+def write_tables(project: Project, tables: Mapping[str, Sequence[dict]], csv_files: Mapping[str, bytes], folder: ReleaseFolder) -> list[dict]:
     """Each table as Parquet, and its schema; returns the resources of its CSV file, written already, and of its Parquet file."""
     resources, parquet_resources = [], []
     for name in project.table_names:
         csv_path, parquet_path = project.table_path(name), project.parquet_path(name)
-        resources.append(table_resource(project, name, csv_path, built.files[csv_path]))
-        parquet = folder.write(parquet_path, parquet_bytes(built.tables[name], project.schemas[name]))
+        resources.append(table_resource(project, name, csv_path, csv_files[csv_path]))
+        parquet = folder.write(parquet_path, parquet_bytes(tables[name], project.schemas[name]))
         parquet_resources.append(table_resource(project, name, parquet_path, parquet, fmt="parquet"))
         folder.write(f"schemas/{name}.json", (project.schema_dir / f"{name}.json").read_bytes())
     return resources + parquet_resources

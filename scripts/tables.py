@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pathlib import Path
@@ -143,15 +143,19 @@ class _OneObjectPerValue:
         return TableRows(rows.names, list(zip(*columns)))
 
 
-def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument]]:
+def build_tables(folders: list[Path], project: Project, release: Release,
+                 source_read: Callable[[SourceDocument], None] | None = None) -> tuple[dict[str, TableRows], list[SourceDocument]]:
     """Every table's rows, in a fixed order, from every agreement's folder, and the documents
-    they were read from; `release` is the version being built."""
+    they were read from; `release` is the version being built. `source_read`, if given, is
+    called with each document as soon as it is read, in order."""
     tables: dict[str, TableRows] = defaultdict(lambda: TableRows((), []))
     sources = []
     shared = _OneObjectPerValue()
     # Each agreement is read and tabulated in one go: its curated values never leave the process that reads them.
     for source, rows in ordered_map(read_agreement, folders, (project, release)):
         sources.append(source)
+        if source_read is not None:
+            source_read(source)
         for name, table_rows in rows.items():
             tables[name].extend(shared(name, table_rows))
     del shared  # its look-up tables, not the values, which the rows hold

@@ -83,19 +83,25 @@ def test_the_workbook_starts_once_the_tables_are_written_and_the_database_after_
         assert events == ["write_workbook started", "write_release_folder ended", "_own_problems ended", "write_database started"]
 
 
-def test_the_tables_are_written_and_the_sources_copied_before_the_build_makes_its_documents(package, capsys, monkeypatch):
+def test_the_sources_are_copied_as_read_and_the_tables_written_before_the_build_makes_its_documents(package, capsys, monkeypatch):
     # The build's documents, page and chart take seconds on a corpus: the workbook starts, and the
-    # thousands of small source files are made, while they are computed, not after.
+    # thousands of small source files are made, while it reads and computes, not after. Parquet is
+    # written before the documents too, while the build holds less.
     from scripts import build, release
 
     events, real_build, real_page = [], release.build_in_memory, build.page.page_html
     folder = package / ".dist-next" / NAME
 
-    def building(project, tables_made):
-        def told(tables, csv_files, inputs):
-            tables_made(tables, csv_files, inputs)
-            events.append(("tables made", sorted(csv_files), all((folder / path).is_file() for path in csv_files), sorted(inputs)))
-        return real_build(project, told)
+    def building(project, source_read, tables_made):
+        def read(source):
+            source_read(source)
+            events.append(("source read", sorted(path for path, _, _ in source.files)))
+
+        def told(tables, csv_files):
+            tables_made(tables, csv_files)
+            written = [*csv_files, *(f"data/{table}.parquet" for table in TABLES), *(f"schemas/{table}.json" for table in TABLES)]
+            events.append(("tables made", sorted(csv_files), all((folder / path).is_file() for path in written)))
+        return real_build(project, read, told)
 
     def page(**arguments):
         events.append(("page made",))
@@ -107,22 +113,23 @@ def test_the_tables_are_written_and_the_sources_copied_before_the_build_makes_it
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 0, err
     source = "data/source/global-muslim-coalition-for-uyghurs-2022"
-    assert events == [("tables made", sorted(f"data/{table}.csv" for table in TABLES), True, [f"{source}/agreement.yaml", f"{source}/coding.yaml", f"{source}/document.txt"]),
+    assert events == [("source read", [f"{source}/agreement.yaml", f"{source}/coding.yaml", f"{source}/document.txt"]),
+                      ("tables made", sorted(f"data/{table}.csv" for table in TABLES), True),
                       ("page made",)]
 
 
-def test_a_source_gone_while_it_is_copied_stops_the_release_and_leaves_dist_as_it_was(package, capsys, monkeypatch):
+def test_a_source_gone_before_it_is_copied_stops_the_release_and_leaves_dist_as_it_was(package, capsys, monkeypatch):
     from scripts import release
 
     assert run(package, "release", capsys=capsys)[0] == 0
     before, real_build = snapshot(package / "dist"), release.build_in_memory
     document = package / "data" / "source" / "global-muslim-coalition-for-uyghurs-2022" / "document.txt"
 
-    def building(project, tables_made):
-        def told(*arguments):
+    def building(project, source_read, tables_made):
+        def read(source):
             document.unlink()  # after the build read it, before the release copies it
-            tables_made(*arguments)
-        return real_build(project, told)
+            source_read(source)
+        return real_build(project, read, tables_made)
 
     monkeypatch.setattr(release, "build_in_memory", building)
     code, _, err = run(package, "release", capsys=capsys)
