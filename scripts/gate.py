@@ -17,7 +17,7 @@ _DECLARED_RULES = {"constraint-error", "type-error", "unique-error", "primary-ke
 def frictionless_problems(descriptor_path: Path, shown_as: str | None = None) -> list[Problem]:
     """What frictionless finds: types, constraints, primary and foreign keys, hashes and bytes."""
     shown_as = shown_as or descriptor_path.name
-    from frictionless import Package  # about 0.3 s to import: only when it is needed
+    from frictionless import Package  # about half a second to import: only when it is needed
 
     try:
         report = Package(str(descriptor_path)).validate()
@@ -87,7 +87,7 @@ _GATED_TABLE_PROBLEMS = gated_table_problems.__name__
 class TablesGate:
     """frictionless on the CSV tables, in a process of its own; problems() waits for it.
 
-    The process starts at once and imports frictionless (about a second) while the caller
+    The process starts at once and imports frictionless (about half a second) while the caller
     builds; check() gives it the release. It runs on the second core while this process writes
     the other formats and makes the project's checks. A process forked from the caller may give
     it the tables instead (check_descriptor, then handed_over), and the caller then takes it

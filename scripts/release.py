@@ -74,7 +74,7 @@ def make_release(project: Project, gate: TablesGate | None = None) -> ReleaseSum
 
     frictionless runs once, on the release, which holds the very CSV bytes data/ will hold, in
     `gate`, a process of its own on the second core. It starts first, to import frictionless
-    (about a second) while the rest is imported and the tables are built: the command line
+    (about half a second) while the rest is imported and the tables are built: the command line
     starts it before it imports the pipeline. It is stopped however the release ends.
     """
     gate = TablesGate() if gate is None else gate
