@@ -81,7 +81,7 @@ def build_in_memory(project: Project, source_read: Callable[[SourceDocument], No
         files.update(chart.files())
     finally:
         chart.stop()
-    inputs = FilesOnDisk(project.root, [path for source in sources for path, _, _ in source.files])
+    inputs = FilesOnDisk(project.root, [path for source in sources for path in source.file_paths])
     return BuiltPackage(tables, files, inputs, sources)
 
 

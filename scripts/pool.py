@@ -97,8 +97,9 @@ _MESSAGE, _OUTCOME = b"m", b"o"
 def _frames(stream) -> Iterator[tuple[bytes, object]]:
     """The frames a copy wrote, until it closed its end; a frame cut short (the copy was killed) ends them."""
     while len(header := stream.read(9)) == 9:
-        payload = stream.read(int.from_bytes(header[1:], "big"))
-        if len(payload) != int.from_bytes(header[1:], "big"):
+        length = int.from_bytes(header[1:], "big")
+        payload = stream.read(length)
+        if len(payload) != length:
             return
         yield header[:1], pickle.loads(payload)
 

@@ -190,7 +190,7 @@ def write_release_folder(project: Project, path: Path, outputs: Path, gate: Tabl
     copying, copied = ThreadPoolExecutor(_FILE_THREADS), []
     try:
         def source_read(source: SourceDocument) -> None:
-            copied.append(copying.submit(folder.copy_in, FilesOnDisk(project.root, [path for path, _, _ in source.files])))
+            copied.append(copying.submit(folder.copy_in, FilesOnDisk(project.root, source.file_paths)))
 
         def tables_made(rows: Mapping[str, Sequence[dict]], csv_files: dict[str, bytes]) -> None:
             for relative, content in csv_files.items():

@@ -33,6 +33,11 @@ class SourceDocument:
     files: tuple[tuple[str, str, int], ...] = ()
 
     @property
+    def file_paths(self) -> list[str]:
+        """The paths, from the root, of the document and each curated file beside it, as read."""
+        return [path for path, _, _ in self.files]
+
+    @property
     def metadata(self) -> dict:
         if self.curated is None:
             raise ValueError(f"the curated values of {self.agreement_id} were let go once its rows were made")
