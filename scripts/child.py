@@ -12,8 +12,10 @@ import sys
 import threading
 from pathlib import Path
 from .allocator import give_large_blocks_back
+from .errors import PipelineError
 
 _CODE = Path(__file__).resolve().parent.parent  # where `python -m scripts.child` finds this package
+_REFUSED = 3  # the exit status of a process whose call raised PipelineError, which it wrote as JSON
 
 
 class Child:
@@ -24,8 +26,10 @@ class Child:
     do without (they would cost memory for nothing); the call is made with the function, or
     later with call(), so that a slow import is over by the time the work is ready. Arguments
     and the return value travel as JSON on its standard input and output (a command-line
-    argument may hold only 128 KiB). The process dies with this one (a killed release leaves
-    nothing running), and its memory is handed back as soon as it ends.
+    argument may hold only 128 KiB). A PipelineError raised by the call is raised again by
+    result(), whole; any other failure is a RuntimeError with its traceback. The process dies
+    with this one (a killed release leaves nothing running), and its memory is handed back as
+    soon as it ends.
     """
 
     def __init__(self, module: str, function: str | None = None, arguments: dict | None = None, preload: tuple[str, ...] = (),
@@ -75,6 +79,8 @@ class Child:
         out, err = self._answer.wait() if self._answer is not None else self.process.communicate()
         if self._writing is not None:
             self._writing.join()
+        if self.process.returncode == _REFUSED:
+            raise PipelineError(*json.loads(out)["refused"])  # a bad input or state, said as plainly as here
         if self.process.returncode != 0:
             raise RuntimeError(f"{self.what}, run in a process of its own, failed (exit {self.process.returncode}): {err.decode('utf-8', 'replace')[-2000:]}")
         return json.loads(out)
@@ -138,7 +144,12 @@ def main() -> int:
         importlib.import_module(name)
     module = sys.modules[modules["import"][-1]]
     call = json.loads(sys.stdin.buffer.readline())  # waits for the caller's call(), one line of JSON
-    sys.stdout.write(json.dumps(getattr(module, call["function"])(**call["arguments"])))
+    try:
+        answer = getattr(module, call["function"])(**call["arguments"])
+    except PipelineError as refusal:
+        sys.stdout.write(json.dumps({"refused": [refusal.where, refusal.problem, refusal.fix]}))
+        return _REFUSED
+    sys.stdout.write(json.dumps(answer))
     return 0
 
 

@@ -246,3 +246,59 @@ def test_readme_r_block_reads_the_csvs_with_the_schema_types(released_folder):
     result = subprocess.run([rscript, "--vanilla", "-e", code], cwd=released_folder, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected
+
+
+def _one_table(tmp_path: Path, texts: list[str]) -> dict:
+    """write_workbook's arguments for one table of text, written as the release writes its CSV."""
+    from scripts.csvfile import csv_bytes
+
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "text", "type": "string"}]}
+    (tmp_path / "data").mkdir()
+    path = tmp_path / "data" / "notes.csv"
+    path.write_bytes(csv_bytes("notes", [{"id": number, "text": text} for number, text in enumerate(texts, start=1)], schema))
+    return {"path": str(tmp_path / "book.xlsx"), "about": [("Title", "Notes")], "csv_files": {"notes": str(path)}, "rows": {"notes": len(texts)},
+            "schemas": {"notes": schema}, "descriptions": {"notes": "A note."}, "released": "2026-11-27"}
+
+
+def test_a_workbook_cell_holds_32767_characters_whole(tmp_path):
+    from scripts.formats.workbook import write_workbook
+
+    longest = "x" * 32_766 + "y"  # 32,767 characters: what a cell holds
+    write_workbook(**_one_table(tmp_path, ["short", longest]))
+    sheet = openpyxl.load_workbook(tmp_path / "book.xlsx")["notes"]
+    assert [row for row in sheet.iter_rows(values_only=True)] == [("id", "text"), (1, "short"), (2, longest)]
+
+
+def test_text_a_workbook_cell_would_cut_is_refused_by_name_even_from_a_process_of_its_own(tmp_path):
+    """Excel counts UTF-16 units: an emoji is two. The refusal crosses the process boundary whole, not as a traceback."""
+    from scripts.child import Child
+    from scripts.errors import PipelineError
+
+    arguments = _one_table(tmp_path, ["short", "x" * 32_766 + "\U0001F600"])  # 32,767 characters for Python, 32,768 for Excel
+    with pytest.raises(PipelineError) as refused:
+        Child("scripts.formats.workbook", "write_workbook", arguments).result()
+    assert str(refused.value) == ("data/notes.csv, row 3, text: the text is 32,768 characters long as Excel counts them (UTF-16), "
+                                  "and a workbook cell holds at most 32,767: it would be cut short\n"
+                                  "  fix: no cell can hold it: write such texts across cells in scripts/formats/workbook.py, "
+                                  "or shorten it where it comes from if it is a curated value")
+
+
+def test_a_row_beyond_the_last_a_sheet_holds_is_refused_by_name(tmp_path, monkeypatch):
+    """A sheet holds 1,048,576 rows; here three, so that the test needs no million rows. xlsxwriter would drop the rest."""
+    import xlsxwriter.worksheet
+
+    from scripts.errors import PipelineError
+    from scripts.formats.workbook import write_workbook
+
+    real_init = xlsxwriter.worksheet.Worksheet.__init__
+
+    def three_rows(self, *arguments, **keywords):
+        real_init(self, *arguments, **keywords)
+        self.xls_rowmax = 3
+
+    monkeypatch.setattr(xlsxwriter.worksheet.Worksheet, "__init__", three_rows)
+    with pytest.raises(PipelineError) as refused:
+        write_workbook(**_one_table(tmp_path, ["one", "two", "three"]))
+    assert refused.value.where == "data/notes.csv, row 4, id"
+    assert refused.value.problem == "a worksheet holds at most 1,048,576 rows, the header among them: the workbook cannot hold this row"
+

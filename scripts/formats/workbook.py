@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+from pathlib import Path
 
 from ..cells import field_names
 from ..csvfile import csv_rows
+from ..errors import PipelineError
 
 PATH = "{name}.xlsx"
 ABOUT_SHEET = "About"
@@ -40,7 +43,7 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
     sheet.set_column(1, 1, 100)
     for row, (label, text) in enumerate(about):
         sheet.write_string(row, 0, label, bold)
-        sheet.write_string(row, 1, text, wrap)
+        _refuse_if_cut(sheet.write_string(row, 1, text, wrap), f"{os.path.basename(path)}, sheet {ABOUT_SHEET}, row {row + 1} ({label})", text)
     row = len(about) + 1
     sheet.write_row(row, 0, ["Table (sheet)", "Rows", "One row per"], bold)
     for offset, name in enumerate(csv_files, start=1):
@@ -59,10 +62,11 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
         sheet.write_row(0, 0, names, bold)
         writers = [_writer(sheet, field["type"], date) for field in fields]
         # Row by row, as constant_memory needs.
+        csv_path = "/".join(Path(file).parts[-2:])  # data/<table>.csv, as the release names it
         for number, values in enumerate(csv_rows(file, fields), start=1):
             for column, (write, value) in enumerate(zip(writers, values)):
-                if value is not None:
-                    write(number, column, value)
+                if value is not None and (code := write(number, column, value)):
+                    _refuse_if_cut(code, f"{csv_path}, row {number + 1:,}, {names[column]}", value)
     workbook.close()
 
 
@@ -74,3 +78,19 @@ def _writer(sheet, kind: str, date_format):
     if kind == "boolean":
         return sheet.write_boolean
     return sheet.write_string
+
+
+# xlsxwriter's return codes: the cell was not written (beyond the sheet's last row or column),
+# or its text was cut to what a cell holds. Either would leave a cell unlike its CSV cell.
+_BEYOND_THE_SHEET, _TEXT_CUT = -1, -2
+
+
+def _refuse_if_cut(code: int, where: str, value) -> None:
+    """Stop, naming the cell, where xlsxwriter would have dropped a cell or cut its text."""
+    if code == _BEYOND_THE_SHEET:
+        raise PipelineError(where, "a worksheet holds at most 1,048,576 rows, the header among them: the workbook cannot hold this row",
+                            "no workbook can hold this table on one sheet: split long tables across sheets in scripts/formats/workbook.py, or release fewer agreements")
+    if code == _TEXT_CUT:
+        excel_length = len(value.encode("utf-16-le")) // 2  # Excel counts UTF-16 units, as xlsxwriter does
+        raise PipelineError(where, f"the text is {excel_length:,} characters long as Excel counts them (UTF-16), and a workbook cell holds at most 32,767: it would be cut short",
+                            "no cell can hold it: write such texts across cells in scripts/formats/workbook.py, or shorten it where it comes from if it is a curated value")
