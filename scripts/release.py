@@ -334,7 +334,8 @@ def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]]) -
         ("What this is", descriptor["description"]),
         ("License", f"{license_['title']}: {license_['path']}. The agreement's text is the signatories' own, reproduced unchanged (see LICENSE)."),
         ("How to cite", citation_text(project.package_metadata, release.version, release.date.isoformat(), tables["agreements"])),
-        ("Source", "; ".join(f"{source['title']}: {source['path']}" for source in descriptor["sources"])),
+        # A row a source, labelled once: a corpus's sources joined in one cell outgrow what a cell holds (32,767 characters).
+        *(("Source" if number == 0 else "", f"{source['title']}: {source['path']}") for number, source in enumerate(descriptor["sources"])),
         ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
     ]
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}

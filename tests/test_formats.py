@@ -302,3 +302,21 @@ def test_a_row_beyond_the_last_a_sheet_holds_is_refused_by_name(tmp_path, monkey
     assert refused.value.where == "data/notes.csv, row 4, id"
     assert refused.value.problem == "a worksheet holds at most 1,048,576 rows, the header among them: the workbook cannot hold this row"
 
+
+def test_the_workbook_lists_each_source_of_a_corpus_on_a_row_of_its_own(package):
+    """Joined in one cell, 10,000 sources came to more than 32,767 characters, and xlsxwriter cut them."""
+    from scripts.build import build_in_memory
+    from scripts.release import workbook_arguments
+    from scripts.synthetic import random_agreement
+
+    for number in (1, 2):
+        random_agreement(number).write(package / "data" / "source")
+    tables = build_in_memory(Project(package)).tables
+    about = workbook_arguments(Project(package), tables)["about"]
+    sources = [(label, text) for label, text in about if label in ("Source", "")]
+    assert sources == [
+        ("Source", "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs: "
+                   "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"),
+        ("", "Synthetic Publisher: Synthetic agreement number 1: https://example.org/statements/synthetic-000001/"),
+        ("", "Synthetic Publisher: Synthetic agreement number 2: https://example.org/statements/synthetic-000002/"),
+    ]
