@@ -320,3 +320,15 @@ def test_the_workbook_lists_each_source_of_a_corpus_on_a_row_of_its_own(package)
         ("", "Synthetic Publisher: Synthetic agreement number 1: https://example.org/statements/synthetic-000001/"),
         ("", "Synthetic Publisher: Synthetic agreement number 2: https://example.org/statements/synthetic-000002/"),
     ]
+
+
+def test_an_about_line_a_cell_would_cut_is_refused_by_name(tmp_path):
+    from scripts.errors import PipelineError
+    from scripts.formats.workbook import write_workbook
+
+    arguments = _one_table(tmp_path, ["short"])
+    arguments["about"] = [("Title", "Notes"), ("Source", "x" * 40_000)]
+    with pytest.raises(PipelineError) as refused:
+        write_workbook(**arguments)
+    assert refused.value.where == "book.xlsx, sheet About, row 2 (Source)"
+    assert refused.value.problem.startswith("the text is 40,000 characters long as Excel counts them (UTF-16)")

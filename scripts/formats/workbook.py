@@ -43,7 +43,7 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
     sheet.set_column(1, 1, 100)
     for row, (label, text) in enumerate(about):
         sheet.write_string(row, 0, label, bold)
-        _refuse_if_cut(sheet.write_string(row, 1, text, wrap), f"{os.path.basename(path)}, sheet {ABOUT_SHEET}, row {row + 1} ({label})", text)
+        _refuse_unless_whole(sheet.write_string(row, 1, text, wrap), f"{os.path.basename(path)}, sheet {ABOUT_SHEET}, row {row + 1}" + (f" ({label})" if label else ""), text)
     row = len(about) + 1
     sheet.write_row(row, 0, ["Table (sheet)", "Rows", "One row per"], bold)
     for offset, name in enumerate(csv_files, start=1):
@@ -66,7 +66,7 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
         for number, values in enumerate(csv_rows(file, fields), start=1):
             for column, (write, value) in enumerate(zip(writers, values)):
                 if value is not None and (code := write(number, column, value)):
-                    _refuse_if_cut(code, f"{csv_path}, row {number + 1:,}, {names[column]}", value)
+                    _refuse_unless_whole(code, f"{csv_path}, row {number + 1:,}, {names[column]}", value)
     workbook.close()
 
 
@@ -85,7 +85,7 @@ def _writer(sheet, kind: str, date_format):
 _BEYOND_THE_SHEET, _TEXT_CUT = -1, -2
 
 
-def _refuse_if_cut(code: int, where: str, value) -> None:
+def _refuse_unless_whole(code: int, where: str, value) -> None:
     """Stop, naming the cell, where xlsxwriter would have dropped a cell or cut its text."""
     if code == _BEYOND_THE_SHEET:
         raise PipelineError(where, "a worksheet holds at most 1,048,576 rows, the header among them: the workbook cannot hold this row",
