@@ -48,15 +48,11 @@ print(json.dumps({"seconds": time.perf_counter() - started, "errors": len(report
 _FILES_ALONE = """
 import hashlib, json, os, sys, time
 from concurrent.futures import ThreadPoolExecutor
-from scripts.package import files_under
+from scripts.package import files_under, read_file
 root = sys.argv[1]
 def read_and_hash(paths):
     for path in paths:
-        descriptor = os.open(os.path.join(root, path), os.O_RDONLY)
-        digest = hashlib.sha256()
-        while chunk := os.read(descriptor, 1 << 20):
-            digest.update(chunk)
-        os.close(descriptor)
+        hashlib.sha256(read_file(os.path.join(root, path)))  # as the checks read a file
 started = time.perf_counter()
 files = files_under(root, "data")
 cores = os.cpu_count()

@@ -65,7 +65,7 @@ class LoadedPackage:
         check keeps them for another: a corpus's files, all kept, would add their size to the peak."""
         if relative in self._kept:
             return self._kept[relative]
-        content = _read_file(os.path.join(self.root, relative))
+        content = read_file(os.path.join(self.root, relative))
         if keep:
             self._kept[relative] = content
         return content
@@ -82,7 +82,7 @@ class LoadedPackage:
         return self.tables[table].cells.column(name).to_pylist()
 
 
-def _read_file(path: str) -> bytes | None:
+def read_file(path: str) -> bytes | None:
     """A file's bytes, or None when there is none. A corpus has tens of thousands of small files:
     plain os.read spares a buffered reader per file, which halves the time of reading them."""
     try:

@@ -62,7 +62,7 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
         sheet.write_row(0, 0, names, bold)
         writers = [_writer(sheet, field["type"], date) for field in fields]
         # Row by row, as constant_memory needs.
-        csv_path = "/".join(Path(file).parts[-2:])  # data/<table>.csv, as the release names it
+        csv_path = Path(os.path.relpath(file, os.path.dirname(path))).as_posix()  # as the release names it: the workbook sits at its top
         for number, values in enumerate(csv_rows(file, fields), start=1):
             for column, (write, value) in enumerate(zip(writers, values)):
                 if value is not None and (code := write(number, column, value)):
@@ -83,14 +83,16 @@ def _writer(sheet, kind: str, date_format):
 # xlsxwriter's return codes: the cell was not written (beyond the sheet's last row or column),
 # or its text was cut to what a cell holds. Either would leave a cell unlike its CSV cell.
 _BEYOND_THE_SHEET, _TEXT_CUT = -1, -2
+# Excel's limits, which xlsxwriter enforces: rows a sheet holds (the header among them), UTF-16 units a cell holds.
+_SHEET_ROWS, _CELL_UNITS = 1_048_576, 32_767
 
 
 def _refuse_unless_whole(code: int, where: str, value) -> None:
     """Stop, naming the cell, where xlsxwriter would have dropped a cell or cut its text."""
     if code == _BEYOND_THE_SHEET:
-        raise PipelineError(where, "a worksheet holds at most 1,048,576 rows, the header among them: the workbook cannot hold this row",
+        raise PipelineError(where, f"a worksheet holds at most {_SHEET_ROWS:,} rows, the header among them: the workbook cannot hold this row",
                             "no workbook can hold this table on one sheet: split long tables across sheets in scripts/formats/workbook.py, or release fewer agreements")
     if code == _TEXT_CUT:
         excel_length = len(value.encode("utf-16-le")) // 2  # Excel counts UTF-16 units, as xlsxwriter does
-        raise PipelineError(where, f"the text is {excel_length:,} characters long as Excel counts them (UTF-16), and a workbook cell holds at most 32,767: it would be cut short",
+        raise PipelineError(where, f"the text is {excel_length:,} characters long as Excel counts them (UTF-16), and a workbook cell holds at most {_CELL_UNITS:,}: it would be cut short",
                             "no cell can hold it: write such texts across cells in scripts/formats/workbook.py, or shorten it where it comes from if it is a curated value")
