@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 FORCE ?=
 
-.PHONY: build validate release serve test bench lock clean
+.PHONY: build validate release serve test check bench lock clean
 
 # The stamp's name carries the lock's checksum, so a changed lock reinstalls.
 $(INSTALLED): requirements.lock
@@ -37,11 +37,18 @@ release: $(INSTALLED)
 serve: release
 	@$(BIN)/python -m scripts serve $(if $(PORT),--port $(PORT))
 
+# The quick suite, for every change (about a minute): every test but those marked slow.
 test: $(INSTALLED)
+	$(BIN)/python -m pytest -m "not slow"
+
+# Everything (.ci/run calls it): the whole suite, then the release's own tests again with every
+# process spawned, as macOS and Windows start them.
+check: $(INSTALLED)
 	$(BIN)/python -m pytest
+	START_METHOD=spawn $(BIN)/python -m pytest -m "not slow" tests/test_release.py tests/test_package.py
 
 bench: $(INSTALLED)
-	@$(BIN)/python -m scripts.bench
+	@$(BIN)/python -m benchmarks.bench
 
 # Re-pin every package after changing the direct pins in pyproject.toml.
 lock:

@@ -8,15 +8,13 @@ import sys
 import traceback
 from pathlib import Path
 
-from .allocator import give_large_blocks_back
 from .errors import PipelineError, ValidationFailed
 
 # Each command imports the pipeline's modules it needs when it runs (Arrow, pandas, jsonschema: a
-# second), so that a release can start frictionless's process first, and --help is quick.
+# second), so that --help is quick.
 
 
 def main(argv: list[str] | None = None) -> int:
-    give_large_blocks_back()
     parser = argparse.ArgumentParser(prog="python -m scripts", description=__doc__)
     parser.add_argument("--root", type=Path, default=None, help="the package checkout (default: this one)")
     parser.add_argument("--debug", action="store_true", help="show Python tracebacks (also VERBOSE=1)")
@@ -91,17 +89,9 @@ def run_validate(args) -> int:
 
 
 def run_release(args) -> int:
-    from .gate import TablesGate
+    from .release import make_release
 
-    gate = TablesGate()  # first: it imports frictionless on the other core while this process imports the rest
-    try:
-        from .release import make_release
-
-        project = _project(args)
-    except BaseException:
-        gate.stop()
-        raise
-    print(make_release(project, gate))
+    print(make_release(_project(args)))
     return 0
 
 

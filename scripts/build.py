@@ -8,12 +8,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import citation, dictionary
-from .chart import SVG_PATH, chart_description, start_chart
+from .chart import SVG_PATH, chart_description, chart_files
 from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from .formats import page
@@ -23,7 +23,7 @@ from .markers import replace_block
 from .progress import step
 from .project import Project
 from .schema import first_broken_constraint, first_broken_key
-from .source import DocumentTexts, SourceDocument, agreement_folders, read_again
+from .source import SourceDocument, agreement_folders
 from .tables import build_tables
 from .validate import Report, validate_package
 
@@ -36,53 +36,43 @@ class BuiltPackage:
 
     tables: dict[str, Sequence[dict]]  # tables.TableRows, read as dicts
     files: dict[str, bytes]  # what the build writes
-    inputs: Mapping[str, bytes]  # the source documents and their curated metadata, read from data/source/ when asked
     sources: list[SourceDocument]
 
+    @property
+    def inputs(self) -> list[str]:
+        """The source documents and their curated files, as paths relative to the root."""
+        return [path for source in self.sources for path in source.file_paths]
 
-def build_in_memory(project: Project, source_read: Callable[[SourceDocument], None] | None = None,
-                    tables_made: Callable[[Mapping[str, Sequence[dict]], dict[str, bytes]], None] | None = None) -> BuiltPackage:
-    """source → parse → tables → CSV bytes and descriptor, without touching the disk.
 
-    `source_read`, if given, is called with each agreement's document as soon as it is read
-    (its `files` are what the build read), and `tables_made` with the tables and their CSV
-    bytes by path as soon as they are made, before the documents and the chart: the release
-    copies and writes them while the build goes on.
-    """
+def build_in_memory(project: Project) -> BuiltPackage:
+    """source → parse → tables → CSV bytes and descriptor, without touching the disk."""
     project.check_inputs()
     release = project.releases[0]
-    tables, sources = build_tables(agreement_folders(project), project, release, source_read)
+    tables, sources = build_tables(agreement_folders(project), project, release)
     if set(tables) != set(project.table_names):
         unknown = sorted(set(project.table_names) - set(tables))
         project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
-    chart = start_chart(tables)  # a corpus's chart is drawn beside the rest of the build
-    try:
-        files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
-        if tables_made is not None:
-            tables_made(tables, dict(files))
-        resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
-        resources += source_resources(sources)
-        version, released = release.version, release.date.isoformat()
-        descriptor = package_descriptor(project, version, tables["agreements"], resources)
-        files[DESCRIPTOR] = descriptor_bytes(descriptor)
-        files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
-        readme = (project.root / "README.md").read_text(encoding="utf-8")
-        files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
-        files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
-        files[page.PATH] = page.page_html(
-            metadata=project.package_metadata, version=version, released=released, tables=tables,
-            sources=DocumentTexts(sources), schemas=project.schemas,
-            chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
-            citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
-            downloads=[(label, f"../{path}", media) for label, path, media in release_downloads(project, version, sources)],
-        ).encode("utf-8")
-        files.update(chart.files())
-    finally:
-        chart.stop()
-    inputs = FilesOnDisk(project.root, [path for source in sources for path in source.file_paths])
-    return BuiltPackage(tables, files, inputs, sources)
+    files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
+    resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
+    resources += source_resources(sources)
+    version, released = release.version, release.date.isoformat()
+    descriptor = package_descriptor(project, version, tables["agreements"], resources)
+    files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
+    readme = (project.root / "README.md").read_text(encoding="utf-8")
+    files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
+    files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
+    files[page.PATH] = page.page_html(
+        metadata=project.package_metadata, version=version, released=released, tables=tables,
+        sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+        chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
+        citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
+        downloads=[(label, f"../{path}", media) for label, path, media in release_downloads(project, version, sources)],
+    ).encode("utf-8")
+    files.update(chart_files(tables))
+    return BuiltPackage(tables, files, sources)
 
 
 def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], sources: list[SourceDocument]) -> None:
@@ -100,7 +90,7 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
         read_from = ""
         if row.get("agreement_id") in documents and isinstance(row.get("char_start"), int):
             document = documents[row["agreement_id"]]
-            read_from = f", read from {document.relative_path}, line {document.read_text()[: row['char_start']].count(chr(10)) + 1},"
+            read_from = f", read from {document.relative_path}, line {document.text[: row['char_start']].count(chr(10)) + 1},"
         declared = field["constraints"][rule]
         what = f"{field['name']} is empty" if rule == "required" else f"the value {value!r} of {field['name']}"
         raise PipelineError(
@@ -117,7 +107,7 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
 def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
     """Build, validate in a staging folder, and only then replace the files of data/."""
     built = prepare(project, force)
-    with staged_checkout(project, {**built.inputs, **built.files}) as stage, step("validating the build (frictionless and the project's checks)"):
+    with staged_checkout(project, built) as stage, step("validating the build (frictionless and the project's checks)"):
         report = validate_package(stage / DESCRIPTOR)
     if not report.ok:
         raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")
@@ -151,39 +141,17 @@ def write_outputs(project: Project, files: Mapping[str, bytes]) -> None:
         write_if_changed(project.root / relative, files[relative])
 
 
-class FilesOnDisk(Mapping):
-    """Files by path relative to a folder, read when asked: a build's outputs set aside, not held, until they are written."""
-
-    def __init__(self, folder: Path, paths: Iterable[str]):
-        self.folder, self.paths = folder, dict.fromkeys(paths)  # in order, and looked up at once among a corpus's tens of thousands
-
-    @classmethod
-    def set_aside(cls, files: Mapping[str, bytes], folder: Path) -> FilesOnDisk:
-        for relative, content in files.items():
-            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-            (folder / relative).write_bytes(content)
-        return cls(folder, files)
-
-    def __getitem__(self, relative: str) -> bytes:
-        if relative not in self.paths:
-            raise KeyError(relative)
-        return read_again(self.folder / relative, relative, "restore it, and build again")
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.paths)
-
-    def __len__(self) -> int:
-        return len(self.paths)
-
-
 @contextlib.contextmanager
-def staged_checkout(project: Project, files: dict[str, bytes]) -> Iterator[Path]:
+def staged_checkout(project: Project, built: BuiltPackage) -> Iterator[Path]:
     """A throw-away copy of the package with the built files, inside the root so paths stay safe."""
     stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
     try:
         shutil.copytree(project.schema_dir, stage / "schemas")
         shutil.copy2(project.root / "CHANGELOG.md", stage / "CHANGELOG.md")
-        for relative, content in files.items():
+        for relative in built.inputs:
+            (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(project.root / relative, stage / relative)
+        for relative, content in built.files.items():
             (stage / relative).parent.mkdir(parents=True, exist_ok=True)
             (stage / relative).write_bytes(content)
         yield stage

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import io
 import textwrap
 from collections import Counter
 
-from .child import Child
-from .pool import MINIMUM_FOR_PROCESSES
 from .cells import column_values
 
 SVG_PATH = "docs/figures/signatories-by-country.svg"
@@ -37,43 +34,12 @@ def _source_line(tables: dict[str, list[dict]]) -> str:
 
 
 def chart_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
-    return start_chart(tables).files()
+    """The chart's SVG and PNG, by path."""
+    return draw_chart(chart_bars(tables), chart_title(tables), chart_description(tables), _source_line(tables))
 
 
-class _Drawn:
-    def __init__(self, files: dict[str, bytes]):
-        self._files = files
-
-    def files(self) -> dict[str, bytes]:
-        return self._files
-
-    def stop(self) -> None:
-        pass
-
-
-class _Drawing:
-    """matplotlib draws in a process of its own (about a second with its import) while the build goes on."""
-
-    def __init__(self, arguments: dict):
-        self.child = Child(__name__, "draw_chart", arguments)
-
-    def files(self) -> dict[str, bytes]:
-        return {path: base64.b64decode(content) for path, content in self.child.result().items()}
-
-    def stop(self) -> None:
-        self.child.stop()
-
-
-def start_chart(tables: dict[str, list[dict]]):
-    """The chart's SVG and PNG, by path: files() waits for them. A corpus draws them in a process of its own."""
-    arguments = {"bars": chart_bars(tables), "title": chart_title(tables), "description": chart_description(tables), "source_line": _source_line(tables)}
-    if len(tables["agreements"]) >= MINIMUM_FOR_PROCESSES:
-        return _Drawing(arguments)
-    return _Drawn({path: base64.b64decode(content) for path, content in draw_chart(**arguments).items()})
-
-
-def draw_chart(bars: list[tuple[str, int, str]], title: str, description: str, source_line: str) -> dict[str, str]:
-    """The SVG and PNG, base64-encoded by path, so that they travel back from another process as JSON."""
+def draw_chart(bars: list[tuple[str, int, str]], title: str, description: str, source_line: str) -> dict[str, bytes]:
+    """The SVG and PNG, by path."""
     import matplotlib
 
     matplotlib.use("Agg")  # no screen: draw to files only
@@ -102,8 +68,7 @@ def draw_chart(bars: list[tuple[str, int, str]], title: str, description: str, s
         figure.savefig(png, format="png", metadata={"Software": None})
     finally:
         plt.close(figure)
-    files = {SVG_PATH: _titled_svg(svg.getvalue(), title, description), PNG_PATH: png.getvalue()}
-    return {path: base64.b64encode(content).decode("ascii") for path, content in files.items()}
+    return {SVG_PATH: _titled_svg(svg.getvalue(), title, description), PNG_PATH: png.getvalue()}
 
 
 def _titled_svg(svg: bytes, title: str, description: str) -> bytes:

@@ -1,13 +1,11 @@
-"""frictionless, as the project runs it: on a whole package, or on its CSV tables alone in a process of its own."""
+"""frictionless, as the project runs it: on a whole package, or on its CSV tables alone."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
 
-from .child import Child
 from .errors import Problem, error
 
 # Errors of a row against a rule its Table Schema declares: a schema edit can cause them as well as the data.
@@ -76,59 +74,11 @@ def gate_descriptor(folder: Path, descriptor: dict) -> Path:
     return gate
 
 
-def gated_table_problems(gate: str, shown_as: str) -> list[dict]:
-    """frictionless on a gate descriptor, its problems as plain values (TablesGate runs it in its own process)."""
-    return [dataclasses.asdict(problem) for problem in frictionless_problems(Path(gate), shown_as=shown_as)]
-
-
-_GATED_TABLE_PROBLEMS = gated_table_problems.__name__
-
-
-class TablesGate:
-    """frictionless on the CSV tables, in a process of its own; problems() waits for it.
-
-    The process starts at once and imports frictionless (about half a second) while the caller
-    builds; check() gives it the release. It runs on the second core while this process writes
-    the other formats and makes the project's checks. A process forked from the caller may give
-    it the tables instead (check_descriptor, then handed_over), and the caller then takes it
-    back with checking().
-    """
-
-    def __init__(self):
-        self.gate: Path | None = None
-        self.child = Child(__name__, preload=("frictionless",))
-
-    def check(self, descriptor_path: Path) -> TablesGate:
-        return self.check_descriptor(descriptor_path.parent, json.loads(descriptor_path.read_text(encoding="utf-8")), descriptor_path.name)
-
-    def check_descriptor(self, folder: Path, descriptor: dict, shown_as: str) -> TablesGate:
-        """Check the CSV tables `descriptor` describes in `folder`: they and their schemas must be written already, the rest need not be."""
-        self.gate = gate_descriptor(folder, descriptor)
-        self.child.call(_GATED_TABLE_PROBLEMS, {"gate": str(self.gate), "shown_as": shown_as})
-        return self
-
-    def handed_over(self) -> Path:
-        """In the forked process that called check_descriptor: wait until frictionless has the call, before this process ends; its gate descriptor."""
-        self.child.sent()
-        return self.gate
-
-    def checking(self, gate: Path) -> TablesGate:
-        """This process's side of a check that a process forked from it asked for (the call went through the pipe they share)."""
-        self.gate = gate
-        self.child.called(_GATED_TABLE_PROBLEMS)
-        return self
-
-    def problems(self) -> list[Problem]:
-        try:
-            return [Problem(**fields) for fields in self.child.result()]
-        finally:
-            self._remove_gate()
-
-    def stop(self) -> None:
-        """End it if it still runs (the release stopped early), and remove its descriptor."""
-        self.child.stop()
-        self._remove_gate()
-
-    def _remove_gate(self) -> None:
-        if self.gate is not None:
-            self.gate.unlink(missing_ok=True)
+def table_problems(descriptor_path: Path) -> list[Problem]:
+    """frictionless on the CSV tables alone, through a gate descriptor removed once it has run."""
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    gate = gate_descriptor(descriptor_path.parent, descriptor)
+    try:
+        return frictionless_problems(gate, shown_as=descriptor_path.name)
+    finally:
+        gate.unlink(missing_ok=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import dataclasses
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -26,7 +25,7 @@ class SourceDocument:
     folder: Path
     agreement_id: str
     curated: CuratedFile | None  # agreement.yaml, checked against contracts/agreement.schema.json; see without_contents
-    text: str | None  # None once let go: see without_contents and read_text
+    text: str
     sha256: str
     relative_path: str  # of the document, from the project root, with forward slashes
     # (path from the root, sha256, size in bytes) of the document and each curated file beside it, as read
@@ -44,27 +43,15 @@ class SourceDocument:
         return self.curated.data
 
     def without_contents(self) -> SourceDocument:
-        """The document's place and its files' hashes, without its text and curated values: once its
-        rows are made, the build keeps only these, as a corpus's texts and curated values are much
-        of its memory. The curated files are hashed here, in the process that read them, as soon
-        as their rows are made."""
+        """The document with its files' hashes, without its curated values: once its rows are made,
+        the build keeps only the text and the hashes (a corpus's curated values, as Python
+        objects, are most of its memory). The curated files are hashed as soon as their rows are made."""
         files = [(self.relative_path, self.sha256, len(self.text.encode("utf-8")))]
         folder = PurePosixPath(self.relative_path).parent
         for _, path in self.curated_files():
             content = path.read_bytes()
             files.append(((folder / path.name).as_posix(), hashlib.sha256(content).hexdigest(), len(content)))
-        return dataclasses.replace(self, curated=None, text=None, files=tuple(files))
-
-    def read_text(self) -> str:
-        """The document's text, read again if the build has let it go; refused if its bytes changed since."""
-        if self.text is not None:
-            return self.text
-        raw = read_again(self.folder / PurePosixPath(self.relative_path).name, self.relative_path, "restore the document as received, and build again")
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != self.sha256:
-            raise PipelineError(self.relative_path, f"changed while the build read it: its sha256 was {self.sha256}, it is now {digest}",
-                                "restore the document as received, and build again")
-        return decode_document(raw, self.relative_path)
+        return dataclasses.replace(self, curated=None, files=tuple(files))
 
     @property
     def metadata_path(self) -> Path:
@@ -77,30 +64,6 @@ class SourceDocument:
     def curated_files(self) -> list[tuple[str, Path]]:
         """(resource prefix, path) of each curated file present beside the document."""
         return [(prefix, self.folder / name) for name, prefix in CURATED_FILES.items() if (self.folder / name).is_file()]
-
-
-class DocumentTexts(Mapping):
-    """Each agreement's document text by agreement_id, read when asked: the build keeps none of them."""
-
-    def __init__(self, sources: list[SourceDocument]):
-        self._sources = {source.agreement_id: source for source in sources}
-
-    def __getitem__(self, agreement_id: str) -> str:
-        return self._sources[agreement_id].read_text()
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._sources)
-
-    def __len__(self) -> int:
-        return len(self._sources)
-
-
-def read_again(path: Path, shown_as: str, fix: str) -> bytes:
-    """A file the build read or set aside before, read again: one that vanished or cannot be read meanwhile is a clear error."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise PipelineError(shown_as, f"could not be read again while the build ran ({exc.strerror})", fix) from None
 
 
 def agreement_folders(project: Project) -> list[Path]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from pathlib import Path
@@ -14,7 +14,6 @@ from .countries import CountryResolver, country_row
 from .errors import PipelineError
 from .ids import annotation_id, clause_id, signatory_id
 from .parse import ParsedDocument, parse_document
-from .pool import ordered_map
 from .project import Project
 from .source import SourceDocument, read_source
 
@@ -59,7 +58,7 @@ class TableRows(Sequence):
     """A table's rows, held as tuples of values in one column order, and given out as dicts.
 
     A corpus has hundreds of thousands of rows: as tuples they take a third of the memory of
-    dicts, and travel between processes quicker. A dict is made for each row as it is read;
+    dicts. A dict is made for each row as it is read;
     column() gives a column's values without making any.
     """
 
@@ -112,53 +111,16 @@ class TableRows(Sequence):
         self.values += other.values
 
 
-class _OneObjectPerValue:
-    """Equal texts and integers of a column, from different agreements (a country's name, a
-    character offset), made one object, so that a corpus holds each once rather than once per
-    row. A column whose values mostly differ (an entry's text) stops being looked up early.
-
-    Only str and int are shared: neither is ever equal to a value of another type that the
-    rows hold (True == 1, but a bool is never looked up), so no value changes its type.
-    """
-
-    _SAMPLE = 10_000  # values of a column seen before deciding whether sharing pays
-
-    def __init__(self):
-        self._known: dict[tuple[str, str], dict | None] = {}
-        self._seen: Counter = Counter()
-
-    def __call__(self, table: str, rows: TableRows) -> TableRows:
-        if not rows.values:
-            return rows
-        columns = list(zip(*rows.values))
-        for position, name in enumerate(rows.names):
-            key = (table, name)
-            known = self._known.setdefault(key, {})
-            if known is None:
-                continue
-            columns[position] = [known.setdefault(value, value) if value.__class__ in (str, int) else value for value in columns[position]]
-            self._seen[key] += len(rows.values)
-            if self._seen[key] >= self._SAMPLE and len(known) > self._seen[key] // 2:
-                self._known[key] = None
-        return TableRows(rows.names, list(zip(*columns)))
-
-
-def build_tables(folders: list[Path], project: Project, release: Release,
-                 source_read: Callable[[SourceDocument], None] | None = None) -> tuple[dict[str, TableRows], list[SourceDocument]]:
+def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument]]:
     """Every table's rows, in a fixed order, from every agreement's folder, and the documents
-    they were read from; `release` is the version being built. `source_read`, if given, is
-    called with each document as soon as it is read, in order."""
+    they were read from; `release` is the version being built."""
     tables: dict[str, TableRows] = defaultdict(lambda: TableRows((), []))
     sources = []
-    shared = _OneObjectPerValue()
-    # Each agreement is read and tabulated in one go: its curated values never leave the process that reads them.
-    for source, rows in ordered_map(read_agreement, folders, (project, release)):
+    for folder in folders:
+        source, rows = read_agreement(folder, project, release)
         sources.append(source)
-        if source_read is not None:
-            source_read(source)
         for name, table_rows in rows.items():
-            tables[name].extend(shared(name, table_rows))
-    del shared  # its look-up tables, not the values, which the rows hold
+            tables[name].extend(table_rows)
     country_codes = set(tables["agreements"].column("place_country_code"))
     country_codes |= {code for name in ("signatories", "agreement_countries") for code in tables[name].column("country_code") if code}
     tables["countries"] = TableRows.of([country_row(code) for code in sorted(country_codes)])
@@ -172,9 +134,8 @@ def build_tables(folders: list[Path], project: Project, release: Release,
     return dict(tables), sources
 
 
-def read_agreement(folder: Path, context: tuple[Project, Release]) -> tuple[SourceDocument, dict[str, TableRows]]:
-    """One agreement's document, its text and curated values let go, and its rows of every table but countries."""
-    project, release = context
+def read_agreement(folder: Path, project: Project, release: Release) -> tuple[SourceDocument, dict[str, TableRows]]:
+    """One agreement's document, its curated values let go, and its rows of every table but countries."""
     source = read_source(folder, project)
     rows = agreement_tables(source, (project.schemas, project.root, release))
     return source.without_contents(), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}

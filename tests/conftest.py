@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 import shutil
 import subprocess
@@ -18,9 +20,13 @@ AGREEMENT_ID = "global-muslim-coalition-for-uyghurs-2022"
 SOURCE_DIR = Path("data/source") / AGREEMENT_ID
 _NOT_COPIED = {".git", ".venv", "dist", ".pytest_cache", "__pycache__", "benchmarks"}
 
+# START_METHOD=spawn runs the suite as macOS and Windows start processes (make check does, for the release's tests).
+if os.environ.get("START_METHOD"):
+    multiprocessing.set_start_method(os.environ["START_METHOD"], force=True)
+
 
 def copy_package(destination: Path) -> Path:
-    shutil.copytree(ROOT, destination, ignore=lambda folder, names: [n for n in names if n in _NOT_COPIED or n.startswith(".staging")])
+    shutil.copytree(ROOT, destination, ignore=lambda folder, names: [n for n in names if n in _NOT_COPIED or n.startswith((".staging", ".venv"))])
     return destination
 
 
@@ -76,8 +82,6 @@ def frictionless_validate(descriptor: Path) -> subprocess.CompletedProcess:
 def require_system(executable: str, debian_package: str) -> str:
     """The path of a system program a test needs. Missing: the test skips and says why, or fails under CI,
     where .ci/run has installed it (nothing may download a browser or other binary at run time)."""
-    import os
-
     found = shutil.which(executable)
     if found:
         return found

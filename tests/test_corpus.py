@@ -89,7 +89,7 @@ def test_synthetic_corpus_generator_smoke(package, capsys):
 
 def test_benchmark_corpus_smoke_at_the_smallest_size(tmp_path, capsys):
     """make bench's own path at its smallest size: a corpus checkout that builds and validates."""
-    from scripts.bench import make_corpus
+    from benchmarks.bench import make_corpus
 
     corpus = make_corpus(tmp_path / "corpus", 1)
     code, out, err = run(corpus, "build", capsys=capsys)
@@ -98,17 +98,11 @@ def test_benchmark_corpus_smoke_at_the_smallest_size(tmp_path, capsys):
     assert run(corpus, "validate", capsys=capsys)[0] == 0
 
 
-def test_benchmark_floor_lists_and_hashes_every_file_under_data(tmp_path):
-    """make bench's floor for the checks reads every file under data/, however deep, and no other."""
-    from scripts.bench import _FILES_ALONE, files_alone_sentence
+def test_benchmark_times_the_table_checks_and_the_hashing_of_a_release_apart(released_folder):
+    """make bench's measure of the checks, on a real release: no error, both parts timed, every described file counted."""
+    from benchmarks.bench import _CHECKS
 
-    for relative in ("data/a.csv", "data/source/one/document.txt", "data/source/one/agreement.yaml", "data/source/two/document.txt", "schemas/a.json"):
-        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / relative).write_text(relative, encoding="utf-8")
-    printed = subprocess.run([sys.executable, "-c", _FILES_ALONE, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    printed = subprocess.run([sys.executable, "-c", _CHECKS, str(released_folder / "datapackage.json")], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     measured = json.loads(printed)
-    assert measured["files"] == 4 and measured["seconds"] > 0
-    size = {"agreements": 10_000, "rows": 330_000, "files_alone": {"seconds": 0.5, "files": 20_021, "threads": 2}}
-    assert files_alone_sentence(size, 500_000) == (
-        "Listing `data/` and reading and hashing its 20,021 files, which the checks must do to prove each file's hash and bytes, "
-        "takes 0.50 s alone at 10,000 agreements (fastest of 3, on 2 threads): 76% of the 0.66 s that 500,000 rows/s allows.")
+    assert measured["errors"] == 0 and measured["table_checks_seconds"] > 0 and measured["hashing_seconds"] > 0
+    assert measured["files"] == len(json.loads((released_folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]) == 24

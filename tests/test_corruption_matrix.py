@@ -10,6 +10,8 @@ import pytest
 from scripts.project import Project
 from conftest import SOURCE_DIR, run, snapshot
 
+pytestmark = pytest.mark.slow  # make check: every corruption, each on its own copy of a release
+
 
 def _edit_text(relative: str, old: str, new: str, count: int = 1):
     def corrupt(root: Path) -> None:

@@ -139,7 +139,7 @@ def test_chart_is_embedded_and_drawn_from_the_data():
 def test_readme_reports_the_recorded_benchmark_figures():
     import json
 
-    from scripts.bench import figures_markdown, recorded_runs
+    from benchmarks.bench import figures_markdown, recorded_runs
 
     runs = json.loads((ROOT / "benchmarks" / "results.json").read_text(encoding="utf-8"))["runs"]
     assert runs == recorded_runs() and len(runs) >= 2  # every run is kept, the newest last

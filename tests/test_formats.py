@@ -56,14 +56,6 @@ def test_the_writers_read_back_exactly_what_the_csv_holds(tmp_path):
     assert list(read_rows(str(path), schema["fields"])) == [list(row.values()) for row in rows]
 
 
-def test_the_writers_processes_import_neither_arrow_nor_pandas():
-    """They run beside the release's checks: Arrow and pandas would be most of their memory."""
-    code = ("import sys, scripts.formats.workbook, scripts.formats.sqlite, scripts.chart; "
-            "print(sorted(m for m in ('pyarrow', 'pandas', 'numpy', 'jsonschema', 'fastjsonschema') if m in sys.modules))")
-    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    assert found == "[]"
-
-
 # --- the workbook -----------------------------------------------------------------------------
 
 
@@ -154,6 +146,7 @@ def _field(table: str, name: str) -> dict:
     return next(f for f in PROJECT.schemas[table]["fields"] if f["name"] == name)
 
 
+@pytest.mark.slow
 def test_datasette_serves_the_table_page_and_its_json(released_folder):
     from datasette.app import Datasette
 
@@ -196,6 +189,7 @@ def served(released_folder):
     process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_make_serve_answers_on_127_0_0_1_with_the_rows(served):
     address, first_line = served
     assert first_line.startswith(f"Datasette serves dist/{NAME}-{PROJECT.changelog_version()}/{NAME}.sqlite at {address}/{NAME}")
@@ -212,6 +206,7 @@ def chromium_launch_options() -> dict:
     }
 
 
+@pytest.mark.slow
 def test_the_table_page_shows_the_signatories_in_a_real_browser(served, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -240,6 +235,7 @@ def readme_block(language: str, marker: str) -> tuple[str, str]:
     return code, output
 
 
+@pytest.mark.slow
 def test_readme_r_block_reads_the_csvs_with_the_schema_types(released_folder):
     rscript = require_system("Rscript", "r-base-core, r-cran-readr and r-cran-jsonlite")
     code, expected = readme_block("r", "<!-- R example -->")
@@ -269,14 +265,14 @@ def test_a_workbook_cell_holds_32767_characters_whole(tmp_path):
     assert [row for row in sheet.iter_rows(values_only=True)] == [("id", "text"), (1, "short"), (2, longest)]
 
 
-def test_text_a_workbook_cell_would_cut_is_refused_by_name_even_from_a_process_of_its_own(tmp_path):
-    """Excel counts UTF-16 units: an emoji is two. The refusal crosses the process boundary whole, not as a traceback."""
-    from scripts.child import Child
+def test_text_a_workbook_cell_would_cut_is_refused_by_name(tmp_path):
+    """Excel counts UTF-16 units: an emoji is two."""
     from scripts.errors import PipelineError
+    from scripts.formats.workbook import write_workbook
 
     arguments = _one_table(tmp_path, ["short", "x" * 32_766 + "\U0001F600"])  # 32,767 characters for Python, 32,768 for Excel
     with pytest.raises(PipelineError) as refused:
-        Child("scripts.formats.workbook", "write_workbook", arguments).result()
+        write_workbook(**arguments)
     assert str(refused.value) == ("data/notes.csv, row 3, text: the text is 32,768 characters long as Excel counts them (UTF-16), "
                                   "and a workbook cell holds at most 32,767: it would be cut short\n"
                                   "  fix: no cell can hold it: write such texts across cells in scripts/formats/workbook.py, "

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
 from conftest import ROOT, frictionless_validate, run, snapshot
 from scripts.build import build_in_memory
 from scripts.project import Project
+from scripts.schema import profile_errors
 
 
 def test_frictionless_validates_the_committed_package():
@@ -122,3 +124,16 @@ def test_integer_fields_are_never_empty():
         for field in schema["fields"]:
             if field["type"] == "integer":
                 assert field.get("constraints", {}).get("required") is True, (name, field["name"])
+
+
+def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():
+    """Above 1,000 resources each resource is checked on its own, compiled: the verdict must not change."""
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    source = next(r for r in descriptor["resources"] if r["name"].startswith("source-"))
+    large = {**descriptor, "resources": descriptor["resources"] + [{**copy.deepcopy(source), "name": f"copy-{n}", "path": f"data/copy-{n}.txt"} for n in range(1_200)]}
+    assert profile_errors("datapackage", large) == []
+    large["resources"][700]["path"] = 5
+    assert profile_errors("datapackage", large) == ["resources.700.path: 5 is not valid under any of the given schemas"]
+    large["resources"][700]["path"] = "data/copy-700.txt"
+    large["resources"] = []
+    assert profile_errors("datapackage", large) != []

@@ -116,6 +116,7 @@ def test_the_pages_colours_meet_wcag_aa_contrast(foreground, background):
     assert (lighter + 0.05) / (darker + 0.05) >= 4.5
 
 
+@pytest.mark.slow
 def test_in_a_real_browser_a_selection_marks_exactly_its_characters(tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -154,71 +154,19 @@ def test_table_rows_hold_tuples_and_give_the_same_dicts_columns_and_order():
         rows.extend(TableRows.of([{"agreement_id": "d"}]))
 
 
-def test_equal_texts_and_integers_of_a_column_become_one_object_and_no_value_changes_type():
-    from scripts.tables import TableRows, _OneObjectPerValue
-
-    shared = _OneObjectPerValue()
-    names = ("country_as_listed", "char_start", "is_coded")
-    # Equal values made separately, as two agreements read by two processes make them.
-    first = shared("signatories", TableRows(names, [("".join(["Tur", "key"]), int("1000"), 1)]))
-    second = shared("signatories", TableRows(names, [("".join(["Tur", "key"]), int("1000"), True), ("Malaysia", int("1000"), None)]))
-    assert first.values == [("Turkey", 1000, 1)] and second.values == [("Turkey", 1000, True), ("Malaysia", 1000, None)]
-    assert second.values[0][0] is first.values[0][0] and second.values[1][1] is first.values[0][1]
-    assert type(second.values[0][2]) is bool and type(first.values[0][2]) is int  # True == 1, but neither became the other
-    # Another table's column of the same name is looked up on its own.
-    other = shared("agreement_countries", TableRows(("country_as_listed",), [("".join(["Tur", "key"]),)]))
-    assert other.values == [("Turkey",)] and other.values[0][0] is not first.values[0][0]
-
-
-def test_a_column_whose_values_mostly_differ_stops_being_shared():
-    from scripts.tables import TableRows, _OneObjectPerValue
-
-    shared = _OneObjectPerValue()
-    distinct = [(f"entry {number}",) for number in range(_OneObjectPerValue._SAMPLE)]
-    assert shared("signatories", TableRows(("entry_text",), distinct)).values == distinct
-    again = shared("signatories", TableRows(("entry_text",), [("".join(["entry ", "7"]),)]))
-    assert again.values == [("entry 7",)] and again.values[0][0] is not distinct[7][0]
-
-
-def test_a_document_let_go_keeps_its_files_hashes_and_reads_its_text_again(package):
+def test_a_document_once_tabulated_keeps_its_text_and_its_files_hashes(package):
     import hashlib
 
-    from scripts.errors import PipelineError
     from scripts.project import Project
     from scripts.source import agreement_folders, read_source
 
     project = Project(package)
     source = read_source(agreement_folders(project)[0], project)
     kept = source.without_contents()
-    assert (kept.text, kept.curated) == (None, None) and source.text is not None
+    assert kept.curated is None and kept.text == source.text == (package / f"data/source/{AGREEMENT_ID}/document.txt").read_text(encoding="utf-8")
     folder = f"data/source/{AGREEMENT_ID}"
     expected = []
     for name in ("document.txt", "agreement.yaml", "coding.yaml"):
         content = (package / folder / name).read_bytes()
         expected.append((f"{folder}/{name}", hashlib.sha256(content).hexdigest(), len(content)))
     assert kept.files == tuple(expected)
-    assert kept.read_text() == source.text
-    (package / folder / "document.txt").write_text(source.text + "\n", encoding="utf-8")
-    with pytest.raises(PipelineError) as raised:
-        kept.read_text()
-    assert raised.value.where == f"{folder}/document.txt"
-    assert raised.value.problem.startswith(f"changed while the build read it: its sha256 was {source.sha256}, it is now ")
-    (package / folder / "document.txt").unlink()
-    with pytest.raises(PipelineError) as raised:
-        kept.read_text()
-    assert (raised.value.where, raised.value.problem) == (f"{folder}/document.txt", "could not be read again while the build ran (No such file or directory)")
-
-
-def test_files_set_aside_that_vanish_are_a_one_line_error(tmp_path):
-    from scripts.build import FilesOnDisk
-    from scripts.errors import PipelineError
-
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "kept.csv").write_bytes(b"a\n1\n")
-    files = FilesOnDisk(tmp_path, ["data/kept.csv", "data/gone.csv"])
-    assert files["data/kept.csv"] == b"a\n1\n" and list(files) == ["data/kept.csv", "data/gone.csv"]
-    with pytest.raises(KeyError):
-        files["data/other.csv"]
-    with pytest.raises(PipelineError) as raised:
-        files["data/gone.csv"]
-    assert (raised.value.where, raised.value.problem) == ("data/gone.csv", "could not be read again while the build ran (No such file or directory)")

@@ -1,0 +1,181 @@
+"""Benchmark the release against frictionless as corpora grow (make bench); prints a table, writes benchmarks/results.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from scripts.markers import replace_block
+from scripts.project import ROOT, Project
+from scripts.synthetic import random_agreement
+
+SIZES = (1, 1_000, 10_000)
+# Short steps run three times and the fastest counts, as timeit does: this machine drops idle
+# files from its page cache within a minute, so a first run may read the corpus from disk again.
+RUNS = 3
+CORPORA = ROOT / "benchmarks" / "corpora"
+RESULTS = ROOT / "benchmarks" / "results.json"
+README = ROOT / "README.md"
+# What a corpus needs besides its sources to build and release.
+_SKELETON = ("schemas", "metadata", "CHANGELOG.md", "README.md", "LICENSE", "docs/codebook.md")
+# Issue 23's targets: a plain release that stays fast through the data's design.
+TARGETS = {"release_over_frictionless": 0.40, "peak_rss_mib": 768, "table_checks_rows_per_second": 500_000, "hashing_over_sha256sum": 1.5}
+
+# Runs in a process of its own, as the release runs them: load the tables, then every check
+# but the one that hashes each file, which is timed on its own.
+_CHECKS = """
+import json, sys, time
+from pathlib import Path
+from scripts.checks import ALL_CHECKS, declared_integrity
+from scripts.package import load
+started = time.perf_counter()
+package = load(Path(sys.argv[1]))
+package.frictionless_checks_integrity = False
+found = list(package.problems)
+for check in ALL_CHECKS:
+    if check is not declared_integrity:
+        found += check(package)
+tables = time.perf_counter() - started
+started = time.perf_counter()
+found += declared_integrity(package)
+errors = sum(problem.severity == "error" for problem in found)
+print(json.dumps({"table_checks_seconds": tables, "hashing_seconds": time.perf_counter() - started, "errors": errors,
+                  "files": len(package.descriptor["resources"])}))
+"""
+
+
+def make_corpus(folder: Path, size: int) -> Path:
+    """A checkout whose data/source holds `size` synthetic agreements, and nothing else."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for relative in _SKELETON:
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if (ROOT / relative).is_dir() else shutil.copy2)(ROOT / relative, target)
+    for number in range(1, size + 1):
+        random_agreement(number).write(folder / "data" / "source")
+    return folder
+
+
+def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Wall seconds, peak resident memory in MiB (of the command, or of the largest process it waited for) and what it printed."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{err.read()[-2000:]}")
+        return seconds, usage.ru_maxrss / 1024, out.read()
+
+
+def sha256sum_seconds(folder: Path) -> float:
+    """sha256sum over every file the descriptor names, one process, as the checks hash them on one thread."""
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    paths = "\0".join(resource["path"] for resource in descriptor["resources"]) + "\0"
+    started = time.perf_counter()
+    subprocess.run(["xargs", "-0", "sha256sum"], input=paths.encode(), cwd=folder, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - started
+
+
+def bench_size(size: int) -> dict:
+    corpus = make_corpus(CORPORA / f"{size}", size)
+    python = sys.executable
+    release_seconds, release_rss, _ = measure([python, "-m", "scripts", "--root", str(corpus), "release"])
+    project = Project(corpus)
+    rows = sum(len((corpus / project.table_path(name)).read_text(encoding="utf-8").splitlines()) - 1 for name in project.table_names)
+    descriptor = next((corpus / "dist").glob("*/datapackage.json"))
+    frictionless_seconds, frictionless_rss, _ = measure([str(Path(python).parent / "frictionless"), "validate", descriptor.name], cwd=descriptor.parent)
+    checks = [json.loads(measure([python, "-c", _CHECKS, str(descriptor)])[2]) for _ in range(RUNS)]
+    if any(run["errors"] for run in checks):
+        raise SystemExit(f"the synthetic corpus of {size} is invalid: {checks[0]['errors']} errors")
+    table_checks = min(run["table_checks_seconds"] for run in checks)
+    hashing = min(run["hashing_seconds"] for run in checks)
+    sha256sum = min(sha256sum_seconds(descriptor.parent) for _ in range(RUNS))
+    return {
+        "agreements": size,
+        "rows": rows,
+        "files": checks[0]["files"],
+        "release": {"seconds": release_seconds, "peak_rss_mib": release_rss},
+        "frictionless_validate": {"seconds": frictionless_seconds, "peak_rss_mib": frictionless_rss},
+        "table_checks": {"seconds": table_checks, "rows_per_second": rows / table_checks, "seconds_of_each_run": [run["table_checks_seconds"] for run in checks]},
+        "hashing": {"seconds": hashing, "sha256sum_seconds": sha256sum, "seconds_of_each_run": [run["hashing_seconds"] for run in checks]},
+    }
+
+
+def verdicts(results: list[dict]) -> tuple[dict, dict]:
+    """The four figures, and whether each meets its target."""
+    _, middle, large = results
+    summary = {
+        # The larger of the two ratios, at 1,000 and at 10,000 agreements.
+        "release_over_frictionless": max(r["release"]["seconds"] / r["frictionless_validate"]["seconds"] for r in (middle, large)),
+        "peak_rss_mib": large["release"]["peak_rss_mib"],
+        "table_checks_rows_per_second": large["table_checks"]["rows_per_second"],
+        "hashing_over_sha256sum": large["hashing"]["seconds"] / large["hashing"]["sha256sum_seconds"],
+    }
+    met = {key: (value >= TARGETS[key] if key == "table_checks_rows_per_second" else value <= TARGETS[key]) for key, value in summary.items()}
+    return summary, met
+
+
+def recorded_runs() -> list[dict]:
+    """Every run of make bench so far, the oldest first."""
+    if not RESULTS.is_file():
+        return []
+    recorded = json.loads(RESULTS.read_text(encoding="utf-8"))
+    return recorded["runs"] if "runs" in recorded else [recorded]
+
+
+def figures_markdown(recorded: dict) -> str:
+    """The README's figures, from one run of benchmarks/results.json."""
+    machine, summary, met, targets = recorded["machine"], recorded["summary"], recorded["met"], recorded["targets"]
+    lines = [
+        f"Measured by `make bench` on {machine['cpus']} cores, Python {machine['python']}, in one run.",
+        "",
+        f"| agreements | rows | files | make release: s | peak MiB | frictionless validate: s | peak MiB | table checks: s (fastest of {RUNS}) | rows/s | hashing every file: s | sha256sum: s |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in recorded["sizes"]:
+        release, frictionless, checks, hashing = r["release"], r["frictionless_validate"], r["table_checks"], r["hashing"]
+        lines.append(f"| {r['agreements']:,} | {r['rows']:,} | {r['files']:,} | {release['seconds']:.1f} | {release['peak_rss_mib']:.0f} | "
+                     f"{frictionless['seconds']:.1f} | {frictionless['peak_rss_mib']:.0f} | {checks['seconds']:.2f} | {checks['rows_per_second']:,.0f} | "
+                     f"{hashing['seconds']:.2f} | {hashing['sha256sum_seconds']:.2f} |")
+    yes = lambda key: "yes" if met[key] else "**no**"  # noqa: E731
+    lines += [
+        "",
+        "| target | measured | met |",
+        "|---|---:|---|",
+        f"| make release ≤ {targets['release_over_frictionless']} × frictionless validate of the same release (1,000 and 10,000 agreements) | {summary['release_over_frictionless']:.3f} × | {yes('release_over_frictionless')} |",
+        f"| peak memory of make release ≤ {targets['peak_rss_mib']:,} MiB (10,000 agreements) | {summary['peak_rss_mib']:,.0f} MiB | {yes('peak_rss_mib')} |",
+        f"| table checks, without hashing the files, ≥ {targets['table_checks_rows_per_second']:,} rows/s (10,000 agreements) | {summary['table_checks_rows_per_second']:,.0f} rows/s | {yes('table_checks_rows_per_second')} |",
+        f"| hashing every file ≤ {targets['hashing_over_sha256sum']} × sha256sum over the same files (10,000 agreements) | {summary['hashing_over_sha256sum']:.2f} × | {yes('hashing_over_sha256sum')} |",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    results = []
+    for size in SIZES:
+        print(f"… {size:,} agreement(s): generating, releasing, validating", file=sys.stderr, flush=True)
+        results.append(bench_size(size))
+    summary, met = verdicts(results)
+    recorded = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+                "sizes": results, "summary": summary, "targets": TARGETS, "met": met}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"runs": [*recorded_runs(), recorded]}, indent=2) + "\n", encoding="utf-8")
+    figures = figures_markdown(recorded)
+    README.write_text(replace_block(README.read_text(encoding="utf-8"), "benchmark figures", "make bench", figures), encoding="utf-8")
+    print(figures)
+    print(f"figures written to {RESULTS.relative_to(ROOT)} and README.md")
+    return 0 if all(met.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
