@@ -39,13 +39,13 @@ serve: release
 
 # The quick suite, for every change (about a minute): every test but those marked slow.
 test: $(INSTALLED)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 # Everything (.ci/run calls it): the whole suite, then the release's own tests again with every
 # process spawned, as macOS and Windows start them.
 check: $(INSTALLED)
-	$(BIN)/python -m pytest
-	START_METHOD=spawn $(BIN)/python -m pytest -m "not slow" tests/test_release.py tests/test_package.py
+	$(BIN)/python -m pytest -n auto
+	START_METHOD=spawn $(BIN)/python -m pytest -n auto -m "not slow" tests/test_release.py tests/test_package.py
 
 bench: $(INSTALLED)
 	@$(BIN)/python -m benchmarks.bench

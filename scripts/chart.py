@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import textwrap
@@ -35,11 +36,12 @@ def _source_line(tables: dict[str, list[dict]]) -> str:
 
 def chart_files(tables: dict[str, list[dict]]) -> dict[str, bytes]:
     """The chart's SVG and PNG, by path."""
-    return draw_chart(chart_bars(tables), chart_title(tables), chart_description(tables), _source_line(tables))
+    return dict(draw_chart(tuple(chart_bars(tables)), chart_title(tables), chart_description(tables), _source_line(tables)))
 
 
-def draw_chart(bars: list[tuple[str, int, str]], title: str, description: str, source_line: str) -> dict[str, bytes]:
-    """The SVG and PNG, by path."""
+@functools.lru_cache(maxsize=4)
+def draw_chart(bars: tuple[tuple[str, int, str], ...], title: str, description: str, source_line: str) -> tuple[tuple[str, bytes], ...]:
+    """The SVG and PNG, by path. The same figures give the same bytes: a process that builds again (the tests do, hundreds of times) does not draw them again."""
     import matplotlib
 
     matplotlib.use("Agg")  # no screen: draw to files only
@@ -68,7 +70,7 @@ def draw_chart(bars: list[tuple[str, int, str]], title: str, description: str, s
         figure.savefig(png, format="png", metadata={"Software": None})
     finally:
         plt.close(figure)
-    return {SVG_PATH: _titled_svg(svg.getvalue(), title, description), PNG_PATH: png.getvalue()}
+    return ((SVG_PATH, _titled_svg(svg.getvalue(), title, description)), (PNG_PATH, png.getvalue()))
 
 
 def _titled_svg(svg: bytes, title: str, description: str) -> bytes:

@@ -96,6 +96,7 @@ def scratch(tmp_path_factory):
     return copy_package(tmp_path_factory.mktemp("properties") / "package")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["agreement", "coding"])
 @settings(PROPERTY, max_examples=40)
 @given(data=st.data())

@@ -8,9 +8,13 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import AGREEMENT_ID, ROOT, frictionless_validate, run
 from scripts.project import Project
 from scripts.synthetic import SyntheticAgreement, random_agreement
+
+pytestmark = pytest.mark.slow  # make check: synthetic corpora, as make bench makes them
 
 SECOND = "example-solidarity-statement-2023"
 

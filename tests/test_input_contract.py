@@ -1,6 +1,6 @@
 """Mistakes a curator could make by hand in every curated input: each is refused by name and line, and nothing is written.
 
-Each case edits one curated file of a released copy of the package, then runs `release`. It must
+Each case edits one curated file of a copy of the package, then runs `release` in this process. It must
 exit non-zero with one or two lines that name the curated file and where in it, never
 "unexpected" or a traceback, and leave data/, dist/, docs/, datapackage.json, CITATION.cff and
 README.md byte for byte as they were.
@@ -350,20 +350,14 @@ MISTAKES: dict[str, Mistake] = {
 
 
 @pytest.fixture(scope="module")
-def released_template(tmp_path_factory) -> Path:
-    """A copy of the package with a release in dist/, for each mistake to start from."""
-    root = copy_package(tmp_path_factory.mktemp("template") / "package")
-    assert run_quietly(root, "release") == 0
-    return root
-
-
-def run_quietly(root: Path, *args: str) -> int:
-    from scripts.__main__ import main
-    return main(["--root", str(root), *args])
+def template(tmp_path_factory) -> Path:
+    """A copy of the package, for each mistake to start from: a refused release must not even make dist/."""
+    return copy_package(tmp_path_factory.mktemp("template") / "package")
 
 
 def _protected(root: Path) -> dict:
-    return {name: snapshot(root / name) if (root / name).is_dir() else (root / name).read_bytes() for name in PROTECTED}
+    return {name: snapshot(root / name) if (root / name).is_dir() else (root / name).read_bytes() if (root / name).exists() else None
+            for name in PROTECTED}
 
 
 _TIMING = re.compile(r"^  .*: \d+\.\d s$")
@@ -376,10 +370,10 @@ def test_there_are_over_a_hundred_distinct_mistakes_over_every_curated_file():
 
 
 @pytest.mark.parametrize("name", list(MISTAKES))
-def test_a_mistake_is_refused_by_name_and_line_and_nothing_is_written(released_template, tmp_path, capsys, name):
+def test_a_mistake_is_refused_by_name_and_line_and_nothing_is_written(template, tmp_path, capsys, name):
     mistake = MISTAKES[name]
     root = tmp_path / "package"
-    shutil.copytree(released_template, root)
+    shutil.copytree(template, root)
     mistake.edit(root)
     before = _protected(root)  # the edited input included: the failed command must write nothing at all
     code, out, err = run(root, "release", capsys=capsys)
@@ -393,11 +387,11 @@ def test_a_mistake_is_refused_by_name_and_line_and_nothing_is_written(released_t
     assert _protected(root) == before
 
 
-def test_an_error_in_a_table_and_its_parquet_twin_is_reported_once(released_template, tmp_path, capsys):
+def test_an_error_in_a_table_and_its_parquet_twin_is_reported_once(released_folder, tmp_path, capsys):
     """Both formats of a table share its schema: a rule they both break is one error, not two."""
-    root = tmp_path / "package"
-    shutil.copytree(released_template, root)
-    folder = next(path for path in (root / "dist").iterdir() if path.is_dir())
+    root = ROOT
+    folder = tmp_path / released_folder.name
+    shutil.copytree(released_folder, folder)
     schema_path = folder / "schemas" / "countries.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     _field(schema, "name")["constraints"]["maxLength"] = 5

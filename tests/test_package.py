@@ -6,6 +6,8 @@ import copy
 import json
 import re
 
+import pytest
+
 from conftest import ROOT, frictionless_validate, run, snapshot
 from scripts.build import build_in_memory
 from scripts.project import Project
@@ -84,6 +86,7 @@ def test_csv_files_are_utf8_lf_with_a_final_newline():
         raw.decode("utf-8")
 
 
+@pytest.mark.slow
 def test_duplicated_key_makes_frictionless_fail(package):
     table = package / "data" / "countries.csv"
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -93,6 +96,7 @@ def test_duplicated_key_makes_frictionless_fail(package):
     assert "primary-key" in result.stdout
 
 
+@pytest.mark.slow
 def test_dangling_reference_makes_frictionless_fail(package):
     table = package / "data" / "signatories.csv"
     table.write_text(table.read_text(encoding="utf-8").replace(",MY,", ",ZZ,", 1), encoding="utf-8")

@@ -111,6 +111,7 @@ def test_sha256sums_and_zip_cover_every_released_file(released):
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+@pytest.mark.slow
 def test_the_zip_is_a_package_for_frictionless(released):
     archive = released / "dist" / f"{NAME}.zip"
     result = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", archive.name, "--json"], cwd=archive.parent, capture_output=True, text=True)

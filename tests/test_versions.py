@@ -7,6 +7,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import AGREEMENT_ID, SOURCE_DIR, frictionless_validate, replace_document, run, source_text
 from scripts.changelog import version_numbers
 from scripts.project import Project
@@ -56,6 +58,7 @@ def release_refused(root: Path, capsys) -> str:
     return err
 
 
+@pytest.mark.slow
 def test_the_scenario_of_a_patch_a_minor_and_a_major_release(package, capsys):
     # 1. The current version releases as recorded: its tables are those of releases/<version>/.
     release_ok(package, CURRENT, capsys)
