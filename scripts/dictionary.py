@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .cells import to_cell
+from .escape import markdown_code, markdown_text
 
 PATH = "docs/data-dictionary.md"
 _EXAMPLE_WIDTH = 60
@@ -14,7 +15,7 @@ def coding_status(agreements: list[dict]) -> str:
     coded = [row["agreement_id"] for row in agreements if row["is_coded"]]
     not_coded = [row["agreement_id"] for row in agreements if not row["is_coded"]]
     def named(ids: list[str]) -> str:
-        shown = ", ".join(f"`{i}`" for i in ids[:_SHOWN_IDS])
+        shown = ", ".join(markdown_code(i) for i in ids[:_SHOWN_IDS])
         return shown + (f" and {len(ids) - _SHOWN_IDS:,} more" if len(ids) > _SHOWN_IDS else "")
     text = f"Coded: {len(coded):,} of {len(agreements):,} agreement(s)" + (f" ({named(coded)})" if coded else "") + "."
     if not_coded:
@@ -42,16 +43,16 @@ def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables
     for resource in package_metadata["resources"]:
         name, schema = resource["name"], schemas[resource["name"]]
         rows = tables[name]
-        lines += [f"## `{name}`", "", f"{resource['description']} Rows in `data/{name}.csv`: {len(rows)}{_breakdown(name, rows)}.", ""]
+        lines += [f"## {markdown_code(name)}", "", f"{_prose(resource['description'])} Rows in {markdown_code(f'data/{name}.csv')}: {len(rows)}{_breakdown(name, rows)}.", ""]
         lines.append(f"- Primary key: {_columns(schema['primaryKey'])}")
         for key in schema.get("uniqueKeys", []):
             lines.append(f"- Unique together: {_columns(key)}")
         for foreign in schema.get("foreignKeys", []):
             reference = foreign["reference"]
-            lines.append(f"- {_columns(foreign['fields'])} references `{reference['resource']}`.{_columns(reference['fields'])}")
+            lines.append(f"- {_columns(foreign['fields'])} references {markdown_code(reference['resource'])}.{_columns(reference['fields'])}")
         lines += ["", "| field | type | constraints | description | example |", "|---|---|---|---|---|"]
         for field in schema["fields"]:
-            lines.append(f"| `{field['name']}` | {field['type']} | {_constraints(field)} | {_cell(field['description'])} | {_example(rows, field)} |")
+            lines.append(f"| {_cell(markdown_code(field['name']))} | {_cell(field['type'])} | {_constraints(field)} | {_cell(_prose(field['description']))} | {_example(rows, field)} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -64,7 +65,7 @@ def _breakdown(name: str, rows: list[dict]) -> str:
 
 
 def _columns(names: list[str]) -> str:
-    return ", ".join(f"`{name}`" for name in names)
+    return ", ".join(markdown_code(name) for name in names)
 
 def _constraints(field: dict) -> str:
     constraints = dict(field.get("constraints", {}))
@@ -72,10 +73,10 @@ def _constraints(field: dict) -> str:
     if constraints.pop("unique", False):
         parts.append("unique")
     for name, value in constraints.items():
-        shown = ", ".join(f"`{v}`" for v in value) if isinstance(value, list) else f"`{value}`"
+        shown = ", ".join(markdown_code(v) for v in value) if isinstance(value, list) else markdown_code(value)
         parts.append(f"{name} {shown}")
     if "spanOf" in field:
-        parts.append(f"span of `{field['spanOf']}`")
+        parts.append(f"span of {markdown_code(field['spanOf'])}")
     return _cell("; ".join(parts))
 
 def _example(rows: list[dict], field: dict) -> str:
@@ -85,7 +86,13 @@ def _example(rows: list[dict], field: dict) -> str:
     text = to_cell(value, field)
     if len(text) > _EXAMPLE_WIDTH:
         text = text[: _EXAMPLE_WIDTH - 1] + "…"
-    return f"`{_cell(text)}`"
+    return _cell(markdown_code(text))
 
 def _cell(text: str) -> str:
+    """Text in a cell of a GFM table: a pipe, even inside a code span, would end the cell."""
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _prose(text: str) -> str:
+    """A curated description, shown as the text it is: no markup in it becomes an element."""
+    return markdown_text(text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..escape import markdown_code, markdown_text
+
 CSV_PATH = "data/changes.csv"
 SCHEMA_PATH = "schemas/changes.json"
 NOTES_PATH = "RELEASE-NOTES.md"
@@ -74,10 +76,12 @@ def summary(version: str, previous_version: str | None, found: list[dict]) -> st
         counts[(change["table"], change["kind"])] = counts.get((change["table"], change["kind"]), 0) + 1
     for (table, kind), count in counts.items():
         columns = sorted({c["column"] for c in found if c["table"] == table and c["kind"] == kind and c["column"]})
-        detail = f" ({', '.join(f'`{c}`' for c in columns[:6])}{', …' if len(columns) > 6 else ''})" if columns else ""
-        lines.append(f"- `{table}`: {count:,} {_KIND_WORDS[kind]}{detail}")
+        detail = f" ({', '.join(markdown_code(c) for c in columns[:6])}{', …' if len(columns) > 6 else ''})" if columns else ""
+        lines.append(f"- {markdown_code(table)}: {count:,} {_KIND_WORDS[kind]}{detail}")
     cells = [c for c in found if c["kind"] == "cell-changed"]
     if 0 < len(cells) <= 10:
         lines += ["", "Changed values:", ""]
-        lines += [f"- `{c['table']}` `{c['primary_key']}` `{c['column']}`: {c['old_value']!r} → {c['new_value']!r}" for c in cells]
+        # Values as Python writes them (quoted, control characters escaped), then escaped for Markdown.
+        lines += [f"- {markdown_code(c['table'])} {markdown_code(c['primary_key'])} {markdown_code(c['column'])}: "
+                  f"{markdown_text(repr(c['old_value']))} → {markdown_text(repr(c['new_value']))}" for c in cells]
     return "\n".join(lines)

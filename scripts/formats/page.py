@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 
+from ..escape import json_in_script
 from ..cells import column_values
 
 PATH = "docs/index.html"
@@ -84,7 +85,7 @@ def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, 
 
 
 def _head(metadata, version, released, tables, schemas, citation, downloads) -> str:
-    json_ld = json.dumps(dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads), indent=1, ensure_ascii=False).replace("</", "<\\/")
+    json_ld = json_in_script(json.dumps(dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads), indent=1, ensure_ascii=False))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(metadata['title'])}</title>"

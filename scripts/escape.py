@@ -1,0 +1,37 @@
+"""Write a value into each output context so that no value can end its context: Markdown, JSON inside HTML."""
+
+from __future__ import annotations
+
+import re
+
+# Characters that start inline Markdown (code, emphasis, links, images, raw HTML, entities, GFM
+# tables and strikethrough) wherever they stand, and an underscore at the edge of a word (inside
+# one, as in act_actors, it is a letter to CommonMark); a backslash makes each a literal character.
+_MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>&~|!]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
+# In JSON inside <script>, "<" could open "</script>" or "<!--", which ends or changes the
+# script's parsing, and U+2028/U+2029 end a line in old JavaScript: each is written as \uXXXX,
+# which JSON reads back as the same character.
+_JSON_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def markdown_code(text: object) -> str:
+    """A Markdown code span that holds the text exactly: its fence is longer than any run of backticks in it.
+
+    The text must be on one line (a table cell or a list item): lines are joined with a space
+    first. Padded with a space where the text starts or ends with a backtick, as CommonMark
+    requires, and then reads it back without the padding.
+    """
+    text = " ".join(str(text).splitlines())
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown shows as it is, on one line: every character that starts markup is escaped."""
+    return _MARKDOWN_INLINE.sub(lambda match: "\\" + match.group(), " ".join(text.splitlines()))
+
+
+def json_in_script(json_text: str) -> str:
+    """JSON text that can stand inside an HTML <script> element and parse back to the same value."""
+    return re.sub("[<>&\u2028\u2029]", lambda match: _JSON_IN_SCRIPT[match.group()], json_text)

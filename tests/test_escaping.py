@@ -1,0 +1,108 @@
+"""Hostile strings through every writer, parsed back by a real parser: each reads back as itself, and adds no element, attribute or script."""
+
+from __future__ import annotations
+
+import json
+
+import html5lib
+import pytest
+from markdown_it import MarkdownIt
+
+from scripts.build import build_in_memory
+from scripts.dictionary import dictionary_markdown
+from scripts.escape import json_in_script, markdown_code, markdown_text
+from scripts.formats import diff, page
+from scripts.project import Project
+
+HOSTILE = [
+    "<!--<script>",
+    "</script><script>alert(1)</script>",
+    "https://example.org/<!--<script>",
+    "<img src=x onerror=alert(1)>",
+    "a & b &amp; &lt;",
+    "` one backtick",
+    "ends with a backtick `",
+    "``` a fence",
+    "`` two `` and ``` three",
+    "*emphasis* _under_ [a link](https://example.org) ![image](x.png)",
+    "a | pipe",
+    "line\u2028separator\u2029paragraph",
+    "back\\slash \\` \\*",
+    "# not a heading",
+    "> not a quote",
+    "~~struck~~",
+]
+_MARKDOWN = MarkdownIt("commonmark").enable("table")
+
+
+def _inline_tokens(text: str, links: int = 0) -> list:
+    """The inline tokens of Markdown text, once it is shown to hold no HTML, no image, and only the links its writer made."""
+    found = []
+    for token in _MARKDOWN.parse(text):
+        assert token.type != "html_block", token
+        found += token.children or []
+    assert not [t for t in found if t.type in ("html_inline", "image")], [t for t in found if t.type in ("html_inline", "image")]
+    assert sum(t.type == "link_open" for t in found) == links
+    return found
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_a_markdown_code_span_reads_back_as_the_value(value):
+    code = [t.content for t in _inline_tokens(f"- before {markdown_code(value)} after") if t.type == "code_inline"]
+    assert code == [" ".join(value.splitlines())]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_markdown_text_reads_back_as_the_value(value):
+    text = "".join(t.content for t in _inline_tokens(f"Changed: {markdown_text(value)}") if t.type == "text")
+    assert text == "Changed: " + " ".join(value.splitlines())
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_json_inside_a_script_element_parses_back_as_the_value(value):
+    document = html5lib.parse(f'<html><head><script type="application/ld+json">{json_in_script(json.dumps({"name": value}))}</script></head>'
+                              '<body><p id="after">after</p></body></html>', namespaceHTMLElements=False)
+    scripts = document.findall(".//script")
+    assert len(scripts) == 1 and json.loads(scripts[0].text) == {"name": value}
+    assert document.find(".//p").get("id") == "after"  # the page goes on after the script
+
+
+@pytest.fixture(scope="module")
+def hostile_build():
+    """The real build, its package metadata and schemas given hostile text where curated free text may stand."""
+    project = Project()
+    built = build_in_memory(project)
+    metadata = {**project.package_metadata, "title": HOSTILE[0], "description": HOSTILE[1],
+                "resources": [{**resource, "description": HOSTILE[index % len(HOSTILE)]} for index, resource in enumerate(project.package_metadata["resources"])]}
+    return project, built, metadata
+
+
+def test_the_page_keeps_hostile_metadata_inert(hostile_build):
+    project, built, metadata = hostile_build
+    release = project.releases[0]
+    html = page.page_html(metadata=metadata, version=release.version, released=release.date.isoformat(), tables=built.tables,
+                          sources={source.agreement_id: source.text for source in built.sources}, schemas=project.schemas,
+                          chart_svg_path="figures/chart.svg", chart_alt=HOSTILE[3], citation=HOSTILE[2], downloads=[(HOSTILE[4], "x.csv", "text/csv")])
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    scripts = document.findall(".//script")
+    assert len(scripts) == 2  # the JSON-LD, and the page's own
+    json_ld = json.loads(next(s for s in scripts if s.get("type") == "application/ld+json").text)
+    assert (json_ld["name"], json_ld["description"]) == (HOSTILE[0], HOSTILE[1])
+    assert document.find(".//h1").text == HOSTILE[0]
+    assert document.find(".//pre[@id='citation']").text == HOSTILE[2]
+    assert not document.findall(".//img[@onerror]")
+
+
+def test_the_data_dictionary_keeps_hostile_descriptions_inert(hostile_build):
+    project, built, metadata = hostile_build
+    own_links = sum(t.type == "link_open" for t in _MARKDOWN.parseInline(dictionary_markdown(project.package_metadata, project.schemas, built.tables))[0].children)
+    _inline_tokens(dictionary_markdown(metadata, project.schemas, built.tables), links=own_links)
+
+
+def test_the_release_notes_keep_hostile_values_inert():
+    changes = [{"table": "signatories", "primary_key": "x-s01", "kind": "cell-changed", "column": "name", "old_value": old, "new_value": new}
+               for old, new in zip(HOSTILE, reversed(HOSTILE))]
+    notes = diff.summary("1.2.0", "1.1.1", changes[:10])
+    texts = [t.content for t in _inline_tokens(notes) if t.type == "text"]
+    for change in changes[:10]:
+        assert any(repr(change["old_value"]) in text and repr(change["new_value"]) in text for text in texts), change
