@@ -17,6 +17,7 @@ from .chart import SVG_PATH, chart_description, chart_files
 from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from .formats import page
+from .inputs import CAPS, check_folder, read_input
 from .errors import PipelineError, Problem, ValidationFailed, error
 from .package import files_under, unsafe_path_reason
 from .markers import replace_block
@@ -61,7 +62,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
-    readme = (project.root / "README.md").read_text(encoding="utf-8")
+    readme = read_input(project.root / "README.md", project.root, "README.md", CAPS["other"]["max_bytes"]).decode("utf-8")
     files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
     files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
     files[page.PATH] = page.page_html(
@@ -137,6 +138,9 @@ def guard_outputs(project: Project, built: BuiltPackage, force: bool) -> None:
 
 def write_outputs(project: Project, files: Mapping[str, bytes]) -> None:
     """Replace each output file atomically; the descriptor last, as it describes the others."""
+    for folder in sorted({Path(relative).parent.as_posix() for relative in files} - {"."}):
+        for part in [*reversed(Path(folder).parents[:-1]), Path(folder)]:  # docs, then docs/figures
+            check_folder(project.root / part, project.root, part.as_posix())
     for relative in sorted(files, key=lambda path: path == DESCRIPTOR):
         write_if_changed(project.root / relative, files[relative])
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PipelineError
+from .inputs import CAPS, read_input
 
 GRAMMAR = json.loads((Path(__file__).resolve().parent.parent / "contracts" / "changelog.json").read_text(encoding="utf-8"))
 _RELEASE = re.compile(r"## \[(?P<version>[^\]]*)\] - (?P<date>\S+)\s*")
@@ -39,10 +41,10 @@ def version_numbers(version: str) -> tuple[int, int, int]:
 
 def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | None = None) -> list[Release]:
     """Every release section, newest first, once the whole file follows the grammar."""
+    if not os.path.lexists(path):
+        raise PipelineError(relative, "file not found", f"add a CHANGELOG.md with a heading like '{GRAMMAR['release_heading_example']}'")
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise PipelineError(relative, "file not found", f"add a CHANGELOG.md with a heading like '{GRAMMAR['release_heading_example']}'") from None
+        text = read_input(path, path.parent, relative, CAPS["other"]["max_bytes"]).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     today = today or dt.date.today()

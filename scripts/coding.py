@@ -41,6 +41,11 @@ class _Checker:
         if found != text:
             self.fail((*keys, "span"), f"the {what} {text!r} is not found at its span [{start}, {end}], which reads {found!r}",
                       "correct the span or the text; spans are code-point offsets into document.txt")
+        raw = self.source[start:end]
+        if raw != raw.strip():
+            edge = "starts" if raw[:1].isspace() else "ends"
+            self.fail((*keys, "span"), f"the {what} {text!r} at [{start}, {end}] {edge} on white space, so its char_start or char_end would point at a space",
+                      f"make the span exact: [{start + len(raw) - len(raw.lstrip())}, {end - len(raw) + len(raw.rstrip())}]")
         inside = [offset for offset in (start, end) if 0 < offset < len(self.source) and self.source[offset - 1].isalnum() and self.source[offset].isalnum()]
         if inside:
             word = self.source[max(0, inside[0] - 20) : inside[0] + 20].replace("\n", " ")

@@ -9,6 +9,11 @@ from collections.abc import Iterator
 from .errors import PipelineError
 from .cells import FROM_TEXT, field_names, has_type, row_tuples, to_cell
 
+# Python's csv reads a field of at most 131,072 characters by default: the tables this pipeline
+# writes hold longer texts (a clause is any length a document gives it), and it reads them back.
+# 2**31 - 1 is the largest the C long of every platform holds.
+csv.field_size_limit(2**31 - 1)
+
 
 def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     """The exact bytes of a table's CSV, its columns in the schema's order."""
@@ -20,6 +25,11 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     for values in row_tuples(rows, columns):
         writer.writerow([to_cell(value, field) for value, field in zip(values, fields)])
     return buffer.getvalue().encode("utf-8")
+
+
+def dict_rows(stream) -> csv.DictReader:
+    """A table CSV's rows, each a dict of its cells as text, however long a cell is."""
+    return csv.DictReader(stream)
 
 
 def csv_rows(path: str, fields: list[dict]) -> Iterator[list]:

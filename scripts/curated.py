@@ -19,6 +19,7 @@ import yaml
 from jsonschema import ValidationError
 
 from .errors import PipelineError
+from .inputs import CAPS, control_characters, describe_character, read_input
 from .cells import has_type
 
 CONTRACTS = Path(__file__).resolve().parent.parent / "contracts"
@@ -106,7 +107,8 @@ def key_path(keys) -> str:
 def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict[str, dict] | None = None) -> CuratedFile:
     """The file's values, after the YAML is read strictly and the values meet contracts/<contract_name>.schema.json."""
     relative = _relative(path, root)
-    curated = _read(path, relative)
+    curated = _read(path, root, relative)
+    _refuse_control_characters(curated)
     frozen = _freeze(table_schemas)
     gate, unique_rules = _gate(contract_name, frozen)
     try:
@@ -144,15 +146,14 @@ def _relative(path: Path, root: Path) -> str:
     return str(path)
 
 
-def _read(path: Path, relative: str) -> CuratedFile:
+def _read(path: Path, root: Path, relative: str) -> CuratedFile:
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise PipelineError(relative, "file not found") from None
+        text = read_input(path, root, relative, CAPS["curated_yaml"]["max_bytes"]).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     if text.startswith("\ufeff"):
         raise PipelineError(f"{relative}, line 1", "starts with a byte-order mark (BOM)", "save it as UTF-8 without a BOM")
+    _refuse_aliases_and_depth(text, relative)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -171,6 +172,41 @@ def _read(path: Path, relative: str) -> CuratedFile:
     if not isinstance(data, dict):
         raise PipelineError(f"{relative}, line 1", f"expected a mapping of keys to values at the top level, found {_kind(data)}")
     return CuratedFile(path, relative, data, text)
+
+
+def _refuse_control_characters(curated: CuratedFile) -> None:
+    """No curated key or value holds a control or format character, but tabs and line ends."""
+    pending: list[tuple[tuple, object]] = [((), curated.data)]
+    while pending:
+        keys, value = pending.pop()
+        if isinstance(value, dict):
+            pending += [((*keys, key), item) for key, item in value.items()]
+            pending += [(keys, key) for key in value if isinstance(key, str)]
+        elif isinstance(value, list):
+            pending += [((*keys, index), item) for index, item in enumerate(value)]
+        elif isinstance(value, str) and (found := control_characters(value, allowed="\t\n")):
+            char = found[0][1]
+            curated.fail(keys, f"holds {describe_character(char)}, a control or format character that makes text read other than it shows",
+                         f"delete it: retype the value, or paste it as plain text")
+
+
+def _refuse_aliases_and_depth(text: str, relative: str) -> None:
+    """No alias (a value expanded from another, which can grow without bound) and no nesting past the contract's depth."""
+    depth, limit = 0, CAPS["curated_yaml"]["max_depth"]
+    try:
+        for event in yaml.parse(text, Loader=_BASE_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                raise PipelineError(f"{relative}, line {event.start_mark.line + 1}", f"uses the YAML alias *{event.anchor}: a curated file writes every value out",
+                                    f"write the value of &{event.anchor} out in full here")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > limit:
+                    raise PipelineError(f"{relative}, line {event.start_mark.line + 1}", f"nests mappings and lists more than {limit} levels deep (contracts/inputs.json)",
+                                        "write the values less deeply nested, as the contract's keys are")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing the file says where and why, below
 
 
 # --- the contract: JSON Schema with two keywords of this project's, and the formats it names ---

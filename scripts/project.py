@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -10,18 +11,19 @@ from pathlib import Path
 from .changelog import Release, read_changelog
 from .curated import CuratedFile, load_curated
 from .errors import PipelineError
+from .inputs import CAPS, read_input
 from .schema import check_table_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_METADATA = "metadata/package.yaml"
 
 
-def read_json(path: Path, relative: str | None = None) -> dict:
+def read_json(path: Path, relative: str | None = None, root: Path | None = None) -> dict:
     where = relative or str(path)
+    if not os.path.lexists(path):
+        raise PipelineError(where, "file not found")
     try:
-        loaded = json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise PipelineError(where, "file not found") from None
+        loaded = json.loads(read_input(path, root or path.parent, where, CAPS["other"]["max_bytes"]).decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise PipelineError(where, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -84,7 +86,7 @@ class Project:
             if relative not in listed:
                 raise PipelineError(relative, f"is not the schema of any table of {PACKAGE_METADATA}",
                                     f"add a resource named {path.stem!r} to {PACKAGE_METADATA}, or remove the file")
-        schemas = {name: read_json(self.root / files[name], files[name]) for name in self.table_names}
+        schemas = {name: read_json(self.root / files[name], files[name], self.root) for name in self.table_names}
         check_table_schemas(schemas, files)
         return schemas
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from .curated import CuratedFile, load_curated
 from .errors import PipelineError
+from .inputs import CAPS, control_characters, describe_character, read_input
 from .project import Project
 
 METADATA_FILE = "agreement.yaml"
@@ -42,14 +44,14 @@ class SourceDocument:
             raise ValueError(f"the curated values of {self.agreement_id} were let go once its rows were made")
         return self.curated.data
 
-    def without_contents(self) -> SourceDocument:
+    def without_contents(self, root: Path) -> SourceDocument:
         """The document with its files' hashes, without its curated values: once its rows are made,
         the build keeps only the text and the hashes (a corpus's curated values, as Python
         objects, are most of its memory). The curated files are hashed as soon as their rows are made."""
         files = [(self.relative_path, self.sha256, len(self.text.encode("utf-8")))]
         folder = PurePosixPath(self.relative_path).parent
         for _, path in self.curated_files():
-            content = path.read_bytes()
+            content = read_input(path, root, (folder / path.name).as_posix(), CAPS["curated_yaml"]["max_bytes"])
             files.append(((folder / path.name).as_posix(), hashlib.sha256(content).hexdigest(), len(content)))
         return dataclasses.replace(self, curated=None, files=tuple(files))
 
@@ -92,10 +94,9 @@ def read_source(folder: Path, project: Project) -> SourceDocument:
     _check_coding_is_there(curated, folder)
     document_path = folder / curated.data["document"]["file"]
     relative = document_path.relative_to(root).as_posix()
-    try:
-        raw = document_path.read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
+    if not os.path.lexists(document_path):
         curated.fail(("document", "file"), f"the document {relative} does not exist", "put the document beside agreement.yaml, or correct document.file")
+    raw = read_input(document_path, root, relative, CAPS["document"]["max_bytes"])
     text = decode_document(raw, relative)
     digest = hashlib.sha256(raw).hexdigest()
     recorded = curated.data["document"]["sha256"]
@@ -106,7 +107,21 @@ def read_source(folder: Path, project: Project) -> SourceDocument:
             "restore the document exactly as received (it is never edited by hand); if a new "
             "version was really received, record its sha256 and say so in CHANGELOG.md",
         )
+    _refuse_undeclared_control_characters(text, relative, curated)
     return SourceDocument(folder, agreement_id, curated, text, digest, relative)
+
+
+def _refuse_undeclared_control_characters(text: str, relative: str, curated: CuratedFile) -> None:
+    """A document's control and format characters, but its line ends, are refused unless agreement.yaml declares each with a reason."""
+    declared = "".join(chr(int(entry["code_point"][2:], 16)) for entry in curated.data["document"].get("format_characters") or [])
+    found = control_characters(text, allowed="\n" + declared)
+    if found:
+        offset, char = found[0]
+        more = f" ({len(found) - 1:,} more such character(s) after it)" if len(found) > 1 else ""
+        raise PipelineError(f"{relative}, line {text[:offset].count(chr(10)) + 1}",
+                            f"holds {describe_character(char)} at character {offset:,}, a control or format character that makes text read other than it shows{more}",
+                            f"if the document was received so, declare it in {curated.relative} under document.format_characters, "
+                            f"with code_point: U+{ord(char):04X} and the reason; else restore the document as received")
 
 
 def _check_coding_is_there(curated: CuratedFile, folder: Path) -> None:

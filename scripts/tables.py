@@ -138,7 +138,7 @@ def read_agreement(folder: Path, project: Project, release: Release) -> tuple[So
     """One agreement's document, its curated values let go, and its rows of every table but countries."""
     source = read_source(folder, project)
     rows = agreement_tables(source, (project.schemas, project.root, release))
-    return source.without_contents(), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}
+    return source.without_contents(project.root), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}
 
 
 def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release]) -> dict[str, Rows]:

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 from .changelog import Release, version_numbers
+from .csvfile import dict_rows
 from .errors import PipelineError
+from .inputs import CAPS, check_folder, read_input
 from .formats import diff
 from .project import Project, read_json
 from .cells import field_names
 
 RECORDS = "releases"
+_SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+_TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")  # as schemas/ names them: never a path
 RECORD_FILE = "release.json"
 # The smallest bump each kind of change needs (SemVer for data, as CHANGELOG.md states).
 _NEEDS = {
@@ -39,8 +43,9 @@ class Record:
 
     def table(self, name: str) -> diff.Table:
         meta = self.tables[name]
-        with (self.folder / f"{name}.csv").open(encoding="utf-8", newline="") as stream:
-            rows = list(csv.DictReader(stream))
+        relative = f"{RECORDS}/{self.version}/{name}.csv"
+        content = read_input(self.folder / f"{name}.csv", self.folder.parent.parent, relative, CAPS["other"]["max_bytes"])
+        rows = list(dict_rows(io.StringIO(content.decode("utf-8"), newline="")))
         return diff.Table.of(meta["columns"], meta["primary_key"], rows)
 
 
@@ -56,11 +61,22 @@ class Plan:
 def load_records(project: Project) -> dict[str, Record]:
     records = {}
     folder = project.root / RECORDS
-    for path in sorted(folder.glob(f"*/{RECORD_FILE}")) if folder.is_dir() else []:
-        relative = path.relative_to(project.root).as_posix()
-        meta = read_json(path, relative)
-        if meta.get("version") != path.parent.name or not isinstance(meta.get("tables"), dict):
-            raise PipelineError(relative, f"records version {meta.get('version')!r} in the folder of {path.parent.name}, or no tables",
+    check_folder(folder, project.root, RECORDS)
+    for entry in sorted(folder.iterdir()) if folder.is_dir() else []:
+        relative = entry.relative_to(project.root).as_posix()
+        if entry.name == "README.md" and entry.is_file() and not entry.is_symlink():
+            continue  # says what the records are
+        if entry.is_symlink() or not entry.is_dir() or not _SEMVER.fullmatch(entry.name):
+            raise PipelineError(relative, "is not a release record: releases/ holds one folder per released version, named X.Y.Z",
+                                "remove it; records are written by make release and never edited")
+        path = entry / RECORD_FILE
+        meta = read_json(path, f"{relative}/{RECORD_FILE}", project.root)
+        if meta.get("version") != entry.name or not isinstance(meta.get("tables"), dict):
+            raise PipelineError(f"{relative}/{RECORD_FILE}", f"records version {meta.get('version')!r} in the folder of {entry.name}, or no tables",
+                                "release records are written by make release and never edited: restore it with git")
+        unknown = [name for name in meta["tables"] if not _TABLE_NAME.fullmatch(str(name))]
+        if unknown:
+            raise PipelineError(f"{relative}/{RECORD_FILE}", f"names a table {unknown[0][:80]!r}, which is no table name (lower-case letters, digits and _)",
                                 "release records are written by make release and never edited: restore it with git")
         records[meta["version"]] = Record(meta["version"], meta.get("date", ""), path.parent, meta["tables"])
     return records
@@ -70,7 +86,7 @@ def current_tables(project: Project, files: dict[str, bytes], unchanged: set[str
     """Each table as diff compares it; one whose bytes are unchanged has no changes, so its rows are not read."""
     tables = {}
     for name in project.table_names:
-        rows = [] if name in unchanged else csv.DictReader(io.StringIO(files[project.table_path(name)].decode("utf-8"), newline=""))
+        rows = [] if name in unchanged else dict_rows(io.StringIO(files[project.table_path(name)].decode("utf-8"), newline=""))
         tables[name] = diff.Table.of(field_names(project.schemas[name]), project.schemas[name]["primaryKey"], rows)
     return tables
 

@@ -162,7 +162,7 @@ def test_a_document_once_tabulated_keeps_its_text_and_its_files_hashes(package):
 
     project = Project(package)
     source = read_source(agreement_folders(project)[0], project)
-    kept = source.without_contents()
+    kept = source.without_contents(package)
     assert kept.curated is None and kept.text == source.text == (package / f"data/source/{AGREEMENT_ID}/document.txt").read_text(encoding="utf-8")
     folder = f"data/source/{AGREEMENT_ID}"
     expected = []
