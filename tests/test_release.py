@@ -267,7 +267,7 @@ _KILLER = textwrap.dedent("""
 
     if __name__ == "__main__":  # not in the workbook's process, which imports this module again
         target, count = sys.argv[1], int(sys.argv[2])
-        kill_at(*{"rename": (release.os, "rename"), "zip entry": (zipfile, "ZipInfo")}.get(target, (release, target)), count)
+        kill_at(*{"rename": (release.os, "rename"), "zip entry": (zipfile.ZipFile, "open")}.get(target, (release, target)), count)
         sys.exit(main(["--root", sys.argv[3], "release"]))
 """)
 
