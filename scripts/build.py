@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import citation, dictionary
+from . import citation, dictionary, versions
 from .chart import SVG_PATH, chart_description, chart_files
 from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
@@ -48,6 +48,7 @@ class BuiltPackage:
 def build_in_memory(project: Project) -> BuiltPackage:
     """source → parse → tables → CSV bytes and descriptor, without touching the disk."""
     project.check_inputs()
+    versions.check_released_sections(project)
     release = project.releases[0]
     tables, sources = build_tables(agreement_folders(project), project, release)
     if set(tables) != set(project.table_names):

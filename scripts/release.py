@@ -90,15 +90,16 @@ def make_release(project: Project) -> ReleaseSummary:
                 sqlite.write_database(str(folder.path_of(database_path)), csv_files(project, folder), project.schemas)
                 writing.get()
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
-            zip_sha256 = pack(staging, folder, name, last=[database_path, workbook_path])
+            digests = pack(staging, folder, name, last=[database_path, workbook_path])
+        versions.check_same_bytes(project, release, digests)
         write_outputs(project, files)
         _swap_into_place(project, staging)
-        versions.write_record(project, files, release)
+        versions.write_record(project, files, release, digests)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
     return ReleaseSummary(name, len(rows), sum(rows.values()), len(released),
-                          sum(p.stat().st_size for p in released), zip_sha256, tuple(report.warnings),
+                          sum(p.stat().st_size for p in released), digests[f"{name}.zip"], tuple(report.warnings),
                           diff.summary(release.version, plan.previous_version, plan.changes))
 
 
@@ -155,17 +156,18 @@ def csv_files(project: Project, folder: ReleaseFolder) -> dict[str, str]:
     return {table: str(folder.path / project.table_path(table)) for table in project.table_names}
 
 
-def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> str:
-    """The zip beside the release folder, SHA256SUMS of both, every file flushed to the disk; returns the zip's sha256.
+def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> dict[str, str]:
+    """The zip beside the release folder, SHA256SUMS of both, every file flushed to the disk; returns each file's sha256, by its path in dist/.
 
     The zip lists the files by name, then `last` (the database and the workbook) by name, as
     every release since 1.0.0 has: the same files give the same bytes.
     """
     zip_path = staging / f"{name}.zip"
     archive.write_zip(str(folder.path), sorted(folder.paths, key=lambda path: (path in last, path)), str(zip_path))
-    (staging / "SHA256SUMS").write_bytes(archive.sha256sums(staging, [f"{name}/{path}" for path in folder.paths] + [zip_path.name]))
+    digests = {path: archive.sha256_of(staging / path) for path in [f"{name}/{path}" for path in folder.paths] + [zip_path.name]}
+    (staging / "SHA256SUMS").write_bytes(archive.sha256sums(digests))
     archive.flush_to_disk(staging)
-    return archive.sha256_of(zip_path)
+    return digests
 
 
 def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:

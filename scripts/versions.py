@@ -40,6 +40,8 @@ class Record:
     date: str
     folder: Path
     tables: dict[str, dict]  # name -> {"sha256", "columns", "primary_key"}
+    files: dict[str, str] | None = None  # every released file's sha256 by its path in dist/, the zip among them (records from 1.1.1 on)
+    changelog_sha256: str | None = None  # of the version's CHANGELOG.md section, as released
 
     def table(self, name: str) -> diff.Table:
         meta = self.tables[name]
@@ -78,7 +80,7 @@ def load_records(project: Project) -> dict[str, Record]:
         if unknown:
             raise PipelineError(f"{relative}/{RECORD_FILE}", f"names a table {unknown[0][:80]!r}, which is no table name (lower-case letters, digits and _)",
                                 "release records are written by make release and never edited: restore it with git")
-        records[meta["version"]] = Record(meta["version"], meta.get("date", ""), path.parent, meta["tables"])
+        records[meta["version"]] = Record(meta["version"], meta.get("date", ""), path.parent, meta["tables"], meta.get("files"), meta.get("changelog_sha256"))
     return records
 
 
@@ -165,8 +167,40 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-def write_record(project: Project, files: dict[str, bytes], release: Release) -> None:
-    """releases/<version>/: each table's CSV and release.json, written aside then renamed into place."""
+def check_released_sections(project: Project) -> None:
+    """The CHANGELOG.md section of every released version is there, as it was released: a released version's history never changes."""
+    sections = {release.version: release for release in project.releases}
+    for version, record in sorted(load_records(project).items(), key=lambda item: version_numbers(item[0])):
+        if record.changelog_sha256 is None:
+            continue
+        section = sections.get(version)
+        if section is None:
+            raise PipelineError("CHANGELOG.md", f"has no section for {version}, which was released on {record.date} ({RECORDS}/{version}/): a released version stays in the changelog",
+                                "restore its section (git checkout CHANGELOG.md); to withdraw a version, add an entry that says so under a new version")
+        if _sha256(section_bytes(section)) != record.changelog_sha256:
+            raise PipelineError(f"CHANGELOG.md, line {section.line}", f"the section of {version}, released on {record.date}, differs from the section released: it never changes once released",
+                                "restore it (git checkout CHANGELOG.md), and say what changed under the next version's heading")
+
+
+def section_bytes(release: Release) -> bytes:
+    """What a record pins of a version's changelog section: its heading's version and date, and its text."""
+    return f"{release.version}\n{release.date.isoformat()}\n{release.text}".encode("utf-8")
+
+
+def check_same_bytes(project: Project, release: Release, digests: dict[str, str]) -> None:
+    """Releasing a recorded version again gives the very bytes it was released with, file by file, or is refused."""
+    record = load_records(project).get(release.version)
+    if record is None or record.files is None:
+        return
+    differing = sorted(path for path in set(record.files) | set(digests) if record.files.get(path) != digests.get(path))
+    if differing:
+        raise PipelineError(f"CHANGELOG.md, line {release.line}",
+                            f"{release.version} was released on {record.date} with other bytes ({differing[0]} differs, {len(differing)} file(s) in all): a version's bytes never change once released",
+                            "add a heading for the next patch version to CHANGELOG.md, and say what changed there")
+
+
+def write_record(project: Project, files: dict[str, bytes], release: Release, digests: dict[str, str]) -> None:
+    """releases/<version>/: each table's CSV and release.json, which pins every released file and the changelog section, written aside then renamed into place."""
     target = project.root / RECORDS / release.version
     if target.exists():
         return
@@ -178,6 +212,7 @@ def write_record(project: Project, files: dict[str, bytes], release: Release) ->
         content = files[project.table_path(name)]
         (aside / f"{name}.csv").write_bytes(content)
         tables[name] = {"sha256": _sha256(content), "columns": field_names(project.schemas[name]), "primary_key": project.schemas[name]["primaryKey"]}
-    meta = {"version": release.version, "date": release.date.isoformat(), "tables": tables}
+    meta = {"version": release.version, "date": release.date.isoformat(), "tables": tables,
+            "changelog_sha256": _sha256(section_bytes(release)), "files": dict(sorted(digests.items()))}
     (aside / RECORD_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     os.rename(aside, target)

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import AGREEMENT_ID, SOURCE_DIR, frictionless_validate, replace_document, run, source_text
+from conftest import AGREEMENT_ID, ROOT, SOURCE_DIR, frictionless_validate, replace_document, run, snapshot, source_text
 from scripts.changelog import version_numbers
 from scripts.project import Project
 from scripts.synthetic import SyntheticAgreement
@@ -119,6 +123,7 @@ def test_a_version_below_a_recorded_one_is_refused(package, capsys):
     record = package / "releases" / "9.0.0"
     (package / "releases" / CURRENT).rename(record)
     meta = json.loads((record / "release.json").read_text(encoding="utf-8"))
+    meta.pop("changelog_sha256")  # a record whose changelog section is not pinned: the version order alone refuses it
     (record / "release.json").write_text(json.dumps({**meta, "version": "9.0.0"}), encoding="utf-8")
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1
@@ -149,3 +154,59 @@ def test_the_committed_records_match_the_changelog_and_the_data(tmp_path):
 
     for name, meta in record["tables"].items():
         assert meta["sha256"] == hashlib.sha256((ROOT / "data" / f"{name}.csv").read_bytes()).hexdigest(), name
+
+
+def test_releasing_a_recorded_version_with_other_bytes_is_refused_and_nothing_is_written(package, capsys):
+    """The record pins every released file: a README edit inside the release is a new patch version, not 1.1.1 again."""
+    readme = package / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8").replace("<!-- in a release -->\n", "<!-- in a release -->\nA sentence added to a part that a release holds.\n\n", 1), encoding="utf-8")
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1
+    assert f"error: CHANGELOG.md, line" in err and f"{CURRENT} was released on" in err and "with other bytes (global-muslim-coalition-for-uyghurs-" in err, err
+    assert "fix: add a heading for the next patch version to CHANGELOG.md" in err
+    assert not (package / "dist").exists() and not (package / ".dist-next").exists()
+    add_heading(package, bumped(CURRENT, "patch"))
+    assert run(package, "release", capsys=capsys)[0] == 0
+
+
+@pytest.mark.parametrize("version", ["1.0.0", CURRENT])
+def test_removing_or_changing_a_released_versions_changelog_section_is_refused(package, capsys, version):
+    changelog = package / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith(f"## [{version}] - "))
+    before = {name: snapshot(package / name) for name in ("data", "docs")}
+    for edited, says in ((text.replace(heading + "\n", ""), f"has no section for {version}"),
+                         (text.replace(heading + "\n", heading + "\n\n- A line added to a released section.\n"), f"the section of {version}, released on")):
+        changelog.write_text(edited, encoding="utf-8")
+        for command in ("build", "release"):
+            code, _, err = run(package, command, capsys=capsys)
+            assert code == 1 and says in err and "unexpected" not in err, (command, err)
+        assert {name: snapshot(package / name) for name in ("data", "docs")} == before and not (package / "dist").exists()
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+
+
+def test_every_recorded_version_is_as_first_committed():
+    """releases/ against its own history: no record removed, and no value any commit recorded ever changed; a record may only gain pins."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        if os.environ.get("CI"):
+            pytest.fail("the checkout has no git history to compare releases/ with")
+        pytest.skip("no git history here to compare releases/ with")
+    ever = sorted({path for path in _git("log", "--format=", "--name-only", "--diff-filter=A", "--", "releases/").splitlines()
+                   if re.fullmatch(r"releases/\d+\.\d+\.\d+/[^/]+", path)})
+    assert any(path.endswith("/release.json") for path in ever)
+    for path in ever:
+        now = ROOT / path
+        commits = _git("log", "--format=%H", "--", path).split()
+        assert now.is_file(), f"{path} was committed in {commits[-1][:10]} and is gone: a released version's record is never removed"
+        for commit in commits:
+            committed = _git("show", f"{commit}:{path}") if _git("ls-tree", commit, "--", path) else None
+            if committed is None:
+                continue  # the commit that removed it, which the line above has refused
+            if path.endswith(".json"):
+                current, then = json.loads(now.read_text(encoding="utf-8")), json.loads(committed)
+                assert {key: current.get(key) for key in then} == then, f"{path} differs from what {commit[:10]} recorded"
+            else:
+                assert now.read_text(encoding="utf-8") == committed, f"{path} differs from what {commit[:10]} recorded"

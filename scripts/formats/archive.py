@@ -29,9 +29,9 @@ def write_zip(folder: str, paths: list[str], target: str) -> None:
                 shutil.copyfileobj(source, entry, 1 << 20)
 
 
-def sha256sums(folder: Path, paths: list[str]) -> bytes:
-    """The format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download."""
-    return "".join(f"{sha256_of(folder / path)}  {path}\n" for path in sorted(paths)).encode()
+def sha256sums(digests: dict[str, str]) -> bytes:
+    """sha256 by path, in the format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download."""
+    return "".join(f"{digests[path]}  {path}\n" for path in sorted(digests)).encode()
 
 
 def sha256_of(path: Path) -> str:
