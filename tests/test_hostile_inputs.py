@@ -110,6 +110,10 @@ CASES = {
                               rf"{DOCUMENT.as_posix()}, line \d+", "U+0000"),
     "a bell in the document": (_document(lambda text: text.replace("Global Peace Mission", "Global Peace\x07 Mission")),
                                rf"{DOCUMENT.as_posix()}, line \d+", "U+0007 (a control character)"),
+    "LICENSE linked to a file outside": (_symlink(Path("LICENSE"), "/etc/passwd"), "LICENSE", "is a symbolic link", RELEASE),
+    "docs/codebook.md linked to a file outside": (_symlink(Path("docs/codebook.md"), "/etc/passwd"), "docs/codebook.md", "is a symbolic link", RELEASE),
+    "README.md linked to a file outside": (_symlink(Path("README.md"), "/etc/passwd"), "README.md", "is a symbolic link"),
+    "metadata/package.yaml linked outside": (_symlink(Path("metadata/package.yaml"), "/etc/passwd"), "metadata/package.yaml", "is a symbolic link"),
     "docs/figures linked outside": (_link_folder("docs/figures"), "docs/figures", "is a symbolic link"),
     "releases linked outside": (_link_folder("releases"), "releases", "is a symbolic link", RELEASE),
     ".dist-next linked outside": (_link_folder(".dist-next"), ".dist-next", "is a symbolic link", RELEASE),
@@ -156,3 +160,23 @@ def test_a_coded_span_that_starts_on_white_space_is_refused_with_the_exact_span(
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 1
     assert f"starts on white space" in err and f"fix: make the span exact: [{start}, {end}]" in err, err
+
+
+@pytest.mark.slow
+def test_a_clause_of_a_million_characters_is_built_and_read_back(package, capsys):
+    """Python's csv reads 131,072 characters a field by default: the pipeline reads its own tables with no such limit."""
+    from scripts.synthetic import random_agreement
+
+    agreement = random_agreement(1)
+    long_paragraph = "The coalition " + "will act together " * 58_000  # one clause of about a million characters
+    agreement.paragraphs = [*agreement.paragraphs[:1], long_paragraph.rstrip() + ".", *agreement.paragraphs[1:]]
+    agreement.write(package / "data" / "source")
+    changelog = package / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.2.0] - 2026-12-02\n\n### Added\n- A test.\n", 1), encoding="utf-8")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 0, err
+    assert max(len(line) for line in (package / "data" / "clauses.csv").read_text(encoding="utf-8").splitlines()) > 1_000_000
+    assert run(package, "validate", capsys=capsys)[0] == 0
+    code, _, err = run(package, "release", capsys=capsys)  # the diff reads the clauses back; then the workbook cannot hold the cell
+    assert code == 1 and "unexpected" not in err, err
+    assert "data/clauses.csv, row 13, text: the text is 1,044,0" in err and "a workbook cell holds at most 32,767" in err, err
