@@ -21,6 +21,8 @@ SOURCE_DIR = Path("data/source") / AGREEMENT_ID
 # The pipeline runs from this checkout's code, with --root naming the copy: a copy needs the package, not the code.
 _NOT_COPIED = {".git", ".venv", "dist", ".pytest_cache", "__pycache__", "benchmarks", "scripts", "tests", ".hypothesis", ".github", ".ci"}
 
+pytest_plugins = ["fork_warnings"]  # a run that records a fork made while threads run fails
+
 # START_METHOD=spawn runs the suite as macOS and Windows start processes (make check does, for the release's tests).
 if os.environ.get("START_METHOD"):
     multiprocessing.set_start_method(os.environ["START_METHOD"], force=True)
