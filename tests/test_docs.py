@@ -99,8 +99,8 @@ def test_data_dictionary_is_current_and_covers_every_field():
 def test_citation_is_a_dataset_with_the_version_and_the_source():
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["type"] == "dataset"
-    assert citation["version"] == Project().changelog_version() == "1.1.1"
-    assert citation["date-released"] == "2026-11-27"
+    assert citation["version"] == Project().changelog_version() == "1.1.2"
+    assert citation["date-released"] == "2026-12-02"
     assert citation["license"] == "CC-BY-4.0"
     (reference,) = citation["references"]
     assert reference["url"] == "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"

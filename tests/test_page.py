@@ -132,13 +132,13 @@ def test_in_a_real_browser_a_selection_marks_exactly_its_characters(tmp_path):
             page.keyboard.press("Tab")  # the skip link comes first
             assert page.evaluate("document.activeElement.className") == "skip"
             page.locator('button[data-signatory="16"]').click()
-            assert "".join(page.locator("#source .hl").all_text_contents()) == WAFIQ_ENTRY
+            assert "".join(page.locator("pre.source .hl").all_text_contents()) == WAFIQ_ENTRY
             assert page.locator('button[data-signatory="16"]').get_attribute("aria-pressed") == "true"
             page.screenshot(path=str(tmp_path / "signatory-16.png"))
             page.locator('button[data-act-id$="-c09-a1"]').click()
-            assert "".join(page.locator("#source .hl").all_text_contents()) == "must hold"
-            assert page.locator("#selection").text_content() == "The demand of clause 9: characters 1633 to 1642 of the source read \u201cmust hold\u201d"
-            assert page.locator("#source .verb").first.get_attribute("title") == "commitment (c01.1)"
+            assert "".join(page.locator("pre.source .hl").all_text_contents()) == "must hold"
+            assert page.locator("p.selection").text_content() == "The demand of clause 9: characters 1633 to 1642 of the source read \u201cmust hold\u201d"
+            assert page.locator("pre.source .verb").first.get_attribute("title") == "commitment (c01.1)"
         finally:
             browser.close()
     assert problems == []
@@ -161,3 +161,42 @@ def test_every_span_on_the_page_reads_as_its_table_value():
                 assert (int(row["char_start"]), int(row["char_end"])) in spans
                 text = row.get("entry_text") or row.get("text") or row.get("verb_text")
                 assert normalize(source[int(row["char_start"]) : int(row["char_end"])]) == text
+
+
+@pytest.mark.slow
+def test_in_a_real_browser_each_button_marks_its_own_agreements_source_only(package, capsys, tmp_path):
+    """Two agreements on one page: ids are unique, and a button of the second marks characters of the second source alone."""
+    from playwright.sync_api import sync_playwright
+
+    from conftest import run
+    from scripts.synthetic import random_agreement
+
+    random_agreement(1).write(package / "data" / "source")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 0, err
+    html = (package / "docs" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) and "source-synthetic-000001" in ids and "source-global-muslim-coalition-for-uyghurs-2022" in ids
+    import csv
+
+    with (package / "data" / "signatories.csv").open(encoding="utf-8", newline="") as stream:
+        entry_two = next(row["entry_text"] for row in csv.DictReader(stream) if row["signatory_id"] == "synthetic-000001-s02")
+    problems = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(headless=True, **chromium_launch_options())
+        try:
+            page = browser.new_page(viewport={"width": 1300, "height": 1000})
+            page.on("pageerror", lambda error: problems.append(str(error)))
+            page.goto((package / "docs" / "index.html").resolve().as_uri(), wait_until="load")
+            second, first = page.locator("#source-synthetic-000001"), page.locator("#source-global-muslim-coalition-for-uyghurs-2022")
+            page.locator('button[aria-controls="source-synthetic-000001"][data-signatory="2"]').click()
+            marked = "".join(second.locator(".hl").all_text_contents())
+            assert marked == entry_two and first.locator(".hl").count() == 0
+            assert page.locator("#selection-synthetic-000001").text_content().startswith("Entry 2: characters ")
+            assert page.locator("#selection-global-muslim-coalition-for-uyghurs-2022").text_content() == "Select a value to see the characters it was read from."
+            page.locator('button[aria-controls="source-global-muslim-coalition-for-uyghurs-2022"][data-signatory="16"]').click()
+            assert "".join(first.locator(".hl").all_text_contents()) == WAFIQ_ENTRY
+            assert "".join(second.locator(".hl").all_text_contents()) == marked  # the second source keeps its own mark
+        finally:
+            browser.close()
+    assert problems == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import multiprocessing
 import os
@@ -22,7 +23,10 @@ from frictionless import Package
 from conftest import frictionless_validate, run, snapshot
 from scripts.project import Project
 
-NAME = "global-muslim-coalition-for-uyghurs-1.1.1"
+CURRENT = Project().changelog_version()
+NAME = f"global-muslim-coalition-for-uyghurs-{CURRENT}"
+NEXT = "{}.{}.{}".format(*Project().releases[0].numbers[:2], Project().releases[0].numbers[2] + 1)  # the next patch version
+TODAY = dt.date.today().isoformat()
 TABLES = Project().table_names
 
 
@@ -73,7 +77,7 @@ def test_a_source_gone_before_it_is_copied_stops_the_release_and_leaves_dist_as_
 def test_a_release_refused_before_it_builds_writes_nothing(package, capsys):
     data = snapshot(package / "data")
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [1.1.1] - ", "## [1.1.1] "), encoding="utf-8")
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace(f"## [{CURRENT}] - ", f"## [{CURRENT}] "), encoding="utf-8")
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1 and "CHANGELOG.md" in err and "unexpected" not in err
     assert snapshot(package / "data") == data and not (package / "dist").exists() and not (package / ".dist-next").exists()
@@ -228,12 +232,13 @@ def test_a_release_is_the_same_under_spawn_under_the_default_and_in_one_process(
     finally:
         multiprocessing.set_start_method(original, force=True)
     assert made["default"] == made["spawn"] == made["one process"]
-    assert made["default"][f"{NAME}.zip"] == "83e4c63e6ac5becf1fcbde2dff248322bfa623ecb1d3ed35eaab50781e841121"  # 1.1.1, as released
+    record = json.loads((package / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
+    assert made["default"][f"{NAME}.zip"] == record["files"][f"{NAME}.zip"]  # the very zip that was released
 
 
 def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, capsys):
     descriptor = package / "datapackage.json"
-    descriptor.write_text(descriptor.read_text().replace('"version": "1.1.1"', '"version": "1.2.0"'))
+    descriptor.write_text(descriptor.read_text().replace(f'"version": "{CURRENT}"', '"version": "1.2.0"'))
     code, _, err = run(package, "release", capsys=capsys)
     assert code != 0
     assert "datapackage.json: version '1.2.0' is not a release heading of CHANGELOG.md" in err
@@ -242,12 +247,12 @@ def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, 
 
 def test_a_new_changelog_heading_releases_the_new_version(package, capsys):
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.2] - 2026-11-27\n\n### Fixed\n- Nothing, in a test.\n"))
+    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{NEXT}] - {TODAY}\n\n### Fixed\n- Nothing, in a test.\n"))
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert "released global-muslim-coalition-for-uyghurs-1.1.2:" in out
-    assert "The tables of 1.1.2 are the same as those of 1.1.1." in out
-    assert '"version": "1.1.2"' in (package / "datapackage.json").read_text()
+    assert f"released global-muslim-coalition-for-uyghurs-{NEXT}:" in out
+    assert f"The tables of {NEXT} are the same as those of {CURRENT}." in out
+    assert f'"version": "{NEXT}"' in (package / "datapackage.json").read_text()
 
 
 # A release process that is killed with SIGKILL at a chosen call: no finally block runs.
@@ -291,7 +296,7 @@ def _complete_release(dist: Path) -> bool:
 def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, count, dist_after_kill):
     assert run(package, "release", capsys=capsys)[0] == 0
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [1.1.2] - 2026-11-27\n\n### Fixed\n- A test.\n"))
+    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{NEXT}] - {TODAY}\n\n### Fixed\n- A test.\n"))
     previous = snapshot(package / "dist")
     killer = package.parent / "killer.py"
     killer.write_text(_KILLER, encoding="utf-8")
@@ -299,7 +304,7 @@ def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, 
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
     assert result.returncode == -signal.SIGKILL, result.stderr
     if target == "zip entry":  # killed mid-zip: the zip aside is there, cut short
-        partial = package / ".dist-next" / "global-muslim-coalition-for-uyghurs-1.1.2.zip"
+        partial = package / ".dist-next" / f"global-muslim-coalition-for-uyghurs-{NEXT}.zip"
         assert partial.is_file() and not zipfile.is_zipfile(partial)
     if dist_after_kill == "previous":
         assert snapshot(package / "dist") == previous
@@ -308,7 +313,7 @@ def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, 
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0, out
     assert _complete_release(package / "dist")
-    assert [p.name for p in (package / "dist").iterdir() if p.is_dir()] == ["global-muslim-coalition-for-uyghurs-1.1.2"]
+    assert [p.name for p in (package / "dist").iterdir() if p.is_dir()] == [f"global-muslim-coalition-for-uyghurs-{NEXT}"]
 
 
 def test_a_clause_longer_than_a_workbook_cell_holds_stops_the_release_and_leaves_dist_as_it_was(package, capsys):

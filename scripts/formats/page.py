@@ -15,16 +15,17 @@ SHOWN_IN_FULL = 5
 # it the page still reads top to bottom. It compares offsets that the build wrote, never counts.
 _SCRIPT = """
 document.addEventListener("DOMContentLoaded", function () {
-  var segments = Array.prototype.slice.call(document.querySelectorAll("#source [data-o]"));
-  var status = document.getElementById("selection");
   function show(button) {
+    // Each agreement has its own source and status line: a button marks characters of its own source only.
+    var source = document.getElementById(button.getAttribute("aria-controls"));
+    var status = document.getElementById(source.dataset.status);
     var start = Number(button.dataset.start), end = Number(button.dataset.end), text = "", first = null;
-    segments.forEach(function (segment) {
+    source.querySelectorAll("[data-o]").forEach(function (segment) {
       var offset = Number(segment.dataset.o), on = offset >= start && offset < end;
       segment.classList.toggle("hl", on);
       if (on) { text += segment.textContent; first = first || segment; }
     });
-    document.querySelectorAll("button[aria-pressed=true]").forEach(function (other) { other.setAttribute("aria-pressed", "false"); });
+    document.querySelectorAll("button[aria-pressed=true][aria-controls='" + source.id + "']").forEach(function (other) { other.setAttribute("aria-pressed", "false"); });
     button.setAttribute("aria-pressed", "true");
     status.textContent = button.dataset.what + ": characters " + start + " to " + end + " of the source read \\u201c" + text + "\\u201d";
     if (first) { first.scrollIntoView({block: "center"}); }
@@ -47,13 +48,13 @@ a { color: #0b5394; } a:focus-visible, button:focus-visible, pre:focus-visible {
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
 .columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 2rem; align-items: start; }
 @media (max-width: 900px) { .columns { grid-template-columns: 1fr; } }
-#source { white-space: pre-wrap; font: 15px/1.6 ui-monospace, monospace; border: 1px solid #595959; padding: 1rem; position: sticky; top: .5rem; max-height: 95vh; overflow: auto; }
-#source .verb { font-weight: 700; text-decoration: underline; text-decoration-thickness: 2px; }
-#source .mention { text-decoration: underline dotted; }
-#source .hl { background: #ffe066; color: #000; outline: 1px solid #7a5c00; }
+pre.source { white-space: pre-wrap; font: 15px/1.6 ui-monospace, monospace; border: 1px solid #595959; padding: 1rem; position: sticky; top: .5rem; max-height: 95vh; overflow: auto; }
+pre.source .verb { font-weight: 700; text-decoration: underline; text-decoration-thickness: 2px; }
+pre.source .mention { text-decoration: underline dotted; }
+pre.source .hl { background: #ffe066; color: #000; outline: 1px solid #7a5c00; }
 button { font: inherit; font-size: .85rem; color: #0b5394; background: #fff; border: 1px solid #0b5394; border-radius: 4px; padding: 0 .4rem; cursor: pointer; }
 button[aria-pressed=true] { background: #0b5394; color: #fff; }
-#selection { min-height: 3em; background: #f3f3f3; padding: .5rem; border-left: 4px solid #0b5394; }
+.selection { min-height: 3em; background: #f3f3f3; padding: .5rem; border-left: 4px solid #0b5394; }
 table { border-collapse: collapse; } th, td { border: 1px solid #8c8c8c; padding: .2rem .5rem; text-align: left; vertical-align: top; }
 .note { border-left: 4px solid #8a4b00; padding-left: .75rem; }
 .legend span { margin-right: 1rem; }
@@ -135,11 +136,12 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
     mine = {name: _rows_of(rows, agreement_id) for name, rows in tables.items()}
     actors = {row["actor_id"]: row for row in mine["actors"]}
     spans = _spans(agreement, mine, actors)
+    source_id = _ids(agreement_id)["source"]
     out = [f'<section aria-labelledby="{agreement_id}"><h2 id="{agreement_id}">{_e(agreement["title"])}</h2><div class="columns"><div>']
     out.append(f"<p>Published by {_e(agreement['publisher'])} under the heading “{_e(agreement['heading'])}” "
-               f"{_button(agreement['heading_char_start'], agreement['heading_char_end'], 'The heading')}; "
-               f"signed {_e(agreement['date_as_published'])} {_button(agreement['date_char_start'], agreement['date_char_end'], 'The date')} "
-               f"in {_e(agreement['place_as_published'])} {_button(agreement['place_char_start'], agreement['place_char_end'], 'The place')}. "
+               f"{_button(source_id, agreement['heading_char_start'], agreement['heading_char_end'], 'The heading')}; "
+               f"signed {_e(agreement['date_as_published'])} {_button(source_id, agreement['date_char_start'], agreement['date_char_end'], 'The date')} "
+               f"in {_e(agreement['place_as_published'])} {_button(source_id, agreement['place_char_start'], agreement['place_char_end'], 'The place')}. "
                f'Source: <a href="{_e(agreement["source_url"])}">{_e(agreement["source_url"])}</a>.</p>')
     out.append(f"<h3>The text: {len(mine['clauses'])} clauses, {len(mine['clauses']) - 1} paragraphs and the attestation</h3><ol>")
     acts_by_clause: dict[str, list[dict]] = {}
@@ -147,39 +149,40 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
         acts_by_clause.setdefault(act["clause_id"], []).append(act)
     for clause in mine["clauses"]:
         label = "The attestation" if clause["is_attestation"] else f"Clause {clause['clause_number']}"
-        out.append(f"<li><p>{_e(clause['text'])} {_button(clause['char_start'], clause['char_end'], label)}</p>")
+        out.append(f"<li><p>{_e(clause['text'])} {_button(source_id, clause['char_start'], clause['char_end'], label)}</p>")
         acts = acts_by_clause.get(clause["clause_id"], [])
         if acts:
             out.append("<ul>")
             for act in acts:
                 parties = [row for row in mine["act_actors"] if row["act_id"] == act["act_id"] and not row["is_implicit"]]
                 what = f"The {act['act_type']} of clause {clause['clause_number']}"
-                named = "".join(f"; {_e(p['role'])}: {_e(actors[p['actor_id']]['name'])} " + _button(p["char_start"], p["char_end"], "The " + p["role"]) for p in parties)
-                out.append(f"<li>{_e(act['act_type'])}: “{_e(act['verb_text'])}” {_button(act['char_start'], act['char_end'], what, act_id=act['act_id'])}{named}</li>")
+                named = "".join(f"; {_e(p['role'])}: {_e(actors[p['actor_id']]['name'])} " + _button(source_id, p["char_start"], p["char_end"], "The " + p["role"]) for p in parties)
+                out.append(f"<li>{_e(act['act_type'])}: “{_e(act['verb_text'])}” {_button(source_id, act['char_start'], act['char_end'], what, act_id=act['act_id'])}{named}</li>")
             out.append("</ul>")
         out.append("</li>")
     out.append(f"</ol><h3>The signatories: {len(mine['signatories'])} numbered entries</h3><ol>")
     for row in mine["signatories"]:
         country = f" ({_e(row['country_code'])})" if row["country_code"] else " — no country listed"
-        button = _button(row["char_start"], row["char_end"], f"Entry {row['list_number']}", signatory=row["list_number"])
+        button = _button(source_id, row["char_start"], row["char_end"], f"Entry {row['list_number']}", signatory=row["list_number"])
         out.append(f'<li value="{row["list_number"]}">{_e(row["entry_text"])}{country} {button}</li>')
     out.append("</ol><h3>Countries the attestation states</h3><ul>")
     names = {row["country_code"]: row["name"] for row in tables["countries"]}
     for row in mine["agreement_countries"]:
         out.append(f"<li>{_e(row['name_as_stated'])} ({_e(names[row['country_code']])}, {row['listed_signatory_count']} entries of the list) "
-                   f"{_button(row['char_start'], row['char_end'], row['name_as_stated'])}</li>")
+                   f"{_button(source_id, row['char_start'], row['char_end'], row['name_as_stated'])}</li>")
     out.append("</ul><h3>Notes and the known discrepancy</h3>")
     for note in mine["annotations"]:
         cited = f' Source: <a href="{_e(note["source_url"])}">{_e(note["source_url"])}</a>.' if note["source_url"] else " No source was found."
         inference = " <strong>An inference</strong>, not something the document says." if note["is_inference"] else ""
         out.append(f'<p class="note"><strong>{_e(note["kind"])}</strong> ({_e(note["subject_table"])} {_e(note["subject_id"])}): {_e(note["note"])}{inference}{cited}</p>')
     out.append("</div><div>")
-    out.append('<h3 id="source-heading">The source, as published</h3>')
+    ids = _ids(agreement_id)
+    out.append(f'<h3 id="{ids["heading"]}">The source, as published</h3>')
     out.append('<p class="legend"><span><strong><u>bold underlined</u></strong>: the verb of a coded act</span> <span><u style="text-decoration-style: dotted">dotted</u>: '
                'a party it names</span> (hover for each one\'s act type or role)</p>')
     out.append(_legend(schemas, mine))
-    out.append('<p id="selection" aria-live="polite">Select a value to see the characters it was read from.</p>')
-    out.append(f'<pre id="source" tabindex="0" aria-labelledby="source-heading">{_source_view(source, spans)}</pre>')
+    out.append(f'<p id="{ids["selection"]}" class="selection" aria-live="polite">Select a value to see the characters it was read from.</p>')
+    out.append(f'<pre id="{ids["source"]}" class="source" data-status="{ids["selection"]}" tabindex="0" aria-labelledby="{ids["heading"]}">{_source_view(source, spans)}</pre>')
     out.append("</div></div></section>")
     return "\n".join(out)
 
@@ -226,9 +229,14 @@ def _tables_section(tables, metadata, chart_svg_path, chart_alt, downloads) -> s
             f"<h3>Download</h3><p>The files of a release, beside this page in the release folder (links are relative to it):</p><ul>{files}</ul></section>")
 
 
-def _button(start: int, end: int, what: str, **data) -> str:
+def _ids(agreement_id: str) -> dict[str, str]:
+    """The ids of one agreement's source panel: unique on a page of many agreements (an agreement_id is a slug)."""
+    return {"source": f"source-{agreement_id}", "selection": f"selection-{agreement_id}", "heading": f"source-heading-{agreement_id}"}
+
+
+def _button(source_id: str, start: int, end: int, what: str, **data) -> str:
     extra = "".join(f' data-{key.replace("_", "-")}="{_e(str(value))}"' for key, value in data.items())
-    return (f'<button type="button" hidden aria-pressed="false" aria-controls="source" data-start="{start}" data-end="{end}" '
+    return (f'<button type="button" hidden aria-pressed="false" aria-controls="{_e(source_id)}" data-start="{start}" data-end="{end}" '
             f'data-what="{_e(what)}"{extra}>show in source<span class="skip"> ({_e(what)})</span></button>')
 
 
