@@ -165,8 +165,8 @@ def staged_checkout(project: Project, built: BuiltPackage) -> Iterator[Path]:
 
 
 def write_if_changed(path: Path, content: bytes) -> None:
-    """Replace a file atomically: a reader sees the old bytes or the new ones, never a mix."""
-    if path.is_file() and path.read_bytes() == content:
+    """Replace a file atomically: a reader sees the old bytes or the new ones, never a mix (a link is replaced, never written through)."""
+    if path.is_file() and not path.is_symlink() and path.read_bytes() == content:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -180,11 +180,11 @@ def write_if_changed(path: Path, content: bytes) -> None:
 def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_disk: list[str]) -> None:
     """data/ and datapackage.json are build outputs; a change made to them by hand is never lost silently."""
     path = project.descriptor_path
-    if not path.exists():
+    if not os.path.lexists(path):
         return  # the first build: nothing recorded, nothing to protect
     restore = f"restore it with 'git checkout -- {{path}}', or run 'make build FORCE=1' to overwrite it with a fresh build"
     try:
-        descriptor = json.loads(path.read_bytes().decode("utf-8"))
+        descriptor = json.loads(read_input(path, project.root, DESCRIPTOR, CAPS["other"]["max_bytes"]).decode("utf-8"))
         resources = [(r["path"], r.get("type"), {k: r.get(k) for k in ("bytes", "hash")}) for r in descriptor["resources"]]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise PipelineError(DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell what was changed by hand", restore.format(path=DESCRIPTOR)) from None
@@ -201,9 +201,9 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_di
         file = project.root / relative
         if kind != "table":
             continue  # sources are inputs, checked against their own recorded sha256
-        if not file.is_file():
+        if not os.path.lexists(file):
             problem = "is missing, though datapackage.json describes it"
-        elif recorded != file_integrity(file.read_bytes()):
+        elif recorded != file_integrity(read_input(file, project.root, relative, CAPS["other"]["max_bytes"])):
             problem = "was changed since the last build: its bytes or sha256 differ from what datapackage.json records"
         else:
             continue
@@ -223,9 +223,9 @@ def stale_files(project: Project) -> list[Problem]:
     problems = []
     for relative, content in sorted(built.files.items()):
         file = project.root / relative
-        if not file.is_file():
+        if not os.path.lexists(file):
             continue  # reported as a missing file
-        on_disk = file.read_bytes()
+        on_disk = read_input(file, project.root, relative, CAPS["other"]["max_bytes"])
         if on_disk != content:
             line = _first_differing_line(on_disk, content)
             problems.append(error("stale", relative, f"differs from a fresh build of the source from line {line} on; run 'make build'", row=line))

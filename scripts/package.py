@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,9 +80,12 @@ class LoadedPackage:
 
 
 def read_file(path: str) -> bytes | None:
-    """A file's bytes, or None when there is none. A corpus has tens of thousands of small files:
-    plain os.read spares a buffered reader per file, which halves the time of reading them."""
+    """A regular file's bytes, or None when there is none (a named pipe or a device counts as none:
+    reading it would block, or never end). A corpus has tens of thousands of small files: plain
+    os.read spares a buffered reader per file, which halves the time of reading them."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
         descriptor = os.open(path, os.O_RDONLY)
     except (FileNotFoundError, NotADirectoryError):
         return None
@@ -112,9 +116,12 @@ def load(descriptor_path: Path) -> LoadedPackage:
     package = LoadedPackage(descriptor_path.parent, descriptor_path)
     name = descriptor_path.name
     try:
-        package.descriptor = json.loads(descriptor_path.read_bytes().decode("utf-8"))
+        raw = read_file(str(descriptor_path))
+        if raw is None:
+            raise FileNotFoundError(descriptor_path)
+        package.descriptor = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
-        package.problems.append(error("descriptor", name, "the descriptor does not exist"))
+        package.problems.append(error("descriptor", name, "the descriptor does not exist, or is not a regular file"))
         return package
     except UnicodeDecodeError as exc:
         package.problems.append(error("descriptor", name, f"not UTF-8 (byte {exc.start})"))
@@ -151,7 +158,7 @@ def load(descriptor_path: Path) -> LoadedPackage:
 
 
 def files_under(root: Path, folder: str) -> list[str]:
-    """Relative paths of the files under root/folder, as os.walk would list them, in one pass."""
+    """Relative paths of the regular files under root/folder, as os.walk would list them, in one pass."""
     found, pending = [], [folder]
     while pending:
         relative = pending.pop()
@@ -163,7 +170,7 @@ def files_under(root: Path, folder: str) -> list[str]:
             if entry.is_dir():
                 if not entry.is_symlink():  # as os.walk: a linked folder is listed, not entered
                     pending.append(f"{relative}/{entry.name}")
-            else:
+            elif entry.is_file():  # not a named pipe or a device, which reading would block on
                 found.append(f"{relative}/{entry.name}")
     return found
 
@@ -175,15 +182,17 @@ def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | Non
     if reason:
         return None, error("unsafe-path", package.descriptor_path.name, f"resource {resource['name']!r} has an unsafe schema path: {reason}", value=str(schema_path))
     try:
-        schema = json.loads((package.root / schema_path).read_text(encoding="utf-8"))
+        raw_schema = read_file(os.path.join(package.root, schema_path))
+        if raw_schema is None:
+            return None, error("schema", schema_path, "cannot read the schema: it does not exist, or is not a regular file")
+        schema = json.loads(raw_schema.decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, error("schema", schema_path, f"cannot read the schema: {exc}")
     table = TableFile(resource, schema)
     if not table.is_csv:
         return table, None  # the check that compares it with its CSV reads it, a column at a time
-    try:
-        raw = (package.root / resource["path"]).read_bytes()
-    except (FileNotFoundError, IsADirectoryError):
+    raw = read_file(os.path.join(package.root, resource["path"]))
+    if raw is None:
         return table, None  # the inventory reports it as a missing file, and load leaves it out
     table.header_ok = header_line(raw).decode("utf-8", "replace") == ",".join(field_names(schema))
     table.cells = _csv_cells(raw, schema)

@@ -115,6 +115,8 @@ CASES = {
     "README.md linked to a file outside": (_symlink(Path("README.md"), "/etc/passwd"), "README.md", "is a symbolic link"),
     "metadata/package.yaml linked outside": (_symlink(Path("metadata/package.yaml"), "/etc/passwd"), "metadata/package.yaml", "is a symbolic link"),
     "docs/figures linked outside": (_link_folder("docs/figures"), "docs/figures", "is a symbolic link"),
+    "datapackage.json as a named pipe": (_fifo(Path("datapackage.json")), "datapackage.json", "is not a regular file (it is a named pipe)"),
+    "a table linked to a folder": (_symlink(Path("data/signatories.csv"), "/etc"), "data/signatories.csv", "is a symbolic link"),
     "releases linked outside": (_link_folder("releases"), "releases", "is a symbolic link", RELEASE),
     ".dist-next linked outside": (_link_folder(".dist-next"), ".dist-next", "is a symbolic link", RELEASE),
     "dist linked outside": (_link_folder("dist"), "dist", "is a symbolic link", RELEASE),
@@ -180,3 +182,13 @@ def test_a_clause_of_a_million_characters_is_built_and_read_back(package, capsys
     code, _, err = run(package, "release", capsys=capsys)  # the diff reads the clauses back; then the workbook cannot hold the cell
     assert code == 1 and "unexpected" not in err, err
     assert "data/clauses.csv, row 13, text: the text is 1,044,0" in err and "a workbook cell holds at most 32,767" in err, err
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("relative", ["datapackage.json", "data/signatories.csv", "schemas/countries.json"])
+def test_validate_reports_a_named_pipe_rather_than_waiting_on_it(package, capsys, relative):
+    (package / relative).unlink()
+    os.mkfifo(package / relative)
+    code, _, err = run(package, "validate", capsys=capsys)
+    assert code == 1 and "unexpected" not in err, err
+    assert relative in err
