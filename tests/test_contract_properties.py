@@ -82,6 +82,7 @@ def test_the_real_files_meet_their_contracts(name):
     assert not list(_validator(name, _freeze(SCHEMAS)).iter_errors(ORIGINALS[name]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(FILES))
 @PROPERTY
 @given(data=st.data())

@@ -53,6 +53,7 @@ def test_release_layout_and_summary(package, capsys):
         assert (folder / document).is_file()
 
 
+@pytest.mark.slow
 def test_a_source_gone_before_it_is_copied_stops_the_release_and_leaves_dist_as_it_was(package, capsys, monkeypatch):
     from scripts import release
 
@@ -146,6 +147,7 @@ def test_released_descriptor_lists_every_file_with_its_integrity(released):
             assert resource["bytes"] == len(raw)
 
 
+@pytest.mark.slow
 def test_frictionless_cli_validates_released_csv_and_parquet(released):
     result = frictionless_validate(released / "dist" / NAME / "datapackage.json")
     assert result.returncode == 0, result.stdout[-3000:]
@@ -193,6 +195,7 @@ def test_csv_parquet_and_frictionless_give_the_same_values(released, table):
                              "acts": 13, "actors": 15, "act_actors": 35, "events": 3}[table]
 
 
+@pytest.mark.slow
 def test_releasing_twice_gives_identical_bytes(package, capsys):
     assert run(package, "release", capsys=capsys)[0] == 0
     first = snapshot(package / "dist")
@@ -214,6 +217,7 @@ class _ThisProcess:
         return type("Done", (), {"get": lambda self: result})()
 
 
+@pytest.mark.slow
 def test_a_release_is_the_same_under_spawn_under_the_default_and_in_one_process(package, capsys, monkeypatch):
     from scripts import release
 
@@ -316,6 +320,7 @@ def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, 
     assert [p.name for p in (package / "dist").iterdir() if p.is_dir()] == [f"global-muslim-coalition-for-uyghurs-{NEXT}"]
 
 
+@pytest.mark.slow
 def test_a_clause_longer_than_a_workbook_cell_holds_stops_the_release_and_leaves_dist_as_it_was(package, capsys):
     """xlsxwriter would cut the text to 32,767 characters and go on: the release says where instead, and keeps dist/."""
     from scripts.synthetic import random_agreement

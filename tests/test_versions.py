@@ -130,6 +130,7 @@ def test_a_version_below_a_recorded_one_is_refused(package, capsys):
     assert f"error: CHANGELOG.md, line 11: {CURRENT} is older than 9.0.0, which is already released (releases/9.0.0/)" in err
 
 
+@pytest.mark.slow
 def test_the_first_release_says_so_and_is_not_refused(package, capsys):
     for folder in (package / "releases").iterdir():
         if folder.is_dir():
@@ -156,6 +157,7 @@ def test_the_committed_records_match_the_changelog_and_the_data(tmp_path):
         assert meta["sha256"] == hashlib.sha256((ROOT / "data" / f"{name}.csv").read_bytes()).hexdigest(), name
 
 
+@pytest.mark.slow
 def test_releasing_a_recorded_version_with_other_bytes_is_refused_and_nothing_is_written(package, capsys):
     """The record pins every released file: a README edit inside the release is a new patch version, not 1.1.1 again."""
     readme = package / "README.md"
