@@ -17,7 +17,7 @@ from .chart import SVG_PATH, chart_description, chart_files
 from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from .formats import page
-from .inputs import CAPS, check_folder, read_input
+from .inputs import check_folder, read_input
 from .errors import PipelineError, Problem, ValidationFailed, error
 from .package import files_under, unsafe_path_reason
 from .markers import replace_block
@@ -63,7 +63,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
-    readme = read_input(project.root / "README.md", project.root, "README.md", CAPS["other"]["max_bytes"]).decode("utf-8")
+    readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
     files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
     files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
     files[page.PATH] = page.page_html(
@@ -184,7 +184,7 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_di
         return  # the first build: nothing recorded, nothing to protect
     restore = f"restore it with 'git checkout -- {{path}}', or run 'make build FORCE=1' to overwrite it with a fresh build"
     try:
-        descriptor = json.loads(read_input(path, project.root, DESCRIPTOR, CAPS["other"]["max_bytes"]).decode("utf-8"))
+        descriptor = json.loads(read_input(path, project.root, DESCRIPTOR).decode("utf-8"))
         resources = [(r["path"], r.get("type"), {k: r.get(k) for k in ("bytes", "hash")}) for r in descriptor["resources"]]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise PipelineError(DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell what was changed by hand", restore.format(path=DESCRIPTOR)) from None
@@ -203,7 +203,7 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_di
             continue  # sources are inputs, checked against their own recorded sha256
         if not os.path.lexists(file):
             problem = "is missing, though datapackage.json describes it"
-        elif recorded != file_integrity(read_input(file, project.root, relative, CAPS["other"]["max_bytes"])):
+        elif recorded != file_integrity(read_input(file, project.root, relative)):
             problem = "was changed since the last build: its bytes or sha256 differ from what datapackage.json records"
         else:
             continue
@@ -225,7 +225,7 @@ def stale_files(project: Project) -> list[Problem]:
         file = project.root / relative
         if not os.path.lexists(file):
             continue  # reported as a missing file
-        on_disk = read_input(file, project.root, relative, CAPS["other"]["max_bytes"])
+        on_disk = read_input(file, project.root, relative)
         if on_disk != content:
             line = _first_differing_line(on_disk, content)
             problems.append(error("stale", relative, f"differs from a fresh build of the source from line {line} on; run 'make build'", row=line))

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PipelineError
-from .inputs import CAPS, read_input
+from .inputs import read_input
 
 GRAMMAR = json.loads((Path(__file__).resolve().parent.parent / "contracts" / "changelog.json").read_text(encoding="utf-8"))
 _RELEASE = re.compile(r"## \[(?P<version>[^\]]*)\] - (?P<date>\S+)\s*")
-_SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
+SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADING = re.compile(r"(#+)\s")
 
@@ -44,7 +44,7 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
     if not os.path.lexists(path):
         raise PipelineError(relative, "file not found", f"add a CHANGELOG.md with a heading like '{GRAMMAR['release_heading_example']}'")
     try:
-        text = read_input(path, path.parent, relative, CAPS["other"]["max_bytes"]).decode("utf-8")
+        text = read_input(path, path.parent, relative).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     today = today or dt.date.today()
@@ -94,7 +94,7 @@ def _release_heading(line: str, where: str, today: dt.date) -> tuple[str, dt.dat
         raise PipelineError(where, f"{line.strip()[:60]!r} is not a heading this changelog allows",
                             f"write '{GRAMMAR['unreleased_heading']}' or a release as '## [X.Y.Z] - YYYY-MM-DD', such as '{example}'")
     version, date_text = match.group("version"), match.group("date")
-    if not _SEMVER.fullmatch(version):
+    if not SEMVER.fullmatch(version):
         hint = "without the 'v'" if version.lower().startswith("v") else "with three numbers and no leading zeros"
         raise PipelineError(where, f"version {version!r} is not a Semantic Version X.Y.Z", f"write it {hint}, such as '{example}'")
     try:

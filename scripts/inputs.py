@@ -14,13 +14,14 @@ from .errors import PipelineError
 CAPS = json.loads((Path(__file__).resolve().parent.parent / "contracts" / "inputs.json").read_text(encoding="utf-8"))
 
 
-def read_input(path: Path, root: Path, relative: str, max_bytes: int) -> bytes:
+def read_input(path: Path, root: Path, relative: str, max_bytes: int | None = None) -> bytes:
     """The file's bytes, refused by name (its content is never quoted) unless it is a regular file inside `root` of at most `max_bytes`.
 
     A symlink is refused, whatever it points to: git stores links, and a reader that follows one
     would publish a file from outside the checkout. So are FIFOs and devices, which would block
     or never end, and any file whose folder leads outside the checkout.
     """
+    max_bytes = CAPS["other"]["max_bytes"] if max_bytes is None else max_bytes  # the cap of "other" inputs, unless given
     try:
         status = os.lstat(path)
     except FileNotFoundError:

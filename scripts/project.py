@@ -11,7 +11,7 @@ from pathlib import Path
 from .changelog import Release, read_changelog
 from .curated import CuratedFile, load_curated
 from .errors import PipelineError
-from .inputs import CAPS, read_input
+from .inputs import read_input
 from .schema import check_table_schemas
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,7 @@ def read_json(path: Path, relative: str | None = None, root: Path | None = None)
     if not os.path.lexists(path):
         raise PipelineError(where, "file not found")
     try:
-        loaded = json.loads(read_input(path, root or path.parent, where, CAPS["other"]["max_bytes"]).decode("utf-8"))
+        loaded = json.loads(read_input(path, root or path.parent, where).decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise PipelineError(where, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     except json.JSONDecodeError as exc:

@@ -23,7 +23,7 @@ from .csvfile import csv_bytes
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from .errors import PipelineError, Problem, ValidationFailed
 from .formats import archive, diff, sqlite, workbook
-from .inputs import CAPS, check_folder, read_input
+from .inputs import check_folder, read_input
 from .progress import step
 from .project import Project
 from .schema import arrow_schema
@@ -178,7 +178,7 @@ def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -
         resources.append(table_resource(project, name, csv_path, folder.write(csv_path, built.files[csv_path])))
         parquet = folder.write(parquet_path, parquet_bytes(built.tables[name], project.schemas[name]))
         parquet_resources.append(table_resource(project, name, parquet_path, parquet, fmt="parquet"))
-        folder.write(f"schemas/{name}.json", read_input(project.schema_dir / f"{name}.json", project.root, f"schemas/{name}.json", CAPS["other"]["max_bytes"]))
+        folder.write(f"schemas/{name}.json", read_input(project.schema_dir / f"{name}.json", project.root, f"schemas/{name}.json"))
     return resources + parquet_resources
 
 
@@ -195,7 +195,7 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
     resources = list(resources)
     resources += source_resources(built.sources)
     for document in RELEASE_DOCUMENTS:
-        folder.write(document, read_input(project.root / document, project.root, document, CAPS["other"]["max_bytes"]))
+        folder.write(document, read_input(project.root / document, project.root, document))
     for path, content in built.files.items():
         if path.startswith("docs/") or path == "CITATION.cff":
             folder.write(path, content)

@@ -11,16 +11,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .changelog import Release, version_numbers
+from .changelog import SEMVER, Release, version_numbers
 from .csvfile import dict_rows
 from .errors import PipelineError
-from .inputs import CAPS, check_folder, read_input
+from .inputs import check_folder, read_input
 from .formats import diff
 from .project import Project, read_json
 from .cells import field_names
 
 RECORDS = "releases"
-_SEMVER = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 _TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")  # as schemas/ names them: never a path
 RECORD_FILE = "release.json"
 # The smallest bump each kind of change needs (SemVer for data, as CHANGELOG.md states).
@@ -46,7 +45,7 @@ class Record:
     def table(self, name: str) -> diff.Table:
         meta = self.tables[name]
         relative = f"{RECORDS}/{self.version}/{name}.csv"
-        content = read_input(self.folder / f"{name}.csv", self.folder.parent.parent, relative, CAPS["other"]["max_bytes"])
+        content = read_input(self.folder / f"{name}.csv", self.folder.parent.parent, relative)
         rows = list(dict_rows(io.StringIO(content.decode("utf-8"), newline="")))
         return diff.Table.of(meta["columns"], meta["primary_key"], rows)
 
@@ -68,7 +67,7 @@ def load_records(project: Project) -> dict[str, Record]:
         relative = entry.relative_to(project.root).as_posix()
         if entry.name == "README.md" and entry.is_file() and not entry.is_symlink():
             continue  # says what the records are
-        if entry.is_symlink() or not entry.is_dir() or not _SEMVER.fullmatch(entry.name):
+        if entry.is_symlink() or not entry.is_dir() or not SEMVER.fullmatch(entry.name):
             raise PipelineError(relative, "is not a release record: releases/ holds one folder per released version, named X.Y.Z",
                                 "remove it; records are written by make release and never edited")
         path = entry / RECORD_FILE
