@@ -13,7 +13,7 @@ from .errors import PipelineError
 from .inputs import read_input
 
 GRAMMAR = json.loads((Path(__file__).resolve().parent.parent / "contracts" / "changelog.json").read_text(encoding="utf-8"))
-_RELEASE = re.compile(r"## \[(?P<version>[^\]]*)\] - (?P<date>\S+)\s*")
+_RELEASE = re.compile(r"## \[(?P<version>[^\]]*)\] - (?P<date>\S+)(?P<yanked> " + re.escape(GRAMMAR["yanked_marker"]) + r")?\s*")
 SEMVER = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HEADING = re.compile(r"(#+)\s")
@@ -28,6 +28,7 @@ class Release:
     line: int
     entries: tuple[str, ...]
     text: str  # the section below the heading, as written
+    yanked: bool = False  # withdrawn: its heading ends with [YANKED], and its record may be removed
 
     @property
     def numbers(self) -> tuple[int, int, int]:
@@ -49,6 +50,7 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
         raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     today = today or dt.date.today()
     headings: list[tuple[str | None, dt.date | None, int, list[str], list[str]]] = []  # (version, date, line, entries, lines); version None: Unreleased
+    yanked: set[int] = set()  # the lines of headings marked [YANKED]
     for number, line in enumerate(text.splitlines(), start=1):
         where = f"{relative}, line {number}"
         level = _HEADING.match(line)
@@ -60,6 +62,8 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
                 continue
             version, date = _release_heading(line, where, today)
             headings.append((version, date, number, [], []))
+            if _RELEASE.fullmatch(line).group("yanked"):
+                yanked.add(number)
             continue
         if headings:
             headings[-1][4].append(line)
@@ -75,7 +79,8 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
             raise PipelineError(where, "a '# ' title below the first '## ' heading", "keep one '# Changelog' title at the top")
         elif headings and line.startswith(("- ", "* ")):
             headings[-1][3].append(line[2:].strip())
-    releases = [Release(version, date, line, tuple(entries), "\n".join(lines).strip()) for version, date, line, entries, lines in headings if version is not None]
+    releases = [Release(version, date, line, tuple(entries), "\n".join(lines).strip(), line in yanked)
+                for version, date, line, entries, lines in headings if version is not None]
     if not releases:
         raise PipelineError(relative, "has no release heading", f"add one like '{GRAMMAR['release_heading_example']}' under '{GRAMMAR['unreleased_heading']}'")
     for newer, older in zip(releases, releases[1:]):
@@ -92,7 +97,8 @@ def _release_heading(line: str, where: str, today: dt.date) -> tuple[str, dt.dat
     match = _RELEASE.fullmatch(line)
     if not match:
         raise PipelineError(where, f"{line.strip()[:60]!r} is not a heading this changelog allows",
-                            f"write '{GRAMMAR['unreleased_heading']}' or a release as '## [X.Y.Z] - YYYY-MM-DD', such as '{example}'")
+                            f"write '{GRAMMAR['unreleased_heading']}' or a release as '## [X.Y.Z] - YYYY-MM-DD', such as '{example}'"
+                            f" (a withdrawn one ends with ' {GRAMMAR['yanked_marker']}')")
     version, date_text = match.group("version"), match.group("date")
     if not SEMVER.fullmatch(version):
         hint = "without the 'v'" if version.lower().startswith("v") else "with three numbers and no leading zeros"

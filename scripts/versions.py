@@ -11,7 +11,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from .changelog import SEMVER, Release, version_numbers
+from .changelog import GRAMMAR, SEMVER, Release, version_numbers
 from .csvfile import dict_rows
 from .errors import PipelineError
 from .inputs import check_folder, read_input
@@ -22,6 +22,7 @@ from .cells import field_names
 RECORDS = "releases"
 _TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")  # as schemas/ names them: never a path
 RECORD_FILE = "release.json"
+YANKED = GRAMMAR["yanked_marker"]
 # The smallest bump each kind of change needs (SemVer for data, as CHANGELOG.md states).
 _NEEDS = {
     "table-removed": ("major", "a removed table"), "column-removed": ("major", "a removed or renamed column"), "row-removed": ("major", "a removed identifier"),
@@ -167,9 +168,18 @@ def _sha256(content: bytes) -> str:
 
 
 def check_released_sections(project: Project) -> None:
-    """The CHANGELOG.md section of every released version is there, as it was released: a released version's history never changes."""
+    """The CHANGELOG.md section of every released version is there, as it was released, and so is its record unless the version is yanked."""
     sections = {release.version: release for release in project.releases}
-    for version, record in sorted(load_records(project).items(), key=lambda item: version_numbers(item[0])):
+    records = load_records(project)
+    newest, *released = project.releases
+    if newest.yanked:
+        raise PipelineError(f"CHANGELOG.md, line {newest.line}", f"{newest.version} is marked {YANKED}, so it cannot be the version released",
+                            f"add a heading for the next version above it; {YANKED} only withdraws a version already released")
+    for release in released:
+        if release.version not in records and not release.yanked:
+            raise PipelineError(f"{RECORDS}/{release.version}", f"is missing, though CHANGELOG.md line {release.line} says {release.version} was released: a released version's record is never removed",
+                                f"restore it (git checkout {RECORDS}/{release.version}); to withdraw the version, end its heading with ' {YANKED}' and say why in the next version's section")
+    for version, record in sorted(records.items(), key=lambda item: version_numbers(item[0])):
         if record.changelog_sha256 is None:
             continue
         section = sections.get(version)

@@ -137,6 +137,10 @@ def test_the_first_release_says_so_and_is_not_refused(package, capsys):
             for file in folder.iterdir():
                 file.unlink()
             folder.rmdir()
+    changelog = package / "CHANGELOG.md"  # a first release has no released version below it
+    text = changelog.read_text(encoding="utf-8")
+    second = [match.start() for match in re.finditer(r"^## \[\d", text, flags=re.M)][1]
+    changelog.write_text(text[:second], encoding="utf-8")
     out = release_ok(package, CURRENT, capsys)
     assert f"{CURRENT} is the first release: there is no previous version to compare with." in out
     assert [(c["change_number"], c["previous_version"], c["kind"]) for c in released_changes(package, CURRENT)] == [("1", "", "first-release")]
@@ -199,9 +203,12 @@ def test_every_recorded_version_is_as_first_committed():
     ever = sorted({path for path in _git("log", "--format=", "--name-only", "--diff-filter=A", "--", "releases/").splitlines()
                    if re.fullmatch(r"releases/\d+\.\d+\.\d+/[^/]+", path)})
     assert any(path.endswith("/release.json") for path in ever)
+    yanked = {release.version for release in Project().releases if release.yanked}
     for path in ever:
         now = ROOT / path
         commits = _git("log", "--format=%H", "--", path).split()
+        if not now.is_file() and path.split("/")[1] in yanked:
+            continue  # withdrawn, by its [YANKED] heading in the changelog
         assert now.is_file(), f"{path} was committed in {commits[-1][:10]} and is gone: a released version's record is never removed"
         for commit in commits:
             committed = _git("show", f"{commit}:{path}") if _git("ls-tree", commit, "--", path) else None
@@ -212,3 +219,28 @@ def test_every_recorded_version_is_as_first_committed():
                 assert {key: current.get(key) for key in then} == then, f"{path} differs from what {commit[:10]} recorded"
             else:
                 assert now.read_text(encoding="utf-8") == committed, f"{path} differs from what {commit[:10]} recorded"
+
+
+def test_removing_a_released_versions_record_is_refused_unless_the_changelog_yanks_it(package, capsys):
+    """Withdrawing a version is one deliberate, reviewed line: its heading ends with [YANKED]; deleting its record alone is refused."""
+    shutil.rmtree(package / "releases" / "1.1.0")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 1 and "unexpected" not in err, err
+    assert "error: releases/1.1.0: is missing, though CHANGELOG.md line" in err and "a released version's record is never removed" in err, err
+    assert "fix: restore it (git checkout releases/1.1.0); to withdraw the version, end its heading with ' [YANKED]'" in err, err
+    changelog = package / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("## [1.1.0] - "))
+    changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 0, err
+    assert next(r for r in Project(package).releases if r.version == "1.1.0").yanked
+
+
+def test_the_version_being_released_cannot_be_yanked(package, capsys):
+    changelog = package / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith(f"## [{CURRENT}] - "))
+    changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 1 and f"{CURRENT} is marked [YANKED], so it cannot be the version released" in err, err
