@@ -100,14 +100,19 @@ def read_file(path: str) -> bytes | None:
         os.close(descriptor)
 
 
-def unsafe_path_reason(path: str) -> str | None:
-    """Why frictionless would refuse a resource path, or None when it is safe."""
+def unsafe_path_reason(path: str, root: Path | None = None) -> str | None:
+    """Why frictionless would refuse a resource path, or why it may lead outside the package at root (a link on the way), or None when it is safe."""
     if not isinstance(path, str) or not path:
         return "a path must be a non-empty string"
     if path.startswith(("/", "~", "\\")) or "://" in path or (len(path) > 1 and path[1] == ":"):
         return "absolute paths, home paths and URLs are not allowed in this package"
     if ".." in path.replace("\\", "/").split("/"):
         return "'..' would leave the package folder"
+    if root is not None:
+        parts = path.replace("\\", "/").split("/")
+        for depth in range(1, len(parts) + 1):
+            if os.path.islink(os.path.join(root, *parts[:depth])):
+                return f"{'/'.join(parts[:depth])} is a symbolic link, which may lead outside the package: its files are regular files inside its folder"
     return None
 
 
@@ -134,7 +139,7 @@ def load(descriptor_path: Path) -> LoadedPackage:
         package.descriptor = None
         return package
     resources = package.descriptor["resources"]
-    unsafe = [unsafe_path_reason(resource.get("path")) for resource in resources]
+    unsafe = [unsafe_path_reason(resource.get("path"), package.root) for resource in resources]
     tables = [resource for resource, reason in zip(resources, unsafe) if resource.get("type") == "table" and not reason]
     # Arrow parses the tables outside the GIL, while this thread takes the inventory of data/.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -178,7 +183,7 @@ def files_under(root: Path, folder: str) -> list[str]:
 def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | None, Problem | None]:
     """The table of one resource, or the problem that keeps it from being read."""
     schema_path = resource.get("schema")
-    reason = unsafe_path_reason(schema_path) if isinstance(schema_path, str) else "the schema must be a path to schemas/<name>.json"
+    reason = unsafe_path_reason(schema_path, package.root) if isinstance(schema_path, str) else "the schema must be a path to schemas/<name>.json"
     if reason:
         return None, error("unsafe-path", package.descriptor_path.name, f"resource {resource['name']!r} has an unsafe schema path: {reason}", value=str(schema_path))
     try:

@@ -265,18 +265,30 @@ def test_a_workbook_cell_holds_32767_characters_whole(tmp_path):
     assert [row for row in sheet.iter_rows(values_only=True)] == [("id", "text"), (1, "short"), (2, longest)]
 
 
-def test_text_a_workbook_cell_would_cut_is_refused_by_name(tmp_path):
-    """Excel counts UTF-16 units: an emoji is two."""
-    from scripts.errors import PipelineError
+def test_a_text_longer_than_a_cell_goes_on_in_continuation_cells_and_joins_back_whole(tmp_path):
+    """Excel counts UTF-16 units (an emoji is two) and cuts a cell at 32,767: the text goes on at the right, never cut inside a character."""
     from scripts.formats.workbook import write_workbook
 
-    arguments = _one_table(tmp_path, ["short", "x" * 32_766 + "\U0001F600"])  # 32,767 characters for Python, 32,768 for Excel
-    with pytest.raises(PipelineError) as refused:
-        write_workbook(**arguments)
-    assert str(refused.value) == ("data/notes.csv, row 3, text: the text is 32,768 characters long as Excel counts them (UTF-16), "
-                                  "and a workbook cell holds at most 32,767: it would be cut short\n"
-                                  "  fix: no cell can hold it: write such texts across cells in scripts/formats/workbook.py, "
-                                  "or shorten it where it comes from if it is a curated value")
+    over = "x" * 32_766 + "\U0001F600"  # 32,767 characters for Python, 32,768 for Excel
+    huge = "The coalition will act together. " * 3_000  # 99,000 characters: four cells
+    write_workbook(**_one_table(tmp_path, ["short", over, huge]))
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    rows = list(book["notes"].iter_rows(values_only=True))
+    assert rows[0] == ("id", "text", "text (continued 2)", "text (continued 3)", "text (continued 4)")
+    assert rows[1] == (1, "short", None, None, None)
+    assert rows[2] == (2, "x" * 32_766, "\U0001F600", None, None)
+    assert "".join(rows[3][1:]) == huge and [len(cell) for cell in rows[3][1:]] == [32_767, 32_767, 32_767, 699]
+    about = {label: text for label, text in book["About"].iter_rows(max_col=2, values_only=True) if label}
+    assert about["Long texts"].startswith("A cell holds at most 32,767 characters. A longer text goes on, in order, in the columns headed")
+
+
+def test_a_workbook_of_short_texts_has_no_continuation_columns(tmp_path):
+    from scripts.formats.workbook import write_workbook
+
+    write_workbook(**_one_table(tmp_path, ["short"] * 10_000))  # a file longer than a cell, with no text that is
+    book = openpyxl.load_workbook(tmp_path / "book.xlsx")
+    assert next(book["notes"].iter_rows(values_only=True)) == ("id", "text")
+    assert "Long texts" not in [label for label, in book["About"].iter_rows(max_col=1, values_only=True)]
 
 
 def test_a_row_beyond_the_last_a_sheet_holds_is_refused_by_name(tmp_path, monkeypatch):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import itertools
 import os
@@ -38,6 +39,10 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})
 
+    parts = {name: _cells_needed(file, schemas[name]["fields"]) for name, file in csv_files.items()}
+    if any(parts.values()):
+        about = [*about, ("Long texts", f"A cell holds at most {_CELL_UNITS:,} characters. A longer text goes on, in order, in the columns headed "
+                                        f"'<column> (continued 2)', '(continued 3)', … at the right of its sheet: join them to read it whole.")]
     sheet = workbook.add_worksheet(ABOUT_SHEET)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 100)
@@ -59,15 +64,52 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
             widest = max((len(str(values[column])) for values in sample if values[column] is not None), default=0)
             sheet.set_column(column, column, min(max(widest, len(field["name"])) + 2, _WIDEST))
         sheet.freeze_panes(1, 0)
-        sheet.write_row(0, 0, names, bold)
+        continued = [(column, part) for column, count in parts[name].items() for part in range(2, count + 1)]
+        sheet.write_row(0, 0, names + [f"{names[column]} (continued {part})" for column, part in continued], bold)
         writers = [_writer(sheet, field["type"], date) for field in fields]
+        first_continued = {column: len(names) + continued.index((column, 2)) for column in parts[name]}
         # Row by row, as constant_memory needs.
         csv_path = Path(os.path.relpath(file, os.path.dirname(path))).as_posix()  # as the release names it: the workbook sits at its top
         for number, values in enumerate(csv_rows(file, fields), start=1):
             for column, (write, value) in enumerate(zip(writers, values)):
+                if column in first_continued and value is not None and len(value) > _CELL_UNITS // 2:
+                    first, *rest = _pieces(value)
+                    value = first
+                    for offset, piece in enumerate(rest):
+                        sheet.write_string(number, first_continued[column] + offset, piece)
                 if value is not None and (code := write(number, column, value)):
                     _refuse_unless_whole(code, f"{csv_path}, row {number + 1:,}, {names[column]}", value)
     workbook.close()
+
+
+def _cells_needed(file: str, fields: list[dict]) -> dict[int, int]:
+    """Each text column whose longest value a cell cannot hold, with the number of cells that value needs; for nearly every table, none."""
+    if os.path.getsize(file) <= _CELL_UNITS:
+        return {}
+    text_columns = [index for index, field in enumerate(fields) if field["type"] == "string"]
+    needed = {}
+    with open(file, encoding="utf-8", newline="") as stream:
+        reader = csv.reader(stream)
+        next(reader, None)
+        for cells in reader:
+            for index in text_columns:
+                if len(cells[index]) > _CELL_UNITS // 2:  # a character is one or two UTF-16 units: shorter texts always fit
+                    count = len(_pieces(cells[index]))
+                    if count > 1 and count > needed.get(index, 1):
+                        needed[index] = count
+    return needed
+
+
+def _pieces(value: str) -> list[str]:
+    """The text cut into runs of at most what a cell holds, as Excel counts (UTF-16 units), never inside a character."""
+    pieces, start, units = [], 0, 0
+    for index, character in enumerate(value):
+        width = 2 if ord(character) > 0xFFFF else 1
+        if units + width > _CELL_UNITS:
+            pieces.append(value[start:index])
+            start, units = index, 0
+        units += width
+    return [*pieces, value[start:]]
 
 
 def _writer(sheet, kind: str, date_format):
