@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import contextlib
 import fnmatch
 import json
@@ -22,6 +24,7 @@ from .errors import PipelineError, Problem, ValidationFailed, error
 from .package import files_under, unsafe_path_reason
 from .markers import replace_block
 from .progress import step
+from .address import public_address
 from .project import Project
 from .schema import first_broken_constraint, first_broken_key
 from .source import SourceDocument, agreement_folders
@@ -38,6 +41,7 @@ class BuiltPackage:
     tables: dict[str, Sequence[dict]]  # tables.TableRows, read as dicts
     files: dict[str, bytes]  # what the build writes
     sources: list[SourceDocument]
+    release_page: bytes = b""  # the page as a release holds it: its links reach the release's files, where the committed one's reach committed files
 
     @property
     def inputs(self) -> list[str]:
@@ -56,6 +60,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
         project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
+    project.describe_the_text(tables["clauses"])
     files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
     resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
     resources += source_resources(sources)
@@ -66,15 +71,26 @@ def build_in_memory(project: Project) -> BuiltPackage:
     readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
     files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
     files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
-    files[page.PATH] = page.page_html(
-        metadata=project.package_metadata, version=version, released=released, tables=tables,
-        sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
-        chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
-        citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
-        downloads=[(label, f"../{path}", media) for label, path, media in release_downloads(project, version, sources)],
-    ).encode("utf-8")
+    downloads = [(label, path if "://" in path else f"../{path}", media) for label, path, media in release_downloads(project, version, sources)]
+    committed = set(files) | set(path for source in sources for path in source.file_paths)
+    in_a_checkout = [(label, path, media) for label, path, media in downloads if "://" in path or path.removeprefix("../") in committed]
+    # The size and sha256 of each listed file whose bytes the build holds; the others are made by the release, after the page.
+    known = {f"../{path}": (len(content), hashlib.sha256(content).hexdigest()) for path, content in files.items() if f"../{path}" in dict((p, 0) for _, p, _ in downloads)}
+    known.update({f"../{path}": (size, sha256) for source in sources for path, sha256, size in source.files})
+
+    def page_for(listed: list[tuple[str, str, str]], sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
+        return page.page_html(
+            metadata=project.package_metadata, version=version, released=released, tables=tables,
+            sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+            chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
+            citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
+            downloads=listed, sizes_and_sha256=sizes_and_sha256, address=public_address(project.package_metadata),
+        ).encode("utf-8")
+
+    files[page.PATH] = page_for(in_a_checkout, known)
+    release_page = page_for(downloads, {path: facts for path, facts in known.items() if path != f"../{DESCRIPTOR}"})  # a release describes its Parquet files too
     files.update(chart_files(tables))
-    return BuiltPackage(tables, files, sources)
+    return BuiltPackage(tables, files, sources, release_page)
 
 
 def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], sources: list[SourceDocument]) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 
-from .formats import diff, sqlite, workbook
+from .address import public_address
+from .formats import archive, diff, sqlite, workbook
 from .project import Project
 from .source import CURATED_FILES, SourceDocument
 
@@ -81,7 +82,9 @@ def release_downloads(project: Project, version: str, sources: list[SourceDocume
         ("Datasette metadata for the database", sqlite.METADATA_PATH, "application/json"),
     ]
     files += [(f"The source document of {source.agreement_id}", source.relative_path, "text/plain") for source in sources]
-    files += [("The whole release (zip)", f"../{name}-{version}.zip", "application/zip"), ("Checksums of the release", "../SHA256SUMS", "text/plain")]
+    files += [("Checksums of these files, for sha256sum -c", archive.SUMS, "text/plain")]
+    if (address := public_address(project.package_metadata)):  # the zip lies beside the folder, not in it: only its public address reaches it
+        files += [("The whole release (zip)", address.download(version, f"{name}-{version}.zip"), "application/zip")]
     return files
 
 
@@ -133,7 +136,7 @@ def package_descriptor(project: Project, version: str, agreements: list[dict], r
         "title": metadata["title"],
         "description": metadata["description"].strip(),
         "version": version,
-        **({"homepage": metadata["homepage"]} if "homepage" in metadata else {}),
+        **({"homepage": address.repository} if (address := public_address(metadata)) else {}),
         "keywords": metadata["keywords"],
         "licenses": metadata["licenses"],
         "contributors": metadata["contributors"],

@@ -13,6 +13,7 @@ from .curated import CuratedFile, load_curated
 from .errors import PipelineError
 from .inputs import read_input
 from .schema import check_table_schemas
+from .wording import describe
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_METADATA = "metadata/package.yaml"
@@ -67,6 +68,11 @@ class Project:
     @property
     def package_metadata(self) -> dict:
         return self.package_file.data
+
+    def describe_the_text(self, clauses: list[dict]) -> None:
+        """The description says what the clauses table holds, counted from it: every surface then agrees with the data."""
+        data = self.package_file.data
+        data["description"] = describe(data["description"], clauses)
 
     @cached_property
     def table_names(self) -> list[str]:

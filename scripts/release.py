@@ -22,7 +22,7 @@ from .citation import citation_text
 from .csvfile import csv_bytes
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from .errors import PipelineError, Problem, ValidationFailed
-from .formats import archive, diff, sqlite, workbook
+from .formats import archive, diff, page, sqlite, workbook
 from .inputs import check_folder, read_input
 from .progress import step
 from .project import Project
@@ -157,17 +157,21 @@ def csv_files(project: Project, folder: ReleaseFolder) -> dict[str, str]:
 
 
 def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> dict[str, str]:
-    """The zip beside the release folder, SHA256SUMS of both, every file flushed to the disk; returns each file's sha256, by its path in dist/.
+    """The folder's SHA256SUMS, the zip beside the folder and its own SHA256SUMS, every file flushed to the disk; returns each file's sha256, by its path in dist/.
 
-    The zip lists the files by name, then `last` (the database and the workbook) by name, as
-    every release since 1.0.0 has: the same files give the same bytes.
+    Each SHA256SUMS names files as they lie beside it, so that `sha256sum -c SHA256SUMS` passes
+    where a user downloads it: the folder's names its files (and, unzipped, the zip's); the one
+    beside the zip names the zip. The zip lists the files by name, then `last` (the database and
+    the workbook) by name, as every release since 1.0.0 has: the same files give the same bytes.
     """
+    in_folder = {path: archive.sha256_of(folder.path / path) for path in folder.paths}
+    folder.write(archive.SUMS, archive.sha256sums(in_folder))
     zip_path = staging / f"{name}.zip"
     archive.write_zip(str(folder.path), sorted(folder.paths, key=lambda path: (path in last, path)), str(zip_path))
-    digests = {path: archive.sha256_of(staging / path) for path in [f"{name}/{path}" for path in folder.paths] + [zip_path.name]}
-    (staging / "SHA256SUMS").write_bytes(archive.sha256sums(digests))
+    beside_zip = {zip_path.name: archive.sha256_of(zip_path)}
+    (staging / archive.SUMS).write_bytes(archive.sha256sums(beside_zip))
     archive.flush_to_disk(staging)
-    return digests
+    return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, f"{name}/{archive.SUMS}": archive.sha256_of(folder.path / archive.SUMS), **beside_zip}
 
 
 def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
@@ -198,7 +202,7 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
         folder.write(document, read_input(project.root / document, project.root, document))
     for path, content in built.files.items():
         if path.startswith("docs/") or path == "CITATION.cff":
-            folder.write(path, content)
+            folder.write(path, built.release_page if path == page.PATH else content)
     folder.write("README.md", release_readme(project, built, version).encode("utf-8"))
     folder.write(diff.NOTES_PATH, release_notes(project, version, plan).encode("utf-8"))
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
@@ -211,7 +215,7 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
     metadata, release = project.package_metadata, project.releases[0]
     readme = built.files["README.md"].decode("utf-8")
     usage = [part.split(_END_OF_IN_A_RELEASE, 1)[0] for part in readme.split(_IN_A_RELEASE)[1:]]
-    rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources) if not path.startswith("../")]
+    rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources) if "://" not in path]
     rows += ["| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",
              "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how to cite |",
              "| `docs/data-dictionary.md`, `docs/codebook.md` | every column described; the rules of the coding |",

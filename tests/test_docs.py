@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import subprocess
 import sys
@@ -99,7 +101,7 @@ def test_data_dictionary_is_current_and_covers_every_field():
 def test_citation_is_a_dataset_with_the_version_and_the_source():
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["type"] == "dataset"
-    assert citation["version"] == Project().changelog_version() == "1.1.2"
+    assert citation["version"] == Project().changelog_version() == Project().releases[0].version
     assert citation["date-released"] == "2026-12-02"
     assert citation["license"] == "CC-BY-4.0"
     (reference,) = citation["references"]
@@ -172,3 +174,27 @@ def test_readme_error_examples_are_what_the_checks_print(package, capsys):
         path.write_text(original, encoding="utf-8")
         assert (code, shown_command) == (1, command)
         assert "\n".join(line for line in err.splitlines() if not line.startswith("… ")) + "\n" == shown
+
+
+def test_every_description_says_what_the_clauses_table_holds_counted_from_it():
+    """One description, written by the build from the clauses table, everywhere the package is described."""
+    clauses = list(csv.DictReader((ROOT / "data" / "clauses.csv").open(encoding="utf-8", newline="")))
+    attestations = [row for row in clauses if row["is_attestation"] == "true"]
+    assert (len(clauses) - len(attestations), len(attestations)) == (9, 1)
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    page = (ROOT / "docs" / "index.html").read_text(encoding="utf-8")
+    for surface in (descriptor["description"], citation["abstract"], page):
+        assert "its text as nine paragraphs and an attestation (verbatim)" in surface
+        assert "ten clauses" not in surface and "{clauses}" not in surface
+
+
+def test_the_clauses_are_counted_in_words_for_one_agreement_and_for_a_corpus():
+    from scripts.wording import clauses_in_words
+
+    def clauses(paragraphs: int, attestations: int) -> list[dict]:
+        return [{"is_attestation": False}] * paragraphs + [{"is_attestation": True}] * attestations
+
+    assert clauses_in_words(clauses(9, 1)) == "nine paragraphs and an attestation"
+    assert clauses_in_words(clauses(1, 1)) == "one paragraph and an attestation"
+    assert clauses_in_words(clauses(90_000, 10_000)) == "90,000 paragraphs and 10,000 attestations"

@@ -26,6 +26,8 @@ DOCUMENT = f"{SOURCE_DIR.as_posix()}/document.txt"
 PACKAGE = "metadata/package.yaml"
 CHANGELOG = "CHANGELOG.md"
 CURRENT = Project().changelog_version()
+_major, _minor, _patch = (int(part) for part in CURRENT.split("."))
+NEXT = f"{_major}.{_minor + 1}.0"  # a version above every heading, for the tests that add one
 PROTECTED = ("data", "dist", "docs", "datapackage.json", "CITATION.cff", "README.md")
 
 
@@ -278,7 +280,8 @@ MISTAKES: dict[str, Mistake] = {
     # --- metadata/package.yaml ----------------------------------------------------------------
     "package: a name with capitals and spaces": Mistake(_replace(PACKAGE, "name: global-muslim-coalition-for-uyghurs", "name: Global Muslim Coalition"), _yaml(PACKAGE, "name"), "the Data Package name"),
     "package: a name with a slash": Mistake(_replace(PACKAGE, "name: global-muslim-coalition-for-uyghurs", "name: uyghurs/2022"), _yaml(PACKAGE, "name"), "the Data Package name"),
-    "package: a homepage that is not a URL": Mistake(_append(PACKAGE, "homepage: uhrp.org/statement/x\n"), _yaml(PACKAGE, "homepage"), "an http or https address"),
+    "package: a repository that is not a GitHub address": Mistake(_append(PACKAGE, "repository: https://example.org/<!--<script>\n"), _yaml(PACKAGE, "repository"), "the package's public repository on GitHub"),
+    "package: the old homepage field": Mistake(_append(PACKAGE, "homepage: https://example.org/\n"), _yaml(PACKAGE, "homepage"), "unknown key 'homepage'"),
     "package: name missing": Mistake(_replace(PACKAGE, "name: global-muslim-coalition-for-uyghurs\n", ""), _line(PACKAGE), "'name' is missing"),
     "package: title missing": Mistake(_replace(PACKAGE, "title: Agreement of cooperation", "# title: Agreement of cooperation"), _line(PACKAGE), "'title' is missing"),
     "package: resources missing": Mistake(_replace(PACKAGE, "\nresources:\n", "\ntables:\n"), _yaml(PACKAGE, "tables"), "unknown key 'tables'"),
@@ -335,14 +338,14 @@ MISTAKES: dict[str, Mistake] = {
     "changelog: the same version again": Mistake(_heading(CURRENT), _line(CHANGELOG, 11), f"version {CURRENT} has two headings"),
     "changelog: a date that does not exist": Mistake(_heading("1.2.0", "2026-13-45"), _line(CHANGELOG, 11), "the date '2026-13-45' of 1.2.0 is not a real date"),
     "changelog: a date in the future": Mistake(_heading("1.2.0", "2099-01-01"), _line(CHANGELOG, 11), "is after today"),
-    "changelog: a date before the last release": Mistake(_heading("1.2.0", "2026-11-01"), _line(CHANGELOG, 11), f"1.2.0 is dated 2026-11-01, before {CURRENT}"),
+    "changelog: a date before the last release": Mistake(_heading(NEXT, "2026-11-01"), _line(CHANGELOG, 11), f"{NEXT} is dated 2026-11-01, before {CURRENT}"),
     "changelog: a date written day first": Mistake(_heading("1.2.0", "27-11-2026"), _line(CHANGELOG, 11), "is not a real date written YYYY-MM-DD"),
     "changelog: a heading without brackets": Mistake(_replace(CHANGELOG, "## [Unreleased]\n", "## [Unreleased]\n\n## 1.2.0 - 2026-11-27\n\n### Fixed\n- A test.\n"), _line(CHANGELOG, 11), "is not a heading this changelog allows"),
     "changelog: an en dash in the heading": Mistake(_replace(CHANGELOG, "## [Unreleased]\n", "## [Unreleased]\n\n## [1.2.0] \u2013 2026-11-27\n\n### Fixed\n- A test.\n"), _line(CHANGELOG, 11), "is not a heading this changelog allows"),
     "changelog: a heading of another kind": Mistake(_replace(CHANGELOG, "## [Unreleased]\n", "## Unreleased changes\n"), _line(CHANGELOG, 9), "is not a heading this changelog allows"),
     "changelog: Unreleased below a release": Mistake(_append(CHANGELOG, "\n## [Unreleased]\n"), _line(CHANGELOG), "must be the first '## ' heading"),
     "changelog: a kind of change Keep a Changelog lacks": Mistake(_replace(CHANGELOG, "### Changed\n", "### Improved\n"), _line(CHANGELOG, _line_of(CHANGELOG, "### Changed")), "'### Improved' is not a kind of change of Keep a Changelog"),
-    "changelog: a release that lists nothing": Mistake(_replace(CHANGELOG, f"## [{CURRENT}]", f"## [1.2.0] - {Project().releases[0].date.isoformat()}\n\n## [{CURRENT}]"), _line(CHANGELOG), "the section of 1.2.0 lists no change"),
+    "changelog: a release that lists nothing": Mistake(_replace(CHANGELOG, f"## [{CURRENT}]", f"## [{NEXT}] - {Project().releases[0].date.isoformat()}\n\n## [{CURRENT}]"), _line(CHANGELOG), f"the section of {NEXT} lists no change"),
     "changelog: no release at all": Mistake(lambda root: (root / CHANGELOG).write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8"), re.escape(CHANGELOG), "has no release heading"),
     "changelog: deleted": Mistake(_delete(CHANGELOG), re.escape(CHANGELOG), "file not found"),
     "changelog: a fourth-level heading": Mistake(_replace(CHANGELOG, "### Changed\n", "#### Changed\n"), _line(CHANGELOG, _line_of(CHANGELOG, "### Changed")), "has a level this changelog does not use"),

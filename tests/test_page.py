@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+import subprocess
 from html.parser import HTMLParser
 
 import pytest
@@ -41,16 +43,29 @@ def test_json_ld_has_googles_required_and_recommended_dataset_properties():
     assert data["isBasedOn"] == ["https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"]
     assert "[Data set]" in data["citation"] and data["isAccessibleForFree"] is True
     assert any(v["name"] == "signatories.country_code" for v in data["variableMeasured"])
-    downloads = {d["contentUrl"]: d["encodingFormat"] for d in data["distribution"]}
+    assert data["identifier"] == f"{Project().package_metadata['name']}@{Project().changelog_version()}"  # no public address is set
+    assert "url" not in data
+    assert len(data["variableMeasured"]) == sum(len(schema["fields"]) for schema in Project().schemas.values())
+    downloads = {d["contentUrl"]: d for d in data["distribution"]}
     assert all(d["@type"] == "DataDownload" for d in data["distribution"])
-    for table in Project().table_names:
-        assert downloads[f"../data/{table}.csv"] == "text/csv"
-        assert downloads[f"../data/{table}.parquet"] == "application/vnd.apache.parquet"
-    name = Project().package_metadata["name"]
-    assert downloads[f"../{name}.xlsx"].startswith("application/vnd.openxmlformats")
-    assert downloads[f"../{name}.sqlite"] == "application/vnd.sqlite3"
-    assert downloads["../data/changes.csv"] == "text/csv"
-    assert downloads[f"../../{name}-{Project().changelog_version()}.zip"] == "application/zip"
+    for table in Project().table_names:  # the committed page lists committed files only, each with its size and sha256
+        entry = downloads.pop(f"../data/{table}.csv")
+        content = (ROOT / "data" / f"{table}.csv").read_bytes()
+        assert (entry["encodingFormat"], entry["contentSize"], entry["sha256"]) == ("text/csv", f"{len(content)} B", hashlib.sha256(content).hexdigest())
+    assert downloads.pop("../datapackage.json")["sha256"] == hashlib.sha256((ROOT / "datapackage.json").read_bytes()).hexdigest()
+    assert [path.removeprefix("../data/source/") for path in downloads] == ["global-muslim-coalition-for-uyghurs-2022/document.txt"]
+
+
+def test_every_link_of_the_committed_page_resolves_to_a_committed_file():
+    links = re.findall(r'(?:href|src)="([^"]+)"', page_text())
+    relative = [link for link in links if not link.startswith(("https://", "#"))]
+    assert relative and not [link for link in links if link.startswith("http://")]
+    committed = set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()) if (ROOT / ".git").exists() else None
+    for link in relative:
+        target = (PAGE.parent / link).resolve()
+        assert target.is_file(), link
+        if committed is not None:
+            assert target.relative_to(ROOT).as_posix() in committed, f"{link} is not a committed file"
 
 
 class _Reader(HTMLParser):
@@ -88,7 +103,7 @@ def test_the_page_reads_top_to_bottom_without_javascript_and_loads_nothing_from_
     text = " ".join("".join(reader.text).split())
     assert reader.resources == []
     assert text.count("show in source") == 1  # the sentence that explains them: the buttons appear only when the script runs
-    order = ["Agreement of cooperation for a global Muslim coalition for Uyghurs", "The text: 10 clauses, 9 paragraphs and the attestation",
+    order = ["Agreement of cooperation for a global Muslim coalition for Uyghurs", "The text: nine paragraphs and an attestation",
              "We the undersigned organizations commit", "Agreed 30 January 2022 by civil society organizations",
              "The signatories: 23 numbered entries", WAFIQ_ENTRY, "Countries the attestation states", "Notes and the known discrepancy",
              "The attestation names Germany", "The source, as published", "The data", "How to cite"]
@@ -200,3 +215,22 @@ def test_in_a_real_browser_each_button_marks_its_own_agreements_source_only(pack
         finally:
             browser.close()
     assert problems == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_page_never_scrolls_sideways(width):
+    """The citation, the source and the tables wrap or scroll inside themselves: the page is as wide as the window."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(headless=True, **chromium_launch_options())
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(PAGE.resolve().as_uri(), wait_until="load")
+            scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            citation = page.evaluate("document.getElementById('citation').scrollWidth <= document.getElementById('citation').clientWidth")
+        finally:
+            browser.close()
+    assert scroll <= client, (scroll, client)
+    assert citation

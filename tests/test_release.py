@@ -99,21 +99,41 @@ def test_a_release_folder_copies_files_with_their_bytes_and_lists_them(tmp_path)
     assert {path: (tmp_path / "release" / path).read_bytes() for path in files} == files
 
 
-def test_sha256sums_and_zip_cover_every_released_file(released):
+def _sums(path: Path) -> dict[str, str]:
+    return {name: digest for digest, name in (line.split("  ", 1) for line in path.read_text(encoding="utf-8").splitlines())}
+
+
+def test_each_sha256sums_names_the_files_beside_it_and_the_zip_holds_the_folder(released):
     dist = released / "dist"
-    listed = {}
-    for line in (dist / "SHA256SUMS").read_text().splitlines():
-        digest, path = line.split("  ", 1)
-        listed[path] = digest
-    on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - {"SHA256SUMS"}
-    assert set(listed) == on_disk
-    for path, digest in listed.items():
-        assert hashlib.sha256((dist / path).read_bytes()).hexdigest() == digest
+    assert _sums(dist / "SHA256SUMS") == {f"{NAME}.zip": hashlib.sha256((dist / f"{NAME}.zip").read_bytes()).hexdigest()}
+    folder = dist / NAME
+    listed = _sums(folder / "SHA256SUMS")
+    assert set(listed) == {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert all(hashlib.sha256((folder / path).read_bytes()).hexdigest() == digest for path, digest in listed.items())
     with zipfile.ZipFile(dist / f"{NAME}.zip") as archive:
         # The release folder's files, at the zip's root: datapackage.json first among equals.
-        assert sorted(archive.namelist()) == sorted(p.removeprefix(f"{NAME}/") for p in listed if p.startswith(f"{NAME}/"))
-        assert "datapackage.json" in archive.namelist()
+        assert sorted(archive.namelist()) == sorted([*listed, "SHA256SUMS"])
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_sha256sum_checks_a_download_in_an_empty_folder_as_a_user_does(released, tmp_path):
+    """The zip and SHA256SUMS downloaded side by side, then the zip unzipped: `sha256sum -c` passes on both, and fails on a changed byte."""
+    sha256sum = shutil.which("sha256sum")
+    if sha256sum is None:
+        pytest.fail("sha256sum (GNU coreutils) is missing") if os.environ.get("CI") else pytest.skip("no sha256sum here")
+    download = tmp_path / "download"
+    download.mkdir()
+    for name in (f"{NAME}.zip", "SHA256SUMS"):
+        shutil.copyfile(released / "dist" / name, download / name)
+    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download, capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout == f"{NAME}.zip: OK\n", check.stdout + check.stderr
+    with zipfile.ZipFile(download / f"{NAME}.zip") as archive:
+        archive.extractall(download / NAME)
+    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download / NAME, capture_output=True, text=True)
+    assert check.returncode == 0 and "FAILED" not in check.stdout and check.stdout.count(": OK\n") == len(_sums(download / NAME / "SHA256SUMS")), check.stdout + check.stderr
+    (download / NAME / "data" / "signatories.csv").write_text("changed\n", encoding="utf-8")
+    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download / NAME, capture_output=True, text=True)
+    assert check.returncode == 1 and "data/signatories.csv: FAILED" in check.stdout
 
 
 @pytest.mark.slow
@@ -282,12 +302,16 @@ _KILLER = textwrap.dedent("""
 
 
 def _complete_release(dist: Path) -> bool:
-    sums = dist / "SHA256SUMS"
-    if not sums.is_file():
+    """The zip and the folder each verify against their own SHA256SUMS, and the folder holds exactly what its SHA256SUMS lists."""
+    folders = [path for path in dist.iterdir() if path.is_dir()] if dist.is_dir() else []
+    if not (dist / "SHA256SUMS").is_file() or len(folders) != 1 or not (folders[0] / "SHA256SUMS").is_file():
         return False
-    listed = dict(reversed(line.split("  ", 1)) for line in sums.read_text().splitlines())
-    on_disk = {p.relative_to(dist).as_posix() for p in dist.rglob("*") if p.is_file()} - {"SHA256SUMS"}
-    return set(listed) == on_disk and all(hashlib.sha256((dist / p).read_bytes()).hexdigest() == d for p, d in listed.items())
+    folder, beside = folders[0], _sums(dist / "SHA256SUMS")
+    inside = _sums(folder / "SHA256SUMS")
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    return (set(beside) == {p.name for p in dist.iterdir() if p.is_file()} - {"SHA256SUMS"} and set(inside) == on_disk
+            and all(hashlib.sha256((dist / p).read_bytes()).hexdigest() == d for p, d in beside.items())
+            and all(hashlib.sha256((folder / p).read_bytes()).hexdigest() == d for p, d in inside.items()))
 
 
 @pytest.mark.slow
@@ -343,3 +367,18 @@ def test_a_clause_longer_than_a_workbook_cell_holds_stops_the_release_and_leaves
     assert "Traceback" not in err and "unexpected" not in err
     assert snapshot(package / "dist") == before
     assert not (package / ".dist-next").exists()
+
+
+def test_every_link_of_the_released_page_resolves_inside_the_release_folder(released):
+    import re
+
+    folder = released / "dist" / NAME
+    page = (folder / "docs" / "index.html").read_text(encoding="utf-8")
+    links = [link for link in re.findall(r'(?:href|src)="([^"]+)"', page) if not link.startswith(("https://", "#"))]
+    for link in links:
+        target = (folder / "docs" / link).resolve()
+        assert target.is_file() and target.is_relative_to(folder.resolve()), link
+    name = Project().package_metadata["name"]
+    for expected in ("../data/signatories.parquet", f"../{name}.xlsx", f"../{name}.sqlite", "../data/changes.csv", "../SHA256SUMS"):
+        assert expected in links, expected
+    assert not any(link.endswith(".zip") for link in links)  # the zip lies beside the folder: linked only by its public address

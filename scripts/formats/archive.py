@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build time in the file
+SUMS = "SHA256SUMS"  # beside the zip, naming it; and in the release folder, naming its files
 _COMPRESSED_ALREADY = (".parquet", ".xlsx", ".png", ".zip")
 
 
@@ -30,7 +31,7 @@ def write_zip(folder: str, paths: list[str], target: str) -> None:
 
 
 def sha256sums(digests: dict[str, str]) -> bytes:
-    """sha256 by path, in the format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download."""
+    """sha256 by path relative to the file's own folder, in the format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download there."""
     return "".join(f"{digests[path]}  {path}\n" for path in sorted(digests)).encode()
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import html
 import json
 
-from ..escape import json_in_script
+from ..address import PublicAddress
 from ..cells import column_values
+from ..escape import json_in_script
+from ..wording import clauses_in_words
 
 PATH = "docs/index.html"
 # A corpus has thousands of agreements: the page shows this many in full, and lists the rest.
@@ -48,6 +50,9 @@ a { color: #0b5394; } a:focus-visible, button:focus-visible, pre:focus-visible {
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
 .columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 2rem; align-items: start; }
 @media (max-width: 900px) { .columns { grid-template-columns: 1fr; } }
+pre, code, td { white-space: pre-wrap; overflow-wrap: anywhere; }
+table { display: block; overflow-x: auto; max-width: 100%; }
+img { max-width: 100%; height: auto; }
 pre.source { white-space: pre-wrap; font: 15px/1.6 ui-monospace, monospace; border: 1px solid #595959; padding: 1rem; position: sticky; top: .5rem; max-height: 95vh; overflow: auto; }
 pre.source .verb { font-weight: 700; text-decoration: underline; text-decoration-thickness: 2px; }
 pre.source .mention { text-decoration: underline dotted; }
@@ -62,10 +67,13 @@ table { border-collapse: collapse; } th, td { border: 1px solid #8c8c8c; padding
 
 
 def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, list[dict]], sources: dict[str, str],
-              schemas: dict[str, dict], chart_svg_path: str, citation: str, downloads: list[tuple[str, str, str]], chart_alt: str) -> str:
-    """The whole page. `sources` is each agreement's document text; `downloads` is (label, path, media type) of every released file."""
+              schemas: dict[str, dict], chart_svg_path: str, citation: str, downloads: list[tuple[str, str, str]], chart_alt: str,
+              sizes_and_sha256: dict[str, tuple[int, str]] | None = None, address: PublicAddress | None = None) -> str:
+    """The whole page. `sources` is each agreement's document text; `downloads` is (label, path, media type) of every file it links to,
+    and `sizes_and_sha256` the size and sha256 of those whose bytes are known; `address` is the package's public address, if it has one."""
     agreements = tables["agreements"]
-    parts = [_head(metadata, version, released, tables, schemas, citation, downloads)]
+    ld = dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads, sizes_and_sha256 or {}, address)
+    parts = [_head(metadata, ld)]
     parts.append('<body><a class="skip" href="#main">Skip to the agreement</a><main id="main">')
     parts.append(f"<h1>{_e(metadata['title'])}</h1>")
     parts.append(f"<p>Version {_e(version)}, released {_e(released)}. {_e(metadata['description'])}</p>")
@@ -85,8 +93,8 @@ def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, 
     return "\n".join(parts)
 
 
-def _head(metadata, version, released, tables, schemas, citation, downloads) -> str:
-    json_ld = json_in_script(json.dumps(dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads), indent=1, ensure_ascii=False))
+def _head(metadata, ld: dict) -> str:
+    json_ld = json_in_script(json.dumps(ld, indent=1, ensure_ascii=False))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{_e(metadata['title'])}</title>"
@@ -95,8 +103,12 @@ def _head(metadata, version, released, tables, schemas, citation, downloads) -> 
             f'<script type="application/ld+json">\n{json_ld}\n</script></head>')
 
 
-def dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads) -> dict:
-    """schema.org Dataset, with what Google Dataset Search requires and recommends."""
+def dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads, sizes_and_sha256, address) -> dict:
+    """schema.org Dataset, with what Google Dataset Search requires and recommends.
+
+    A relative contentUrl resolves against the page's own address wherever it is served, as
+    JSON-LD resolves relative IRIs; the url and the release page need the public address.
+    """
     agreements = tables["agreements"]
     countries = {row["country_code"]: row for row in tables["countries"]}
     stated = sorted({row["country_code"] for row in tables["agreement_countries"]} | {row["place_country_code"] for row in agreements})
@@ -107,6 +119,8 @@ def dataset_json_ld(metadata, version, released, tables, schemas, citation, down
         "@type": "Dataset",
         "name": metadata["title"],
         "description": metadata["description"],
+        **({"url": address.repository} if address else {}),
+        "identifier": address.release_page(version) if address else f"{metadata['name']}@{version}",
         "version": version,
         "datePublished": released,
         "license": license_["path"],
@@ -120,7 +134,9 @@ def dataset_json_ld(metadata, version, released, tables, schemas, citation, down
         "inLanguage": sorted({row["language"] for row in agreements}),
         "variableMeasured": [{"@type": "PropertyValue", "name": f"{name}.{field['name']}", "description": field["description"]}
                              for name, schema in schemas.items() for field in schema["fields"]],
-        "distribution": [{"@type": "DataDownload", "name": label, "contentUrl": path, "encodingFormat": media} for label, path, media in downloads],
+        "distribution": [{"@type": "DataDownload", "name": label, "contentUrl": path, "encodingFormat": media,
+                          **({"contentSize": f"{sizes_and_sha256[path][0]} B", "sha256": sizes_and_sha256[path][1]} if path in sizes_and_sha256 else {})}
+                         for label, path, media in downloads],
     }
 
 
@@ -143,7 +159,7 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
                f"signed {_e(agreement['date_as_published'])} {_button(source_id, agreement['date_char_start'], agreement['date_char_end'], 'The date')} "
                f"in {_e(agreement['place_as_published'])} {_button(source_id, agreement['place_char_start'], agreement['place_char_end'], 'The place')}. "
                f'Source: <a href="{_e(agreement["source_url"])}">{_e(agreement["source_url"])}</a>.</p>')
-    out.append(f"<h3>The text: {len(mine['clauses'])} clauses, {len(mine['clauses']) - 1} paragraphs and the attestation</h3><ol>")
+    out.append(f"<h3>The text: {clauses_in_words(mine['clauses'])}</h3><ol>")
     acts_by_clause: dict[str, list[dict]] = {}
     for act in mine["acts"]:
         acts_by_clause.setdefault(act["clause_id"], []).append(act)
@@ -226,7 +242,7 @@ def _tables_section(tables, metadata, chart_svg_path, chart_alt, downloads) -> s
     return (f'<section aria-labelledby="data"><h2 id="data">The data</h2>'
             f'<figure><img src="{_e(chart_svg_path)}" alt="{_e(chart_alt)}" width="750"><figcaption>{_e(chart_alt)}</figcaption></figure>'
             f"<table><caption>Tables, with their rows in this version</caption><thead><tr><th>table</th><th>rows</th><th>one row per</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"<h3>Download</h3><p>The files of a release, beside this page in the release folder (links are relative to it):</p><ul>{files}</ul></section>")
+            f"<h3>Download</h3><p>The files beside this page, each linked relative to it:</p><ul>{files}</ul></section>")
 
 
 def _ids(agreement_id: str) -> dict[str, str]:

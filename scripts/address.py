@@ -1,0 +1,23 @@
+"""The package's public addresses, all derived from the one `repository` field of metadata/package.yaml, or none where it is unset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PublicAddress:
+    """Where a GitHub repository publishes a version: its release page, and the files attached to it (the zip and its SHA256SUMS)."""
+
+    repository: str  # https://github.com/<owner>/<repo>, as the contract allows
+
+    def release_page(self, version: str) -> str:
+        return f"{self.repository}/releases/tag/v{version}"
+
+    def download(self, version: str, file_name: str) -> str:
+        return f"{self.repository}/releases/download/v{version}/{file_name}"
+
+
+def public_address(metadata: dict) -> PublicAddress | None:
+    """None until metadata/package.yaml sets `repository`: no output then carries a made-up address."""
+    return PublicAddress(metadata["repository"]) if metadata.get("repository") else None
