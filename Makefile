@@ -20,6 +20,15 @@ $(INSTALLED): requirements.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The tools make check runs on the repository (cffconvert, actionlint), apart: their pins clash with the package's.
+TOOLS_VENV := .venv-tools
+TOOLS := $(TOOLS_VENV)/.installed-$(shell cksum < requirements-tools.lock | cut -d' ' -f1)
+$(TOOLS): requirements-tools.lock
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -r requirements-tools.lock
+	rm -f $(TOOLS_VENV)/.installed-*
+	touch $@
+
 # VERBOSE=1 (or DEBUG=1) shows Python tracebacks; errors are otherwise one or two lines.
 DEBUG_FLAG := $(if $(filter 1,$(VERBOSE) $(DEBUG)),--debug)
 
@@ -43,8 +52,8 @@ test: $(INSTALLED)
 
 # Everything (.ci/run calls it): the whole suite, then the release's own tests again with every
 # process spawned, as macOS and Windows start them.
-check: $(INSTALLED)
-	$(BIN)/python -m pytest -n auto
+check: $(INSTALLED) $(TOOLS)
+	TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -n auto
 	START_METHOD=spawn $(BIN)/python -m pytest -n auto -k "not kill_9" tests/test_release.py tests/test_package.py
 
 bench: $(INSTALLED)
@@ -60,4 +69,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) dist .pytest_cache
+	rm -rf $(VENV) $(TOOLS_VENV) dist .pytest_cache

@@ -70,7 +70,9 @@ def build_in_memory(project: Project) -> BuiltPackage:
     files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
     readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
     files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
-    files[citation.PATH] = citation.citation_cff(project.package_metadata, version, released, tables["agreements"], tables["signatories"]).encode("utf-8")
+    cff = citation.citation(project.package_metadata, version, released, tables["agreements"], tables["signatories"])
+    files[citation.PATH] = citation.citation_cff(cff).encode("utf-8")
+    files[citation.ZENODO_PATH] = citation.zenodo_json(cff).encode("utf-8")
     downloads = [(label, path if "://" in path else f"../{path}", media) for label, path, media in release_downloads(project, version, sources)]
     committed = set(files) | set(path for source in sources for path in source.file_paths)
     in_a_checkout = [(label, path, media) for label, path, media in downloads if "://" in path or path.removeprefix("../") in committed]

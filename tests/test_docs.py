@@ -74,14 +74,14 @@ def test_readme_shell_and_ci_examples_name_real_files():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     loop = re.search(r"for table in ([a-z_ ]+); do", readme).group(1).split()
     assert loop == ["signatories", "agreements"]  # what the pandas example after it reads
-    paths = re.findall(r'"\$BASE/([^"]+)"', readme)
+    paths = re.findall(r'"\$BASE/([^"$]+\$table[^"]*)"', readme)
     assert paths == ["data/$table.csv", "schemas/$table.json"]
     for table in loop:
         for path in paths:
             assert (ROOT / path.replace("$table", table)).is_file(), path
     pandas_block = readme_examples()[0][0]
     assert 'read_table("signatories")' in pandas_block and 'read_table("agreements")' in pandas_block
-    assert "run: frictionless validate datapackage.json" in readme
+    assert "uses: OWNER/REPO/.github/workflows/validate-release.yml@v" in readme and (ROOT / ".github" / "workflows" / "validate-release.yml").is_file()
     assert "make release" in readme and "make test" in readme
 
 
@@ -109,7 +109,8 @@ def test_citation_is_a_dataset_with_the_version_and_the_source():
     assert reference["publisher"] == {"name": "Uyghur Human Rights Project"}
     assert reference["authors"] == [{"name": "The 23 signatory organizations listed in the agreement"}]
     # The compilers are named as such: never as the coalition, its signatories or UHRP.
-    assert citation["authors"] == [{"name": "Independent compilers of the agreement data package (not the signatories, not UHRP)"}]
+    assert citation["authors"] == [{"name": "Independent compilers of the agreement data package"}]
+    assert "neither the signatories nor the Uyghur Human Rights Project" in citation["message"]
 
 
 def test_licenses_agree():

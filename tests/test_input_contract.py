@@ -288,7 +288,7 @@ MISTAKES: dict[str, Mistake] = {
     "package: licenses as a string": Mistake(_replace(PACKAGE, "licenses:\n  - name: CC-BY-4.0", "licenses: CC-BY-4.0\nold_licenses:\n  - name: CC-BY-4.0"), _yaml(PACKAGE, "licenses"), "expected a list, found the text 'CC-BY-4.0'"),
     "package: a license without its path": Mistake(_replace(PACKAGE, "    path: https://creativecommons.org/licenses/by/4.0/\n", ""), _yaml(PACKAGE, "licenses[0]"), "'path' is missing"),
     "package: a license name with spaces": Mistake(_replace(PACKAGE, "  - name: CC-BY-4.0", "  - name: CC BY 4.0"), _yaml(PACKAGE, "licenses[0].name"), "an SPDX license identifier"),
-    "package: contributors as a mapping": Mistake(_replace(PACKAGE, "UHRP.\n  - title:", "UHRP.\n    title:"), _yaml(PACKAGE, "contributors"), "expected a list, found a mapping"),
+    "package: contributors as a mapping": Mistake(_replace(PACKAGE, "persons.\n  - title:", "persons.\n    title:"), _yaml(PACKAGE, "contributors"), "expected a list, found a mapping"),
     "package: a role not in the v2 list": Mistake(_replace(PACKAGE, "roles: [creator, maintainer]", "roles: [author]"), _yaml(PACKAGE, "contributors[0].roles[0]"), "is not one of creator, contributor, maintainer, publisher, rightsHolder"),
     "package: a keyword twice": Mistake(_replace(PACKAGE, "  - signatories\n", "  - signatories\n  - Uyghurs\n"), _yaml(PACKAGE, "keywords"), "has an item written twice"),
     "package: no keywords": Mistake(_replace(PACKAGE, "keywords:\n", "keywords: []\nold_keywords:\n"), _yaml(PACKAGE, "keywords"), "must not be empty"),

@@ -39,7 +39,7 @@ def released(released_folder) -> Path:
 def test_release_layout_and_summary(package, capsys):
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert f"released {NAME}: 10 tables, 117 rows, 51 files," in out
+    assert f"released {NAME}: 10 tables, 117 rows, 52 files," in out
     zip_line = out.strip().splitlines()[-1]
     assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
     archive = (package / "dist" / f"{NAME}.zip").read_bytes()
@@ -262,10 +262,10 @@ def test_a_release_is_the_same_under_spawn_under_the_default_and_in_one_process(
 
 def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, capsys):
     descriptor = package / "datapackage.json"
-    descriptor.write_text(descriptor.read_text().replace(f'"version": "{CURRENT}"', '"version": "1.2.0"'))
+    descriptor.write_text(descriptor.read_text().replace(f'"version": "{CURRENT}"', '"version": "9.9.9"'))
     code, _, err = run(package, "release", capsys=capsys)
     assert code != 0
-    assert "datapackage.json: version '1.2.0' is not a release heading of CHANGELOG.md" in err
+    assert "datapackage.json: version '9.9.9' is not a release heading of CHANGELOG.md" in err
     assert not (package / "dist").exists()
 
 
@@ -356,7 +356,7 @@ def test_a_clause_longer_than_a_workbook_cell_holds_stops_the_release_and_leaves
     agreement.paragraphs = [*agreement.paragraphs[:1], long_paragraph.rstrip() + ".", *agreement.paragraphs[1:]]
     agreement.write(package / "data" / "source")
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [1.2.0] - {dt.date.today().isoformat()}\n\n### Added\n- A test.\n"), encoding="utf-8")
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [1.3.0] - {dt.date.today().isoformat()}\n\n### Added\n- A test.\n"), encoding="utf-8")
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1, err
     clause_row = 2 + 10 + 1  # after the header and the first agreement's ten clauses, the synthetic one's second paragraph

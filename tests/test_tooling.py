@@ -26,7 +26,7 @@ def test_ci_runs_every_test_and_the_readme_names_the_two_commands():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipes = {target: re.findall(r"^\t(.*)$", body, flags=re.MULTILINE) for target, body in re.findall(r"^(\w+):[^\n]*\n((?:\t[^\n]*\n)+)", makefile, flags=re.MULTILINE)}
     assert recipes["test"] == ['$(BIN)/python -m pytest -n auto -m "not slow"']
-    assert recipes["check"][0] == "$(BIN)/python -m pytest -n auto"  # every test, the slow ones among them
+    assert recipes["check"][0] == "TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -n auto"  # every test, the slow ones among them
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = re.search(r"## Set-up: two commands.*?```sh\n(.*?)```", readme, flags=re.DOTALL).group(1)
     assert [line.split("#")[0].strip() for line in commands.strip().splitlines()] == ["make release", "make test"]

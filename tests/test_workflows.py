@@ -1,0 +1,118 @@
+"""The GitHub workflows: actionlint passes on each, and the reusable one's run: steps validate a release served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+TOOLS = Path(os.environ.get("TOOLS_VENV", ROOT / ".venv-tools"))
+if not TOOLS.is_absolute():
+    TOOLS = ROOT / TOOLS
+
+
+def _tool(name: str) -> Path:
+    path = TOOLS / "bin" / name
+    if not path.exists():
+        message = f"{name} is not installed in {TOOLS} (make check installs requirements-tools.lock there)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
+def test_actionlint_passes(workflow):
+    result = subprocess.run([str(_tool("actionlint")), str(workflow)], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_workflows_are_the_three_the_readme_names():
+    assert [path.name for path in WORKFLOWS] == ["ci.yml", "release.yml", "validate-release.yml"]
+    ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
+    assert ci["jobs"]["linux"]["strategy"]["matrix"]["python"] == ci["jobs"]["macos"]["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
+    reusable = yaml.safe_load((ROOT / ".github" / "workflows" / "validate-release.yml").read_text(encoding="utf-8"))
+    assert set(reusable[True]["workflow_call"]["inputs"]) == {"version", "base-url"}  # YAML reads the key `on` as True
+
+
+def _serve(folder: Path):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *arguments):
+        pass
+
+
+def _run_steps(workdir: Path, base_url: str, version: str) -> list[tuple[str, int, str]]:
+    """Each run: step of validate-release.yml in turn, as GitHub runs it (bash -e -o pipefail), until one fails.
+
+    The step that pip-installs the pinned frictionless is left out: the test gives the validate
+    step this project's own pinned frictionless at the path that step would have made.
+    """
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "validate-release.yml").read_text(encoding="utf-8"))
+    job = workflow["jobs"]["validate"]
+    runner_temp = workdir / "runner-temp"
+    (runner_temp / "frictionless" / "bin").mkdir(parents=True)
+    os.symlink(Path(sys.executable).parent / "frictionless", runner_temp / "frictionless" / "bin" / "frictionless")
+    env = {**os.environ, "VERSION": version, "BASE_URL": base_url, "REPOSITORY": "unused/unused", "RUNNER_TEMP": str(runner_temp)}
+    assert set(job["env"]) == {"VERSION", "BASE_URL", "REPOSITORY"}
+    results = []
+    for step in job["steps"]:
+        if step["name"] == "Install frictionless, pinned":
+            assert '"frictionless[parquet,pandas]==' in step["run"]
+            continue
+        done = subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", step["run"]], cwd=workdir, env=env, capture_output=True, text=True)
+        results.append((step["name"], done.returncode, done.stdout + done.stderr))
+        if done.returncode:
+            break
+    return results
+
+
+@pytest.mark.slow
+def test_the_reusable_workflow_validates_a_good_release_and_refuses_a_corrupted_one(released_folder, tmp_path):
+    if shutil.which("curl") is None or shutil.which("sha256sum") is None:
+        pytest.fail("curl and sha256sum are needed") if os.environ.get("CI") else pytest.skip("no curl or sha256sum here")
+    dist = released_folder.parent
+    version = released_folder.name.rsplit("-", 1)[1]
+    zip_name = f"{released_folder.name}.zip"
+
+    server = _serve(dist)
+    try:
+        good = tmp_path / "good"
+        good.mkdir()
+        results = _run_steps(good, f"http://127.0.0.1:{server.server_address[1]}", f"v{version}")
+        assert [(name, code) for name, code, _ in results] == [
+            ("Download SHA256SUMS and the zip it names", 0), ("Check the zip's sha256", 0), ("Validate the zip with frictionless", 0)], results
+        assert f"{zip_name}: OK" in results[1][2]
+    finally:
+        server.shutdown()
+
+    corrupted_dist = tmp_path / "corrupted-dist"
+    corrupted_dist.mkdir()
+    shutil.copyfile(dist / "SHA256SUMS", corrupted_dist / "SHA256SUMS")
+    content = bytearray((dist / zip_name).read_bytes())
+    content[len(content) // 2] ^= 0xFF
+    (corrupted_dist / zip_name).write_bytes(bytes(content))
+    server = _serve(corrupted_dist)
+    try:
+        bad = tmp_path / "bad"
+        bad.mkdir()
+        results = _run_steps(bad, f"http://127.0.0.1:{server.server_address[1]}", version)
+    finally:
+        server.shutdown()
+    assert [(name, code) for name, code, _ in results] == [("Download SHA256SUMS and the zip it names", 0), ("Check the zip's sha256", 1)], results
+    assert f"{zip_name}: FAILED" in results[1][2]
