@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -59,6 +60,10 @@ def make_corpus(folder: Path, size: int) -> Path:
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if (ROOT / relative).is_dir() else shutil.copy2)(ROOT / relative, target)
+    # A corpus is a first release: no version below its newest heading was released from it, so none needs a record.
+    changelog = (folder / "CHANGELOG.md").read_text(encoding="utf-8")
+    second = [match.start() for match in re.finditer(r"^## \[\d", changelog, flags=re.M)][1]
+    (folder / "CHANGELOG.md").write_text(changelog[:second], encoding="utf-8")
     for number in range(1, size + 1):
         random_agreement(number).write(folder / "data" / "source")
     return folder

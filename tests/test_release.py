@@ -344,31 +344,6 @@ def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, 
     assert [p.name for p in (package / "dist").iterdir() if p.is_dir()] == [f"global-muslim-coalition-for-uyghurs-{NEXT}"]
 
 
-@pytest.mark.slow
-def test_a_clause_longer_than_a_workbook_cell_holds_stops_the_release_and_leaves_dist_as_it_was(package, capsys):
-    """xlsxwriter would cut the text to 32,767 characters and go on: the release says where instead, and keeps dist/."""
-    from scripts.synthetic import random_agreement
-
-    assert run(package, "release", capsys=capsys)[0] == 0
-    before = snapshot(package / "dist")
-    agreement = random_agreement(1)
-    long_paragraph = "The coalition " + "will act together " * 2_000  # one clause of 36,014 characters, its final space made a full stop
-    agreement.paragraphs = [*agreement.paragraphs[:1], long_paragraph.rstrip() + ".", *agreement.paragraphs[1:]]
-    agreement.write(package / "data" / "source")
-    changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [1.3.0] - {dt.date.today().isoformat()}\n\n### Added\n- A test.\n"), encoding="utf-8")
-    code, _, err = run(package, "release", capsys=capsys)
-    assert code == 1, err
-    clause_row = 2 + 10 + 1  # after the header and the first agreement's ten clauses, the synthetic one's second paragraph
-    assert (f"data/clauses.csv, row {clause_row}, text: the text is 36,014 characters long as Excel counts them (UTF-16), "
-            "and a workbook cell holds at most 32,767: it would be cut short\n"
-            "  fix: no cell can hold it: write such texts across cells in scripts/formats/workbook.py, "
-            "or shorten it where it comes from if it is a curated value") in err, err
-    assert "Traceback" not in err and "unexpected" not in err
-    assert snapshot(package / "dist") == before
-    assert not (package / ".dist-next").exists()
-
-
 def test_every_link_of_the_released_page_resolves_inside_the_release_folder(released):
     import re
 
