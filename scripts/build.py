@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import contextlib
 import fnmatch
+import hashlib
 import json
 import os
 import shutil
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import citation, dictionary, versions
+from .address import public_address
 from .chart import SVG_PATH, chart_description, chart_files
 from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
@@ -24,7 +24,6 @@ from .errors import PipelineError, Problem, ValidationFailed, error
 from .package import files_under, unsafe_path_reason
 from .markers import replace_block
 from .progress import step
-from .address import public_address
 from .project import Project
 from .schema import first_broken_constraint, first_broken_key
 from .source import SourceDocument, agreement_folders
@@ -74,11 +73,11 @@ def build_in_memory(project: Project) -> BuiltPackage:
     files[citation.PATH] = citation.citation_cff(cff).encode("utf-8")
     files[citation.ZENODO_PATH] = citation.zenodo_json(cff).encode("utf-8")
     downloads = [(label, path if "://" in path else f"../{path}", media) for label, path, media in release_downloads(project, version, sources)]
-    committed = set(files) | set(path for source in sources for path in source.file_paths)
-    in_a_checkout = [(label, path, media) for label, path, media in downloads if "://" in path or path.removeprefix("../") in committed]
-    # The size and sha256 of each listed file whose bytes the build holds; the others are made by the release, after the page.
-    known = {f"../{path}": (len(content), hashlib.sha256(content).hexdigest()) for path, content in files.items() if f"../{path}" in dict((p, 0) for _, p, _ in downloads)}
-    known.update({f"../{path}": (size, sha256) for source in sources for path, sha256, size in source.files})
+    # The size and sha256 of each listed file that a checkout holds (the tables, the descriptor, the sources); the release makes the others, after the page.
+    listed = {path for _, path, _ in downloads}
+    known = {f"../{path}": (len(content), hashlib.sha256(content).hexdigest()) for path, content in files.items() if f"../{path}" in listed}
+    known.update({f"../{path}": (size, sha256) for source in sources for path, sha256, size in source.files if f"../{path}" in listed})
+    in_a_checkout = [(label, path, media) for label, path, media in downloads if "://" in path or path in known]
 
     def page_for(listed: list[tuple[str, str, str]], sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
         return page.page_html(

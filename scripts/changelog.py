@@ -60,9 +60,9 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
                     raise PipelineError(where, f"'{GRAMMAR['unreleased_heading']}' must be the first '## ' heading, above every release", "move it, with its entries, to the top")
                 headings.append((None, None, number, [], []))
                 continue
-            version, date = _release_heading(line, where, today)
+            version, date, is_yanked = _release_heading(line, where, today)
             headings.append((version, date, number, [], []))
-            if _RELEASE.fullmatch(line).group("yanked"):
+            if is_yanked:
                 yanked.add(number)
             continue
         if headings:
@@ -92,7 +92,7 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
     return releases
 
 
-def _release_heading(line: str, where: str, today: dt.date) -> tuple[str, dt.date]:
+def _release_heading(line: str, where: str, today: dt.date) -> tuple[str, dt.date, bool]:
     example = GRAMMAR["release_heading_example"]
     match = _RELEASE.fullmatch(line)
     if not match:
@@ -111,7 +111,7 @@ def _release_heading(line: str, where: str, today: dt.date) -> tuple[str, dt.dat
         raise PipelineError(where, f"the date {date_text!r} of {version} is not a real date written YYYY-MM-DD", f"such as '{example}'") from None
     if date > today:
         raise PipelineError(where, f"the date {date_text} of {version} is after today ({today.isoformat()})", "date a release the day it is made")
-    return version, date
+    return version, date, match.group("yanked") is not None
 
 
 def _check_order(newer: Release, older: Release, relative: str) -> None:

@@ -28,6 +28,12 @@ if os.environ.get("START_METHOD"):
     multiprocessing.set_start_method(os.environ["START_METHOD"], force=True)
 
 
+def bumped(version: str, level: str) -> str:
+    """The next major, minor or patch version after `version`, for tests that add a changelog heading above the newest."""
+    major, minor, patch = (int(part) for part in version.split("."))
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[level]
+
+
 def copy_package(destination: Path) -> Path:
     shutil.copytree(ROOT, destination, ignore=lambda folder, names: [n for n in names if n in _NOT_COPIED or n.startswith((".staging", ".venv"))])
     return destination

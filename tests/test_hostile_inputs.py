@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCE_DIR, replace_document, run, snapshot, source_text
+from conftest import SOURCE_DIR, bumped, replace_document, run, snapshot, source_text
+from scripts.project import Project
 
 AGREEMENT = SOURCE_DIR / "agreement.yaml"
 CODING = SOURCE_DIR / "coding.yaml"
@@ -89,12 +90,6 @@ def _record_table(name: str):
 
 BOTH, RELEASE = ("build", "release"), ("release",)
 
-
-def _next_minor() -> str:
-    from scripts.project import Project
-
-    major, minor, _ = (int(part) for part in Project().changelog_version().split("."))
-    return f"{major}.{minor + 1}.0"
 # name: (edit, where the message points, words it holds[, the commands that must refuse it])
 CASES = {
     "agreement.yaml linked to a file outside": (_symlink(AGREEMENT, "/etc/passwd"), f"{AGREEMENT.as_posix()}", "is a symbolic link"),
@@ -182,7 +177,7 @@ def test_a_clause_of_a_million_characters_is_built_and_read_back(package, capsys
     agreement.paragraphs = [*agreement.paragraphs[:1], long_paragraph.rstrip() + ".", *agreement.paragraphs[1:]]
     agreement.write(package / "data" / "source")
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{_next_minor()}] - {dt.date.today().isoformat()}\n\n### Added\n- A test.\n", 1), encoding="utf-8")
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{bumped(Project().changelog_version(), 'minor')}] - {dt.date.today().isoformat()}\n\n### Added\n- A test.\n", 1), encoding="utf-8")
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 0, err
     assert max(len(line) for line in (package / "data" / "clauses.csv").read_text(encoding="utf-8").splitlines()) > 1_000_000

@@ -17,7 +17,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT, SOURCE_DIR, copy_package, replace_document, run, snapshot, source_text
+from conftest import ROOT, SOURCE_DIR, bumped, copy_package, replace_document, run, snapshot, source_text
 from scripts.project import Project
 
 AGREEMENT = f"{SOURCE_DIR.as_posix()}/agreement.yaml"
@@ -26,8 +26,7 @@ DOCUMENT = f"{SOURCE_DIR.as_posix()}/document.txt"
 PACKAGE = "metadata/package.yaml"
 CHANGELOG = "CHANGELOG.md"
 CURRENT = Project().changelog_version()
-_major, _minor, _patch = (int(part) for part in CURRENT.split("."))
-NEXT = f"{_major}.{_minor + 1}.0"  # a version above every heading, for the tests that add one
+NEXT = bumped(CURRENT, "minor")  # a version above every heading, for the tests that add one
 PROTECTED = ("data", "dist", "docs", "datapackage.json", "CITATION.cff", "README.md")
 
 

@@ -13,18 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import AGREEMENT_ID, ROOT, SOURCE_DIR, frictionless_validate, replace_document, run, snapshot, source_text
+from conftest import AGREEMENT_ID, ROOT, SOURCE_DIR, bumped, frictionless_validate, replace_document, run, snapshot, source_text
 from scripts.changelog import version_numbers
 from scripts.project import Project
 from scripts.synthetic import SyntheticAgreement
 
 CURRENT = Project().changelog_version()
 TODAY = dt.date.today().isoformat()
-
-
-def bumped(version: str, level: str) -> str:
-    major, minor, patch = version_numbers(version)
-    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[level]
 
 
 def add_heading(root: Path, version: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import os
@@ -88,15 +87,12 @@ def _cells_needed(file: str, fields: list[dict]) -> dict[int, int]:
         return {}
     text_columns = [index for index, field in enumerate(fields) if field["type"] == "string"]
     needed = {}
-    with open(file, encoding="utf-8", newline="") as stream:
-        reader = csv.reader(stream)
-        next(reader, None)
-        for cells in reader:
-            for index in text_columns:
-                if len(cells[index]) > _CELL_UNITS // 2:  # a character is one or two UTF-16 units: shorter texts always fit
-                    count = len(_pieces(cells[index]))
-                    if count > 1 and count > needed.get(index, 1):
-                        needed[index] = count
+    for cells in csv_rows(file, fields):
+        for index in text_columns:
+            if cells[index] is not None and len(cells[index]) > _CELL_UNITS // 2:  # a character is one or two UTF-16 units: shorter texts always fit
+                count = len(_pieces(cells[index]))
+                if count > needed.get(index, 1):
+                    needed[index] = count
     return needed
 
 
