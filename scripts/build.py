@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +40,8 @@ class BuiltPackage:
     tables: dict[str, Sequence[dict]]  # tables.TableRows, read as dicts
     files: dict[str, bytes]  # what the build writes
     sources: list[SourceDocument]
-    release_page: bytes = b""  # the page as a release holds it: its links reach the release's files, where the committed one's reach committed files
+    # The page as a release holds it, given the size and sha256 of each file it lists: its links reach the release's files, where the committed one's reach committed files.
+    release_page: Callable[[dict[str, tuple[int, str]]], bytes] = lambda sizes_and_sha256: b""
 
     @property
     def inputs(self) -> list[str]:
@@ -89,7 +90,9 @@ def build_in_memory(project: Project) -> BuiltPackage:
         ).encode("utf-8")
 
     files[page.PATH] = page_for(in_a_checkout, known)
-    release_page = page_for(downloads, {path: facts for path, facts in known.items() if path != f"../{DESCRIPTOR}"})  # a release describes its Parquet files too
+    def release_page(sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
+        return page_for(downloads, sizes_and_sha256)
+
     files.update(chart_files(tables))
     return BuiltPackage(tables, files, sources, release_page)
 

@@ -30,17 +30,28 @@ def descriptor_bytes(descriptor: dict) -> bytes:
 
 def table_resource(project: Project, name: str, path: str, content: bytes, fmt: str = "csv") -> dict:
     curated = next(resource for resource in project.package_metadata["resources"] if resource["name"] == name)
+    return _resource(name, path, content, fmt, curated["title"], curated["description"], f"schemas/{name}.json")
+
+
+def changes_resource(path: str, content: bytes, schema: str, fmt: str = "csv") -> dict:
+    """The release's table of changes in every release since the first, described and validated like every table."""
+    return _resource("changes", path, content, fmt, "Changes in every release",
+                     "One row per change to the tables in every release since the first, each naming the version it came in and the one before:"
+                     " a row, column or table added or removed, or a cell changed, with its old and new value.", schema)
+
+
+def _resource(name: str, path: str, content: bytes, fmt: str, title: str, description: str, schema: str) -> dict:
     resource = {
         "name": name if fmt == "csv" else f"{name}-{fmt}",
         "type": "table",
         "path": path,
         "scheme": "file",
         "format": fmt,
-        "mediatype": "text/csv" if fmt == "csv" else "application/vnd.apache.parquet",
+        "mediatype": "text/csv" if fmt == "csv" else _PARQUET,
         **({"encoding": "utf-8"} if fmt == "csv" else {}),
-        "title": curated["title"] + ("" if fmt == "csv" else " (Parquet)"),
-        "description": curated["description"],
-        "schema": f"schemas/{name}.json",
+        "title": title + ("" if fmt == "csv" else " (Parquet)"),
+        "description": description,
+        "schema": schema,
         **file_integrity(content),
     }
     if fmt == "parquet":
@@ -50,24 +61,6 @@ def table_resource(project: Project, name: str, path: str, content: bytes, fmt: 
     return resource
 
 
-def changes_resource(path: str, content: bytes, schema: str, previous_version: str | None) -> dict:
-    """The release's table of changes since the previous release, described and validated like every table."""
-    since = f"since {previous_version}" if previous_version else "(the first release: nothing to compare with)"
-    return {
-        "name": "changes",
-        "type": "table",
-        "path": path,
-        "scheme": "file",
-        "format": "csv",
-        "mediatype": "text/csv",
-        "encoding": "utf-8",
-        "title": f"Changes {since}",
-        "description": "One row per change to the tables since the previous release: a row, column or table added or removed, or a cell changed, with its old and new value.",
-        "schema": schema,
-        **file_integrity(content),
-    }
-
-
 def release_downloads(project: Project, version: str, sources: list[SourceDocument]) -> list[tuple[str, str, str]]:
     """(label, path from the release folder, media type) of every file a user downloads from a release."""
     name = project.package_metadata["name"]
@@ -75,7 +68,8 @@ def release_downloads(project: Project, version: str, sources: list[SourceDocume
     for table in project.table_names:
         files += [(f"{table} (CSV)", project.table_path(table), "text/csv"), (f"{table} (Parquet)", project.parquet_path(table), _PARQUET)]
     files += [
-        ("Changes since the previous release (CSV)", diff.CSV_PATH, "text/csv"),
+        ("Changes in every release (CSV)", diff.CSV_PATH, "text/csv"),
+        ("Changes in every release (Parquet)", diff.PARQUET_PATH, _PARQUET),
         ("Release notes", diff.NOTES_PATH, "text/markdown"),
         ("Every table in one workbook", workbook.PATH.format(name=name), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ("Every table in one SQLite database", sqlite.PATH.format(name=name), "application/vnd.sqlite3"),

@@ -65,6 +65,11 @@ class Project:
         """metadata/package.yaml, checked against contracts/package.schema.json."""
         return load_curated(self.root / PACKAGE_METADATA, self.root, "package")
 
+    @cached_property
+    def changes_schema(self) -> dict:
+        """The Table Schema of a release's table of changes, schemas/release/changes.json: the release makes that table, not the build."""
+        return json.loads(read_input(self.schema_dir / "release" / "changes.json", self.root, "schemas/release/changes.json"))
+
     @property
     def package_metadata(self) -> dict:
         return self.package_file.data

@@ -74,10 +74,11 @@ def make_release(project: Project) -> ReleaseSummary:
         guard_outputs(project, built, force=False)
         with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
             plan = versions.plan(project, built.files, release)
+        change_rows = diff.numbered(plan.history)
         with step("writing the tables as CSV and Parquet, the sources and the documents"):
-            write_release_folder(project, built, plan, folder)
+            write_release_folder(project, built, plan, change_rows, folder)
         rows, files = {name: len(table) for name, table in built.tables.items()}, built.files
-        arguments = {**workbook_arguments(project, built.tables), "csv_files": csv_files(project, folder)}
+        arguments = {**workbook_arguments(project, built.tables, len(change_rows)), "csv_files": csv_files(project, folder)}
         del built  # its rows, a corpus's largest part: from here on, every step reads the release's files
         with second_process() as worker:
             # The workbook, the longest format to write, is written from the CSV files beside the checks.
@@ -87,7 +88,7 @@ def make_release(project: Project) -> ReleaseSummary:
             if not report.ok:
                 raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
             with step("writing the database, and the workbook in a second process"):
-                sqlite.write_database(str(folder.path_of(database_path)), csv_files(project, folder), project.schemas)
+                sqlite.write_database(str(folder.path_of(database_path)), csv_files(project, folder), release_schemas(project))
                 writing.get()
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
             digests = pack(staging, folder, name, last=[database_path, workbook_path])
@@ -129,14 +130,20 @@ class ReleaseFolder:
         return target
 
 
-def write_release_folder(project: Project, built: BuiltPackage, plan: versions.Plan, folder: ReleaseFolder) -> None:
+def write_release_folder(project: Project, built: BuiltPackage, plan: versions.Plan, change_rows: list[dict], folder: ReleaseFolder) -> None:
     """Every file of the release but the workbook and the database, the descriptor last."""
     resources = write_tables(project, built, folder)
-    resources.append(write_changes(project, plan, folder))
+    resources += write_changes(project, change_rows, folder)
     for relative in built.inputs:
         folder.copy_in(project.root, relative)
     descriptor = write_documents(project, built, project.releases[0].version, plan, folder, resources)
     folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
+    folder.write(page.PATH, built.release_page(_sizes_and_sha256(folder)))  # last: it gives the size and sha256 of every file written before it
+
+
+def _sizes_and_sha256(folder: ReleaseFolder) -> dict[str, tuple[int, str]]:
+    """Each file of the release so far, by its path from the page in docs/; the workbook and the database come after the page."""
+    return {f"../{path}": ((folder.path / path).stat().st_size, archive.sha256_of(folder.path / path)) for path in folder.paths}
 
 
 def second_process() -> multiprocessing.pool.Pool:
@@ -152,8 +159,13 @@ def second_process() -> multiprocessing.pool.Pool:
 
 
 def csv_files(project: Project, folder: ReleaseFolder) -> dict[str, str]:
-    """Each table's CSV file in the release, by table name."""
-    return {table: str(folder.path / project.table_path(table)) for table in project.table_names}
+    """Each table's CSV file in the release, by table name, the table of changes last."""
+    return {**{table: str(folder.path / project.table_path(table)) for table in project.table_names}, "changes": str(folder.path / diff.CSV_PATH)}
+
+
+def release_schemas(project: Project) -> dict[str, dict]:
+    """The schema of every table a release holds: the build's tables, then the table of changes."""
+    return {**project.schemas, "changes": project.changes_schema}
 
 
 def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> dict[str, str]:
@@ -186,12 +198,12 @@ def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -
     return resources + parquet_resources
 
 
-def write_changes(project: Project, plan: versions.Plan, folder: ReleaseFolder) -> dict:
-    """The table of what changed since the previous release, and its schema; returns its resource."""
-    schema = project.schema_dir / "release" / "changes.json"
-    changes = folder.write(diff.CSV_PATH, csv_bytes("changes", diff.numbered(plan.changes), json.loads(schema.read_text(encoding="utf-8"))))
-    folder.write(diff.SCHEMA_PATH, schema.read_bytes())
-    return changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH, plan.previous_version)
+def write_changes(project: Project, rows: list[dict], folder: ReleaseFolder) -> list[dict]:
+    """The table of what changed in every release since the first, as CSV and Parquet, and its schema; returns their resources."""
+    changes = folder.write(diff.CSV_PATH, csv_bytes("changes", rows, project.changes_schema))
+    parquet = folder.write(diff.PARQUET_PATH, parquet_bytes(rows, project.changes_schema))
+    folder.write(diff.SCHEMA_PATH, read_input(project.schema_dir / "release" / "changes.json", project.root, "schemas/release/changes.json"))
+    return [changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH), changes_resource(diff.PARQUET_PATH, parquet, diff.SCHEMA_PATH, fmt="parquet")]
 
 
 def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
@@ -201,8 +213,8 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
     for document in RELEASE_DOCUMENTS:
         folder.write(document, read_input(project.root / document, project.root, document))
     for path, content in built.files.items():
-        if path.startswith("docs/") or path == "CITATION.cff":
-            folder.write(path, built.release_page if path == page.PATH else content)
+        if (path.startswith("docs/") or path == "CITATION.cff") and path != page.PATH:
+            folder.write(path, content)
     folder.write("README.md", release_readme(project, built, version).encode("utf-8"))
     folder.write(diff.NOTES_PATH, release_notes(project, version, plan).encode("utf-8"))
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
@@ -237,16 +249,16 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
 
 
 def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
-    """This version's CHANGELOG section, then what changed in the tables, counted."""
+    """What changed in the tables, counted and in words, then this version's CHANGELOG section, where the details of the build are too."""
     release = project.releases[0]
     return "\n".join([
         f"# {project.package_metadata['title']}, version {version}", "", f"Released {release.date.isoformat()}.", "",
-        "## What changed, as CHANGELOG.md says", "", release.text, "",
-        "## What changed in the tables", "", diff.summary(version, plan.previous_version, plan.changes), "",
+        "## What changed in the data", "", diff.summary(version, plan.previous_version, plan.changes), "",
+        "## Everything that changed, as CHANGELOG.md says", "", release.text, "",
     ])
 
 
-def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]]) -> dict:
+def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]], change_count: int) -> dict:
     """What workbook.write_workbook needs besides its path and the CSV files, as plain values: another process writes it."""
     release = project.releases[0]
     descriptor = package_descriptor(project, release.version, tables["agreements"], [])  # its title, description, license and source
@@ -262,13 +274,14 @@ def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]]) -
         ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
     ]
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
-    rows = {name: len(tables[name]) for name in project.table_names}
-    return {"about": about, "rows": rows, "schemas": project.schemas, "descriptions": descriptions, "released": release.date.isoformat()}
+    descriptions["changes"] = changes_resource(diff.CSV_PATH, b"", diff.SCHEMA_PATH)["description"]
+    rows = {**{name: len(tables[name]) for name in project.table_names}, "changes": change_count}
+    return {"about": about, "rows": rows, "schemas": release_schemas(project), "descriptions": descriptions, "released": release.date.isoformat()}
 
 
 def datasette_json(project: Project, descriptor: dict) -> bytes:
     """Datasette's metadata for the database: titles, descriptions, license and source, from the descriptor."""
-    metadata = sqlite.datasette_metadata(descriptor, project.schemas, project.package_metadata["name"])
+    metadata = sqlite.datasette_metadata(descriptor, release_schemas(project), project.package_metadata["name"])
     return (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

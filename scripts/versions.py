@@ -58,6 +58,7 @@ class Plan:
     previous_version: str | None
     changes: list[dict]
     recorded: bool  # this very version is already recorded, with these tables
+    history: list[tuple[str, list[dict]]]  # (version, its changes from the release before it), every step since the first, this one last
 
 
 def load_records(project: Project) -> dict[str, Record]:
@@ -121,7 +122,17 @@ def plan(project: Project, files: dict[str, bytes], release: Release) -> Plan:
     if previous and version not in records:
         _check_bump(version, previous.version, found, heading)
         _check_no_reuse([records[v] for v in older[:-1]], previous, found, heading)
-    return Plan(previous.version if previous else None, found, version in records)
+    return Plan(previous.version if previous else None, found, version in records, [*_history([records[v] for v in older]), (version, found)])
+
+
+def _history(records: list[Record]) -> list[tuple[str, list[dict]]]:
+    """Each recorded version's changes from the one before it, oldest first; the oldest is the first release."""
+    steps, previous_version, previous_tables = [], None, {}
+    for record in records:
+        tables = {name: record.table(name) for name in record.tables}
+        steps.append((record.version, diff.changes(previous_version, previous_tables, tables)))
+        previous_version, previous_tables = record.version, tables
+    return steps
 
 
 def _check_bump(version: str, previous: str, found: list[dict], heading: str) -> None:

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -199,3 +200,19 @@ def test_the_clauses_are_counted_in_words_for_one_agreement_and_for_a_corpus():
     assert clauses_in_words(clauses(9, 1)) == "nine paragraphs and an attestation"
     assert clauses_in_words(clauses(1, 1)) == "one paragraph and an attestation"
     assert clauses_in_words(clauses(90_000, 10_000)) == "90,000 paragraphs and 10,000 attestations"
+
+
+def test_the_readme_quotes_frictionless_as_it_prints_and_names_the_pandas_it_shows():
+    """Messages a user will search for are quoted exactly as the pinned frictionless writes them; the output's pandas is the pinned one."""
+    import frictionless
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    platform = (Path(frictionless.__file__).parent / "platform.py").read_text(encoding="utf-8")
+    assert "note = f'Please install \"frictionless[{name}]\"'" in platform
+    assert '`Please install "frictionless[parquet]"`' in readme
+    table = (Path(frictionless.__file__).parent / "resources" / "table.py").read_text(encoding="utf-8")
+    assert "package is required for foreign keys to other resources" in table
+    assert "`package is required for foreign keys to other resources`" in readme
+    locked = re.search(r"^pandas==(\d+)\.(\d+)\.", (ROOT / "requirements.lock").read_text(encoding="utf-8"), flags=re.M).groups()
+    assert f"That output is pandas {locked[0]}.{locked[1]}'s, the version this repository pins" in readme
+    assert f"where pandas {locked[0]} prints `datetime64[us]`" in readme

@@ -61,7 +61,7 @@ def test_the_writers_read_back_exactly_what_the_csv_holds(tmp_path):
 
 def test_the_workbook_says_what_it_is_then_holds_every_table(released_folder):
     book = openpyxl.load_workbook(released_folder / f"{NAME}.xlsx")
-    assert book.sheetnames == ["About", *PROJECT.table_names]
+    assert book.sheetnames == ["About", *PROJECT.table_names, "changes"]
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
     assert about["Title"] == PROJECT.package_metadata["title"]
     assert about["Version"].startswith(PROJECT.changelog_version() + ", released ")
@@ -130,6 +130,33 @@ def test_full_text_search_and_the_join_views(database):
     assert joined == [(13, None), (16, "Malaysia"), (22, None), (23, None)]
     parties = database.execute("SELECT role, actor_name FROM clauses_with_acts_and_parties WHERE clause_number = 9 AND role IN ('target', 'forum')").fetchall()
     assert sorted(parties) == [("forum", "International Court of Justice"), ("target", "Chinese government")]
+    # A facet counts rows: acts are counted where a row is an act, not where a row is one of its parties.
+    acts = dict(database.execute("SELECT act_type, count(*) FROM acts_with_clauses GROUP BY act_type").fetchall())
+    assert acts["commitment"] == 5 and sum(acts.values()) == 13
+    assert database.execute("SELECT count(*) FROM clauses_with_acts_and_parties WHERE act_type = 'commitment'").fetchone() == (10,)
+
+
+def test_datasette_offers_the_act_type_facet_only_where_a_row_is_an_act(released_folder):
+    tables = json.loads((released_folder / "datasette.json").read_text(encoding="utf-8"))["databases"][NAME]["tables"]
+    assert tables["acts_with_clauses"]["facets"] == ["act_type"]
+    assert "act_type" not in tables["clauses_with_acts_and_parties"]["facets"]
+    assert tables["clauses_with_acts_and_parties"]["description"].startswith("A view, one row per party of an act")
+    assert tables["changes"]["title"] == "Changes in every release"
+
+
+def test_the_table_of_changes_is_in_every_format_with_every_step_since_the_first_release(released_folder, database):
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    rows = csv_rows(released_folder, "changes")
+    steps = [(row["previous_version"], row["version"]) for row in rows]
+    assert steps[0] == ("", "1.0.0") and rows[0]["kind"] == "first-release"
+    assert ("1.0.0", "1.1.0") in steps and ("1.1.0", "1.1.1") in steps
+    assert {"table": "agreements", "kind": "column-added", "column": "is_coded"}.items() <= next(r for r in rows if r["version"] == "1.1.0").items()
+    assert pq.read_table(released_folder / "data" / "changes.parquet").num_rows == len(rows)
+    assert database.execute("SELECT count(*) FROM changes").fetchone() == (len(rows),)
+    sheet = openpyxl.load_workbook(next(released_folder.glob("*.xlsx")), read_only=True)["changes"]
+    assert sum(1 for _ in sheet.iter_rows()) == len(rows) + 1
 
 
 def test_datasette_metadata_comes_from_the_descriptor(released_folder):
@@ -320,7 +347,7 @@ def test_the_workbook_lists_each_source_of_a_corpus_on_a_row_of_its_own(package)
     for number in (1, 2):
         random_agreement(number).write(package / "data" / "source")
     tables = build_in_memory(Project(package)).tables
-    about = workbook_arguments(Project(package), tables)["about"]
+    about = workbook_arguments(Project(package), tables, 1)["about"]
     sources = [(label, text) for label, text in about if label in ("Source", "")]
     assert sources == [
         ("Source", "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs: "

@@ -23,7 +23,7 @@ def test_descriptor_has_the_metadata_people_expect():
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert descriptor["name"] == "global-muslim-coalition-for-uyghurs"
-    assert descriptor["version"] == Project().changelog_version() == "1.2.0"
+    assert descriptor["version"] == Project().changelog_version() == json.loads((ROOT / "releases" / descriptor["version"] / "release.json").read_text(encoding="utf-8"))["version"]
     assert descriptor["sources"] == [{
         "title": "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs",
         "path": "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/",

@@ -39,7 +39,7 @@ def released(released_folder) -> Path:
 def test_release_layout_and_summary(package, capsys):
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert f"released {NAME}: 10 tables, 117 rows, 52 files," in out
+    assert f"released {NAME}: 10 tables, 117 rows, 53 files," in out
     zip_line = out.strip().splitlines()[-1]
     assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
     archive = (package / "dist" / f"{NAME}.zip").read_bytes()
@@ -145,7 +145,7 @@ def test_the_zip_is_a_package_for_frictionless(released):
 
     report = json.loads(result.stdout)
     assert report["valid"] is True
-    assert len(report["tasks"]) == 24  # 10 CSV, 10 Parquet, the changes, the source and its two curated files
+    assert len(report["tasks"]) == 25  # 10 CSV, 10 Parquet, the changes as CSV and Parquet, the source and its two curated files
     package = Package(str(archive))
     assert package.name == "global-muslim-coalition-for-uyghurs"
     names = [row["name"] for row in package.get_resource("signatories").read_rows()]
@@ -357,3 +357,21 @@ def test_every_link_of_the_released_page_resolves_inside_the_release_folder(rele
     for expected in ("../data/signatories.parquet", f"../{name}.xlsx", f"../{name}.sqlite", "../data/changes.csv", "../SHA256SUMS"):
         assert expected in links, expected
     assert not any(link.endswith(".zip") for link in links)  # the zip lies beside the folder: linked only by its public address
+
+
+def test_the_released_pages_json_ld_gives_each_files_size_and_sha256(released):
+    """Every download the page lists carries its size and sha256, but the workbook, the database and SHA256SUMS, which are made after the page."""
+    import re
+
+    folder = released / "dist" / NAME
+    page = (folder / "docs" / "index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
+    name = Project().package_metadata["name"]
+    after_the_page = {f"../{name}.xlsx", f"../{name}.sqlite", "../SHA256SUMS"}
+    for entry in data["distribution"]:
+        if entry["contentUrl"] in after_the_page:
+            assert "sha256" not in entry
+            continue
+        content = (folder / "docs" / entry["contentUrl"]).read_bytes()
+        assert (entry["contentSize"], entry["sha256"]) == (f"{len(content)} B", hashlib.sha256(content).hexdigest()), entry["contentUrl"]
+    assert {entry["contentUrl"] for entry in data["distribution"]} >= after_the_page | {"../data/changes.parquet", "../data/signatories.parquet"}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..escape import markdown_code, markdown_text
 
 CSV_PATH = "data/changes.csv"
+PARQUET_PATH = "data/changes.parquet"
 SCHEMA_PATH = "schemas/changes.json"
 NOTES_PATH = "RELEASE-NOTES.md"
 KEY_SEPARATOR = "|"  # between the values of a composite primary key
@@ -55,9 +56,12 @@ def changes(previous_version: str | None, previous: dict[str, Table], current: d
     return found
 
 
-def numbered(found: list[dict]) -> list[dict]:
-    """The changes as rows of the changes table."""
-    return [{"change_number": number, **change} for number, change in enumerate(found, start=1)]
+def numbered(steps: list[tuple[str, list[dict]]]) -> list[dict]:
+    """The changes of every step, (version, its changes) oldest first, as rows of the changes table: each names the version it came in."""
+    rows = []
+    for version, found in steps:
+        rows += [{"change_number": len(rows) + number, **change, "version": version} for number, change in enumerate(found, start=1)]
+    return rows
 
 
 def _change(previous_version, kind, table=None, key=None, column=None, old=None, new=None) -> dict:

@@ -25,6 +25,17 @@ VIEWS = {
         LEFT JOIN act_actors aa ON aa.act_id = a.act_id
         LEFT JOIN actors ac ON ac.actor_id = aa.actor_id
         ORDER BY cl.agreement_id, cl.clause_number, a.act_number""",
+    "acts_with_clauses": """
+        SELECT a.act_id, a.agreement_id, cl.clause_id, cl.clause_number, cl.is_attestation, a.act_number, a.act_type, a.verb_text
+        FROM acts a JOIN clauses cl ON cl.clause_id = a.clause_id
+        ORDER BY a.agreement_id, cl.clause_number, a.act_number""",
+}
+# What one row of each view is, and the facets Datasette shows on it: a facet counts rows, so act_type is
+# offered where a row is an act, never on the view whose rows are an act's parties.
+VIEW_ROWS = {
+    "signatories_with_countries": ("one row per entry of a signatory list", ["country_name"]),
+    "clauses_with_acts_and_parties": ("one row per party of an act, and one per clause that performs no act", ["role", "actor_type"]),
+    "acts_with_clauses": ("one row per act", ["act_type"]),
 }
 FULL_TEXT = {"clauses": ["text"]}
 
@@ -100,7 +111,8 @@ def datasette_metadata(descriptor: dict, schemas: dict[str, dict], database: str
             "columns": {field["name"]: field["description"] for field in schema["fields"]},
         }
     for name in VIEWS:
-        tables[name] = {"title": name.replace("_", " ").capitalize(), "description": "A view: " + " ".join(VIEWS[name].split())}
+        rows, facets = VIEW_ROWS[name]
+        tables[name] = {"title": name.replace("_", " ").capitalize(), "description": f"A view, {rows}: " + " ".join(VIEWS[name].split()), "facets": facets}
     return {
         "title": descriptor["title"],
         "description": descriptor["description"],
