@@ -82,7 +82,7 @@ def release_downloads(project: Project, version: str, sources: list[SourceDocume
     return files
 
 
-def source_resources(sources: list[SourceDocument]) -> list[dict]:
+def source_resources(sources: list[SourceDocument], corpus_files: tuple[tuple[str, str, int], ...] = ()) -> list[dict]:
     """The source documents and the curated files beside them, so that every file under data/ is described.
 
     They have no "type": Data Package v2 allows only "table" there. frictionless still checks
@@ -112,6 +112,16 @@ def source_resources(sources: list[SourceDocument]) -> list[dict]:
                 "description": _CURATED_DESCRIPTIONS[prefix],
                 **_integrity(sha256, size),
             })
+    for relative, sha256, size in corpus_files:
+        resources.append({
+            "name": "organizations-curated",
+            "path": relative,
+            "format": "yaml",
+            "mediatype": "application/yaml",
+            "title": "Curated organizations of the corpus",
+            "description": "Who each signatory entry is: each organization's names and facts, every one a verbatim quote from a cited public page, and each entry resolved to one or left unresolved with the reason.",
+            **_integrity(sha256, size),
+        })
     return resources
 
 

@@ -209,7 +209,7 @@ def write_changes(project: Project, rows: list[dict], folder: ReleaseFolder) -> 
 def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
     """The release's documents, then its descriptor; returns the descriptor."""
     resources = list(resources)
-    resources += source_resources(built.sources)
+    resources += source_resources(built.sources, built.corpus_files)
     for document in RELEASE_DOCUMENTS:
         folder.write(document, read_input(project.root / document, project.root, document))
     for path, content in built.files.items():

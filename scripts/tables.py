@@ -13,6 +13,7 @@ from .coding import coding_rows
 from .countries import CountryResolver, country_row
 from .errors import PipelineError
 from .ids import annotation_id, clause_id, signatory_id
+from .organizations import Organizations
 from .parse import ParsedDocument, parse_document
 from .project import Project
 from .source import SourceDocument, read_source
@@ -111,16 +112,19 @@ class TableRows(Sequence):
         self.values += other.values
 
 
-def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument]]:
-    """Every table's rows, in a fixed order, from every agreement's folder, and the documents
-    they were read from; `release` is the version being built."""
+def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument], Organizations]:
+    """Every table's rows, in a fixed order, from every agreement's folder, the documents
+    they were read from, and the corpus's organizations file; `release` is the version being built."""
     tables: dict[str, TableRows] = defaultdict(lambda: TableRows((), []))
+    organizations = Organizations(project.root, project.schemas)
     sources = []
     for folder in folders:
-        source, rows = read_agreement(folder, project, release)
+        source, rows = read_agreement(folder, project, release, organizations)
         sources.append(source)
         for name, table_rows in rows.items():
             tables[name].extend(table_rows)
+    for name, rows in organizations.tables(tables["signatories"], tables["agreements"]).items():
+        tables[name] = TableRows.of(rows)
     country_codes = set(tables["agreements"].column("place_country_code"))
     country_codes |= {code for name in ("signatories", "agreement_countries") for code in tables[name].column("country_code") if code}
     tables["countries"] = TableRows.of([country_row(code) for code in sorted(country_codes)])
@@ -131,21 +135,21 @@ def build_tables(folders: list[Path], project: Project, release: Release) -> tup
     if tables["act_actors"].values:
         act_of = tables["act_actors"].names.index("act_id")
         tables["act_actors"].values.sort(key=lambda values: act_position[values[act_of]])
-    return dict(tables), sources
+    return dict(tables), sources, organizations
 
 
-def read_agreement(folder: Path, project: Project, release: Release) -> tuple[SourceDocument, dict[str, TableRows]]:
-    """One agreement's document, its curated values let go, and its rows of every table but countries."""
+def read_agreement(folder: Path, project: Project, release: Release, organizations: Organizations) -> tuple[SourceDocument, dict[str, TableRows]]:
+    """One agreement's document, its curated values let go, and its rows of every table but countries and organizations."""
     source = read_source(folder, project)
-    rows = agreement_tables(source, (project.schemas, project.root, release))
+    rows = agreement_tables(source, (project.schemas, project.root, release, organizations))
     return source.without_contents(project.root), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}
 
 
-def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release]) -> dict[str, Rows]:
-    """One agreement's rows of every table but countries, which are shared."""
-    schemas, root, release = context
+def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release, Organizations]) -> dict[str, Rows]:
+    """One agreement's rows of every table but countries and organizations, which are shared."""
+    schemas, root, release, organizations = context
     agreement = parse_agreement(source, release)
-    signatories = signatory_rows(agreement)
+    signatories = signatory_rows(agreement, organizations)
     stated = agreement_country_rows(agreement, signatories)
     clauses = clause_rows(agreement)
     _check_discrepancies_are_documented(agreement, signatories, stated)
@@ -169,6 +173,9 @@ _ORDER = {
     "acts": ("clause_id", "act_number"),
     "actors": ("actor_id",),
     "events": ("event_id",),
+    "organizations": ("organization_id",),
+    "organization_names": ("organization_id", "kind", "name"),
+    "organization_facts": ("organization_id", "property"),
 }
 
 
@@ -219,11 +226,12 @@ def clause_rows(agreement: Agreement) -> Rows:
     ]
 
 
-def signatory_rows(agreement: Agreement) -> Rows:
+def signatory_rows(agreement: Agreement, organizations: Organizations) -> Rows:
     rows = []
     for entry in agreement.parsed.entries:
         country = entry.country_as_listed
         where = f"{agreement.source.relative_path}, line {entry.line}"
+        resolved = organizations.resolve(agreement.agreement_id, entry.number)
         rows.append({
             "signatory_id": signatory_id(agreement.agreement_id, entry.number),
             "agreement_id": agreement.agreement_id,
@@ -233,6 +241,9 @@ def signatory_rows(agreement: Agreement) -> Rows:
             "acronym": entry.acronym,
             "country_as_listed": country.text if country else None,
             "country_code": agreement.resolver.resolve(country.text, where) if country else None,
+            "organization_id": resolved.organization_id,
+            "resolution": resolved.resolution,
+            "resolution_note": resolved.note,
             "entry_text": entry.text.text,
             "char_start": entry.text.start,
             "char_end": entry.text.end,

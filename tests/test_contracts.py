@@ -60,7 +60,7 @@ def test_the_released_descriptor_is_valid_data_package_v2(released_folder):
     assert _v2_problems(released_folder / "datapackage.json") == []
     descriptor = json.loads((released_folder / "datapackage.json").read_text(encoding="utf-8"))
     untyped = [r for r in descriptor["resources"] if "type" not in r]
-    assert [r["path"].rsplit("/", 1)[-1] for r in untyped] == ["document.txt", "agreement.yaml", "coding.yaml"]
+    assert [r["path"].rsplit("/", 1)[-1] for r in untyped] == ["document.txt", "agreement.yaml", "coding.yaml", "organizations.yaml"]
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in untyped)
 
 
@@ -73,4 +73,5 @@ def test_a_descriptor_that_breaks_the_profile_fails_validation(package, capsys):
     path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
     code, _, err = run(package, "validate", capsys=capsys)
     assert code == 1
-    assert "datapackage.json: [profile] does not meet the Data Package v2 profile at resources.12.type: 'file' is not one of ['table']" in err
+    last = len(descriptor["resources"]) - 1
+    assert f"datapackage.json: [profile] does not meet the Data Package v2 profile at resources.{last}.type: 'file' is not one of ['table']" in err

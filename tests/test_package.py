@@ -31,7 +31,7 @@ def test_descriptor_has_the_metadata_people_expect():
     assert [license["name"] for license in descriptor["licenses"]] == ["CC-BY-4.0"]
     assert descriptor["contributors"] and descriptor["keywords"]
     tables = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
-    assert tables == ["agreements", "clauses", "signatories", "countries", "agreement_countries", "annotations",
+    assert tables == ["agreements", "clauses", "signatories", "organizations", "organization_names", "organization_facts", "countries", "agreement_countries", "annotations",
                       "acts", "actors", "act_actors", "events"]
     for resource in descriptor["resources"]:
         assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
@@ -51,6 +51,9 @@ def test_every_table_has_keys_and_every_field_is_described():
         ("clauses", ("agreement_id",), "agreements"),
         ("signatories", ("agreement_id",), "agreements"),
         ("signatories", ("country_code",), "countries"),
+        ("signatories", ("organization_id",), "organizations"),
+        ("organization_names", ("organization_id",), "organizations"),
+        ("organization_facts", ("organization_id",), "organizations"),
         ("agreement_countries", ("agreement_id",), "agreements"),
         ("agreement_countries", ("country_code",), "countries"),
         ("annotations", ("agreement_id",), "agreements"),

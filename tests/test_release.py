@@ -39,7 +39,7 @@ def released(released_folder) -> Path:
 def test_release_layout_and_summary(package, capsys):
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert f"released {NAME}: 10 tables, 117 rows, 53 files," in out
+    assert f"released {NAME}: 13 tables, 228 rows, 63 files," in out
     zip_line = out.strip().splitlines()[-1]
     assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
     archive = (package / "dist" / f"{NAME}.zip").read_bytes()
@@ -212,7 +212,8 @@ def test_csv_parquet_and_frictionless_give_the_same_values(released, table):
     from_frictionless = [{k: _canonical(v) for k, v in row.items()} for row in package.get_resource(table).read_rows()]
     assert from_csv == from_parquet == from_frictionless
     assert len(from_csv) == {"agreements": 1, "clauses": 10, "signatories": 23, "countries": 6, "agreement_countries": 6, "annotations": 5,
-                             "acts": 13, "actors": 15, "act_actors": 35, "events": 3}[table]
+                             "acts": 13, "actors": 15, "act_actors": 35, "events": 3, "organizations": 18, "organization_names": 54,
+                             "organization_facts": 39}[table]
 
 
 @pytest.mark.slow

@@ -63,6 +63,7 @@ button[aria-pressed=true] { background: #0b5394; color: #fff; }
 table { border-collapse: collapse; } th, td { border: 1px solid #8c8c8c; padding: .2rem .5rem; text-align: left; vertical-align: top; }
 .note { border-left: 4px solid #8a4b00; padding-left: .75rem; }
 .legend span { margin-right: 1rem; }
+.org { font-size: .9em; color: #333; } .org span[title] { text-decoration: underline dotted; }
 """
 
 
@@ -177,10 +178,11 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
             out.append("</ul>")
         out.append("</li>")
     out.append(f"</ol><h3>The signatories: {len(mine['signatories'])} numbered entries</h3><ol>")
+    organizations = _organizations(tables)
     for row in mine["signatories"]:
         country = f" ({_e(row['country_code'])})" if row["country_code"] else " — no country listed"
         button = _button(source_id, row["char_start"], row["char_end"], f"Entry {row['list_number']}", signatory=row["list_number"])
-        out.append(f'<li value="{row["list_number"]}">{_e(row["entry_text"])}{country} {button}</li>')
+        out.append(f'<li value="{row["list_number"]}">{_e(row["entry_text"])}{country} {button}{_organization(row, organizations)}</li>')
     out.append("</ol><h3>Countries the attestation states</h3><ul>")
     names = {row["country_code"]: row["name"] for row in tables["countries"]}
     for row in mine["agreement_countries"]:
@@ -201,6 +203,39 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
     out.append(f'<pre id="{ids["source"]}" class="source" data-status="{ids["selection"]}" tabindex="0" aria-labelledby="{ids["heading"]}">{_source_view(source, spans)}</pre>')
     out.append("</div></div></section>")
     return "\n".join(out)
+
+
+def _organizations(tables) -> dict[str, tuple[dict, dict[str, dict]]]:
+    """Each organization's row and its facts by property."""
+    facts: dict[str, dict[str, dict]] = {}
+    for fact in tables.get("organization_facts", []):
+        facts.setdefault(fact["organization_id"], {})[fact["property"]] = fact
+    return {row["organization_id"]: (row, facts.get(row["organization_id"], {})) for row in tables.get("organizations", [])}
+
+
+def _organization(row: dict, organizations: dict) -> str:
+    """The organization an entry resolves to, each fact with its quote on hover or focus; or why it is unresolved."""
+    if row["organization_id"] is None:
+        return f'<br><span class="org">unresolved: {_e(row["resolution_note"])}</span>'
+    organization, facts = organizations[row["organization_id"]]
+    parts = [f"<strong>{_e(organization['name'])}</strong>"]
+    if "website" in facts:
+        parts.append(_quoted(facts["website"], f'<a href="{_e(organization["website"])}">{_e(organization["website"])}</a>'))
+    if "founded" in facts:
+        parts.append(_quoted(facts["founded"], f"founded {_e(organization['founded'][:4])}"))
+    place = ", ".join(_e(value) for value in (organization["headquarters_city"], organization["headquarters_country_code"]) if value)
+    if place:
+        fact = facts.get("headquarters_city") or facts["headquarters_country_code"]
+        parts.append(_quoted(fact, f"based in {place}"))
+    if "wikipedia_url" in facts:
+        parts.append(_quoted(facts["wikipedia_url"], f'<a href="{_e(organization["wikipedia_url"])}">Wikipedia</a>'))
+    return f'<br><span class="org">{"; ".join(parts)}</span>'
+
+
+def _quoted(fact: dict, html_text: str) -> str:
+    """A fact, with its quote and page as a title a pointer or the keyboard reaches."""
+    quote = f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, read {fact['read_on'].isoformat()})"
+    return f'<span tabindex="0" title="{_e(quote)}">{html_text}</span>'
 
 
 def _legend(schemas: dict[str, dict], mine: dict) -> str:

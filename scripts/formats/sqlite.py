@@ -25,6 +25,12 @@ VIEWS = {
         LEFT JOIN act_actors aa ON aa.act_id = a.act_id
         LEFT JOIN actors ac ON ac.actor_id = aa.actor_id
         ORDER BY cl.agreement_id, cl.clause_number, a.act_number""",
+    "signatories_with_organizations": """
+        SELECT s.signatory_id, s.agreement_id, s.list_number, s.name AS name_as_listed, s.country_code, s.resolution, s.resolution_note,
+               o.organization_id, o.name AS organization_name, o.acronym, o.website, o.founded, o.headquarters_city, o.headquarters_country_code,
+               o.wikipedia_url
+        FROM signatories s LEFT JOIN organizations o ON o.organization_id = s.organization_id
+        ORDER BY s.agreement_id, s.list_number""",
     "acts_with_clauses": """
         SELECT a.act_id, a.agreement_id, cl.clause_id, cl.clause_number, cl.is_attestation, a.act_number, a.act_type, a.verb_text
         FROM acts a JOIN clauses cl ON cl.clause_id = a.clause_id
@@ -36,6 +42,7 @@ VIEW_ROWS = {
     "signatories_with_countries": ("one row per entry of a signatory list", ["country_name"]),
     "clauses_with_acts_and_parties": ("one row per party of an act, and one per clause that performs no act", ["role", "actor_type"]),
     "acts_with_clauses": ("one row per act", ["act_type"]),
+    "signatories_with_organizations": ("one row per entry of a signatory list, with the organization it resolves to", ["resolution", "headquarters_country_code"]),
 }
 FULL_TEXT = {"clauses": ["text"]}
 
