@@ -60,6 +60,7 @@ class Organizations:
         """The organizations, their names and their facts, once every agreement's entries are resolved; refuses what its evidence does not hold."""
         if self.curated is None:
             return {"organizations": [], "organization_names": [], "organization_facts": []}
+        agreements_by_id = {row["agreement_id"]: row for row in agreements}
         agreement_pages = {row["source_url"] for row in agreements}
         countries_as_listed: dict[str, set[str]] = {}
         for row in signatories:
@@ -85,7 +86,7 @@ class Organizations:
                 self._fail(("organizations", index, "organization_id"), f"{organization_id} is shown by no entry of any agreement",
                            "resolve an entry to it under signatories, or remove it")
             own_names = self._names(index, organization)
-            names += own_names + [self._as_listed(organization_id, row, agreements) for row in shown[organization_id]]
+            names += own_names + [_as_listed(organization_id, row, agreements_by_id[row["agreement_id"]]) for row in shown[organization_id]]
             values = {}
             for fact_index, fact in enumerate(organization["facts"]):
                 self._check_fact(index, fact_index, fact, own_names, countries_as_listed)
@@ -171,13 +172,14 @@ class Organizations:
         return {"organization_id": organization_id, "property": fact["property"], "value": fact["value"], "source_url": page["url"],
                 "source_title": page["title"], "source_publisher": page["publisher"], "read_on": dt.date.fromisoformat(page["read_on"]), "quote": fact["quote"]}
 
-    def _as_listed(self, organization_id: str, row: dict, agreements) -> dict:
-        agreement = next(a for a in agreements if a["agreement_id"] == row["agreement_id"])
-        return {"organization_id": organization_id, "kind": "as-listed", "name": row["name"], "language": agreement["language"],
-                "source_url": agreement["source_url"], "quote": row["entry_text"]}
-
     def _fail(self, keys: tuple, problem: str, fix: str):
         self.curated.fail(keys, problem, fix)
+
+
+def _as_listed(organization_id: str, row: dict, agreement: dict) -> dict:
+    """The entry's own spelling, quoted from the agreement that lists it."""
+    return {"organization_id": organization_id, "kind": "as-listed", "name": row["name"], "language": agreement["language"],
+            "source_url": agreement["source_url"], "quote": row["entry_text"]}
 
 
 def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list[str], countries_as_listed: dict[str, set[str]]) -> tuple[str, bool, str] | None:
