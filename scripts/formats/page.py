@@ -49,7 +49,9 @@ body { font: 17px/1.55 system-ui, sans-serif; color: #1a1a1a; background: #fff; 
 a { color: #0b5394; } a:focus-visible, button:focus-visible, pre:focus-visible { outline: 3px solid #0b5394; outline-offset: 2px; }
 .skip { position: absolute; left: -999px; } .skip:focus { left: 1rem; top: 1rem; background: #fff; padding: .5rem; }
 .columns { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 2rem; align-items: start; }
-@media (max-width: 900px) { .columns { grid-template-columns: 1fr; } }
+@media (max-width: 900px) { .columns { grid-template-columns: minmax(0, 1fr); } }
+.columns > div { min-width: 0; }
+main { overflow-wrap: anywhere; }
 pre, code, td { white-space: pre-wrap; overflow-wrap: anywhere; }
 table { display: block; overflow-x: auto; max-width: 100%; }
 img { max-width: 100%; height: auto; }
@@ -63,7 +65,7 @@ button[aria-pressed=true] { background: #0b5394; color: #fff; }
 table { border-collapse: collapse; } th, td { border: 1px solid #8c8c8c; padding: .2rem .5rem; text-align: left; vertical-align: top; }
 .note { border-left: 4px solid #8a4b00; padding-left: .75rem; }
 .legend span { margin-right: 1rem; }
-.org { font-size: .9em; color: #333; } .org span[title] { text-decoration: underline dotted; }
+.org { font-size: .9em; color: #333; overflow-wrap: anywhere; } .org span[title] { text-decoration: underline dotted; }
 """
 
 
