@@ -73,6 +73,8 @@ REFUSALS = {
     "a page served over http": ("    url: https://uhrp.org/about/", "    url: http://uhrp.org/about/", r"pages\.uhrp-about\.url", "https"),
     "an entry not in the agreement's list": ("list_number: 23, unresolved", "list_number: 24, unresolved", r"signatories\[22\]\.list_number", "entry 24 of global-muslim-coalition-for-uyghurs-2022 is not in that agreement's list"),
     "an unknown organization": ("list_number: 10, organization_id: islam21c", "list_number: 10, organization_id: islam-21c", r"signatories\[9\]\.organization_id", "which organizations does not define"),
+    "an entry both resolved and unresolved": ("list_number: 21, unresolved: no public page found}", "list_number: 21, unresolved: no public page found, organization_id: islam21c}",
+                                              r"signatories\[20\]", "never both nor neither"),
     "a quote longer than 300 characters": ('quote: "Under the campaign banner, Stand4Uyghurs,', 'quote: "' + "x" * 300 + ' Under the campaign banner, Stand4Uyghurs,',
                                            r"organizations\[7\]\.names\[0\]\.quote", "300"),
 }
