@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import functools
-import html
 import io
 import textwrap
 from collections import Counter
 
 from .cells import column_values
+from .escape import html_text
 
 SVG_PATH = "docs/figures/signatories-by-country.svg"
 PNG_PATH = "docs/figures/signatories-by-country.png"
@@ -77,7 +77,7 @@ def _titled_svg(svg: bytes, title: str, description: str) -> bytes:
     """The SVG with <title> and <desc> first inside its root, which screen readers and search engines read."""
     text = svg.decode("utf-8")
     root_end = text.index(">", text.index("<svg")) + 1
-    named = f"\n <title>{html.escape(title)}</title>\n <desc>{html.escape(description)}</desc>"
+    named = f"\n <title>{html_text(title)}</title>\n <desc>{html_text(description)}</desc>"
     return (text[:root_end].replace("<svg ", '<svg role="img" ', 1) + named + text[root_end:]).encode("utf-8")
 
 

@@ -1,7 +1,8 @@
-"""Write a value into each output context so that no value can end its context: Markdown, JSON inside HTML."""
+"""Write a value into each output context so that no value can end its context: Markdown, HTML, JSON inside HTML."""
 
 from __future__ import annotations
 
+import html
 import re
 
 # Characters that start inline Markdown (code, emphasis, links, images, raw HTML, entities, GFM
@@ -22,8 +23,11 @@ def markdown_code(text: object) -> str:
     requires, and then reads it back without the padding.
     """
     text = " ".join(str(text).splitlines())
+    if not text:
+        return ""  # no code span can be empty: two backticks are text
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else ""
+    # CommonMark takes one space off each end of a span, unless the span is nothing but spaces.
+    pad = " " if text.strip(" ") and (text.startswith(("`", " ")) or text.endswith(("`", " "))) else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
@@ -35,3 +39,12 @@ def markdown_text(text: str) -> str:
 def json_in_script(json_text: str) -> str:
     """JSON text that can stand inside an HTML <script> element and parse back to the same value."""
     return re.sub("[<>&\u2028\u2029]", lambda match: _JSON_IN_SCRIPT[match.group()], json_text)
+
+
+def html_text(text: object) -> str:
+    """Text that HTML shows as it is, in an element or a quoted attribute.
+
+    A carriage return is written as a character reference: HTML parsers turn a raw one into a
+    line feed before they read anything else.
+    """
+    return html.escape(str(text), quote=True).replace("\r", "&#13;")

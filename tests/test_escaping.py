@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 import html5lib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from scripts.build import build_in_memory
 from scripts.dictionary import dictionary_markdown
-from scripts.escape import json_in_script, markdown_code, markdown_text
+from scripts.escape import html_text, json_in_script, markdown_code, markdown_text
 from scripts.formats import diff, page
 from scripts.project import Project
 
@@ -31,6 +34,11 @@ HOSTILE = [
     "# not a heading",
     "> not a quote",
     "~~struck~~",
+    "</script x>",
+    "</SCRIPT/>",
+    "<!--<script x>",
+    "",
+    "   ",
 ]
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 
@@ -49,13 +57,13 @@ def _inline_tokens(text: str, links: int = 0) -> list:
 @pytest.mark.parametrize("value", HOSTILE)
 def test_a_markdown_code_span_reads_back_as_the_value(value):
     code = [t.content for t in _inline_tokens(f"- before {markdown_code(value)} after") if t.type == "code_inline"]
-    assert code == [" ".join(value.splitlines())]
+    assert code == ([" ".join(value.splitlines())] if value else [])  # an empty text is written as nothing
 
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_markdown_text_reads_back_as_the_value(value):
-    text = "".join(t.content for t in _inline_tokens(f"Changed: {markdown_text(value)}") if t.type == "text")
-    assert text == "Changed: " + " ".join(value.splitlines())
+    text = "".join(t.content for t in _inline_tokens(f"Changed: {markdown_text(value)} (end)") if t.type == "text")
+    assert text == "Changed: " + " ".join(value.splitlines()) + " (end)"
 
 
 @pytest.mark.parametrize("value", HOSTILE)
@@ -86,7 +94,9 @@ def test_the_page_keeps_hostile_metadata_inert(hostile_build):
     document = html5lib.parse(html, namespaceHTMLElements=False)
     scripts = document.findall(".//script")
     assert len(scripts) == 2  # the JSON-LD, and the page's own
-    json_ld = json.loads(next(s for s in scripts if s.get("type") == "application/ld+json").text)
+    json_ld_text = next(s for s in scripts if s.get("type") == "application/ld+json").text
+    assert not set(json_ld_text) & {"<", ">", "&"}  # every one written as \u003c, \u003e, \u0026
+    json_ld = json.loads(json_ld_text)
     assert (json_ld["name"], json_ld["description"]) == (HOSTILE[0], HOSTILE[1])
     assert document.find(".//h1").text == HOSTILE[0]
     assert document.find(".//pre[@id='citation']").text == HOSTILE[2]
@@ -106,3 +116,61 @@ def test_the_release_notes_keep_hostile_values_inert():
     texts = [t.content for t in _inline_tokens(notes) if t.type == "text"]
     for change in changes[:10]:
         assert any(repr(change["old_value"]) in text and repr(change["new_value"]) in text for text in texts), change
+
+
+# Breakouts of a JSON-LD script that escaping ">" alone does not stop: only an escaped "<" does.
+SCRIPT_BREAKOUTS = ["</script x>", "</SCRIPT/>", "<!--<script x>", "</script\t>", "<!--<SCRIPT>-->", "</sCrIpT\n>"]
+# Strings built from the pieces each context treats as markup, and from any other characters (NUL and lone
+# surrogates aside: no HTML or Markdown text can hold them).
+_PIECES = st.sampled_from(["<", ">", "&", '"', "'", "`", "*", "_", "[", "]", "(", ")", "!", "#", "|", "~", "\\", "\u2028", "\u2029",
+                           "\n", "\r", " ", "=", "/", "-", "</script", "<!--", "-->", "&amp;", "&#60;", "```", "<script>", "https://x.org"])
+_ANY = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=6)
+hostile_strings = st.lists(st.one_of(_PIECES, _ANY), max_size=24).map("".join)
+
+
+def _script_then_page(json_text: str):
+    return html5lib.parse(f'<html><head><script type="application/ld+json">{json_text}</script></head>'
+                          '<body><p id="after">after</p></body></html>', namespaceHTMLElements=False)
+
+
+@pytest.mark.parametrize("value", SCRIPT_BREAKOUTS)
+def test_a_script_breakout_stays_inside_the_json(value):
+    document = _script_then_page(json_in_script(json.dumps({"name": value})))
+    assert [json.loads(s.text) for s in document.findall(".//script")] == [{"name": value}]
+    assert document.find(".//p").get("id") == "after"
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile_strings)
+def test_no_raw_less_than_survives_in_json_inside_a_script_and_it_reads_back(value):
+    text = json_in_script(json.dumps({"name": value}, ensure_ascii=False))
+    assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
+    document = _script_then_page(text)
+    scripts = document.findall(".//script")
+    assert len(scripts) == 1 and json.loads(scripts[0].text) == {"name": value}
+    assert document.find(".//p").get("id") == "after"
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile_strings)
+def test_markdown_text_reads_back_as_the_same_text(value):
+    text = "".join(t.content for t in _inline_tokens(f"Changed: {markdown_text(value)} (end)") if t.type in ("text", "softbreak"))
+    assert text == f"Changed: {' '.join(value.splitlines())} (end)"
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile_strings)
+def test_a_markdown_code_span_reads_back_as_the_same_text(value):
+    code = [t.content for t in _inline_tokens(f"- before {markdown_code(value)} after") if t.type == "code_inline"]
+    one_line = " ".join(value.splitlines())
+    assert code == ([one_line] if one_line else [])  # an empty text is written as nothing
+
+
+@settings(max_examples=300, deadline=None)
+@given(hostile_strings)
+def test_an_html_attribute_and_text_read_back_as_the_same_text(value):
+    document = html5lib.parse(f'<p title="{html_text(value)}" id="p">{html_text(value)}</p><p id="after">after</p>', namespaceHTMLElements=False)
+    paragraph = document.find(".//p")
+    assert paragraph.get("title") == value
+    assert (paragraph.text or "") + "".join(ElementTree.tostring(child, encoding="unicode") for child in paragraph) == value
+    assert [p.get("id") for p in document.findall(".//p")] == ["p", "after"]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import html
 import json
 
 from ..address import PublicAddress
 from ..cells import column_values
-from ..escape import json_in_script
+from ..escape import html_text as _e, json_in_script
 from ..wording import clauses_in_words
 
 PATH = "docs/index.html"
@@ -298,5 +297,3 @@ def _license(metadata: dict) -> str:
     return f'<a href="{_e(license_["path"])}">{_e(license_["title"])}</a>'
 
 
-def _e(text) -> str:
-    return html.escape(str(text), quote=True)
