@@ -128,6 +128,7 @@ CASES = {
 }
 
 
+@pytest.mark.timeout(120)  # two cases are named pipes: a regression would wait on them for ever
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_a_hostile_input_is_refused_by_name_and_nothing_is_written(package, capsys, case):
     edit, where, says, *commands = CASES[case]
@@ -201,6 +202,7 @@ def test_a_clause_of_a_million_characters_is_built_and_read_back(package, capsys
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(60)  # a regression would wait on the pipe for ever: fail instead
 @pytest.mark.parametrize("relative", ["datapackage.json", "data/signatories.csv", "schemas/countries.json"])
 def test_validate_reports_a_named_pipe_rather_than_waiting_on_it(package, capsys, relative):
     (package / relative).unlink()

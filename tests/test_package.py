@@ -33,6 +33,7 @@ def test_descriptor_has_the_metadata_people_expect():
     tables = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
     assert tables == ["agreements", "clauses", "signatories", "organizations", "organization_names", "organization_facts", "countries", "agreement_countries", "annotations",
                       "acts", "actors", "act_actors", "events"]
+    assert len(descriptor["resources"]) == len(tables) + 4  # the tables, the source, its metadata and coding, organizations.yaml
     for resource in descriptor["resources"]:
         assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
 
@@ -71,6 +72,8 @@ def test_every_table_has_keys_and_every_field_is_described():
 
 def test_committed_data_equals_a_fresh_build():
     built = build_in_memory(Project())
+    # Every table of schemas/, the descriptor, the documents: the loop below cannot run on nothing.
+    assert {f"data/{schema.stem}.csv" for schema in (ROOT / "schemas").glob("*.json")} | {"datapackage.json", "docs/index.html", "docs/data-dictionary.md"} <= set(built.files)
     for relative, content in built.files.items():
         assert (ROOT / relative).read_bytes() == content, f"{relative} is stale: run make build and commit"
 
@@ -83,6 +86,7 @@ def test_building_twice_gives_identical_bytes(package, capsys):
 
 
 def test_csv_files_are_utf8_lf_with_a_final_newline():
+    assert sorted(Project().table_names) == sorted(schema.stem for schema in (ROOT / "schemas").glob("*.json")) and len(Project().table_names) == 13
     for name in Project().table_names:
         raw = (ROOT / "data" / f"{name}.csv").read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and raw.endswith(b"\n")
@@ -118,10 +122,10 @@ def test_readme_row_counts_match_the_data():
 def test_integer_fields_are_never_empty():
     """An empty integer cell turns the column into floats in pd.read_csv, and frictionless,
     which reads Parquet through pandas, then refuses the float NaN as an integer."""
-    for name, schema in Project().schemas.items():
-        for field in schema["fields"]:
-            if field["type"] == "integer":
-                assert field.get("constraints", {}).get("required") is True, (name, field["name"])
+    integers = [(name, field) for name, schema in Project().schemas.items() for field in schema["fields"] if field["type"] == "integer"]
+    assert len(integers) == 28 and ("signatories", "list_number") in [(name, field["name"]) for name, field in integers]
+    for name, field in integers:
+        assert field.get("constraints", {}).get("required") is True, (name, field["name"])
 
 
 def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():

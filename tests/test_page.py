@@ -121,14 +121,48 @@ def _luminance(hex_color: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-@pytest.mark.parametrize("foreground, background", [
-    ("#1a1a1a", "#ffffff"), ("#0b5394", "#ffffff"), ("#ffffff", "#0b5394"), ("#000000", "#ffe066"), ("#1a1a1a", "#f3f3f3"), ("#0b5394", "#f3f3f3"),
-])
-def test_the_pages_colours_meet_wcag_aa_contrast(foreground, background):
+def _hex(value: str) -> str:
+    value = value.strip().lower()
+    assert re.fullmatch(r"#[0-9a-f]{3}|#[0-9a-f]{6}", value), f"the page's CSS has a colour {value!r} this test cannot read: write it as #rgb or #rrggbb"
+    return "#" + "".join(c * 2 for c in value[1:]) if len(value) == 4 else value
+
+
+def colour_pairs(style: str) -> set[tuple[str, str, str]]:
+    """Every (text colour, background, rule) that the page's own CSS can put together.
+
+    A rule that sets both is one pair. A rule that sets only a text colour (body's and a link's
+    among them) may stand on any background a rule sets on its own, or on body's; a rule that
+    sets only a background holds text of any of those colours.
+    """
+    rules = []
+    for selector, declarations in re.findall(r"([^{}]+)\{([^{}]*)\}", style):
+        found = dict(re.findall(r"(?:^|;)\s*(color|background(?:-color)?)\s*:\s*([^;]+)", declarations))
+        colour, background = found.get("color"), found.get("background", found.get("background-color"))
+        rules.append((selector.strip(), colour and _hex(colour), background and _hex(background)))
+    body = next((colour, background) for selector, colour, background in rules if selector == "body")
+    pairs = {(colour, background, selector) for selector, colour, background in rules if colour and background}
+    texts = {colour for _, colour, background in rules if colour and not background} | {body[0]}
+    grounds = {background for _, colour, background in rules if background and not colour} | {body[1]}
+    pairs |= {(colour, background, "inherited") for colour in texts for background in grounds}
+    return pairs
+
+
+def test_the_pages_colours_meet_wcag_aa_contrast():
     style = page_text().split("<style>", 1)[1].split("</style>", 1)[0].lower()
-    assert foreground in style or foreground in ("#ffffff", "#000000")
-    lighter, darker = sorted([_luminance(foreground), _luminance(background)], reverse=True)
-    assert (lighter + 0.05) / (darker + 0.05) >= 4.5
+    pairs = colour_pairs(style)
+    assert len(pairs) >= 6, pairs  # body, links, the pressed button, the highlight, the selection box
+    low = []
+    for foreground, background, rule in sorted(pairs):
+        lighter, darker = sorted([_luminance(foreground), _luminance(background)], reverse=True)
+        if (lighter + 0.05) / (darker + 0.05) < 4.5:
+            low.append(f"{foreground} on {background} ({rule}): {(lighter + 0.05) / (darker + 0.05):.2f}")
+    assert low == []
+
+
+def test_the_contrast_test_reads_a_low_contrast_rule_from_the_css():
+    pairs = colour_pairs("body { color: #1a1a1a; background: #fff; } .faint { color: #aaa; }")
+    assert ("#aaaaaa", "#ffffff", "inherited") in pairs
+    assert ("#1a1a1a", "#ffffff", "body") in pairs
 
 
 @pytest.mark.slow
