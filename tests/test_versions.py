@@ -243,3 +243,36 @@ def test_the_version_being_released_cannot_be_yanked(package, capsys):
     changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8")
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 1 and f"{CURRENT} is marked [YANKED], so it cannot be the version released" in err, err
+
+
+# Each kind of change, the smallest version after 2.3.4 that may carry it, and the largest that may not (SemVer for data).
+_BUMPS = {
+    "table-removed": ("3.0.0", "2.99.0"), "column-removed": ("3.0.0", "2.4.0"), "row-removed": ("3.0.0", "2.4.0"),
+    "table-added": ("2.4.0", "2.3.99"), "column-added": ("2.4.0", "2.3.5"), "row-added": ("2.4.0", "2.3.5"),
+    "cell-changed": ("2.3.5", "2.3.4"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_BUMPS))
+def test_each_kind_of_change_needs_its_semver_bump_and_no_less(kind):
+    from scripts.errors import PipelineError
+    from scripts.versions import _check_bump
+
+    change = {"table": "signatories", "primary_key": "x-s01", "kind": kind, "column": "name", "old_value": "a", "new_value": "b"}
+    enough, too_small = _BUMPS[kind]
+    _check_bump(enough, "2.3.4", [change], "CHANGELOG.md, line 9")
+    with pytest.raises(PipelineError) as refused:
+        _check_bump(too_small, "2.3.4", [change, change], "CHANGELOG.md, line 9")
+    assert refused.value.where == "CHANGELOG.md, line 9"
+    assert refused.value.problem.endswith(f"needs {enough}, not {too_small} (and 1 more such change(s))"), refused.value.problem
+    assert refused.value.fix == f"release it as {enough} or above; the table of changes lists every change since 2.3.4"
+
+
+def test_the_largest_change_decides_the_bump():
+    from scripts.errors import PipelineError
+    from scripts.versions import _check_bump
+
+    changes = [{"table": "t", "primary_key": "k", "kind": kind, "column": "c", "old_value": "", "new_value": ""} for kind in ("cell-changed", "row-added", "column-removed")]
+    with pytest.raises(PipelineError, match=r"^h: t: column c removed: a removed or renamed column needs 3\.0\.0, not 2\.4\.0\n"):
+        _check_bump("2.4.0", "2.3.4", changes, "h")
+    _check_bump("3.0.0", "2.3.4", changes, "h")
