@@ -98,3 +98,19 @@ def require_system(executable: str, debian_package: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{reason}: under CI a skipped test is a failure")
     pytest.skip(reason)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A skip is reported at the test that skipped, not at the helper that raised it, so the summary (-ra) says which test and why."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and isinstance(report.longrepr, tuple) and not hasattr(report, "wasxfail"):
+        _, _, reason = report.longrepr
+        report.longrepr = (item.location[0], item.location[1] + 1, f"{item.name}: {reason.removeprefix('Skipped: ')}")
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The count of skips, always, in words a reader of make check looks for."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    terminalreporter.write_line(f"skipped tests: {len(skipped)}" + (" (each with its reason in the short test summary)" if skipped else ""))
