@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
 FORCE ?=
 
-.PHONY: build validate release serve test check bench lock clean
+.PHONY: build validate release serve test check bench mutate lock clean
 
 # The stamp's name carries the lock's checksum, so a changed lock reinstalls.
 $(INSTALLED): requirements.lock
@@ -59,6 +59,19 @@ check: $(INSTALLED) $(TOOLS)
 bench: $(INSTALLED)
 	@$(BIN)/python -m benchmarks.bench
 
+# Mutation testing of the modules that check, escape and decide versions (about 25 minutes on 2 cores; not in CI):
+# the score and every surviving mutant go to benchmarks/mutation.json.
+MUTATE_VENV := .venv-mutate
+MUTATE := $(MUTATE_VENV)/.installed-$(shell cat requirements.lock requirements-mutate.lock | cksum | cut -d' ' -f1)
+$(MUTATE): requirements.lock requirements-mutate.lock
+	$(PYTHON) -m venv $(MUTATE_VENV)
+	$(MUTATE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.lock -r requirements-mutate.lock
+	rm -f $(MUTATE_VENV)/.installed-*
+	touch $@
+
+mutate: $(MUTATE)
+	MUTATE_VENV=$(MUTATE_VENV) $(MUTATE_VENV)/bin/python -m benchmarks.mutation
+
 # Re-pin every package after changing the direct pins in pyproject.toml.
 lock:
 	rm -rf .venv-lock
@@ -69,4 +82,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) $(TOOLS_VENV) dist .pytest_cache
+	rm -rf $(VENV) $(TOOLS_VENV) $(MUTATE_VENV) mutants dist .pytest_cache

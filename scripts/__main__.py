@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser = commands.add_parser("serve", help="serve the current release's SQLite database with Datasette on 127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8001, help="the port (default: 8001)")
     args = parser.parse_args(argv)
+    _never_fail_to_print()
     debug = args.debug or os.environ.get("VERBOSE") == "1"
     try:
         return COMMANDS[args.command](args)
@@ -40,6 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not a bad input: still one line unless asked for more
         _print_error(f"unexpected {type(exc).__name__}: {exc}", debug, hint="rerun with --debug or VERBOSE=1 for the traceback, and report it")
     return 1
+
+
+def _never_fail_to_print() -> None:
+    """A character the console cannot show (an arrow on a cp1252 console, a name in its own script) is written as an
+    escape instead of stopping the command, which may already have swapped a release into place."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _print_error(message: str, debug: bool, hint: str | None = None) -> None:

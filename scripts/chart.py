@@ -19,7 +19,7 @@ def chart_title(tables: dict[str, list[dict]]) -> str:
     agreements, total = tables["agreements"], len(tables["signatories"])
     if len(agreements) == 1:
         agreement = agreements[0]
-        return f"{agreement['title']} ({agreement['place']}, {agreement['date_signed']:%-d %B %Y}): its {total} signatory entries by country, as listed"
+        return f"{agreement['title']} ({agreement['place']}, {agreement['date_signed'].day} {agreement['date_signed']:%B %Y}): its {total} signatory entries by country, as listed"
     return f"{total:,} signatory entries of {len(agreements):,} agreements, by country as listed"
 
 

@@ -17,6 +17,8 @@ import pyarrow.parquet as pq
 from .cells import field_names
 from .errors import Problem, error
 
+# Windows opens a file descriptor in text mode unless told otherwise: it would stop at byte 0x1A and turn CRLF into LF.
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 @dataclass
@@ -86,7 +88,7 @@ def read_file(path: str) -> bytes | None:
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
-        descriptor = os.open(path, os.O_RDONLY)
+        descriptor = os.open(path, os.O_RDONLY | _BINARY)
     except (FileNotFoundError, NotADirectoryError):
         return None
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import multiprocessing
@@ -22,6 +23,7 @@ from .citation import citation_text
 from .csvfile import csv_bytes
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from .errors import PipelineError, Problem, ValidationFailed
+from .fingerprint import fingerprint, is_native
 from .formats import archive, diff, page, sqlite, workbook
 from .inputs import check_folder, read_input
 from .progress import step
@@ -92,10 +94,11 @@ def make_release(project: Project) -> ReleaseSummary:
                 writing.get()
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
             digests = pack(staging, folder, name, last=[database_path, workbook_path])
-        versions.check_same_bytes(project, release, digests)
+        contents = {path: fingerprint(staging / path) for path in digests if is_native(path)}
+        versions.check_same_bytes(project, release, digests, contents)
+        _swap_into_place(project, staging)  # first: data/ is never newer than dist/
         write_outputs(project, files)
-        _swap_into_place(project, staging)
-        versions.write_record(project, files, release, digests)
+        versions.write_record(project, files, release, digests, contents)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
@@ -295,21 +298,45 @@ def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
 
 
 def _swap_into_place(project: Project, next_dist: Path) -> None:
-    """Two renames: a kill between them leaves no dist/, which the next release restores or replaces."""
+    """Two renames: a kill between them leaves no dist/, which the next release restores or replaces. A rename that
+    fails (Windows refuses to rename a folder while a program holds one of its files) puts the previous dist/ back."""
     previous = project.root / _PREVIOUS
-    shutil.rmtree(previous, ignore_errors=True)
+    _remove(previous)
     if project.dist_dir.exists():
-        os.rename(project.dist_dir, previous)
-    os.rename(next_dist, project.dist_dir)
-    shutil.rmtree(previous, ignore_errors=True)
+        _rename(project.dist_dir, previous)
+    try:
+        _rename(next_dist, project.dist_dir)
+    except PipelineError:
+        if previous.exists() and not project.dist_dir.exists():
+            with contextlib.suppress(OSError):  # else the next release puts it back (_recover_interrupted_swap)
+                os.rename(previous, project.dist_dir)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)  # a file still held there is removed by the next release
+
+
+_HELD = "close what holds it (Datasette, a spreadsheet, a file explorer window, a virus scanner), then run make release again"
+
+
+def _rename(source: Path, target: Path) -> None:
+    try:
+        os.rename(source, target)
+    except OSError as exc:
+        raise PipelineError(source.name, f"could not be renamed to {target.name} ({exc.strerror}): a program may hold one of its files open; nothing else was changed", _HELD) from None
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    if os.path.lexists(folder):
+        left = next((path for path in sorted(folder.rglob("*")) if path.is_file()), folder)
+        raise PipelineError(left.relative_to(folder.parent).as_posix(), "could not be removed: a program may hold it open", _HELD)
 
 
 def _recover_interrupted_swap(project: Project) -> None:
     """A release killed between the two renames left the previous dist/ aside: put it back."""
     previous = project.root / _PREVIOUS
     if previous.exists() and not project.dist_dir.exists():
-        os.rename(previous, project.dist_dir)
-    elif previous.exists():
-        shutil.rmtree(previous)
+        _rename(previous, project.dist_dir)
+    else:
+        _remove(previous)
     if project.dist_dir.exists() and not project.dist_dir.is_dir():
         raise PipelineError("dist", "is a file, not a folder", "remove it")

@@ -42,6 +42,13 @@ class Record:
     tables: dict[str, dict]  # name -> {"sha256", "columns", "primary_key"}
     files: dict[str, str] | None = None  # every released file's sha256 by its path in dist/, the zip among them (records from 1.1.1 on)
     changelog_sha256: str | None = None  # of the version's CHANGELOG.md section, as released
+    content: dict[str, str] | None = None  # what each file a native library writes holds (fingerprint.py), by its path in dist/ (from 1.4.1 on)
+
+    def holds_the_same(self, path: str, digests: dict[str, str], contents: dict[str, str]) -> bool:
+        """Whether a released file is as recorded: by what it holds where the record pins that, else by its bytes."""
+        if self.content is not None and path in self.content:
+            return contents.get(path) == self.content[path]
+        return self.files.get(path) == digests.get(path)
 
     def table(self, name: str) -> diff.Table:
         meta = self.tables[name]
@@ -81,7 +88,7 @@ def load_records(project: Project) -> dict[str, Record]:
         if unknown:
             raise PipelineError(f"{relative}/{RECORD_FILE}", f"names a table {unknown[0][:80]!r}, which is no table name (lower-case letters, digits and _)",
                                 "release records are written by make release and never edited: restore it with git")
-        records[meta["version"]] = Record(meta["version"], meta.get("date", ""), path.parent, meta["tables"], meta.get("files"), meta.get("changelog_sha256"))
+        records[meta["version"]] = Record(meta["version"], meta.get("date", ""), path.parent, meta["tables"], meta.get("files"), meta.get("changelog_sha256"), meta.get("content"))
     return records
 
 
@@ -207,19 +214,24 @@ def section_bytes(release: Release) -> bytes:
     return f"{release.version}\n{release.date.isoformat()}\n{release.text}".encode("utf-8")
 
 
-def check_same_bytes(project: Project, release: Release, digests: dict[str, str]) -> None:
-    """Releasing a recorded version again gives the very bytes it was released with, file by file, or is refused."""
+def check_same_bytes(project: Project, release: Release, digests: dict[str, str], contents: dict[str, str]) -> None:
+    """Releasing a recorded version again gives the very bytes it was released with, file by file, or is refused.
+
+    A file that SQLite or zlib writes (the database, the workbook, the zip, and the sums that list
+    them) is compared by what it holds, where the record pins that: another version of the library
+    writes other bytes for the same content.
+    """
     record = load_records(project).get(release.version)
     if record is None or record.files is None:
         return
-    differing = sorted(path for path in set(record.files) | set(digests) if record.files.get(path) != digests.get(path))
+    differing = sorted(path for path in set(record.files) | set(digests) if not record.holds_the_same(path, digests, contents))
     if differing:
         raise PipelineError(f"CHANGELOG.md, line {release.line}",
                             f"{release.version} was released on {record.date} with other bytes ({differing[0]} differs, {len(differing)} file(s) in all): a version's bytes never change once released",
                             "add a heading for the next patch version to CHANGELOG.md, and say what changed there")
 
 
-def write_record(project: Project, files: dict[str, bytes], release: Release, digests: dict[str, str]) -> None:
+def write_record(project: Project, files: dict[str, bytes], release: Release, digests: dict[str, str], contents: dict[str, str]) -> None:
     """releases/<version>/: each table's CSV and release.json, which pins every released file and the changelog section, written aside then renamed into place."""
     target = project.root / RECORDS / release.version
     if target.exists():
@@ -233,6 +245,6 @@ def write_record(project: Project, files: dict[str, bytes], release: Release, di
         (aside / f"{name}.csv").write_bytes(content)
         tables[name] = {"sha256": _sha256(content), "columns": field_names(project.schemas[name]), "primary_key": project.schemas[name]["primaryKey"]}
     meta = {"version": release.version, "date": release.date.isoformat(), "tables": tables,
-            "changelog_sha256": _sha256(section_bytes(release)), "files": dict(sorted(digests.items()))}
+            "changelog_sha256": _sha256(section_bytes(release)), "files": dict(sorted(digests.items())), "content": dict(sorted(contents.items()))}
     (aside / RECORD_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     os.rename(aside, target)

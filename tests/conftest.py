@@ -47,7 +47,12 @@ def package(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def released_folder(tmp_path_factory) -> Path:
-    """The release folder of one `release` of a copy of the package, for read-only tests."""
+    """The release folder of one `release` of a copy of the package, for read-only tests.
+
+    make mutate names one it made before the mutants in RELEASED_FOLDER, so that each mutant's run does not release again.
+    """
+    if os.environ.get("RELEASED_FOLDER"):
+        return Path(os.environ["RELEASED_FOLDER"])
     root = copy_package(tmp_path_factory.mktemp("released") / "package")
     subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "release"], check=True, capture_output=True, cwd=ROOT)
     return next(path for path in (root / "dist").iterdir() if path.is_dir())

@@ -1,0 +1,114 @@
+"""make mutate: run mutmut on the checking, escaping and versions modules, and record the score and every survivor."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "mutation.json"
+GOAL = 0.90  # of the mutants that are not equivalent, the share the tests must kill
+# mutmut's words for a mutant the tests stopped, and for one they did not.
+KILLED = {"killed", "timeout"}
+SURVIVED = {"survived", "no tests", "suspicious", "skipped", "segfault"}
+
+
+def main() -> int:
+    venv = Path(os.environ.get("MUTATE_VENV", ROOT / ".venv-mutate"))
+    mutmut = venv / "bin" / "mutmut"
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        released = _release_once(venv, Path(folder))
+        shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # mutants of older code would be reused by name
+        run = subprocess.run([str(mutmut), "run", "--max-children", str(os.cpu_count() or 1)], cwd=ROOT,
+                             env={**os.environ, "RELEASED_FOLDER": str(released)}, stdout=subprocess.DEVNULL)
+    if run.returncode != 0:
+        print(f"mutmut run failed (exit {run.returncode}); run it again by hand to see why: {mutmut} run", file=sys.stderr)
+        return 1
+    seconds = time.perf_counter() - started
+    statuses = _statuses(mutmut)
+    recorded = record(statuses, {name: _diff(mutmut, name) for name, status in statuses.items() if status in SURVIVED}, seconds)
+    RESULTS.write_text(json.dumps(recorded, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(summary(recorded))
+    return 0
+
+
+def _release_once(venv: Path, folder: Path) -> Path:
+    """One release of a copy of the checkout, which every mutant's tests corrupt copies of."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import copy_package  # the tests' own copy, which leaves out what a release does not need
+
+    root = copy_package(folder / "package")
+    subprocess.run([str(venv / "bin" / "python"), "-m", "scripts", "--root", str(root), "release"], cwd=ROOT, check=True, capture_output=True)
+    return next(path for path in (root / "dist").iterdir() if path.is_dir())
+
+
+def _statuses(mutmut: Path) -> dict[str, str]:
+    printed = subprocess.run([str(mutmut), "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return dict(re.findall(r"^\s+(\S+): (.+?)\s*$", printed, flags=re.MULTILINE))
+
+
+def _diff(mutmut: Path, name: str) -> str:
+    shown = subprocess.run([str(mutmut), "show", name], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return "\n".join(line for line in shown.splitlines() if line.startswith(("-", "+")) and not line.startswith(("---", "+++")))
+
+
+def _key(name: str, diff: str) -> str:
+    """What identifies a survivor across runs: its function and its change, not its number, which shifts as code changes."""
+    function = re.sub(r"__mutmut_\d+$", "", name)
+    return f"{function}\n{diff}"
+
+
+def record(statuses: dict[str, str], diffs: dict[str, str], seconds: float) -> dict:
+    """The committed record: counts per module, and each survivor with the reason it is equivalent, if one was written."""
+    explained = {}
+    if RESULTS.is_file():
+        for survivor in json.loads(RESULTS.read_text(encoding="utf-8")).get("survivors", []):
+            if survivor.get("equivalent_because"):
+                explained[_key(survivor["mutant"], survivor["diff"])] = survivor["equivalent_because"]
+    modules: dict[str, dict[str, int]] = {}
+    for name, status in statuses.items():
+        counts = modules.setdefault(_module(name), {"mutants": 0, "killed": 0, "survived": 0})
+        counts["mutants"] += 1
+        counts["killed" if status in KILLED else "survived"] += 1
+    survivors = [{"mutant": name, "status": statuses[name], "diff": diff, "equivalent_because": explained.get(_key(name, diff), "")}
+                 for name, diff in sorted(diffs.items())]
+    total, killed = len(statuses), sum(status in KILLED for status in statuses.values())
+    equivalent = sum(bool(s["equivalent_because"]) for s in survivors)
+    score = killed / (total - equivalent) if total > equivalent else 1.0
+    return {
+        "tool": "mutmut 3.8.1 (requirements-mutate.lock)",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "seconds": round(seconds),
+        "goal": GOAL,
+        "mutants": total,
+        "killed": killed,
+        "equivalent": equivalent,
+        "score": round(score, 4),
+        "met": score >= GOAL,
+        "modules": dict(sorted(modules.items())),
+        "survivors": survivors,
+    }
+
+
+def _module(mutant: str) -> str:
+    return mutant.split(".x_")[0].split(".xǁ")[0]
+
+
+def summary(recorded: dict) -> str:
+    unexplained = sum(not s["equivalent_because"] for s in recorded["survivors"])
+    return (f"mutation score {recorded['score']:.1%} ({recorded['killed']} of {recorded['mutants']} mutants killed, {recorded['equivalent']} explained as equivalent; "
+            f"goal {recorded['goal']:.0%}: {'met' if recorded['met'] else 'not met'}); {unexplained} survivor(s) neither killed nor explained; "
+            f"{recorded['seconds']} s. Recorded in {RESULTS.relative_to(ROOT)}.")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

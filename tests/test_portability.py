@@ -1,0 +1,224 @@
+"""The same results on Windows and macOS as on Linux: byte-exact checkouts, no OS-specific formatting or modes, output
+any console can print, swaps that survive a held file, and records that pin what a release holds rather than how a
+native library wrote it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_package, run, snapshot
+from scripts.fingerprint import fingerprint, is_native
+from scripts.formats import archive
+from scripts.project import Project
+
+CURRENT = Project().changelog_version()
+NAME = f"global-muslim-coalition-for-uyghurs-{CURRENT}"
+
+
+def test_every_file_is_checked_out_byte_for_byte():
+    assert (ROOT / ".gitattributes").read_text(encoding="utf-8").splitlines()[-1] == "* -text"
+
+
+def test_scripts_use_no_os_specific_format_or_file_mode():
+    sources = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8") for path in sorted((ROOT / "scripts").rglob("*.py"))}
+    assert len(sources) >= 30
+    assert [path for path, text in sources.items() if re.search(r"%-[a-zA-Z]|%#[a-zA-Z]", text)] == []  # glibc's and Windows' own strftime flags
+    for path, text in sources.items():
+        for call in re.findall(r"os\.open\(([^)]*)\)", text):
+            assert "_BINARY" in call, f"{path}: os.open({call}) opens in text mode on Windows"
+        assert not re.search(r"\bopen\([^)]*['\"]r['\"]\)", text), f"{path} opens a file in text mode without an encoding"
+
+
+@pytest.mark.slow
+def test_a_crlf_checkout_builds_the_same_tables(tmp_path):
+    """Git for Windows checks text out with CRLF (core.autocrlf=true); .gitattributes keeps every file as committed."""
+    if shutil.which("git") is None or not (ROOT / ".git").exists():
+        pytest.fail("git and the checkout's history are needed") if os.environ.get("CI") else pytest.skip("no git or no history here")
+    clone = tmp_path / "with crlf"
+    subprocess.run(["git", "-c", "core.autocrlf=true", "clone", "-q", "--no-local", str(ROOT), str(clone)], check=True, capture_output=True)
+    document = next((clone / "data" / "source").glob("*/document.txt"))
+    assert b"\r" not in document.read_bytes() and b"\r" not in (clone / "data" / "clauses.csv").read_bytes()
+    committed = {path: (clone / path).read_bytes() for path in ("datapackage.json", "data/clauses.csv", "docs/index.html")}
+    result = subprocess.run([sys.executable, "-m", "scripts", "--root", str(clone), "build"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert {path: (clone / path).read_bytes() for path in committed} == committed
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True).stdout == ""
+
+
+@pytest.mark.slow
+def test_a_release_in_a_path_with_a_space_prints_safely_on_a_cp1252_console(tmp_path):
+    """Windows redirects stdout in its legacy code page: every line the release prints must be writable there."""
+    root = copy_package(tmp_path / "a folder with spaces" / "package")
+    environment = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}
+    with open(tmp_path / "out.txt", "wb") as out, open(tmp_path / "err.txt", "wb") as err:
+        code = subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "release"], cwd=ROOT, stdout=out, stderr=err, env=environment).returncode
+    printed = (tmp_path / "out.txt").read_bytes().decode("cp1252")
+    assert code == 0, (tmp_path / "err.txt").read_bytes().decode("cp1252")
+    assert f"released {NAME}:" in printed
+    assert (root / "dist" / f"{NAME}.zip").is_file()
+
+
+def test_an_error_with_characters_a_cp1252_console_lacks_is_printed_not_raised(package, tmp_path):
+    path = package / "data" / "signatories.csv"
+    path.write_bytes(path.read_bytes().replace(b",ABIM,", ",=\u7ef4\u543e\u5c14 \u2192,".encode(), 1))
+    with open(tmp_path / "err.txt", "wb") as err:
+        code = subprocess.run([sys.executable, "-m", "scripts", "--root", str(package), "validate"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
+                              env={**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}).returncode
+    printed = (tmp_path / "err.txt").read_bytes().decode("cp1252")
+    assert code == 1 and "unexpected" not in printed and "Traceback" not in printed, printed
+    assert "field acronym: [formula-cell]" in printed and "\\u7ef4\\u543e\\u5c14 \\u2192" in printed
+
+
+# What the record of a version pins: the bytes of what the package writes, what the others hold.
+def _copy_release(released_folder: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / released_folder.name
+    shutil.copytree(released_folder, folder)
+    return folder
+
+
+def _sqlite_from_another_version(path: Path) -> None:
+    """The same database as another SQLite writes it: the header's version-valid-for and library version differ."""
+    raw = bytearray(path.read_bytes())
+    raw[92:100] = (7).to_bytes(4, "big") + (3051001).to_bytes(4, "big")
+    path.write_bytes(bytes(raw))
+
+
+def _recompressed(path: Path, level: int) -> None:
+    """The same zip as another zlib (zlib-ng) deflates it: every entry again, at another compression level."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w") as target:
+        for info, content in entries:
+            target.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
+
+
+def test_what_a_native_library_writes_is_fingerprinted_by_what_it_holds(released_folder, tmp_path):
+    folder = _copy_release(released_folder, tmp_path)
+    database, workbook = folder / "global-muslim-coalition-for-uyghurs.sqlite", folder / "global-muslim-coalition-for-uyghurs.xlsx"
+    before = {path: fingerprint(path) for path in (database, workbook)}
+    raw = {path: path.read_bytes() for path in (database, workbook)}
+    _sqlite_from_another_version(database)
+    _recompressed(workbook, 1)
+    assert {path: path.read_bytes() for path in (database, workbook)} != raw  # other bytes
+    assert {path: fingerprint(path) for path in (database, workbook)} == before  # the same content
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE signatories SET name = 'Someone Else' WHERE list_number = 5")
+    connection.close()
+    assert fingerprint(database) != before[database]
+
+
+def test_a_workbook_cell_changes_its_fingerprint(released_folder, tmp_path):
+    from openpyxl import load_workbook
+
+    folder = _copy_release(released_folder, tmp_path)
+    workbook_path = folder / "global-muslim-coalition-for-uyghurs.xlsx"
+    before = fingerprint(workbook_path)
+    workbook = load_workbook(workbook_path)
+    sheet = next(sheet for sheet in workbook.worksheets if sheet.title == "signatories")
+    sheet["E3"] = "Someone Else"
+    workbook.save(workbook_path)
+    assert fingerprint(workbook_path) != before
+
+
+def test_which_files_are_pinned_by_what_they_hold():
+    record = json.loads((ROOT / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
+    assert sorted(record["content"]) == sorted(path for path in record["files"] if is_native(path)) == [
+        f"{NAME}.zip", f"{NAME}/SHA256SUMS", f"{NAME}/global-muslim-coalition-for-uyghurs.sqlite", f"{NAME}/global-muslim-coalition-for-uyghurs.xlsx"]
+    assert not is_native(f"{NAME}/data/signatories.parquet") and not is_native(f"{NAME}/data/signatories.csv")
+
+
+def _as_another_sqlite_and_zlib_write_it(monkeypatch) -> None:
+    """make release, as on a machine whose SQLite and zlib write other bytes for the same content."""
+    import scripts.release
+
+    real_pack, real_write_zip = scripts.release.pack, archive.write_zip
+
+    def pack(staging, folder, name, last):
+        _sqlite_from_another_version(folder.path / "global-muslim-coalition-for-uyghurs.sqlite")
+        _recompressed(folder.path / "global-muslim-coalition-for-uyghurs.xlsx", 9)
+        return real_pack(staging, folder, name, last)
+
+    def write_zip(folder, paths, target):
+        real_write_zip(folder, paths, target)
+        _recompressed(Path(target), 1)
+
+    monkeypatch.setattr(scripts.release, "pack", pack)
+    monkeypatch.setattr(archive, "write_zip", write_zip)
+
+
+@pytest.mark.slow
+def test_the_recorded_version_is_accepted_from_a_native_library_that_writes_other_bytes(package, capsys, monkeypatch):
+    recorded = json.loads((package / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
+    _as_another_sqlite_and_zlib_write_it(monkeypatch)
+    code, out, err = run(package, "release", capsys=capsys)
+    assert code == 0, err
+    released = {path: archive.sha256_of(package / "dist" / path) for path in recorded["files"]}
+    assert [path for path in released if released[path] != recorded["files"][path]] == sorted(recorded["content"])  # other bytes, only there
+    assert json.loads((package / "releases" / CURRENT / "release.json").read_text(encoding="utf-8")) == recorded
+
+
+@pytest.mark.slow
+def test_a_changed_database_cell_under_the_recorded_version_is_refused(package, capsys, monkeypatch):
+    import scripts.release
+
+    real_pack = scripts.release.pack
+
+    def pack(staging, folder, name, last):
+        with sqlite3.connect(folder.path / "global-muslim-coalition-for-uyghurs.sqlite") as connection:
+            connection.execute("UPDATE signatories SET name = 'Someone Else' WHERE list_number = 5")
+        connection.close()
+        return real_pack(staging, folder, name, last)
+
+    monkeypatch.setattr(scripts.release, "pack", pack)
+    before = {name: snapshot(package / name) for name in ("data", "dist", "releases")}
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1
+    assert f"{CURRENT} was released on" in err and f"with other bytes ({NAME}.zip differs, 2 file(s) in all)" in err, err
+    assert {name: snapshot(package / name) for name in ("data", "dist", "releases")} == before
+
+
+@pytest.mark.slow
+def test_a_held_file_stops_the_swap_by_name_and_the_next_release_recovers(package, capsys, monkeypatch):
+    import scripts.release
+
+    assert run(package, "release", capsys=capsys)[0] == 0
+    before = {name: snapshot(package / name) for name in ("data", "dist")}
+    real_rename = os.rename
+
+    def rename(source, target):
+        if Path(source).name == ".dist-next":
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        return real_rename(source, target)
+
+    monkeypatch.setattr(scripts.release.os, "rename", rename)
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1 and "unexpected" not in err
+    assert "error: .dist-next: could not be renamed to dist" in err and "fix: close what holds it (Datasette, a spreadsheet" in err, err
+    assert {name: snapshot(package / name) for name in ("data", "dist")} == before  # dist/ is the previous one, data/ untouched
+    monkeypatch.undo()
+    assert run(package, "release", capsys=capsys)[0] == 0
+    assert not (package / ".dist-previous").exists() and not (package / ".dist-next").exists()
+
+
+@pytest.mark.slow
+def test_a_leftover_previous_release_that_cannot_be_removed_is_named(package, capsys, monkeypatch):
+    import scripts.release
+
+    held = package / ".dist-previous" / NAME / "global-muslim-coalition-for-uyghurs.xlsx"
+    held.parent.mkdir(parents=True)
+    held.write_bytes(b"held by a spreadsheet")
+    (package / "dist").mkdir()
+    monkeypatch.setattr(scripts.release.shutil, "rmtree", lambda path, ignore_errors=False: None)  # Windows: a held file stays
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1 and "unexpected" not in err
+    assert f"error: .dist-previous/{NAME}/global-muslim-coalition-for-uyghurs.xlsx: could not be removed: a program may hold it open" in err, err
