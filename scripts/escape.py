@@ -26,8 +26,10 @@ def markdown_code(text: object) -> str:
     if not text:
         return ""  # no code span can be empty: two backticks are text
     fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    # CommonMark takes one space off each end of a span, unless the span is nothing but spaces.
-    pad = " " if text.strip(" ") and (text.startswith(("`", " ")) or text.endswith(("`", " "))) else ""
+    # A backtick at an end would join the fence; and CommonMark takes one space off each end of a span that
+    # starts and ends with one, unless it is nothing but spaces. Then, and only then, a space pads each end.
+    spaced = text.startswith(" ") and text.endswith(" ") and text.strip(" ")
+    pad = " " if text.startswith("`") or text.endswith("`") or spaced else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
@@ -47,4 +49,4 @@ def html_text(text: object) -> str:
     A carriage return is written as a character reference: HTML parsers turn a raw one into a
     line feed before they read anything else.
     """
-    return html.escape(str(text), quote=True).replace("\r", "&#13;")
+    return html.escape(str(text)).replace("\r", "&#13;")  # quotes too, by default

@@ -63,14 +63,14 @@ def gate_descriptor(folder: Path, descriptor: dict) -> Path:
             continue
         gated = {k: v for k, v in resource.items() if k not in ("hash", "bytes")}
         try:
-            schema = json.loads((folder / resource["schema"]).read_text(encoding="utf-8"))
+            schema = json.loads((folder / resource["schema"]).read_bytes())
             schema.pop("foreignKeys", None)
             gated.update(schema=schema, **{"x-schema-path": resource["schema"]})
         except (OSError, ValueError, TypeError, AttributeError):
             pass  # the project's checks report the schema; frictionless is then not asked at all
         tables.append(gated)
     gate = folder / f".gate-{os.getpid()}.json"
-    gate.write_text(json.dumps({**descriptor, "resources": tables}), encoding="utf-8")
+    gate.write_bytes(json.dumps({**descriptor, "resources": tables}).encode())  # ASCII: json escapes the rest
     return gate
 
 

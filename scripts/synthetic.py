@@ -77,7 +77,7 @@ class SyntheticAgreement:
         folder.mkdir(parents=True, exist_ok=True)
         document = self.document().encode("utf-8")
         (folder / "document.txt").write_bytes(document)
-        (folder / "agreement.yaml").write_text(yaml.safe_dump(self.metadata(document), sort_keys=False, allow_unicode=True), encoding="utf-8")
+        (folder / "agreement.yaml").write_bytes(yaml.safe_dump(self.metadata(document), sort_keys=False, allow_unicode=True).encode("utf-8"))
         return folder
 
 

@@ -246,5 +246,5 @@ def write_record(project: Project, files: dict[str, bytes], release: Release, di
         tables[name] = {"sha256": _sha256(content), "columns": field_names(project.schemas[name]), "primary_key": project.schemas[name]["primaryKey"]}
     meta = {"version": release.version, "date": release.date.isoformat(), "tables": tables,
             "changelog_sha256": _sha256(section_bytes(release)), "files": dict(sorted(digests.items())), "content": dict(sorted(contents.items()))}
-    (aside / RECORD_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (aside / RECORD_FILE).write_bytes((json.dumps(meta, indent=2) + "\n").encode("utf-8"))  # LF on every OS, as committed
     os.rename(aside, target)

@@ -80,7 +80,7 @@ def replace_document(root: Path, text: str | bytes) -> None:
     raw = text.encode("utf-8") if isinstance(text, str) else text
     document.write_bytes(raw)
     metadata = root / SOURCE_DIR / "agreement.yaml"
-    metadata.write_text(re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {hashlib.sha256(raw).hexdigest()}", metadata.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    metadata.write_text(re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {hashlib.sha256(raw).hexdigest()}", metadata.read_text(encoding="utf-8"), count=1), encoding="utf-8", newline="\n")
 
 
 def source_text(root: Path = ROOT) -> str:
@@ -103,6 +103,16 @@ def require_system(executable: str, debian_package: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{reason}: under CI a skipped test is a failure")
     pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(items):
+    """On Windows, a test marked posix skips and says what it needs (the Windows job in ci.yml runs every other test)."""
+    if sys.platform != "win32":
+        return
+    for item in items:
+        marker = item.get_closest_marker("posix")
+        if marker:
+            item.add_marker(pytest.mark.skip(reason=f"needs POSIX: {marker.args[0] if marker.args else 'named pipes, symbolic links, signals or POSIX tools'}"))
 
 
 @pytest.hookimpl(hookwrapper=True)

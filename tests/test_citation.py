@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 
 import pytest
 import yaml
@@ -25,8 +26,8 @@ def published(tmp_path_factory):
     """A copy of the package whose metadata/package.yaml sets its public address, built."""
     root = copy_package(tmp_path_factory.mktemp("published") / "package")
     metadata = root / "metadata" / "package.yaml"
-    metadata.write_text(metadata.read_text(encoding="utf-8") + f"repository: {REPOSITORY}\n", encoding="utf-8")
-    code = subprocess.run([str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else "python3", "-m", "scripts", "--root", str(root), "build"],
+    metadata.write_text(metadata.read_text(encoding="utf-8") + f"repository: {REPOSITORY}\n", encoding="utf-8", newline="\n")
+    code = subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "build"],
                           cwd=ROOT, capture_output=True, text=True)
     assert code.returncode == 0, code.stderr
     return root

@@ -122,7 +122,7 @@ def _edit_coding(root, old: str, new: str) -> None:
     path = root / SOURCE_DIR / "coding.yaml"
     text = path.read_text(encoding="utf-8")
     assert text.count(old) >= 1
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8", newline="\n")
 
 
 BAD_CODING = {

@@ -106,11 +106,11 @@ def test_a_damaged_file_builds_or_stops_with_a_located_error(scratch, name, data
     path = scratch / FILES[name]
     original = (ROOT / FILES[name]).read_text(encoding="utf-8")
     try:
-        path.write_text(yaml.safe_dump(damaged_data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        path.write_text(yaml.safe_dump(damaged_data, allow_unicode=True, sort_keys=False), encoding="utf-8", newline="\n")
         try:
             build_in_memory(Project(scratch))
         except PipelineError as exc:
             assert re.match(r"\S+\.(yaml|txt|json|md)(, line \d+| \()?", exc.where), exc.where
             assert "unexpected" not in str(exc)
     finally:
-        path.write_text(original, encoding="utf-8")
+        path.write_text(original, encoding="utf-8", newline="\n")

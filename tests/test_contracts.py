@@ -70,7 +70,7 @@ def test_a_descriptor_that_breaks_the_profile_fails_validation(package, capsys):
     path = package / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     descriptor["resources"][-1]["type"] = "file"  # what version 1.0.0 shipped
-    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8", newline="\n")
     code, _, err = run(package, "validate", capsys=capsys)
     assert code == 1
     last = len(descriptor["resources"]) - 1

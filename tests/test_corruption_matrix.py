@@ -18,7 +18,7 @@ def _edit_text(relative: str, old: str, new: str, count: int = 1):
         path = root / relative
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{old!r} not in {relative}"
-        path.write_text(text.replace(old, new, count), encoding="utf-8")
+        path.write_text(text.replace(old, new, count), encoding="utf-8", newline="\n")
     return corrupt
 
 
@@ -34,7 +34,7 @@ def _edit_descriptor(change):
         path = root / "datapackage.json"
         descriptor = json.loads(path.read_text(encoding="utf-8"))
         change(descriptor)
-        path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+        path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8", newline="\n")
     return corrupt
 
 
@@ -161,7 +161,7 @@ def test_a_corrupted_released_descriptor_fails_validation(package, capsys):
     descriptor = json.loads(released.read_text(encoding="utf-8"))
     _resource(descriptor, "signatories-parquet")["hash"] = "sha256:" + "0" * 64
     _resource(descriptor, "clauses")["bytes"] = 1
-    released.write_text(json.dumps(descriptor), encoding="utf-8")
+    released.write_text(json.dumps(descriptor), encoding="utf-8", newline="\n")
     code, _, err = run(package, "validate", str(released), capsys=capsys)
     assert code != 0
     assert "data/signatories.parquet, field hash: [hash] the descriptor declares sha256:000" in err  # frictionless ignores it
@@ -204,7 +204,7 @@ def test_released_parquet_that_differs_from_its_csv_fails_validation(package, ca
     change(path)
     descriptor = json.loads(released.read_text(encoding="utf-8"))
     _resource(descriptor, f"{table}-parquet")["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
-    released.write_text(json.dumps(descriptor), encoding="utf-8")
+    released.write_text(json.dumps(descriptor), encoding="utf-8", newline="\n")
 
     code, _, err = run(package, "validate", str(released), capsys=capsys)
     assert code != 0

@@ -175,9 +175,9 @@ def test_readme_error_examples_are_what_the_checks_print(package, capsys):
     for (command, relative, edit), shown_command, shown in zip(_EXAMPLE_MISTAKES, examples[0::2], examples[1::2]):
         path = package / relative
         original = path.read_text(encoding="utf-8")
-        path.write_text(edit(original), encoding="utf-8")
+        path.write_text(edit(original), encoding="utf-8", newline="\n")
         code, _, err = run(package, command, capsys=capsys)
-        path.write_text(original, encoding="utf-8")
+        path.write_text(original, encoding="utf-8", newline="\n")
         assert (code, shown_command) == (1, command)
         assert "\n".join(line for line in err.splitlines() if not line.startswith("… ")) + "\n" == shown
 

@@ -39,6 +39,12 @@ HOSTILE = [
     "<!--<script x>",
     "",
     "   ",
+    " X ",
+    " \u00a0 ",
+    "\u00a0",
+    " a",
+    "a ",
+    "`",
 ]
 _MARKDOWN = MarkdownIt("commonmark").enable("table")
 
@@ -174,3 +180,7 @@ def test_an_html_attribute_and_text_read_back_as_the_same_text(value):
     assert paragraph.get("title") == value
     assert (paragraph.text or "") + "".join(ElementTree.tostring(child, encoding="unicode") for child in paragraph) == value
     assert [p.get("id") for p in document.findall(".//p")] == ["p", "after"]
+
+
+def test_an_empty_text_is_no_code_span_at_all():
+    assert markdown_code("") == "" == markdown_code("\n")  # one empty line, joined: nothing to show

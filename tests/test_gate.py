@@ -70,7 +70,7 @@ def rehash(folder: Path) -> None:
             resource["hash"] = f"sha256:{hashlib.sha256(raw).hexdigest()}"
             if "bytes" in resource:
                 resource["bytes"] = len(raw)
-    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8", newline="\n")
 
 
 # A corruption of the descriptor itself is tried only as it is: recording hashes anew would undo or change it.

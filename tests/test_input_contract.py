@@ -42,14 +42,14 @@ def _replace(relative: str, old: str, new: str, count: int = 1):
         path = root / relative
         text = path.read_text(encoding="utf-8")
         assert old in text, f"{old!r} is not in {relative}"
-        path.write_text(text.replace(old, new, count), encoding="utf-8")
+        path.write_text(text.replace(old, new, count), encoding="utf-8", newline="\n")
     return edit
 
 
 def _append(relative: str, text: str):
     def edit(root: Path) -> None:
         path = root / relative
-        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8", newline="\n")
     return edit
 
 
@@ -71,7 +71,7 @@ def _schema(name: str, change: Callable[[dict], None]):
         path = root / "schemas" / f"{name}.json"
         schema = json.loads(path.read_text(encoding="utf-8"))
         change(schema)
-        path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+        path.write_text(json.dumps(schema, indent=2), encoding="utf-8", newline="\n")
     return edit
 
 
@@ -86,7 +86,7 @@ def _document(change: Callable[[str], str], record_sha256: bool = True):
         if record_sha256:
             replace_document(root, text.encode("utf-8") if isinstance(text, str) else text)
         else:
-            (root / DOCUMENT).write_text(text, encoding="utf-8")
+            (root / DOCUMENT).write_text(text, encoding="utf-8", newline="\n")
     return edit
 
 
@@ -345,7 +345,7 @@ MISTAKES: dict[str, Mistake] = {
     "changelog: Unreleased below a release": Mistake(_append(CHANGELOG, "\n## [Unreleased]\n"), _line(CHANGELOG), "must be the first '## ' heading"),
     "changelog: a kind of change Keep a Changelog lacks": Mistake(_replace(CHANGELOG, "### Changed\n", "### Improved\n"), _line(CHANGELOG, _line_of(CHANGELOG, "### Changed")), "'### Improved' is not a kind of change of Keep a Changelog"),
     "changelog: a release that lists nothing": Mistake(_replace(CHANGELOG, f"## [{CURRENT}]", f"## [{NEXT}] - {Project().releases[0].date.isoformat()}\n\n## [{CURRENT}]"), _line(CHANGELOG), f"the section of {NEXT} lists no change"),
-    "changelog: no release at all": Mistake(lambda root: (root / CHANGELOG).write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8"), re.escape(CHANGELOG), "has no release heading"),
+    "changelog: no release at all": Mistake(lambda root: (root / CHANGELOG).write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8", newline="\n"), re.escape(CHANGELOG), "has no release heading"),
     "changelog: deleted": Mistake(_delete(CHANGELOG), re.escape(CHANGELOG), "file not found"),
     "changelog: a fourth-level heading": Mistake(_replace(CHANGELOG, "### Changed\n", "#### Changed\n"), _line(CHANGELOG, _line_of(CHANGELOG, "### Changed")), "has a level this changelog does not use"),
 }
@@ -397,7 +397,7 @@ def test_an_error_in_a_table_and_its_parquet_twin_is_reported_once(released_fold
     schema_path = folder / "schemas" / "countries.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     _field(schema, "name")["constraints"]["maxLength"] = 5
-    schema_path.write_text(json.dumps(schema), encoding="utf-8")
+    schema_path.write_text(json.dumps(schema), encoding="utf-8", newline="\n")
     code, _, err = run(root, "validate", str(folder / "datapackage.json"), capsys=capsys)
     assert code == 1
     errors = [line for line in err.splitlines() if "[frictionless:constraint-error]" in line]

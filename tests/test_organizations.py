@@ -22,7 +22,7 @@ def _edit(root: Path, old: str, new: str, count: int = 1) -> None:
     path = root / ORGANIZATIONS
     text = path.read_text(encoding="utf-8")
     assert old in text, old
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    path.write_text(text.replace(old, new, count), encoding="utf-8", newline="\n")
 
 
 def test_every_entry_resolves_or_says_why_and_every_fact_is_quoted_from_an_https_page():
@@ -102,7 +102,7 @@ def _merge_stand4uyghurs_into_islam21c(root: Path, quote: str) -> None:
     path = root / ORGANIZATIONS
     text = path.read_text(encoding="utf-8")
     text = re.sub(r"  - organization_id: stand4uyghurs\n.*?(?=  - organization_id: islam21c\n)", "", text, flags=re.DOTALL)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(text, encoding="utf-8", newline="\n")
     _edit(root, "list_number: 9, organization_id: stand4uyghurs}", f'list_number: 9, organization_id: islam21c, same_as: {{page: punekar-stand4uyghurs, quote: "{quote}"}}}}')
 
 

@@ -97,7 +97,7 @@ def test_csv_files_are_utf8_lf_with_a_final_newline():
 def test_duplicated_key_makes_frictionless_fail(package):
     table = package / "data" / "countries.csv"
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
-    table.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    table.write_text("".join(lines + [lines[1]]), encoding="utf-8", newline="\n")
     result = frictionless_validate(package / "datapackage.json")
     assert result.returncode == 1
     assert "primary-key" in result.stdout
@@ -106,7 +106,7 @@ def test_duplicated_key_makes_frictionless_fail(package):
 @pytest.mark.slow
 def test_dangling_reference_makes_frictionless_fail(package):
     table = package / "data" / "signatories.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace(",MY,", ",ZZ,", 1), encoding="utf-8")
+    table.write_text(table.read_text(encoding="utf-8").replace(",MY,", ",ZZ,", 1), encoding="utf-8", newline="\n")
     result = frictionless_validate(package / "datapackage.json")
     assert result.returncode == 1
     assert "foreign-key" in result.stdout

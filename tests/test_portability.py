@@ -222,3 +222,29 @@ def test_a_leftover_previous_release_that_cannot_be_removed_is_named(package, ca
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1 and "unexpected" not in err
     assert f"error: .dist-previous/{NAME}/global-muslim-coalition-for-uyghurs.xlsx: could not be removed: a program may hold it open" in err, err
+
+
+def test_the_readme_gives_the_windows_commands_that_ci_runs_on_windows():
+    import yaml
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = re.findall(r"```bat\n(.*?)```", readme, flags=re.DOTALL)
+    job = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))["jobs"]["windows"]
+    assert job["runs-on"] == "windows-latest" and job["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
+    assert job["defaults"]["run"]["shell"] == "cmd"
+    assert [step["run"] for step in job["steps"] if "run" in step] == block.strip().splitlines()
+    assert not [step for step in job["steps"] if "make" in step.get("run", "")]
+
+
+def test_no_test_writes_text_in_the_platforms_line_endings():
+    """Path.write_text writes CRLF on Windows unless told newline="\\n": a test's edit of a CSV or a changelog would differ there."""
+    import ast
+
+    unsafe = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "write_text":
+                if "newline" not in {keyword.arg for keyword in node.keywords}:
+                    unsafe.append(f"{path.name}:{node.lineno}")
+    assert unsafe == ["test_tooling.py:61"]  # a /bin/sh script, in a test marked posix
+    assert not [path for path in (ROOT / "scripts").rglob("*.py") if ".write_text(" in path.read_text(encoding="utf-8")]

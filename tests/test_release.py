@@ -78,7 +78,7 @@ def test_a_source_gone_before_it_is_copied_stops_the_release_and_leaves_dist_as_
 def test_a_release_refused_before_it_builds_writes_nothing(package, capsys):
     data = snapshot(package / "data")
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace(f"## [{CURRENT}] - ", f"## [{CURRENT}] "), encoding="utf-8")
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace(f"## [{CURRENT}] - ", f"## [{CURRENT}] "), encoding="utf-8", newline="\n")
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1 and "CHANGELOG.md" in err and "unexpected" not in err
     assert snapshot(package / "data") == data and not (package / "dist").exists() and not (package / ".dist-next").exists()
@@ -116,6 +116,7 @@ def test_each_sha256sums_names_the_files_beside_it_and_the_zip_holds_the_folder(
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
+@pytest.mark.posix("GNU sha256sum")
 def test_sha256sum_checks_a_download_in_an_empty_folder_as_a_user_does(released, tmp_path):
     """The zip and SHA256SUMS downloaded side by side, then the zip unzipped: `sha256sum -c` passes on both, and fails on a changed byte."""
     sha256sum = shutil.which("sha256sum")
@@ -131,7 +132,7 @@ def test_sha256sum_checks_a_download_in_an_empty_folder_as_a_user_does(released,
         archive.extractall(download / NAME)
     check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download / NAME, capture_output=True, text=True)
     assert check.returncode == 0 and "FAILED" not in check.stdout and check.stdout.count(": OK\n") == len(_sums(download / NAME / "SHA256SUMS")), check.stdout + check.stderr
-    (download / NAME / "data" / "signatories.csv").write_text("changed\n", encoding="utf-8")
+    (download / NAME / "data" / "signatories.csv").write_text("changed\n", encoding="utf-8", newline="\n")
     check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download / NAME, capture_output=True, text=True)
     assert check.returncode == 1 and "data/signatories.csv: FAILED" in check.stdout
 
@@ -264,7 +265,7 @@ def test_a_release_is_the_same_under_spawn_under_the_default_and_in_one_process(
 
 def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, capsys):
     descriptor = package / "datapackage.json"
-    descriptor.write_text(descriptor.read_text().replace(f'"version": "{CURRENT}"', '"version": "9.9.9"'))
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace(f'"version": "{CURRENT}"', '"version": "9.9.9"'), encoding="utf-8", newline="\n")
     code, _, err = run(package, "release", capsys=capsys)
     assert code != 0
     assert "datapackage.json: version '9.9.9' is not a release heading of CHANGELOG.md" in err
@@ -273,12 +274,12 @@ def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, 
 
 def test_a_new_changelog_heading_releases_the_new_version(package, capsys):
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{NEXT}] - {TODAY}\n\n### Fixed\n- Nothing, in a test.\n"))
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{NEXT}] - {TODAY}\n\n### Fixed\n- Nothing, in a test.\n"), encoding="utf-8", newline="\n")
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
     assert f"released global-muslim-coalition-for-uyghurs-{NEXT}:" in out
     assert f"The tables of {NEXT} are the same as those of {CURRENT}." in out
-    assert f'"version": "{NEXT}"' in (package / "datapackage.json").read_text()
+    assert f'"version": "{NEXT}"' in (package / "datapackage.json").read_text(encoding="utf-8")
 
 
 # A release process that is killed with SIGKILL at a chosen call: no finally block runs.
@@ -317,6 +318,7 @@ def _complete_release(dist: Path) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.posix("SIGKILL")
 @pytest.mark.parametrize("target, count, dist_after_kill", [
     ("parquet_bytes", 3, "previous"),  # while writing the new release aside
     ("zip entry", 25, "previous"),  # mid-zip: 24 of the zip's 51 entries written
@@ -326,10 +328,10 @@ def _complete_release(dist: Path) -> bool:
 def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, count, dist_after_kill):
     assert run(package, "release", capsys=capsys)[0] == 0
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{NEXT}] - {TODAY}\n\n### Fixed\n- A test.\n"))
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{NEXT}] - {TODAY}\n\n### Fixed\n- A test.\n"), encoding="utf-8", newline="\n")
     previous = snapshot(package / "dist")
     killer = package.parent / "killer.py"
-    killer.write_text(_KILLER, encoding="utf-8")
+    killer.write_text(_KILLER, encoding="utf-8", newline="\n")
     result = subprocess.run([sys.executable, str(killer), target, str(count), str(package)], capture_output=True, cwd=Path(__file__).parent.parent,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)})
     assert result.returncode == -signal.SIGKILL, result.stderr

@@ -68,7 +68,7 @@ def _descriptor(change):
         path = folder / "datapackage.json"
         descriptor = json.loads(path.read_text(encoding="utf-8"))
         change(descriptor)
-        path.write_text(json.dumps(descriptor, indent=1), encoding="utf-8")
+        path.write_text(json.dumps(descriptor, indent=1), encoding="utf-8", newline="\n")
     return corrupt
 
 
@@ -106,7 +106,7 @@ def _schema(name: str, change):
         path = folder / "schemas" / f"{name}.json"
         schema = json.loads(path.read_text(encoding="utf-8"))
         change(schema)
-        path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+        path.write_text(json.dumps(schema, indent=2), encoding="utf-8", newline="\n")
     return corrupt
 
 
@@ -238,7 +238,10 @@ def test_a_frictionless_rule_of_the_gate_fires_by_name_where_it_is_broken(releas
     expected.corrupt(folder)
     report = validate_package(folder / "datapackage.json", frictionless_scope="tables")
     assert not report.ok
-    assert expected.found_in(report.problems), "\n".join(map(str, report.problems))
+    found = expected.found_in(report.problems)
+    assert found, "\n".join(map(str, report.problems))
+    if expected.rule != "frictionless":  # a row's error names the schema that declares the rule it breaks
+        assert found[0].message.endswith(f"(the rule is declared in schemas/{Path(expected.file).stem}.json)"), found[0].message
     assert not [p for p in clean_problems["frictionless"] if p.rule == expected.rule]
     assert not list(folder.glob(".gate-*.json")), "the gate's descriptor is left behind"
 
@@ -278,3 +281,38 @@ def test_every_rule_the_checks_can_report_has_a_case_here():
     covered = {case.rule for case in [*PROJECT_RULES.values(), *FRICTIONLESS_RULES.values()]} | {"stale"}
     assert reported - covered == set()
     assert len(reported) >= 30
+
+
+def test_the_gate_reports_a_dangling_foreign_key_once_by_the_projects_rule(released_folder, tmp_path):
+    """The gate gives frictionless each table's schema without its foreign keys, which the project's checks prove."""
+    folder = _copy(released_folder, tmp_path)
+    PROJECT_RULES["foreign key not in its table"].corrupt(folder)
+    report = validate_package(folder / "datapackage.json", frictionless_scope="tables")
+    assert [(p.rule, p.file, p.row) for p in report.errors if "foreign-key" in p.rule] == [("foreign-key", "data/signatories.csv", 2)]
+
+
+def test_a_report_renders_its_errors_then_its_warnings_one_a_line():
+    from scripts.errors import error, warning
+    from scripts.validate import Report
+
+    report = Report([warning("known-discrepancy", "a.csv", "documented", field="x"), error("header", "b.csv", "wrong", row=1), error("bom", "b.csv", "a mark", row=1)])
+    assert report.render() == ("2 error(s):\n  ERROR b.csv, row 1: [header] wrong\n  ERROR b.csv, row 1: [bom] a mark\n"
+                               "1 warning(s), which do not fail validation:\n  WARNING a.csv, field x: [known-discrepancy] documented")
+    assert Report([]).render() == "" and Report([]).ok and not report.ok
+
+
+def test_the_gate_gives_frictionless_the_csv_tables_alone_without_integrity_or_foreign_keys(released_folder, tmp_path):
+    from scripts.gate import gate_descriptor
+
+    folder = _copy(released_folder, tmp_path)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    path = gate_descriptor(folder, descriptor)
+    assert path.parent == folder and path.name.startswith(".gate-")
+    gated = json.loads(path.read_bytes())
+    csv_tables = [r["name"] for r in descriptor["resources"] if r.get("type") == "table" and r.get("format") == "csv"]
+    assert [r["name"] for r in gated["resources"]] == csv_tables and len(csv_tables) == len(Project().table_names) + 1  # and the changes
+    for resource in gated["resources"]:
+        assert not {"hash", "bytes"} & set(resource), resource["name"]
+        assert resource["x-schema-path"] == next(r["schema"] for r in descriptor["resources"] if r["name"] == resource["name"]) == f"schemas/{resource['name']}.json"
+        assert isinstance(resource["schema"], dict) and "foreignKeys" not in resource["schema"] and resource["schema"]["fields"]
+    assert {key: value for key, value in gated.items() if key != "resources"} == {key: value for key, value in descriptor.items() if key != "resources"}

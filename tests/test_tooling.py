@@ -53,6 +53,7 @@ def test_ci_installs_the_system_packages_the_tests_name():
     assert "apt-get install" in run and "playwright install" not in run
 
 
+@pytest.mark.posix("make and /bin/sh")
 def test_make_stops_at_once_with_one_line_on_an_older_python(tmp_path):
     import subprocess
 
@@ -81,7 +82,7 @@ def test_a_run_that_records_a_fork_while_threads_run_fails(tmp_path):
         "import warnings\n"
         "def test_forks():\n"
         "    warnings.warn('This process (pid=1) is multi-threaded, use of fork() may lead to deadlocks in the child.', DeprecationWarning)\n",
-        encoding="utf-8")
+        encoding="utf-8", newline="\n")
     settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
     arguments = [argument for pattern in settings["filterwarnings"] for argument in ("-W", pattern)]
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "fork_warnings", *arguments, str(tmp_path)],

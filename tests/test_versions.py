@@ -24,12 +24,12 @@ TODAY = dt.date.today().isoformat()
 
 def add_heading(root: Path, version: str) -> None:
     path = root / "CHANGELOG.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {TODAY}\n\n### Changed\n- A change, in a test.\n", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {TODAY}\n\n### Changed\n- A change, in a test.\n", 1), encoding="utf-8", newline="\n")
 
 
 def rename_heading(root: Path, old: str, new: str) -> None:
     path = root / "CHANGELOG.md"
-    path.write_text(path.read_text(encoding="utf-8").replace(f"## [{old}] - ", f"## [{new}] - ", 1), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(f"## [{old}] - ", f"## [{new}] - ", 1), encoding="utf-8", newline="\n")
 
 
 def released_changes(root: Path, version: str) -> list[dict]:
@@ -65,7 +65,7 @@ def test_the_scenario_of_a_patch_a_minor_and_a_major_release(package, capsys):
 
     # 2. A corrected value: the same version is refused; the next patch passes, and lists exactly that cell.
     metadata = package / SOURCE_DIR / "agreement.yaml"
-    metadata.write_text(metadata.read_text(encoding="utf-8").replace("value: Uyghur Human Rights Project", "value: Uyghur Human Rights Project (UHRP)"), encoding="utf-8")
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("value: Uyghur Human Rights Project", "value: Uyghur Human Rights Project (UHRP)"), encoding="utf-8", newline="\n")
     err = release_refused(package, capsys)
     assert f"{CURRENT} was released on" in err and "with other tables (agreements differ): a version's bytes never change once released" in err
     patch = bumped(CURRENT, "patch")
@@ -95,10 +95,10 @@ def test_the_scenario_of_a_patch_a_minor_and_a_major_release(package, capsys):
     # 4. A signatory entry removed: a minor version is refused; a major one passes, and lists the removed identifier.
     replace_document(package, source_text(package).replace("\n  23. Ili Meshrep Foundation", ""))
     metadata.write_text(metadata.read_text(encoding="utf-8").replace(
-        "  - subject: {table: signatories, number: 23}\n    note: No source was found for where the Ili Meshrep Foundation is based.\n    is_inference: false\n    source_url: \"\"\n", ""), encoding="utf-8")
+        "  - subject: {table: signatories, number: 23}\n    note: No source was found for where the Ili Meshrep Foundation is based.\n    is_inference: false\n    source_url: \"\"\n", ""), encoding="utf-8", newline="\n")
     organizations = package / "data" / "source" / "organizations.yaml"  # who signed no longer lists the entry either
     organizations.write_text(organizations.read_text(encoding="utf-8").replace(
-        "  - {agreement_id: global-muslim-coalition-for-uyghurs-2022, list_number: 23, unresolved: no public page found}\n", ""), encoding="utf-8")
+        "  - {agreement_id: global-muslim-coalition-for-uyghurs-2022, list_number: 23, unresolved: no public page found}\n", ""), encoding="utf-8", newline="\n")
     next_minor = bumped(minor, "minor")
     add_heading(package, next_minor)
     err = release_refused(package, capsys)
@@ -123,7 +123,7 @@ def test_a_version_below_a_recorded_one_is_refused(package, capsys):
     (package / "releases" / CURRENT).rename(record)
     meta = json.loads((record / "release.json").read_text(encoding="utf-8"))
     meta.pop("changelog_sha256")  # a record whose changelog section is not pinned: the version order alone refuses it
-    (record / "release.json").write_text(json.dumps({**meta, "version": "9.0.0"}), encoding="utf-8")
+    (record / "release.json").write_text(json.dumps({**meta, "version": "9.0.0"}), encoding="utf-8", newline="\n")
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1
     assert f"error: CHANGELOG.md, line 11: {CURRENT} is older than 9.0.0, which is already released (releases/9.0.0/)" in err
@@ -139,7 +139,7 @@ def test_the_first_release_says_so_and_is_not_refused(package, capsys):
     changelog = package / "CHANGELOG.md"  # a first release has no released version below it
     text = changelog.read_text(encoding="utf-8")
     second = [match.start() for match in re.finditer(r"^## \[\d", text, flags=re.M)][1]
-    changelog.write_text(text[:second], encoding="utf-8")
+    changelog.write_text(text[:second], encoding="utf-8", newline="\n")
     out = release_ok(package, CURRENT, capsys)
     assert f"{CURRENT} is the first release: there is no previous version to compare with." in out
     assert [(c["change_number"], c["previous_version"], c["kind"]) for c in released_changes(package, CURRENT)] == [("1", "", "first-release")]
@@ -164,7 +164,7 @@ def test_the_committed_records_match_the_changelog_and_the_data(tmp_path):
 def test_releasing_a_recorded_version_with_other_bytes_is_refused_and_nothing_is_written(package, capsys):
     """The record pins every released file: a README edit inside the release is a new patch version, not 1.1.1 again."""
     readme = package / "README.md"
-    readme.write_text(readme.read_text(encoding="utf-8").replace("<!-- in a release -->\n", "<!-- in a release -->\nA sentence added to a part that a release holds.\n\n", 1), encoding="utf-8")
+    readme.write_text(readme.read_text(encoding="utf-8").replace("<!-- in a release -->\n", "<!-- in a release -->\nA sentence added to a part that a release holds.\n\n", 1), encoding="utf-8", newline="\n")
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1
     assert f"error: CHANGELOG.md, line" in err and f"{CURRENT} was released on" in err and "with other bytes (global-muslim-coalition-for-uyghurs-" in err, err
@@ -182,7 +182,7 @@ def test_removing_or_changing_a_released_versions_changelog_section_is_refused(p
     before = {name: snapshot(package / name) for name in ("data", "docs")}
     for edited, says in ((text.replace(heading + "\n", ""), f"has no section for {version}"),
                          (text.replace(heading + "\n", heading + "\n\n- A line added to a released section.\n"), f"the section of {version}, released on")):
-        changelog.write_text(edited, encoding="utf-8")
+        changelog.write_text(edited, encoding="utf-8", newline="\n")
         for command in ("build", "release"):
             code, _, err = run(package, command, capsys=capsys)
             assert code == 1 and says in err and "unexpected" not in err, (command, err)
@@ -190,7 +190,7 @@ def test_removing_or_changing_a_released_versions_changelog_section_is_refused(p
 
 
 def _git(*args: str) -> str:
-    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, encoding="utf-8", check=True).stdout  # what git shows is the files' UTF-8, whatever the console
 
 
 def test_every_recorded_version_is_as_first_committed():
@@ -230,7 +230,7 @@ def test_removing_a_released_versions_record_is_refused_unless_the_changelog_yan
     changelog = package / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
     heading = next(line for line in text.splitlines() if line.startswith("## [1.1.0] - "))
-    changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8")
+    changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8", newline="\n")
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 0, err
     assert next(r for r in Project(package).releases if r.version == "1.1.0").yanked
@@ -240,7 +240,7 @@ def test_the_version_being_released_cannot_be_yanked(package, capsys):
     changelog = package / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8")
     heading = next(line for line in text.splitlines() if line.startswith(f"## [{CURRENT}] - "))
-    changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8")
+    changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8", newline="\n")
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 1 and f"{CURRENT} is marked [YANKED], so it cannot be the version released" in err, err
 

@@ -83,6 +83,7 @@ def _run_steps(workdir: Path, base_url: str, version: str) -> list[tuple[str, in
 
 
 @pytest.mark.slow
+@pytest.mark.posix("curl, sha256sum and bash, which the workflow's run: steps use")
 def test_the_reusable_workflow_validates_a_good_release_and_refuses_a_corrupted_one(released_folder, tmp_path):
     if shutil.which("curl") is None or shutil.which("sha256sum") is None:
         pytest.fail("curl and sha256sum are needed") if os.environ.get("CI") else pytest.skip("no curl or sha256sum here")
