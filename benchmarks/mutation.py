@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,22 +22,30 @@ KILLED = {"killed", "timeout"}
 SURVIVED = {"survived", "no tests", "suspicious", "skipped", "segfault"}
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    """`python -m benchmarks.mutation [module ...]`: every module of [tool.mutmut] only_mutate, or those named (checks, escape, ...)."""
     venv = Path(os.environ.get("MUTATE_VENV", ROOT / ".venv-mutate"))
     mutmut = venv / "bin" / "mutmut"
+    configured = [Path(path).stem for path in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]["only_mutate"]]
+    modules = argv or configured
+    unknown = sorted(set(modules) - set(configured))
+    if unknown:
+        print(f"error: {unknown[0]} is not among the modules make mutate tests ({', '.join(configured)})", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         released = _release_once(venv, Path(folder))
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # mutants of older code would be reused by name
-        run = subprocess.run([str(mutmut), "run", "--max-children", str(os.cpu_count() or 1)], cwd=ROOT,
+        run = subprocess.run([str(mutmut), "run", "--max-children", str(os.cpu_count() or 1), *(f"scripts.{module}.*" for module in modules)], cwd=ROOT,
                              env={**os.environ, "RELEASED_FOLDER": str(released)}, stdout=subprocess.DEVNULL)
     if run.returncode != 0:
         print(f"mutmut run failed (exit {run.returncode}); run it again by hand to see why: {mutmut} run", file=sys.stderr)
         return 1
     seconds = time.perf_counter() - started
-    statuses = _statuses(mutmut)
+    statuses = {name: status for name, status in _statuses(mutmut).items() if _module(name).removeprefix("scripts.") in modules}
     recorded = record(statuses, {name: _diff(mutmut, name) for name, status in statuses.items() if status in SURVIVED}, seconds)
-    RESULTS.write_text(json.dumps(recorded, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    recorded["modules_not_run"] = [f"scripts/{module}.py" for module in configured if module not in modules]
+    RESULTS.write_bytes((json.dumps(recorded, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     print(summary(recorded))
     return 0
 
@@ -107,8 +116,8 @@ def summary(recorded: dict) -> str:
     unexplained = sum(not s["equivalent_because"] for s in recorded["survivors"])
     return (f"mutation score {recorded['score']:.1%} ({recorded['killed']} of {recorded['mutants']} mutants killed, {recorded['equivalent']} explained as equivalent; "
             f"goal {recorded['goal']:.0%}: {'met' if recorded['met'] else 'not met'}); {unexplained} survivor(s) neither killed nor explained; "
-            f"{recorded['seconds']} s. Recorded in {RESULTS.relative_to(ROOT)}.")
+            f"{recorded['seconds']} s. Not run: {', '.join(recorded.get('modules_not_run', [])) or 'none'}. Recorded in {RESULTS.relative_to(ROOT)}.")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
