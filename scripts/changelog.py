@@ -40,6 +40,20 @@ def version_numbers(version: str) -> tuple[int, int, int]:
     return int(major), int(minor), int(patch)
 
 
+def as_released(text: str) -> str:
+    """The changelog as a release holds it: what is not released yet (the entries under the Unreleased heading) left out.
+
+    Notes written there while work goes on would otherwise change the bytes of the version last
+    released, whose release copies this file.
+    """
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == GRAMMAR["unreleased_heading"]), None)
+    if start is None:
+        return text
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return "\n".join([*lines[: start + 1], "", *lines[end:]])
+
+
 def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | None = None) -> list[Release]:
     """Every release section, newest first, once the whole file follows the grammar."""
     if not os.path.lexists(path):

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from . import versions
 from .build import DESCRIPTOR, BuiltPackage, build_in_memory, guard_outputs, write_outputs
 from .cells import column_values
+from .changelog import as_released
 from .citation import citation_text
 from .csvfile import csv_bytes
 from .descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
@@ -214,7 +215,8 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
     resources = list(resources)
     resources += source_resources(built.sources, built.corpus_files)
     for document in RELEASE_DOCUMENTS:
-        folder.write(document, read_input(project.root / document, project.root, document))
+        content = read_input(project.root / document, project.root, document)
+        folder.write(document, as_released(content.decode("utf-8")).encode("utf-8") if document == "CHANGELOG.md" else content)
     for path, content in built.files.items():
         if (path.startswith("docs/") or path == "CITATION.cff") and path != page.PATH:
             folder.write(path, content)

@@ -276,3 +276,15 @@ def test_the_largest_change_decides_the_bump():
     with pytest.raises(PipelineError, match=r"^h: t: column c removed: a removed or renamed column needs 3\.0\.0, not 2\.4\.0\n"):
         _check_bump("2.4.0", "2.3.4", changes, "h")
     _check_bump("3.0.0", "2.3.4", changes, "h")
+
+
+def test_notes_not_yet_released_stay_out_of_a_releases_changelog():
+    from scripts.changelog import as_released
+
+    released = "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n\n### Added\n- A table.\n"
+    with_notes = released.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n- Something, not released yet.\n")
+    assert as_released(with_notes) == as_released(released) == released
+    assert as_released("# Changelog\n\n## [1.0.0] - 2026-01-01\n\n### Added\n- A table.\n").endswith("- A table.\n")  # no Unreleased heading: as it is
+    # The checkout's own: the version last released is released with the very changelog it was released with.
+    checkout = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert as_released(checkout).split("\n## [Unreleased]\n\n", 1)[1].startswith(f"## [{CURRENT}] - ")
