@@ -56,7 +56,9 @@ def _release_once(venv: Path, folder: Path) -> Path:
     from conftest import copy_package  # the tests' own copy, which leaves out what a release does not need
 
     root = copy_package(folder / "package")
-    subprocess.run([str(venv / "bin" / "python"), "-m", "scripts", "--root", str(root), "release"], cwd=ROOT, check=True, capture_output=True)
+    released = subprocess.run([str(venv / "bin" / "python"), "-m", "scripts", "--root", str(root), "release"], cwd=ROOT, capture_output=True, text=True)
+    if released.returncode != 0:
+        raise SystemExit(f"the release that the mutants' tests corrupt could not be made:\n{released.stderr[-2000:]}")
     return next(path for path in (root / "dist").iterdir() if path.is_dir())
 
 
