@@ -158,11 +158,16 @@ def guard_outputs(project: Project, built: BuiltPackage, force: bool) -> None:
         _refuse_to_overwrite_hand_edits(project, built, sorted(on_disk))
 
 
-def write_outputs(project: Project, files: Mapping[str, bytes]) -> None:
-    """Replace each output file atomically; the descriptor last, as it describes the others."""
+def check_output_folders(project: Project, files: Mapping[str, bytes]) -> None:
+    """Every folder the outputs go to is a real folder of the checkout (a link would write outside it)."""
     for folder in sorted({Path(relative).parent.as_posix() for relative in files} - {"."}):
         for part in [*reversed(Path(folder).parents[:-1]), Path(folder)]:  # docs, then docs/figures
             check_folder(project.root / part, project.root, part.as_posix())
+
+
+def write_outputs(project: Project, files: Mapping[str, bytes]) -> None:
+    """Replace each output file atomically; the descriptor last, as it describes the others."""
+    check_output_folders(project, files)
     for relative in sorted(files, key=lambda path: path == DESCRIPTOR):
         write_if_changed(project.root / relative, files[relative])
 

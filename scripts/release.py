@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from . import versions
-from .build import DESCRIPTOR, BuiltPackage, build_in_memory, guard_outputs, write_outputs
+from .build import DESCRIPTOR, BuiltPackage, build_in_memory, check_output_folders, guard_outputs, write_outputs
 from .cells import column_values
 from .changelog import as_released
 from .citation import citation_text
@@ -97,6 +97,7 @@ def make_release(project: Project) -> ReleaseSummary:
             digests = pack(staging, folder, name, last=[database_path, workbook_path])
         contents = {path: fingerprint(staging / path) for path in digests if is_native(path)}
         versions.check_same_bytes(project, release, digests, contents)
+        check_output_folders(project, files)  # what could stop data/ from being written stops the release before dist/ changes
         _swap_into_place(project, staging)  # first: data/ is never newer than dist/
         write_outputs(project, files)
         versions.write_record(project, files, release, digests, contents)

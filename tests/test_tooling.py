@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import tomllib
 
+import pytest
+
 from conftest import ROOT
 from scripts.project import Project
 

@@ -126,7 +126,9 @@ def test_a_version_below_a_recorded_one_is_refused(package, capsys):
     (record / "release.json").write_text(json.dumps({**meta, "version": "9.0.0"}), encoding="utf-8", newline="\n")
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1
-    assert f"error: CHANGELOG.md, line 11: {CURRENT} is older than 9.0.0, which is already released (releases/9.0.0/)" in err
+    lines = (package / "CHANGELOG.md").read_text(encoding="utf-8").split("\n")
+    line = next(number for number, text in enumerate(lines, start=1) if text.startswith(f"## [{CURRENT}] - "))  # the heading of the version released
+    assert f"error: CHANGELOG.md, line {line}: {CURRENT} is older than 9.0.0, which is already released (releases/9.0.0/)" in err
 
 
 @pytest.mark.slow
