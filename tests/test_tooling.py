@@ -60,7 +60,7 @@ def test_make_stops_at_once_with_one_line_on_an_older_python(tmp_path):
     import subprocess
 
     old = tmp_path / "python3.10"
-    old.write_text("#!/bin/sh\ncase \"$1\" in --version) echo 'Python 3.10.12';; *) echo False;; esac\n")
+    old.write_text("#!/bin/sh\ncase \"$1\" in --version) echo 'Python 3.10.12';; *) echo False;; esac\n", encoding="utf-8", newline="\n")
     old.chmod(0o755)
     import os
 
