@@ -290,3 +290,110 @@ def test_notes_not_yet_released_stay_out_of_a_releases_changelog():
     # The checkout's own: the version last released is released with the very changelog it was released with.
     checkout = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert as_released(checkout).split("\n## [Unreleased]\n\n", 1)[1].startswith(f"## [{CURRENT}] - ")
+
+
+# The versions module's own functions on the committed records, without a release: fast, so that make mutate can use them.
+@pytest.fixture(scope="module")
+def built_files() -> dict[str, bytes]:
+    from scripts.build import build_in_memory
+
+    return build_in_memory(Project()).files
+
+
+def _release(version: str, line: int = 11):
+    from scripts.changelog import Release
+
+    return Release(version, dt.date(2026, 12, 4), line, ("A change.",), "### Fixed\n- A change.")
+
+
+def _with_cell(files: dict[str, bytes], old: bytes, new: bytes, table: str = "signatories") -> dict[str, bytes]:
+    path = f"data/{table}.csv"
+    assert files[path].count(old) == 1, old
+    return {**files, path: files[path].replace(old, new)}
+
+
+def test_planning_the_recorded_version_with_its_own_tables_finds_no_change(built_files):
+    from scripts.versions import load_records, plan
+
+    found = plan(Project(), built_files, _release(CURRENT))
+    recorded = sorted(load_records(Project()), key=version_numbers)
+    assert (found.previous_version, found.changes, found.recorded) == (recorded[-2], [], True)
+    assert [version for version, _ in found.history] == recorded  # every step since the first, this one last
+    assert found.history[0][1] == [{"previous_version": None, "table": None, "primary_key": None, "kind": "first-release", "column": None, "old_value": None, "new_value": None}]
+    assert ("1.1.0", "agreements", "column-added", "is_coded") in [(v, c["table"], c["kind"], c["column"]) for v, changes in found.history for c in changes]
+
+
+def test_a_corrected_value_plans_a_patch_with_its_change(built_files):
+    from scripts.versions import plan
+
+    files = _with_cell(built_files, b",Global Peace Mission,Global Peace Mission,", b",Global Peace Mission,Global Peace Mission (GPM),")
+    found = plan(Project(), files, _release(bumped(CURRENT, "patch")))
+    assert (found.previous_version, found.recorded) == (CURRENT, False)
+    assert found.changes == [{"previous_version": CURRENT, "table": "signatories", "primary_key": f"{AGREEMENT_ID}-s02", "kind": "cell-changed", "column": "name",
+                              "old_value": "Global Peace Mission", "new_value": "Global Peace Mission (GPM)"}]
+    assert found.history[-1] == (bumped(CURRENT, "patch"), found.changes)
+
+
+def test_the_recorded_version_with_other_tables_is_refused_by_name(built_files):
+    from scripts.errors import PipelineError
+    from scripts.versions import load_records, plan
+
+    files = _with_cell(built_files, b",Global Peace Mission,Global Peace Mission,", b",Global Peace Mission,GPM,")
+    with pytest.raises(PipelineError) as refused:
+        plan(Project(), files, _release(CURRENT, line=28))
+    assert refused.value.where == "CHANGELOG.md, line 28"
+    assert refused.value.problem == (f"{CURRENT} was released on {load_records(Project())[CURRENT].date} with other tables (signatories differ): "
+                                     "a version's bytes never change once released")
+
+
+def test_a_removed_row_needs_a_major_version_and_names_the_row(built_files):
+    from scripts.errors import PipelineError
+    from scripts.versions import plan
+
+    path = "data/countries.csv"
+    files = {**built_files, path: b"".join(line for line in built_files[path].splitlines(keepends=True) if not line.startswith(b"US,"))}
+    with pytest.raises(PipelineError, match=rf"countries: row US removed: a removed identifier needs {re.escape(bumped(CURRENT, 'major'))}, not {re.escape(bumped(CURRENT, 'minor'))}\n"):
+        plan(Project(), files, _release(bumped(CURRENT, "minor")))
+
+
+def test_an_identifier_removed_once_is_never_reused(built_files, tmp_path):
+    from scripts.errors import PipelineError
+    from scripts.versions import Record, _check_no_reuse
+
+    older = Record("1.0.0", "2026-11-20", ROOT / "releases" / "1.0.0", json.loads((ROOT / "releases" / "1.0.0" / "release.json").read_text(encoding="utf-8"))["tables"])
+    found = [{"table": "countries", "primary_key": "DE", "kind": "row-added", "column": "", "old_value": "", "new_value": ""}]
+    with pytest.raises(PipelineError, match=r"^h: countries: row DE was published in 1\.0\.0 and removed since: an identifier is never reused\n"):
+        _check_no_reuse([older], older, found, "h")
+    _check_no_reuse([older], older, [{**found[0], "primary_key": "ZZ"}], "h")  # a new identifier is fine
+    _check_no_reuse([], older, found, "h")
+
+
+def test_a_released_file_is_compared_by_what_it_holds_where_the_record_pins_that():
+    from scripts.versions import Record
+
+    record = Record("1.0.0", "d", ROOT, {}, files={"a.csv": "1", "b.sqlite": "2"}, content={"b.sqlite": "held"})
+    assert record.holds_the_same("a.csv", {"a.csv": "1"}, {})
+    assert not record.holds_the_same("a.csv", {"a.csv": "9"}, {})
+    assert record.holds_the_same("b.sqlite", {"b.sqlite": "other bytes"}, {"b.sqlite": "held"})
+    assert not record.holds_the_same("b.sqlite", {"b.sqlite": "2"}, {"b.sqlite": "other content"})
+    older = Record("1.0.0", "d", ROOT, {}, files={"b.sqlite": "2"})  # a record from before 1.4.1 pins bytes alone
+    assert older.holds_the_same("b.sqlite", {"b.sqlite": "2"}, {"b.sqlite": "anything"})
+    assert not older.holds_the_same("b.sqlite", {"b.sqlite": "3"}, {"b.sqlite": "held"})
+
+
+def test_a_record_is_written_once_with_every_pin_and_lf_line_endings(package, built_files):
+    from scripts.versions import write_record
+
+    project = Project(package)
+    release = _release("9.9.9")
+    write_record(project, built_files, release, {"x.zip": "ab"}, {"x.zip": "cd"})
+    raw = (package / "releases" / "9.9.9" / "release.json").read_bytes()
+    written = json.loads(raw)
+    assert b"\r" not in raw and raw.endswith(b"}\n")
+    assert (written["version"], written["date"], written["files"], written["content"]) == ("9.9.9", "2026-12-04", {"x.zip": "ab"}, {"x.zip": "cd"})
+    assert sorted(written["tables"]) == sorted(project.table_names)
+    assert (package / "releases" / "9.9.9" / "countries.csv").read_bytes() == built_files["data/countries.csv"]
+    assert written["tables"]["countries"]["primary_key"] == ["country_code"] and written["tables"]["countries"]["columns"][0] == "country_code"
+    write_record(project, {}, release, {"x.zip": "other"}, {})  # never rewritten
+    assert (package / "releases" / "9.9.9" / "release.json").read_bytes() == raw
+    assert not list((package / "releases").glob(".9.9.9.tmp-*"))
