@@ -27,12 +27,15 @@ def main(argv: list[str]) -> int:
     venv = Path(os.environ.get("MUTATE_VENV", ROOT / ".venv-mutate"))
     mutmut = venv / "bin" / "mutmut"
     configured = [Path(path).stem for path in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]["only_mutate"]]
-    modules = argv or configured
+    record_only = "--record-only" in argv  # the results of a run that was stopped, as mutants/ holds them
+    modules = [arg for arg in argv if arg != "--record-only"] or configured
     unknown = sorted(set(modules) - set(configured))
     if unknown:
         print(f"error: {unknown[0]} is not among the modules make mutate tests ({', '.join(configured)})", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    if record_only:
+        return _write(mutmut, modules, configured, None)
     with tempfile.TemporaryDirectory() as folder:
         released = _release_once(venv, Path(folder))
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # mutants of older code would be reused by name
@@ -41,7 +44,10 @@ def main(argv: list[str]) -> int:
     if run.returncode != 0:
         print(f"mutmut run failed (exit {run.returncode}); run it again by hand to see why: {mutmut} run", file=sys.stderr)
         return 1
-    seconds = time.perf_counter() - started
+    return _write(mutmut, modules, configured, time.perf_counter() - started)
+
+
+def _write(mutmut: Path, modules: list[str], configured: list[str], seconds: float | None) -> int:
     statuses = {name: status for name, status in _statuses(mutmut).items() if _module(name).removeprefix("scripts.") in modules}
     recorded = record(statuses, {name: _diff(mutmut, name) for name, status in statuses.items() if status in SURVIVED}, seconds)
     recorded["modules_not_run"] = [f"scripts/{module}.py" for module in configured if module not in modules]
@@ -87,18 +93,20 @@ def record(statuses: dict[str, str], diffs: dict[str, str], seconds: float) -> d
                 explained[_key(survivor["mutant"], survivor["diff"])] = survivor["equivalent_because"]
     modules: dict[str, dict[str, int]] = {}
     for name, status in statuses.items():
-        counts = modules.setdefault(_module(name), {"mutants": 0, "killed": 0, "survived": 0})
+        counts = modules.setdefault(_module(name), {"mutants": 0, "killed": 0, "survived": 0, "not_checked": 0})
         counts["mutants"] += 1
-        counts["killed" if status in KILLED else "survived"] += 1
+        counts["killed" if status in KILLED else "survived" if status in SURVIVED else "not_checked"] += 1
+    not_checked = sum(counts["not_checked"] for counts in modules.values())  # a run stopped before it reached them: no verdict
     survivors = [{"mutant": name, "status": statuses[name], "diff": diff, "equivalent_because": explained.get(_key(name, diff), "")}
                  for name, diff in sorted(diffs.items())]
-    total, killed = len(statuses), sum(status in KILLED for status in statuses.values())
+    total, killed = len(statuses) - not_checked, sum(status in KILLED for status in statuses.values())
     equivalent = sum(bool(s["equivalent_because"]) for s in survivors)
     score = killed / (total - equivalent) if total > equivalent else 1.0
     return {
         "tool": "mutmut 3.8.1 (requirements-mutate.lock)",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "seconds": round(seconds),
+        "seconds": None if seconds is None else round(seconds),
+        "not_checked": not_checked,
         "goal": GOAL,
         "mutants": total,
         "killed": killed,
@@ -116,7 +124,8 @@ def _module(mutant: str) -> str:
 
 def summary(recorded: dict) -> str:
     unexplained = sum(not s["equivalent_because"] for s in recorded["survivors"])
-    return (f"mutation score {recorded['score']:.1%} ({recorded['killed']} of {recorded['mutants']} mutants killed, {recorded['equivalent']} explained as equivalent; "
+    return (f"mutation score {recorded['score']:.1%} ({recorded['killed']} of {recorded['mutants']} mutants killed, {recorded['equivalent']} explained as equivalent, "
+            f"{recorded['not_checked']} not reached; "
             f"goal {recorded['goal']:.0%}: {'met' if recorded['met'] else 'not met'}); {unexplained} survivor(s) neither killed nor explained; "
             f"{recorded['seconds']} s. Not run: {', '.join(recorded.get('modules_not_run', [])) or 'none'}. Recorded in {RESULTS.relative_to(ROOT)}.")
 

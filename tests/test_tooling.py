@@ -91,3 +91,24 @@ def test_a_run_that_records_a_fork_while_threads_run_fails(tmp_path):
                           cwd=tmp_path, capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "tests")})
     assert done.returncode == 1, done.stdout
     assert "1 passed" in done.stdout and "FAILED, a fork while threads run, which may deadlock the child" in done.stdout
+
+
+def test_the_mutation_record_counts_each_verdict_and_keeps_the_reasons_given_for_equivalent_survivors(tmp_path, monkeypatch):
+    import json
+
+    from benchmarks import mutation
+
+    monkeypatch.setattr(mutation, "RESULTS", tmp_path / "mutation.json")
+    statuses = {"scripts.escape.x_a__mutmut_1": "killed", "scripts.escape.x_a__mutmut_2": "survived", "scripts.escape.x_a__mutmut_3": "timeout",
+                "scripts.checks.x_b__mutmut_1": "no tests", "scripts.checks.x_b__mutmut_2": "not checked"}
+    diffs = {"scripts.escape.x_a__mutmut_2": "-    x = 1\n+    x = 2", "scripts.checks.x_b__mutmut_1": "-    y\n+    z"}
+    first = mutation.record(statuses, diffs, 12.4)
+    assert (first["mutants"], first["killed"], first["not_checked"], first["equivalent"], first["score"], first["met"]) == (4, 2, 1, 0, 0.5, False)
+    assert first["modules"] == {"scripts.checks": {"mutants": 2, "killed": 0, "survived": 1, "not_checked": 1},
+                                "scripts.escape": {"mutants": 3, "killed": 2, "survived": 1, "not_checked": 0}}
+    first["survivors"][1]["equivalent_because"] = "x is never read"  # a maintainer's reason, kept for the same change in the same function
+    mutation.RESULTS.write_text(json.dumps(first), encoding="utf-8", newline="\n")
+    renumbered = {"scripts.escape.x_a__mutmut_7": "survived", "scripts.escape.x_a__mutmut_1": "killed", "scripts.checks.x_b__mutmut_1": "killed"}
+    second = mutation.record(renumbered, {"scripts.escape.x_a__mutmut_7": "-    x = 1\n+    x = 2"}, 1.0)
+    assert [(s["mutant"], s["equivalent_because"]) for s in second["survivors"]] == [("scripts.escape.x_a__mutmut_7", "x is never read")]
+    assert (second["mutants"], second["killed"], second["equivalent"], second["score"], second["met"]) == (3, 2, 1, 1.0, True)
