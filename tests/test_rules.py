@@ -24,6 +24,7 @@ from scripts.errors import Problem
 from scripts.project import Project
 from scripts.validate import project_problems, validate_package
 from conftest import AGREEMENT_ID, SOURCE_DIR
+from test_corruption_matrix import _edit_bytes as _bytes, _edit_descriptor as _descriptor, _edit_text as _text
 
 DOCUMENT = f"{SOURCE_DIR.as_posix()}/document.txt"
 GATE, VALIDATE = "gate", "validate"
@@ -45,31 +46,6 @@ class Rule:
         return [p for p in problems if p.rule == self.rule and p.severity == "error" and p.file == self.file
                 and (self.row is None or p.row == self.row) and (self.field is None or p.field == self.field)
                 and (self.value is None or p.value == self.value)]
-
-
-def _text(relative: str, old: str, new: str):
-    def corrupt(folder: Path) -> None:
-        path = folder / relative
-        text = path.read_text(encoding="utf-8")
-        assert text.count(old) >= 1, f"{old!r} is not in {relative}"
-        path.write_bytes(text.replace(old, new, 1).encode("utf-8"))
-    return corrupt
-
-
-def _bytes(relative: str, change):
-    def corrupt(folder: Path) -> None:
-        path = folder / relative
-        path.write_bytes(change(path.read_bytes()))
-    return corrupt
-
-
-def _descriptor(change):
-    def corrupt(folder: Path) -> None:
-        path = folder / "datapackage.json"
-        descriptor = json.loads(path.read_text(encoding="utf-8"))
-        change(descriptor)
-        path.write_text(json.dumps(descriptor, indent=1), encoding="utf-8", newline="\n")
-    return corrupt
 
 
 def _resource(name: str, **values):
