@@ -230,6 +230,8 @@ def test_validate_has_frictionless_prove_what_the_gate_has_the_project_prove(rel
     shown = "\n".join(map(str, report.problems))
     for case, expected in VALIDATE_ONLY.items():
         assert expected.found_in(report.problems), f"{case}: no [{expected.rule}] at {expected.file}:\n{shown}"
+    (byte_count,) = [p for p in report.problems if p.rule == "frictionless:byte-count"]
+    assert byte_count.message == 'expected is "7" and actual is "2814"'  # not a rule of a schema: no schema named
     # The project's own proof of the same is left out of validate, so each problem is reported once.
     assert not [p for p in report.problems if p.rule in ("foreign-key", "hash", "bytes")], shown
 
@@ -292,3 +294,31 @@ def test_the_gate_gives_frictionless_the_csv_tables_alone_without_integrity_or_f
         assert resource["x-schema-path"] == next(r["schema"] for r in descriptor["resources"] if r["name"] == resource["name"]) == f"schemas/{resource['name']}.json"
         assert isinstance(resource["schema"], dict) and "foreignKeys" not in resource["schema"] and resource["schema"]["fields"]
     assert {key: value for key, value in gated.items() if key != "resources"} == {key: value for key, value in descriptor.items() if key != "resources"}
+
+
+def test_a_rule_both_formats_of_a_table_break_is_reported_once_and_the_parquets_own_errors_too(released_folder, tmp_path):
+    """frictionless reads a Parquet twin with its CSV's schema: what both break is one error, at the CSV; what only the Parquet breaks is kept."""
+    folder = _copy(released_folder, tmp_path)
+    _schema("countries", lambda s: _field(s, "name")["constraints"].update(maxLength=7))(folder)
+    _parquet("countries", _column("name", lambda names: [name + "ee" if name == "T\u00fcrkiye" else name for name in names]))(folder)
+    report = validate_package(folder / "datapackage.json")
+    found = sorted((p.file, p.row, p.message) for p in report.errors if p.rule == "frictionless:constraint-error")
+    declared = 'constraint "maxLength" is "7" (the rule is declared in schemas/countries.json)'
+    # GB, ID, MY and US have names over 7 characters in both formats; only the Parquet file's T\u00fcrkiyeee breaks it in row 6.
+    assert found == [("data/countries.csv", row, declared) for row in (3, 4, 5, 7)] + [("data/countries.parquet", 6, declared)]
+
+
+def test_validate_records_the_seconds_of_each_step_it_ran(released_folder):
+    import time
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    validate_package(released_folder / "datapackage.json", frictionless_scope="tables", timings=timings)
+    elapsed = time.perf_counter() - started
+    from scripts.checks import ALL_CHECKS
+
+    assert set(timings) == {"load", "frictionless", *(check.__name__ for check in ALL_CHECKS)}
+    assert all(isinstance(seconds, float) and 0 <= seconds <= elapsed for seconds in timings.values()), timings
+    without: dict[str, float] = {}
+    assert validate_package(released_folder / "datapackage.json", run_frictionless=False, timings=without).problems == project_problems(released_folder / "datapackage.json", False)
+    assert set(without) == set(timings) - {"frictionless"}  # frictionless was not run
