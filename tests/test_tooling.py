@@ -112,3 +112,15 @@ def test_the_mutation_record_counts_each_verdict_and_keeps_the_reasons_given_for
     second = mutation.record(renumbered, {"scripts.escape.x_a__mutmut_7": "-    x = 1\n+    x = 2"}, 1.0)
     assert [(s["mutant"], s["equivalent_because"]) for s in second["survivors"]] == [("scripts.escape.x_a__mutmut_7", "x is never read")]
     assert (second["mutants"], second["killed"], second["equivalent"], second["score"], second["met"]) == (3, 2, 1, 1.0, True)
+
+
+def test_the_readme_states_the_recorded_mutation_run():
+    import json
+
+    recorded = json.loads((ROOT / "benchmarks" / "mutation.json").read_text(encoding="utf-8"))
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    run = sorted(module.removeprefix("scripts.") for module in recorded["modules"])
+    assert f"The last run, of `{run[0]}`, `{run[1]}` and `{run[2]}` ({recorded['mutants']} mutants), took {round(recorded['seconds'] / 60)} minutes" in readme
+    assert f"killed every mutant but {recorded['mutants'] - recorded['killed']}, each explained as equivalent there" in readme
+    assert recorded["mutants"] - recorded["killed"] == recorded["equivalent"] and recorded["met"]
+    assert recorded["modules_not_run"] == ["scripts/checks.py", "scripts/versions.py"]
