@@ -6,7 +6,7 @@ import json
 
 from ..address import PublicAddress
 from ..cells import column_values
-from ..escape import html_text as _e, json_in_script
+from ..escape import html_text, json_in_script
 from ..wording import clauses_in_words
 
 PATH = "docs/index.html"
@@ -77,18 +77,18 @@ def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, 
     ld = dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads, sizes_and_sha256 or {}, address)
     parts = [_head(metadata, ld)]
     parts.append('<body><a class="skip" href="#main">Skip to the agreement</a><main id="main">')
-    parts.append(f"<h1>{_e(metadata['title'])}</h1>")
-    parts.append(f"<p>Version {_e(version)}, released {_e(released)}. {_e(metadata['description'])}</p>")
+    parts.append(f"<h1>{html_text(metadata['title'])}</h1>")
+    parts.append(f"<p>Version {html_text(version)}, released {html_text(released)}. {html_text(metadata['description'])}</p>")
     parts.append('<p>Every value below was read from the source document shown beside it. With JavaScript on, the '
                  '<strong>show in source</strong> buttons mark exactly the characters each value was read from.</p>')
     for agreement in agreements[:SHOWN_IN_FULL]:
         parts.append(_agreement_section(agreement, tables, sources[agreement["agreement_id"]], schemas))
     if len(agreements) > SHOWN_IN_FULL:
-        listed = "".join(f"<li><code>{_e(a['agreement_id'])}</code>: {_e(a['title'])}, {_e(a['date_signed'].isoformat())}</li>" for a in agreements[SHOWN_IN_FULL:])
+        listed = "".join(f"<li><code>{html_text(a['agreement_id'])}</code>: {html_text(a['title'])}, {html_text(a['date_signed'].isoformat())}</li>" for a in agreements[SHOWN_IN_FULL:])
         parts.append(f'<section aria-labelledby="more"><h2 id="more">{len(agreements) - SHOWN_IN_FULL:,} more agreements</h2>'
                      f"<p>Their rows are in the same tables; the first {SHOWN_IN_FULL} are shown above with their sources.</p><ul>{listed}</ul></section>")
     parts.append(_tables_section(tables, metadata, chart_svg_path, chart_alt, downloads))
-    parts.append(f'<section aria-labelledby="cite"><h2 id="cite">How to cite</h2><pre id="citation">{_e(citation)}</pre>'
+    parts.append(f'<section aria-labelledby="cite"><h2 id="cite">How to cite</h2><pre id="citation">{html_text(citation)}</pre>'
                  '<button id="copy-citation" type="button" hidden>Copy the citation</button>'
                  f"<p>License: {_license(metadata)}. The agreement's text is the signatories' own, reproduced unchanged to document it.</p></section>")
     parts.append(f"</main><script>{_SCRIPT}</script></body></html>\n")
@@ -99,8 +99,8 @@ def _head(metadata, ld: dict) -> str:
     json_ld = json_in_script(json.dumps(ld, indent=1, ensure_ascii=False))
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{_e(metadata['title'])}</title>"
-            f'<meta name="description" content="{_e(metadata["description"][:300])}">'
+            f"<title>{html_text(metadata['title'])}</title>"
+            f'<meta name="description" content="{html_text(metadata["description"][:300])}">'
             f"<style>{_STYLE}</style>"
             f'<script type="application/ld+json">\n{json_ld}\n</script></head>')
 
@@ -155,45 +155,45 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
     actors = {row["actor_id"]: row for row in mine["actors"]}
     spans = _spans(agreement, mine, actors)
     source_id = _ids(agreement_id)["source"]
-    out = [f'<section aria-labelledby="{agreement_id}"><h2 id="{agreement_id}">{_e(agreement["title"])}</h2><div class="columns"><div>']
-    out.append(f"<p>Published by {_e(agreement['publisher'])} under the heading “{_e(agreement['heading'])}” "
+    out = [f'<section aria-labelledby="{agreement_id}"><h2 id="{agreement_id}">{html_text(agreement["title"])}</h2><div class="columns"><div>']
+    out.append(f"<p>Published by {html_text(agreement['publisher'])} under the heading “{html_text(agreement['heading'])}” "
                f"{_button(source_id, agreement['heading_char_start'], agreement['heading_char_end'], 'The heading')}; "
-               f"signed {_e(agreement['date_as_published'])} {_button(source_id, agreement['date_char_start'], agreement['date_char_end'], 'The date')} "
-               f"in {_e(agreement['place_as_published'])} {_button(source_id, agreement['place_char_start'], agreement['place_char_end'], 'The place')}. "
-               f'Source: <a href="{_e(agreement["source_url"])}">{_e(agreement["source_url"])}</a>.</p>')
+               f"signed {html_text(agreement['date_as_published'])} {_button(source_id, agreement['date_char_start'], agreement['date_char_end'], 'The date')} "
+               f"in {html_text(agreement['place_as_published'])} {_button(source_id, agreement['place_char_start'], agreement['place_char_end'], 'The place')}. "
+               f'Source: <a href="{html_text(agreement["source_url"])}">{html_text(agreement["source_url"])}</a>.</p>')
     out.append(f"<h3>The text: {clauses_in_words(mine['clauses'])}</h3><ol>")
     acts_by_clause: dict[str, list[dict]] = {}
     for act in mine["acts"]:
         acts_by_clause.setdefault(act["clause_id"], []).append(act)
     for clause in mine["clauses"]:
         label = "The attestation" if clause["is_attestation"] else f"Clause {clause['clause_number']}"
-        out.append(f"<li><p>{_e(clause['text'])} {_button(source_id, clause['char_start'], clause['char_end'], label)}</p>")
+        out.append(f"<li><p>{html_text(clause['text'])} {_button(source_id, clause['char_start'], clause['char_end'], label)}</p>")
         acts = acts_by_clause.get(clause["clause_id"], [])
         if acts:
             out.append("<ul>")
             for act in acts:
                 parties = [row for row in mine["act_actors"] if row["act_id"] == act["act_id"] and not row["is_implicit"]]
                 what = f"The {act['act_type']} of clause {clause['clause_number']}"
-                named = "".join(f"; {_e(p['role'])}: {_e(actors[p['actor_id']]['name'])} " + _button(source_id, p["char_start"], p["char_end"], "The " + p["role"]) for p in parties)
-                out.append(f"<li>{_e(act['act_type'])}: “{_e(act['verb_text'])}” {_button(source_id, act['char_start'], act['char_end'], what, act_id=act['act_id'])}{named}</li>")
+                named = "".join(f"; {html_text(p['role'])}: {html_text(actors[p['actor_id']]['name'])} " + _button(source_id, p["char_start"], p["char_end"], "The " + p["role"]) for p in parties)
+                out.append(f"<li>{html_text(act['act_type'])}: “{html_text(act['verb_text'])}” {_button(source_id, act['char_start'], act['char_end'], what, act_id=act['act_id'])}{named}</li>")
             out.append("</ul>")
         out.append("</li>")
     out.append(f"</ol><h3>The signatories: {len(mine['signatories'])} numbered entries</h3><ol>")
     organizations = _organizations(tables)
     for row in mine["signatories"]:
-        country = f" ({_e(row['country_code'])})" if row["country_code"] else " — no country listed"
+        country = f" ({html_text(row['country_code'])})" if row["country_code"] else " — no country listed"
         button = _button(source_id, row["char_start"], row["char_end"], f"Entry {row['list_number']}", signatory=row["list_number"])
-        out.append(f'<li value="{row["list_number"]}">{_e(row["entry_text"])}{country} {button}{_organization(row, organizations)}</li>')
+        out.append(f'<li value="{row["list_number"]}">{html_text(row["entry_text"])}{country} {button}{_organization(row, organizations)}</li>')
     out.append("</ol><h3>Countries the attestation states</h3><ul>")
     names = {row["country_code"]: row["name"] for row in tables["countries"]}
     for row in mine["agreement_countries"]:
-        out.append(f"<li>{_e(row['name_as_stated'])} ({_e(names[row['country_code']])}, {row['listed_signatory_count']} entries of the list) "
+        out.append(f"<li>{html_text(row['name_as_stated'])} ({html_text(names[row['country_code']])}, {row['listed_signatory_count']} entries of the list) "
                    f"{_button(source_id, row['char_start'], row['char_end'], row['name_as_stated'])}</li>")
     out.append("</ul><h3>Notes and the known discrepancy</h3>")
     for note in mine["annotations"]:
-        cited = f' Source: <a href="{_e(note["source_url"])}">{_e(note["source_url"])}</a>.' if note["source_url"] else " No source was found."
+        cited = f' Source: <a href="{html_text(note["source_url"])}">{html_text(note["source_url"])}</a>.' if note["source_url"] else " No source was found."
         inference = " <strong>An inference</strong>, not something the document says." if note["is_inference"] else ""
-        out.append(f'<p class="note"><strong>{_e(note["kind"])}</strong> ({_e(note["subject_table"])} {_e(note["subject_id"])}): {_e(note["note"])}{inference}{cited}</p>')
+        out.append(f'<p class="note"><strong>{html_text(note["kind"])}</strong> ({html_text(note["subject_table"])} {html_text(note["subject_id"])}): {html_text(note["note"])}{inference}{cited}</p>')
     out.append("</div><div>")
     ids = _ids(agreement_id)
     out.append(f'<h3 id="{ids["heading"]}">The source, as published</h3>')
@@ -217,26 +217,26 @@ def _organizations(tables) -> dict[str, tuple[dict, dict[str, dict]]]:
 def _organization(row: dict, organizations: dict) -> str:
     """The organization an entry resolves to, each fact with its quote on hover or focus; or why it is unresolved."""
     if row["organization_id"] is None:
-        return f'<br><span class="org">unresolved: {_e(row["resolution_note"])}</span>'
+        return f'<br><span class="org">unresolved: {html_text(row["resolution_note"])}</span>'
     organization, facts = organizations[row["organization_id"]]
-    parts = [f"<strong>{_e(organization['name'])}</strong>"]
+    parts = [f"<strong>{html_text(organization['name'])}</strong>"]
     if "website" in facts:
-        parts.append(_quoted(facts["website"], f'<a href="{_e(organization["website"])}">{_e(organization["website"])}</a>'))
+        parts.append(_quoted(facts["website"], f'<a href="{html_text(organization["website"])}">{html_text(organization["website"])}</a>'))
     if "founded" in facts:
-        parts.append(_quoted(facts["founded"], f"founded {_e(organization['founded'][:4])}"))
-    place = ", ".join(_e(value) for value in (organization["headquarters_city"], organization["headquarters_country_code"]) if value)
+        parts.append(_quoted(facts["founded"], f"founded {html_text(organization['founded'][:4])}"))
+    place = ", ".join(html_text(value) for value in (organization["headquarters_city"], organization["headquarters_country_code"]) if value)
     if place:
         fact = facts.get("headquarters_city") or facts["headquarters_country_code"]
         parts.append(_quoted(fact, f"based in {place}"))
     if "wikipedia_url" in facts:
-        parts.append(_quoted(facts["wikipedia_url"], f'<a href="{_e(organization["wikipedia_url"])}">Wikipedia</a>'))
+        parts.append(_quoted(facts["wikipedia_url"], f'<a href="{html_text(organization["wikipedia_url"])}">Wikipedia</a>'))
     return f'<br><span class="org">{"; ".join(parts)}</span>'
 
 
-def _quoted(fact: dict, html_text: str) -> str:
+def _quoted(fact: dict, shown_html: str) -> str:
     """A fact, with its quote and page as a title a pointer or the keyboard reaches."""
     quote = f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, read {fact['read_on'].isoformat()})"
-    return f'<span tabindex="0" title="{_e(quote)}">{html_text}</span>'
+    return f'<span tabindex="0" title="{html_text(quote)}">{shown_html}</span>'
 
 
 def _legend(schemas: dict[str, dict], mine: dict) -> str:
@@ -244,7 +244,7 @@ def _legend(schemas: dict[str, dict], mine: dict) -> str:
     def vocabulary(table: str, field: str) -> str:
         allowed = next(f for f in schemas[table]["fields"] if f["name"] == field)["constraints"]["enum"]
         used = [row[field] for row in mine[table]]
-        return ", ".join(f"{_e(value)} ({used.count(value)})" for value in allowed)
+        return ", ".join(f"{html_text(value)} ({used.count(value)})" for value in allowed)
     return (f'<p class="legend">Act types: {vocabulary("acts", "act_type")}. Roles: {vocabulary("act_actors", "role")}. '
             'Defined in the <a href="codebook.md">codebook</a>.</p>')
 
@@ -267,16 +267,16 @@ def _source_view(source: str, spans: list[tuple[int, int, str, str]]) -> str:
         inside = [(css, title) for s, e, css, title in spans if css and s <= start and end <= e]
         classes = " ".join(sorted({css for css, _ in inside}))
         titles = "; ".join(title for _, title in inside)
-        attributes = (f' class="{classes}"' if classes else "") + (f' title="{_e(titles)}"' if titles else "")
-        pieces.append(f'<span data-o="{start}"{attributes}>{_e(source[start:end])}</span>')
+        attributes = (f' class="{classes}"' if classes else "") + (f' title="{html_text(titles)}"' if titles else "")
+        pieces.append(f'<span data-o="{start}"{attributes}>{html_text(source[start:end])}</span>')
     return "".join(pieces)
 
 
 def _tables_section(tables, metadata, chart_svg_path, chart_alt, downloads) -> str:
-    rows = "".join(f"<tr><td><code>{_e(r['name'])}</code></td><td>{len(tables[r['name']]):,}</td><td>{_e(r['description'])}</td></tr>" for r in metadata["resources"])
-    files = "".join(f'<li><a href="{_e(path)}">{_e(label)}</a> ({_e(media)})</li>' for label, path, media in downloads)
+    rows = "".join(f"<tr><td><code>{html_text(r['name'])}</code></td><td>{len(tables[r['name']]):,}</td><td>{html_text(r['description'])}</td></tr>" for r in metadata["resources"])
+    files = "".join(f'<li><a href="{html_text(path)}">{html_text(label)}</a> ({html_text(media)})</li>' for label, path, media in downloads)
     return (f'<section aria-labelledby="data"><h2 id="data">The data</h2>'
-            f'<figure><img src="{_e(chart_svg_path)}" alt="{_e(chart_alt)}" width="750"><figcaption>{_e(chart_alt)}</figcaption></figure>'
+            f'<figure><img src="{html_text(chart_svg_path)}" alt="{html_text(chart_alt)}" width="750"><figcaption>{html_text(chart_alt)}</figcaption></figure>'
             f"<table><caption>Tables, with their rows in this version</caption><thead><tr><th>table</th><th>rows</th><th>one row per</th></tr></thead><tbody>{rows}</tbody></table>"
             f"<h3>Download</h3><p>The files beside this page, each linked relative to it:</p><ul>{files}</ul></section>")
 
@@ -287,13 +287,11 @@ def _ids(agreement_id: str) -> dict[str, str]:
 
 
 def _button(source_id: str, start: int, end: int, what: str, **data) -> str:
-    extra = "".join(f' data-{key.replace("_", "-")}="{_e(str(value))}"' for key, value in data.items())
-    return (f'<button type="button" hidden aria-pressed="false" aria-controls="{_e(source_id)}" data-start="{start}" data-end="{end}" '
-            f'data-what="{_e(what)}"{extra}>show in source<span class="skip"> ({_e(what)})</span></button>')
+    extra = "".join(f' data-{key.replace("_", "-")}="{html_text(str(value))}"' for key, value in data.items())
+    return (f'<button type="button" hidden aria-pressed="false" aria-controls="{html_text(source_id)}" data-start="{start}" data-end="{end}" '
+            f'data-what="{html_text(what)}"{extra}>show in source<span class="skip"> ({html_text(what)})</span></button>')
 
 
 def _license(metadata: dict) -> str:
     license_ = metadata["licenses"][0]
-    return f'<a href="{_e(license_["path"])}">{_e(license_["title"])}</a>'
-
-
+    return f'<a href="{html_text(license_["path"])}">{html_text(license_["title"])}</a>'
