@@ -25,6 +25,7 @@ from scripts.project import Project
 from scripts.validate import project_problems, validate_package
 from conftest import AGREEMENT_ID, SOURCE_DIR
 from test_corruption_matrix import _edit_bytes as _bytes, _edit_descriptor as _descriptor, _edit_text as _text
+from test_input_contract import _field, _schema
 
 DOCUMENT = f"{SOURCE_DIR.as_posix()}/document.txt"
 GATE, VALIDATE = "gate", "validate"
@@ -75,19 +76,6 @@ def _both(*corruptions):
         for corruption in corruptions:
             corruption(folder)
     return corrupt
-
-
-def _schema(name: str, change):
-    def corrupt(folder: Path) -> None:
-        path = folder / "schemas" / f"{name}.json"
-        schema = json.loads(path.read_text(encoding="utf-8"))
-        change(schema)
-        path.write_text(json.dumps(schema, indent=2), encoding="utf-8", newline="\n")
-    return corrupt
-
-
-def _field(schema: dict, name: str) -> dict:
-    return next(field for field in schema["fields"] if field["name"] == name)
 
 
 def _recorded_sha256(folder: Path) -> None:
