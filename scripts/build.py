@@ -20,7 +20,7 @@ from .csvfile import check_columns_and_types, csv_bytes
 from .descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from .formats import page
 from .inputs import check_folder, read_input
-from .errors import PipelineError, Problem, ValidationFailed, error
+from .errors import PipelineError, Problem, Report, ValidationFailed, error
 from .package import files_under, unsafe_path_reason
 from .markers import replace_block
 from .progress import step
@@ -28,7 +28,7 @@ from .project import Project
 from .schema import first_broken_constraint, first_broken_key
 from .source import SourceDocument, agreement_folders
 from .tables import build_tables
-from .validate import Report, validate_package
+from .validate import validate_package
 
 DESCRIPTOR = "datapackage.json"
 

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .validate import Report
+from dataclasses import dataclass, field
 
 
 class PipelineError(Exception):
@@ -60,3 +56,32 @@ def error(rule: str, file: str, message: str, **where) -> Problem:
 
 def warning(rule: str, file: str, message: str, **where) -> Problem:
     return Problem("warning", rule, file, message, **where)
+
+
+@dataclass
+class Report:
+    """Every problem validation found, errors and warnings, in the order found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def render(self) -> str:
+        lines = []
+        if self.errors:
+            lines.append(f"{len(self.errors)} error(s):")
+            lines += [f"  ERROR {p}" for p in self.errors]
+        if self.warnings:
+            lines.append(f"{len(self.warnings)} warning(s), which do not fail validation:")
+            lines += [f"  WARNING {p}" for p in self.warnings]
+        return "\n".join(lines)

@@ -4,43 +4,15 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .checks import ALL_CHECKS, LONGEST_CHECKS
-from .errors import Problem
+from .errors import Problem, Report
 from .gate import frictionless_problems, table_problems
 from .package import load
 
 # Problems that make frictionless itself fail or mislead: run it only without them.
 _BLOCKS_FRICTIONLESS = {"descriptor", "unsafe-path", "missing-file", "schema"}
-
-
-@dataclass
-class Report:
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def render(self) -> str:
-        lines = []
-        if self.errors:
-            lines.append(f"{len(self.errors)} error(s):")
-            lines += [f"  ERROR {p}" for p in self.errors]
-        if self.warnings:
-            lines.append(f"{len(self.warnings)} warning(s), which do not fail validation:")
-            lines += [f"  WARNING {p}" for p in self.warnings]
-        return "\n".join(lines)
 
 
 def validate_package(descriptor_path: Path, run_frictionless: bool = True, timings: dict[str, float] | None = None,

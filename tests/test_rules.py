@@ -259,7 +259,7 @@ def test_the_gate_reports_a_dangling_foreign_key_once_by_the_projects_rule(relea
 
 def test_a_report_renders_its_errors_then_its_warnings_one_a_line():
     from scripts.errors import error, warning
-    from scripts.validate import Report
+    from scripts.errors import Report
 
     report = Report([warning("known-discrepancy", "a.csv", "documented", field="x"), error("header", "b.csv", "wrong", row=1), error("bom", "b.csv", "a mark", row=1)])
     assert report.render() == ("2 error(s):\n  ERROR b.csv, row 1: [header] wrong\n  ERROR b.csv, row 1: [bom] a mark\n"
