@@ -54,7 +54,7 @@ test: $(INSTALLED)
 # process spawned, as macOS and Windows start them.
 check: $(INSTALLED) $(TOOLS)
 	TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -n auto
-	START_METHOD=spawn $(BIN)/python -m pytest -n auto -k "not kill_9" tests/test_release.py tests/test_package.py
+	START_METHOD=spawn $(BIN)/python -m pytest -n auto -k "not kill_9" tests/release/test_release.py tests/checks/test_package.py
 
 bench: $(INSTALLED)
 	@$(BIN)/python -m benchmarks.bench

@@ -14,9 +14,9 @@ import threading
 import time
 from pathlib import Path
 
-from scripts.markers import replace_block
-from scripts.project import ROOT, Project
-from scripts.synthetic import random_agreement
+from scripts.formats.markers import replace_block
+from scripts.inputs.project import ROOT, Project
+from benchmarks.synthetic import random_agreement
 
 SIZES = (1, 1_000, 10_000)
 # Short steps run three times and the fastest counts, as timeit does: this machine drops idle
@@ -35,8 +35,8 @@ TARGETS = {"release_over_frictionless": 0.40, "peak_rss_mib": 768, "table_checks
 _CHECKS = """
 import json, sys, time
 from pathlib import Path
-from scripts.checks import ALL_CHECKS, declared_integrity
-from scripts.package import load
+from scripts.checks.integrity import ALL_CHECKS, declared_integrity
+from scripts.checks.package import load
 started = time.perf_counter()
 package = load(Path(sys.argv[1]))
 package.frictionless_checks_integrity = False

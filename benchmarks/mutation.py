@@ -26,7 +26,9 @@ def main(argv: list[str]) -> int:
     """`python -m benchmarks.mutation [module ...]`: every module of [tool.mutmut] only_mutate, or those named (checks, escape, ...)."""
     venv = Path(os.environ.get("MUTATE_VENV", ROOT / ".venv-mutate"))
     mutmut = venv / "bin" / "mutmut"
-    configured = [Path(path).stem for path in tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]["only_mutate"]]
+    # A module is named by its file's stem (escape, gate, ...); mutmut names it by its dotted path under scripts.
+    paths = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]["only_mutate"]
+    configured = {Path(path).stem: Path(path).with_suffix("").as_posix().replace("/", ".") for path in paths}
     record_only = "--record-only" in argv  # the results of a run that was stopped, as mutants/ holds them
     modules = [arg for arg in argv if arg != "--record-only"] or configured
     unknown = sorted(set(modules) - set(configured))
@@ -39,7 +41,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         released = _release_once(venv, Path(folder))
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # mutants of older code would be reused by name
-        run = subprocess.run([str(mutmut), "run", "--max-children", str(os.cpu_count() or 1), *(f"scripts.{module}.*" for module in modules)], cwd=ROOT,
+        run = subprocess.run([str(mutmut), "run", "--max-children", str(os.cpu_count() or 1), *(f"{configured[module]}.*" for module in modules)], cwd=ROOT,
                              env={**os.environ, "RELEASED_FOLDER": str(released)}, stdout=subprocess.DEVNULL)
     if run.returncode != 0:
         print(f"mutmut run failed (exit {run.returncode}); run it again by hand to see why: {mutmut} run", file=sys.stderr)
@@ -47,10 +49,10 @@ def main(argv: list[str]) -> int:
     return _write(mutmut, modules, configured, time.perf_counter() - started)
 
 
-def _write(mutmut: Path, modules: list[str], configured: list[str], seconds: float | None) -> int:
-    statuses = {name: status for name, status in _statuses(mutmut).items() if _module(name).removeprefix("scripts.") in modules}
+def _write(mutmut: Path, modules: list[str], configured: dict[str, str], seconds: float | None) -> int:
+    statuses = {name: status for name, status in _statuses(mutmut).items() if _module(name) in {configured[module] for module in modules}}
     recorded = record(statuses, {name: _diff(mutmut, name) for name, status in statuses.items() if status in SURVIVED}, seconds)
-    recorded["modules_not_run"] = [f"scripts/{module}.py" for module in configured if module not in modules]
+    recorded["modules_not_run"] = [f"{configured[module].replace('.', '/')}.py" for module in configured if module not in modules]
     RESULTS.write_bytes((json.dumps(recorded, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     print(summary(recorded))
     return 0

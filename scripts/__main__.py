@@ -60,13 +60,13 @@ def _print_error(message: str, debug: bool, hint: str | None = None) -> None:
 
 
 def _project(args):
-    from .project import Project
+    from .inputs.project import Project
 
     return Project(args.root.resolve()) if args.root else Project()
 
 
 def run_build(args) -> int:
-    from .build import build
+    from .release.build import build
 
     project = _project(args)
     built, report = build(project, force=args.force)
@@ -77,9 +77,9 @@ def run_build(args) -> int:
 
 
 def run_validate(args) -> int:
-    from .build import stale_files
+    from .release.build import stale_files
     from .progress import step
-    from .validate import validate_package
+    from .checks.validate import validate_package
 
     project = _project(args)
     descriptor = args.descriptor.resolve() if args.descriptor else project.descriptor_path
@@ -98,7 +98,7 @@ def run_validate(args) -> int:
 
 
 def run_release(args) -> int:
-    from .release import make_release
+    from .release.publish import make_release
 
     print(make_release(_project(args)))
     return 0

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -91,6 +93,34 @@ def frictionless_validate(descriptor: Path) -> subprocess.CompletedProcess:
     """The frictionless command line, exactly as users run it in their CI."""
     executable = Path(sys.executable).parent / "frictionless"
     return subprocess.run([str(executable), "validate", descriptor.name], cwd=descriptor.parent, capture_output=True, text=True)
+
+
+def edit_schema(name: str, change: Callable[[dict], None]):
+    """An edit of a copy: change schemas/<name>.json as `change` does to its JSON."""
+    def edit(root: Path) -> None:
+        path = root / "schemas" / f"{name}.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        change(schema)
+        path.write_text(json.dumps(schema, indent=2), encoding="utf-8", newline="\n")
+    return edit
+
+
+def schema_field(schema: dict, name: str) -> dict:
+    return next(field for field in schema["fields"] if field["name"] == name)
+
+
+TOOLS = Path(os.environ.get("TOOLS_VENV", ROOT / ".venv-tools"))
+if not TOOLS.is_absolute():
+    TOOLS = ROOT / TOOLS
+
+
+def tool(name: str) -> Path:
+    """A tool of requirements-tools.lock (cffconvert, actionlint); missing, the test skips and says why, or fails under CI."""
+    path = TOOLS / "bin" / name
+    if not path.exists():
+        message = f"{name} is not installed in {TOOLS} (make check installs requirements-tools.lock there)"
+        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
+    return path
 
 
 def require_system(executable: str, debian_package: str) -> str:

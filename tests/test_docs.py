@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from scripts.build import build_in_memory
-from scripts.project import Project
+from scripts.release.build import build_in_memory
+from scripts.inputs.project import Project
 
 _BLOCK = re.compile(r"```(\w+)\n(.*?)```", re.DOTALL)
 
@@ -126,7 +126,7 @@ def test_licenses_agree():
 
 
 def test_chart_is_embedded_and_drawn_from_the_data():
-    from scripts.chart import chart_bars
+    from scripts.formats.chart import chart_bars
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "(docs/figures/signatories-by-country.svg)" in readme
@@ -196,7 +196,7 @@ def test_every_description_says_what_the_clauses_table_holds_counted_from_it():
 
 
 def test_the_clauses_are_counted_in_words_for_one_agreement_and_for_a_corpus():
-    from scripts.wording import clauses_in_words
+    from scripts.inputs.wording import clauses_in_words
 
     def clauses(paragraphs: int, attestations: int) -> list[dict]:
         return [{"is_attestation": False}] * paragraphs + [{"is_attestation": True}] * attestations

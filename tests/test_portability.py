@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_package, run, snapshot
-from scripts.fingerprint import fingerprint, is_native
+from scripts.release.fingerprint import fingerprint, is_native
 from scripts.formats import archive
-from scripts.project import Project
+from scripts.inputs.project import Project
 
 CURRENT = Project().changelog_version()
 NAME = f"global-muslim-coalition-for-uyghurs-{CURRENT}"
@@ -139,9 +139,9 @@ def test_which_files_are_pinned_by_what_they_hold():
 
 def _as_another_sqlite_and_zlib_write_it(monkeypatch) -> None:
     """make release, as on a machine whose SQLite and zlib write other bytes for the same content."""
-    import scripts.release
+    import scripts.release.publish
 
-    real_pack, real_write_zip = scripts.release.pack, archive.write_zip
+    real_pack, real_write_zip = scripts.release.publish.pack, archive.write_zip
 
     def pack(staging, folder, name, last):
         _sqlite_from_another_version(folder.path / "global-muslim-coalition-for-uyghurs.sqlite")
@@ -152,7 +152,7 @@ def _as_another_sqlite_and_zlib_write_it(monkeypatch) -> None:
         real_write_zip(folder, paths, target)
         _recompressed(Path(target), 1)
 
-    monkeypatch.setattr(scripts.release, "pack", pack)
+    monkeypatch.setattr(scripts.release.publish, "pack", pack)
     monkeypatch.setattr(archive, "write_zip", write_zip)
 
 
@@ -169,9 +169,9 @@ def test_the_recorded_version_is_accepted_from_a_native_library_that_writes_othe
 
 @pytest.mark.slow
 def test_a_changed_database_cell_under_the_recorded_version_is_refused(package, capsys, monkeypatch):
-    import scripts.release
+    import scripts.release.publish
 
-    real_pack = scripts.release.pack
+    real_pack = scripts.release.publish.pack
 
     def pack(staging, folder, name, last):
         with sqlite3.connect(folder.path / "global-muslim-coalition-for-uyghurs.sqlite") as connection:
@@ -179,7 +179,7 @@ def test_a_changed_database_cell_under_the_recorded_version_is_refused(package, 
         connection.close()
         return real_pack(staging, folder, name, last)
 
-    monkeypatch.setattr(scripts.release, "pack", pack)
+    monkeypatch.setattr(scripts.release.publish, "pack", pack)
     before = {name: snapshot(package / name) for name in ("data", "dist", "releases")}
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1
@@ -189,7 +189,7 @@ def test_a_changed_database_cell_under_the_recorded_version_is_refused(package, 
 
 @pytest.mark.slow
 def test_a_held_file_stops_the_swap_by_name_and_the_next_release_recovers(package, capsys, monkeypatch):
-    import scripts.release
+    import scripts.release.publish
 
     assert run(package, "release", capsys=capsys)[0] == 0
     before = {name: snapshot(package / name) for name in ("data", "dist")}
@@ -200,7 +200,7 @@ def test_a_held_file_stops_the_swap_by_name_and_the_next_release_recovers(packag
             raise PermissionError(13, "The process cannot access the file because it is being used by another process")
         return real_rename(source, target)
 
-    monkeypatch.setattr(scripts.release.os, "rename", rename)
+    monkeypatch.setattr(scripts.release.publish.os, "rename", rename)
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1 and "unexpected" not in err
     assert "error: .dist-next: could not be renamed to dist" in err and "fix: close what holds it (Datasette, a spreadsheet" in err, err
@@ -212,13 +212,13 @@ def test_a_held_file_stops_the_swap_by_name_and_the_next_release_recovers(packag
 
 @pytest.mark.slow
 def test_a_leftover_previous_release_that_cannot_be_removed_is_named(package, capsys, monkeypatch):
-    import scripts.release
+    import scripts.release.publish
 
     held = package / ".dist-previous" / NAME / "global-muslim-coalition-for-uyghurs.xlsx"
     held.parent.mkdir(parents=True)
     held.write_bytes(b"held by a spreadsheet")
     (package / "dist").mkdir()
-    monkeypatch.setattr(scripts.release.shutil, "rmtree", lambda path, ignore_errors=False: None)  # Windows: a held file stays
+    monkeypatch.setattr(scripts.release.publish.shutil, "rmtree", lambda path, ignore_errors=False: None)  # Windows: a held file stays
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1 and "unexpected" not in err
     assert f"error: .dist-previous/{NAME}/global-muslim-coalition-for-uyghurs.xlsx: could not be removed: a program may hold it open" in err, err
@@ -241,7 +241,7 @@ def test_no_test_writes_text_in_the_platforms_line_endings():
     import ast
 
     unsafe = []
-    for path in sorted((ROOT / "tests").glob("*.py")):
+    for path in sorted((ROOT / "tests").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "write_text":
                 if "newline" not in {keyword.arg for keyword in node.keywords}:

@@ -8,7 +8,7 @@ import tomllib
 import pytest
 
 from conftest import ROOT
-from scripts.project import Project
+from scripts.inputs.project import Project
 
 
 def test_direct_dependencies_are_pinned_and_locked_at_the_same_versions():
@@ -99,18 +99,18 @@ def test_the_mutation_record_counts_each_verdict_and_keeps_the_reasons_given_for
     from benchmarks import mutation
 
     monkeypatch.setattr(mutation, "RESULTS", tmp_path / "mutation.json")
-    statuses = {"scripts.escape.x_a__mutmut_1": "killed", "scripts.escape.x_a__mutmut_2": "survived", "scripts.escape.x_a__mutmut_3": "timeout",
-                "scripts.checks.x_b__mutmut_1": "no tests", "scripts.checks.x_b__mutmut_2": "not checked"}
-    diffs = {"scripts.escape.x_a__mutmut_2": "-    x = 1\n+    x = 2", "scripts.checks.x_b__mutmut_1": "-    y\n+    z"}
+    statuses = {"scripts.formats.escape.x_a__mutmut_1": "killed", "scripts.formats.escape.x_a__mutmut_2": "survived", "scripts.formats.escape.x_a__mutmut_3": "timeout",
+                "scripts.checks.integrity.x_b__mutmut_1": "no tests", "scripts.checks.integrity.x_b__mutmut_2": "not checked"}
+    diffs = {"scripts.formats.escape.x_a__mutmut_2": "-    x = 1\n+    x = 2", "scripts.checks.integrity.x_b__mutmut_1": "-    y\n+    z"}
     first = mutation.record(statuses, diffs, 12.4)
     assert (first["mutants"], first["killed"], first["not_checked"], first["equivalent"], first["score"], first["met"]) == (4, 2, 1, 0, 0.5, False)
-    assert first["modules"] == {"scripts.checks": {"mutants": 2, "killed": 0, "survived": 1, "not_checked": 1},
-                                "scripts.escape": {"mutants": 3, "killed": 2, "survived": 1, "not_checked": 0}}
+    assert first["modules"] == {"scripts.checks.integrity": {"mutants": 2, "killed": 0, "survived": 1, "not_checked": 1},
+                                "scripts.formats.escape": {"mutants": 3, "killed": 2, "survived": 1, "not_checked": 0}}
     first["survivors"][1]["equivalent_because"] = "x is never read"  # a maintainer's reason, kept for the same change in the same function
     mutation.RESULTS.write_text(json.dumps(first), encoding="utf-8", newline="\n")
-    renumbered = {"scripts.escape.x_a__mutmut_7": "survived", "scripts.escape.x_a__mutmut_1": "killed", "scripts.checks.x_b__mutmut_1": "killed"}
-    second = mutation.record(renumbered, {"scripts.escape.x_a__mutmut_7": "-    x = 1\n+    x = 2"}, 1.0)
-    assert [(s["mutant"], s["equivalent_because"]) for s in second["survivors"]] == [("scripts.escape.x_a__mutmut_7", "x is never read")]
+    renumbered = {"scripts.formats.escape.x_a__mutmut_7": "survived", "scripts.formats.escape.x_a__mutmut_1": "killed", "scripts.checks.integrity.x_b__mutmut_1": "killed"}
+    second = mutation.record(renumbered, {"scripts.formats.escape.x_a__mutmut_7": "-    x = 1\n+    x = 2"}, 1.0)
+    assert [(s["mutant"], s["equivalent_because"]) for s in second["survivors"]] == [("scripts.formats.escape.x_a__mutmut_7", "x is never read")]
     assert (second["mutants"], second["killed"], second["equivalent"], second["score"], second["met"]) == (3, 2, 1, 1.0, True)
 
 
@@ -119,8 +119,8 @@ def test_the_readme_states_the_recorded_mutation_run():
 
     recorded = json.loads((ROOT / "benchmarks" / "mutation.json").read_text(encoding="utf-8"))
     readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
-    run = sorted(module.removeprefix("scripts.") for module in recorded["modules"])
+    run = sorted(module.rpartition(".")[2] for module in recorded["modules"])
     assert f"The last run, of `{run[0]}`, `{run[1]}` and `{run[2]}` ({recorded['mutants']} mutants), took {round(recorded['seconds'] / 60)} minutes" in readme
     assert f"killed every mutant but {recorded['mutants'] - recorded['killed']}, each explained as equivalent there" in readme
     assert recorded["mutants"] - recorded["killed"] == recorded["equivalent"] and recorded["met"]
-    assert recorded["modules_not_run"] == ["scripts/checks.py", "scripts/versions.py"]
+    assert recorded["modules_not_run"] == ["scripts/checks/integrity.py", "scripts/release/versions.py"]

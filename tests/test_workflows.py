@@ -14,26 +14,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, tool
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-TOOLS = Path(os.environ.get("TOOLS_VENV", ROOT / ".venv-tools"))
-if not TOOLS.is_absolute():
-    TOOLS = ROOT / TOOLS
-
-
-def _tool(name: str) -> Path:
-    path = TOOLS / "bin" / name
-    if not path.exists():
-        message = f"{name} is not installed in {TOOLS} (make check installs requirements-tools.lock there)"
-        pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
-    return path
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda path: path.name)
 def test_actionlint_passes(workflow):
-    result = subprocess.run([str(_tool("actionlint")), str(workflow)], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([str(tool("actionlint")), str(workflow)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,1 +1,1 @@
-"""The released formats besides CSV and Parquet: one module each, each turning the built tables into one file's bytes."""
+"""Formats: every file of a release besides the tables' CSV and Parquet, one module each, and the escaping and addresses they share."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..escape import markdown_code, markdown_text
+from .escape import markdown_code, markdown_text
 
 CSV_PATH = "data/changes.csv"
 PARQUET_PATH = "data/changes.parquet"

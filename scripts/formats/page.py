@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from ..address import PublicAddress
+from .address import PublicAddress
 from ..cells import column_values
-from ..escape import html_text, json_in_script
-from ..wording import clauses_in_words
+from .escape import html_text, json_in_script
+from ..inputs.wording import clauses_in_words
 
 PATH = "docs/index.html"
 # A corpus has thousands of agreements: the page shows this many in full, and lists the rest.

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from ..cells import PYTHON_TYPES, field_names, is_required
-from ..csvfile import csv_rows
+from ..tables.csvfile import csv_rows
 
 PATH = "{name}.sqlite"
 METADATA_PATH = "datasette.json"

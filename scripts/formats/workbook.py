@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from ..cells import field_names
-from ..csvfile import csv_rows
+from ..tables.csvfile import csv_rows
 from ..errors import PipelineError
 
 PATH = "{name}.xlsx"

@@ -1,0 +1,515 @@
+"""The integrity checks that frictionless 5.21 does not make, written as vectorized Arrow work."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from ..cells import field_names
+from ..errors import PipelineError, Problem, error, warning
+from .package import LoadedPackage, TableFile, header_line, parquet_cells, unsafe_path_reason
+from ..inputs.project import Project
+from ..inputs.schema import arrow_schema, profile_errors
+from ..tables.text import normalize
+
+Check = Callable[[LoadedPackage], Iterator[Problem]]
+
+MAX_REPORTED = 10  # per check and table: enough to act on, short enough to read
+_COUNTRY_OF_AGREEMENT = ["agreement_id", "country_code"]  # the key that stated and listed countries share
+_FORMULA_STARTS = pa.array([b"=", b"+", b"-", b"@"], pa.binary())  # a cell's first byte
+
+
+@lru_cache(maxsize=1)
+def _pandas_missing() -> pa.Array:
+    """Exactly what pd.read_csv reads as missing.
+
+    pyarrow imports pandas, if it is installed, on its first array made from Python values (as
+    _FORMULA_STARTS is), so the release's process holds pandas anyway: forked, its processes
+    share it rather than import it again each.
+    """
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    return pa.array(sorted(v for v in STR_NA_VALUES if v), pa.string())
+
+
+def _first(indices: pa.Array) -> list[int]:
+    return indices.to_pylist()[:MAX_REPORTED]
+
+
+def _summary(rule: str, file: str, count: int) -> Iterator[Problem]:
+    if count > MAX_REPORTED:
+        yield error(rule, file, f"... and {count - MAX_REPORTED} more of the same")
+
+
+def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
+    """UTF-8 without BOM, LF only, a final newline, and the schema's header in order."""
+    for table in package.csv_tables.values():
+        path = table.path
+        raw = package.read(path)
+        if raw is None:
+            continue  # it vanished since load: missing-file says so
+        if not raw:
+            yield error("empty-file", path, "the file is empty: expected at least the header row")
+            continue
+        if raw.startswith(b"\xef\xbb\xbf"):
+            yield error("bom", path, "starts with a UTF-8 byte-order mark", row=1)
+        # Arrow checked the UTF-8 of every cell it parsed as text; only the header is left.
+        try:
+            (header_line(raw) if table.cells is not None else raw).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield error("encoding", path, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", row=raw[: exc.start].count(b"\n") + 1)
+        if b"\r" in raw:
+            yield error("line-endings", path, "has CR or CRLF line endings: expected LF only", row=raw[: raw.index(b"\r")].count(b"\n") + 1)
+        if not raw.endswith(b"\n"):
+            yield error("final-newline", path, "does not end with a newline: the file may be truncated", row=raw.count(b"\n") + 1)
+        header = header_line(raw).lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").split(",")
+        expected = field_names(table.schema)
+        if header != expected:
+            yield error("header", path, f"header is {header}, expected the schema's fields in order: {expected}", row=1)
+        if table.cells is None:
+            yield error("csv-parse", path, "cannot be parsed as CSV with the schema's columns (a row has too many or too few cells)")
+
+
+def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
+    """Every file under data/ is a resource of the descriptor."""
+    described = {resource.get("path") for resource in package.descriptor["resources"]}
+    for relative in sorted(package.data_files - described):
+        yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
+
+
+def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
+    """The declared hash and bytes of every file, or of the Parquet files alone when frictionless checks the others.
+
+    frictionless 5.21 does not check a Parquet file's hash (and fails any declared bytes). When
+    the release gate leaves frictionless only the tables' types, constraints and keys, this
+    check proves every file's hash and bytes instead.
+    """
+    for resource in package.descriptor["resources"]:
+        if resource.get("format") != "parquet" and package.frictionless_checks_integrity:
+            continue
+        path = resource.get("path")
+        raw = None if unsafe_path_reason(path, package.root) else package.read(path)
+        if raw is None:
+            continue
+        if "bytes" in resource and resource["bytes"] != len(raw):
+            yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {len(raw)}", field="bytes", value=str(resource["bytes"]))
+        declared = resource.get("hash")
+        actual = f"sha256:{hashlib.sha256(raw).hexdigest()}"
+        if declared is not None and declared != actual:
+            yield error("hash", path, f"the descriptor declares {declared}, the file's is {actual}", field="hash", value=str(declared))
+
+
+def data_package_v2(package: LoadedPackage) -> Iterator[Problem]:
+    """The descriptor meets the official Data Package v2 profile, which frictionless 5.21 does not check."""
+    for message in profile_errors("datapackage", package.descriptor)[:MAX_REPORTED]:
+        yield error("profile", package.descriptor_path.name, f"does not meet the Data Package v2 profile at {message}")
+
+
+def version_matches_changelog(package: LoadedPackage) -> Iterator[Problem]:
+    if not (package.root / "CHANGELOG.md").is_file():
+        return
+    changelog = Project(package.root).changelog_version()
+    version = package.descriptor.get("version")
+    if version != changelog:
+        yield error("version", package.descriptor_path.name,
+                    f"version {version!r} differs from the newest release heading of CHANGELOG.md, {changelog!r}", field="version", value=str(version))
+
+
+def unique_keys(package: LoadedPackage) -> Iterator[Problem]:
+    """uniqueKeys, which frictionless does not enforce: no two rows share the same key."""
+    for table in _readable(package):
+        for key in table.schema.get("uniqueKeys", []):
+            codes = _key_codes(table.cells, key)
+            counts = np.bincount(codes)
+            shared = np.flatnonzero(counts[codes] > 1)
+            _, first = np.unique(codes[shared], return_index=True)
+            for row in shared[np.sort(first)][:MAX_REPORTED]:  # each shared key once, in the order it first appears
+                values = tuple(table.cells[k][int(row)].as_py() for k in key)
+                yield error("unique-key", table.path, f"{len(key)}-field key {key} is not unique: {counts[codes[row]]} rows share it", field=",".join(key), value=str(values))
+
+
+def _key_codes(cells: pa.Table, names: list[str]) -> np.ndarray:
+    """Each row's key as a small integer, equal for rows whose cells are equal: a few bytes a row, where hashing the texts took a hundred."""
+    codes = np.zeros(cells.num_rows, np.int64)
+    for name in names:
+        encoded = pc.dictionary_encode(cells[name].combine_chunks())
+        # Kept small: renumbered after each column, so that the product cannot overflow.
+        _, codes = np.unique(codes * len(encoded.dictionary) + encoded.indices.to_numpy(zero_copy_only=False), return_inverse=True)
+    return codes.astype(np.int64, copy=False)
+
+
+def foreign_keys(package: LoadedPackage) -> Iterator[Problem]:
+    """foreignKeys, when frictionless is not given them (the release gate): every key is in the table it references.
+
+    As frictionless 5.21 checks them: a row whose key cells are all empty is skipped, and a key
+    is compared by its values, not its spelling (an integer 01 is 1).
+    """
+    if package.frictionless_checks_integrity:
+        return
+    for table in package.csv_tables.values():
+        for foreign in table.schema.get("foreignKeys", []):
+            fields, reference = _as_list(foreign["fields"]), foreign["reference"]
+            target_name, target_fields = reference.get("resource") or table.name, _as_list(reference["fields"])
+            target = package.csv_tables.get(target_name)
+            if target is None:
+                yield error("foreign-key", table.path, f"its foreign key {fields} references the table {target_name!r}, which the package does not have", field=",".join(fields))
+                continue
+            if not (table.readable and target.readable):
+                continue  # csv_dialect says why it cannot be read
+            keys, known = _key_values(table, fields), _key_values(target, target_fields)
+            dangling = pc.indices_nonzero(pc.and_not(pc.invert(pc.is_in(keys, value_set=known)), _all_empty(table.cells, fields)))
+            for index in _first(dangling):
+                values = [table.cells[name][index].as_py() for name in fields]
+                yield error("foreign-key", table.path, f'for "{", ".join(fields)}": values "{", ".join(values)}" not found in the lookup table "{target_name}" as "{", ".join(target_fields)}"',
+                            row=index + 2, field=",".join(fields), value=", ".join(values))
+            yield from _summary("foreign-key", table.path, len(dangling))
+
+
+def _as_list(fields) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields)
+
+
+def _all_empty(cells: pa.Table, names: list[str]) -> pa.ChunkedArray:
+    empty = pc.equal(cells[names[0]], "")
+    for name in names[1:]:
+        empty = pc.and_(empty, pc.equal(cells[name], ""))
+    return empty
+
+
+def _key_values(table: TableFile, names: list[str]) -> pa.ChunkedArray:
+    """A key's cells as one text per row: each value in its canonical spelling, joined by a separator no text holds."""
+    types = {field["name"]: field.get("type", "string") for field in table.schema["fields"]}
+    parts = []
+    for name in names:
+        column = table.cells[name]
+        if types.get(name) not in ("string", "any"):
+            try:  # the value, spelled one way; a column with a cell not of its type stays as written, and frictionless reports that cell
+                typed = pc.cast(pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column), arrow_schema({"fields": [{"name": name, "type": types[name]}]}).field(0).type)
+                column = pc.fill_null(pc.cast(typed, pa.string()), "")
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, PipelineError):
+                pass
+        parts.append(column)
+    return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
+
+
+def categories(package: LoadedPackage) -> Iterator[Problem]:
+    """categories, which frictionless does not enforce: only listed values."""
+    for table in _readable(package):
+        for field in table.schema["fields"]:
+            allowed = field.get("categories")
+            if not allowed:
+                continue
+            values = pa.array([str(c["value"] if isinstance(c, dict) else c) for c in allowed] + [""], pa.string())
+            bad = pc.indices_nonzero(pc.invert(pc.is_in(table.cells[field["name"]], value_set=values)))
+            for index in _first(bad):
+                yield error("category", table.path, f"not one of the categories {allowed}", row=index + 2, field=field["name"], value=table.cells[field["name"]][index].as_py())
+
+
+def spreadsheet_safe(package: LoadedPackage) -> Iterator[Problem]:
+    """No text cell a spreadsheet would run as a formula (frictionless type-checks the others)."""
+    yield from _cell_rule(package, "formula-cell", "starts with =, +, - or @, which a spreadsheet would run as a formula",
+                          lambda column: pc.is_in(pc.binary_slice(pc.cast(column, pa.binary()), 0, 1), value_set=_FORMULA_STARTS))
+
+
+def pandas_safe(package: LoadedPackage) -> Iterator[Problem]:
+    """No non-empty text cell that pandas' default read_csv would read as missing."""
+    yield from _cell_rule(package, "pandas-missing", "pandas' default read_csv would read this value as missing",
+                          lambda column: pc.is_in(column, value_set=_pandas_missing()))
+
+
+def _cell_rule(package: LoadedPackage, rule: str, message: str, flags: Callable[[pa.ChunkedArray], pa.ChunkedArray]) -> Iterator[Problem]:
+    for table in _readable(package):
+        for name in (f["name"] for f in table.schema["fields"] if f["type"] == "string"):
+            column = table.cells[name]
+            hits = pc.indices_nonzero(flags(column))
+            for index in _first(hits):
+                yield error(rule, table.path, message, row=index + 2, field=name, value=column[index].as_py())
+            yield from _summary(rule, table.path, len(hits))
+
+
+def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
+    """Each source is the one agreements records, and every span reconstructs its text."""
+    if not _has(package, "agreements"):
+        return
+    agreements = package.tables["agreements"]
+    sources: dict[str, bytes] = {}
+    paths: dict[str, str] = {}
+    for agreement_id, path, recorded in zip(*(agreements.cells[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
+        # Kept: the sources are also hashed by declared_integrity, on the other thread.
+        raw = None if unsafe_path_reason(path, package.root) else package.read(path, keep=True)
+        if raw is None:
+            yield error("source", agreements.path, "the source document does not exist", field="source_path", value=path)
+            continue
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != recorded:  # then its spans would all be wrong: report the cause, not them
+            yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
+            continue
+        sources[agreement_id], paths[agreement_id] = raw, path
+    index = _SourceIndex(sources)
+    if not index.is_utf8():  # one pass over all; only on failure, one by one
+        for agreement_id, raw in list(sources.items()):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                path = paths[agreement_id]
+                yield error("source-encoding", path, f"not UTF-8 (byte {exc.start}), so no span can be read from it", field="source_path", value=path)
+                del sources[agreement_id]
+        index = _SourceIndex(sources)
+    for table in _readable(package):
+        span_fields = [field for field in table.schema["fields"] if "spanOf" in field]
+        if not span_fields or "agreement_id" not in table.cells.column_names or not index.ids:
+            continue
+        agreement = index.positions(table.cells["agreement_id"])
+        for field in span_fields:
+            yield from _spans(table, index, agreement, field["name"], field["name"].replace("start", "end"), field["spanOf"])
+
+
+class _SourceIndex:
+    """Every source's UTF-8 bytes end to end, and how code points (which spans count) map to bytes.
+
+    Comparing bytes spares decoding every source and text. The map keeps only the few
+    continuation bytes (10xxxxxx) of multi-byte characters, not one entry per code point.
+    """
+
+    def __init__(self, sources: dict[str, bytes]):
+        self.sources = sources
+        self.ids = list(sources)
+        self.value_set = pa.array(self.ids, pa.string())
+        self.bytes = np.frombuffer(b"".join(sources.values()), dtype=np.uint8)
+        continuation = np.flatnonzero((self.bytes & 0xC0) == 0x80)
+        # Code points that begin before each continuation byte: non-decreasing, so searchable.
+        self._points_before_continuation = continuation - np.arange(len(continuation))
+        byte_bases = np.cumsum([0, *map(len, sources.values())])
+        point_bases = byte_bases - np.searchsorted(continuation, byte_bases)
+        self.point_bases, self.point_lengths = point_bases[:-1], np.diff(point_bases)
+        self._texts: dict[int, str] = {}
+
+    def is_utf8(self) -> bool:
+        """Whether all sources are UTF-8: one pass of Arrow's validation over the joined bytes."""
+        joined = pa.py_buffer(self.bytes)  # no copy: Arrow validates the bytes where they are
+        offsets = pa.py_buffer(np.array([0, len(self.bytes)], dtype=np.int64))
+        try:
+            pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, joined]).validate(full=True)
+        except pa.ArrowInvalid:
+            return False
+        return True
+
+    def positions(self, agreement_ids: pa.ChunkedArray) -> np.ndarray:
+        """Each row's agreement as its position here; -1 for one whose source could not be read."""
+        return pc.fill_null(pc.index_in(agreement_ids, value_set=self.value_set), -1).to_numpy(zero_copy_only=False)
+
+    def byte_of_point(self, points: np.ndarray) -> np.ndarray:
+        """Where code point number `points` of the joined sources begins, in bytes."""
+        return points + np.searchsorted(self._points_before_continuation, points, side="right")
+
+    def text(self, position: int) -> str:
+        """One source decoded, for the few rows that need normalizing."""
+        if position not in self._texts:
+            self._texts[position] = self.sources[self.ids[position]].decode("utf-8")
+        return self._texts[position]
+
+
+def _spans(table: TableFile, index: _SourceIndex, agreement: np.ndarray, start_name: str, end_name: str, text_name: str) -> Iterator[Problem]:
+    """Compare every span with its text as arrays of bytes; normalize in Python only the few rows
+    whose raw source differs from their text (no-break or doubled spaces, line breaks)."""
+    cells = table.cells
+    try:
+        starts = pc.cast(cells[start_name], pa.int64()).to_numpy(zero_copy_only=False)
+        ends = pc.cast(cells[end_name], pa.int64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return  # a cell that is not an integer: frictionless reports its type error
+    known = agreement >= 0
+    agreement = np.maximum(agreement, 0)
+    in_range = known & (starts >= 0) & (starts <= ends) & (ends <= index.point_lengths[agreement])
+    first_byte = index.byte_of_point(np.where(in_range, index.point_bases[agreement] + starts, 0))
+    end_byte = index.byte_of_point(np.where(in_range, index.point_bases[agreement] + ends, 0))
+    text_offsets, text_bytes = _string_buffers(cells[text_name])
+    candidates = in_range & ((end_byte - first_byte) == np.diff(text_offsets))
+    exact = _equal_slices(index.bytes, first_byte, text_bytes, text_offsets, candidates)
+    texts = cells[text_name]
+    reported = 0
+    for row in np.flatnonzero(known & ~exact):
+        text = texts[row].as_py()
+        span = normalize(index.text(agreement[row])[starts[row] : ends[row]]) if in_range[row] else None
+        if span != text:
+            reported += 1
+            if reported <= MAX_REPORTED:
+                shown = "lies outside the source" if span is None else f"normalizes to {span[:60]!r}"
+                yield error("span", table.path, f"source[{starts[row]}:{ends[row]}] {shown}, not to this {text_name}", row=int(row) + 2, field=text_name, value=text[:60])
+    yield from _summary("span", table.path, reported)
+
+
+def _string_buffers(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """A text column's UTF-8 bytes end to end, and the offset where each row's bytes begin (plus the end)."""
+    array = pc.cast(column, pa.large_string()).combine_chunks()  # one buffer, 64-bit offsets
+    _, offsets, data = array.buffers()
+    offsets = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
+    return offsets, (np.zeros(0, np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8))
+
+
+_CHUNK_BYTES = 1 << 18  # small index arrays, reused from chunk to chunk: fresh memory costs more than the loop
+
+
+def _equal_slices(haystack: np.ndarray, starts: np.ndarray, needles: np.ndarray, offsets: np.ndarray, candidates: np.ndarray) -> np.ndarray:
+    """For each candidate row, whether haystack[start:start+length] equals needles[offset:offset+length].
+
+    Rows run end to end in `needles`, so each chunk of rows compares one contiguous stretch of it
+    with bytes gathered from the haystack; rows that are not candidates gather from anywhere.
+    """
+    equal = candidates.copy()
+    if not len(haystack):
+        return equal  # every source is empty: only empty texts are candidates, and they match
+    lengths = np.diff(offsets)
+    shift = np.where(candidates, starts - offsets[:-1], 0)
+    bounds = np.unique(np.searchsorted(offsets, np.arange(offsets[0], offsets[-1], _CHUNK_BYTES), side="right") - 1)
+    for first, last in zip(bounds, [*bounds[1:], len(lengths)]):
+        stretch = np.arange(offsets[first], offsets[last])
+        gathered = np.take(haystack, stretch + np.repeat(shift[first:last], lengths[first:last]), mode="clip")
+        differing = np.flatnonzero(gathered != needles[offsets[first] : offsets[last]]) + offsets[first]
+        equal[np.searchsorted(offsets, differing, side="right") - 1] = False
+    return equal
+
+
+def counts(package: LoadedPackage) -> Iterator[Problem]:
+    """The counts an agreement states equal the rows it has."""
+    if not _has(package, "agreements"):
+        return
+    agreements = _numbered(package.tables["agreements"].cells)
+    for count_field, table_name in (("signatory_count", "signatories"), ("clause_count", "clauses")):
+        if _has(package, table_name):
+            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field, table_name, package.tables["agreements"].path)
+    if _has(package, "acts") and "is_coded" in agreements.column_names:
+        yield from _coded_mismatches(agreements, package.tables["acts"].cells, package.tables["agreements"].path)
+    if _has(package, "agreement_countries") and _has(package, "signatories"):
+        stated = _numbered(package.tables["agreement_countries"].cells)
+        yield from _count_mismatches(stated, package.tables["signatories"].cells, _COUNTRY_OF_AGREEMENT, "listed_signatory_count", "signatories", package.tables["agreement_countries"].path)
+
+
+def _coded_mismatches(agreements: pa.Table, acts: pa.Table, file: str) -> Iterator[Problem]:
+    """A coded agreement has acts; one not coded yet has none."""
+    counted = acts.group_by(["agreement_id"]).aggregate([([], "count_all")])
+    joined = agreements.select(["agreement_id", "is_coded", "__row"]).join(counted, ["agreement_id"], join_type="left outer")
+    has_acts = pc.greater(pc.fill_null(joined["count_all"], 0), 0)
+    wrong = joined.filter(pc.not_equal(pc.equal(joined["is_coded"], "true"), has_acts)).sort_by("__row")
+    for row in wrong.to_pylist()[:MAX_REPORTED]:
+        yield error("coded", file, f"is_coded is {row['is_coded']}, but acts has {row['count_all'] or 0} rows for {row['agreement_id']}", row=row["__row"], field="is_coded", value=row["is_coded"])
+
+
+def _numbered(cells: pa.Table) -> pa.Table:
+    """The table with its CSV row number, which joins do not keep in order."""
+    return cells.append_column("__row", pa.array(np.arange(2, cells.num_rows + 2)))
+
+
+def _count_mismatches(parents: pa.Table, children: pa.Table, keys: list[str], count_field: str, children_name: str, file: str) -> Iterator[Problem]:
+    counted = children.group_by(keys).aggregate([([], "count_all")])
+    joined = parents.select([*keys, count_field, "__row"]).join(counted, keys, join_type="left outer")
+    actual = pc.fill_null(joined["count_all"], 0)
+    try:
+        stated = pc.cast(joined[count_field], pa.int64())
+    except pa.ArrowInvalid:
+        return  # not an integer: frictionless reports its type error
+    wrong = joined.filter(pc.not_equal(stated, actual)).sort_by("__row")
+    for row in wrong.to_pylist()[:MAX_REPORTED]:
+        what = " ".join(str(row[k]) for k in keys)
+        yield error("count", file, f"{count_field} is {row[count_field]}, but {children_name} has {row['count_all'] or 0} rows for {what}", row=row["__row"], field=count_field, value=row[count_field])
+
+
+def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
+    """Countries stated by the attestation against countries of the list; only documented differences pass."""
+    if not all(_has(package, name) for name in ("agreement_countries", "signatories", "annotations")):
+        return
+    keys = _COUNTRY_OF_AGREEMENT
+    stated_file, notes_file = package.tables["agreement_countries"].path, package.tables["annotations"].path
+    stated = _pairs(package.tables["agreement_countries"].cells)
+    listed = _pairs(package.tables["signatories"].cells)
+    annotations = package.tables["annotations"].cells
+    notes = annotations.filter(pc.and_(pc.equal(annotations["kind"], "discrepancy"), pc.equal(annotations["subject_table"], "countries")))
+    documented = {(row["agreement_id"], row["subject_id"]): row["note"] for row in notes.to_pylist()}
+    actual = {}
+    for row in stated.join(listed, keys, join_type="left anti").to_pylist():
+        actual[(row["agreement_id"], row["country_code"])] = f"{row['country_code']} is stated in the attestation of {row['agreement_id']} but no entry of its list names it"
+    for row in listed.join(stated, keys, join_type="left anti").to_pylist():
+        actual[(row["agreement_id"], row["country_code"])] = f"{row['country_code']} is named by the list of {row['agreement_id']} but not stated in its attestation"
+    for key, message in sorted(actual.items()):
+        if key in documented:
+            yield warning("known-discrepancy", stated_file, f"{message}. Documented: {documented[key]}", field="country_code", value=key[1])
+        else:
+            yield error("discrepancy", stated_file, f"{message}, and no annotation documents it", field="country_code", value=key[1])
+    for key in sorted(set(documented) - set(actual)):
+        yield error("stale-discrepancy", notes_file, f"an annotation documents a discrepancy for {key[1]} in {key[0]}, but stated and listed countries agree", field="subject_id", value=key[1])
+
+
+def _pairs(cells: pa.Table) -> pa.Table:
+    """Distinct (agreement_id, country_code) pairs that name a country."""
+    pairs = cells.select(_COUNTRY_OF_AGREEMENT).filter(pc.not_equal(cells["country_code"], ""))
+    return pairs.group_by(_COUNTRY_OF_AGREEMENT).aggregate([])
+
+
+def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:
+    """Each annotation's subject exists: a reference frictionless cannot express, as the table varies."""
+    if not _has(package, "annotations"):
+        return
+    cells = package.tables["annotations"].cells
+    keys: dict[str, set[str]] = {}
+    for index, (table_name, subject_id) in enumerate(zip(cells["subject_table"].to_pylist(), cells["subject_id"].to_pylist())):
+        if not _has(package, table_name):
+            continue
+        subject = package.tables[table_name]
+        key = subject.schema["primaryKey"][0]
+        if table_name not in keys:
+            keys[table_name] = set(subject.cells[key].to_pylist())
+        if subject_id not in keys[table_name]:
+            yield error("annotation-subject", package.tables["annotations"].path, f"subject {subject_id!r} is not a {key} of {table_name}", row=index + 2, field="subject_id", value=subject_id)
+
+
+def parquet_matches_csv(package: LoadedPackage) -> Iterator[Problem]:
+    """Each released Parquet file has the schema's columns and exactly the values of its CSV."""
+    for table in package.tables.values():
+        if table.is_csv:
+            continue
+        twin = package.tables.get(table.name.removesuffix("-parquet"))
+        try:
+            # A column at a time: the whole table as text would double the memory of its CSV.
+            with pq.ParquetFile(package.root / table.path, memory_map=True) as parquet:
+                columns = parquet.schema_arrow.names
+                if columns != field_names(table.schema):
+                    yield error("parquet", table.path, f"its columns are {columns}, expected the schema's fields in order: {field_names(table.schema)}")
+                    continue
+                expected = arrow_schema(table.schema)
+                wrong = [(f.name, str(f.type), str(expected.field(f.name).type)) for f in parquet.schema_arrow if not f.type.equals(expected.field(f.name).type)]
+                if wrong:
+                    name, found, declared = wrong[0]
+                    yield error("parquet", table.path, f"column {name} is {found}, but the schema's type is {declared}", field=name)
+                    continue
+                if twin is None or not twin.readable:
+                    continue
+                for name in columns:
+                    if not parquet_cells(parquet, name).equals(twin.cells[name]):
+                        yield error("parquet", table.path, f"its values differ from {twin.path}", field=name)
+                        break
+        except (pa.ArrowInvalid, OSError) as exc:
+            yield error("parquet", table.path, f"cannot be read as Parquet: {exc}")
+
+
+def _readable(package: LoadedPackage) -> Iterator[TableFile]:
+    return (table for table in package.csv_tables.values() if table.readable)
+
+
+def _has(package: LoadedPackage, name: str) -> bool:
+    table = package.tables.get(name)
+    return table is not None and table.readable
+
+
+ALL_CHECKS: list[Check] = [
+    data_package_v2, csv_dialect, files_accounted_for, declared_integrity, version_matches_changelog, unique_keys, foreign_keys, categories,
+    spreadsheet_safe, pandas_safe, sources_and_spans, counts, reconciliation, annotation_subjects,
+    parquet_matches_csv,
+]
+# Those that take most of the time on a large corpus (benchmarks/results.json, seconds_by_step).
+LONGEST_CHECKS: list[Check] = [sources_and_spans, parquet_matches_csv]

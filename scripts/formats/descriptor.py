@@ -1,0 +1,152 @@
+"""Write datapackage.json from the curated package metadata, the schemas and the built files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from .address import public_address
+from . import archive, diff, sqlite, workbook
+from ..inputs.project import Project
+from ..inputs.source import CURATED_FILES, SourceDocument
+
+DESCRIPTOR_PATH = "datapackage.json"
+
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+_PARQUET = "application/vnd.apache.parquet"
+
+
+def file_integrity(content: bytes) -> dict:
+    return _integrity(hashlib.sha256(content).hexdigest(), len(content))
+
+
+def _integrity(sha256: str, size: int) -> dict:
+    return {"bytes": size, "hash": f"sha256:{sha256}"}
+
+
+def descriptor_bytes(descriptor: dict) -> bytes:
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def table_resource(project: Project, name: str, path: str, content: bytes, fmt: str = "csv") -> dict:
+    curated = next(resource for resource in project.package_metadata["resources"] if resource["name"] == name)
+    return _resource(name, path, content, fmt, curated["title"], curated["description"], f"schemas/{name}.json")
+
+
+def changes_resource(path: str, content: bytes, schema: str, fmt: str = "csv") -> dict:
+    """The release's table of changes in every release since the first, described and validated like every table."""
+    return _resource("changes", path, content, fmt, "Changes in every release",
+                     "One row per change to the tables in every release since the first, each naming the version it came in and the one before:"
+                     " a row, column or table added or removed, or a cell changed, with its old and new value.", schema)
+
+
+def _resource(name: str, path: str, content: bytes, fmt: str, title: str, description: str, schema: str) -> dict:
+    resource = {
+        "name": name if fmt == "csv" else f"{name}-{fmt}",
+        "type": "table",
+        "path": path,
+        "scheme": "file",
+        "format": fmt,
+        "mediatype": "text/csv" if fmt == "csv" else _PARQUET,
+        **({"encoding": "utf-8"} if fmt == "csv" else {}),
+        "title": title + ("" if fmt == "csv" else " (Parquet)"),
+        "description": description,
+        "schema": schema,
+        **file_integrity(content),
+    }
+    if fmt == "parquet":
+        # frictionless 5.21 cannot count a Parquet file's bytes and fails any declared "bytes";
+        # it ignores "hash", which scripts/checks/integrity.py verifies instead.
+        del resource["bytes"]
+    return resource
+
+
+def release_downloads(project: Project, version: str, sources: list[SourceDocument]) -> list[tuple[str, str, str]]:
+    """(label, path from the release folder, media type) of every file a user downloads from a release."""
+    name = project.package_metadata["name"]
+    files = [("The Data Package descriptor", DESCRIPTOR_PATH, "application/json")]
+    for table in project.table_names:
+        files += [(f"{table} (CSV)", project.table_path(table), "text/csv"), (f"{table} (Parquet)", project.parquet_path(table), _PARQUET)]
+    files += [
+        ("Changes in every release (CSV)", diff.CSV_PATH, "text/csv"),
+        ("Changes in every release (Parquet)", diff.PARQUET_PATH, _PARQUET),
+        ("Release notes", diff.NOTES_PATH, "text/markdown"),
+        ("Every table in one workbook", workbook.PATH.format(name=name), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("Every table in one SQLite database", sqlite.PATH.format(name=name), "application/vnd.sqlite3"),
+        ("Datasette metadata for the database", sqlite.METADATA_PATH, "application/json"),
+    ]
+    files += [(f"The source document of {source.agreement_id}", source.relative_path, "text/plain") for source in sources]
+    files += [("Checksums of these files, for sha256sum -c", archive.SUMS, "text/plain")]
+    if (address := public_address(project.package_metadata)):  # the zip lies beside the folder, not in it: only its public address reaches it
+        files += [("The whole release (zip)", address.download(version, f"{name}-{version}.zip"), "application/zip")]
+    return files
+
+
+def source_resources(sources: list[SourceDocument], corpus_files: tuple[tuple[str, str, int], ...] = ()) -> list[dict]:
+    """The source documents and the curated files beside them, so that every file under data/ is described.
+
+    They have no "type": Data Package v2 allows only "table" there. frictionless still checks
+    their hash and bytes, which are those of the files as the build read them.
+    """
+    resources = []
+    for source in sources:
+        (document, sha256, size), *curated = source.files
+        resources.append({
+            "name": f"source-{source.agreement_id}",
+            "path": document,
+            "format": "txt",
+            "mediatype": "text/plain",
+            "encoding": "utf-8",
+            "title": f"Source document of {source.agreement_id}, byte for byte as received",
+            "description": "Never edited. Text fields of the tables are white-space normalized copies of spans of it.",
+            **_integrity(sha256, size),
+        })
+        for relative, sha256, size in curated:
+            prefix = CURATED_FILES[relative.rsplit("/", 1)[-1]]
+            resources.append({
+                "name": f"{prefix}-{source.agreement_id}",
+                "path": relative,
+                "format": "yaml",
+                "mediatype": "application/yaml",
+                "title": f"{_CURATED_TITLES[prefix]} of {source.agreement_id}",
+                "description": _CURATED_DESCRIPTIONS[prefix],
+                **_integrity(sha256, size),
+            })
+    for relative, sha256, size in corpus_files:
+        resources.append({
+            "name": "organizations-curated",
+            "path": relative,
+            "format": "yaml",
+            "mediatype": "application/yaml",
+            "title": "Curated organizations of the corpus",
+            "description": "Who each signatory entry is: each organization's names and facts, every one a verbatim quote from a cited public page, and each entry resolved to one or left unresolved with the reason.",
+            **_integrity(sha256, size),
+        })
+    return resources
+
+
+_CURATED_TITLES = {"metadata": "Curated metadata", "coding": "Curated coding"}
+_CURATED_DESCRIPTIONS = {
+    "metadata": "The facts that cannot be derived from the document, each with where it comes from.",
+    "coding": "The acts, actors and events of each clause, with their spans: an interpretation by the rules of docs/codebook.md.",
+}
+
+
+def package_descriptor(project: Project, version: str, agreements: list[dict], resources: list[dict]) -> dict:
+    metadata = project.package_metadata
+    return {
+        "$schema": PROFILE,
+        "name": metadata["name"],
+        "title": metadata["title"],
+        "description": metadata["description"].strip(),
+        "version": version,
+        **({"homepage": address.repository} if (address := public_address(metadata)) else {}),
+        "keywords": metadata["keywords"],
+        "licenses": metadata["licenses"],
+        "contributors": metadata["contributors"],
+        "sources": [
+            {"title": f"{agreement['publisher']}: {agreement['title']}", "path": agreement["source_url"]}
+            for agreement in agreements
+        ],
+        "resources": resources,
+    }

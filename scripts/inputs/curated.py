@@ -1,0 +1,497 @@
+"""Read a curated YAML file and check it against its contract in contracts/, before anything is derived from it."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import fastjsonschema
+import jsonschema
+import pycountry
+import yaml
+from jsonschema import ValidationError
+
+from ..errors import PipelineError
+from .files import CAPS, control_characters, describe_character, read_input
+from ..cells import has_type
+
+CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
+# libyaml's parser when PyYAML has it: about ten times faster on a corpus of many small files.
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, first_line: int, line: int):
+        self.key, self.first_line, self.line = key, first_line, line
+
+
+class _Loader(_BASE_LOADER):
+    """Safe YAML that refuses a key written twice in one mapping (PyYAML would keep the last)."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)
+    seen: dict = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (dict, list)):
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value, not a mapping or list", key_node.start_mark)
+        if key in seen:
+            raise _DuplicateKey(key, seen[key], key_node.start_mark.line + 1)
+        seen[key] = key_node.start_mark.line + 1
+    return loader.construct_mapping(node, deep=True)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+@dataclass(frozen=True)
+class CuratedFile:
+    """A curated file's values, and where each stands in the file, for messages that name a line."""
+
+    path: Path
+    relative: str  # from the package root, as messages name it
+    data: dict
+    text: str  # as read; its YAML nodes, which know the lines, are composed again only for a message
+
+    @property
+    def node(self) -> yaml.Node:
+        # Ten times the size of the values: kept for every file of a large corpus, they were a
+        # quarter of the build's memory, though only a message ever asks for a line.
+        loader = _Loader(self.text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+
+    def line(self, keys: tuple = ()) -> int:
+        """The line of the deepest of `keys` that the file has: a key's own line, an item's first line."""
+        root = self.node
+        node, line = root, root.start_mark.line + 1
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)), None)
+                if match is None:
+                    break
+                line, node = match[0].start_mark.line + 1, match[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+                node = node.value[key]
+                line = node.start_mark.line + 1
+            else:
+                break
+        return line
+
+    def where(self, *keys) -> str:
+        """'<file>, line N (key.path)': the place a message points to."""
+        path = key_path(keys)
+        return f"{self.relative}, line {self.line(keys)}" + (f" ({path})" if path else "")
+
+    def fail(self, keys: tuple, problem: str, fix: str | None = None):
+        raise PipelineError(self.where(*keys), problem, fix)
+
+
+def key_path(keys) -> str:
+    text = ""
+    for key in keys:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict[str, dict] | None = None) -> CuratedFile:
+    """The file's values, after the YAML is read strictly and the values meet contracts/<contract_name>.schema.json."""
+    relative = _relative(path, root)
+    curated = _read(path, root, relative)
+    _refuse_control_characters(curated)
+    frozen = _freeze(table_schemas)
+    gate, unique_rules = _gate(contract_name, frozen)
+    try:
+        gate(curated.data)
+        if not any(_repeats(curated.data, path, keysets) for path, keysets in unique_rules):
+            return curated
+        gate_error = None
+    except fastjsonschema.JsonSchemaValueException as exc:
+        gate_error = exc
+    # Only a file that breaks its contract pays for jsonschema, which says where and why in full.
+    found = [(_explain(error, contract(contract_name)), error) for error in _validator(contract_name, frozen).iter_errors(curated.data)]
+    # The first in the file's order, a key's own error before those of what it holds.
+    found.sort(key=lambda item: (curated.line(item[0][0]), len(item[0][0])))
+    if found:
+        (keys, problem, fix), first = found[0]
+        if first.validator == "required":  # a misspelled key is both unknown and missing: name the spelling
+            misspelled = next((item for item in found if item[1].validator == "additionalProperties" and item[1].absolute_path == first.absolute_path), None)
+            if misspelled:
+                (keys, problem, fix), first = misspelled
+                problem += f", and {found[0][0][1]}"
+        elsewhere = {item[0][0] for item in found} - {keys, found[0][0][0]}
+        more = f" ({len(elsewhere)} more problem(s) elsewhere in this file)" if elsewhere else ""
+        raise PipelineError(curated.where(*keys), problem + more, fix)
+    # The two validators disagree, which they should not: still a located message, never a crash.
+    keys = tuple(int(k) if k.isdigit() else k for k in (gate_error.path[1:] if gate_error else []))
+    raise PipelineError(curated.where(*keys), gate_error.message if gate_error else "breaks its contract", f"see contracts/{contract_name}.schema.json")
+
+
+def _relative(path: Path, root: Path) -> str:
+    for candidate, base in ((path, root), (path.resolve(), root.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
+
+
+def _read(path: Path, root: Path, relative: str) -> CuratedFile:
+    try:
+        text = read_input(path, root, relative, CAPS["curated_yaml"]["max_bytes"]).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+    if text.startswith("\ufeff"):
+        raise PipelineError(f"{relative}, line 1", "starts with a byte-order mark (BOM)", "save it as UTF-8 without a BOM")
+    _refuse_aliases_and_depth(text, relative)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except _DuplicateKey as exc:
+        raise PipelineError(
+            f"{relative}, line {exc.line}", f"the key {exc.key!r} is written twice in the same mapping (first at line {exc.first_line}); YAML would silently keep the last",
+            "keep one of the two and delete the other",
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{relative}, line {mark.line + 1}" if mark else relative
+        raise PipelineError(where, f"not valid YAML: {getattr(exc, 'problem', None) or exc}", "check the indentation and quoting of that line") from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise PipelineError(f"{relative}, line 1", f"expected a mapping of keys to values at the top level, found {_kind(data)}")
+    return CuratedFile(path, relative, data, text)
+
+
+def _refuse_control_characters(curated: CuratedFile) -> None:
+    """No curated key or value holds a control or format character, but tabs and line ends."""
+    pending: list[tuple[tuple, object]] = [((), curated.data)]
+    while pending:
+        keys, value = pending.pop()
+        if isinstance(value, dict):
+            pending += [((*keys, key), item) for key, item in value.items()]
+            pending += [(keys, key) for key in value if isinstance(key, str)]
+        elif isinstance(value, list):
+            pending += [((*keys, index), item) for index, item in enumerate(value)]
+        elif isinstance(value, str) and (found := control_characters(value, allowed="\t\n")):
+            char = found[0][1]
+            curated.fail(keys, f"holds {describe_character(char)}, a control or format character that makes text read other than it shows",
+                         f"delete it: retype the value, or paste it as plain text")
+
+
+def _refuse_aliases_and_depth(text: str, relative: str) -> None:
+    """No alias (a value expanded from another, which can grow without bound) and no nesting past the contract's depth."""
+    depth, limit = 0, CAPS["curated_yaml"]["max_depth"]
+    try:
+        for event in yaml.parse(text, Loader=_BASE_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                raise PipelineError(f"{relative}, line {event.start_mark.line + 1}", f"uses the YAML alias *{event.anchor}: a curated file writes every value out",
+                                    f"write the value of &{event.anchor} out in full here")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > limit:
+                    raise PipelineError(f"{relative}, line {event.start_mark.line + 1}", f"nests mappings and lists more than {limit} levels deep (contracts/inputs.json)",
+                                        "write the values less deeply nested, as the contract's keys are")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing the file says where and why, below
+
+
+# --- the contract: JSON Schema with two keywords of this project's, and the formats it names ---
+
+
+def _table_field_errors(table_schemas: dict[str, dict], reference: str, instance) -> Iterator[ValidationError]:
+    """The value goes into a table column: it must meet that column's constraints in schemas/."""
+    table, column = reference.split(".")
+    fields = table_schemas.get(table, {}).get("fields", [])
+    field = next((f for f in fields if isinstance(f, dict) and f.get("name") == column), None)
+    if field is None:
+        return  # the table schema checks report a schema without that field
+    schema_file = f"schemas/{table}.json"
+    constraints = field.get("constraints", {})
+    if instance == "" and not constraints.get("required"):
+        return  # published as a missing value
+    kind = field.get("type")
+    if kind in _JSON_TYPES and not has_type(instance, kind):
+        yield ValidationError(f"expected {_article(field['type'])}, found {_kind(instance)}")
+        return
+    if "enum" in constraints and instance not in constraints["enum"]:
+        yield ValidationError(f"{instance!r} is not one of the values {schema_file} allows for {column}: {', '.join(map(str, constraints['enum']))}")
+    pattern = constraints.get("pattern")
+    if pattern and isinstance(instance, str) and not re.fullmatch(pattern, instance):
+        yield ValidationError(f"{instance!r} does not match {pattern}, the pattern {schema_file} declares for {column}")
+
+
+def _x_unique_by(validator, keysets: list[list[str]], instance, schema) -> Iterator[ValidationError]:
+    """No two items of a list share the values of one of the key sets (a pasted duplicate)."""
+    if not isinstance(instance, list):
+        return
+    for keys in keysets:
+        seen: dict[str, int] = {}
+        for index, item in enumerate(instance):
+            values = [_dig(item, key) for key in keys]
+            if any(value is _MISSING for value in values):
+                continue
+            frozen = json.dumps(values, sort_keys=True, default=str)
+            if frozen in seen:
+                error = ValidationError(f"repeats item {seen[frozen] + 1} of this list: the same {' and '.join(keys)} ({', '.join(json.dumps(v, default=str, ensure_ascii=False) for v in values)})", path=[index])
+                error.fix = "delete the repeated item, or correct it if it was meant to be a different one"
+                yield error
+            else:
+                seen[frozen] = index
+
+
+_MISSING = object()
+# The Table Schema types a curated YAML value can hold, and their JSON Schema names.
+_JSON_TYPES = {"string": "string", "boolean": "boolean", "integer": "integer"}
+
+
+def _dig(item, dotted: str):
+    for key in dotted.split("."):
+        if not isinstance(item, dict) or key not in item:
+            return _MISSING
+        item = item[key]
+    return item
+
+
+_FORMATS = jsonschema.FormatChecker(formats=())
+
+
+@_FORMATS.checks("language-tag")
+def _is_language(value) -> bool:
+    if not isinstance(value, str):
+        return True
+    return bool(pycountry.languages.get(alpha_2=value) or pycountry.languages.get(alpha_3=value))
+
+
+@_FORMATS.checks("iso-3166-alpha-2")
+def _is_country(value) -> bool:
+    return not isinstance(value, str) or pycountry.countries.get(alpha_2=value) is not None
+
+
+_FROZEN: dict[int, tuple[dict, str]] = {}
+
+
+def _freeze(table_schemas: dict[str, dict] | None) -> str:
+    """The schemas as a cache key; a corpus passes the same dict for every file, so it is made once."""
+    if table_schemas is None:
+        return "{}"
+    held = _FROZEN.get(id(table_schemas))
+    if held is None or held[0] is not table_schemas:
+        held = _FROZEN[id(table_schemas)] = (table_schemas, json.dumps(table_schemas, sort_keys=True))
+    return held[1]
+
+
+@lru_cache(maxsize=None)
+def contract(name: str) -> dict:
+    path = CONTRACTS / f"{name}.schema.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _validator(name: str, frozen_table_schemas: str):
+    """One validator per contract and set of table schemas: building it is the costly part."""
+    table_schemas = json.loads(frozen_table_schemas)
+
+    def table_field(validator, reference, instance, schema):
+        yield from _table_field_errors(table_schemas, reference, instance)
+
+    kind = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"x-table-field": table_field, "x-unique-by": _x_unique_by})
+    return kind(contract(name), format_checker=_FORMATS)
+
+
+# --- the fast gate: the same contract compiled to Python code, which nearly every file passes ---
+
+
+@lru_cache(maxsize=8)
+def _gate(name: str, frozen_table_schemas: str):
+    """The contract compiled by fastjsonschema (about 40 times faster than jsonschema), and its x-unique-by rules.
+
+    The compiled copy states each x-table-field's column constraints as plain JSON Schema, so that
+    it accepts exactly what the full validator accepts.
+    """
+    table_schemas = json.loads(frozen_table_schemas)
+    schema = copy.deepcopy(contract(name))
+    schema.pop("$id", None)
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # fastjsonschema's newest draft; the contracts use no later keyword
+    _fold_table_fields(schema, table_schemas)
+    formats = {format_name: check for format_name, (check, _) in _FORMATS.checkers.items()}
+    return fastjsonschema.compile(schema, formats=formats), _unique_rules(schema, schema, ())
+
+
+def _fold_table_fields(node, table_schemas: dict[str, dict]) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _fold_table_fields(item, table_schemas)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in list(node.values()):
+        _fold_table_fields(value, table_schemas)
+    if "x-table-field" in node:
+        table, column = node["x-table-field"].split(".")
+        field = next((f for f in table_schemas.get(table, {}).get("fields", []) if isinstance(f, dict) and f.get("name") == column), None)
+        if field is not None:
+            node.setdefault("allOf", []).append(_column_as_json_schema(field))
+
+
+def _column_as_json_schema(field: dict) -> dict:
+    """A column's type and constraints as JSON Schema; an optional column also takes "" (a missing value)."""
+    constraints = field.get("constraints", {})
+    rule: dict = {}
+    json_type = _JSON_TYPES.get(field.get("type"))
+    if json_type:
+        rule["type"] = json_type
+    if "pattern" in constraints:
+        rule["pattern"] = f"^(?:{constraints['pattern']})$"
+    if "enum" in constraints:
+        rule["enum"] = list(constraints["enum"])
+    if not constraints.get("required") and json_type == "string":
+        return {"anyOf": [{"const": ""}, rule]}
+    return rule
+
+
+def _unique_rules(root: dict, node, path: tuple) -> list[tuple[tuple, list]]:
+    """(data path with '*' for list items, key sets) of every x-unique-by of the contract."""
+    if not isinstance(node, dict):
+        return []
+    if "$ref" in node:
+        return _unique_rules(root, root["$defs"][node["$ref"].rsplit("/", 1)[-1]], path)
+    rules = [(path, node["x-unique-by"])] if "x-unique-by" in node else []
+    for branch in node.get("allOf", []):
+        rules += _unique_rules(root, branch, path)
+    for key, child in node.get("properties", {}).items():
+        rules += _unique_rules(root, child, (*path, key))
+    if "items" in node:
+        rules += _unique_rules(root, node["items"], (*path, "*"))
+    return rules
+
+
+def _repeats(data, path: tuple, keysets: list) -> bool:
+    if not path:
+        return any(True for _ in _x_unique_by(None, keysets, data, None))
+    step, rest = path[0], path[1:]
+    if step == "*":
+        return isinstance(data, list) and any(_repeats(item, rest, keysets) for item in data)
+    return isinstance(data, dict) and step in data and _repeats(data[step], rest, keysets)
+
+
+# --- messages ---
+
+
+def _explain(error: ValidationError, contract_schema: dict) -> tuple[tuple, str, str | None]:
+    """(key path, what is wrong, how to fix it) for one contract error, in the curator's words."""
+    keys = tuple(error.absolute_path)
+    rule = _nearest_description(error, contract_schema)
+    instance = error.instance
+    if error.validator == "required":
+        missing = next(k for k in error.validator_value if k not in instance)
+        described = error.schema.get("properties", {}).get(missing, {})
+        defined = contract_schema.get("$defs", {}).get(described.get("$ref", "").rsplit("/", 1)[-1], {})
+        what = described.get("description") or defined.get("description")
+        return keys, f"'{missing}' is missing", f"add '{missing}'" + (f": {what}" if what else "")
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        extra = next(k for k in instance if k not in allowed)
+        close = difflib.get_close_matches(str(extra), allowed, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return (*keys, extra), f"unknown key '{extra}'", f"{hint}the keys allowed here are {', '.join(allowed)}"
+    if error.validator == "type" or (error.validator == "x-table-field" and error.message.startswith("expected")):
+        expected = error.validator_value if error.validator == "type" else error.message.removeprefix("expected ").split(",")[0]
+        problem = f"expected {_article(expected) if error.validator == 'type' else expected}, found {_kind(instance)}"
+        return keys, problem, _type_fix(instance, rule)
+    if error.validator == "oneOf" and "x-one-of-says" in error.schema:
+        return keys, error.schema["x-one-of-says"], None
+    if error.validator == "x-unique-by":
+        return keys, error.message, getattr(error, "fix", None)
+    problem = _problem(error, rule)
+    fix = f"write {rule}" if rule and error.validator not in ("enum", "minLength") else None
+    if error.validator == "pattern" and rule is None and error.schema.get("pattern", "").startswith("^[^\\s=+"):
+        fix = "start the text with a letter, a digit or a quotation mark"
+    return keys, problem, fix
+
+
+def _nearest_description(error: ValidationError, contract_schema: dict) -> str | None:
+    """The description nearest above the failed keyword, following $ref: the rule in words."""
+    node, found = contract_schema, None
+    for step in list(error.absolute_schema_path)[:-1]:
+        node = node[step] if isinstance(node, (dict, list)) else None
+        while isinstance(node, dict) and "$ref" in node and len(node) == 1:
+            node = contract_schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+        if isinstance(node, dict) and isinstance(node.get("description"), str):
+            found = node["description"]
+    return found
+
+
+def _problem(error: ValidationError, rule: str | None) -> str:
+    instance, value, kind = error.instance, error.validator_value, error.validator
+    shown = json.dumps(instance, ensure_ascii=False, default=str)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    if kind in ("pattern", "format"):
+        return f"{shown} is not valid here" if rule else f"{shown} does not match {value}"
+    if kind == "enum":
+        return f"{shown} is not one of {', '.join(map(str, value))}"
+    if kind == "const":
+        return f"{shown} must be {json.dumps(value)}"
+    if kind == "minLength":
+        return "must not be empty"
+    if kind == "minItems":
+        return f"needs at least {value} item(s)" if instance else "must not be empty"
+    if kind == "maxItems":
+        return f"has {len(instance)} items, at most {value} allowed"
+    if kind == "minimum":
+        return f"{shown} is less than {value}"
+    if kind == "uniqueItems":
+        return "has an item written twice"
+    return error.message
+
+
+def _type_fix(instance, rule: str | None) -> str:
+    what = f": {rule}" if rule else ""
+    if isinstance(instance, bool):
+        return f"YAML reads unquoted yes, no, on, off, true and false as booleans; put the value in quotes{what}"
+    if isinstance(instance, (int, float, dt.date)):
+        return f"YAML reads unquoted numbers and dates as such; put the value in quotes if it is text{what}"
+    if isinstance(instance, list):
+        return f"write one value, not a list{what}"
+    if isinstance(instance, dict):
+        return f"write a value, not a mapping (check the indentation){what}"
+    if instance is None:
+        return f"write a value after the colon{what}"
+    return f"write {rule}" if rule else "see the contract in contracts/"
+
+
+def _article(kind: str) -> str:
+    names = {"string": "a text (string)", "object": "a mapping of keys to values", "array": "a list", "integer": "a whole number", "boolean": "true or false", "number": "a number"}
+    return names.get(kind, kind)
+
+
+def _kind(value) -> str:
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
+    if isinstance(value, str):
+        return f"the text {value[:60]!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__

@@ -1,0 +1,92 @@
+"""Read an input of the checkout: a regular file inside it, no larger than its contract allows, never followed through a link."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import unicodedata
+from pathlib import Path
+
+from ..errors import PipelineError
+
+# The caps each kind of input is held to, declared in contracts/inputs.json.
+CAPS = json.loads((Path(__file__).resolve().parents[2] / "contracts" / "inputs.json").read_text(encoding="utf-8"))
+
+
+def read_input(path: Path, root: Path, relative: str, max_bytes: int | None = None) -> bytes:
+    """The file's bytes, refused by name (its content is never quoted) unless it is a regular file inside `root` of at most `max_bytes`.
+
+    A symlink is refused, whatever it points to: git stores links, and a reader that follows one
+    would publish a file from outside the checkout. So are FIFOs and devices, which would block
+    or never end, and any file whose folder leads outside the checkout.
+    """
+    max_bytes = CAPS["other"]["max_bytes"] if max_bytes is None else max_bytes  # the cap of "other" inputs, unless given
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        raise PipelineError(relative, "file not found") from None
+    except OSError as exc:
+        raise PipelineError(relative, f"cannot be read ({exc.strerror})") from None
+    if stat.S_ISLNK(status.st_mode):
+        raise PipelineError(relative, "is a symbolic link: inputs are regular files of the checkout, and a link is never followed",
+                            "replace the link by the file itself")
+    if not stat.S_ISREG(status.st_mode):
+        raise PipelineError(relative, f"is not a regular file (it is {_kind(status.st_mode)})", "replace it by a regular file")
+    if not inside(path, root):
+        raise PipelineError(relative, "lies outside the checkout, through a linked folder", "replace the linked folder by a real one")
+    if status.st_size > max_bytes:
+        raise PipelineError(relative, f"is {status.st_size:,} bytes long, over the {max_bytes:,} its contract allows",
+                            "check that it is the right file; the caps are declared in contracts/")
+    with open(path, "rb") as stream:
+        content = stream.read(max_bytes + 1)
+    if len(content) > max_bytes:  # it grew after lstat
+        raise PipelineError(relative, f"is over the {max_bytes:,} bytes its contract allows", "check that it is the right file")
+    return content
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether the path, its links resolved, stays inside root."""
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
+        return True
+    except ValueError:
+        return False
+
+
+def check_folder(path: Path, root: Path, relative: str) -> None:
+    """A folder the pipeline writes into: not a link, and inside the checkout."""
+    if path.is_symlink():
+        raise PipelineError(relative, "is a symbolic link: the pipeline writes only inside the checkout, and never through a link",
+                            "remove the link (git rm), and run the command again")
+    if path.exists() and not inside(path, root):
+        raise PipelineError(relative, "lies outside the checkout, through a linked folder", "replace the linked folder by a real one")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def control_characters(text: str, allowed: str = "") -> list[tuple[int, str]]:
+    """(offset, character) of each control or format character (Unicode categories Cc and Cf) in the text, but those `allowed`.
+
+    They are invisible, or change how text around them shows (U+202E turns it right to left;
+    U+200B hides between letters; ESC drives a terminal), so text holding them reads other than
+    it is. Checked once for each distinct character: a document of 2 MB has a few hundred.
+    """
+    bad = {char for char in set(text) if char not in allowed and unicodedata.category(char) in ("Cc", "Cf")}
+    return [(offset, char) for offset, char in enumerate(text) if char in bad] if bad else []
+
+
+def describe_character(char: str) -> str:
+    """'U+202E RIGHT-TO-LEFT OVERRIDE', as a message names a character."""
+    name = unicodedata.name(char, "")  # control characters have no name in Unicode's database
+    return f"U+{ord(char):04X} {name}" if name else f"U+{ord(char):04X} (a control character)"

@@ -1,0 +1,128 @@
+"""Where things live in a checkout, and how to read its curated metadata, schemas and changelog."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .changelog import Release, read_changelog
+from .curated import CuratedFile, load_curated
+from ..errors import PipelineError
+from .files import read_input
+from .schema import check_table_schemas
+from .wording import describe
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_METADATA = "metadata/package.yaml"
+
+
+def read_json(path: Path, relative: str | None = None, root: Path | None = None) -> dict:
+    where = relative or str(path)
+    if not os.path.lexists(path):
+        raise PipelineError(where, "file not found")
+    try:
+        loaded = json.loads(read_input(path, root or path.parent, where).decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PipelineError(where, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise PipelineError(f"{where}, line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}", "check the commas, quotes and brackets there") from None
+    if not isinstance(loaded, dict):
+        raise PipelineError(where, "expected a JSON object at the top level")
+    return loaded
+
+
+@dataclass(frozen=True)
+class Project:
+    """A checkout of the package: the curated inputs and the place the tables are written."""
+
+    root: Path = ROOT
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def source_dir(self) -> Path:
+        return self.data_dir / "source"
+
+    @property
+    def schema_dir(self) -> Path:
+        return self.root / "schemas"
+
+    @property
+    def descriptor_path(self) -> Path:
+        return self.root / "datapackage.json"
+
+    @property
+    def dist_dir(self) -> Path:
+        return self.root / "dist"
+
+    @cached_property
+    def package_file(self) -> CuratedFile:
+        """metadata/package.yaml, checked against contracts/package.schema.json."""
+        return load_curated(self.root / PACKAGE_METADATA, self.root, "package")
+
+    @cached_property
+    def changes_schema(self) -> dict:
+        """The Table Schema of a release's table of changes, schemas/release/changes.json: the release makes that table, not the build."""
+        return json.loads(read_input(self.schema_dir / "release" / "changes.json", self.root, "schemas/release/changes.json"))
+
+    @property
+    def package_metadata(self) -> dict:
+        return self.package_file.data
+
+    def describe_the_text(self, clauses: list[dict]) -> None:
+        """The description says what the clauses table holds, counted from it: every surface then agrees with the data."""
+        data = self.package_file.data
+        data["description"] = describe(data["description"], clauses)
+
+    @cached_property
+    def table_names(self) -> list[str]:
+        return [resource["name"] for resource in self.package_metadata["resources"]]
+
+    @cached_property
+    def schemas(self) -> dict[str, dict]:
+        """Every table's schema, checked against the Table Schema profile and each other before use."""
+        files = {name: f"schemas/{name}.json" for name in self.table_names}
+        for index, name in enumerate(self.table_names):
+            if not (self.root / files[name]).is_file():
+                self.package_file.fail(("resources", index, "name"), f"table {name!r} has no schema: {files[name]} does not exist",
+                                       f"add {files[name]}, or correct the table's name")
+        listed = set(files.values())
+        for path in sorted(self.schema_dir.glob("*.json")):
+            relative = f"schemas/{path.name}"
+            if relative not in listed:
+                raise PipelineError(relative, f"is not the schema of any table of {PACKAGE_METADATA}",
+                                    f"add a resource named {path.stem!r} to {PACKAGE_METADATA}, or remove the file")
+        schemas = {name: read_json(self.root / files[name], files[name], self.root) for name in self.table_names}
+        check_table_schemas(schemas, files)
+        return schemas
+
+    def table_path(self, name: str) -> str:
+        """Path of a table's CSV, relative to the root, as the descriptor writes it."""
+        return f"data/{name}.csv"
+
+    def parquet_path(self, name: str) -> str:
+        """Path of a table's Parquet twin in a release, relative to the release folder."""
+        return f"data/{name}.parquet"
+
+    @cached_property
+    def releases(self) -> list[Release]:
+        """The release sections of CHANGELOG.md, newest first, read by its strict grammar."""
+        return read_changelog(self.root / "CHANGELOG.md")
+
+    def changelog_versions(self) -> list[str]:
+        return [release.version for release in self.releases]
+
+    def changelog_version(self) -> str:
+        """The package's version: the newest release heading of CHANGELOG.md."""
+        return self.releases[0].version
+
+    def check_inputs(self) -> None:
+        """Every package-wide curated input, before anything is derived: metadata, schemas, changelog."""
+        self.package_file
+        self.schemas
+        self.releases

@@ -1,0 +1,265 @@
+"""Build every table from the sources, validate the result in a staging folder, then replace data/."""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..formats import citation, dictionary
+from . import versions
+from ..formats.address import public_address
+from ..formats.chart import SVG_PATH, chart_description, chart_files
+from ..tables.csvfile import check_columns_and_types, csv_bytes
+from ..formats.descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
+from ..formats import page
+from ..inputs.files import check_folder, read_input
+from ..errors import PipelineError, Problem, Report, ValidationFailed, error
+from ..checks.package import files_under, unsafe_path_reason
+from ..formats.markers import replace_block
+from ..progress import step
+from ..inputs.project import Project
+from ..inputs.schema import first_broken_constraint, first_broken_key
+from ..inputs.source import SourceDocument, agreement_folders
+from ..tables.rows import build_tables
+from ..checks.validate import validate_package
+
+DESCRIPTOR = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class BuiltPackage:
+    """Everything a build writes, as exact bytes by path relative to the root, and its tables."""
+
+    tables: dict[str, Sequence[dict]]  # tables.TableRows, read as dicts
+    files: dict[str, bytes]  # what the build writes
+    sources: list[SourceDocument]
+    corpus_files: tuple[tuple[str, str, int], ...]  # (path, sha256, size) of curated files of the whole corpus: organizations.yaml
+    # The page as a release holds it, given the size and sha256 of each file it lists: its links reach the release's files, where the committed one's reach committed files.
+    release_page: Callable[[dict[str, tuple[int, str]]], bytes] = lambda sizes_and_sha256: b""
+
+    @property
+    def inputs(self) -> list[str]:
+        """The source documents and their curated files, as paths relative to the root."""
+        return [path for source in self.sources for path in source.file_paths] + [path for path, _, _ in self.corpus_files]
+
+
+def build_in_memory(project: Project) -> BuiltPackage:
+    """source → parse → tables → CSV bytes and descriptor, without touching the disk."""
+    project.check_inputs()
+    versions.check_released_sections(project)
+    release = project.releases[0]
+    tables, sources, organizations = build_tables(agreement_folders(project), project, release)
+    if set(tables) != set(project.table_names):
+        unknown = sorted(set(project.table_names) - set(tables))
+        project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
+                                  "list exactly the tables the build makes, each with its schema in schemas/")
+    _check_rows_meet_schemas(project, tables, sources)
+    project.describe_the_text(tables["clauses"])
+    files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
+    resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
+    resources += source_resources(sources, organizations.files)
+    version, released = release.version, release.date.isoformat()
+    descriptor = package_descriptor(project, version, tables["agreements"], resources)
+    files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
+    readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
+    files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
+    cff = citation.citation(project.package_metadata, version, released, tables["agreements"], tables["signatories"])
+    files[citation.PATH] = citation.citation_cff(cff).encode("utf-8")
+    files[citation.ZENODO_PATH] = citation.zenodo_json(cff).encode("utf-8")
+    downloads = [(label, path if "://" in path else f"../{path}", media) for label, path, media in release_downloads(project, version, sources)]
+    # The size and sha256 of each listed file that a checkout holds (the tables, the descriptor, the sources); the release makes the others, after the page.
+    listed = {path for _, path, _ in downloads}
+    known = {f"../{path}": (len(content), hashlib.sha256(content).hexdigest()) for path, content in files.items() if f"../{path}" in listed}
+    known.update({f"../{path}": (size, sha256) for source in sources for path, sha256, size in source.files if f"../{path}" in listed})
+    in_a_checkout = [(label, path, media) for label, path, media in downloads if "://" in path or path in known]
+
+    def page_for(listed: list[tuple[str, str, str]], sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
+        return page.page_html(
+            metadata=project.package_metadata, version=version, released=released, tables=tables,
+            sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+            chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
+            citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
+            downloads=listed, sizes_and_sha256=sizes_and_sha256, address=public_address(project.package_metadata),
+        ).encode("utf-8")
+
+    files[page.PATH] = page_for(in_a_checkout, known)
+    def release_page(sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
+        return page_for(downloads, sizes_and_sha256)
+
+    files.update(chart_files(tables))
+    return BuiltPackage(tables, files, sources, organizations.files, release_page)
+
+
+def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], sources: list[SourceDocument]) -> None:
+    """Every built value meets its column's declared constraints; the message names the schema and the source line."""
+    documents = {source.agreement_id: source for source in sources}
+    for name in project.table_names:
+        rows, schema = tables[name], project.schemas[name]
+        if rows:
+            check_columns_and_types(name, rows, schema["fields"])
+        broken = first_broken_constraint(rows, schema)
+        if broken is None:
+            continue
+        row_index, field_index, rule, value = broken
+        row, field = rows[row_index], schema["fields"][field_index]
+        read_from = ""
+        if row.get("agreement_id") in documents and isinstance(row.get("char_start"), int):
+            document = documents[row["agreement_id"]]
+            read_from = f", read from {document.relative_path}, line {document.text[: row['char_start']].count(chr(10)) + 1},"
+        declared = field["constraints"][rule]
+        what = f"{field['name']} is empty" if rule == "required" else f"the value {value!r} of {field['name']}"
+        raise PipelineError(
+            f"schemas/{name}.json (fields[{field_index}].constraints.{rule})",
+            f"{what}{read_from} and breaks the constraint {rule}: {json.dumps(declared)} (row {row_index + 2} of {project.table_path(name)})",
+            "if the schema was edited, restore the constraint; if the value is wrong, correct the input it is read from",
+        )
+    broken_key = first_broken_key(tables, project.schemas)
+    if broken_key:
+        name, path, problem = broken_key
+        raise PipelineError(f"schemas/{name}.json ({path})", problem, "if the schema was edited, restore the key; the build makes the rows from the sources")
+
+
+def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
+    """Build, validate in a staging folder, and only then replace the files of data/."""
+    built = prepare(project, force)
+    with staged_checkout(project, built) as stage, step("validating the build (frictionless and the project's checks)"):
+        report = validate_package(stage / DESCRIPTOR)
+    if not report.ok:
+        raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")
+    write_outputs(project, built.files)
+    return built, report
+
+
+def prepare(project: Project, force: bool) -> BuiltPackage:
+    """Build in memory, after making sure that nothing edited by hand would be overwritten."""
+    with step("building the tables from the sources"):
+        built = build_in_memory(project)
+    guard_outputs(project, built, force)
+    return built
+
+
+def guard_outputs(project: Project, built: BuiltPackage, force: bool) -> None:
+    """Before data/ is replaced by `built`: nothing edited by hand would be lost, nothing half-written is left."""
+    on_disk = []  # one listing of data/ for both: a corpus has tens of thousands of files
+    for relative in files_under(project.root, project.data_dir.relative_to(project.root).as_posix()):
+        if fnmatch.fnmatch(relative.rsplit("/", 1)[-1], ".*.tmp-*"):
+            (project.root / relative).unlink()  # from a build killed while replacing a file; the file itself is whole
+        else:
+            on_disk.append(relative)
+    if not force:
+        _refuse_to_overwrite_hand_edits(project, built, sorted(on_disk))
+
+
+def check_output_folders(project: Project, files: Mapping[str, bytes]) -> None:
+    """Every folder the outputs go to is a real folder of the checkout (a link would write outside it)."""
+    for folder in sorted({Path(relative).parent.as_posix() for relative in files} - {"."}):
+        for part in [*reversed(Path(folder).parents[:-1]), Path(folder)]:  # docs, then docs/figures
+            check_folder(project.root / part, project.root, part.as_posix())
+
+
+def write_outputs(project: Project, files: Mapping[str, bytes]) -> None:
+    """Replace each output file atomically; the descriptor last, as it describes the others."""
+    check_output_folders(project, files)
+    for relative in sorted(files, key=lambda path: path == DESCRIPTOR):
+        write_if_changed(project.root / relative, files[relative])
+
+
+@contextlib.contextmanager
+def staged_checkout(project: Project, built: BuiltPackage) -> Iterator[Path]:
+    """A throw-away copy of the package with the built files, inside the root so paths stay safe."""
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=project.root))
+    try:
+        shutil.copytree(project.schema_dir, stage / "schemas")
+        shutil.copy2(project.root / "CHANGELOG.md", stage / "CHANGELOG.md")
+        for relative in built.inputs:
+            (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(project.root / relative, stage / relative)
+        for relative, content in built.files.items():
+            (stage / relative).parent.mkdir(parents=True, exist_ok=True)
+            (stage / relative).write_bytes(content)
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_if_changed(path: Path, content: bytes) -> None:
+    """Replace a file atomically: a reader sees the old bytes or the new ones, never a mix (a link is replaced, never written through)."""
+    if path.is_file() and not path.is_symlink() and path.read_bytes() == content:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with temporary.open("wb") as stream:
+        stream.write(content)
+        stream.flush()
+        os.fsync(stream.fileno())
+    os.replace(temporary, path)
+
+
+def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_disk: list[str]) -> None:
+    """data/ and datapackage.json are build outputs; a change made to them by hand is never lost silently."""
+    path = project.descriptor_path
+    if not os.path.lexists(path):
+        return  # the first build: nothing recorded, nothing to protect
+    restore = f"restore it with 'git checkout -- {{path}}', or run 'make build FORCE=1' to overwrite it with a fresh build"
+    try:
+        descriptor = json.loads(read_input(path, project.root, DESCRIPTOR).decode("utf-8"))
+        resources = [(r["path"], r.get("type"), {k: r.get(k) for k in ("bytes", "hash")}) for r in descriptor["resources"]]
+    except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise PipelineError(DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell what was changed by hand", restore.format(path=DESCRIPTOR)) from None
+    version = descriptor.get("version")
+    if version not in project.changelog_versions():
+        raise PipelineError(
+            DESCRIPTOR, f"version {version!r} is not a release heading of CHANGELOG.md: the version is taken from CHANGELOG.md and never edited here",
+            restore.format(path=DESCRIPTOR) + "; to release a new version, add its heading to CHANGELOG.md",
+        )
+    for relative, kind, recorded in resources:
+        reason = unsafe_path_reason(relative)
+        if reason:
+            raise PipelineError(DESCRIPTOR, f"resource path {relative!r} is unsafe: {reason}", restore.format(path=DESCRIPTOR))
+        file = project.root / relative
+        if kind != "table":
+            continue  # sources are inputs, checked against their own recorded sha256
+        if not os.path.lexists(file):
+            problem = "is missing, though datapackage.json describes it"
+        elif recorded != file_integrity(read_input(file, project.root, relative)):
+            problem = "was changed since the last build: its bytes or sha256 differ from what datapackage.json records"
+        else:
+            continue
+        raise PipelineError(relative, f"{problem}. Tables are built from the source and never edited by hand", restore.format(path=relative))
+    known = set(built.files) | set(built.inputs)
+    for relative in on_disk:
+        if relative not in known:
+            raise PipelineError(
+                relative, "is not a table of schemas/ nor a source document, so the package would not describe it",
+                "remove it, or add its table to metadata/package.yaml and schemas/",
+            )
+
+
+def stale_files(project: Project) -> list[Problem]:
+    """Files on disk that differ from a fresh build: the committed data/ must always equal one."""
+    built = build_in_memory(project)
+    problems = []
+    for relative, content in sorted(built.files.items()):
+        file = project.root / relative
+        if not os.path.lexists(file):
+            continue  # reported as a missing file
+        on_disk = read_input(file, project.root, relative)
+        if on_disk != content:
+            line = _first_differing_line(on_disk, content)
+            problems.append(error("stale", relative, f"differs from a fresh build of the source from line {line} on; run 'make build'", row=line))
+    return problems
+
+
+def _first_differing_line(old: bytes, new: bytes) -> int:
+    old_lines, new_lines = old.split(b"\n"), new.split(b"\n")
+    same = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b), min(len(old_lines), len(new_lines)))
+    return same + 1

@@ -1,0 +1,93 @@
+"""What a released file holds, read back, for the files whose bytes a native library writes (SQLite, zlib)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+
+from ..formats import archive
+
+# SQLite writes the database and zlib deflates the zip and the workbook: another version of either (the one a
+# Windows or macOS Python bundles, zlib-ng in Python 3.14 on Windows) writes other bytes for the same content.
+# The folder's SHA256SUMS lists those files' bytes, so it differs with them.
+NATIVE_SUFFIXES = (".zip", ".sqlite", ".xlsx")
+
+
+def is_native(path: str) -> bool:
+    """Whether a release file's bytes depend on a native library, so that a record pins what it holds instead."""
+    return path.endswith(NATIVE_SUFFIXES) or path.endswith(f"/{archive.SUMS}")
+
+
+def fingerprint(path: Path) -> str:
+    """sha256 of what the file holds: a zip's entries, a database's schema and rows, a workbook's cells, or the sums of byte-stable files."""
+    digest = hashlib.sha256()
+    for line in _lines(path):
+        digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
+    return digest.hexdigest()
+
+
+def _lines(path: Path):
+    name = path.name
+    if name.endswith(".zip"):
+        with zipfile.ZipFile(path) as archive_file, tempfile.TemporaryDirectory() as unpacked:
+            for index, info in enumerate(archive_file.infolist()):
+                if is_native(info.filename) or is_native("/" + info.filename):  # the database and workbook in it: by what they hold, too
+                    entry_path = Path(unpacked) / str(index) / Path(info.filename).name
+                    entry_path.parent.mkdir()
+                    with archive_file.open(info) as entry, open(entry_path, "wb") as copy:
+                        shutil.copyfileobj(entry, copy, 1 << 20)
+                    yield f"{info.filename}\t{fingerprint(entry_path)}"
+                    continue
+                with archive_file.open(info) as entry:
+                    yield f"{info.filename}\t{hashlib.file_digest(entry, 'sha256').hexdigest()}"
+    elif name.endswith(".sqlite"):
+        yield from _database_lines(path)
+    elif name.endswith(".xlsx"):
+        yield from _workbook_lines(path)
+    elif name == archive.SUMS:
+        # The lines of byte-stable files; those of native files name bytes that their own fingerprints stand for.
+        yield from (line for line in path.read_text(encoding="utf-8").splitlines() if not is_native("/" + line.split("  ", 1)[-1]))
+    else:
+        raise ValueError(f"{path} is not a file whose bytes a native library writes")
+
+
+def _database_lines(path: Path):
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        objects = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        shadow = _shadow_tables(connection, objects)
+        for kind, name, table, sql in objects:
+            if name in shadow or name.startswith("sqlite_"):
+                continue  # an index's own pages: SQLite's internal format, which its versions may write differently
+            yield f"{kind}\t{name}\t{table}\t{sql}"
+            if kind == "table":
+                for row in connection.execute(f'SELECT * FROM "{name}" ORDER BY rowid'):
+                    yield repr(row)
+    finally:
+        connection.close()
+
+
+def _shadow_tables(connection: sqlite3.Connection, objects: list[tuple]) -> set[str]:
+    """The tables a virtual table (full-text search) keeps its index in."""
+    try:
+        return {name for _, name, kind, *_ in connection.execute("PRAGMA table_list") if kind == "shadow"}
+    except sqlite3.OperationalError:  # SQLite before 3.37: the tables that FTS5 names after its virtual table
+        virtual = [name for kind, name, _, sql in objects if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
+        return {name for _, name, _, _ in objects if any(name.startswith(f"{table}_") for table in virtual)}
+
+
+def _workbook_lines(path: Path):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for sheet in workbook.worksheets:
+            yield f"sheet\t{sheet.title}"
+            for row in sheet.iter_rows(values_only=True):
+                yield repr(row)
+    finally:
+        workbook.close()

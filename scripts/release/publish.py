@@ -1,0 +1,345 @@
+"""Release a validated build as CSV, Parquet, a workbook and a database in dist/, all at once or not at all."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import multiprocessing
+import multiprocessing.pool
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from . import versions
+from .build import DESCRIPTOR, BuiltPackage, build_in_memory, check_output_folders, guard_outputs, write_outputs
+from ..cells import column_values
+from ..inputs.changelog import as_released
+from ..formats.citation import citation_text
+from ..tables.csvfile import csv_bytes
+from ..formats.descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
+from ..errors import PipelineError, Problem, ValidationFailed
+from .fingerprint import fingerprint, is_native
+from ..formats import archive, diff, page, sqlite, workbook
+from ..inputs.files import check_folder, read_input
+from ..progress import step
+from ..inputs.project import Project
+from ..inputs.schema import arrow_schema
+from ..checks.validate import validate_package
+
+# Copied into the release beside the data, so that it stands on its own; the build's own
+# documents (data dictionary, CITATION.cff, figures) come from the build.
+RELEASE_DOCUMENTS = ("LICENSE", "CHANGELOG.md", "docs/codebook.md")
+# The repository README's parts that hold in a release, between these markers; the rest speaks
+# of building and releasing, which a release does not hold.
+_IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in a release -->\n"
+_NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
+
+
+@dataclass(frozen=True)
+class ReleaseSummary:
+    name: str
+    tables: int
+    rows: int
+    files: int
+    bytes: int
+    zip_sha256: str
+    warnings: tuple[Problem, ...] = ()
+    changes: str = ""
+
+    def __str__(self) -> str:
+        lines = [f"warning: {problem}" for problem in self.warnings]
+        lines += [self.changes] if self.changes else []
+        lines.append(f"released {self.name}: {self.tables} tables, {self.rows} rows, {self.files} files, {self.bytes:,} bytes")
+        lines.append(f"  dist/{self.name}.zip sha256 {self.zip_sha256}")
+        return "\n".join(lines)
+
+
+def make_release(project: Project) -> ReleaseSummary:
+    """Build, write the release aside, check it, write the other formats, zip it, then swap it into dist/."""
+    for written in (_NEXT, _PREVIOUS, "dist", versions.RECORDS):
+        check_folder(project.root / written, project.root, written)
+    _recover_interrupted_swap(project)
+    release, package_name = project.releases[0], project.package_metadata["name"]
+    name = f"{package_name}-{release.version}"
+    staging = project.root / _NEXT
+    shutil.rmtree(staging, ignore_errors=True)
+    folder = ReleaseFolder(staging / name)
+    workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
+    try:
+        with step("building the tables from the sources"):
+            built = build_in_memory(project)
+        guard_outputs(project, built, force=False)
+        with step(f"comparing {release.version} with the previous release ({versions.RECORDS}/)"):
+            plan = versions.plan(project, built.files, release)
+        change_rows = diff.numbered(plan.history)
+        with step("writing the tables as CSV and Parquet, the sources and the documents"):
+            write_release_folder(project, built, plan, change_rows, folder)
+        rows, files = {name: len(table) for name, table in built.tables.items()}, built.files
+        arguments = {**workbook_arguments(project, built.tables, len(change_rows)), "csv_files": csv_files(project, folder)}
+        del built  # its rows, a corpus's largest part: from here on, every step reads the release's files
+        with second_process() as worker:
+            # The workbook, the longest format to write, is written from the CSV files beside the checks.
+            writing = worker.apply_async(workbook.write_workbook, (str(folder.path_of(workbook_path)),), arguments)
+            with step("validating the release (frictionless on the tables, the project's checks on every file)"):
+                report = validate_package(folder.path / DESCRIPTOR, frictionless_scope="tables")
+            if not report.ok:
+                raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
+            with step("writing the database, and the workbook in a second process"):
+                sqlite.write_database(str(folder.path_of(database_path)), csv_files(project, folder), release_schemas(project))
+                writing.get()
+        with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
+            digests = pack(staging, folder, name, last=[database_path, workbook_path])
+        contents = {path: fingerprint(staging / path) for path in digests if is_native(path)}
+        versions.check_same_bytes(project, release, digests, contents)
+        check_output_folders(project, files)  # what could stop data/ from being written stops the release before dist/ changes
+        _swap_into_place(project, staging)  # first: data/ is never newer than dist/
+        write_outputs(project, files)
+        versions.write_record(project, files, release, digests, contents)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
+    return ReleaseSummary(name, len(rows), sum(rows.values()), len(released),
+                          sum(p.stat().st_size for p in released), digests[f"{name}.zip"], tuple(report.warnings),
+                          diff.summary(release.version, plan.previous_version, plan.changes))
+
+
+class ReleaseFolder:
+    """The release being written: each file goes to disk as soon as it is made, and is listed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.paths: list[str] = []
+
+    def write(self, relative: str, content: bytes) -> bytes:
+        self.path_of(relative).write_bytes(content)
+        return content
+
+    def copy_in(self, root: Path, relative: str) -> None:
+        """A file of the checkout, such as a source document, at the same path in the release."""
+        try:
+            shutil.copyfile(root / relative, self.path_of(relative))
+        except OSError as exc:
+            raise PipelineError(relative, f"could not be copied into the release ({exc.strerror})", "restore it (git checkout), and release again") from None
+
+    def path_of(self, relative: str) -> Path:
+        """Where a file of the release goes, for a writer that writes it itself."""
+        target = self.path / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self.paths.append(relative)
+        return target
+
+
+def write_release_folder(project: Project, built: BuiltPackage, plan: versions.Plan, change_rows: list[dict], folder: ReleaseFolder) -> None:
+    """Every file of the release but the workbook and the database, the descriptor last."""
+    resources = write_tables(project, built, folder)
+    resources += write_changes(project, change_rows, folder)
+    for relative in built.inputs:
+        folder.copy_in(project.root, relative)
+    descriptor = write_documents(project, built, project.releases[0].version, plan, folder, resources)
+    folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
+    folder.write(page.PATH, built.release_page(_sizes_and_sha256(folder)))  # last: it gives the size and sha256 of every file written before it
+
+
+def _sizes_and_sha256(folder: ReleaseFolder) -> dict[str, tuple[int, str]]:
+    """Each file of the release so far, by its path from the page in docs/; the workbook and the database come after the page."""
+    return {f"../{path}": ((folder.path / path).stat().st_size, archive.sha256_of(folder.path / path)) for path in folder.paths}
+
+
+def second_process() -> multiprocessing.pool.Pool:
+    """One worker process, ended (terminated, if it still works) when its `with` block ends.
+
+    It starts as the platform starts processes (spawn on macOS and Windows, forkserver on Linux
+    from Python 3.14), but is spawned where the platform would fork: this process holds Arrow's
+    threads, and a fork with threads alive may deadlock (Python 3.12 and later warn of it).
+    What it is given travels pickled, and it imports what it needs itself.
+    """
+    method = multiprocessing.get_start_method()
+    return multiprocessing.get_context("spawn" if method == "fork" else method).Pool(1)
+
+
+def csv_files(project: Project, folder: ReleaseFolder) -> dict[str, str]:
+    """Each table's CSV file in the release, by table name, the table of changes last."""
+    return {**{table: str(folder.path / project.table_path(table)) for table in project.table_names}, "changes": str(folder.path / diff.CSV_PATH)}
+
+
+def release_schemas(project: Project) -> dict[str, dict]:
+    """The schema of every table a release holds: the build's tables, then the table of changes."""
+    return {**project.schemas, "changes": project.changes_schema}
+
+
+def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> dict[str, str]:
+    """The folder's SHA256SUMS, the zip beside the folder and its own SHA256SUMS, every file flushed to the disk; returns each file's sha256, by its path in dist/.
+
+    Each SHA256SUMS names files as they lie beside it, so that `sha256sum -c SHA256SUMS` passes
+    where a user downloads it: the folder's names its files (and, unzipped, the zip's); the one
+    beside the zip names the zip. The zip lists the files by name, then `last` (the database and
+    the workbook) by name, as every release since 1.0.0 has: the same files give the same bytes.
+    """
+    in_folder = {path: archive.sha256_of(folder.path / path) for path in folder.paths}
+    folder.write(archive.SUMS, archive.sha256sums(in_folder))
+    zip_path = staging / f"{name}.zip"
+    archive.write_zip(str(folder.path), sorted(folder.paths, key=lambda path: (path in last, path)), str(zip_path))
+    beside_zip = {zip_path.name: archive.sha256_of(zip_path)}
+    (staging / archive.SUMS).write_bytes(archive.sha256sums(beside_zip))
+    archive.flush_to_disk(staging)
+    return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, f"{name}/{archive.SUMS}": archive.sha256_of(folder.path / archive.SUMS), **beside_zip}
+
+
+def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
+    """Each table as CSV and Parquet, and its schema; returns the resources of its CSV and Parquet files."""
+    resources, parquet_resources = [], []
+    for name in project.table_names:
+        csv_path, parquet_path = project.table_path(name), project.parquet_path(name)
+        resources.append(table_resource(project, name, csv_path, folder.write(csv_path, built.files[csv_path])))
+        parquet = folder.write(parquet_path, parquet_bytes(built.tables[name], project.schemas[name]))
+        parquet_resources.append(table_resource(project, name, parquet_path, parquet, fmt="parquet"))
+        folder.write(f"schemas/{name}.json", read_input(project.schema_dir / f"{name}.json", project.root, f"schemas/{name}.json"))
+    return resources + parquet_resources
+
+
+def write_changes(project: Project, rows: list[dict], folder: ReleaseFolder) -> list[dict]:
+    """The table of what changed in every release since the first, as CSV and Parquet, and its schema; returns their resources."""
+    changes = folder.write(diff.CSV_PATH, csv_bytes("changes", rows, project.changes_schema))
+    parquet = folder.write(diff.PARQUET_PATH, parquet_bytes(rows, project.changes_schema))
+    folder.write(diff.SCHEMA_PATH, read_input(project.schema_dir / "release" / "changes.json", project.root, "schemas/release/changes.json"))
+    return [changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH), changes_resource(diff.PARQUET_PATH, parquet, diff.SCHEMA_PATH, fmt="parquet")]
+
+
+def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
+    """The release's documents, then its descriptor; returns the descriptor."""
+    resources = list(resources)
+    resources += source_resources(built.sources, built.corpus_files)
+    for document in RELEASE_DOCUMENTS:
+        content = read_input(project.root / document, project.root, document)
+        folder.write(document, as_released(content.decode("utf-8")).encode("utf-8") if document == "CHANGELOG.md" else content)
+    for path, content in built.files.items():
+        if (path.startswith("docs/") or path == "CITATION.cff") and path != page.PATH:
+            folder.write(path, content)
+    folder.write("README.md", release_readme(project, built, version).encode("utf-8"))
+    folder.write(diff.NOTES_PATH, release_notes(project, version, plan).encode("utf-8"))
+    descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
+    folder.write(DESCRIPTOR, descriptor_bytes(descriptor))
+    return descriptor
+
+
+def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
+    """The release's own README: what this folder holds and how to use it, and nothing of the repository's tooling."""
+    metadata, release = project.package_metadata, project.releases[0]
+    readme = built.files["README.md"].decode("utf-8")
+    usage = [part.split(_END_OF_IN_A_RELEASE, 1)[0] for part in readme.split(_IN_A_RELEASE)[1:]]
+    rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources) if "://" not in path]
+    rows += ["| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",
+             "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how to cite |",
+             "| `docs/data-dictionary.md`, `docs/codebook.md` | every column described; the rules of the coding |",
+             "| `RELEASE-NOTES.md`, `CHANGELOG.md` | what changed in this version, and in every version |",
+             "| `CITATION.cff`, `LICENSE` | how to cite; what covers the text, the data and the code |"]
+    citation = citation_text(metadata, version, release.date.isoformat(), built.tables["agreements"])
+    return "\n".join([
+        f"# {metadata['title']}, version {version}", "",
+        f"Released {release.date.isoformat()}. {metadata['description']}", "",
+        "This folder is one release of the data package: a Frictionless Data Package (v2) whose",
+        "`datapackage.json` describes every table, with its hash. `docs/index.html` shows the agreement",
+        "beside its source, with the characters each value was read from.", "",
+        "## What is here", "", "| file | what |", "|---|---|", *rows, "",
+        "## Use it", "", "\n".join(usage).strip(), "",
+        "## Cite", "", "```text", citation, "```", "",
+        "The agreement's text is the signatories' own, reproduced unchanged to document it. The",
+        "tables, schemas and documentation are under CC BY 4.0: see `LICENSE`.", "",
+    ])
+
+
+def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
+    """What changed in the tables, counted and in words, then this version's CHANGELOG section, where the details of the build are too."""
+    release = project.releases[0]
+    return "\n".join([
+        f"# {project.package_metadata['title']}, version {version}", "", f"Released {release.date.isoformat()}.", "",
+        "## What changed in the data", "", diff.summary(version, plan.previous_version, plan.changes), "",
+        "## Everything that changed, as CHANGELOG.md says", "", release.text, "",
+    ])
+
+
+def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]], change_count: int) -> dict:
+    """What workbook.write_workbook needs besides its path and the CSV files, as plain values: another process writes it."""
+    release = project.releases[0]
+    descriptor = package_descriptor(project, release.version, tables["agreements"], [])  # its title, description, license and source
+    license_ = descriptor["licenses"][0]
+    about = [
+        ("Title", descriptor["title"]),
+        ("Version", f"{release.version}, released {release.date.isoformat()}"),
+        ("What this is", descriptor["description"]),
+        ("License", f"{license_['title']}: {license_['path']}. The agreement's text is the signatories' own, reproduced unchanged (see LICENSE)."),
+        ("How to cite", citation_text(project.package_metadata, release.version, release.date.isoformat(), tables["agreements"])),
+        # A row a source, labelled once: a corpus's sources joined in one cell outgrow what a cell holds (32,767 characters).
+        *(("Source" if number == 0 else "", f"{source['title']}: {source['path']}") for number, source in enumerate(descriptor["sources"])),
+        ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
+    ]
+    descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
+    descriptions["changes"] = changes_resource(diff.CSV_PATH, b"", diff.SCHEMA_PATH)["description"]
+    rows = {**{name: len(tables[name]) for name in project.table_names}, "changes": change_count}
+    return {"about": about, "rows": rows, "schemas": release_schemas(project), "descriptions": descriptions, "released": release.date.isoformat()}
+
+
+def datasette_json(project: Project, descriptor: dict) -> bytes:
+    """Datasette's metadata for the database: titles, descriptions, license and source, from the descriptor."""
+    metadata = sqlite.datasette_metadata(descriptor, release_schemas(project), project.package_metadata["name"])
+    return (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
+    """A table as Parquet, its types from the Table Schema; the same rows give the same bytes."""
+    types = arrow_schema(schema)
+    table = pa.table({field.name: pa.array(column_values(rows, field.name), field.type) for field in types}, schema=types)
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def _swap_into_place(project: Project, next_dist: Path) -> None:
+    """Two renames: a kill between them leaves no dist/, which the next release restores or replaces. A rename that
+    fails (Windows refuses to rename a folder while a program holds one of its files) puts the previous dist/ back."""
+    previous = project.root / _PREVIOUS
+    _remove(previous)
+    if project.dist_dir.exists():
+        _rename(project.dist_dir, previous)
+    try:
+        _rename(next_dist, project.dist_dir)
+    except PipelineError:
+        if previous.exists() and not project.dist_dir.exists():
+            with contextlib.suppress(OSError):  # else the next release puts it back (_recover_interrupted_swap)
+                os.rename(previous, project.dist_dir)
+        raise
+    shutil.rmtree(previous, ignore_errors=True)  # a file still held there is removed by the next release
+
+
+_HELD = "close what holds it (Datasette, a spreadsheet, a file explorer window, a virus scanner), then run make release again"
+
+
+def _rename(source: Path, target: Path) -> None:
+    try:
+        os.rename(source, target)
+    except OSError as exc:
+        raise PipelineError(source.name, f"could not be renamed to {target.name} ({exc.strerror}): a program may hold one of its files open; nothing else was changed", _HELD) from None
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    if os.path.lexists(folder):
+        left = next((path for path in sorted(folder.rglob("*")) if path.is_file()), folder)
+        raise PipelineError(left.relative_to(folder.parent).as_posix(), "could not be removed: a program may hold it open", _HELD)
+
+
+def _recover_interrupted_swap(project: Project) -> None:
+    """A release killed between the two renames left the previous dist/ aside: put it back."""
+    previous = project.root / _PREVIOUS
+    if previous.exists() and not project.dist_dir.exists():
+        _rename(previous, project.dist_dir)
+    else:
+        _remove(previous)
+    if project.dist_dir.exists() and not project.dist_dir.is_dir():
+        raise PipelineError("dist", "is a file, not a folder", "remove it")

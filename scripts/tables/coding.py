@@ -1,0 +1,137 @@
+"""Check an agreement's curated coding (acts, actors, events) against its text and the codebook, and make its rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from ..inputs.curated import CuratedFile, load_curated
+from .ids import act_id, actor_id, event_id
+from ..inputs.source import CODING_FILE, SourceDocument
+from .text import normalize
+
+_DATE_IN_TEXT = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b")  # "9 December 2021"
+CODING_TABLES = ("acts", "actors", "act_actors", "events")
+
+
+class _Checker:
+    """Checks one coding file against its document; every failure names the file, its line and the item."""
+
+    def __init__(self, coding: CuratedFile, source: str, clauses: list[dict]):
+        self.coding, self.source = coding, source
+        self.clauses = {row["clause_number"]: row for row in clauses}
+
+    def fail(self, keys: tuple, problem: str, fix: str | None = None):
+        self.coding.fail(keys, problem, fix)
+
+    def clause(self, keys: tuple, number: int) -> dict:
+        if number not in self.clauses:
+            self.fail(keys, f"clause {number} does not exist: the agreement has clauses 1 to {len(self.clauses)}")
+        return self.clauses[number]
+
+    def span(self, keys: tuple, clause: dict, entry: dict, what: str) -> tuple[int, int, str]:
+        """The entry's [start, end) must lie in the clause and read, normalized, as its text."""
+        text, (start, end) = entry["text"], entry["span"]
+        if not (clause["char_start"] <= start < end <= clause["char_end"]):
+            self.fail((*keys, "span"), f"the {what} {text!r} at [{start}, {end}] is not in clause {clause['clause_number']}, "
+                                       f"which spans [{clause['char_start']}, {clause['char_end']}]",
+                      "spans are [char_start, char_end) code-point offsets into document.txt, inside the clause")
+        found = normalize(self.source[start:end])
+        if found != text:
+            self.fail((*keys, "span"), f"the {what} {text!r} is not found at its span [{start}, {end}], which reads {found!r}",
+                      "correct the span or the text; spans are code-point offsets into document.txt")
+        raw = self.source[start:end]
+        if raw != raw.strip():
+            edge = "starts" if raw[:1].isspace() else "ends"
+            self.fail((*keys, "span"), f"the {what} {text!r} at [{start}, {end}] {edge} on white space, so its char_start or char_end would point at a space",
+                      f"make the span exact: [{start + len(raw) - len(raw.lstrip())}, {end - len(raw) + len(raw.rstrip())}]")
+        inside = [offset for offset in (start, end) if 0 < offset < len(self.source) and self.source[offset - 1].isalnum() and self.source[offset].isalnum()]
+        if inside:
+            word = self.source[max(0, inside[0] - 20) : inside[0] + 20].replace("\n", " ")
+            self.fail((*keys, "span"), f"the {what} {text!r} at [{start}, {end}] starts or ends inside a word, at {inside[0]} in {word!r}",
+                      "point the span at the whole word: the same letters inside a longer word are not the text")
+        return start, end, text
+
+
+def coding_rows(source: SourceDocument, root: Path, clauses: list[dict], schemas: dict[str, dict]) -> dict[str, list[dict]]:
+    """The acts, actors, act_actors and events of one agreement; empty tables when agreement.yaml says it is not coded yet."""
+    if not source.is_coded:
+        return {name: [] for name in CODING_TABLES}
+    coding = load_curated(source.folder / CODING_FILE, root, "coding", schemas)
+    check = _Checker(coding, source.text, clauses)
+    agreement_id = source.agreement_id
+    actors = _actors(coding.data, agreement_id)
+    acts, act_actors = _acts(check, coding.data, agreement_id, actors)
+    events = _events(check, coding.data, agreement_id, actors)
+    used = {row["actor_id"] for row in act_actors} | {row["actor_id"] for row in events}
+    for index, (key, row) in enumerate(actors.items()):
+        if row["actor_id"] not in used:
+            check.fail(("actors", index, "key"), f"actor {key!r} is defined but no act or event names it", "remove it, or code the mention that names it")
+    return {"acts": acts, "actors": list(actors.values()), "act_actors": act_actors, "events": events}
+
+
+def _actors(coding: dict, agreement_id: str) -> dict[str, dict]:
+    return {
+        entry["key"]: {"actor_id": actor_id(agreement_id, entry["key"]), "agreement_id": agreement_id, "name": entry["name"], "actor_type": entry["actor_type"]}
+        for entry in coding["actors"]
+    }
+
+
+def _acts(check: _Checker, coding: dict, agreement_id: str, actors: dict[str, dict]) -> tuple[list[dict], list[dict]]:
+    acts, act_actors = [], []
+    numbers: dict[int, int] = {}
+    for index, entry in enumerate(coding["acts"]):
+        keys = ("acts", index)
+        clause = check.clause((*keys, "clause"), entry["clause"])
+        number = numbers[clause["clause_number"]] = numbers.get(clause["clause_number"], 0) + 1
+        start, end, verb = check.span((*keys, "verb"), clause, entry["verb"], "verb")
+        this_act = act_id(clause["clause_id"], number)
+        acts.append({
+            "act_id": this_act, "clause_id": clause["clause_id"], "agreement_id": agreement_id, "act_number": number,
+            "act_type": entry["act_type"], "verb_text": verb, "char_start": start, "char_end": end,
+        })
+        speakers = []
+        for position, mention in enumerate(entry["actors"]):
+            mention_keys = (*keys, "actors", position)
+            key = mention["actor"]
+            if key not in actors:
+                check.fail((*mention_keys, "actor"), f"names actor {key!r}, which the actors list does not define", f"define it under actors, or use one of {', '.join(actors)}")
+            if mention.get("implicit"):
+                # An empty span at the clause's start: integer columns stay whole for pandas and Parquet.
+                span = (clause["char_start"], clause["char_start"], None)
+            else:
+                span = check.span(mention_keys, clause, mention, f"mention of {key!r}")
+            if mention["role"] == "speaker":
+                speakers.append(actors[key])
+            act_actors.append({
+                "act_id": this_act, "actor_id": actors[key]["actor_id"], "role": mention["role"], "agreement_id": agreement_id,
+                "is_implicit": bool(mention.get("implicit")), "mention_text": span[2], "char_start": span[0], "char_end": span[1],
+            })
+        if len(speakers) != 1 or speakers[0]["actor_type"] != "signatories":
+            check.fail((*keys, "actors"), f"act {clause['clause_number']}.{number} has {len(speakers)} speaker(s): every act has exactly one, and it is the signatories (codebook rule 1)")
+    for clause in check.clauses.values():
+        if clause["clause_number"] not in numbers:
+            check.fail(("acts",), f"clause {clause['clause_number']} has no act: every clause is coded with at least one act (codebook rule 2)")
+    return acts, act_actors
+
+
+def _events(check: _Checker, coding: dict, agreement_id: str, actors: dict[str, dict]) -> list[dict]:
+    events = []
+    for index, entry in enumerate(coding["events"]):
+        keys = ("events", index)
+        clause = check.clause((*keys, "clause"), entry["clause"])
+        start, end, text = check.span(keys, clause, entry, "event mention")
+        if entry["actor"] not in actors:
+            check.fail((*keys, "actor"), f"names actor {entry['actor']!r}, which the actors list does not define", f"define it under actors, or use one of {', '.join(actors)}")
+        dates = _DATE_IN_TEXT.findall(text)
+        try:
+            date = dt.datetime.strptime(dates[0], "%d %B %Y").date() if dates else None
+        except ValueError:
+            check.fail((*keys, "text"), f"the event mention names the date {dates[0]!r}, which is not a real date")
+        events.append({
+            "event_id": event_id(agreement_id, index + 1), "agreement_id": agreement_id, "clause_id": clause["clause_id"],
+            "event_type": entry["event_type"], "actor_id": actors[entry["actor"]]["actor_id"], "mention_text": text,
+            "date": date, "description": entry["description"].strip(), "char_start": start, "char_end": end,
+        })
+    return events

@@ -1,0 +1,245 @@
+"""Resolve each signatory entry to an organization from data/source/organizations.yaml, every name and fact checked against its quote."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pycountry
+
+from ..inputs.curated import CuratedFile, load_curated
+
+PATH = "data/source/organizations.yaml"
+NOT_LOOKED_UP = f"not looked up yet: {PATH} does not list this entry"
+# The organizations columns a fact gives; the others (name, acronym) come from its names.
+FACT_COLUMNS = ("website", "founded", "headquarters_city", "headquarters_country_code", "wikipedia_url", "wikidata_id")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    organization_id: str | None
+    resolution: str  # resolved or unresolved
+    note: str | None
+
+
+class Organizations:
+    """The curated file, read once for the corpus: who each entry is, and the rows of the three organization tables."""
+
+    def __init__(self, root: Path, schemas: dict[str, dict]):
+        path = root / PATH
+        self.curated: CuratedFile | None = load_curated(path, root, "organizations", schemas) if path.exists() or path.is_symlink() else None
+        data = self.curated.data if self.curated else {"pages": {}, "organizations": [], "signatories": []}
+        self.pages, self.organizations = data["pages"], data["organizations"]
+        self.by_entry = {(entry["agreement_id"], entry["list_number"]): (index, entry) for index, entry in enumerate(data["signatories"])}
+        self.seen: set[tuple[str, int]] = set()
+
+    @property
+    def files(self) -> tuple[tuple[str, str, int], ...]:
+        """(path, sha256, size) of the curated file as read, for the descriptor and the release; none where there is no file."""
+        if self.curated is None:
+            return ()
+        content = self.curated.text.encode("utf-8")
+        return ((PATH, hashlib.sha256(content).hexdigest(), len(content)),)
+
+    def resolve(self, agreement_id: str, list_number: int) -> Resolution:
+        """Who an entry is; an entry the file does not list is unresolved, and says so."""
+        self.seen.add((agreement_id, list_number))
+        _, entry = self.by_entry.get((agreement_id, list_number), (None, None))
+        if entry is None:
+            return Resolution(None, "unresolved", NOT_LOOKED_UP)
+        if "organization_id" in entry:
+            return Resolution(entry["organization_id"], "resolved", None)
+        return Resolution(None, "unresolved", " ".join(entry["unresolved"].split()))
+
+    def tables(self, signatories, agreements) -> dict[str, list[dict]]:
+        """The organizations, their names and their facts, once every agreement's entries are resolved; refuses what its evidence does not hold."""
+        if self.curated is None:
+            return {"organizations": [], "organization_names": [], "organization_facts": []}
+        agreements_by_id = {row["agreement_id"]: row for row in agreements}
+        agreement_pages = {row["source_url"] for row in agreements}
+        countries_as_listed: dict[str, set[str]] = {}
+        for row in signatories:
+            if row["country_code"]:
+                countries_as_listed.setdefault(row["country_code"], set()).add(row["country_as_listed"])
+        self._check_pages(agreement_pages)
+        self._check_entries()
+        known = {organization["organization_id"] for organization in self.organizations}
+        shown: dict[str, list[dict]] = {}
+        for row in signatories:
+            if row["organization_id"] is not None:
+                shown.setdefault(row["organization_id"], []).append(row)
+        for (agreement_id, list_number), (index, entry) in self.by_entry.items():
+            if entry.get("organization_id") and entry["organization_id"] not in known:
+                self._fail(("signatories", index, "organization_id"), f"names organization {entry['organization_id']!r}, which organizations does not define",
+                           "define it under organizations, with its names and facts, or correct the id")
+        for organization_id, rows in shown.items():
+            self._check_shared(organization_id, rows)
+        organizations, names, facts = [], [], []
+        for index, organization in enumerate(self.organizations):
+            organization_id = organization["organization_id"]
+            if organization_id not in shown:
+                self._fail(("organizations", index, "organization_id"), f"{organization_id} is shown by no entry of any agreement",
+                           "resolve an entry to it under signatories, or remove it")
+            own_names = self._names(index, organization)
+            names += own_names + [_as_listed(organization_id, row, agreements_by_id[row["agreement_id"]]) for row in shown[organization_id]]
+            values = {}
+            for fact_index, fact in enumerate(organization["facts"]):
+                self._check_fact(index, fact_index, fact, own_names, countries_as_listed)
+                values[fact["property"]] = fact["value"]
+                facts.append(self._fact_row(organization_id, fact))
+            official = next(row["name"] for row in own_names if row["kind"] == "official")
+            acronym = next((row["name"] for row in own_names if row["kind"] == "acronym"), None)
+            organizations.append({"organization_id": organization_id, "name": official, "acronym": acronym,
+                                  **{column: values.get(column) for column in FACT_COLUMNS}, "fact_count": len(organization["facts"])})
+        return {"organizations": organizations, "organization_names": _unique_names(names), "organization_facts": facts}
+
+    # --- the checks -------------------------------------------------------------------------
+
+    def _check_pages(self, agreement_pages: set[str]) -> None:
+        for key, page in self.pages.items():
+            if page["url"] in agreement_pages:
+                self._fail(("pages", key, "url"), "is an agreement's own source page: it cannot stand in for a fact the agreement does not state",
+                           "cite the page that states the fact")
+            try:
+                dt.date.fromisoformat(page["read_on"])
+            except ValueError:
+                self._fail(("pages", key, "read_on"), f"{page['read_on']!r} is not a real date", "write the date the page was read, YYYY-MM-DD")
+
+    def _check_entries(self) -> None:
+        for (agreement_id, list_number), (index, _) in self.by_entry.items():
+            if (agreement_id, list_number) not in self.seen:
+                self._fail(("signatories", index, "list_number"), f"entry {list_number} of {agreement_id} is not in that agreement's list",
+                           "correct the agreement_id or the list_number")
+
+    def _check_shared(self, organization_id: str, rows: list[dict]) -> None:
+        """Two entries of one list are one organization only with a quoted fact that says so: all but one of them carry it, naming the entry."""
+        by_agreement: dict[str, list[dict]] = {}
+        for row in rows:
+            by_agreement.setdefault(row["agreement_id"], []).append(row)
+        for agreement_id, entries in by_agreement.items():
+            without = []
+            for row in entries:
+                index, entry = self.by_entry[(agreement_id, row["list_number"])]
+                evidence = entry.get("same_as")
+                if evidence is None:
+                    without.append((index, row))
+                    continue
+                self._page(evidence["page"], ("signatories", index, "same_as", "page"))
+                if not _contains(evidence["quote"], row["name"]):
+                    self._fail(("signatories", index, "same_as", "quote"), f"does not contain the entry's name {row['name']!r}",
+                               "quote the sentence of the page that names this entry as the organization")
+            if len(without) > 1:
+                (_, first), (index, second) = without[:2]
+                self._fail(("signatories", index, "organization_id"),
+                           f"entries {first['list_number']} and {second['list_number']} of {agreement_id} both resolve to {organization_id}, with no quoted fact that they are one organization",
+                           "add same_as: {page, quote} with a quote that names the entry as listed as this organization, or resolve one of them elsewhere")
+
+    def _names(self, index: int, organization: dict) -> list[dict]:
+        rows = []
+        for name_index, entry in enumerate(organization["names"]):
+            page = self._page(entry["page"], ("organizations", index, "names", name_index, "page"))
+            if not _contains(entry["quote"], entry["name"]):
+                self._fail(("organizations", index, "names", name_index, "quote"), f"does not contain the name {entry['name']!r}",
+                           "quote the words of the page that give the name, verbatim")
+            rows.append({"organization_id": organization["organization_id"], "kind": entry["kind"], "name": entry["name"],
+                         "language": entry["language"], "source_url": page["url"], "quote": entry["quote"]})
+        officials = [row for row in rows if row["kind"] == "official"]
+        if len(officials) != 1:
+            self._fail(("organizations", index, "names"), f"has {len(officials)} names of kind official: exactly one is the name it uses for itself",
+                       "give one name kind: official, and the others acronym, local or former")
+        return rows
+
+    def _check_fact(self, index: int, fact_index: int, fact: dict, names: list[dict], countries_as_listed: dict[str, set[str]]) -> None:
+        where = ("organizations", index, "facts", fact_index)
+        page = self._page(fact["page"], (*where, "page"))
+        value, quote, kind = fact["value"], fact["quote"], fact["property"]
+        problem = _quote_problem(kind, value, quote, page["url"], [row["name"] for row in names], countries_as_listed)
+        if problem:
+            self._fail((*where, "quote" if problem[1] else "value"), problem[0], problem[2])
+
+    def _page(self, key: str, keys: tuple) -> dict:
+        if key not in self.pages:
+            self._fail(keys, f"names the page {key!r}, which pages does not define", "add the page under pages, with its url, title, publisher and read_on")
+        return self.pages[key]
+
+    def _fact_row(self, organization_id: str, fact: dict) -> dict:
+        page = self.pages[fact["page"]]
+        return {"organization_id": organization_id, "property": fact["property"], "value": fact["value"], "source_url": page["url"],
+                "source_title": page["title"], "source_publisher": page["publisher"], "read_on": dt.date.fromisoformat(page["read_on"]), "quote": fact["quote"]}
+
+    def _fail(self, keys: tuple, problem: str, fix: str):
+        self.curated.fail(keys, problem, fix)
+
+
+def _as_listed(organization_id: str, row: dict, agreement: dict) -> dict:
+    """The entry's own spelling, quoted from the agreement that lists it."""
+    return {"organization_id": organization_id, "kind": "as-listed", "name": row["name"], "language": agreement["language"],
+            "source_url": agreement["source_url"], "quote": row["entry_text"]}
+
+
+def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list[str], countries_as_listed: dict[str, set[str]]) -> tuple[str, bool, str] | None:
+    """(problem, whether the quote is at fault, fix) where the quote does not hold the value, or the value is malformed; else None."""
+    if kind == "founded":
+        if not (re.fullmatch(r"[0-9]{4}", value) or _is_date(value)):
+            return f"{value!r} is not a year (YYYY) or a date (YYYY-MM-DD)", False, "write the founding at the precision the page gives: 2004 or 2004-04-16"
+        return None if value[:4] in quote else (f"does not contain the year {value[:4]}", True, "quote the words of the page that give the founding")
+    if kind in ("website", "wikipedia_url"):
+        parts = urlsplit(value)
+        if parts.scheme != "https" or not parts.netloc:
+            return f"{value!r} is not an https address", False, "write the site's https address, such as https://uhrp.org/"
+        if kind == "wikipedia_url":
+            title = unquote(parts.path.removeprefix("/wiki/")).replace("_", " ")
+            title = title.split(" (")[0]  # a disambiguation in parentheses is not the article's name in its text
+            return None if _contains(quote, title) else (f"does not contain the article's title {title!r}", True, "quote the article's first sentence, which names it")
+        domain = parts.netloc.lower().removeprefix("www.")
+        if domain in quote.lower():
+            return None
+        if urlsplit(page_url).netloc.lower().removeprefix("www.") == domain and any(_contains(quote, name) for name in names):
+            return None  # the site's own page, naming the organization
+        return (f"contains neither the domain {domain} nor, on a page of that site, one of the organization's names", True,
+                "quote the page where it names its website, or a page of the site that names the organization")
+    if kind == "headquarters_city":
+        return None if _contains(quote, value) else (f"does not contain the city {value!r}", True, "quote the words of the page that name the city")
+    if kind == "headquarters_country_code":
+        country = pycountry.countries.get(alpha_2=value)
+        if country is None:
+            return f"{value!r} is not an ISO 3166-1 alpha-2 code", False, "write the country's two-letter code, such as DE"
+        spellings = {country.name, getattr(country, "common_name", country.name), getattr(country, "official_name", country.name)} | countries_as_listed.get(value, set())
+        return None if any(_contains(quote, spelling) for spelling in spellings) else (
+            f"does not contain the country's name ({', '.join(sorted(spellings))})", True, "quote the words of the page that name the country")
+    if kind == "wikidata_id":
+        return None if value in quote else (f"does not contain {value}", True, "quote the page where the Wikidata id is shown")
+    return None
+
+
+def _is_date(value: str) -> bool:
+    try:
+        return re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is not None and dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
+
+
+def _fold(text: str) -> str:
+    """Case and accents aside, so that İstanbul holds Istanbul and Türkiye holds Turkiye."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+
+
+def _contains(quote: str, value: str) -> bool:
+    return _fold(value) in _fold(quote)
+
+
+def _unique_names(rows: list[dict]) -> list[dict]:
+    """One row per organization, kind and name: an organization listed alike by two agreements is one name as listed."""
+    seen, unique = set(), []
+    for row in rows:
+        key = (row["organization_id"], row["kind"], row["name"])
+        if key not in seen:
+            seen.add(key)
+            unique.append(row)
+    return unique

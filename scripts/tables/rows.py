@@ -1,0 +1,329 @@
+"""Turn parsed agreements and their curated facts into the rows of every table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from pathlib import Path
+
+from ..inputs.changelog import Release
+from .coding import coding_rows
+from .countries import CountryResolver, country_row
+from ..errors import PipelineError
+from .ids import annotation_id, clause_id, signatory_id
+from .organizations import Organizations
+from .parse import ParsedDocument, parse_document
+from ..inputs.project import Project
+from ..inputs.source import SourceDocument, read_source
+
+Rows = list[dict]
+
+
+_SUBJECT_IDS = {"clauses": clause_id, "signatories": signatory_id}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """One source document with its parse: everything the tables are built from."""
+
+    source: SourceDocument
+    parsed: ParsedDocument
+    resolver: CountryResolver
+
+    @property
+    def agreement_id(self) -> str:
+        return self.source.agreement_id
+
+    def curated(self, key: str):
+        return self.source.metadata[key]["value"]
+
+
+def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
+    artifacts = [(artifact["text"], source.curated.where("capture_artifacts", index, "text"))
+                 for index, artifact in enumerate(source.metadata.get("capture_artifacts") or [])]
+    parsed = parse_document(source.text, source.relative_path, artifacts)
+    signed = parsed.date_signed
+    if signed > release.date:
+        line = source.text[: parsed.date_line.start].count("\n") + 1
+        raise PipelineError(
+            f"{source.relative_path}, line {line}",
+            f"the agreement was signed on {signed.isoformat()}, after the date of the release being made ({release.version}, {release.date.isoformat()}, CHANGELOG.md line {release.line})",
+            "a document cannot be signed after it is published: check the document, or date the release in CHANGELOG.md",
+        )
+    return Agreement(source, parsed, CountryResolver(source.curated))
+
+
+class TableRows(Sequence):
+    """A table's rows, held as tuples of values in one column order, and given out as dicts.
+
+    A corpus has hundreds of thousands of rows: as tuples they take a third of the memory of
+    dicts. A dict is made for each row as it is read;
+    column() gives a column's values without making any.
+    """
+
+    __slots__ = ("names", "values")
+
+    def __init__(self, names: tuple[str, ...], values: list[tuple]):
+        self.names, self.values = names, values
+
+    @classmethod
+    def of(cls, rows: list[dict]) -> TableRows:
+        """Rows made as dicts, each with the same keys (the build makes every row of a table the same way)."""
+        names = tuple(rows[0]) if rows else ()
+        values = [tuple(map(row.__getitem__, names)) for row in rows]
+        if any(len(row) != len(names) for row in rows):
+            raise ValueError(f"rows with other keys than {names}")
+        return cls(names, values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, index: int | slice) -> dict | list[dict]:
+        if isinstance(index, slice):
+            return [dict(zip(self.names, values)) for values in self.values[index]]
+        return dict(zip(self.names, self.values[index]))
+
+    def __iter__(self) -> Iterator[dict]:
+        names = self.names
+        return (dict(zip(names, values)) for values in self.values)
+
+    def column(self, name: str) -> list:
+        if not self.values:
+            return []  # a table without rows has no columns of its own
+        position = self.names.index(name)
+        return [values[position] for values in self.values]
+
+    def sort(self, names: tuple[str, ...]) -> None:
+        """In place, by the values of these columns."""
+        if not self.values:
+            return
+        positions = [self.names.index(name) for name in names]
+        self.values.sort(key=lambda values: tuple(values[p] for p in positions))
+
+    def extend(self, other: TableRows) -> None:
+        if not other.values:
+            return
+        if not self.values:
+            self.names = other.names
+        elif other.names != self.names:
+            raise ValueError(f"rows with the columns {other.names} added to rows with {self.names}")
+        self.values += other.values
+
+
+def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument], Organizations]:
+    """Every table's rows, in a fixed order, from every agreement's folder, the documents
+    they were read from, and the corpus's organizations file; `release` is the version being built."""
+    tables: dict[str, TableRows] = defaultdict(lambda: TableRows((), []))
+    organizations = Organizations(project.root, project.schemas)
+    sources = []
+    for folder in folders:
+        source, rows = read_agreement(folder, project, release, organizations)
+        sources.append(source)
+        for name, table_rows in rows.items():
+            tables[name].extend(table_rows)
+    for name, rows in organizations.tables(tables["signatories"], tables["agreements"]).items():
+        tables[name] = TableRows.of(rows)
+    country_codes = set(tables["agreements"].column("place_country_code"))
+    country_codes |= {code for name in ("signatories", "agreement_countries") for code in tables[name].column("country_code") if code}
+    tables["countries"] = TableRows.of([country_row(code) for code in sorted(country_codes)])
+    for name, order in _ORDER.items():
+        tables[name].sort(order)
+    # The parties of an act follow their act, then the coding's reading order (a stable sort).
+    act_position = {act_id: index for index, act_id in enumerate(tables["acts"].column("act_id"))}
+    if tables["act_actors"].values:
+        act_of = tables["act_actors"].names.index("act_id")
+        tables["act_actors"].values.sort(key=lambda values: act_position[values[act_of]])
+    return dict(tables), sources, organizations
+
+
+def read_agreement(folder: Path, project: Project, release: Release, organizations: Organizations) -> tuple[SourceDocument, dict[str, TableRows]]:
+    """One agreement's document, its curated values let go, and its rows of every table but countries and organizations."""
+    source = read_source(folder, project)
+    rows = agreement_tables(source, (project.schemas, project.root, release, organizations))
+    return source.without_contents(project.root), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}
+
+
+def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release, Organizations]) -> dict[str, Rows]:
+    """One agreement's rows of every table but countries and organizations, which are shared."""
+    schemas, root, release, organizations = context
+    agreement = parse_agreement(source, release)
+    signatories = signatory_rows(agreement, organizations)
+    stated = agreement_country_rows(agreement, signatories)
+    clauses = clause_rows(agreement)
+    _check_discrepancies_are_documented(agreement, signatories, stated)
+    return {
+        "agreements": [agreement_row(agreement, len(signatories))],
+        "clauses": clauses,
+        **coding_rows(agreement.source, root, clauses, schemas),
+        "signatories": signatories,
+        "agreement_countries": stated,
+        "annotations": annotation_rows(agreement, len(clauses), len(signatories)),
+    }
+
+
+# Each table's rows are sorted by these columns.
+_ORDER = {
+    "agreements": ("agreement_id",),
+    "clauses": ("agreement_id", "clause_number"),
+    "signatories": ("agreement_id", "list_number"),
+    "agreement_countries": ("agreement_id", "position"),
+    "annotations": ("annotation_id",),
+    "acts": ("clause_id", "act_number"),
+    "actors": ("actor_id",),
+    "events": ("event_id",),
+    "organizations": ("organization_id",),
+    "organization_names": ("organization_id", "kind", "name"),
+    "organization_facts": ("organization_id", "property"),
+}
+
+
+def agreement_row(agreement: Agreement, signatory_count: int) -> dict:
+    parsed, source = agreement.parsed, agreement.source
+    where = f"{source.relative_path} (place line)"
+    return {
+        "agreement_id": agreement.agreement_id,
+        "title": parsed.title.text,
+        "heading": parsed.heading.text,
+        "date_signed": parsed.date_signed,
+        "date_as_published": parsed.date_line.text,
+        "place": parsed.place.text,
+        "place_country_code": agreement.resolver.resolve(parsed.place_country.text, where),
+        "place_as_published": parsed.place_line.text,
+        "language": agreement.curated("language"),
+        "publisher": agreement.curated("publisher"),
+        "source_url": agreement.curated("source_url"),
+        "source_path": source.relative_path,
+        "source_sha256": source.sha256,
+        "clause_count": len(parsed.clauses),
+        "signatory_count": signatory_count,
+        **_span_fields("heading", parsed.heading),
+        **_span_fields("title", parsed.title),
+        **_span_fields("date", parsed.date_line),
+        **_span_fields("place", parsed.place_line),
+        "is_coded": source.is_coded,
+    }
+
+
+def _span_fields(prefix: str, span) -> dict:
+    return {f"{prefix}_char_start": span.start, f"{prefix}_char_end": span.end}
+
+
+def clause_rows(agreement: Agreement) -> Rows:
+    clauses = agreement.parsed.clauses
+    return [
+        {
+            "clause_id": clause_id(agreement.agreement_id, number),
+            "agreement_id": agreement.agreement_id,
+            "clause_number": number,
+            "text": span.text,
+            "is_attestation": number == len(clauses),
+            "char_start": span.start,
+            "char_end": span.end,
+        }
+        for number, span in enumerate(clauses, start=1)
+    ]
+
+
+def signatory_rows(agreement: Agreement, organizations: Organizations) -> Rows:
+    rows = []
+    for entry in agreement.parsed.entries:
+        country = entry.country_as_listed
+        where = f"{agreement.source.relative_path}, line {entry.line}"
+        resolved = organizations.resolve(agreement.agreement_id, entry.number)
+        rows.append({
+            "signatory_id": signatory_id(agreement.agreement_id, entry.number),
+            "agreement_id": agreement.agreement_id,
+            "list_number": entry.number,
+            "name_as_listed": entry.name_as_listed.text,
+            "name": entry.name,
+            "acronym": entry.acronym,
+            "country_as_listed": country.text if country else None,
+            "country_code": agreement.resolver.resolve(country.text, where) if country else None,
+            "organization_id": resolved.organization_id,
+            "resolution": resolved.resolution,
+            "resolution_note": resolved.note,
+            "entry_text": entry.text.text,
+            "char_start": entry.text.start,
+            "char_end": entry.text.end,
+        })
+    return rows
+
+
+def agreement_country_rows(agreement: Agreement, signatories: Rows) -> Rows:
+    where = f"{agreement.source.relative_path} (attestation)"
+    rows = []
+    for position, stated in enumerate(agreement.parsed.stated_countries, start=1):
+        code = agreement.resolver.resolve(stated.lookup_name, where)
+        rows.append({
+            "agreement_id": agreement.agreement_id,
+            "position": position,
+            "country_code": code,
+            "name_as_stated": stated.as_stated.text,
+            "listed_signatory_count": sum(1 for row in signatories if row["country_code"] == code),
+            "char_start": stated.as_stated.start,
+            "char_end": stated.as_stated.end,
+        })
+    return rows
+
+
+def _check_discrepancies_are_documented(agreement: Agreement, signatories: Rows, stated: Rows) -> None:
+    """Stated and listed countries differ only where known_discrepancies says so, in the direction it says."""
+    curated = agreement.source.curated
+    listed_codes = {row["country_code"] for row in signatories if row["country_code"]}
+    stated_codes = {row["country_code"] for row in stated}
+    actual = {code: "stated-not-listed" for code in stated_codes - listed_codes} | {code: "listed-not-stated" for code in listed_codes - stated_codes}
+    documented = {}
+    for index, entry in enumerate(curated.data.get("known_discrepancies") or []):
+        code = entry["country_code"]
+        documented[code] = entry["kind"]
+        if code not in actual:
+            curated.fail(("known_discrepancies", index, "country_code"), f"documents a discrepancy for {code}, but the attestation and the list agree on it",
+                         "remove the entry, or correct its country_code")
+        if actual[code] != entry["kind"]:
+            curated.fail(("known_discrepancies", index, "kind"), f"says {code} is {entry['kind']}, but it is {actual[code]}", f"write kind: {actual[code]}")
+    for code, kind in sorted(actual.items()):
+        if code not in documented:
+            where = f"{agreement.source.relative_path} (attestation)" if kind == "stated-not-listed" else f"{agreement.source.relative_path} (signatory list)"
+            raise PipelineError(where, f"{code} is {'stated in the attestation but named by no entry of the list' if kind == 'stated-not-listed' else 'named by the list but not stated in the attestation'}, and no known_discrepancies entry of {curated.relative} documents it",
+                                f"add it to known_discrepancies in {curated.relative} with kind {kind}, an explanation and its source")
+
+
+def annotation_rows(agreement: Agreement, clause_count: int, signatory_count: int) -> Rows:
+    """Curated notes, in a fixed order: dropped artifacts, known discrepancies, then context."""
+    metadata, agreement_id = agreement.source.metadata, agreement.agreement_id
+    source_url = agreement.curated("source_url")
+    notes = []
+    artifacts = metadata.get("capture_artifacts") or []
+    for artifact, span in zip(artifacts, agreement.parsed.dropped_artifacts):
+        notes.append(("capture-artifact", "agreements", agreement_id,
+                      f"The line {span.text!r} (source characters {span.start}-{span.end}) is not part of "
+                      f"the agreement and is dropped from the tables. {artifact['reason'].strip()}",
+                      False, source_url))
+    for discrepancy in metadata.get("known_discrepancies") or []:
+        notes.append(("discrepancy", "countries", discrepancy["country_code"],
+                      discrepancy["explanation"].strip(), bool(discrepancy["is_inference"]),
+                      discrepancy.get("source_url") or None))
+    counts = {"clauses": clause_count, "signatories": signatory_count}
+    for index, context in enumerate(metadata.get("context_notes") or []):
+        subject = context["subject"]
+        make_id = _SUBJECT_IDS[subject["table"]]  # the contract allows only these tables
+        if subject["number"] > counts[subject["table"]]:
+            agreement.source.curated.fail(("context_notes", index, "subject", "number"), f"{subject['table']} {subject['number']} does not exist: the agreement has {counts[subject['table']]} {subject['table']}",
+                                          "correct the number")
+        notes.append(("context", subject["table"], make_id(agreement_id, int(subject["number"])),
+                      context["note"].strip(), bool(context["is_inference"]), context.get("source_url") or None))
+    return [
+        {
+            "annotation_id": annotation_id(agreement_id, number),
+            "agreement_id": agreement_id,
+            "kind": kind,
+            "subject_table": table,
+            "subject_id": subject_id,
+            "note": note,
+            "is_inference": is_inference,
+            "source_url": url,
+        }
+        for number, (kind, table, subject_id, note, is_inference, url) in enumerate(notes, start=1)
+    ]

@@ -1,0 +1,141 @@
+"""The package as users meet it: frictionless validates it, and it equals a fresh build."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pytest
+
+from conftest import ROOT, frictionless_validate, run, snapshot
+from scripts.release.build import build_in_memory
+from scripts.inputs.project import Project
+from scripts.inputs.schema import profile_errors
+
+
+def test_frictionless_validates_the_committed_package():
+    result = frictionless_validate(ROOT / "datapackage.json")
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+def test_descriptor_has_the_metadata_people_expect():
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert descriptor["name"] == "global-muslim-coalition-for-uyghurs"
+    assert descriptor["version"] == Project().changelog_version() == json.loads((ROOT / "releases" / descriptor["version"] / "release.json").read_text(encoding="utf-8"))["version"]
+    assert descriptor["sources"] == [{
+        "title": "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs",
+        "path": "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/",
+    }]
+    assert [license["name"] for license in descriptor["licenses"]] == ["CC-BY-4.0"]
+    assert descriptor["contributors"] and descriptor["keywords"]
+    tables = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
+    assert tables == ["agreements", "clauses", "signatories", "organizations", "organization_names", "organization_facts", "countries", "agreement_countries", "annotations",
+                      "acts", "actors", "act_actors", "events"]
+    assert len(descriptor["resources"]) == len(tables) + 4  # the tables, the source, its metadata and coding, organizations.yaml
+    for resource in descriptor["resources"]:
+        assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
+
+
+def test_every_table_has_keys_and_every_field_is_described():
+    references = set()
+    for name, schema in Project().schemas.items():
+        assert schema["primaryKey"], name
+        for field in schema["fields"]:
+            assert field.get("description") and field.get("type"), (name, field["name"])
+            if field["name"].endswith("_id") or field["name"].endswith("country_code"):
+                assert field["type"] == "string", (name, field["name"])
+        references |= {(name, tuple(fk["fields"]), fk["reference"]["resource"]) for fk in schema.get("foreignKeys", [])}
+    assert references == {
+        ("agreements", ("place_country_code",), "countries"),
+        ("clauses", ("agreement_id",), "agreements"),
+        ("signatories", ("agreement_id",), "agreements"),
+        ("signatories", ("country_code",), "countries"),
+        ("signatories", ("organization_id",), "organizations"),
+        ("organization_names", ("organization_id",), "organizations"),
+        ("organization_facts", ("organization_id",), "organizations"),
+        ("agreement_countries", ("agreement_id",), "agreements"),
+        ("agreement_countries", ("country_code",), "countries"),
+        ("annotations", ("agreement_id",), "agreements"),
+        ("acts", ("clause_id",), "clauses"),
+        ("acts", ("agreement_id",), "agreements"),
+        ("actors", ("agreement_id",), "agreements"),
+        ("act_actors", ("act_id",), "acts"),
+        ("act_actors", ("actor_id",), "actors"),
+        ("act_actors", ("agreement_id",), "agreements"),
+        ("events", ("clause_id",), "clauses"),
+        ("events", ("actor_id",), "actors"),
+        ("events", ("agreement_id",), "agreements"),
+    }
+
+
+def test_committed_data_equals_a_fresh_build():
+    built = build_in_memory(Project())
+    # Every table of schemas/, the descriptor, the documents: the loop below cannot run on nothing.
+    assert {f"data/{schema.stem}.csv" for schema in (ROOT / "schemas").glob("*.json")} | {"datapackage.json", "docs/index.html", "docs/data-dictionary.md"} <= set(built.files)
+    for relative, content in built.files.items():
+        assert (ROOT / relative).read_bytes() == content, f"{relative} is stale: run make build and commit"
+
+
+def test_building_twice_gives_identical_bytes(package, capsys):
+    assert run(package, "build", capsys=capsys)[0] == 0
+    first = snapshot(package)
+    assert run(package, "build", capsys=capsys)[0] == 0
+    assert snapshot(package) == first
+
+
+def test_csv_files_are_utf8_lf_with_a_final_newline():
+    assert sorted(Project().table_names) == sorted(schema.stem for schema in (ROOT / "schemas").glob("*.json")) and len(Project().table_names) == 13
+    for name in Project().table_names:
+        raw = (ROOT / "data" / f"{name}.csv").read_bytes()
+        assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and raw.endswith(b"\n")
+        raw.decode("utf-8")
+
+
+@pytest.mark.slow
+def test_duplicated_key_makes_frictionless_fail(package):
+    table = package / "data" / "countries.csv"
+    lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
+    table.write_text("".join(lines + [lines[1]]), encoding="utf-8", newline="\n")
+    result = frictionless_validate(package / "datapackage.json")
+    assert result.returncode == 1
+    assert "primary-key" in result.stdout
+
+
+@pytest.mark.slow
+def test_dangling_reference_makes_frictionless_fail(package):
+    table = package / "data" / "signatories.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",MY,", ",ZZ,", 1), encoding="utf-8", newline="\n")
+    result = frictionless_validate(package / "datapackage.json")
+    assert result.returncode == 1
+    assert "foreign-key" in result.stdout
+
+
+def test_readme_row_counts_match_the_data():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    counted = dict(re.findall(r"^\| \[`(\w+)`\]\(data/\w+\.csv\) \| (\d+) \|", readme, flags=re.MULTILINE))
+    actual = {name: str(len((ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8").splitlines()) - 1) for name in Project().table_names}
+    assert counted == actual
+
+
+def test_integer_fields_are_never_empty():
+    """An empty integer cell turns the column into floats in pd.read_csv, and frictionless,
+    which reads Parquet through pandas, then refuses the float NaN as an integer."""
+    integers = [(name, field) for name, schema in Project().schemas.items() for field in schema["fields"] if field["type"] == "integer"]
+    assert len(integers) == 28 and ("signatories", "list_number") in [(name, field["name"]) for name, field in integers]
+    for name, field in integers:
+        assert field.get("constraints", {}).get("required") is True, (name, field["name"])
+
+
+def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():
+    """Above 1,000 resources each resource is checked on its own, compiled: the verdict must not change."""
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    source = next(r for r in descriptor["resources"] if r["name"].startswith("source-"))
+    large = {**descriptor, "resources": descriptor["resources"] + [{**copy.deepcopy(source), "name": f"copy-{n}", "path": f"data/copy-{n}.txt"} for n in range(1_200)]}
+    assert profile_errors("datapackage", large) == []
+    large["resources"][700]["path"] = 5
+    assert profile_errors("datapackage", large) == ["resources.700.path: 5 is not valid under any of the given schemas"]
+    large["resources"][700]["path"] = "data/copy-700.txt"
+    large["resources"] = []
+    assert profile_errors("datapackage", large) != []

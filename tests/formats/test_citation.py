@@ -1,0 +1,79 @@
+"""CITATION.cff and .zenodo.json render right in the tools users cite with: cffconvert to BibTeX, APA, RIS and Zenodo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from conftest import ROOT, copy_package, run, tool
+
+REPOSITORY = "https://github.com/example-owner/uyghur-coalition-data"
+
+
+def _cffconvert(root, fmt: str) -> str:
+    result = subprocess.run([str(tool("cffconvert")), "--format", fmt, "--infile", str(root / "CITATION.cff")], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A copy of the package whose metadata/package.yaml sets its public address, built."""
+    root = copy_package(tmp_path_factory.mktemp("published") / "package")
+    metadata = root / "metadata" / "package.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8") + f"repository: {REPOSITORY}\n", encoding="utf-8", newline="\n")
+    code = subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "build"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert code.returncode == 0, code.stderr
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["bibtex", "apalike", "ris", "zenodo"])
+def test_cffconvert_renders_the_title_the_author_the_version_and_the_url(published, fmt):
+    cff = yaml.safe_load((published / "CITATION.cff").read_text(encoding="utf-8"))
+    version, title, (author,) = cff["version"], cff["title"], [a["name"] for a in cff["authors"]]
+    release_page = f"{REPOSITORY}/releases/tag/v{version}"
+    out = _cffconvert(published, fmt)
+    if fmt == "bibtex":
+        # One entity, whole: no comma and no " and " for BibTeX to split it into persons at.
+        assert f"author = {{{author}}}" in out and "," not in author and " and " not in author
+        assert f"title = {{{title}}}" in out and f"url = {{{release_page}}}" in out
+        # cffconvert 2.0.0 (the newest) writes no version field in BibTeX: the version is in the URL.
+        assert f"v{version}" in out
+    elif fmt == "apalike":
+        assert out.startswith(f"{author} (") and title in out and f"(version {version})" in out and f"URL: {release_page}" in out
+    elif fmt == "ris":
+        assert f"AU  - {author}" in out and f"TI  - {title}" in out and f"UR  - {release_page}" in out
+    else:
+        record = json.loads(out)
+        assert (record["title"], record["version"], record["creators"]) == (title, version, [{"name": author}])
+        ours = json.loads((published / ".zenodo.json").read_text(encoding="utf-8"))
+        assert {key: ours[key] for key in ("title", "version", "creators", "keywords")} == {key: record[key] for key in ("title", "version", "creators", "keywords")}
+        assert ours["upload_type"] == "dataset" and ours["license"] == "cc-by-4.0" and ours["publication_date"] == cff["date-released"]
+        assert {"identifier": "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/", "relation": "isDerivedFrom",
+                "resource_type": "publication", "scheme": "url"} in ours["related_identifiers"]
+        assert {"identifier": REPOSITORY, "relation": "isSupplementTo", "resource_type": "software", "scheme": "url"} in ours["related_identifiers"]
+
+
+def test_with_the_public_address_set_every_surface_carries_it(published):
+    cff = yaml.safe_load((published / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["url"] == f"{REPOSITORY}/releases/tag/v{cff['version']}" and cff["repository-code"] == REPOSITORY
+    assert json.loads((published / "datapackage.json").read_text(encoding="utf-8"))["homepage"] == REPOSITORY
+    page = (published / "docs" / "index.html").read_text(encoding="utf-8")
+    assert f'"url": "{REPOSITORY}"' in page and f'"identifier": "{REPOSITORY}/releases/tag/v{cff["version"]}"' in page
+
+
+def test_with_no_public_address_no_output_carries_one():
+    """The committed package sets none: nothing may then carry a placeholder or a guessed address of the package."""
+    metadata = yaml.safe_load((ROOT / "metadata" / "package.yaml").read_text(encoding="utf-8"))
+    assert "repository" not in metadata
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    assert "url" not in cff and "repository-code" not in cff
+    for path in ("CITATION.cff", ".zenodo.json", "datapackage.json", "docs/index.html"):
+        text = (ROOT / path).read_text(encoding="utf-8")
+        assert "github.com" not in text and "OWNER" not in text and "example.org" not in text and "<owner>" not in text, path

@@ -1,0 +1,381 @@
+"""The release: CSV and Parquet that round-trip, deterministic, atomic under kill -9."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from frictionless import Package
+
+from conftest import ROOT, frictionless_validate, run, snapshot
+from scripts.inputs.project import Project
+
+CURRENT = Project().changelog_version()
+NAME = f"global-muslim-coalition-for-uyghurs-{CURRENT}"
+NEXT = "{}.{}.{}".format(*Project().releases[0].numbers[:2], Project().releases[0].numbers[2] + 1)  # the next patch version
+TODAY = dt.date.today().isoformat()
+TABLES = Project().table_names
+
+
+@pytest.fixture
+def released(released_folder) -> Path:
+    """The root of the session's one release (conftest.released_folder), for read-only tests."""
+    return released_folder.parent.parent
+
+
+def test_release_layout_and_summary(package, capsys):
+    code, out, _ = run(package, "release", capsys=capsys)
+    assert code == 0
+    assert f"released {NAME}: 13 tables, 228 rows, 63 files," in out
+    zip_line = out.strip().splitlines()[-1]
+    assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
+    archive = (package / "dist" / f"{NAME}.zip").read_bytes()
+    assert zip_line.endswith(hashlib.sha256(archive).hexdigest())
+    folder = package / "dist" / NAME
+    for table in TABLES:
+        assert (folder / "data" / f"{table}.csv").is_file() and (folder / "data" / f"{table}.parquet").is_file()
+        assert (folder / "schemas" / f"{table}.json").is_file()
+    for document in ("README.md", "LICENSE", "CHANGELOG.md", "datapackage.json", "datasette.json",
+                     "global-muslim-coalition-for-uyghurs.xlsx", "global-muslim-coalition-for-uyghurs.sqlite"):
+        assert (folder / document).is_file()
+
+
+@pytest.mark.slow
+def test_a_source_gone_before_it_is_copied_stops_the_release_and_leaves_dist_as_it_was(package, capsys, monkeypatch):
+    from scripts.release import publish as release
+
+    assert run(package, "release", capsys=capsys)[0] == 0
+    before, real_build = snapshot(package / "dist"), release.build_in_memory
+    document = package / "data" / "source" / "global-muslim-coalition-for-uyghurs-2022" / "document.txt"
+
+    def building(project):
+        built = real_build(project)
+        document.unlink()  # after the build read it, before the release copies it
+        return built
+
+    monkeypatch.setattr(release, "build_in_memory", building)
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1
+    assert "\nerror: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt: could not be copied into the release (No such file or directory)\n  fix: restore it" in err, err
+    assert "unexpected" not in err
+    assert snapshot(package / "dist") == before
+    assert not (package / ".dist-next").exists()
+
+
+def test_a_release_refused_before_it_builds_writes_nothing(package, capsys):
+    data = snapshot(package / "data")
+    changelog = package / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace(f"## [{CURRENT}] - ", f"## [{CURRENT}] "), encoding="utf-8", newline="\n")
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1 and "CHANGELOG.md" in err and "unexpected" not in err
+    assert snapshot(package / "data") == data and not (package / "dist").exists() and not (package / ".dist-next").exists()
+
+
+def test_a_release_folder_copies_files_with_their_bytes_and_lists_them(tmp_path):
+    from scripts.release.publish import ReleaseFolder
+
+    files = {f"data/source/agreement-{number}/{name}": f"{number} {name}".encode() for number in range(3) for name in ("document.txt", "agreement.yaml")}
+    for relative, content in files.items():
+        (tmp_path / "checkout" / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "checkout" / relative).write_bytes(content)
+    folder = ReleaseFolder(tmp_path / "release")
+    folder.write("datapackage.json", b"{}")
+    for relative in files:
+        folder.copy_in(tmp_path / "checkout", relative)
+    assert folder.paths == ["datapackage.json", *files]
+    assert {path: (tmp_path / "release" / path).read_bytes() for path in files} == files
+
+
+def _sums(path: Path) -> dict[str, str]:
+    return {name: digest for digest, name in (line.split("  ", 1) for line in path.read_text(encoding="utf-8").splitlines())}
+
+
+def test_each_sha256sums_names_the_files_beside_it_and_the_zip_holds_the_folder(released):
+    dist = released / "dist"
+    assert _sums(dist / "SHA256SUMS") == {f"{NAME}.zip": hashlib.sha256((dist / f"{NAME}.zip").read_bytes()).hexdigest()}
+    folder = dist / NAME
+    listed = _sums(folder / "SHA256SUMS")
+    assert set(listed) == {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert all(hashlib.sha256((folder / path).read_bytes()).hexdigest() == digest for path, digest in listed.items())
+    with zipfile.ZipFile(dist / f"{NAME}.zip") as archive:
+        # The release folder's files, at the zip's root: datapackage.json first among equals.
+        assert sorted(archive.namelist()) == sorted([*listed, "SHA256SUMS"])
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+@pytest.mark.posix("GNU sha256sum")
+def test_sha256sum_checks_a_download_in_an_empty_folder_as_a_user_does(released, tmp_path):
+    """The zip and SHA256SUMS downloaded side by side, then the zip unzipped: `sha256sum -c` passes on both, and fails on a changed byte."""
+    sha256sum = shutil.which("sha256sum")
+    if sha256sum is None:
+        pytest.fail("sha256sum (GNU coreutils) is missing") if os.environ.get("CI") else pytest.skip("no sha256sum here")
+    download = tmp_path / "download"
+    download.mkdir()
+    for name in (f"{NAME}.zip", "SHA256SUMS"):
+        shutil.copyfile(released / "dist" / name, download / name)
+    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download, capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout == f"{NAME}.zip: OK\n", check.stdout + check.stderr
+    with zipfile.ZipFile(download / f"{NAME}.zip") as archive:
+        archive.extractall(download / NAME)
+    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download / NAME, capture_output=True, text=True)
+    assert check.returncode == 0 and "FAILED" not in check.stdout and check.stdout.count(": OK\n") == len(_sums(download / NAME / "SHA256SUMS")), check.stdout + check.stderr
+    (download / NAME / "data" / "signatories.csv").write_text("changed\n", encoding="utf-8", newline="\n")
+    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download / NAME, capture_output=True, text=True)
+    assert check.returncode == 1 and "data/signatories.csv: FAILED" in check.stdout
+
+
+@pytest.mark.slow
+def test_the_zip_is_a_package_for_frictionless(released):
+    archive = released / "dist" / f"{NAME}.zip"
+    result = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate", archive.name, "--json"], cwd=archive.parent, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-2000:]
+    import json
+
+    report = json.loads(result.stdout)
+    assert report["valid"] is True
+    sources = [path for path in (released / "dist" / NAME / "data" / "source").rglob("*") if path.is_file()]
+    assert len(report["tasks"]) == 2 * len(Project().table_names) + 2 + len(sources)  # each table as CSV and Parquet, the changes as both, every source file
+    package = Package(str(archive))
+    assert package.name == "global-muslim-coalition-for-uyghurs"
+    names = [row["name"] for row in package.get_resource("signatories").read_rows()]
+    assert len(names) == 23 and names[15] == "Women\u2019s Alliance for Family Institution and Quality Education"
+
+
+def test_released_descriptor_lists_every_file_with_its_integrity(released):
+    import json
+
+    folder = released / "dist" / NAME
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    described = {r["path"]: r for r in descriptor["resources"]}
+    data_files = {p.relative_to(folder).as_posix() for p in (folder / "data").rglob("*") if p.is_file()}
+    assert set(described) == data_files
+    for path, resource in described.items():
+        raw = (folder / path).read_bytes()
+        assert resource["hash"] == f"sha256:{hashlib.sha256(raw).hexdigest()}"
+        if not path.endswith(".parquet"):  # frictionless 5.21 fails any declared bytes of a Parquet file
+            assert resource["bytes"] == len(raw)
+
+
+@pytest.mark.slow
+def test_frictionless_cli_validates_released_csv_and_parquet(released):
+    result = frictionless_validate(released / "dist" / NAME / "datapackage.json")
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "signatories-parquet" in result.stdout
+
+
+def test_parquet_types_come_from_the_schemas(released):
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(released / "dist" / NAME / "data" / "agreements.parquet")
+    assert str(schema.field("date_signed").type) == "date32[day]"
+    assert str(schema.field("signatory_count").type) == "int64"
+    assert str(schema.field("title").type) == "string"
+    assert not schema.field("agreement_id").nullable
+    signatories = pq.read_schema(released / "dist" / NAME / "data" / "signatories.parquet")
+    assert signatories.field("acronym").nullable and str(signatories.field("acronym").type) == "string"
+    clauses = pq.read_schema(released / "dist" / NAME / "data" / "clauses.parquet")
+    assert str(clauses.field("is_attestation").type) == "bool"
+
+
+def _canonical(value):
+    """Dates as ISO strings, every kind of missing as None, numpy scalars as Python ones."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (dt.date, pd.Timestamp)):
+        return value.isoformat()[:10]
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: _canonical(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_csv_parquet_and_frictionless_give_the_same_values(released, table):
+    folder = released / "dist" / NAME
+    from_csv = _records(pd.read_csv(folder / "data" / f"{table}.csv"))
+    from_parquet = _records(pd.read_parquet(folder / "data" / f"{table}.parquet"))
+    package = Package(str(folder / "datapackage.json"))
+    from_frictionless = [{k: _canonical(v) for k, v in row.items()} for row in package.get_resource(table).read_rows()]
+    assert from_csv == from_parquet == from_frictionless
+    assert len(from_csv) == {"agreements": 1, "clauses": 10, "signatories": 23, "countries": 6, "agreement_countries": 6, "annotations": 5,
+                             "acts": 13, "actors": 15, "act_actors": 35, "events": 3, "organizations": 18, "organization_names": 54,
+                             "organization_facts": 39}[table]
+
+
+@pytest.mark.slow
+def test_releasing_twice_gives_identical_bytes(package, capsys):
+    assert run(package, "release", capsys=capsys)[0] == 0
+    first = snapshot(package / "dist")
+    assert run(package, "release", capsys=capsys)[0] == 0
+    assert snapshot(package / "dist") == first
+
+
+class _ThisProcess:
+    """A stand-in for the release's second process: the work is done here, at once."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def apply_async(self, function, args=(), kwds=None):
+        result = function(*args, **(kwds or {}))
+        return type("Done", (), {"get": lambda self: result})()
+
+
+@pytest.mark.slow
+def test_a_release_is_the_same_under_spawn_under_the_default_and_in_one_process(package, capsys, monkeypatch):
+    from scripts.release import publish as release
+
+    made = {}
+    original = multiprocessing.get_start_method(allow_none=True)
+    try:
+        for how in ("default", "spawn", "one process"):
+            shutil.rmtree(package / "dist", ignore_errors=True)
+            if how == "spawn":
+                multiprocessing.set_start_method("spawn", force=True)
+            if how == "one process":
+                monkeypatch.setattr(release, "second_process", _ThisProcess)
+            code, _, err = run(package, "release", capsys=capsys)
+            assert code == 0, err
+            made[how] = snapshot(package / "dist")
+    finally:
+        multiprocessing.set_start_method(original, force=True)
+    assert made["default"] == made["spawn"] == made["one process"]
+    record = json.loads((package / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
+    assert made["default"][f"{NAME}.zip"] == record["files"][f"{NAME}.zip"]  # the very zip that was released
+
+
+def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, capsys):
+    descriptor = package / "datapackage.json"
+    descriptor.write_text(descriptor.read_text(encoding="utf-8").replace(f'"version": "{CURRENT}"', '"version": "9.9.9"'), encoding="utf-8", newline="\n")
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code != 0
+    assert "datapackage.json: version '9.9.9' is not a release heading of CHANGELOG.md" in err
+    assert not (package / "dist").exists()
+
+
+def test_a_new_changelog_heading_releases_the_new_version(package, capsys):
+    changelog = package / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{NEXT}] - {TODAY}\n\n### Fixed\n- Nothing, in a test.\n"), encoding="utf-8", newline="\n")
+    code, out, _ = run(package, "release", capsys=capsys)
+    assert code == 0
+    assert f"released global-muslim-coalition-for-uyghurs-{NEXT}:" in out
+    assert f"The tables of {NEXT} are the same as those of {CURRENT}." in out
+    assert f'"version": "{NEXT}"' in (package / "datapackage.json").read_text(encoding="utf-8")
+
+
+# A release process that is killed with SIGKILL at a chosen call: no finally block runs.
+_KILLER = textwrap.dedent("""
+    import os, signal, sys, zipfile
+    import scripts.release.publish as release
+    from scripts.__main__ import main
+
+    def kill_at(module, name, count):
+        original, calls = getattr(module, name), []
+        def killing(*args, **kwargs):
+            calls.append(1)
+            if len(calls) == count:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return original(*args, **kwargs)
+        setattr(module, name, killing)
+
+    if __name__ == "__main__":  # not in the workbook's process, which imports this module again
+        target, count = sys.argv[1], int(sys.argv[2])
+        kill_at(*{"rename": (release.os, "rename"), "zip entry": (zipfile.ZipFile, "open")}.get(target, (release, target)), count)
+        sys.exit(main(["--root", sys.argv[3], "release"]))
+""")
+
+
+def _complete_release(dist: Path) -> bool:
+    """The zip and the folder each verify against their own SHA256SUMS, and the folder holds exactly what its SHA256SUMS lists."""
+    folders = [path for path in dist.iterdir() if path.is_dir()] if dist.is_dir() else []
+    if not (dist / "SHA256SUMS").is_file() or len(folders) != 1 or not (folders[0] / "SHA256SUMS").is_file():
+        return False
+    folder, beside = folders[0], _sums(dist / "SHA256SUMS")
+    inside = _sums(folder / "SHA256SUMS")
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    return (set(beside) == {p.name for p in dist.iterdir() if p.is_file()} - {"SHA256SUMS"} and set(inside) == on_disk
+            and all(hashlib.sha256((dist / p).read_bytes()).hexdigest() == d for p, d in beside.items())
+            and all(hashlib.sha256((folder / p).read_bytes()).hexdigest() == d for p, d in inside.items()))
+
+
+@pytest.mark.slow
+@pytest.mark.posix("SIGKILL")
+@pytest.mark.parametrize("target, count, dist_after_kill", [
+    ("parquet_bytes", 3, "previous"),  # while writing the new release aside
+    ("zip entry", 25, "previous"),  # mid-zip: 24 of the zip's 51 entries written
+    ("rename", 1, "previous"),  # just before the old dist/ is moved aside
+    ("rename", 2, "absent"),  # between the two renames: nothing, then recovered
+])
+def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, count, dist_after_kill):
+    assert run(package, "release", capsys=capsys)[0] == 0
+    changelog = package / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{NEXT}] - {TODAY}\n\n### Fixed\n- A test.\n"), encoding="utf-8", newline="\n")
+    previous = snapshot(package / "dist")
+    killer = package.parent / "killer.py"
+    killer.write_text(_KILLER, encoding="utf-8", newline="\n")
+    result = subprocess.run([sys.executable, str(killer), target, str(count), str(package)], capture_output=True, cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    if target == "zip entry":  # killed mid-zip: the zip aside is there, cut short
+        partial = package / ".dist-next" / f"global-muslim-coalition-for-uyghurs-{NEXT}.zip"
+        assert partial.is_file() and not zipfile.is_zipfile(partial)
+    if dist_after_kill == "previous":
+        assert snapshot(package / "dist") == previous
+    else:
+        assert not (package / "dist").exists()
+    code, out, _ = run(package, "release", capsys=capsys)
+    assert code == 0, out
+    assert _complete_release(package / "dist")
+    assert [p.name for p in (package / "dist").iterdir() if p.is_dir()] == [f"global-muslim-coalition-for-uyghurs-{NEXT}"]
+
+
+def test_every_link_of_the_released_page_resolves_inside_the_release_folder(released):
+    import re
+
+    folder = released / "dist" / NAME
+    page = (folder / "docs" / "index.html").read_text(encoding="utf-8")
+    links = [link for link in re.findall(r'(?:href|src)="([^"]+)"', page) if not link.startswith(("https://", "#"))]
+    for link in links:
+        target = (folder / "docs" / link).resolve()
+        assert target.is_file() and target.is_relative_to(folder.resolve()), link
+    name = Project().package_metadata["name"]
+    for expected in ("../data/signatories.parquet", f"../{name}.xlsx", f"../{name}.sqlite", "../data/changes.csv", "../SHA256SUMS"):
+        assert expected in links, expected
+    assert not any(link.endswith(".zip") for link in links)  # the zip lies beside the folder: linked only by its public address
+
+
+def test_the_released_pages_json_ld_gives_each_files_size_and_sha256(released):
+    """Every download the page lists carries its size and sha256, but the workbook, the database and SHA256SUMS, which are made after the page."""
+    import re
+
+    folder = released / "dist" / NAME
+    page = (folder / "docs" / "index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
+    name = Project().package_metadata["name"]
+    after_the_page = {f"../{name}.xlsx", f"../{name}.sqlite", "../SHA256SUMS"}
+    for entry in data["distribution"]:
+        if entry["contentUrl"] in after_the_page:
+            assert "sha256" not in entry
+            continue
+        content = (folder / "docs" / entry["contentUrl"]).read_bytes()
+        assert (entry["contentSize"], entry["sha256"]) == (f"{len(content)} B", hashlib.sha256(content).hexdigest()), entry["contentUrl"]
+    assert {entry["contentUrl"] for entry in data["distribution"]} >= after_the_page | {"../data/changes.parquet", "../data/signatories.parquet"}

@@ -1,0 +1,399 @@
+"""Versions people can build on: each release is diffed with the one before, and its version must fit the diff."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import AGREEMENT_ID, ROOT, SOURCE_DIR, bumped, frictionless_validate, replace_document, run, snapshot, source_text
+from scripts.inputs.changelog import version_numbers
+from scripts.inputs.project import Project
+from benchmarks.synthetic import SyntheticAgreement
+
+CURRENT = Project().changelog_version()
+TODAY = dt.date.today().isoformat()
+
+
+def add_heading(root: Path, version: str) -> None:
+    path = root / "CHANGELOG.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {TODAY}\n\n### Changed\n- A change, in a test.\n", 1), encoding="utf-8", newline="\n")
+
+
+def rename_heading(root: Path, old: str, new: str) -> None:
+    path = root / "CHANGELOG.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"## [{old}] - ", f"## [{new}] - ", 1), encoding="utf-8", newline="\n")
+
+
+def released_changes(root: Path, version: str) -> list[dict]:
+    """The rows of the release's table of changes that came in `version` (the table holds every step before it too)."""
+    folder = root / "dist" / f"global-muslim-coalition-for-uyghurs-{version}"
+    with (folder / "data" / "changes.csv").open(encoding="utf-8", newline="") as stream:
+        return [row for row in csv.DictReader(stream) if row["version"] == version]
+
+
+def release_ok(root: Path, version: str, capsys) -> str:
+    code, out, err = run(root, "release", capsys=capsys)
+    assert code == 0, err
+    assert f"released global-muslim-coalition-for-uyghurs-{version}:" in out
+    result = frictionless_validate(root / "dist" / f"global-muslim-coalition-for-uyghurs-{version}" / "datapackage.json")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "data/changes.csv" in result.stdout
+    assert (root / "releases" / version / "release.json").is_file()
+    return out
+
+
+def release_refused(root: Path, capsys) -> str:
+    before = sorted(p.relative_to(root).as_posix() for p in (root / "dist").rglob("*"))
+    code, _, err = run(root, "release", capsys=capsys)
+    assert code == 1
+    assert sorted(p.relative_to(root).as_posix() for p in (root / "dist").rglob("*")) == before
+    return err
+
+
+@pytest.mark.slow
+def test_the_scenario_of_a_patch_a_minor_and_a_major_release(package, capsys):
+    # 1. The current version releases as recorded: its tables are those of releases/<version>/.
+    release_ok(package, CURRENT, capsys)
+
+    # 2. A corrected value: the same version is refused; the next patch passes, and lists exactly that cell.
+    metadata = package / SOURCE_DIR / "agreement.yaml"
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace("value: Uyghur Human Rights Project", "value: Uyghur Human Rights Project (UHRP)"), encoding="utf-8", newline="\n")
+    err = release_refused(package, capsys)
+    assert f"{CURRENT} was released on" in err and "with other tables (agreements differ): a version's bytes never change once released" in err
+    patch = bumped(CURRENT, "patch")
+    add_heading(package, patch)
+    out = release_ok(package, patch, capsys)
+    assert [(c["previous_version"], c["table"], c["primary_key"], c["kind"], c["column"], c["old_value"], c["new_value"]) for c in released_changes(package, patch)] == [
+        (CURRENT, "agreements", AGREEMENT_ID, "cell-changed", "publisher", "Uyghur Human Rights Project", "Uyghur Human Rights Project (UHRP)")]
+    assert f"- `agreements` `{AGREEMENT_ID}` `publisher`: 'Uyghur Human Rights Project' → 'Uyghur Human Rights Project (UHRP)'" in out
+
+    # 3. A second agreement: a patch is refused; a minor version passes, and lists the added rows.
+    second = SyntheticAgreement("example-statement-2023", "Statement of solidarity", dt.date(2023, 3, 15), "Kuala Lumpur", "Malaysia",
+                                [("Stand4Uyghurs", "UK"), ("Justice Network of Senegal", "Senegal")])
+    second.write(package / "data" / "source")
+    next_patch = bumped(patch, "patch")
+    add_heading(package, next_patch)
+    err = release_refused(package, capsys)
+    minor = bumped(patch, "minor")
+    assert f"agreements: row example-statement-2023 added: a new row needs {minor}, not {next_patch}" in err
+    rename_heading(package, next_patch, minor)
+    release_ok(package, minor, capsys)
+    added = [(c["table"], c["primary_key"]) for c in released_changes(package, minor) if c["kind"] == "row-added"]
+    assert ("agreements", "example-statement-2023") in added
+    assert ("signatories", "example-statement-2023-s01") in added and ("signatories", "example-statement-2023-s02") in added
+    assert ("countries", "SN") in added
+    assert {c["kind"] for c in released_changes(package, minor)} == {"row-added"}
+
+    # 4. A signatory entry removed: a minor version is refused; a major one passes, and lists the removed identifier.
+    replace_document(package, source_text(package).replace("\n  23. Ili Meshrep Foundation", ""))
+    metadata.write_text(metadata.read_text(encoding="utf-8").replace(
+        "  - subject: {table: signatories, number: 23}\n    note: No source was found for where the Ili Meshrep Foundation is based.\n    is_inference: false\n    source_url: \"\"\n", ""), encoding="utf-8", newline="\n")
+    organizations = package / "data" / "source" / "organizations.yaml"  # who signed no longer lists the entry either
+    organizations.write_text(organizations.read_text(encoding="utf-8").replace(
+        "  - {agreement_id: global-muslim-coalition-for-uyghurs-2022, list_number: 23, unresolved: no public page found}\n", ""), encoding="utf-8", newline="\n")
+    next_minor = bumped(minor, "minor")
+    add_heading(package, next_minor)
+    err = release_refused(package, capsys)
+    major = bumped(minor, "major")
+    assert f"signatories: row {AGREEMENT_ID}-s23 removed: a removed identifier needs {major}, not {next_minor}" in err
+    rename_heading(package, next_minor, major)
+    release_ok(package, major, capsys)
+    removed = [(c["table"], c["primary_key"]) for c in released_changes(package, major) if c["kind"] == "row-removed"]
+    assert (("signatories", f"{AGREEMENT_ID}-s23")) in removed
+    counts = [c for c in released_changes(package, major) if c["kind"] == "cell-changed" and c["column"] == "signatory_count" and c["primary_key"] == AGREEMENT_ID]
+    assert [(c["old_value"], c["new_value"]) for c in counts] == [("23", "22")]
+
+    # 5. The removed identifier cannot come back, even in a major version.
+    replace_document(package, source_text(package) + "\n  23. Ili Meshrep Foundation")
+    add_heading(package, bumped(major, "major"))
+    err = release_refused(package, capsys)
+    assert f"signatories: row {AGREEMENT_ID}-s23 was published in" in err and "removed since: an identifier is never reused" in err
+
+
+def test_a_version_below_a_recorded_one_is_refused(package, capsys):
+    record = package / "releases" / "9.0.0"
+    (package / "releases" / CURRENT).rename(record)
+    meta = json.loads((record / "release.json").read_text(encoding="utf-8"))
+    meta.pop("changelog_sha256")  # a record whose changelog section is not pinned: the version order alone refuses it
+    (record / "release.json").write_text(json.dumps({**meta, "version": "9.0.0"}), encoding="utf-8", newline="\n")
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1
+    lines = (package / "CHANGELOG.md").read_text(encoding="utf-8").split("\n")
+    line = next(number for number, text in enumerate(lines, start=1) if text.startswith(f"## [{CURRENT}] - "))  # the heading of the version released
+    assert f"error: CHANGELOG.md, line {line}: {CURRENT} is older than 9.0.0, which is already released (releases/9.0.0/)" in err
+
+
+@pytest.mark.slow
+def test_the_first_release_says_so_and_is_not_refused(package, capsys):
+    for folder in (package / "releases").iterdir():
+        if folder.is_dir():
+            for file in folder.iterdir():
+                file.unlink()
+            folder.rmdir()
+    changelog = package / "CHANGELOG.md"  # a first release has no released version below it
+    text = changelog.read_text(encoding="utf-8")
+    second = [match.start() for match in re.finditer(r"^## \[\d", text, flags=re.M)][1]
+    changelog.write_text(text[:second], encoding="utf-8", newline="\n")
+    out = release_ok(package, CURRENT, capsys)
+    assert f"{CURRENT} is the first release: there is no previous version to compare with." in out
+    assert [(c["change_number"], c["previous_version"], c["kind"]) for c in released_changes(package, CURRENT)] == [("1", "", "first-release")]
+    notes = (package / "dist" / f"global-muslim-coalition-for-uyghurs-{CURRENT}" / "RELEASE-NOTES.md").read_text(encoding="utf-8")
+    assert "is the first release" in notes and "## Everything that changed, as CHANGELOG.md says" in notes and notes.index("## What changed in the data") < notes.index("## Everything")
+
+
+def test_the_committed_records_match_the_changelog_and_the_data(tmp_path):
+    from conftest import ROOT
+
+    versions = sorted((p.name for p in (ROOT / "releases").iterdir() if p.is_dir()), key=version_numbers)
+    assert versions[-1] == CURRENT and "1.0.0" in versions
+    assert set(versions) <= set(Project().changelog_versions())
+    record = json.loads((ROOT / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
+    import hashlib
+
+    for name, meta in record["tables"].items():
+        assert meta["sha256"] == hashlib.sha256((ROOT / "data" / f"{name}.csv").read_bytes()).hexdigest(), name
+
+
+@pytest.mark.slow
+def test_releasing_a_recorded_version_with_other_bytes_is_refused_and_nothing_is_written(package, capsys):
+    """The record pins every released file: a README edit inside the release is a new patch version, not 1.1.1 again."""
+    readme = package / "README.md"
+    readme.write_text(readme.read_text(encoding="utf-8").replace("<!-- in a release -->\n", "<!-- in a release -->\nA sentence added to a part that a release holds.\n\n", 1), encoding="utf-8", newline="\n")
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 1
+    assert f"error: CHANGELOG.md, line" in err and f"{CURRENT} was released on" in err and "with other bytes (global-muslim-coalition-for-uyghurs-" in err, err
+    assert "fix: add a heading for the next patch version to CHANGELOG.md" in err
+    assert not (package / "dist").exists() and not (package / ".dist-next").exists()
+    add_heading(package, bumped(CURRENT, "patch"))
+    assert run(package, "release", capsys=capsys)[0] == 0
+
+
+@pytest.mark.parametrize("version", ["1.0.0", CURRENT])
+def test_removing_or_changing_a_released_versions_changelog_section_is_refused(package, capsys, version):
+    changelog = package / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith(f"## [{version}] - "))
+    before = {name: snapshot(package / name) for name in ("data", "docs")}
+    for edited, says in ((text.replace(heading + "\n", ""), f"has no section for {version}"),
+                         (text.replace(heading + "\n", heading + "\n\n- A line added to a released section.\n"), f"the section of {version}, released on")):
+        changelog.write_text(edited, encoding="utf-8", newline="\n")
+        for command in ("build", "release"):
+            code, _, err = run(package, command, capsys=capsys)
+            assert code == 1 and says in err and "unexpected" not in err, (command, err)
+        assert {name: snapshot(package / name) for name in ("data", "docs")} == before and not (package / "dist").exists()
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, encoding="utf-8", check=True).stdout  # what git shows is the files' UTF-8, whatever the console
+
+
+def test_every_recorded_version_is_as_first_committed():
+    """releases/ against its own history: no record removed, and no value any commit recorded ever changed; a record may only gain pins."""
+    if not (ROOT / ".git").exists() or shutil.which("git") is None:
+        if os.environ.get("CI"):
+            pytest.fail("the checkout has no git history to compare releases/ with")
+        pytest.skip("no git history here to compare releases/ with")
+    ever = sorted({path for path in _git("log", "--format=", "--name-only", "--diff-filter=A", "--", "releases/").splitlines()
+                   if re.fullmatch(r"releases/\d+\.\d+\.\d+/[^/]+", path)})
+    assert any(path.endswith("/release.json") for path in ever)
+    yanked = {release.version for release in Project().releases if release.yanked}
+    for path in ever:
+        now = ROOT / path
+        commits = _git("log", "--format=%H", "--", path).split()
+        if not now.is_file() and path.split("/")[1] in yanked:
+            continue  # withdrawn, by its [YANKED] heading in the changelog
+        assert now.is_file(), f"{path} was committed in {commits[-1][:10]} and is gone: a released version's record is never removed"
+        for commit in commits:
+            committed = _git("show", f"{commit}:{path}") if _git("ls-tree", commit, "--", path) else None
+            if committed is None:
+                continue  # the commit that removed it, which the line above has refused
+            if path.endswith(".json"):
+                current, then = json.loads(now.read_text(encoding="utf-8")), json.loads(committed)
+                assert {key: current.get(key) for key in then} == then, f"{path} differs from what {commit[:10]} recorded"
+            else:
+                assert now.read_text(encoding="utf-8") == committed, f"{path} differs from what {commit[:10]} recorded"
+
+
+def test_removing_a_released_versions_record_is_refused_unless_the_changelog_yanks_it(package, capsys):
+    """Withdrawing a version is one deliberate, reviewed line: its heading ends with [YANKED]; deleting its record alone is refused."""
+    shutil.rmtree(package / "releases" / "1.1.0")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 1 and "unexpected" not in err, err
+    assert "error: releases/1.1.0: is missing, though CHANGELOG.md line" in err and "a released version's record is never removed" in err, err
+    assert "fix: restore it (git checkout releases/1.1.0); to withdraw the version, end its heading with ' [YANKED]'" in err, err
+    changelog = package / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith("## [1.1.0] - "))
+    changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8", newline="\n")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 0, err
+    assert next(r for r in Project(package).releases if r.version == "1.1.0").yanked
+
+
+def test_the_version_being_released_cannot_be_yanked(package, capsys):
+    changelog = package / "CHANGELOG.md"
+    text = changelog.read_text(encoding="utf-8")
+    heading = next(line for line in text.splitlines() if line.startswith(f"## [{CURRENT}] - "))
+    changelog.write_text(text.replace(heading, heading + " [YANKED]", 1), encoding="utf-8", newline="\n")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 1 and f"{CURRENT} is marked [YANKED], so it cannot be the version released" in err, err
+
+
+# Each kind of change, the smallest version after 2.3.4 that may carry it, and the largest that may not (SemVer for data).
+_BUMPS = {
+    "table-removed": ("3.0.0", "2.99.0"), "column-removed": ("3.0.0", "2.4.0"), "row-removed": ("3.0.0", "2.4.0"),
+    "table-added": ("2.4.0", "2.3.99"), "column-added": ("2.4.0", "2.3.5"), "row-added": ("2.4.0", "2.3.5"),
+    "cell-changed": ("2.3.5", "2.3.4"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_BUMPS))
+def test_each_kind_of_change_needs_its_semver_bump_and_no_less(kind):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import _check_bump
+
+    change = {"table": "signatories", "primary_key": "x-s01", "kind": kind, "column": "name", "old_value": "a", "new_value": "b"}
+    enough, too_small = _BUMPS[kind]
+    _check_bump(enough, "2.3.4", [change], "CHANGELOG.md, line 9")
+    with pytest.raises(PipelineError) as refused:
+        _check_bump(too_small, "2.3.4", [change, change], "CHANGELOG.md, line 9")
+    assert refused.value.where == "CHANGELOG.md, line 9"
+    assert refused.value.problem.endswith(f"needs {enough}, not {too_small} (and 1 more such change(s))"), refused.value.problem
+    assert refused.value.fix == f"release it as {enough} or above; the table of changes lists every change since 2.3.4"
+
+
+def test_the_largest_change_decides_the_bump():
+    from scripts.errors import PipelineError
+    from scripts.release.versions import _check_bump
+
+    changes = [{"table": "t", "primary_key": "k", "kind": kind, "column": "c", "old_value": "", "new_value": ""} for kind in ("cell-changed", "row-added", "column-removed")]
+    with pytest.raises(PipelineError, match=r"^h: t: column c removed: a removed or renamed column needs 3\.0\.0, not 2\.4\.0\n"):
+        _check_bump("2.4.0", "2.3.4", changes, "h")
+    _check_bump("3.0.0", "2.3.4", changes, "h")
+
+
+def test_notes_not_yet_released_stay_out_of_a_releases_changelog():
+    from scripts.inputs.changelog import as_released
+
+    released = "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n\n### Added\n- A table.\n"
+    with_notes = released.replace("## [Unreleased]\n", "## [Unreleased]\n\n### Fixed\n- Something, not released yet.\n")
+    assert as_released(with_notes) == as_released(released) == released
+    assert as_released("# Changelog\n\n## [1.0.0] - 2026-01-01\n\n### Added\n- A table.\n").endswith("- A table.\n")  # no Unreleased heading: as it is
+    # The checkout's own: the version last released is released with the very changelog it was released with.
+    checkout = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert as_released(checkout).split("\n## [Unreleased]\n\n", 1)[1].startswith(f"## [{CURRENT}] - ")
+
+
+# The versions module's own functions on the committed records, without a release: fast, so that make mutate can use them.
+@pytest.fixture(scope="module")
+def built_files() -> dict[str, bytes]:
+    from scripts.release.build import build_in_memory
+
+    return build_in_memory(Project()).files
+
+
+def _release(version: str, line: int = 11):
+    from scripts.inputs.changelog import Release
+
+    return Release(version, dt.date(2026, 12, 4), line, ("A change.",), "### Fixed\n- A change.")
+
+
+def _with_cell(files: dict[str, bytes], old: bytes, new: bytes, table: str = "signatories") -> dict[str, bytes]:
+    path = f"data/{table}.csv"
+    assert files[path].count(old) == 1, old
+    return {**files, path: files[path].replace(old, new)}
+
+
+def test_planning_the_recorded_version_with_its_own_tables_finds_no_change(built_files):
+    from scripts.release.versions import load_records, plan
+
+    found = plan(Project(), built_files, _release(CURRENT))
+    recorded = sorted(load_records(Project()), key=version_numbers)
+    assert (found.previous_version, found.changes, found.recorded) == (recorded[-2], [], True)
+    assert [version for version, _ in found.history] == recorded  # every step since the first, this one last
+    assert found.history[0][1] == [{"previous_version": None, "table": None, "primary_key": None, "kind": "first-release", "column": None, "old_value": None, "new_value": None}]
+    assert ("1.1.0", "agreements", "column-added", "is_coded") in [(v, c["table"], c["kind"], c["column"]) for v, changes in found.history for c in changes]
+
+
+def test_a_corrected_value_plans_a_patch_with_its_change(built_files):
+    from scripts.release.versions import plan
+
+    files = _with_cell(built_files, b",Global Peace Mission,Global Peace Mission,", b",Global Peace Mission,Global Peace Mission (GPM),")
+    found = plan(Project(), files, _release(bumped(CURRENT, "patch")))
+    assert (found.previous_version, found.recorded) == (CURRENT, False)
+    assert found.changes == [{"previous_version": CURRENT, "table": "signatories", "primary_key": f"{AGREEMENT_ID}-s02", "kind": "cell-changed", "column": "name",
+                              "old_value": "Global Peace Mission", "new_value": "Global Peace Mission (GPM)"}]
+    assert found.history[-1] == (bumped(CURRENT, "patch"), found.changes)
+
+
+def test_the_recorded_version_with_other_tables_is_refused_by_name(built_files):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records, plan
+
+    files = _with_cell(built_files, b",Global Peace Mission,Global Peace Mission,", b",Global Peace Mission,GPM,")
+    with pytest.raises(PipelineError) as refused:
+        plan(Project(), files, _release(CURRENT, line=28))
+    assert refused.value.where == "CHANGELOG.md, line 28"
+    assert refused.value.problem == (f"{CURRENT} was released on {load_records(Project())[CURRENT].date} with other tables (signatories differ): "
+                                     "a version's bytes never change once released")
+
+
+def test_a_removed_row_needs_a_major_version_and_names_the_row(built_files):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import plan
+
+    path = "data/countries.csv"
+    files = {**built_files, path: b"".join(line for line in built_files[path].splitlines(keepends=True) if not line.startswith(b"US,"))}
+    with pytest.raises(PipelineError, match=rf"countries: row US removed: a removed identifier needs {re.escape(bumped(CURRENT, 'major'))}, not {re.escape(bumped(CURRENT, 'minor'))}\n"):
+        plan(Project(), files, _release(bumped(CURRENT, "minor")))
+
+
+def test_an_identifier_removed_once_is_never_reused(built_files, tmp_path):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import Record, _check_no_reuse
+
+    older = Record("1.0.0", "2026-11-20", ROOT / "releases" / "1.0.0", json.loads((ROOT / "releases" / "1.0.0" / "release.json").read_text(encoding="utf-8"))["tables"])
+    found = [{"table": "countries", "primary_key": "DE", "kind": "row-added", "column": "", "old_value": "", "new_value": ""}]
+    with pytest.raises(PipelineError, match=r"^h: countries: row DE was published in 1\.0\.0 and removed since: an identifier is never reused\n"):
+        _check_no_reuse([older], older, found, "h")
+    _check_no_reuse([older], older, [{**found[0], "primary_key": "ZZ"}], "h")  # a new identifier is fine
+    _check_no_reuse([], older, found, "h")
+
+
+def test_a_released_file_is_compared_by_what_it_holds_where_the_record_pins_that():
+    from scripts.release.versions import Record
+
+    record = Record("1.0.0", "d", ROOT, {}, files={"a.csv": "1", "b.sqlite": "2"}, content={"b.sqlite": "held"})
+    assert record.holds_the_same("a.csv", {"a.csv": "1"}, {})
+    assert not record.holds_the_same("a.csv", {"a.csv": "9"}, {})
+    assert record.holds_the_same("b.sqlite", {"b.sqlite": "other bytes"}, {"b.sqlite": "held"})
+    assert not record.holds_the_same("b.sqlite", {"b.sqlite": "2"}, {"b.sqlite": "other content"})
+    older = Record("1.0.0", "d", ROOT, {}, files={"b.sqlite": "2"})  # a record from before 1.4.1 pins bytes alone
+    assert older.holds_the_same("b.sqlite", {"b.sqlite": "2"}, {"b.sqlite": "anything"})
+    assert not older.holds_the_same("b.sqlite", {"b.sqlite": "3"}, {"b.sqlite": "held"})
+
+
+def test_a_record_is_written_once_with_every_pin_and_lf_line_endings(package, built_files):
+    from scripts.release.versions import write_record
+
+    project = Project(package)
+    release = _release("9.9.9")
+    write_record(project, built_files, release, {"x.zip": "ab"}, {"x.zip": "cd"})
+    raw = (package / "releases" / "9.9.9" / "release.json").read_bytes()
+    written = json.loads(raw)
+    assert b"\r" not in raw and raw.endswith(b"}\n")
+    assert (written["version"], written["date"], written["files"], written["content"]) == ("9.9.9", "2026-12-04", {"x.zip": "ab"}, {"x.zip": "cd"})
+    assert sorted(written["tables"]) == sorted(project.table_names)
+    assert (package / "releases" / "9.9.9" / "countries.csv").read_bytes() == built_files["data/countries.csv"]
+    assert written["tables"]["countries"]["primary_key"] == ["country_code"] and written["tables"]["countries"]["columns"][0] == "country_code"
+    write_record(project, {}, release, {"x.zip": "other"}, {})  # never rewritten
+    assert (package / "releases" / "9.9.9" / "release.json").read_bytes() == raw
+    assert not list((package / "releases").glob(".9.9.9.tmp-*"))

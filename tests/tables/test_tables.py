@@ -1,0 +1,172 @@
+"""The tables hold exactly what the document says."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from conftest import AGREEMENT_ID, ROOT, source_text
+from scripts.tables.text import normalize
+
+
+def read(name: str) -> list[dict]:
+    with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_one_agreement_with_its_facts():
+    (agreement,) = read("agreements")
+    assert agreement["agreement_id"] == AGREEMENT_ID
+    assert agreement["title"] == "Agreement of cooperation for a global Muslim coalition for Uyghurs"
+    assert agreement["heading"] == "The Global Muslim Response to the Uyghur Crisis"
+    assert agreement["date_signed"] == "2022-01-30"
+    assert agreement["date_as_published"] == "January 30, 2022"
+    assert (agreement["place"], agreement["place_country_code"], agreement["place_as_published"]) == ("Istanbul", "TR", "Istanbul, Turkey")
+    assert agreement["language"] == "en"
+    assert agreement["publisher"] == "Uyghur Human Rights Project"
+    assert agreement["source_url"] == "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"
+    assert agreement["source_sha256"] == "9dfa11ac8508481f90f9e8c25ed85bd585d4a3900586a00591f7309284ce8705"
+    assert (agreement["signatory_count"], agreement["clause_count"]) == ("23", "10")
+
+
+SIGNATORIES = {
+    1: ("Muslim Youth Movement of Malaysia (ABIM)", "Muslim Youth Movement of Malaysia", "ABIM", "Malaysia", "MY"),
+    13: ("World Uyghur Congress", "World Uyghur Congress", "", "", ""),
+    14: ("International Union of East Turkistan Organizations", "International Union of East Turkistan Organizations", "", "Turkey", "TR"),
+    16: ("Women\u2019s Alliance for Family Institution and Quality Education (WAFIQ)", "Women\u2019s Alliance for Family Institution and Quality Education", "WAFIQ", "Malaysia", "MY"),
+    19: ("PRIMA", "PRIMA", "", "Indonesia", "ID"),
+    23: ("Ili Meshrep Foundation", "Ili Meshrep Foundation", "", "", ""),
+}
+
+
+def test_23_signatories_numbered_in_order():
+    rows = read("signatories")
+    assert [int(r["list_number"]) for r in rows] == list(range(1, 24))
+    assert rows[0]["signatory_id"] == f"{AGREEMENT_ID}-s01"
+
+
+@pytest.mark.parametrize("number", sorted(SIGNATORIES))
+def test_signatory_entries(number):
+    row = read("signatories")[number - 1]
+    got = tuple(row[k] for k in ("name_as_listed", "name", "acronym", "country_as_listed", "country_code"))
+    assert got == SIGNATORIES[number]
+
+
+def test_country_spellings_as_listed_and_their_codes():
+    pairs = {(r["country_as_listed"], r["country_code"]) for r in read("signatories")}
+    assert pairs == {("Malaysia", "MY"), ("Indonesia", "ID"), ("Turkey", "TR"), ("UK", "GB"), ("US", "US"), ("USA", "US"), ("", "")}
+    assert sum(1 for r in read("signatories") if not r["country_code"]) == 3
+
+
+CLAUSE_ENDS = [
+    ("We", "Turkistan."), ("We", "government."), ("We", "principles."), ("We", "same."),
+    ("We", "risk."), ("Based", "action."), ("We", "genocide."), ("We", "genocide."),
+    ("Consequently,", "Justice."), ("Agreed", "States."),
+]
+
+
+def test_ten_clauses_with_their_first_and_last_words():
+    rows = read("clauses")
+    assert [(r["text"].split()[0], r["text"].split()[-1]) for r in rows] == CLAUSE_ENDS
+    assert rows[0]["text"].startswith("We the undersigned organizations commit")
+    assert rows[-1]["text"] == ("Agreed 30 January 2022 by civil society organizations from Germany, Indonesia, "
+                                "Malaysia, Turkey, the United Kingdom and the United States.")
+    assert [r["is_attestation"] for r in rows] == ["false"] * 9 + ["true"]
+
+
+def test_white_space_normalized_but_nothing_else():
+    clause_3 = read("clauses")[2]["text"]
+    assert "\u00a0" not in clause_3 and "  " not in clause_3
+    assert clause_3.endswith("universal human rights principles.")
+    assert "Women\u2019s" in read("signatories")[15]["entry_text"]  # the curly apostrophe stays
+    assert read("signatories")[13]["entry_text"].endswith("\u2013Turkey")  # as published, no space
+
+
+def test_countries_come_from_pycountry():
+    rows = {r["country_code"]: r for r in read("countries")}
+    assert sorted(rows) == ["DE", "GB", "ID", "MY", "TR", "US"]
+    assert (rows["TR"]["name"], rows["TR"]["alpha_3"], rows["TR"]["official_name"]) == ("Türkiye", "TUR", "Republic of Türkiye")
+    assert (rows["GB"]["name"], rows["GB"]["alpha_3"]) == ("United Kingdom", "GBR")
+    assert rows["MY"]["official_name"] == ""
+
+
+def test_attestation_countries_make_germany_data():
+    rows = read("agreement_countries")
+    assert [(r["position"], r["country_code"], r["name_as_stated"], r["listed_signatory_count"]) for r in rows] == [
+        ("1", "DE", "Germany", "0"), ("2", "ID", "Indonesia", "3"), ("3", "MY", "Malaysia", "8"),
+        ("4", "TR", "Turkey", "4"), ("5", "GB", "the United Kingdom", "2"), ("6", "US", "the United States", "3"),
+    ]
+
+
+def test_capture_artifact_is_dropped_and_documented():
+    assert "UHRP logo" not in "".join(r["text"] for r in read("clauses"))
+    notes = [r for r in read("annotations") if r["kind"] == "capture-artifact"]
+    assert len(notes) == 1 and "'UHRP logo'" in notes[0]["note"]
+
+
+SPANNED = {
+    "clauses": [("char_start", "char_end", "text")],
+    "signatories": [("char_start", "char_end", "entry_text")],
+    "agreement_countries": [("char_start", "char_end", "name_as_stated")],
+    "agreements": [("heading_char_start", "heading_char_end", "heading"), ("title_char_start", "title_char_end", "title"),
+                   ("date_char_start", "date_char_end", "date_as_published"), ("place_char_start", "place_char_end", "place_as_published")],
+}
+
+
+@pytest.mark.parametrize("table", sorted(SPANNED))
+def test_every_span_reconstructs_its_text(table):
+    source = source_text()
+    rows = read(table)
+    assert rows
+    for row in rows:
+        for start, end, text in SPANNED[table]:
+            assert normalize(source[int(row[start]) : int(row[end])]) == row[text]
+
+
+def test_spans_are_tight_and_signatory_parts_lie_inside_them():
+    source = source_text()
+    first = read("signatories")[0]
+    assert (int(first["char_start"]), int(first["char_end"])) == (1884, 1936)
+    assert source[1884:1887] == "Mus"
+    for row in read("signatories"):
+        entry = row["entry_text"]
+        assert entry.startswith(row["name_as_listed"])
+        assert entry.endswith(row["country_as_listed"])
+
+
+def test_table_rows_hold_tuples_and_give_the_same_dicts_columns_and_order():
+    from scripts.tables.rows import TableRows
+
+    made = [{"agreement_id": "b", "list_number": 2, "name": "Y"}, {"agreement_id": "a", "list_number": 10, "name": None},
+            {"agreement_id": "b", "list_number": 1, "name": "X"}]
+    rows = TableRows.of(made)
+    assert rows.values == [("b", 2, "Y"), ("a", 10, None), ("b", 1, "X")]
+    assert list(rows) == made and rows[1] == made[1] and rows[:2] == made[:2] and len(rows) == 3
+    rows.sort(("agreement_id", "list_number"))
+    assert rows.column("list_number") == [10, 1, 2]
+    rows.extend(TableRows.of([{"agreement_id": "c", "list_number": 1, "name": "Z"}]))
+    assert rows.column("agreement_id") == ["a", "b", "b", "c"]
+    assert TableRows.of([]).column("name") == [] and list(TableRows.of([])) == []
+    with pytest.raises(ValueError, match="other keys"):
+        TableRows.of([{"agreement_id": "a"}, {"agreement_id": "b", "extra": 1}])
+    with pytest.raises(ValueError, match=r"rows with the columns \('agreement_id',\) added to rows with"):
+        rows.extend(TableRows.of([{"agreement_id": "d"}]))
+
+
+def test_a_document_once_tabulated_keeps_its_text_and_its_files_hashes(package):
+    import hashlib
+
+    from scripts.inputs.project import Project
+    from scripts.inputs.source import agreement_folders, read_source
+
+    project = Project(package)
+    source = read_source(agreement_folders(project)[0], project)
+    kept = source.without_contents(package)
+    assert kept.curated is None and kept.text == source.text == (package / f"data/source/{AGREEMENT_ID}/document.txt").read_text(encoding="utf-8")
+    folder = f"data/source/{AGREEMENT_ID}"
+    expected = []
+    for name in ("document.txt", "agreement.yaml", "coding.yaml"):
+        content = (package / folder / name).read_bytes()
+        expected.append((f"{folder}/{name}", hashlib.sha256(content).hexdigest(), len(content)))
+    assert kept.files == tuple(expected)
