@@ -103,7 +103,7 @@ def test_citation_is_a_dataset_with_the_version_and_the_source():
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert citation["type"] == "dataset"
     assert citation["version"] == Project().changelog_version() == Project().releases[0].version
-    assert citation["date-released"] == "2026-12-02"
+    assert citation["date-released"] == Project().releases[0].date.isoformat()
     assert citation["license"] == "CC-BY-4.0"
     (reference,) = citation["references"]
     assert reference["url"] == "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"
@@ -140,7 +140,7 @@ def test_chart_is_embedded_and_drawn_from_the_data():
     assert (ROOT / "docs" / "figures" / "signatories-by-country.png").read_bytes().startswith(b"\x89PNG")
 
 
-def test_readme_reports_the_recorded_benchmark_figures():
+def test_the_benchmark_page_reports_the_recorded_figures():
     import json
 
     from benchmarks.bench import figures_markdown, recorded_runs
@@ -154,10 +154,10 @@ def test_readme_reports_the_recorded_benchmark_figures():
     recorded = runs[-1]
     assert [size["agreements"] for size in recorded["sizes"]] == [1, 1_000, 10_000]
     assert recorded["sizes"][-1]["rows"] > 300_000
-    assert figures_markdown(recorded) in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert figures_markdown(recorded) in (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
 
 
-# The mistakes behind the README's three error examples, in their order.
+# The mistakes behind CONTRIBUTING.md's three error examples, in their order.
 _EXAMPLE_MISTAKES = [
     ("build", "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml", lambda text: text + "\npublisher:\n  value: UHRP\n  source: pasted from another file\n"),
     ("build", "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml", lambda text: text.replace("  received_as:", "  recieved_as:")),
@@ -165,10 +165,10 @@ _EXAMPLE_MISTAKES = [
 ]
 
 
-def test_readme_error_examples_are_what_the_checks_print(package, capsys):
+def test_the_error_examples_are_what_the_checks_print(package, capsys):
     from conftest import run
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     block = readme.split("<!-- error examples: checked by tests/test_docs.py -->\n```text\n", 1)[1].split("```", 1)[0]
     examples = re.split(r"^\$ make (\w+) .*\n", block, flags=re.MULTILINE)[1:]
     assert len(examples) == 2 * len(_EXAMPLE_MISTAKES) == 6
@@ -220,3 +220,129 @@ def test_the_readme_quotes_frictionless_as_it_prints_and_names_the_pandas_it_sho
     locked = re.search(r"^pandas==(\d+)\.(\d+)\.", (ROOT / "requirements.lock").read_text(encoding="utf-8"), flags=re.M).groups()
     assert f"That output is pandas {locked[0]}.{locked[1]}'s, the version this repository pins" in readme
     assert f"where pandas {locked[0]} prints `datetime64[us]`" in readme
+
+
+# --- README for users, CONTRIBUTING for maintainers: short, current, and every block tested ------
+
+_DOCUMENTS = ("README.md", "CONTRIBUTING.md", "docs/benchmarks.md")
+
+
+def _blocks(document: str) -> list[tuple[str, str]]:
+    """Every fenced block of a document: its language ('' for none) and its text."""
+    return re.findall(r"^```(\w*)\n(.*?)^```", (ROOT / document).read_text(encoding="utf-8"), re.DOTALL | re.MULTILINE)
+
+
+def test_the_readme_is_for_users_and_short_and_contributing_holds_the_rest():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 300
+    headings = re.findall(r"^## (.+)$", readme, flags=re.MULTILINE)
+    assert headings == ["Tables", "Download and use", "Cite", "Set-up: two commands"]
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for maintainers in ("## Building", "## Validation", "## Releasing", "### Versions", "## Layout", "make mutate", "```bat"):
+        assert maintainers in contributing and maintainers not in readme, maintainers
+    assert "[CONTRIBUTING.md](CONTRIBUTING.md)" in readme and "[README](README.md)" in contributing
+
+
+def test_no_document_gives_a_heading_twice():
+    for document in _DOCUMENTS:
+        headings = re.findall(r"^#+ .+$", (ROOT / document).read_text(encoding="utf-8"), flags=re.MULTILINE)
+        assert headings and len(headings) == len(set(headings)), document
+
+
+def test_the_readme_names_the_version_the_changelog_releases_in_its_workflow_example():
+    import yaml
+
+    (example,) = [text for language, text in _blocks("README.md") if language == "yaml"]
+    job = yaml.safe_load(example)["jobs"]["validate-uyghur-coalition-data"]
+    version = Project().changelog_version()
+    assert job["uses"] == f"OWNER/REPO/.github/workflows/validate-release.yml@v{version}"
+    assert job["with"] == {"version": version, "base-url": f"https://github.com/OWNER/REPO/releases/download/v{version}"}
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "validate-release.yml").read_text(encoding="utf-8"))
+    assert set(job["with"]) <= set(workflow[True]["workflow_call"]["inputs"])  # YAML reads the key `on` as True
+    for document in _DOCUMENTS:
+        assert "OWNER/REPOSITORY" not in (ROOT / document).read_text(encoding="utf-8"), document
+
+
+def test_the_readme_names_every_view_of_the_database_and_counts_them():
+    from scripts.formats.sqlite import VIEWS
+    from scripts.inputs.wording import in_words
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    paragraph = readme.split("<!-- views: checked by tests/test_docs.py -->", 1)[1].split("\n\n", 1)[0]
+    assert paragraph.startswith(f"{in_words(len(VIEWS))} views")
+    assert sorted(re.findall(r"`(\w+_with_\w+)`", paragraph)) == sorted(VIEWS)
+
+
+# Every fenced block of the README and CONTRIBUTING.md, by its language and first line, and the test that proves it.
+_TESTED_BLOCKS = {
+    ("README.md", "sh", "BASE=https://raw.githubusercontent.com/OWNER/REPO/main   # this repository on GitHub"):
+        "test_the_readme_download_loop_fetches_what_the_pandas_example_reads",
+    ("README.md", "python", "import json"): "test_readme_python_block_prints_what_it_shows",
+    ("README.md", "python", "import pandas as pd"): "test_readme_python_block_prints_what_it_shows",
+    ("README.md", "python", "import sqlite3"): "test_readme_python_block_prints_what_it_shows",
+    ("README.md", "text", None): "test_readme_python_block_prints_what_it_shows, test_readme_r_block_reads_the_csvs_with_the_schema_types",
+    ("README.md", "r", "library(readr)"): "test_readme_r_block_reads_the_csvs_with_the_schema_types",
+    ("README.md", "yaml", "jobs:"): "test_the_readme_names_the_version_the_changelog_releases_in_its_workflow_example",
+    ("README.md", "sh", 'curl -fsSLO "$BASE/SHA256SUMS" && curl -fsSLO "$BASE/$(awk \'NR == 1 { print $2 }\' SHA256SUMS)"'):
+        "test_the_readme_shell_steps_validate_a_served_release",
+    ("README.md", "sh", "make release   # build every table from the source, validate it, and release it in dist/"):
+        "test_the_setup_is_two_make_targets_and_check_runs_every_test",
+    ("CONTRIBUTING.md", "sh", "make release   # build every table from the source, validate it, and release it in dist/"):
+        "test_the_setup_is_two_make_targets_and_check_runs_every_test",
+    ("CONTRIBUTING.md", "bat", "python -m venv .venv"): "test_contributing_gives_the_windows_commands_that_ci_runs_on_windows",
+    ("CONTRIBUTING.md", "", "error: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt, line 35: expected list entry 6, found entry 7: entries are skipped"):
+        "test_the_build_error_example_is_what_the_build_prints",
+    ("CONTRIBUTING.md", "text", "$ make build      # after pasting a second publisher block at the end of agreement.yaml"):
+        "test_the_error_examples_are_what_the_checks_print",
+}
+
+
+def test_every_block_of_the_readme_and_contributing_is_one_a_named_test_proves():
+    found = set()
+    for document in ("README.md", "CONTRIBUTING.md"):
+        for language, text in _blocks(document):
+            first = None if (document, language) == ("README.md", "text") else text.splitlines()[0]
+            found.add((document, language, first))
+    assert found == set(_TESTED_BLOCKS)
+    tests = "\n".join(path.read_text(encoding="utf-8") for path in sorted((ROOT / "tests").rglob("test_*.py")))
+    for names in _TESTED_BLOCKS.values():
+        for name in names.split(", "):
+            assert f"def {name}(" in tests, name
+
+
+def test_the_build_error_example_is_what_the_build_prints(package, capsys):
+    from conftest import replace_document, run, source_text
+
+    (shown,) = [text for language, text in _blocks("CONTRIBUTING.md") if language == ""]
+    text = source_text(package)
+    entry_6 = re.search(r"^ *6\. .*\n", text, flags=re.MULTILINE).group(0)
+    replace_document(package, text.replace(entry_6, ""))
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 1
+    assert shown.strip() in err
+
+
+@pytest.mark.slow
+@pytest.mark.posix("curl, which the README's download loop uses")
+def test_the_readme_download_loop_fetches_what_the_pandas_example_reads(tmp_path):
+    import shutil
+
+    from test_workflows import _serve
+
+    if shutil.which("curl") is None:
+        pytest.fail("curl is needed") if __import__("os").environ.get("CI") else pytest.skip("no curl here")
+    (loop,) = [text for language, text in _blocks("README.md") if language == "sh" and text.startswith("BASE=")]
+    server = _serve(ROOT)
+    try:
+        address = f"http://127.0.0.1:{server.server_address[1]}"
+        script = loop.replace("BASE=https://raw.githubusercontent.com/OWNER/REPO/main", f"BASE={address}", 1)
+        fetched = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, capture_output=True, text=True)
+    finally:
+        server.shutdown()
+    assert fetched.returncode == 0, fetched.stderr
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.*")) == [
+        "data/agreements.csv", "data/signatories.csv", "schemas/agreements.json", "schemas/signatories.json"]
+    code, expected = readme_examples()[0]
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == expected

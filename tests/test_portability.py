@@ -224,10 +224,10 @@ def test_a_leftover_previous_release_that_cannot_be_removed_is_named(package, ca
     assert f"error: .dist-previous/{NAME}/global-muslim-coalition-for-uyghurs.xlsx: could not be removed: a program may hold it open" in err, err
 
 
-def test_the_readme_gives_the_windows_commands_that_ci_runs_on_windows():
+def test_contributing_gives_the_windows_commands_that_ci_runs_on_windows():
     import yaml
 
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
     (block,) = re.findall(r"```bat\n(.*?)```", readme, flags=re.DOTALL)
     job = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))["jobs"]["windows"]
     assert job["runs-on"] == "windows-latest" and job["strategy"]["matrix"]["python"] == ["3.11", "3.13"]

@@ -21,7 +21,7 @@ def test_direct_dependencies_are_pinned_and_locked_at_the_same_versions():
     assert project["version"] == Project().changelog_version()
 
 
-def test_ci_runs_every_test_and_the_readme_names_the_two_commands():
+def test_the_setup_is_two_make_targets_and_check_runs_every_test():
     run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "set -euo pipefail" in run
     assert "make check" in [line.strip() for line in run.splitlines()]
@@ -29,9 +29,10 @@ def test_ci_runs_every_test_and_the_readme_names_the_two_commands():
     recipes = {target: re.findall(r"^\t(.*)$", body, flags=re.MULTILINE) for target, body in re.findall(r"^(\w+):[^\n]*\n((?:\t[^\n]*\n)+)", makefile, flags=re.MULTILINE)}
     assert recipes["test"] == ['$(BIN)/python -m pytest -n auto -m "not slow"']
     assert recipes["check"][0] == "TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -n auto"  # every test, the slow ones among them
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = re.search(r"## Set-up: two commands.*?```sh\n(.*?)```", readme, flags=re.DOTALL).group(1)
-    assert [line.split("#")[0].strip() for line in commands.strip().splitlines()] == ["make release", "make test"]
+    for document in ("README.md", "CONTRIBUTING.md"):
+        text = (ROOT / document).read_text(encoding="utf-8")
+        commands = re.search(r"## Set-up.*?```sh\n(.*?)```", text, flags=re.DOTALL).group(1)
+        assert [line.split("#")[0].strip() for line in commands.strip().splitlines()] == ["make release", "make test"], document
 
 
 def test_a_missing_system_package_skips_with_its_reason_but_fails_under_ci(monkeypatch):
@@ -114,11 +115,11 @@ def test_the_mutation_record_counts_each_verdict_and_keeps_the_reasons_given_for
     assert (second["mutants"], second["killed"], second["equivalent"], second["score"], second["met"]) == (3, 2, 1, 1.0, True)
 
 
-def test_the_readme_states_the_recorded_mutation_run():
+def test_contributing_states_the_recorded_mutation_run():
     import json
 
     recorded = json.loads((ROOT / "benchmarks" / "mutation.json").read_text(encoding="utf-8"))
-    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    readme = " ".join((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
     run = sorted(module.rpartition(".")[2] for module in recorded["modules"])
     assert f"The last run, of `{run[0]}`, `{run[1]}` and `{run[2]}` ({recorded['mutants']} mutants), took {round(recorded['seconds'] / 60)} minutes" in readme
     assert f"killed every mutant but {recorded['mutants'] - recorded['killed']}, each explained as equivalent there" in readme

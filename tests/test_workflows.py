@@ -104,3 +104,27 @@ def test_the_reusable_workflow_validates_a_good_release_and_refuses_a_corrupted_
         server.shutdown()
     assert [(name, code) for name, code, _ in results] == [("Download SHA256SUMS and the zip it names", 0), ("Check the zip's sha256", 1)], results
     assert f"{zip_name}: FAILED" in results[1][2]
+
+
+@pytest.mark.slow
+@pytest.mark.posix("curl, sha256sum and bash, which the README's plain-shell steps use")
+def test_the_readme_shell_steps_validate_a_served_release(released_folder, tmp_path):
+    """The README's steps in plain shell, with this project's pinned frictionless in place of the one they pip-install."""
+    import re
+
+    if shutil.which("curl") is None or shutil.which("sha256sum") is None:
+        pytest.fail("curl and sha256sum are needed") if os.environ.get("CI") else pytest.skip("no curl or sha256sum here")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (steps,) = [text for text in re.findall(r"^```sh\n(.*?)^```", readme, re.DOTALL | re.MULTILINE) if "sha256sum --check" in text]
+    install = 'python3 -m venv fl && fl/bin/pip install "frictionless[parquet,pandas]==5.21.0"'
+    assert install in steps
+    (tmp_path / "fl" / "bin").mkdir(parents=True)
+    os.symlink(Path(sys.executable).parent / "frictionless", tmp_path / "fl" / "bin" / "frictionless")
+    server = _serve(released_folder.parent)
+    try:
+        env = {**os.environ, "BASE": f"http://127.0.0.1:{server.server_address[1]}"}
+        done = subprocess.run(["bash", "-e", "-c", steps.replace(install, "true")], cwd=tmp_path, env=env, capture_output=True, text=True)
+    finally:
+        server.shutdown()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"{released_folder.name}.zip: OK" in done.stdout
