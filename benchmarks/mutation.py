@@ -50,12 +50,31 @@ def main(argv: list[str]) -> int:
 
 
 def _write(mutmut: Path, modules: list[str], configured: dict[str, str], seconds: float | None) -> int:
-    statuses = {name: status for name, status in _statuses(mutmut).items() if _module(name) in {configured[module] for module in modules}}
-    recorded = record(statuses, {name: _diff(mutmut, name) for name, status in statuses.items() if status in SURVIVED}, seconds)
-    recorded["modules_not_run"] = [f"{configured[module].replace('.', '/')}.py" for module in configured if module not in modules]
+    run = {configured[module] for module in modules}
+    statuses = {name: status for name, status in _statuses(mutmut).items() if _module(name) in run}
+    current = record(statuses, {name: _diff(mutmut, name) for name, status in statuses.items() if status in SURVIVED}, seconds)
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else None
+    recorded = merge(previous, current, run)
+    recorded["modules_not_run"] = [f"{dotted.replace('.', '/')}.py" for dotted in configured.values() if dotted not in recorded["modules"]]
     RESULTS.write_bytes((json.dumps(recorded, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     print(summary(recorded))
     return 0
+
+
+def merge(previous: dict | None, current: dict, run: set[str]) -> dict:
+    """The record of this run, with what the previous record says of the modules this run left alone: a run of one module keeps the others' scores."""
+    kept = {} if previous is None else {name: counts for name, counts in previous["modules"].items() if name not in run}
+    for counts in kept.values():
+        counts.setdefault("seconds", previous.get("seconds"))  # a record from before modules kept their own run's time
+    modules = {**kept, **{name: {**counts, "seconds": current["seconds"]} for name, counts in current["modules"].items()}}
+    survivors = sorted([s for s in (previous or {}).get("survivors", []) if _module(s["mutant"]) in kept] + current["survivors"], key=lambda s: s["mutant"])
+    total = sum(counts["mutants"] - counts["not_checked"] for counts in modules.values())
+    killed = sum(counts["killed"] for counts in modules.values())
+    equivalent = sum(bool(s["equivalent_because"]) for s in survivors)
+    score = killed / (total - equivalent) if total > equivalent else 1.0
+    current = {key: value for key, value in current.items() if key != "seconds"}  # each module keeps the time of the run that measured it
+    return {**current, "not_checked": sum(counts["not_checked"] for counts in modules.values()), "mutants": total, "killed": killed,
+            "equivalent": equivalent, "score": round(score, 4), "met": score >= GOAL, "modules": dict(sorted(modules.items())), "survivors": survivors}
 
 
 def _release_once(venv: Path, folder: Path) -> Path:
@@ -126,10 +145,11 @@ def _module(mutant: str) -> str:
 
 def summary(recorded: dict) -> str:
     unexplained = sum(not s["equivalent_because"] for s in recorded["survivors"])
+    times = ", ".join(f"{name} {counts.get('seconds')} s" for name, counts in recorded["modules"].items())
     return (f"mutation score {recorded['score']:.1%} ({recorded['killed']} of {recorded['mutants']} mutants killed, {recorded['equivalent']} explained as equivalent, "
             f"{recorded['not_checked']} not reached; "
             f"goal {recorded['goal']:.0%}: {'met' if recorded['met'] else 'not met'}); {unexplained} survivor(s) neither killed nor explained; "
-            f"{recorded['seconds']} s. Not run: {', '.join(recorded.get('modules_not_run', [])) or 'none'}. Recorded in {RESULTS.relative_to(ROOT)}.")
+            f"the runs took: {times}. Not run: {', '.join(recorded.get('modules_not_run', [])) or 'none'}. Recorded in {RESULTS.relative_to(ROOT)}.")
 
 
 if __name__ == "__main__":

@@ -125,3 +125,25 @@ def test_contributing_states_the_recorded_mutation_run():
     assert f"killed every mutant but {recorded['mutants'] - recorded['killed']}, each explained as equivalent there" in readme
     assert recorded["mutants"] - recorded["killed"] == recorded["equivalent"] and recorded["met"]
     assert recorded["modules_not_run"] == ["scripts/checks/integrity.py", "scripts/release/versions.py"]
+
+
+def test_a_mutation_run_of_some_modules_keeps_the_recorded_scores_of_the_others():
+    from benchmarks import mutation
+
+    previous = mutation.record({"scripts.formats.escape.x_a__mutmut_1": "killed", "scripts.formats.escape.x_a__mutmut_2": "survived",
+                                "scripts.checks.gate.x_b__mutmut_1": "killed"}, {"scripts.formats.escape.x_a__mutmut_2": "-    x = 1\n+    x = 2"}, 100.0)
+    previous["survivors"][0]["equivalent_because"] = "x is never read"
+    previous = mutation.merge(None, previous, {"scripts.formats.escape", "scripts.checks.gate"})
+    assert previous["modules"]["scripts.formats.escape"]["seconds"] == 100 and "seconds" not in previous
+    current = mutation.record({"scripts.checks.integrity.x_c__mutmut_1": "killed", "scripts.checks.integrity.x_c__mutmut_2": "survived",
+                               "scripts.checks.integrity.x_c__mutmut_3": "not checked"}, {"scripts.checks.integrity.x_c__mutmut_2": "-    y\n+    z"}, 7.0)
+    merged = mutation.merge(previous, current, {"scripts.checks.integrity"})
+    assert sorted(merged["modules"]) == ["scripts.checks.gate", "scripts.checks.integrity", "scripts.formats.escape"]
+    assert {name: counts["seconds"] for name, counts in merged["modules"].items()} == {
+        "scripts.checks.gate": 100, "scripts.checks.integrity": 7, "scripts.formats.escape": 100}
+    assert (merged["mutants"], merged["killed"], merged["not_checked"], merged["equivalent"]) == (5, 3, 1, 1)
+    assert merged["score"] == 0.75 and not merged["met"]
+    assert [s["mutant"] for s in merged["survivors"]] == ["scripts.checks.integrity.x_c__mutmut_2", "scripts.formats.escape.x_a__mutmut_2"]
+    rerun = mutation.merge(merged, mutation.record({"scripts.formats.escape.x_a__mutmut_1": "killed"}, {}, 3.0), {"scripts.formats.escape"})
+    assert rerun["modules"]["scripts.formats.escape"] == {"mutants": 1, "killed": 1, "survived": 0, "not_checked": 0, "seconds": 3}
+    assert [s["mutant"] for s in rerun["survivors"]] == ["scripts.checks.integrity.x_c__mutmut_2"]
