@@ -187,7 +187,7 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
     if kind == "founded":
         if not (re.fullmatch(r"[0-9]{4}", value) or _is_date(value)):
             return f"{value!r} is not a year (YYYY) or a date (YYYY-MM-DD)", False, "write the founding at the precision the page gives: 2004 or 2004-04-16"
-        return None if value[:4] in quote else (f"does not contain the year {value[:4]}", True, "quote the words of the page that give the founding")
+        return None if _contains(quote, value[:4]) else (f"does not contain the year {value[:4]} as a word of its own", True, "quote the words of the page that give the founding")
     if kind in ("website", "wikipedia_url"):
         parts = urlsplit(value)
         if parts.scheme != "https" or not parts.netloc:
@@ -197,7 +197,7 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
             title = title.split(" (")[0]  # a disambiguation in parentheses is not the article's name in its text
             return None if _contains(quote, title) else (f"does not contain the article's title {title!r}", True, "quote the article's first sentence, which names it")
         domain = parts.netloc.lower().removeprefix("www.")
-        if domain in quote.lower():
+        if re.search(rf"(?<![\w-]){re.escape(domain)}(?![\w-])", quote.lower()):
             return None
         if urlsplit(page_url).netloc.lower().removeprefix("www.") == domain and any(_contains(quote, name) for name in names):
             return None  # the site's own page, naming the organization
@@ -213,7 +213,7 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
         return None if any(_contains(quote, spelling) for spelling in spellings) else (
             f"does not contain the country's name ({', '.join(sorted(spellings))})", True, "quote the words of the page that name the country")
     if kind == "wikidata_id":
-        return None if value in quote else (f"does not contain {value}", True, "quote the page where the Wikidata id is shown")
+        return None if _contains(quote, value) else (f"does not contain {value} as a word of its own", True, "quote the page where the Wikidata id is shown")
     return None
 
 
@@ -230,8 +230,15 @@ def _fold(text: str) -> str:
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
 
 
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def _contains(quote: str, value: str) -> bool:
-    return _fold(value) in _fold(quote)
+    """Whether the quote holds the value as whole words: the year 2019 is not in "120190", nor the city Bath in "Bathurst"."""
+    # A page that lost the space between two elements runs words together ("HijrahYayasan"): a capital after a
+    # small letter starts a word, in the quote and the value alike.
+    quote, value = (_CAMEL.sub(" ", text) for text in (quote, value))
+    return re.search(rf"(?<!\w){re.escape(_fold(value))}(?!\w)", _fold(quote)) is not None
 
 
 def _unique_names(rows: list[dict]) -> list[dict]:

@@ -63,6 +63,10 @@ REFUSALS = {
         r"organizations\[9\]\.facts\[0\]", "'quote' is missing"),
     "a quote that lacks its value": ('        value: "2004-04-16"', '        value: "2005-04-16"',
                                      r"organizations\[9\]\.facts\[0\]\.quote", "does not contain the year 2005"),
+    "a year found only inside a longer number": ("On April 16, 2004, the WUC was established in Munich, Germany, after", "On April 16, 120040, the WUC was established in Munich, Germany, after",
+                                                 r"organizations\[9\]\.facts\[0\]\.quote", "does not contain the year 2004 as a word of its own"),
+    "a city found only inside a longer word": ('quote: "Headquarters: Munich, Germany"', 'quote: "Headquarters: Munichen, Germany"',
+                                               r"organizations\[9\]\.facts\[2\]\.quote", "does not contain the city 'Munich'"),
     "a city its quote does not name": ("        value: Munich", "        value: Berlin", r"organizations\[9\]\.facts\[2\]\.quote", "does not contain the city 'Berlin'"),
     "two entries merged without evidence": ("list_number: 9, organization_id: stand4uyghurs", "list_number: 9, organization_id: world-uyghur-congress",
                                             r"signatories\[12\]\.organization_id", "entries 9 and 13 of global-muslim-coalition-for-uyghurs-2022 both resolve to world-uyghur-congress"),
@@ -127,3 +131,15 @@ def test_an_entry_the_file_does_not_list_is_unresolved_and_says_so(package, caps
     assert code == 0, err
     entry = next(row for row in _rows(package, "signatories") if row["list_number"] == "23")
     assert (entry["resolution"], entry["organization_id"], entry["resolution_note"]) == ("unresolved", "", "not looked up yet: data/source/organizations.yaml does not list this entry")
+
+
+def test_a_quote_holds_its_value_only_as_whole_words():
+    from scripts.tables.organizations import _contains, _quote_problem
+
+    assert _quote_problem("founded", "2019", "Free Uyghur Now has 120190 members", "https://example.org/", [], {}) == (
+        "does not contain the year 2019 as a word of its own", True, "quote the words of the page that give the founding")
+    assert _quote_problem("founded", "2019", "Free Uyghur Now was founded in 2019.", "https://example.org/", [], {}) is None
+    assert not _contains("Bathurst", "Bath") and _contains("İstanbul'da", "Istanbul") and _contains("ABIM's president", "ABIM")
+    assert _contains("Komunitas Go HijrahYayasan Pamong Asthabrata", "Yayasan Pamong Asthabrata")  # a page that ran two words together
+    assert _quote_problem("website", "https://uhrp.org/", "see notuhrp.org", "https://example.org/", [], {})[1] is True
+    assert _quote_problem("website", "https://uhrp.org/", "see www.uhrp.org/about", "https://example.org/", [], {}) is None
