@@ -34,7 +34,7 @@ def readme_examples() -> list[tuple[str, str]]:
 def test_the_readme_has_the_promised_examples():
     codes = "\n".join(code for code, _ in readme_examples())
     assert len(readme_examples()) >= 4
-    for needle in ("pd.read_csv(", "pd.read_parquet(", 'merge(countries, on="country_code"', 'merge(acts, on=["clause_id"'):
+    for needle in ("pd.read_csv(", "pd.read_parquet(", 'merge(countries, on="country_code"', 'merge(pd.read_parquet("data/recognitions.parquet")'):
         assert needle in codes
 
 

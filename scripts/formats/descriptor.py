@@ -113,16 +113,19 @@ def source_resources(sources: list[SourceDocument], corpus_files: tuple[tuple[st
                 **_integrity(sha256, size),
             })
     for relative, sha256, size in corpus_files:
-        resources.append({
-            "name": "organizations-curated",
-            "path": relative,
-            "format": "yaml",
-            "mediatype": "application/yaml",
-            "title": "Curated organizations of the corpus",
-            "description": "Who each signatory entry is: each organization's names and facts, every one a verbatim quote from a cited public page, and each entry resolved to one or left unresolved with the reason.",
-            **_integrity(sha256, size),
-        })
+        name, title, description = _CORPUS_FILES[relative.rsplit("/", 1)[-1]]
+        resources.append({"name": name, "path": relative, "format": "yaml", "mediatype": "application/yaml", "title": title, "description": description,
+                          **_integrity(sha256, size)})
     return resources
+
+
+# Each curated file of the whole corpus: its resource's name, title and description.
+_CORPUS_FILES = {
+    "organizations.yaml": ("organizations-curated", "Curated organizations of the corpus",
+                           "Who each signatory entry is: each organization's names and facts, every one a verbatim quote from a cited public page, and each entry resolved to one or left unresolved with the reason."),
+    "recognitions.yaml": ("recognitions-curated", "Curated recognitions of the corpus",
+                          "The states each agreement thanks for having recognized the genocide of the Uyghurs: each recognition a verbatim quote from a cited public page, dated before the signing; an inference, since the text names no nation."),
+}
 
 
 _CURATED_TITLES = {"metadata": "Curated metadata", "coding": "Curated coding"}

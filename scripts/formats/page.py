@@ -174,7 +174,7 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
             for act in acts:
                 parties = [row for row in mine["act_actors"] if row["act_id"] == act["act_id"] and not row["is_implicit"]]
                 what = f"The {act['act_type']} of clause {clause['clause_number']}"
-                named = "".join(f"; {html_text(p['role'])}: {html_text(actors[p['actor_id']]['name'])} " + _button(source_id, p["char_start"], p["char_end"], "The " + p["role"]) for p in parties)
+                named = "".join(f"; {html_text(p['role'])}: {html_text(_party(actors[p['actor_id']]))} " + _button(source_id, p["char_start"], p["char_end"], "The " + p["role"]) for p in parties)
                 out.append(f"<li>{html_text(act['act_type'])}: “{html_text(act['verb_text'])}” {_button(source_id, act['char_start'], act['char_end'], what, act_id=act['act_id'])}{named}</li>")
             out.append("</ul>")
         out.append("</li>")
@@ -189,7 +189,17 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
     for row in mine["agreement_countries"]:
         out.append(f"<li>{html_text(row['name_as_stated'])} ({html_text(names[row['country_code']])}, {row['listed_signatory_count']} entries of the list) "
                    f"{_button(source_id, row['char_start'], row['char_end'], row['name_as_stated'])}</li>")
-    out.append("</ul><h3>Notes and the known discrepancy</h3>")
+    out.append("</ul>")
+    if mine.get("recognitions"):
+        thanked = actors[mine["recognitions"][0]["actor_id"]]["name"]
+        out.append(f"<h3>Whom the text thanks: {html_text(thanked)}</h3><p>The text names no nation. <strong>An inference</strong>: the states whose "
+                   "government or parliament had recognized the genocide before the signing, each with a quote from the page cited.</p><ul>")
+        for row in mine["recognitions"]:
+            out.append(f"<li>{html_text(names[row['country_code']])} ({html_text(row['country_code'])}), {html_text(row['body'].replace('-', ' '))}, "
+                       f"{html_text(row['date'].isoformat())}: “{html_text(row['quote'])}” "
+                       f'(<a href="{html_text(row["source_url"])}">{html_text(row["source_publisher"])}</a>)</li>')
+        out.append("</ul>")
+    out.append("<h3>Notes and the known discrepancy</h3>")
     for note in mine["annotations"]:
         cited = f' Source: <a href="{html_text(note["source_url"])}">{html_text(note["source_url"])}</a>.' if note["source_url"] else " No source was found."
         inference = " <strong>An inference</strong>, not something the document says." if note["is_inference"] else ""
@@ -204,6 +214,11 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
     out.append(f'<pre id="{ids["source"]}" class="source" data-status="{ids["selection"]}" tabindex="0" aria-labelledby="{ids["heading"]}">{_source_view(source, spans)}</pre>')
     out.append("</div></div></section>")
     return "\n".join(out)
+
+
+def _party(actor: dict) -> str:
+    """A party's name, and the state it is, where it is one."""
+    return f"{actor['name']} ({actor['country_code']})" if actor.get("country_code") else actor["name"]
 
 
 def _organizations(tables) -> dict[str, tuple[dict, dict[str, dict]]]:

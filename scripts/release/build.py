@@ -41,7 +41,7 @@ class BuiltPackage:
     tables: dict[str, Sequence[dict]]  # tables.TableRows, read as dicts
     files: dict[str, bytes]  # what the build writes
     sources: list[SourceDocument]
-    corpus_files: tuple[tuple[str, str, int], ...]  # (path, sha256, size) of curated files of the whole corpus: organizations.yaml
+    corpus_files: tuple[tuple[str, str, int], ...]  # (path, sha256, size) of curated files of the whole corpus: organizations.yaml, recognitions.yaml
     # The page as a release holds it, given the size and sha256 of each file it lists: its links reach the release's files, where the committed one's reach committed files.
     release_page: Callable[[dict[str, tuple[int, str]]], bytes] = lambda sizes_and_sha256: b""
 
@@ -56,7 +56,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
     project.check_inputs()
     versions.check_released_sections(project)
     release = project.releases[0]
-    tables, sources, organizations = build_tables(agreement_folders(project), project, release)
+    tables, sources, corpus_files = build_tables(agreement_folders(project), project, release)
     if set(tables) != set(project.table_names):
         unknown = sorted(set(project.table_names) - set(tables))
         project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
@@ -65,7 +65,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
     project.describe_the_text(tables["clauses"])
     files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
     resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
-    resources += source_resources(sources, organizations.files)
+    resources += source_resources(sources, corpus_files)
     version, released = release.version, release.date.isoformat()
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
@@ -96,7 +96,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
         return page_for(downloads, sizes_and_sha256)
 
     files.update(chart_files(tables))
-    return BuiltPackage(tables, files, sources, organizations.files, release_page)
+    return BuiltPackage(tables, files, sources, corpus_files, release_page)
 
 
 def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], sources: list[SourceDocument]) -> None:

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from ..errors import PipelineError
 from ..inputs.curated import CuratedFile, load_curated
+from .countries import CountryResolver
 from .ids import act_id, actor_id, event_id
 from ..inputs.source import CODING_FILE, SourceDocument
 from .text import normalize
@@ -61,7 +63,7 @@ def coding_rows(source: SourceDocument, root: Path, clauses: list[dict], schemas
     coding = load_curated(source.folder / CODING_FILE, root, "coding", schemas)
     check = _Checker(coding, source.text, clauses)
     agreement_id = source.agreement_id
-    actors = _actors(coding.data, agreement_id)
+    actors = _actors(check, coding.data, agreement_id, CountryResolver(source.curated))
     acts, act_actors = _acts(check, coding.data, agreement_id, actors)
     events = _events(check, coding.data, agreement_id, actors)
     used = {row["actor_id"] for row in act_actors} | {row["actor_id"] for row in events}
@@ -71,11 +73,25 @@ def coding_rows(source: SourceDocument, root: Path, clauses: list[dict], schemas
     return {"acts": acts, "actors": list(actors.values()), "act_actors": act_actors, "events": events}
 
 
-def _actors(coding: dict, agreement_id: str) -> dict[str, dict]:
-    return {
-        entry["key"]: {"actor_id": actor_id(agreement_id, entry["key"]), "agreement_id": agreement_id, "name": entry["name"], "actor_type": entry["actor_type"]}
-        for entry in coding["actors"]
-    }
+def _actors(check: _Checker, coding: dict, agreement_id: str, countries: CountryResolver) -> dict[str, dict]:
+    """Each party and what it is: a state, the signatories, or unresolved with its reason; resolution stays None for a party
+    that another curated file resolves (recognitions.yaml), and the build refuses one that nothing resolves."""
+    actors = {}
+    for index, entry in enumerate(coding["actors"]):
+        said = [key for key in ("country", "unresolved") if key in entry]
+        if len(said) > 1 or (said and entry["actor_type"] == "signatories"):
+            check.fail(("actors", index, said[-1]), f"actor {entry['key']!r} says {' and '.join(said)}{' but is the signatories' if entry['actor_type'] == 'signatories' else ''}: a party is one of a state, the signatories, or unresolved",
+                       "keep the one that holds")
+        country = None
+        if "country" in entry:
+            try:
+                country = countries.resolve(entry["country"], "")
+            except PipelineError as exc:
+                check.fail(("actors", index, "country"), exc.problem, exc.fix)
+        resolution = "state" if country else "signatories" if entry["actor_type"] == "signatories" else "unresolved" if "unresolved" in entry else None
+        actors[entry["key"]] = {"actor_id": actor_id(agreement_id, entry["key"]), "agreement_id": agreement_id, "name": entry["name"], "actor_type": entry["actor_type"],
+                                "resolution": resolution, "country_code": country, "resolution_note": normalize(entry["unresolved"]) if "unresolved" in entry else None}
+    return actors
 
 
 def _acts(check: _Checker, coding: dict, agreement_id: str, actors: dict[str, dict]) -> tuple[list[dict], list[dict]]:

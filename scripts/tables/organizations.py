@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -13,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 import pycountry
 
 from ..inputs.curated import CuratedFile, load_curated
+from .quotes import holds
 
 PATH = "data/source/organizations.yaml"
 NOT_LOOKED_UP = f"not looked up yet: {PATH} does not list this entry"
@@ -130,7 +130,7 @@ class Organizations:
                     without.append((index, row))
                     continue
                 self._page(evidence["page"], ("signatories", index, "same_as", "page"))
-                if not _contains(evidence["quote"], row["name"]):
+                if not holds(evidence["quote"], row["name"]):
                     self._fail(("signatories", index, "same_as", "quote"), f"does not contain the entry's name {row['name']!r}",
                                "quote the sentence of the page that names this entry as the organization")
             if len(without) > 1:
@@ -143,7 +143,7 @@ class Organizations:
         rows = []
         for name_index, entry in enumerate(organization["names"]):
             page = self._page(entry["page"], ("organizations", index, "names", name_index, "page"))
-            if not _contains(entry["quote"], entry["name"]):
+            if not holds(entry["quote"], entry["name"]):
                 self._fail(("organizations", index, "names", name_index, "quote"), f"does not contain the name {entry['name']!r}",
                            "quote the words of the page that give the name, verbatim")
             rows.append({"organization_id": organization["organization_id"], "kind": entry["kind"], "name": entry["name"],
@@ -187,7 +187,7 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
     if kind == "founded":
         if not (re.fullmatch(r"[0-9]{4}", value) or _is_date(value)):
             return f"{value!r} is not a year (YYYY) or a date (YYYY-MM-DD)", False, "write the founding at the precision the page gives: 2004 or 2004-04-16"
-        return None if _contains(quote, value[:4]) else (f"does not contain the year {value[:4]} as a word of its own", True, "quote the words of the page that give the founding")
+        return None if holds(quote, value[:4]) else (f"does not contain the year {value[:4]} as a word of its own", True, "quote the words of the page that give the founding")
     if kind in ("website", "wikipedia_url"):
         parts = urlsplit(value)
         if parts.scheme != "https" or not parts.netloc:
@@ -195,25 +195,25 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
         if kind == "wikipedia_url":
             title = unquote(parts.path.removeprefix("/wiki/")).replace("_", " ")
             title = title.split(" (")[0]  # a disambiguation in parentheses is not the article's name in its text
-            return None if _contains(quote, title) else (f"does not contain the article's title {title!r}", True, "quote the article's first sentence, which names it")
+            return None if holds(quote, title) else (f"does not contain the article's title {title!r}", True, "quote the article's first sentence, which names it")
         domain = parts.netloc.lower().removeprefix("www.")
         if re.search(rf"(?<![\w-]){re.escape(domain)}(?![\w-])", quote.lower()):
             return None
-        if urlsplit(page_url).netloc.lower().removeprefix("www.") == domain and any(_contains(quote, name) for name in names):
+        if urlsplit(page_url).netloc.lower().removeprefix("www.") == domain and any(holds(quote, name) for name in names):
             return None  # the site's own page, naming the organization
         return (f"contains neither the domain {domain} nor, on a page of that site, one of the organization's names", True,
                 "quote the page where it names its website, or a page of the site that names the organization")
     if kind == "headquarters_city":
-        return None if _contains(quote, value) else (f"does not contain the city {value!r}", True, "quote the words of the page that name the city")
+        return None if holds(quote, value) else (f"does not contain the city {value!r}", True, "quote the words of the page that name the city")
     if kind == "headquarters_country_code":
         country = pycountry.countries.get(alpha_2=value)
         if country is None:
             return f"{value!r} is not an ISO 3166-1 alpha-2 code", False, "write the country's two-letter code, such as DE"
         spellings = {country.name, getattr(country, "common_name", country.name), getattr(country, "official_name", country.name)} | countries_as_listed.get(value, set())
-        return None if any(_contains(quote, spelling) for spelling in spellings) else (
+        return None if any(holds(quote, spelling) for spelling in spellings) else (
             f"does not contain the country's name ({', '.join(sorted(spellings))})", True, "quote the words of the page that name the country")
     if kind == "wikidata_id":
-        return None if _contains(quote, value) else (f"does not contain {value} as a word of its own", True, "quote the page where the Wikidata id is shown")
+        return None if holds(quote, value) else (f"does not contain {value} as a word of its own", True, "quote the page where the Wikidata id is shown")
     return None
 
 
@@ -222,23 +222,6 @@ def _is_date(value: str) -> bool:
         return re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is not None and dt.date.fromisoformat(value) is not None
     except ValueError:
         return False
-
-
-def _fold(text: str) -> str:
-    """Case and accents aside, so that İstanbul holds Istanbul and Türkiye holds Turkiye."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
-
-
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-
-
-def _contains(quote: str, value: str) -> bool:
-    """Whether the quote holds the value as whole words: the year 2019 is not in "120190", nor the city Bath in "Bathurst"."""
-    # A page that lost the space between two elements runs words together ("HijrahYayasan"): a capital after a
-    # small letter starts a word, in the quote and the value alike.
-    quote, value = (_CAMEL.sub(" ", text) for text in (quote, value))
-    return re.search(rf"(?<!\w){re.escape(_fold(value))}(?!\w)", _fold(quote)) is not None
 
 
 def _unique_names(rows: list[dict]) -> list[dict]:

@@ -15,6 +15,7 @@ from ..errors import PipelineError
 from .ids import annotation_id, clause_id, signatory_id
 from .organizations import Organizations
 from .parse import ParsedDocument, parse_document
+from .recognitions import PATH as RECOGNITIONS, Recognitions
 from ..inputs.project import Project
 from ..inputs.source import SourceDocument, read_source
 
@@ -112,9 +113,9 @@ class TableRows(Sequence):
         self.values += other.values
 
 
-def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument], Organizations]:
-    """Every table's rows, in a fixed order, from every agreement's folder, the documents
-    they were read from, and the corpus's organizations file; `release` is the version being built."""
+def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument], tuple[tuple[str, str, int], ...]]:
+    """Every table's rows, in a fixed order, from every agreement's folder, the documents they were read
+    from, and the corpus's curated files (path, sha256, size); `release` is the version being built."""
     tables: dict[str, TableRows] = defaultdict(lambda: TableRows((), []))
     organizations = Organizations(project.root, project.schemas)
     sources = []
@@ -125,8 +126,11 @@ def build_tables(folders: list[Path], project: Project, release: Release) -> tup
             tables[name].extend(table_rows)
     for name, rows in organizations.tables(tables["signatories"], tables["agreements"]).items():
         tables[name] = TableRows.of(rows)
+    recognitions = Recognitions(project.root, project.schemas)
+    tables["recognitions"] = TableRows.of(recognitions.rows(tables["agreements"], tables["actors"], tables["events"]))
+    tables["actors"] = TableRows.of(_resolved_actors(tables["actors"], set(tables["recognitions"].column("actor_id"))))
     country_codes = set(tables["agreements"].column("place_country_code"))
-    country_codes |= {code for name in ("signatories", "agreement_countries") for code in tables[name].column("country_code") if code}
+    country_codes |= {code for name in ("signatories", "agreement_countries", "recognitions", "actors") for code in tables[name].column("country_code") if code}
     tables["countries"] = TableRows.of([country_row(code) for code in sorted(country_codes)])
     for name, order in _ORDER.items():
         tables[name].sort(order)
@@ -135,7 +139,23 @@ def build_tables(folders: list[Path], project: Project, release: Release) -> tup
     if tables["act_actors"].values:
         act_of = tables["act_actors"].names.index("act_id")
         tables["act_actors"].values.sort(key=lambda values: act_position[values[act_of]])
-    return dict(tables), sources, organizations
+    return dict(tables), sources, organizations.files + recognitions.files
+
+
+def _resolved_actors(actors, resolved_by_recognitions: set[str]) -> list[dict]:
+    """Every party of every coding with what it is: a party no coding resolves must be one that recognitions.yaml resolves."""
+    rows = []
+    for row in actors:
+        by_recognitions = row["actor_id"] in resolved_by_recognitions
+        if by_recognitions == (row["resolution"] is not None):
+            coding = f"data/source/{row['agreement_id']}/coding.yaml"
+            if by_recognitions:
+                raise PipelineError(coding, f"actor {row['name']!r} is {row['resolution']} there, and {RECOGNITIONS} resolves it to the states it lists",
+                                    "give it neither a country nor an unresolved reason in the coding, or remove it from recognitions.yaml")
+            raise PipelineError(coding, f"actor {row['name']!r} says neither what it is nor why it is no one entity",
+                                "give it a country (a state), or unresolved: and the reason (a class of parties, or not looked up yet)")
+        rows.append({**row, "resolution": "recognitions"} if by_recognitions else row)
+    return rows
 
 
 def read_agreement(folder: Path, project: Project, release: Release, organizations: Organizations) -> tuple[SourceDocument, dict[str, TableRows]]:
@@ -176,6 +196,7 @@ _ORDER = {
     "organizations": ("organization_id",),
     "organization_names": ("organization_id", "kind", "name"),
     "organization_facts": ("organization_id", "property"),
+    "recognitions": ("agreement_id", "date", "recognition_id"),
 }
 
 

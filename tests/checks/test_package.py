@@ -32,8 +32,8 @@ def test_descriptor_has_the_metadata_people_expect():
     assert descriptor["contributors"] and descriptor["keywords"]
     tables = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
     assert tables == ["agreements", "clauses", "signatories", "organizations", "organization_names", "organization_facts", "countries", "agreement_countries", "annotations",
-                      "acts", "actors", "act_actors", "events"]
-    assert len(descriptor["resources"]) == len(tables) + 4  # the tables, the source, its metadata and coding, organizations.yaml
+                      "acts", "actors", "act_actors", "events", "recognitions"]
+    assert len(descriptor["resources"]) == len(tables) + 5  # the tables, the source, its metadata and coding, organizations.yaml, recognitions.yaml
     for resource in descriptor["resources"]:
         assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
 
@@ -67,6 +67,11 @@ def test_every_table_has_keys_and_every_field_is_described():
         ("events", ("clause_id",), "clauses"),
         ("events", ("actor_id",), "actors"),
         ("events", ("agreement_id",), "agreements"),
+        ("actors", ("country_code",), "countries"),
+        ("recognitions", ("agreement_id",), "agreements"),
+        ("recognitions", ("actor_id",), "actors"),
+        ("recognitions", ("event_id",), "events"),
+        ("recognitions", ("country_code",), "countries"),
     }
 
 
@@ -86,7 +91,7 @@ def test_building_twice_gives_identical_bytes(package, capsys):
 
 
 def test_csv_files_are_utf8_lf_with_a_final_newline():
-    assert sorted(Project().table_names) == sorted(schema.stem for schema in (ROOT / "schemas").glob("*.json")) and len(Project().table_names) == 13
+    assert sorted(Project().table_names) == sorted(schema.stem for schema in (ROOT / "schemas").glob("*.json")) and len(Project().table_names) == 14
     for name in Project().table_names:
         raw = (ROOT / "data" / f"{name}.csv").read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw and raw.endswith(b"\n")

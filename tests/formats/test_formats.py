@@ -134,6 +134,11 @@ def test_full_text_search_and_the_join_views(database):
     acts = dict(database.execute("SELECT act_type, count(*) FROM acts_with_clauses GROUP BY act_type").fetchall())
     assert acts["commitment"] == 5 and sum(acts.values()) == 13
     assert database.execute("SELECT count(*) FROM clauses_with_acts_and_parties WHERE act_type = 'commitment'").fetchone() == (10,)
+    resolved = database.execute("SELECT name, resolution, country_name FROM actors_with_countries WHERE resolution != 'unresolved' ORDER BY name").fetchall()
+    assert resolved == [("Chinese government", "state", "China"), ("Nations which have already recognized that Uyghurs are facing genocide", "recognitions", None),
+                        ("The undersigned organizations", "signatories", None)]
+    thanked = database.execute("SELECT c.name, r.date FROM recognitions r JOIN countries c USING (country_code) WHERE r.body = 'government'").fetchall()
+    assert thanked == [("United States", "2021-01-19")]
 
 
 def test_datasette_offers_the_act_type_facet_only_where_a_row_is_an_act(released_folder):

@@ -268,3 +268,21 @@ def test_the_page_never_scrolls_sideways(width):
             browser.close()
     assert scroll <= client, (scroll, client)
     assert citation
+
+
+def test_the_page_shows_the_states_the_text_thanks_with_their_dates_and_quotes_in_the_text():
+    """Quotes are read on the page itself, not in a title tooltip that a touch screen never shows."""
+    import csv
+    import html
+
+    page = (ROOT / "docs" / "index.html").read_text(encoding="utf-8")
+    section = page.split("<h3>Whom the text thanks: Nations which have already recognized that Uyghurs are facing genocide</h3>", 1)[1].split("</ul>", 1)[0]
+    with (ROOT / "data" / "recognitions.csv").open(encoding="utf-8", newline="") as stream:
+        recognitions = list(csv.DictReader(stream))
+    items = re.findall(r"<li>(.*?)</li>", section, flags=re.DOTALL)
+    assert len(items) == len(recognitions) == 9
+    for item, row in zip(items, recognitions):
+        text = html.unescape(item)
+        assert f"({row['country_code']})" in text and row["date"] in text and f"“{row['quote']}”" in text
+        assert f'href="{row["source_url"]}"' in text
+    assert "target: Chinese government (CN)" in page

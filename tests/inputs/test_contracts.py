@@ -60,7 +60,7 @@ def test_the_released_descriptor_is_valid_data_package_v2(released_folder):
     assert _v2_problems(released_folder / "datapackage.json") == []
     descriptor = json.loads((released_folder / "datapackage.json").read_text(encoding="utf-8"))
     untyped = [r for r in descriptor["resources"] if "type" not in r]
-    assert [r["path"].rsplit("/", 1)[-1] for r in untyped] == ["document.txt", "agreement.yaml", "coding.yaml", "organizations.yaml"]
+    assert [r["path"].rsplit("/", 1)[-1] for r in untyped] == ["document.txt", "agreement.yaml", "coding.yaml", "organizations.yaml", "recognitions.yaml"]
     assert all(r["hash"].startswith("sha256:") and r["bytes"] > 0 for r in untyped)
 
 

@@ -134,7 +134,8 @@ def test_an_entry_the_file_does_not_list_is_unresolved_and_says_so(package, caps
 
 
 def test_a_quote_holds_its_value_only_as_whole_words():
-    from scripts.tables.organizations import _contains, _quote_problem
+    from scripts.tables.organizations import _quote_problem
+    from scripts.tables.quotes import holds as _contains
 
     assert _quote_problem("founded", "2019", "Free Uyghur Now has 120190 members", "https://example.org/", [], {}) == (
         "does not contain the year 2019 as a word of its own", True, "quote the words of the page that give the founding")

@@ -85,7 +85,8 @@ def test_white_space_normalized_but_nothing_else():
 
 def test_countries_come_from_pycountry():
     rows = {r["country_code"]: r for r in read("countries")}
-    assert sorted(rows) == ["DE", "GB", "ID", "MY", "TR", "US"]
+    # The countries the document names, then those its parties and the recognitions it thanks resolve to.
+    assert sorted(rows) == ["BE", "CA", "CN", "CZ", "DE", "FR", "GB", "ID", "LT", "MY", "NL", "TR", "US"]
     assert (rows["TR"]["name"], rows["TR"]["alpha_3"], rows["TR"]["official_name"]) == ("Türkiye", "TUR", "Republic of Türkiye")
     assert (rows["GB"]["name"], rows["GB"]["alpha_3"]) == ("United Kingdom", "GBR")
     assert rows["MY"]["official_name"] == ""

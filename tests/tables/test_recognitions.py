@@ -1,0 +1,103 @@
+"""Whom the agreement names: every party is a state, the signatories, the recognizing states, or says why not; each recognition is quoted and dated before the signing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import AGREEMENT_ID, ROOT, SOURCE_DIR, run, snapshot
+
+RECOGNITIONS = Path("data/source/recognitions.yaml")
+CODING = SOURCE_DIR / "coding.yaml"
+
+
+def _rows(root: Path, table: str) -> list[dict]:
+    with (root / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_the_nations_clause_7_thanks_are_the_states_that_had_recognized_the_genocide_before_the_signing():
+    recognitions = _rows(ROOT, "recognitions")
+    assert [(row["country_code"], row["body"], row["date"]) for row in recognitions] == [
+        ("US", "government", "2021-01-19"), ("CA", "lower-house", "2021-02-22"), ("NL", "lower-house", "2021-02-25"),
+        ("GB", "lower-house", "2021-04-22"), ("LT", "unicameral-parliament", "2021-05-20"), ("CZ", "upper-house", "2021-06-10"),
+        ("BE", "lower-house", "2021-06-15"), ("US", "lower-house", "2021-12-08"), ("FR", "lower-house", "2022-01-20")]
+    (agreement,) = _rows(ROOT, "agreements")
+    thanked = next(row for row in _rows(ROOT, "act_actors") if row["act_id"].endswith("-c07-a1") and row["role"] == "addressee")
+    for row in recognitions:
+        assert dt.date.fromisoformat(row["date"]) < dt.date.fromisoformat(agreement["date_signed"])
+        assert row["actor_id"] == thanked["actor_id"] and row["event_id"] == f"{AGREEMENT_ID}-e02"
+        assert row["is_inference"] == "true" and row["source_url"].startswith("https://") and "genocide" in row["quote"].lower()
+    countries = {row["country_code"]: row["name"] for row in _rows(ROOT, "countries")}
+    assert {row["country_code"] for row in recognitions} <= set(countries) and countries["CZ"] == "Czechia"
+
+
+def test_every_party_is_a_state_the_signatories_the_recognizing_states_or_says_why_not():
+    actors = {row["name"]: row for row in _rows(ROOT, "actors")}
+    assert (actors["Chinese government"]["resolution"], actors["Chinese government"]["country_code"]) == ("state", "CN")
+    assert actors["The undersigned organizations"]["resolution"] == "signatories"
+    assert actors["Nations which have already recognized that Uyghurs are facing genocide"]["resolution"] == "recognitions"
+    assert actors["Governments"]["resolution_note"] == "every government, not one entity"
+    assert actors["United Nations"]["resolution_note"] == "not looked up yet"
+    for row in actors.values():
+        assert (row["resolution"] == "unresolved") == bool(row["resolution_note"]), row
+        assert (row["resolution"] == "state") == bool(row["country_code"]), row
+    assert "CN" in {row["country_code"] for row in _rows(ROOT, "countries")}
+
+
+_BELGIUM = '      - country: BE\n        body: lower-house\n        date: "2021-06-15"'
+_LITHUANIA_QUOTE = 'quote: "On May 20th, 2021 the Parliament of Lithuania passed a resolution designating'
+# name: (file, old, new, where the message points, what it says)
+REFUSALS = {
+    "a recognition dated after the signing": (RECOGNITIONS, _BELGIUM, _BELGIUM.replace("2021-06-15", "2022-02-15"),
+                                              r"recognitions\.yaml, line \d+ \(agreements\[0\]\.recognitions\[6\]\.date\)",
+                                              "2022-02-15 is not before the agreement was signed (2022-01-30)"),
+    "a state that is no ISO code": (RECOGNITIONS, "      - country: BE\n", "      - country: XB\n",
+                                    r"recognitions\.yaml, line \d+ \(agreements\[0\]\.recognitions\[6\]\.country\)", "'XB' is not an ISO 3166-1 alpha-2 code"),
+    "a quote without the word genocide": (RECOGNITIONS, "Occupied East Turkistan as genocide.", "Occupied East Turkistan as a crime.",
+                                          r"recognitions\.yaml, line \d+ \(agreements\[0\]\.recognitions\[4\]\.quote\)", "does not contain the word genocide"),
+    "a quote without its date": (RECOGNITIONS, _LITHUANIA_QUOTE, _LITHUANIA_QUOTE.replace("May 20th", "May 21st"),
+                                 r"recognitions\.yaml, line \d+ \(agreements\[0\]\.recognitions\[4\]\.quote\)", "does not give the date 2021-05-20"),
+    "a page served over http": (RECOGNITIONS, "    url: https://uhrp.org/?p=6064", "    url: http://uhrp.org/?p=6064",
+                                r"recognitions\.yaml, line \d+ \(pages\.uhrp-belgium-czech\.url\)", "is not valid here"),
+    "an actor the coding does not define": (RECOGNITIONS, "    actor: recognizing-nations", "    actor: thanked-nations",
+                                            r"recognitions\.yaml, line \d+ \(agreements\[0\]\.actor\)", "names actor 'thanked-nations'"),
+    "a party that is both a state and unresolved": (CODING, "  country: China\n", "  country: China\n  unresolved: not looked up yet\n",
+                                                    r"coding\.yaml, line \d+ \(actors\[4\]\.unresolved\)", "says country and unresolved"),
+    "a party that says nothing of what it is": (CODING, "  unresolved: every government, not one entity\n", "",
+                                                r"coding\.yaml", "actor 'Governments' says neither what it is nor why it is no one entity"),
+    "a country spelling nobody knows": (CODING, "  country: China\n", "  country: Cathay\n",
+                                        r"coding\.yaml, line \d+ \(actors\[4\]\.country\)", "unknown country spelling 'Cathay'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+def test_what_the_evidence_does_not_hold_is_refused_by_name_and_nothing_is_written(package, capsys, case):
+    relative, old, new, where, says = REFUSALS[case]
+    path = package / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8", newline="\n")
+    before = {name: snapshot(package / name) for name in ("data", "docs")}
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 1 and "unexpected" not in err and "Traceback" not in err, err
+    first = next(line for line in err.splitlines() if line.startswith("error: "))
+    assert re.match(rf"error: data/source/(global-muslim-coalition-for-uyghurs-2022/)?{where}", first), first
+    assert says in err and "fix: " in err, err
+    assert {name: snapshot(package / name) for name in ("data", "docs")} == before
+
+
+def test_a_date_is_found_as_pages_write_it_and_a_report_of_yesterday_dates_the_day_before():
+    from scripts.tables.quotes import holds_date
+    from scripts.tables.recognitions import _dated
+
+    assert holds_date("On May 20th, 2021 the Parliament", dt.date(2021, 5, 20)) and holds_date("on 10 June 2021 the Senate", dt.date(2021, 6, 10))
+    assert holds_date("Feb 25, 2021", dt.date(2021, 2, 25)) and holds_date("Jan. 19 that", dt.date(2021, 1, 19))
+    assert not holds_date("May 2, 2021", dt.date(2021, 5, 20)) and not holds_date("January 20, 2021", dt.date(2022, 1, 20))
+    assert not holds_date("120 May", dt.date(2021, 5, 20))
+    assert _dated("declared it genocide in a statement released yesterday", "the January 20, 2021 edition", dt.date(2021, 1, 19))
+    assert not _dated("declared it genocide in a statement released today", "the January 20, 2021 edition", dt.date(2021, 1, 19))
