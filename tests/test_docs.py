@@ -190,9 +190,13 @@ def test_every_description_says_what_the_clauses_table_holds_counted_from_it():
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     page = (ROOT / "docs" / "index.html").read_text(encoding="utf-8")
-    for surface in (descriptor["description"], citation["abstract"], page):
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    for surface in (descriptor["description"], citation["abstract"], zenodo["description"], page):
         assert "its text as nine paragraphs and an attestation (verbatim)" in surface
         assert "ten clauses" not in surface and "{clauses}" not in surface
+        # Every kind of table is named, not only the first ones.
+        for part in ("the organizations they resolve to", "a coding of what each clause does", "recognized the genocide before the signing"):
+            assert part in " ".join(surface.split()), part
 
 
 def test_the_clauses_are_counted_in_words_for_one_agreement_and_for_a_corpus():

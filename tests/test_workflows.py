@@ -29,7 +29,12 @@ def test_the_workflows_are_the_three_the_readme_names():
     ci = yaml.safe_load((ROOT / ".github" / "workflows" / "ci.yml").read_text(encoding="utf-8"))
     assert ci["jobs"]["linux"]["strategy"]["matrix"]["python"] == ci["jobs"]["macos"]["strategy"]["matrix"]["python"] == ["3.11", "3.13"]
     reusable = yaml.safe_load((ROOT / ".github" / "workflows" / "validate-release.yml").read_text(encoding="utf-8"))
-    assert set(reusable[True]["workflow_call"]["inputs"]) == {"version", "base-url"}  # YAML reads the key `on` as True
+    inputs = reusable[True]["workflow_call"]["inputs"]  # YAML reads the key `on` as True
+    assert set(inputs) == {"version", "base-url"}
+    # In a called workflow github.repository is the caller's: a default built from it would download from the wrong place.
+    assert inputs["base-url"]["required"] is True and "default" not in inputs["base-url"]
+    steps = "\n".join(str(step) for step in reusable["jobs"]["validate"]["steps"]) + str(reusable["jobs"]["validate"]["env"])
+    assert "github.repository" not in steps
 
 
 def _serve(folder: Path):
@@ -55,8 +60,8 @@ def _run_steps(workdir: Path, base_url: str, version: str) -> list[tuple[str, in
     runner_temp = workdir / "runner-temp"
     (runner_temp / "frictionless" / "bin").mkdir(parents=True)
     os.symlink(Path(sys.executable).parent / "frictionless", runner_temp / "frictionless" / "bin" / "frictionless")
-    env = {**os.environ, "VERSION": version, "BASE_URL": base_url, "REPOSITORY": "unused/unused", "RUNNER_TEMP": str(runner_temp)}
-    assert set(job["env"]) == {"VERSION", "BASE_URL", "REPOSITORY"}
+    env = {**os.environ, "VERSION": version, "BASE_URL": base_url, "RUNNER_TEMP": str(runner_temp)}
+    assert set(job["env"]) == {"VERSION", "BASE_URL"}
     results = []
     for step in job["steps"]:
         if step["name"] == "Install frictionless, pinned":

@@ -26,9 +26,9 @@ VIEWS = {
         LEFT JOIN actors ac ON ac.actor_id = aa.actor_id
         ORDER BY cl.agreement_id, cl.clause_number, a.act_number""",
     "signatories_with_organizations": """
-        SELECT s.signatory_id, s.agreement_id, s.list_number, s.name AS name_as_listed, s.country_code, s.resolution, s.resolution_note,
-               o.organization_id, o.name AS organization_name, o.acronym, o.website, o.founded, o.headquarters_city, o.headquarters_country_code,
-               o.wikipedia_url
+        SELECT s.signatory_id, s.agreement_id, s.list_number, s.name_as_listed, s.name, s.acronym, s.country_code, s.resolution, s.resolution_note,
+               o.organization_id, o.name AS organization_name, o.acronym AS organization_acronym, o.website, o.founded, o.headquarters_city,
+               o.headquarters_country_code, o.wikipedia_url
         FROM signatories s LEFT JOIN organizations o ON o.organization_id = s.organization_id
         ORDER BY s.agreement_id, s.list_number""",
     "actors_with_countries": """

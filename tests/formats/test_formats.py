@@ -137,6 +137,10 @@ def test_full_text_search_and_the_join_views(database):
     resolved = database.execute("SELECT name, resolution, country_name FROM actors_with_countries WHERE resolution != 'unresolved' ORDER BY name").fetchall()
     assert resolved == [("Chinese government", "state", "China"), ("Nations which have already recognized that Uyghurs are facing genocide", "recognitions", None),
                         ("The undersigned organizations", "signatories", None)]
+    # An entry keeps its own spelling and acronym beside its organization's: entry 5 keeps "(ACCIN)", entry 6 its acronym.
+    entries = database.execute("SELECT list_number, name_as_listed, acronym, organization_name FROM signatories_with_organizations WHERE list_number IN (5, 6)").fetchall()
+    assert entries == [(5, "Allied Coordinating Committee of Islamic NGOs (ACCIN)", "ACCIN", "Allied Coordinating of Islamic NGO"),
+                       (6, "Pamong Asthabrata Foundation (PAMASTHA)", "PAMASTHA", "Yayasan Pamong Asthabrata")]
     thanked = database.execute("SELECT c.name, r.date FROM recognitions r JOIN countries c USING (country_code) WHERE r.body = 'government'").fetchall()
     assert thanked == [("United States", "2021-01-19")]
 
