@@ -25,7 +25,7 @@ from ..tables.csvfile import csv_bytes
 from ..formats.descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from ..errors import PipelineError, Problem, ValidationFailed
 from .fingerprint import fingerprint, is_native
-from ..formats import archive, diff, page, sqlite, workbook
+from ..formats import archive, croissant, diff, page, sqlite, workbook
 from ..inputs.files import check_folder, read_input
 from ..progress import step
 from ..inputs.project import Project
@@ -225,6 +225,9 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
     folder.write(diff.NOTES_PATH, release_notes(project, version, plan).encode("utf-8"))
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
     folder.write(DESCRIPTOR, descriptor_bytes(descriptor))
+    released = project.releases[0].date.isoformat()
+    cite_as = citation_text(project.package_metadata, version, released, built.tables["agreements"])
+    folder.write(croissant.PATH, croissant.croissant_bytes(descriptor, release_schemas(project), released, cite_as))
     return descriptor
 
 
@@ -234,13 +237,15 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
     readme = built.files["README.md"].decode("utf-8")
     usage = [part.split(_END_OF_IN_A_RELEASE, 1)[0] for part in readme.split(_IN_A_RELEASE)[1:]]
     rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources) if "://" not in path]
-    rows += ["| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",
+    rows += ["| `croissant.json` | the same tables described as MLCommons Croissant, as dataset search engines and ML tools read them |",
+             "| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",
              "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how to cite |",
              "| `docs/data-dictionary.md`, `docs/codebook.md` | every column described; the rules of the coding |",
              "| `RELEASE-NOTES.md`, `CHANGELOG.md` | what changed in this version, and in every version |",
              "| `CITATION.cff`, `LICENSE` | how to cite; what covers the text, the data and the code |"]
     citation = citation_text(metadata, version, release.date.isoformat(), built.tables["agreements"])
     return "\n".join([
+        *dataset_card_header(project, built), "",
         f"# {metadata['title']}, version {version}", "",
         f"Released {release.date.isoformat()}. {metadata['description']}", "",
         "This folder is one release of the data package: a Frictionless Data Package (v2) whose",
@@ -252,6 +257,20 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
         "The agreement's text is the signatories' own, reproduced unchanged to document it. The",
         "tables, schemas and documentation are under CC BY 4.0: see `LICENSE`.", "",
     ])
+
+
+def dataset_card_header(project: Project, built: BuiltPackage) -> list[str]:
+    """The Hugging Face dataset card's YAML header: each table a config of its Parquet file, so that
+    datasets.load_dataset(<release folder>, "<table>", split="train") loads it. JSON strings are YAML strings."""
+    metadata = project.package_metadata
+    lines = ["---", f"pretty_name: {json.dumps(metadata['title'], ensure_ascii=False)}",
+             f"license: {json.dumps(metadata['licenses'][0]['name'].lower())}", "language:"]
+    lines += [f"- {json.dumps(language)}" for language in sorted(set(column_values(built.tables["agreements"], "language")))]
+    lines.append("configs:")
+    for name in [*project.table_names, "changes"]:
+        path = diff.PARQUET_PATH if name == "changes" else project.parquet_path(name)
+        lines += [f"- config_name: {name}", f"  data_files: {json.dumps(path)}"]
+    return [*lines, "---"]
 
 
 def release_notes(project: Project, version: str, plan: versions.Plan) -> str:

@@ -39,7 +39,7 @@ def released(released_folder) -> Path:
 def test_release_layout_and_summary(package, capsys):
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert f"released {NAME}: 14 tables, 244 rows, 67 files," in out
+    assert f"released {NAME}: 14 tables, 244 rows, 68 files," in out
     zip_line = out.strip().splitlines()[-1]
     assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
     archive = (package / "dist" / f"{NAME}.zip").read_bytes()
@@ -48,7 +48,7 @@ def test_release_layout_and_summary(package, capsys):
     for table in TABLES:
         assert (folder / "data" / f"{table}.csv").is_file() and (folder / "data" / f"{table}.parquet").is_file()
         assert (folder / "schemas" / f"{table}.json").is_file()
-    for document in ("README.md", "LICENSE", "CHANGELOG.md", "datapackage.json", "datasette.json",
+    for document in ("README.md", "LICENSE", "CHANGELOG.md", "datapackage.json", "croissant.json", "datasette.json",
                      "global-muslim-coalition-for-uyghurs.xlsx", "global-muslim-coalition-for-uyghurs.sqlite"):
         assert (folder / document).is_file()
 
