@@ -72,8 +72,12 @@ def _constraints(field: dict) -> str:
     parts = ["required" if constraints.pop("required", False) else "optional"]
     if constraints.pop("unique", False):
         parts.append("unique")
+    labels = {str(c["value"]): c["label"] for c in field.get("categories", [])}
     for name, value in constraints.items():
-        shown = ", ".join(markdown_code(v) for v in value) if isinstance(value, list) else markdown_code(value)
+        if name == "enum" and labels:  # each code with its label, as the schema's categories give them
+            shown = ", ".join(f"{markdown_code(v)} ({labels[str(v)]})" for v in value)
+        else:
+            shown = ", ".join(markdown_code(v) for v in value) if isinstance(value, list) else markdown_code(value)
         parts.append(f"{name} {shown}")
     if "spanOf" in field:
         parts.append(f"span of {markdown_code(field['spanOf'])}")

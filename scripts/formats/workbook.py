@@ -13,6 +13,7 @@ from ..errors import PipelineError
 
 PATH = "{name}.xlsx"
 ABOUT_SHEET = "About"
+CODES_SHEET = "Codes"  # the last sheet: each code of a table's column, with its label
 _WIDEST = 60  # characters: wider columns are cut on screen, never in the cell
 _WIDTH_SAMPLE = 1_000
 
@@ -78,7 +79,21 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
                         sheet.write_string(number, first_continued[column] + offset, piece)
                 if value is not None and (code := write(number, column, value)):
                     _refuse_unless_whole(code, f"{csv_path}, row {number + 1:,}, {names[column]}", value)
+    _codes_sheet(workbook.add_worksheet(CODES_SHEET), schemas, bold)
     workbook.close()
+
+
+def _codes_sheet(sheet, schemas: dict[str, dict], bold) -> None:
+    """Every code a column may hold, with its label, from the schemas' categories: a reader of a sheet sees "addressee" and finds what it means."""
+    sheet.set_column(0, 1, 24)
+    sheet.set_column(2, 3, 34)
+    sheet.write_row(0, 0, ["Table (sheet)", "Column", "Code", "Label"], bold)
+    row = 1
+    for table, schema in schemas.items():
+        for field in schema["fields"]:
+            for category in field.get("categories", []):
+                sheet.write_row(row, 0, [table, field["name"], str(category["value"]), category["label"]])
+                row += 1
 
 
 def _cells_needed(file: str, fields: list[dict]) -> dict[int, int]:

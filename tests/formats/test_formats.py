@@ -61,7 +61,7 @@ def test_the_writers_read_back_exactly_what_the_csv_holds(tmp_path):
 
 def test_the_workbook_says_what_it_is_then_holds_every_table(released_folder):
     book = openpyxl.load_workbook(released_folder / f"{NAME}.xlsx")
-    assert book.sheetnames == ["About", *PROJECT.table_names, "changes"]
+    assert book.sheetnames == ["About", *PROJECT.table_names, "changes", "Codes"]
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
     assert about["Title"] == PROJECT.package_metadata["title"]
     assert about["Version"].startswith(PROJECT.changelog_version() + ", released ")
@@ -69,6 +69,12 @@ def test_the_workbook_says_what_it_is_then_holds_every_table(released_folder):
     assert "(Version " + PROJECT.changelog_version() + ") [Data set]" in about["How to cite"]
     assert "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/" in about["Source"]
     assert about["signatories"] == 23 and about["clauses"] == 10 and about["act_actors"] == 35
+    codes = list(book["Codes"].iter_rows(values_only=True))
+    assert codes[0] == ("Table (sheet)", "Column", "Code", "Label")
+    assert ("act_actors", "role", "addressee", "Addressee") in codes and ("recognitions", "body", "lower-house", "Lower house of parliament") in codes
+    expected = [(table, field["name"], c["value"], c["label"]) for table, schema in {**PROJECT.schemas, "changes": PROJECT.changes_schema}.items()
+                for field in schema["fields"] for c in field.get("categories", [])]
+    assert codes[1:] == expected and len(expected) == 59
 
 
 @pytest.mark.parametrize("table", PROJECT.table_names)
