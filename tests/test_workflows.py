@@ -133,3 +133,23 @@ def test_the_readme_shell_steps_validate_a_served_release(released_folder, tmp_p
         server.shutdown()
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"{released_folder.name}.zip: OK" in done.stdout
+
+
+@pytest.mark.posix("bash, which runs the release workflow's step that assembles the Pages site")
+def test_the_release_deploys_its_folder_to_pages_with_the_database_where_the_page_links_it(released_folder, tmp_path):
+    from scripts.formats.sqlite import METADATA_PATH, PATH
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+    steps = {step.get("name"): step for step in workflow["jobs"]["release"]["steps"]}
+    assemble = steps["Assemble the Pages site, the release folder as it is"]["run"]
+    assert steps["Upload the Pages site"]["uses"].startswith("actions/upload-pages-artifact@") and steps["Upload the Pages site"]["with"]["path"] == "site"
+    pages = workflow["jobs"]["pages"]
+    assert pages["needs"] == "release" and pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert [step["uses"].split("@")[0] for step in pages["steps"]] == ["actions/deploy-pages"]
+    shutil.copytree(released_folder, tmp_path / "dist" / released_folder.name)
+    done = subprocess.run(["bash", "-e", "-c", assemble], cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    site = tmp_path / "site"
+    name = PATH.format(name=released_folder.name.rsplit("-", 1)[0])
+    assert (site / name).read_bytes() == (released_folder / name).read_bytes() and (site / METADATA_PATH).is_file()
+    assert (site / "docs" / "index.html").is_file() and 'url=docs/index.html' in (site / "index.html").read_text(encoding="utf-8")

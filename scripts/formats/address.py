@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+DATASETTE_LITE = "https://lite.datasette.io/"
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,16 @@ class PublicAddress:
 
     def download(self, version: str, file_name: str) -> str:
         return f"{self.repository}/releases/download/v{version}/{file_name}"
+
+    @property
+    def pages(self) -> str:
+        """The GitHub Pages site the Pages workflow deploys the newest release to: https://<owner>.github.io/<repo>/."""
+        owner, repo = urlsplit(self.repository).path.strip("/").split("/")[:2]
+        return f"https://{owner.lower()}.github.io/{repo}/"
+
+    def datasette_lite(self, database: str, metadata: str) -> str:
+        """Datasette Lite opening the Pages copy of the database and its metadata: Pages serves them with CORS, a release asset does not."""
+        return f"{DATASETTE_LITE}?url={quote(self.pages + database, safe='')}&metadata={quote(self.pages + metadata, safe='')}"
 
 
 def public_address(metadata: dict) -> PublicAddress | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .address import PublicAddress
+from .sqlite import METADATA_PATH as DATASETTE_METADATA_PATH, PATH as DATABASE_PATH
 from ..cells import column_values
 from .escape import html_text, json_in_script
 from ..inputs.wording import clauses_in_words
@@ -87,7 +88,7 @@ def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, 
         listed = "".join(f"<li><code>{html_text(a['agreement_id'])}</code>: {html_text(a['title'])}, {html_text(a['date_signed'].isoformat())}</li>" for a in agreements[SHOWN_IN_FULL:])
         parts.append(f'<section aria-labelledby="more"><h2 id="more">{len(agreements) - SHOWN_IN_FULL:,} more agreements</h2>'
                      f"<p>Their rows are in the same tables; the first {SHOWN_IN_FULL} are shown above with their sources.</p><ul>{listed}</ul></section>")
-    parts.append(_tables_section(tables, metadata, chart_svg_path, chart_alt, downloads))
+    parts.append(_tables_section(tables, metadata, chart_svg_path, chart_alt, downloads, address))
     parts.append(f'<section aria-labelledby="cite"><h2 id="cite">How to cite</h2><pre id="citation">{html_text(citation)}</pre>'
                  '<button id="copy-citation" type="button" hidden>Copy the citation</button>'
                  f"<p>License: {_license(metadata)}. The agreement's text is the signatories' own, reproduced unchanged to document it.</p></section>")
@@ -287,13 +288,22 @@ def _source_view(source: str, spans: list[tuple[int, int, str, str]]) -> str:
     return "".join(pieces)
 
 
-def _tables_section(tables, metadata, chart_svg_path, chart_alt, downloads) -> str:
+def _tables_section(tables, metadata, chart_svg_path, chart_alt, downloads, address: PublicAddress | None = None) -> str:
     rows = "".join(f"<tr><td><code>{html_text(r['name'])}</code></td><td>{len(tables[r['name']]):,}</td><td>{html_text(r['description'])}</td></tr>" for r in metadata["resources"])
     files = "".join(f'<li><a href="{html_text(path)}">{html_text(label)}</a> ({html_text(media)})</li>' for label, path, media in downloads)
     return (f'<section aria-labelledby="data"><h2 id="data">The data</h2>'
             f'<figure><img src="{html_text(chart_svg_path)}" alt="{html_text(chart_alt)}" width="750"><figcaption>{html_text(chart_alt)}</figcaption></figure>'
             f"<table><caption>Tables, with their rows in this version</caption><thead><tr><th>table</th><th>rows</th><th>one row per</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"<h3>Download</h3><p>The files beside this page, each linked relative to it:</p><ul>{files}</ul></section>")
+            f"<h3>Download</h3><p>The files beside this page, each linked relative to it:</p><ul>{files}</ul>{_in_the_browser(metadata, address)}</section>")
+
+
+def _in_the_browser(metadata: dict, address: PublicAddress | None) -> str:
+    """A link that opens the database in the browser with nothing installed; none until the package has a public address."""
+    if address is None:
+        return ""
+    link = address.datasette_lite(DATABASE_PATH.format(name=metadata["name"]), DATASETTE_METADATA_PATH)
+    return (f'<h3>In your browser</h3><p><a href="{html_text(link)}">Open the database in Datasette Lite</a>: browse, facet, search the clauses '
+            "and query with SQL, with nothing to install.</p>")
 
 
 def _ids(agreement_id: str) -> dict[str, str]:

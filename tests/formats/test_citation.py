@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 import subprocess
 import sys
 
@@ -66,6 +67,12 @@ def test_with_the_public_address_set_every_surface_carries_it(published):
     assert json.loads((published / "datapackage.json").read_text(encoding="utf-8"))["homepage"] == REPOSITORY
     page = (published / "docs" / "index.html").read_text(encoding="utf-8")
     assert f'"url": "{REPOSITORY}"' in page and f'"identifier": "{REPOSITORY}/releases/tag/v{cff["version"]}"' in page
+    # The database in the browser: Datasette Lite opens the GitHub Pages copy of the database and its metadata, never a release asset.
+    owner, repo = REPOSITORY.removeprefix("https://github.com/").split("/")
+    pages = f"https://{owner.lower()}.github.io/{repo}/"
+    lite = ("https://lite.datasette.io/?url=" + quote(pages + "global-muslim-coalition-for-uyghurs.sqlite", safe="")
+            + "&amp;metadata=" + quote(pages + "datasette.json", safe=""))
+    assert f'<a href="{lite}">Open the database in Datasette Lite</a>' in page and "releases/download" not in lite
 
 
 def test_with_no_public_address_no_output_carries_one():

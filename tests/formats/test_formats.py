@@ -207,6 +207,25 @@ def test_datasette_serves_the_table_page_and_its_json(released_folder):
         ("global-muslim-coalition-for-uyghurs-2022-s16", WAFIQ, "WAFIQ", "MY")]
 
 
+def test_the_pages_copy_of_the_database_answers_the_readme_queries_in_datasette_with_no_network(released_folder):
+    """What Datasette Lite opens from GitHub Pages is the release's database and metadata: Datasette, in-process, answers the README's queries."""
+    from datasette.app import Datasette
+
+    metadata = json.loads((released_folder / "datasette.json").read_text(encoding="utf-8"))
+    datasette = Datasette([str(released_folder / f"{NAME}.sqlite")], metadata=metadata)
+    by_country = "SELECT country_name, count(*) AS entries FROM signatories_with_countries GROUP BY country_name ORDER BY count(*) DESC, country_name LIMIT 3"
+    search = "SELECT clause_number FROM clauses WHERE rowid IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH 'refugees')"
+
+    async def fetch():
+        return [await datasette.client.get(f"/{NAME}.json", params={"sql": sql, "_shape": "array"}) for sql in (by_country, search)] + [
+            await datasette.client.get(f"/{NAME}/clauses.json", params={"_search": "refugees", "_shape": "array"})]
+
+    countries, found, searched = asyncio.run(fetch())
+    assert [(row["country_name"], row["entries"]) for row in countries.json()] == [("Malaysia", 8), ("Türkiye", 4), (None, 3)]
+    assert found.json() == [{"clause_number": 5}]
+    assert [row["clause_number"] for row in searched.json()] == [5]
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
