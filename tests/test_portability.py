@@ -133,7 +133,7 @@ def test_a_workbook_cell_changes_its_fingerprint(released_folder, tmp_path):
 def test_which_files_are_pinned_by_what_they_hold():
     record = json.loads((ROOT / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
     assert sorted(record["content"]) == sorted(path for path in record["files"] if is_native(path)) == [
-        f"{NAME}.zip", f"{NAME}/SHA256SUMS", f"{NAME}/global-muslim-coalition-for-uyghurs.sqlite", f"{NAME}/global-muslim-coalition-for-uyghurs.xlsx"]
+        f"{NAME}.zip", f"{NAME}/files.sha256", f"{NAME}/global-muslim-coalition-for-uyghurs.sqlite", f"{NAME}/global-muslim-coalition-for-uyghurs.xlsx"]
     assert not is_native(f"{NAME}/data/signatories.parquet") and not is_native(f"{NAME}/data/signatories.csv")
 
 

@@ -9,7 +9,10 @@ import zipfile
 from pathlib import Path
 
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build time in the file
-SUMS = "SHA256SUMS"  # beside the zip, naming it; and in the release folder, naming its files
+SUMS = "SHA256SUMS"  # beside the zip, naming it
+# In the release folder, naming its files: another name than the one beside the zip, so that unzipping the release
+# where it was downloaded never writes over the SHA256SUMS that names the zip (releases before 1.8.0 named both SHA256SUMS).
+FOLDER_SUMS = "files.sha256"
 _COMPRESSED_ALREADY = (".parquet", ".xlsx", ".png", ".zip")
 
 

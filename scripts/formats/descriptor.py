@@ -76,7 +76,7 @@ def release_downloads(project: Project, version: str, sources: list[SourceDocume
         ("Datasette metadata for the database", sqlite.METADATA_PATH, "application/json"),
     ]
     files += [(f"The source document of {source.agreement_id}", source.relative_path, "text/plain") for source in sources]
-    files += [("Checksums of these files, for sha256sum -c", archive.SUMS, "text/plain")]
+    files += [("Checksums of these files, for sha256sum -c", archive.FOLDER_SUMS, "text/plain")]
     if (address := public_address(project.package_metadata)):  # the zip lies beside the folder, not in it: only its public address reaches it
         files += [("The whole release (zip)", address.download(version, f"{name}-{version}.zip"), "application/zip")]
     return files

@@ -53,6 +53,7 @@ a { color: #0b5394; } a:focus-visible, button:focus-visible, pre:focus-visible {
 .columns > div { min-width: 0; }
 main { overflow-wrap: anywhere; }
 pre, code, td { white-space: pre-wrap; overflow-wrap: anywhere; }
+th, td.num { white-space: nowrap; overflow-wrap: normal; }
 table { display: block; overflow-x: auto; max-width: 100%; }
 img { max-width: 100%; height: auto; }
 pre.source { white-space: pre-wrap; font: 15px/1.6 ui-monospace, monospace; border: 1px solid #595959; padding: 1rem; position: sticky; top: .5rem; max-height: 95vh; overflow: auto; }
@@ -289,7 +290,8 @@ def _source_view(source: str, spans: list[tuple[int, int, str, str]]) -> str:
 
 
 def _tables_section(tables, metadata, chart_svg_path, chart_alt, downloads, address: PublicAddress | None = None) -> str:
-    rows = "".join(f"<tr><td><code>{html_text(r['name'])}</code></td><td>{len(tables[r['name']]):,}</td><td>{html_text(r['description'])}</td></tr>" for r in metadata["resources"])
+    # A count stays whole (class num): only a long word may break, never "54" into "5" above "4".
+    rows = "".join(f"<tr><td><code>{html_text(r['name'])}</code></td><td class=\"num\">{len(tables[r['name']]):,}</td><td>{html_text(r['description'])}</td></tr>" for r in metadata["resources"])
     files = "".join(f'<li><a href="{html_text(path)}">{html_text(label)}</a> ({html_text(media)})</li>' for label, path, media in downloads)
     return (f'<section aria-labelledby="data"><h2 id="data">The data</h2>'
             f'<figure><img src="{html_text(chart_svg_path)}" alt="{html_text(chart_alt)}" width="750"><figcaption>{html_text(chart_alt)}</figcaption></figure>'

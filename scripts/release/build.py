@@ -75,6 +75,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
     cff = citation.citation(project.package_metadata, version, released, tables["agreements"], tables["signatories"])
     files[citation.PATH] = citation.citation_cff(cff).encode("utf-8")
     files[citation.ZENODO_PATH] = citation.zenodo_json(cff).encode("utf-8")
+    files[citation.BIBTEX_PATH] = citation.citation_bib(cff, project.package_metadata["name"]).encode("utf-8")
     downloads = [(label, path if "://" in path else f"../{path}", media) for label, path, media in release_downloads(project, version, sources)]
     # The size and sha256 of each listed file that a checkout holds (the tables, the descriptor, the sources); the release makes the others, after the page.
     listed = {path for _, path, _ in downloads}

@@ -13,13 +13,13 @@ from ..formats import archive
 
 # SQLite writes the database and zlib deflates the zip and the workbook: another version of either (the one a
 # Windows or macOS Python bundles, zlib-ng in Python 3.14 on Windows) writes other bytes for the same content.
-# The folder's SHA256SUMS lists those files' bytes, so it differs with them.
+# The folder's checksum file lists those files' bytes, so it differs with them.
 NATIVE_SUFFIXES = (".zip", ".sqlite", ".xlsx")
 
 
 def is_native(path: str) -> bool:
     """Whether a release file's bytes depend on a native library, so that a record pins what it holds instead."""
-    return path.endswith(NATIVE_SUFFIXES) or path.endswith(f"/{archive.SUMS}")
+    return path.endswith(NATIVE_SUFFIXES) or path.endswith((f"/{archive.FOLDER_SUMS}", f"/{archive.SUMS}"))  # SHA256SUMS: the folder's, before 1.8.0
 
 
 def fingerprint(path: Path) -> str:
@@ -48,7 +48,7 @@ def _lines(path: Path):
         yield from _database_lines(path)
     elif name.endswith(".xlsx"):
         yield from _workbook_lines(path)
-    elif name == archive.SUMS:
+    elif name in (archive.FOLDER_SUMS, archive.SUMS):
         # The lines of byte-stable files; those of native files name bytes that their own fingerprints stand for.
         yield from (line for line in path.read_text(encoding="utf-8").splitlines() if not is_native("/" + line.split("  ", 1)[-1]))
     else:

@@ -174,21 +174,21 @@ def release_schemas(project: Project) -> dict[str, dict]:
 
 
 def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> dict[str, str]:
-    """The folder's SHA256SUMS, the zip beside the folder and its own SHA256SUMS, every file flushed to the disk; returns each file's sha256, by its path in dist/.
+    """The folder's files.sha256, the zip beside the folder and SHA256SUMS naming it, every file flushed to the disk; returns each file's sha256, by its path in dist/.
 
-    Each SHA256SUMS names files as they lie beside it, so that `sha256sum -c SHA256SUMS` passes
+    Each checksum file names files as they lie beside it, so that `sha256sum -c` passes
     where a user downloads it: the folder's names its files (and, unzipped, the zip's); the one
     beside the zip names the zip. The zip lists the files by name, then `last` (the database and
     the workbook) by name, as every release since 1.0.0 has: the same files give the same bytes.
     """
     in_folder = {path: archive.sha256_of(folder.path / path) for path in folder.paths}
-    folder.write(archive.SUMS, archive.sha256sums(in_folder))
+    folder.write(archive.FOLDER_SUMS, archive.sha256sums(in_folder))
     zip_path = staging / f"{name}.zip"
     archive.write_zip(str(folder.path), sorted(folder.paths, key=lambda path: (path in last, path)), str(zip_path))
     beside_zip = {zip_path.name: archive.sha256_of(zip_path)}
     (staging / archive.SUMS).write_bytes(archive.sha256sums(beside_zip))
     archive.flush_to_disk(staging)
-    return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, f"{name}/{archive.SUMS}": archive.sha256_of(folder.path / archive.SUMS), **beside_zip}
+    return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, f"{name}/{archive.FOLDER_SUMS}": archive.sha256_of(folder.path / archive.FOLDER_SUMS), **beside_zip}
 
 
 def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
@@ -219,7 +219,7 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
         content = read_input(project.root / document, project.root, document)
         folder.write(document, as_released(content.decode("utf-8")).encode("utf-8") if document == "CHANGELOG.md" else content)
     for path, content in built.files.items():
-        if (path.startswith("docs/") or path == "CITATION.cff") and path != page.PATH:
+        if (path.startswith("docs/") or path in ("CITATION.cff", "CITATION.bib")) and path != page.PATH:
             folder.write(path, content)
     folder.write("README.md", release_readme(project, built, version).encode("utf-8"))
     folder.write(diff.NOTES_PATH, release_notes(project, version, plan).encode("utf-8"))
@@ -242,7 +242,7 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
              "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how to cite |",
              "| `docs/data-dictionary.md`, `docs/codebook.md` | every column described; the rules of the coding |",
              "| `RELEASE-NOTES.md`, `CHANGELOG.md` | what changed in this version, and in every version |",
-             "| `CITATION.cff`, `LICENSE` | how to cite; what covers the text, the data and the code |"]
+             "| `CITATION.cff`, `CITATION.bib`, `LICENSE` | how to cite (also for BibTeX); what covers the text, the data and the code |"]
     citation = citation_text(metadata, version, release.date.isoformat(), built.tables["agreements"])
     return "\n".join([
         *dataset_card_header(project, built), "",

@@ -81,6 +81,24 @@ def test_with_no_public_address_no_output_carries_one():
     assert "repository" not in metadata
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     assert "url" not in cff and "repository-code" not in cff
-    for path in ("CITATION.cff", ".zenodo.json", "datapackage.json", "docs/index.html"):
+    for path in ("CITATION.cff", "CITATION.bib", ".zenodo.json", "datapackage.json", "docs/index.html"):
         text = (ROOT / path).read_text(encoding="utf-8")
         assert "github.com" not in text and "OWNER" not in text and "example.org" not in text and "<owner>" not in text, path
+
+
+def test_citation_bib_names_the_compilers_as_one_entity_with_the_version_and_once_set_the_address(published):
+    """BibTeX and pandoc split a bare author at its commas and "and"s into persons: double braces keep an entity whole."""
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    bib = (ROOT / "CITATION.bib").read_text(encoding="utf-8")
+    version = cff["version"]
+    assert f"@misc{{global-muslim-coalition-for-uyghurs-{version},\n" in bib
+    assert "  author = {{Independent compilers of the agreement data package}},\n" in bib
+    assert f"  version = {{{version}}},\n" in bib and f"  year = {{{cff['date-released'][:4]}}},\n" in bib and "url = " not in bib
+    assert f"  url = {{{REPOSITORY}/releases/tag/v{version}}}\n" in (published / "CITATION.bib").read_text(encoding="utf-8")
+
+
+def test_a_bibtex_special_character_is_escaped_once():
+    from scripts.formats.citation import citation_bib
+
+    bib = citation_bib({"authors": [{"name": "Compilers & Co {x}"}], "title": "50% of #1_a \\ b", "date-released": "2026-12-04", "version": "1.0.0"}, "p")
+    assert "author = {{Compilers \\& Co \\{x\\}}}" in bib and "title = {{50\\% of \\#1\\_a \\textbackslash{} b}}" in bib

@@ -264,10 +264,16 @@ def test_the_page_never_scrolls_sideways(width):
             page.goto(PAGE.resolve().as_uri(), wait_until="load")
             scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
             citation = page.evaluate("document.getElementById('citation').scrollWidth <= document.getElementById('citation').clientWidth")
+            # Numbers and headings are never broken inside ("54" into "5" above "4", "rows" into "ro/w/s"): each is one line box.
+            broken = page.evaluate("""[...document.querySelectorAll('th, td.num')].filter(cell => {
+                const range = document.createRange(); range.selectNodeContents(cell); return range.getClientRects().length > 1;
+            }).map(cell => cell.textContent)""")
+            counted = page.evaluate("document.querySelectorAll('td.num').length")
         finally:
             browser.close()
     assert scroll <= client, (scroll, client)
     assert citation
+    assert broken == [] and counted == 14
 
 
 def test_the_page_shows_the_states_the_text_thanks_with_their_dates_and_quotes_in_the_text():

@@ -39,7 +39,7 @@ def released(released_folder) -> Path:
 def test_release_layout_and_summary(package, capsys):
     code, out, _ = run(package, "release", capsys=capsys)
     assert code == 0
-    assert f"released {NAME}: 14 tables, 244 rows, 68 files," in out
+    assert f"released {NAME}: 14 tables, 244 rows, 69 files," in out
     zip_line = out.strip().splitlines()[-1]
     assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
     archive = (package / "dist" / f"{NAME}.zip").read_bytes()
@@ -103,22 +103,23 @@ def _sums(path: Path) -> dict[str, str]:
     return {name: digest for digest, name in (line.split("  ", 1) for line in path.read_text(encoding="utf-8").splitlines())}
 
 
-def test_each_sha256sums_names_the_files_beside_it_and_the_zip_holds_the_folder(released):
+def test_each_checksum_file_names_the_files_beside_it_and_the_zip_holds_the_folder(released):
     dist = released / "dist"
     assert _sums(dist / "SHA256SUMS") == {f"{NAME}.zip": hashlib.sha256((dist / f"{NAME}.zip").read_bytes()).hexdigest()}
     folder = dist / NAME
-    listed = _sums(folder / "SHA256SUMS")
-    assert set(listed) == {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    listed = _sums(folder / "files.sha256")
+    assert set(listed) == {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"files.sha256"}
     assert all(hashlib.sha256((folder / path).read_bytes()).hexdigest() == digest for path, digest in listed.items())
     with zipfile.ZipFile(dist / f"{NAME}.zip") as archive:
         # The release folder's files, at the zip's root: datapackage.json first among equals.
-        assert sorted(archive.namelist()) == sorted([*listed, "SHA256SUMS"])
+        assert sorted(archive.namelist()) == sorted([*listed, "files.sha256"]) and "SHA256SUMS" not in archive.namelist()
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
 @pytest.mark.posix("GNU sha256sum")
 def test_sha256sum_checks_a_download_in_an_empty_folder_as_a_user_does(released, tmp_path):
-    """The zip and SHA256SUMS downloaded side by side, then the zip unzipped: `sha256sum -c` passes on both, and fails on a changed byte."""
+    """The zip and SHA256SUMS downloaded side by side, then the zip unzipped where they lie, as `unzip` does: `sha256sum -c` passes on both,
+    the unzipped files never replace the SHA256SUMS that names the zip, and a changed byte fails."""
     sha256sum = shutil.which("sha256sum")
     if sha256sum is None:
         pytest.fail("sha256sum (GNU coreutils) is missing") if os.environ.get("CI") else pytest.skip("no sha256sum here")
@@ -129,11 +130,13 @@ def test_sha256sum_checks_a_download_in_an_empty_folder_as_a_user_does(released,
     check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download, capture_output=True, text=True)
     assert check.returncode == 0 and check.stdout == f"{NAME}.zip: OK\n", check.stdout + check.stderr
     with zipfile.ZipFile(download / f"{NAME}.zip") as archive:
-        archive.extractall(download / NAME)
-    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download / NAME, capture_output=True, text=True)
-    assert check.returncode == 0 and "FAILED" not in check.stdout and check.stdout.count(": OK\n") == len(_sums(download / NAME / "SHA256SUMS")), check.stdout + check.stderr
-    (download / NAME / "data" / "signatories.csv").write_text("changed\n", encoding="utf-8", newline="\n")
-    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download / NAME, capture_output=True, text=True)
+        archive.extractall(download)
+    check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download, capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout == f"{NAME}.zip: OK\n", check.stdout + check.stderr  # still the one that names the zip
+    check = subprocess.run([sha256sum, "-c", "files.sha256"], cwd=download, capture_output=True, text=True)
+    assert check.returncode == 0 and "FAILED" not in check.stdout and check.stdout.count(": OK\n") == len(_sums(download / "files.sha256")), check.stdout + check.stderr
+    (download / "data" / "signatories.csv").write_text("changed\n", encoding="utf-8", newline="\n")
+    check = subprocess.run([sha256sum, "-c", "files.sha256"], cwd=download, capture_output=True, text=True)
     assert check.returncode == 1 and "data/signatories.csv: FAILED" in check.stdout
 
 
@@ -305,13 +308,13 @@ _KILLER = textwrap.dedent("""
 
 
 def _complete_release(dist: Path) -> bool:
-    """The zip and the folder each verify against their own SHA256SUMS, and the folder holds exactly what its SHA256SUMS lists."""
+    """The zip and the folder each verify against their own checksum file, and the folder holds exactly what its files.sha256 lists."""
     folders = [path for path in dist.iterdir() if path.is_dir()] if dist.is_dir() else []
-    if not (dist / "SHA256SUMS").is_file() or len(folders) != 1 or not (folders[0] / "SHA256SUMS").is_file():
+    if not (dist / "SHA256SUMS").is_file() or len(folders) != 1 or not (folders[0] / "files.sha256").is_file():
         return False
     folder, beside = folders[0], _sums(dist / "SHA256SUMS")
-    inside = _sums(folder / "SHA256SUMS")
-    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    inside = _sums(folder / "files.sha256")
+    on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"files.sha256"}
     return (set(beside) == {p.name for p in dist.iterdir() if p.is_file()} - {"SHA256SUMS"} and set(inside) == on_disk
             and all(hashlib.sha256((dist / p).read_bytes()).hexdigest() == d for p, d in beside.items())
             and all(hashlib.sha256((folder / p).read_bytes()).hexdigest() == d for p, d in inside.items()))
@@ -358,20 +361,20 @@ def test_every_link_of_the_released_page_resolves_inside_the_release_folder(rele
         target = (folder / "docs" / link).resolve()
         assert target.is_file() and target.is_relative_to(folder.resolve()), link
     name = Project().package_metadata["name"]
-    for expected in ("../data/signatories.parquet", f"../{name}.xlsx", f"../{name}.sqlite", "../data/changes.csv", "../SHA256SUMS"):
+    for expected in ("../data/signatories.parquet", f"../{name}.xlsx", f"../{name}.sqlite", "../data/changes.csv", "../files.sha256"):
         assert expected in links, expected
     assert not any(link.endswith(".zip") for link in links)  # the zip lies beside the folder: linked only by its public address
 
 
 def test_the_released_pages_json_ld_gives_each_files_size_and_sha256(released):
-    """Every download the page lists carries its size and sha256, but the workbook, the database and SHA256SUMS, which are made after the page."""
+    """Every download the page lists carries its size and sha256, but the workbook, the database and files.sha256, which are made after the page."""
     import re
 
     folder = released / "dist" / NAME
     page = (folder / "docs" / "index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
     name = Project().package_metadata["name"]
-    after_the_page = {f"../{name}.xlsx", f"../{name}.sqlite", "../SHA256SUMS"}
+    after_the_page = {f"../{name}.xlsx", f"../{name}.sqlite", "../files.sha256"}
     for entry in data["distribution"]:
         if entry["contentUrl"] in after_the_page:
             assert "sha256" not in entry
