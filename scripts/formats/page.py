@@ -75,9 +75,27 @@ def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, 
               sizes_and_sha256: dict[str, tuple[int, str]] | None = None, address: PublicAddress | None = None) -> str:
     """The whole page. `sources` is each agreement's document text; `downloads` is (label, path, media type) of every file it links to,
     and `sizes_and_sha256` the size and sha256 of those whose bytes are known; `address` is the package's public address, if it has one."""
+    template = page_template(metadata=metadata, version=version, released=released, tables=tables, sources=sources, schemas=schemas,
+                             chart_svg_path=chart_svg_path, citation=citation, downloads=downloads, chart_alt=chart_alt, address=address)
+    return with_json_ld(template, dataset_json_ld(metadata, version, released, json_ld_facts(tables), schemas, citation, downloads, sizes_and_sha256 or {}, address))
+
+
+# Where the schema.org metadata goes: the release writes the page before the files it sizes (the workbook, the database)
+# exist, then fills it in. No value can write this comment, since every value's "<" is escaped.
+JSON_LD_SLOT = "<!--json-ld-->"
+
+
+def with_json_ld(template: str, ld: dict) -> str:
+    """The page, its schema.org metadata in place."""
+    return template.replace(JSON_LD_SLOT, json_in_script(json.dumps(ld, indent=1, ensure_ascii=False)), 1)
+
+
+def page_template(*, metadata: dict, version: str, released: str, tables: dict[str, list[dict]], sources: dict[str, str],
+                  schemas: dict[str, dict], chart_svg_path: str, citation: str, downloads: list[tuple[str, str, str]], chart_alt: str,
+                  address: PublicAddress | None = None) -> str:
+    """The whole page, with JSON_LD_SLOT where its schema.org metadata goes."""
     agreements = tables["agreements"]
-    ld = dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads, sizes_and_sha256 or {}, address)
-    parts = [_head(metadata, ld)]
+    parts = [_head(metadata)]
     parts.append('<body><a class="skip" href="#main">Skip to the agreement</a><main id="main">')
     parts.append(f"<h1>{html_text(metadata['title'])}</h1>")
     parts.append(f"<p>Version {html_text(version)}, released {html_text(released)}. {html_text(metadata['description'])}</p>")
@@ -97,27 +115,34 @@ def page_html(*, metadata: dict, version: str, released: str, tables: dict[str, 
     return "\n".join(parts)
 
 
-def _head(metadata, ld: dict) -> str:
-    json_ld = json_in_script(json.dumps(ld, indent=1, ensure_ascii=False))
+def _head(metadata) -> str:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{html_text(metadata['title'])}</title>"
             f'<meta name="description" content="{html_text(metadata["description"][:300])}">'
             f"<style>{_STYLE}</style>"
-            f'<script type="application/ld+json">\n{json_ld}\n</script></head>')
+            f'<script type="application/ld+json">\n{JSON_LD_SLOT}\n</script></head>')
 
 
-def dataset_json_ld(metadata, version, released, tables, schemas, citation, downloads, sizes_and_sha256, address) -> dict:
+def json_ld_facts(tables: dict[str, list[dict]]) -> dict:
+    """What the schema.org metadata says of the tables: a few values per agreement, so that the page can be filled in once the tables are let go."""
+    agreements = tables["agreements"]
+    names = {row["country_code"]: row["name"] for row in tables["countries"]}
+    stated = sorted({row["country_code"] for row in tables["agreement_countries"]} | {row["place_country_code"] for row in agreements})
+    return {"dates": sorted(row["date_signed"].isoformat() for row in agreements), "places": [(names[code], code) for code in stated],
+            "sources": [row["source_url"] for row in agreements], "languages": sorted({row["language"] for row in agreements})}
+
+
+def dataset_json_ld(metadata, version, released, facts, schemas, citation, downloads, sizes_and_sha256, address) -> dict:
     """schema.org Dataset, with what Google Dataset Search requires and recommends.
 
     A relative contentUrl resolves against the page's own address wherever it is served, as
     JSON-LD resolves relative IRIs; the url and the release page need the public address.
+    Every distribution has its size and sha256: a file the page cannot hash (the checksums,
+    which list the page; the zip, which holds it) is linked on the page, not listed here.
     """
-    agreements = tables["agreements"]
-    countries = {row["country_code"]: row for row in tables["countries"]}
-    stated = sorted({row["country_code"] for row in tables["agreement_countries"]} | {row["place_country_code"] for row in agreements})
     license_ = metadata["licenses"][0]
-    dates = sorted(row["date_signed"].isoformat() for row in agreements)
+    dates = facts["dates"]
     return {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -132,15 +157,15 @@ def dataset_json_ld(metadata, version, released, tables, schemas, citation, down
         "creator": [{"@type": "Organization", "name": c["title"]} for c in metadata["contributors"] if "creator" in c["roles"]],
         "keywords": metadata["keywords"],
         "temporalCoverage": dates[0] if dates[0] == dates[-1] else f"{dates[0]}/{dates[-1]}",
-        "spatialCoverage": [{"@type": "Place", "name": countries[code]["name"], "identifier": code} for code in stated],
-        "isBasedOn": [row["source_url"] for row in agreements],
+        "spatialCoverage": [{"@type": "Place", "name": name, "identifier": code} for name, code in facts["places"]],
+        "isBasedOn": facts["sources"],
         "citation": citation,
-        "inLanguage": sorted({row["language"] for row in agreements}),
+        "inLanguage": facts["languages"],
         "variableMeasured": [{"@type": "PropertyValue", "name": f"{name}.{field['name']}", "description": field["description"]}
                              for name, schema in schemas.items() for field in schema["fields"]],
         "distribution": [{"@type": "DataDownload", "name": label, "contentUrl": path, "encodingFormat": media,
-                          **({"contentSize": f"{sizes_and_sha256[path][0]} B", "sha256": sizes_and_sha256[path][1]} if path in sizes_and_sha256 else {})}
-                         for label, path, media in downloads],
+                          "contentSize": f"{sizes_and_sha256[path][0]} B", "sha256": sizes_and_sha256[path][1]}
+                         for label, path, media in downloads if path in sizes_and_sha256],
     }
 
 

@@ -83,6 +83,14 @@ def build_in_memory(project: Project) -> BuiltPackage:
     known.update({f"../{path}": (size, sha256) for source in sources for path, sha256, size in source.files if f"../{path}" in listed})
     in_a_checkout = [(label, path, media) for label, path, media in downloads if "://" in path or path in known]
 
+    def page_for_release(listed: list[tuple[str, str, str]]) -> str:
+        return page.page_template(
+            metadata=project.package_metadata, version=version, released=released, tables=tables,
+            sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+            chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
+            citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
+            downloads=listed, address=public_address(project.package_metadata))
+
     def page_for(listed: list[tuple[str, str, str]], sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
         return page.page_html(
             metadata=project.package_metadata, version=version, released=released, tables=tables,
@@ -93,8 +101,14 @@ def build_in_memory(project: Project) -> BuiltPackage:
         ).encode("utf-8")
 
     files[page.PATH] = page_for(in_a_checkout, known)
+    # The release's page waits for the files it sizes; it keeps the page and a few facts, never the tables.
+    template = page_for_release(downloads)
+    facts, cite = page.json_ld_facts(tables), citation.citation_text(project.package_metadata, version, released, tables["agreements"])
+
     def release_page(sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
-        return page_for(downloads, sizes_and_sha256)
+        ld = page.dataset_json_ld(project.package_metadata, version, released, facts, project.schemas, cite, downloads, sizes_and_sha256,
+                                  public_address(project.package_metadata))
+        return page.with_json_ld(template, ld).encode("utf-8")
 
     files.update(chart_files(tables))
     return BuiltPackage(tables, files, sources, corpus_files, release_page)

@@ -80,7 +80,7 @@ def make_release(project: Project) -> ReleaseSummary:
         change_rows = diff.numbered(plan.history)
         with step("writing the tables as CSV and Parquet, the sources and the documents"):
             write_release_folder(project, built, plan, change_rows, folder)
-        rows, files = {name: len(table) for name, table in built.tables.items()}, built.files
+        rows, files, release_page = {name: len(table) for name, table in built.tables.items()}, built.files, built.release_page
         arguments = {**workbook_arguments(project, built.tables, len(change_rows)), "csv_files": csv_files(project, folder)}
         del built  # its rows, a corpus's largest part: from here on, every step reads the release's files
         with second_process() as worker:
@@ -93,6 +93,7 @@ def make_release(project: Project) -> ReleaseSummary:
             with step("writing the database, and the workbook in a second process"):
                 sqlite.write_database(str(folder.path_of(database_path)), csv_files(project, folder), release_schemas(project))
                 writing.get()
+        folder.write(page.PATH, release_page(_sizes_and_sha256(folder)))  # last but the checksums: it gives the size and sha256 of every other file
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
             digests = pack(staging, folder, name, last=[database_path, workbook_path])
         contents = {path: fingerprint(staging / path) for path in digests if is_native(path)}
@@ -136,14 +137,13 @@ class ReleaseFolder:
 
 
 def write_release_folder(project: Project, built: BuiltPackage, plan: versions.Plan, change_rows: list[dict], folder: ReleaseFolder) -> None:
-    """Every file of the release but the workbook and the database, the descriptor last."""
+    """Every file of the release but the workbook, the database and the page, the descriptor last."""
     resources = write_tables(project, built, folder)
     resources += write_changes(project, change_rows, folder)
     for relative in built.inputs:
         folder.copy_in(project.root, relative)
     descriptor = write_documents(project, built, project.releases[0].version, plan, folder, resources)
     folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
-    folder.write(page.PATH, built.release_page(_sizes_and_sha256(folder)))  # last: it gives the size and sha256 of every file written before it
 
 
 def _sizes_and_sha256(folder: ReleaseFolder) -> dict[str, tuple[int, str]]:

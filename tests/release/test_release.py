@@ -367,18 +367,18 @@ def test_every_link_of_the_released_page_resolves_inside_the_release_folder(rele
 
 
 def test_the_released_pages_json_ld_gives_each_files_size_and_sha256(released):
-    """Every download the page lists carries its size and sha256, but the workbook, the database and files.sha256, which are made after the page."""
+    """Every distribution of the page's schema.org metadata carries its size and sha256, the workbook and the database among them; the
+    checksums, which list the page, are linked on the page but are no distribution."""
     import re
 
     folder = released / "dist" / NAME
     page = (folder / "docs" / "index.html").read_text(encoding="utf-8")
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.DOTALL).group(1))
     name = Project().package_metadata["name"]
-    after_the_page = {f"../{name}.xlsx", f"../{name}.sqlite", "../files.sha256"}
+    listed = [entry["contentUrl"] for entry in data["distribution"]]
+    assert {f"../{name}.xlsx", f"../{name}.sqlite", "../data/signatories.csv", "../datapackage.json"} <= set(listed)
+    assert "../files.sha256" not in listed and '<a href="../files.sha256">' in page
     for entry in data["distribution"]:
-        if entry["contentUrl"] in after_the_page:
-            assert "sha256" not in entry
-            continue
         content = (folder / "docs" / entry["contentUrl"]).read_bytes()
         assert (entry["contentSize"], entry["sha256"]) == (f"{len(content)} B", hashlib.sha256(content).hexdigest()), entry["contentUrl"]
-    assert {entry["contentUrl"] for entry in data["distribution"]} >= after_the_page | {"../data/changes.parquet", "../data/signatories.parquet"}
+    assert {"../data/changes.parquet", "../data/signatories.parquet"} <= set(listed)
