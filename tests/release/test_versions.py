@@ -401,3 +401,130 @@ def test_a_record_is_written_once_with_every_pin_and_lf_line_endings(package, bu
     write_record(project, {}, release, {"x.zip": "other"}, {})  # never rewritten
     assert (package / "releases" / "9.9.9" / "release.json").read_bytes() == raw
     assert not list((package / "releases").glob(".9.9.9.tmp-*"))
+
+
+def test_releasing_the_recorded_version_again_compares_every_file_by_bytes_or_by_what_it_holds():
+    from scripts.errors import PipelineError
+    from scripts.release.versions import check_same_bytes, load_records
+
+    record = load_records(Project())[CURRENT]
+    digests, contents = dict(record.files), dict(record.content)
+    check_same_bytes(Project(), _release(CURRENT), digests, contents)  # the very files: accepted
+    native = next(path for path in contents if path.endswith(".sqlite"))
+    check_same_bytes(Project(), _release(CURRENT), {**digests, native: "0" * 64}, contents)  # other bytes, the same content: accepted
+    table = next(path for path in digests if path.endswith("/data/signatories.csv"))
+    for changed_digests, changed_contents, first, count in (
+            ({**digests, table: "0" * 64}, contents, table, 1),
+            (digests, {**contents, native: "0" * 64}, native, 1),
+            ({**digests, table: "0" * 64, "extra/file.txt": "1" * 64}, contents, "extra/file.txt", 2),
+            ({path: digest for path, digest in digests.items() if path != table}, contents, table, 1)):
+        with pytest.raises(PipelineError) as refused:
+            check_same_bytes(Project(), _release(CURRENT, line=17), changed_digests, changed_contents)
+        assert refused.value.where == "CHANGELOG.md, line 17"
+        assert refused.value.problem == (f"{CURRENT} was released on {record.date} with other bytes ({first} differs, {count} file(s) in all): "
+                                         "a version's bytes never change once released")
+        assert refused.value.fix == "add a heading for the next patch version to CHANGELOG.md, and say what changed there"
+    check_same_bytes(Project(), _release(bumped(CURRENT, "minor")), {}, {})  # a version not recorded yet: nothing to compare
+
+
+def _records_root(tmp_path: Path, entries: dict[str, object]) -> Project:
+    """A checkout holding only releases/, with the given entries: a dict is a record's release.json, a str a file's text."""
+    for relative, content in entries.items():
+        path = tmp_path / "releases" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(content) if isinstance(content, dict) else content, encoding="utf-8", newline="\n")
+    return Project(root=tmp_path)
+
+
+def test_a_record_is_loaded_with_every_value_it_pins(tmp_path):
+    from scripts.release.versions import load_records
+
+    meta = {"version": "1.2.3", "date": "2026-12-01", "tables": {"clauses": {"sha256": "a" * 64, "columns": ["x"], "primary_key": ["x"]}},
+            "files": {"p-1.2.3.zip": "b" * 64}, "changelog_sha256": "c" * 64, "content": {"p-1.2.3.zip": "d" * 64}}
+    project = _records_root(tmp_path, {"README.md": "What the records are.\n", "1.2.3/release.json": meta})
+    (record,) = load_records(project).values()
+    assert (record.version, record.date, record.folder, record.tables, record.files, record.changelog_sha256, record.content) == (
+        "1.2.3", "2026-12-01", tmp_path / "releases" / "1.2.3", meta["tables"], meta["files"], meta["changelog_sha256"], meta["content"])
+    assert load_records(Project(root=tmp_path / "none")) == {}  # no releases/ yet: no record
+
+
+_EDITED = "release records are written by make release and never edited: restore it with git"
+# name: (entries of releases/, where, problem, fix)
+_BAD_RECORDS = {
+    "a file that is no record": ({"notes.txt": "x\n"}, "releases/notes.txt",
+                                 "is not a release record: releases/ holds one folder per released version, named X.Y.Z",
+                                 "remove it; records are written by make release and never edited"),
+    "a folder that is no version": ({"latest/release.json": {"version": "latest", "tables": {}}}, "releases/latest",
+                                    "is not a release record: releases/ holds one folder per released version, named X.Y.Z",
+                                    "remove it; records are written by make release and never edited"),
+    "a record of another version": ({"1.0.0/release.json": {"version": "1.0.1", "tables": {}}}, "releases/1.0.0/release.json",
+                                    "records version '1.0.1' in the folder of 1.0.0, or no tables", _EDITED),
+    "a record without tables": ({"1.0.0/release.json": {"version": "1.0.0"}}, "releases/1.0.0/release.json",
+                                "records version '1.0.0' in the folder of 1.0.0, or no tables", _EDITED),
+    "a table named by a path": ({"1.0.0/release.json": {"version": "1.0.0", "tables": {"../x": {}}}}, "releases/1.0.0/release.json",
+                                "names a table '../x', which is no table name (lower-case letters, digits and _)", _EDITED),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_RECORDS))
+def test_a_record_that_is_no_record_is_refused_by_name(tmp_path, case):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records
+
+    entries, where, problem, fix = _BAD_RECORDS[case]
+    with pytest.raises(PipelineError) as refused:
+        load_records(_records_root(tmp_path, entries))
+    assert (refused.value.where, refused.value.problem, refused.value.fix) == (where, problem, fix)
+
+
+@pytest.mark.posix("a symbolic link, which Windows makes only with privileges")
+def test_a_record_folder_that_is_a_link_is_refused(tmp_path):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records
+
+    project = _records_root(tmp_path, {"1.0.0/release.json": {"version": "1.0.0", "tables": {}}})
+    os.symlink(tmp_path / "releases" / "1.0.0", tmp_path / "releases" / "1.0.1")
+    with pytest.raises(PipelineError) as refused:
+        load_records(project)
+    assert refused.value.where == "releases/1.0.1" and refused.value.problem.startswith("is not a release record")
+
+
+def _changelog_edit(root: Path, old: str, new: str) -> None:
+    path = root / "CHANGELOG.md"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8", newline="\n")
+
+
+def test_every_released_section_and_record_stays_as_released_and_each_refusal_says_where_and_how_to_fix(package):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import check_released_sections, load_records
+
+    check_released_sections(Project(root=package))  # as committed: accepted
+    records = load_records(Project(root=package))
+    previous = sorted(records, key=version_numbers)[-2]
+    refusals = []
+    for edit in (
+            lambda root: _changelog_edit(root, f"## [{CURRENT}] - 2026-12-04\n", f"## [{CURRENT}] - 2026-12-04 [YANKED]\n"),
+            lambda root: shutil.rmtree(root / "releases" / previous),
+            lambda root: _changelog_edit(root, f"## [{previous}] - ", f"## [{previous}] - ") or (root / "CHANGELOG.md").write_text(
+                re.sub(rf"\n## \[{re.escape(previous)}\] - .*?(?=\n## \[)", "", (root / "CHANGELOG.md").read_text(encoding="utf-8"), count=1, flags=re.DOTALL),
+                encoding="utf-8", newline="\n"),
+            lambda root: _changelog_edit(root, f"## [{previous}] - 2026-12-04\n\n", f"## [{previous}] - 2026-12-04\n\nA sentence added later.\n\n")):
+        shutil.rmtree(package.with_name("edited"), ignore_errors=True)
+        root = shutil.copytree(package, package.with_name("edited"))
+        edit(root)
+        with pytest.raises(PipelineError) as refused:
+            check_released_sections(Project(root=root))
+        refusals.append((refused.value.where, refused.value.problem, refused.value.fix))
+    line = next(number for number, text in enumerate((package / "CHANGELOG.md").read_text(encoding="utf-8").splitlines(), start=1) if text.startswith(f"## [{CURRENT}] - "))
+    previous_line = next(number for number, text in enumerate((package / "CHANGELOG.md").read_text(encoding="utf-8").splitlines(), start=1) if text.startswith(f"## [{previous}] - "))
+    date = records[previous].date
+    assert refusals[0] == (f"CHANGELOG.md, line {line}", f"{CURRENT} is marked [YANKED], so it cannot be the version released",
+                           "add a heading for the next version above it; [YANKED] only withdraws a version already released")
+    assert refusals[1] == (f"releases/{previous}", f"is missing, though CHANGELOG.md line {previous_line} says {previous} was released: a released version's record is never removed",
+                           f"restore it (git checkout releases/{previous}); to withdraw the version, end its heading with ' [YANKED]' and say why in the next version's section")
+    assert refusals[2] == ("CHANGELOG.md", f"has no section for {previous}, which was released on {date} (releases/{previous}/): a released version stays in the changelog",
+                           "restore its section (git checkout CHANGELOG.md); to withdraw a version, add an entry that says so under a new version")
+    assert refusals[3] == (f"CHANGELOG.md, line {previous_line}", f"the section of {previous}, released on {date}, differs from the section released: it never changes once released",
+                           "restore it (git checkout CHANGELOG.md), and say what changed under the next version's heading")
