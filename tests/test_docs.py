@@ -183,7 +183,10 @@ def test_the_error_examples_are_what_the_checks_print(package, capsys):
 
 
 def test_every_description_says_what_the_clauses_table_holds_counted_from_it():
-    """One description, written by the build from the clauses table, everywhere the package is described."""
+    """One description, written by the build from the clauses table and the tables the package holds, everywhere the package is described."""
+    from scripts.inputs.wording import in_words, tables_in_words
+
+    assert tables_in_words(["acts", "act_actors"]) == "two tables: acts and act actors" and tables_in_words(["acts"]) == "one table: acts"
     clauses = list(csv.DictReader((ROOT / "data" / "clauses.csv").open(encoding="utf-8", newline="")))
     attestations = [row for row in clauses if row["is_attestation"] == "true"]
     assert (len(clauses) - len(attestations), len(attestations)) == (9, 1)
@@ -197,6 +200,9 @@ def test_every_description_says_what_the_clauses_table_holds_counted_from_it():
         # Every kind of table is named, not only the first ones.
         for part in ("the organizations they resolve to", "a coding of what each clause does", "recognized the genocide before the signing"):
             assert part in " ".join(surface.split()), part
+        # Derived from the tables the package holds: a table added is named with no edit of the text.
+        assert f"in {in_words(len(Project().table_names))} tables: agreements, clauses, signatories," in " ".join(surface.split())
+        assert all(name.replace("_", " ") in surface for name in Project().table_names)
 
 
 def test_the_clauses_are_counted_in_words_for_one_agreement_and_for_a_corpus():

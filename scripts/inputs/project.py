@@ -75,9 +75,9 @@ class Project:
         return self.package_file.data
 
     def describe_the_text(self, clauses: list[dict]) -> None:
-        """The description says what the clauses table holds, counted from it: every surface then agrees with the data."""
+        """The description says what the clauses table holds, counted from it, and names every table: every surface then agrees with the data."""
         data = self.package_file.data
-        data["description"] = describe(data["description"], clauses)
+        data["description"] = describe(data["description"], clauses, self.table_names)
 
     @cached_property
     def table_names(self) -> list[str]:

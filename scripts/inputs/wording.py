@@ -5,6 +5,7 @@ from __future__ import annotations
 _WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 PLACEHOLDER = "{clauses}"  # where metadata/package.yaml's description names what the clauses table holds
+TABLES = "{tables}"  # where it names the tables the package holds: a new table is named with no edit of the text
 
 
 def in_words(count: int) -> str:
@@ -21,5 +22,12 @@ def clauses_in_words(clauses: list[dict]) -> str:
     return f"{in_words(paragraphs)} {noun} and {in_words(attestations)} attestations"
 
 
-def describe(template: str, clauses: list[dict]) -> str:
-    return template.replace(PLACEHOLDER, clauses_in_words(clauses))
+def tables_in_words(names: list[str]) -> str:
+    """'14 tables: agreements, clauses, … and recognitions', from the tables' names."""
+    spoken = [name.replace("_", " ") for name in names]
+    listed = spoken[0] if len(spoken) == 1 else f"{', '.join(spoken[:-1])} and {spoken[-1]}"
+    return f"{in_words(len(names))} {'table' if len(names) == 1 else 'tables'}: {listed}"
+
+
+def describe(template: str, clauses: list[dict], tables: list[str]) -> str:
+    return template.replace(PLACEHOLDER, clauses_in_words(clauses)).replace(TABLES, tables_in_words(tables))
