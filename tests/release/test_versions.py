@@ -528,3 +528,56 @@ def test_every_released_section_and_record_stays_as_released_and_each_refusal_sa
                            "restore its section (git checkout CHANGELOG.md); to withdraw a version, add an entry that says so under a new version")
     assert refusals[3] == (f"CHANGELOG.md, line {previous_line}", f"the section of {previous}, released on {date}, differs from the section released: it never changes once released",
                            "restore it (git checkout CHANGELOG.md), and say what changed under the next version's heading")
+
+
+def _with_records_named(package: Path, versions: list[str]) -> Project:
+    """The copy, with the current version's record copied under each of these versions (the same tables)."""
+    for version in versions:
+        target = package / "releases" / version
+        shutil.copytree(package / "releases" / CURRENT, target)
+        meta = json.loads((target / "release.json").read_text(encoding="utf-8"))
+        (target / "release.json").write_text(json.dumps({**meta, "version": version}), encoding="utf-8", newline="\n")
+    return Project(root=package)
+
+
+def test_a_version_below_a_recorded_one_is_refused_naming_the_highest_by_its_numbers(package, built_files):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import plan
+
+    project = _with_records_named(package, ["9.9.0", "9.10.0"])  # 9.10.0 is the higher, though "9.9.0" sorts after it as text
+    with pytest.raises(PipelineError) as refused:
+        plan(project, built_files, _release("9.8.0", line=13))
+    assert (refused.value.where, refused.value.problem, refused.value.fix) == (
+        "CHANGELOG.md, line 13", "9.8.0 is older than 9.10.0, which is already released (releases/9.10.0/)", "versions only grow: give this release a version above it")
+
+
+def test_a_version_is_compared_with_the_highest_recorded_below_it_by_its_numbers(package, built_files):
+    from scripts.release.versions import plan
+
+    found = plan(_with_records_named(package, ["9.9.0", "9.10.0"]), built_files, _release("9.11.0"))
+    assert (found.previous_version, found.changes, found.recorded) == ("9.10.0", [], False)
+    assert [version for version, _ in found.history][-3:] == ["9.9.0", "9.10.0", "9.11.0"]
+
+
+def test_the_first_release_is_compared_with_nothing(package, built_files):
+    from scripts.release.versions import plan
+
+    for record in (package / "releases").iterdir():
+        if record.is_dir():
+            shutil.rmtree(record)
+    found = plan(Project(root=package), built_files, _release("1.0.0"))
+    first = [{"previous_version": None, "table": None, "primary_key": None, "kind": "first-release", "column": None, "old_value": None, "new_value": None}]
+    assert (found.previous_version, found.changes, found.recorded, found.history) == (None, first, False, [("1.0.0", first)])
+
+
+def test_the_recorded_version_with_other_tables_is_refused_with_the_tables_that_differ(built_files):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records, plan
+
+    files = _with_cell(built_files, b",Global Peace Mission,Global Peace Mission,", b",Global Peace Mission,Global Peace Mission (GPM),")
+    with pytest.raises(PipelineError) as refused:
+        plan(Project(), files, _release(CURRENT, line=15))
+    date = load_records(Project())[CURRENT].date
+    assert (refused.value.where, refused.value.problem, refused.value.fix) == (
+        "CHANGELOG.md, line 15", f"{CURRENT} was released on {date} with other tables (signatories differ): a version's bytes never change once released",
+        "add a heading for the next version to CHANGELOG.md, as the change needs (see CHANGELOG.md's first lines)")
