@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import datetime as dt
 import difflib
 import json
@@ -495,3 +496,17 @@ def _kind(value) -> str:
     if isinstance(value, dict):
         return "a mapping"
     return type(value).__name__
+
+
+def load_optional(root: Path, relative: str, name: str, table_schemas: dict | None = None) -> CuratedFile | None:
+    """A corpus-wide curated file, checked against contracts/<name>.schema.json; None where the checkout has none."""
+    path = root / relative
+    return load_curated(path, root, name, table_schemas) if path.exists() or path.is_symlink() else None
+
+
+def file_entry(curated: CuratedFile | None, relative: str) -> tuple[tuple[str, str, int], ...]:
+    """(path, sha256, size) of a curated file as read, for the descriptor and the release; none where there is no file."""
+    if curated is None:
+        return ()
+    content = curated.text.encode("utf-8")
+    return ((relative, hashlib.sha256(content).hexdigest(), len(content)),)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pycountry
 
-from ..inputs.curated import CuratedFile, load_curated
+from ..inputs.curated import CuratedFile, file_entry, load_optional
 from .quotes import holds
 
 PATH = "data/source/organizations.yaml"
@@ -31,8 +30,7 @@ class Organizations:
     """The curated file, read once for the corpus: who each entry is, and the rows of the three organization tables."""
 
     def __init__(self, root: Path, schemas: dict[str, dict]):
-        path = root / PATH
-        self.curated: CuratedFile | None = load_curated(path, root, "organizations", schemas) if path.exists() or path.is_symlink() else None
+        self.curated: CuratedFile | None = load_optional(root, PATH, "organizations", schemas)
         data = self.curated.data if self.curated else {"pages": {}, "organizations": [], "signatories": []}
         self.pages, self.organizations = data["pages"], data["organizations"]
         self.by_entry = {(entry["agreement_id"], entry["list_number"]): (index, entry) for index, entry in enumerate(data["signatories"])}
@@ -41,10 +39,7 @@ class Organizations:
     @property
     def files(self) -> tuple[tuple[str, str, int], ...]:
         """(path, sha256, size) of the curated file as read, for the descriptor and the release; none where there is no file."""
-        if self.curated is None:
-            return ()
-        content = self.curated.text.encode("utf-8")
-        return ((PATH, hashlib.sha256(content).hexdigest(), len(content)),)
+        return file_entry(self.curated, PATH)
 
     def resolve(self, agreement_id: str, list_number: int) -> Resolution:
         """Who an entry is; an entry the file does not list is unresolved, and says so."""

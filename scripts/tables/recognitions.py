@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 
 import pycountry
 
-from ..inputs.curated import CuratedFile, load_curated
+from ..inputs.curated import CuratedFile, file_entry, load_optional
 from .ids import actor_id, event_id
 from .quotes import holds, holds_date
 
@@ -19,18 +18,14 @@ class Recognitions:
     """The curated file, read once for the corpus: which states each agreement thanks, and the rows of the recognitions table."""
 
     def __init__(self, root: Path, schemas: dict[str, dict]):
-        path = root / PATH
-        self.curated: CuratedFile | None = load_curated(path, root, "recognitions", schemas) if path.exists() or path.is_symlink() else None
+        self.curated: CuratedFile | None = load_optional(root, PATH, "recognitions", schemas)
         data = self.curated.data if self.curated else {"pages": {}, "agreements": []}
         self.pages, self.agreements = data["pages"], data["agreements"]
 
     @property
     def files(self) -> tuple[tuple[str, str, int], ...]:
         """(path, sha256, size) of the curated file as read, for the descriptor and the release; none where there is no file."""
-        if self.curated is None:
-            return ()
-        content = self.curated.text.encode("utf-8")
-        return ((PATH, hashlib.sha256(content).hexdigest(), len(content)),)
+        return file_entry(self.curated, PATH)
 
     def rows(self, agreements, actors, events) -> list[dict]:
         """One row per recognition of each agreement the file lists; refuses what its evidence does not hold."""
