@@ -28,6 +28,11 @@ class Table:
         return cls(columns, primary_key, {KEY_SEPARATOR.join(row[k] for k in primary_key): row for row in rows})
 
 
+def first_release() -> list[dict]:
+    """The changes of the first release, which has nothing to compare with: one row of kind first-release."""
+    return [_change(None, "first-release")]
+
+
 def changes(previous_version: str | None, previous: dict[str, Table], current: dict[str, Table]) -> list[dict]:
     """Every change from `previous` to `current`, tables in the current order, then removed tables.
 
@@ -35,7 +40,7 @@ def changes(previous_version: str | None, previous: dict[str, Table], current: d
     The first release, which has nothing to compare with, is one row of kind first-release.
     """
     if previous_version is None:
-        return [_change(None, "first-release")]
+        return first_release()
     found = []
     for name, table in current.items():
         if name not in previous:

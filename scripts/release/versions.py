@@ -92,7 +92,7 @@ def load_records(project: Project) -> dict[str, Record]:
     return records
 
 
-def current_tables(project: Project, files: dict[str, bytes], unchanged: set[str] = frozenset()) -> dict[str, diff.Table]:
+def current_tables(project: Project, files: dict[str, bytes], unchanged: set[str]) -> dict[str, diff.Table]:
     """Each table as diff compares it; one whose bytes are unchanged has no changes, so its rows are not read."""
     tables = {}
     for name in project.table_names:
@@ -118,28 +118,29 @@ def plan(project: Project, files: dict[str, bytes], release: Release) -> Plan:
                                 "add a heading for the next version to CHANGELOG.md, as the change needs (see CHANGELOG.md's first lines)")
     older = sorted((v for v in records if version_numbers(v) < release.numbers), key=version_numbers)
     previous = records[older[-1]] if older else None
+    history, previous_tables = _history([records[v] for v in older])
     if previous is None:
-        found = diff.changes(None, {}, {})
+        found = diff.first_release()
     else:
-        # A table with the same bytes as in the previous release has no changes: neither side is read.
+        # A table with the same bytes as in the previous release has no changes: it is not parsed again.
         unchanged = {name for name in project.table_names if previous.tables.get(name, {}).get("sha256") == _sha256(files[project.table_path(name)])}
         current = current_tables(project, files, unchanged)
-        before = {name: current[name] if name in unchanged else previous.table(name) for name in previous.tables}
+        before = {name: current[name] if name in unchanged else previous_tables[name] for name in previous.tables}
         found = diff.changes(previous.version, before, current)
     if previous and version not in records:
         _check_bump(version, previous.version, found, heading)
-        _check_no_reuse([records[v] for v in older[:-1]], previous, found, heading)
-    return Plan(previous.version if previous else None, found, version in records, [*_history([records[v] for v in older]), (version, found)])
+        _check_no_reuse([records[v] for v in older[:-1]], found, heading)
+    return Plan(previous.version if previous else None, found, version in records, [*history, (version, found)])
 
 
-def _history(records: list[Record]) -> list[tuple[str, list[dict]]]:
-    """Each recorded version's changes from the one before it, oldest first; the oldest is the first release."""
+def _history(records: list[Record]) -> tuple[list[tuple[str, list[dict]]], dict[str, diff.Table]]:
+    """Each recorded version's changes from the one before it, oldest first (the oldest is the first release), and the newest one's tables."""
     steps, previous_version, previous_tables = [], None, {}
     for record in records:
         tables = {name: record.table(name) for name in record.tables}
         steps.append((record.version, diff.changes(previous_version, previous_tables, tables)))
         previous_version, previous_tables = record.version, tables
-    return steps
+    return steps, previous_tables
 
 
 def _check_bump(version: str, previous: str, found: list[dict], heading: str) -> None:
@@ -154,7 +155,7 @@ def _check_bump(version: str, previous: str, found: list[dict], heading: str) ->
                                 f"release it as {needed_version[level]} or above; the table of changes lists every change since {previous}")
 
 
-def _check_no_reuse(earlier: list[Record], previous: Record, found: list[dict], heading: str) -> None:
+def _check_no_reuse(earlier: list[Record], found: list[dict], heading: str) -> None:
     """An identifier published once and removed later never comes back, with this meaning or another."""
     added: dict[str, list[str]] = {}
     for change in found:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -364,12 +365,19 @@ def test_an_identifier_removed_once_is_never_reused(built_files, tmp_path):
     from scripts.errors import PipelineError
     from scripts.release.versions import Record, _check_no_reuse
 
-    older = Record("1.0.0", "2026-11-20", ROOT / "releases" / "1.0.0", json.loads((ROOT / "releases" / "1.0.0" / "release.json").read_text(encoding="utf-8"))["tables"])
+    tables = json.loads((ROOT / "releases" / "1.0.0" / "release.json").read_text(encoding="utf-8"))["tables"]
+    older = Record("1.0.0", "2026-11-20", ROOT / "releases" / "1.0.0", tables)
+    newer = Record("1.1.0", "2026-11-21", ROOT / "releases" / "1.0.0", tables)  # the same rows, published again later
+    without = Record("1.2.0", "2026-11-22", ROOT / "releases" / "1.0.0", {name: meta for name, meta in tables.items() if name != "countries"})
     found = [{"table": "countries", "primary_key": "DE", "kind": "row-added", "column": "", "old_value": "", "new_value": ""}]
-    with pytest.raises(PipelineError, match=r"^h: countries: row DE was published in 1\.0\.0 and removed since: an identifier is never reused\n"):
-        _check_no_reuse([older], older, found, "h")
-    _check_no_reuse([older], older, [{**found[0], "primary_key": "ZZ"}], "h")  # a new identifier is fine
-    _check_no_reuse([], older, found, "h")
+    with pytest.raises(PipelineError) as refused:
+        _check_no_reuse([older, without, newer], found, "h")  # the newest record that published it is named; one without the table is passed over
+    assert (refused.value.where, refused.value.problem, refused.value.fix) == (
+        "h", "countries: row DE was published in 1.1.0 and removed since: an identifier is never reused", "give the new row a new identifier (for a document, a new agreement_id)")
+    with pytest.raises(PipelineError, match=r"published in 1\.0\.0 and removed since"):
+        _check_no_reuse([without, older], found, "h")
+    _check_no_reuse([older, newer], [{**found[0], "primary_key": "ZZ"}], "h")  # a new identifier is fine
+    _check_no_reuse([], found, "h")
 
 
 def test_a_released_file_is_compared_by_what_it_holds_where_the_record_pins_that():
@@ -581,3 +589,177 @@ def test_the_recorded_version_with_other_tables_is_refused_with_the_tables_that_
     assert (refused.value.where, refused.value.problem, refused.value.fix) == (
         "CHANGELOG.md, line 15", f"{CURRENT} was released on {date} with other tables (signatories differ): a version's bytes never change once released",
         "add a heading for the next version to CHANGELOG.md, as the change needs (see CHANGELOG.md's first lines)")
+
+
+def _record_copied_as(package: Path, version: str, edit=None) -> None:
+    """releases/<version>/, a copy of the current version's record; `edit(folder, meta)` may change its files and pins before it is written."""
+    target = package / "releases" / version
+    shutil.copytree(package / "releases" / CURRENT, target)
+    meta = {**json.loads((target / "release.json").read_text(encoding="utf-8")), "version": version}
+    if edit:
+        edit(target, meta)
+    (target / "release.json").write_text(json.dumps(meta), encoding="utf-8", newline="\n")
+
+
+def _without_row(folder: Path, meta: dict, table: str, starting: bytes) -> None:
+    path = folder / f"{table}.csv"
+    content = b"".join(line for line in path.read_bytes().splitlines(keepends=True) if not line.startswith(starting))
+    path.write_bytes(content)
+    meta["tables"][table]["sha256"] = hashlib.sha256(content).hexdigest()
+
+
+def test_an_identifier_published_removed_and_added_again_is_refused_naming_the_last_record_that_published_it(package, built_files):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import plan
+
+    _record_copied_as(package, "8.0.0")
+    _record_copied_as(package, "9.0.0", lambda folder, meta: _without_row(folder, meta, "countries", b"US,"))
+    with pytest.raises(PipelineError) as refused:
+        plan(Project(root=package), built_files, _release("9.1.0", line=21))
+    assert (refused.value.where, refused.value.problem) == ("CHANGELOG.md, line 21", "countries: row US was published in 8.0.0 and removed since: an identifier is never reused")
+
+
+def test_a_bump_too_small_is_refused_at_the_changelog_heading(package, built_files):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import plan
+
+    _record_copied_as(package, "9.0.0", lambda folder, meta: _without_row(folder, meta, "countries", b"US,"))
+    with pytest.raises(PipelineError) as refused:
+        plan(Project(root=package), built_files, _release("9.0.1", line=23))
+    assert (refused.value.where, refused.value.problem) == ("CHANGELOG.md, line 23", "countries: row US added: a new row needs 9.1.0, not 9.0.1")
+
+
+def test_a_table_the_previous_record_lacks_is_a_new_table(package, built_files):
+    from scripts.release.versions import plan
+
+    def without_recognitions(folder: Path, meta: dict) -> None:
+        del meta["tables"]["recognitions"]
+        (folder / "recognitions.csv").unlink()
+
+    _record_copied_as(package, "9.0.0", without_recognitions)
+    found = plan(Project(root=package), built_files, _release("9.1.0"))
+    assert [(c["previous_version"], c["table"], c["kind"]) for c in found.changes] == [("9.0.0", "recognitions", "table-added")]
+
+
+def test_the_recorded_version_lacking_tables_is_refused_naming_each(package, built_files):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import plan
+
+    def without_two(folder: Path, meta: dict) -> None:
+        for name in ("countries", "recognitions"):
+            del meta["tables"][name]
+
+    _record_copied_as(package, "9.0.0", without_two)
+    with pytest.raises(PipelineError) as refused:
+        plan(Project(root=package), built_files, _release("9.0.0"))
+    names = [name for name in Project().table_names if name in ("countries", "recognitions")]
+    assert f"with other tables ({names[0]}, {names[1]} differ)" in refused.value.problem
+
+
+def test_a_table_with_the_bytes_of_the_previous_release_is_not_parsed_again(built_files):
+    from scripts.release.versions import current_tables, plan
+
+    found = plan(Project(), built_files, _release(bumped(CURRENT, "patch")))
+    assert (found.previous_version, found.changes) == (CURRENT, [])
+    tables = current_tables(Project(), built_files, {"countries"})
+    assert tables["countries"].rows == {} and len(tables["signatories"].rows) == 23
+
+
+def test_a_cell_holding_a_line_break_reads_back_as_written(package, built_files):
+    from scripts.release.versions import Record, current_tables, load_records
+
+    path = "data/countries.csv"
+    files = _with_cell(built_files, b"\nBE,BEL,Belgium,", b'\nBE,BEL,"Belgium\r\nline two",', table="countries")
+    assert current_tables(Project(), files, set())["countries"].rows["BE"]["name"] == "Belgium\r\nline two"
+    record = load_records(Project())[CURRENT]
+    (package / "releases" / CURRENT / "countries.csv").write_bytes(files[path])
+    copied = Record(record.version, record.date, package / "releases" / CURRENT, record.tables)
+    assert copied.table("countries").rows["BE"]["name"] == "Belgium\r\nline two"
+
+
+def test_a_record_whose_table_file_is_missing_is_refused_by_its_path(package):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records
+
+    (package / "releases" / "1.0.0" / "countries.csv").unlink()
+    with pytest.raises(PipelineError) as refused:
+        load_records(Project(root=package))["1.0.0"].table("countries")
+    assert (refused.value.where, refused.value.problem) == ("releases/1.0.0/countries.csv", "file not found")
+
+
+def test_a_record_without_a_date_has_an_empty_one(tmp_path):
+    from scripts.release.versions import load_records
+
+    project = _records_root(tmp_path, {"1.0.0/release.json": {"version": "1.0.0", "tables": {}}})
+    assert load_records(project)["1.0.0"].date == ""
+
+
+def test_an_entry_after_the_records_readme_is_checked_too(tmp_path):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records
+
+    with pytest.raises(PipelineError) as refused:
+        load_records(_records_root(tmp_path, {"README.md": "x\n", "zz.txt": "x\n"}))  # sorts after README.md
+    assert refused.value.where == "releases/zz.txt"
+
+
+def test_a_record_that_is_no_json_is_refused_by_its_path(tmp_path):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records
+
+    with pytest.raises(PipelineError) as refused:
+        load_records(_records_root(tmp_path, {"1.0.0/release.json": "{"}))
+    assert refused.value.where.startswith("releases/1.0.0/release.json, line 1")
+
+
+def test_a_long_table_name_is_shown_cut_at_80_characters(tmp_path):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records
+
+    name = "X" + "y" * 99
+    with pytest.raises(PipelineError) as refused:
+        load_records(_records_root(tmp_path, {"1.0.0/release.json": {"version": "1.0.0", "tables": {name: {}}}}))
+    assert refused.value.problem == f"names a table {name[:80]!r}, which is no table name (lower-case letters, digits and _)"
+
+
+@pytest.mark.posix("a symbolic link, which Windows makes only with privileges")
+def test_a_records_folder_that_is_a_link_is_refused_by_name(tmp_path):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import load_records
+
+    (tmp_path / "elsewhere").mkdir()
+    os.symlink(tmp_path / "elsewhere", tmp_path / "releases")
+    with pytest.raises(PipelineError) as refused:
+        load_records(Project(root=tmp_path))
+    assert refused.value.where == "releases" and refused.value.problem.startswith("is a symbolic link")
+
+
+def test_released_sections_are_checked_in_version_order_past_records_that_pin_none(package):
+    from scripts.errors import PipelineError
+    from scripts.release.versions import check_released_sections
+
+    _record_copied_as(package, "0.8.0", lambda folder, meta: meta.pop("changelog_sha256"))  # a record from before sections were pinned
+    _record_copied_as(package, "0.9.0")
+    _record_copied_as(package, "0.10.0")  # "0.10.0" sorts before "0.9.0" as text
+    with pytest.raises(PipelineError) as refused:
+        check_released_sections(Project(root=package))
+    assert refused.value.problem.startswith("has no section for 0.9.0, which was released on")
+
+
+def test_a_record_is_written_with_its_pins_under_their_names_even_where_releases_is_not_yet_a_folder(package, built_files):
+    from scripts.release.versions import section_bytes, write_record
+
+    shutil.rmtree(package / "releases")
+    release = _release("9.9.9")
+    stale = package / "releases" / f".9.9.9.tmp-{os.getpid()}"
+    write_record(Project(root=package), built_files, release, {}, {})
+    raw = (package / "releases" / "9.9.9" / "release.json").read_bytes()
+    written = json.loads(raw)
+    assert raw == (json.dumps(written, indent=2) + "\n").encode("utf-8")
+    assert written["changelog_sha256"] == hashlib.sha256(section_bytes(release)).hexdigest()
+    assert written["tables"]["countries"]["sha256"] == hashlib.sha256(built_files["data/countries.csv"]).hexdigest()
+    shutil.rmtree(package / "releases" / "9.9.9")
+    stale.mkdir()
+    (stale / "left.txt").write_text("from a run that stopped", encoding="utf-8")  # a run killed half way leaves its folder aside
+    write_record(Project(root=package), built_files, release, {}, {})
+    assert sorted(p.name for p in (package / "releases" / "9.9.9").iterdir()) == sorted([*(f"{n}.csv" for n in Project().table_names), "release.json"])
