@@ -361,7 +361,7 @@ def test_a_removed_row_needs_a_major_version_and_names_the_row(built_files):
         plan(Project(), files, _release(bumped(CURRENT, "minor")))
 
 
-def test_an_identifier_removed_once_is_never_reused(built_files, tmp_path):
+def test_an_identifier_removed_once_is_never_reused():
     from scripts.errors import PipelineError
     from scripts.release.versions import Record, _check_no_reuse
 
@@ -376,6 +376,9 @@ def test_an_identifier_removed_once_is_never_reused(built_files, tmp_path):
         "h", "countries: row DE was published in 1.1.0 and removed since: an identifier is never reused", "give the new row a new identifier (for a document, a new agreement_id)")
     with pytest.raises(PipelineError, match=r"published in 1\.0\.0 and removed since"):
         _check_no_reuse([without, older], found, "h")
+    recognized = [{**found[0], "table": "recognitions", "primary_key": "x"}, *found]  # a table 1.0.0 lacks, then one it has
+    with pytest.raises(PipelineError, match=r"countries: row DE was published in 1\.0\.0"):
+        _check_no_reuse([older], recognized, "h")
     _check_no_reuse([older, newer], [{**found[0], "primary_key": "ZZ"}], "h")  # a new identifier is fine
     _check_no_reuse([], found, "h")
 
