@@ -66,7 +66,9 @@ button[aria-pressed=true] { background: #0b5394; color: #fff; }
 table { border-collapse: collapse; } th, td { border: 1px solid #8c8c8c; padding: .2rem .5rem; text-align: left; vertical-align: top; }
 .note { border-left: 4px solid #8a4b00; padding-left: .75rem; }
 .legend span { margin-right: 1rem; }
-.org { font-size: .9em; color: #333; overflow-wrap: anywhere; } .org span[title] { text-decoration: underline dotted; }
+.org { font-size: .9em; color: #333; overflow-wrap: anywhere; }
+details.fact { display: inline-block; margin-right: .4em; } details.fact > summary { cursor: pointer; text-decoration: underline dotted; }
+details.fact .quote { display: block; margin: .2rem 0 .4rem; padding-left: .5rem; border-left: 4px solid #0b5394; }
 """
 
 
@@ -205,8 +207,10 @@ def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: s
                 out.append(f"<li>{html_text(act['act_type'])}: “{html_text(act['verb_text'])}” {_button(source_id, act['char_start'], act['char_end'], what, act_id=act['act_id'])}{named}</li>")
             out.append("</ul>")
         out.append("</li>")
-    out.append(f"</ol><h3>The signatories: {len(mine['signatories'])} numbered entries</h3><ol>")
     organizations = _organizations(tables)
+    out.append(f"</ol><h3>The parties the text names: {len(mine['actors'])}</h3><ul>")
+    out += [f"<li>{_named_party(actor, clauses, organizations)}</li>" for actor, clauses in _parties_by_clause(mine)]
+    out.append(f"</ul><h3>The signatories: {len(mine['signatories'])} numbered entries</h3><ol>")
     for row in mine["signatories"]:
         country = f" ({html_text(row['country_code'])})" if row["country_code"] else " — no country listed"
         button = _button(source_id, row["char_start"], row["char_end"], f"Entry {row['list_number']}", signatory=row["list_number"])
@@ -248,6 +252,31 @@ def _party(actor: dict) -> str:
     return f"{actor['name']} ({actor['country_code']})" if actor.get("country_code") else actor["name"]
 
 
+def _parties_by_clause(mine: dict) -> list[tuple[dict, list[str]]]:
+    """Each party of the agreement, by the first clause that names it (an act's party or an event's), then by name, with every clause that names it."""
+    clause_of_act = {act["act_id"]: act["clause_id"] for act in mine["acts"]}
+    label = {clause["clause_id"]: "the attestation" if clause["is_attestation"] else f"clause {clause['clause_number']}" for clause in mine["clauses"]}
+    order = {clause["clause_id"]: index for index, clause in enumerate(mine["clauses"])}
+    clauses: dict[str, set[str]] = {}
+    for row in mine["act_actors"]:
+        clauses.setdefault(row["actor_id"], set()).add(clause_of_act[row["act_id"]])
+    for row in mine["events"]:
+        clauses.setdefault(row["actor_id"], set()).add(row["clause_id"])
+    named = [(min(order[c] for c in clauses.get(actor["actor_id"], ())) if clauses.get(actor["actor_id"]) else len(order), actor["name"], actor) for actor in mine["actors"]]
+    return [(actor, [label[c] for c in sorted(clauses.get(actor["actor_id"], ()), key=order.get)]) for _, _, actor in sorted(named, key=lambda item: item[:2])]
+
+
+def _named_party(actor: dict, clauses: list[str], organizations: dict) -> str:
+    """A party, the clauses that name it, and what it is: an organization with its quoted facts, a state, the signatories, the recognizing states, or why it is no one entity."""
+    where = f" ({', '.join(clauses)})" if clauses else ""
+    head = f"<strong>{html_text(actor['name'])}</strong>{html_text(where)}"
+    if actor["resolution"] == "organization":
+        return head + _organization(actor, organizations)
+    what = {"state": f"the state {actor['country_code']}", "signatories": "the signatories, listed below",
+            "recognitions": "the states listed under “Whom the text thanks”"}.get(actor["resolution"], f"unresolved: {actor['resolution_note']}")
+    return f'{head}<div class="org">{html_text(what)}</div>'
+
+
 def _organizations(tables) -> dict[str, tuple[dict, dict[str, dict]]]:
     """Each organization's row and its facts by property."""
     facts: dict[str, dict[str, dict]] = {}
@@ -257,9 +286,9 @@ def _organizations(tables) -> dict[str, tuple[dict, dict[str, dict]]]:
 
 
 def _organization(row: dict, organizations: dict) -> str:
-    """The organization an entry resolves to, each fact with its quote on hover or focus; or why it is unresolved."""
+    """The organization an entry or a party resolves to, each fact's quote shown on a tap, a click or the keyboard; or why it is unresolved."""
     if row["organization_id"] is None:
-        return f'<br><span class="org">unresolved: {html_text(row["resolution_note"])}</span>'
+        return f'<div class="org">unresolved: {html_text(row["resolution_note"])}</div>'
     organization, facts = organizations[row["organization_id"]]
     parts = [f"<strong>{html_text(organization['name'])}</strong>"]
     if "website" in facts:
@@ -272,13 +301,13 @@ def _organization(row: dict, organizations: dict) -> str:
         parts.append(_quoted(fact, f"based in {place}"))
     if "wikipedia_url" in facts:
         parts.append(_quoted(facts["wikipedia_url"], f'<a href="{html_text(organization["wikipedia_url"])}">Wikipedia</a>'))
-    return f'<br><span class="org">{"; ".join(parts)}</span>'
+    return f'<div class="org">{" ".join(parts)}</div>'
 
 
 def _quoted(fact: dict, shown_html: str) -> str:
-    """A fact, with its quote and page as a title a pointer or the keyboard reaches."""
-    quote = f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, read {fact['read_on'].isoformat()})"
-    return f'<span tabindex="0" title="{html_text(quote)}">{shown_html}</span>'
+    """A fact that opens to its quote and page: a details element, which a tap, a click or the keyboard opens, where a title shows on hover alone."""
+    source = f'{html_text(fact["source_publisher"])}, <a href="{html_text(fact["source_url"])}">{html_text(fact["source_url"])}</a>, read {fact["read_on"].isoformat()}'
+    return f'<details class="fact"><summary>{shown_html}</summary><span class="quote">“{html_text(fact["quote"])}” ({source})</span></details>'
 
 
 def _legend(schemas: dict[str, dict], mine: dict) -> str:

@@ -35,6 +35,11 @@ VIEWS = {
         SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, ac.country_code, c.name AS country_name, ac.resolution_note
         FROM actors ac LEFT JOIN countries c ON c.country_code = ac.country_code
         ORDER BY ac.agreement_id, ac.actor_id""",
+    "actors_with_organizations": """
+        SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, o.organization_id, o.name AS organization_name,
+               o.acronym AS organization_acronym, o.founded, o.headquarters_city, o.headquarters_country_code, o.website, o.fact_count
+        FROM actors ac LEFT JOIN organizations o ON o.organization_id = ac.organization_id
+        ORDER BY ac.agreement_id, ac.actor_id""",
     "acts_with_clauses": """
         SELECT a.act_id, a.agreement_id, cl.clause_id, cl.clause_number, cl.is_attestation, a.act_number, a.act_type, a.verb_text
         FROM acts a JOIN clauses cl ON cl.clause_id = a.clause_id
@@ -47,6 +52,7 @@ VIEW_ROWS = {
     "clauses_with_acts_and_parties": ("one row per party of an act, and one per clause that performs no act", ["role", "actor_type"]),
     "acts_with_clauses": ("one row per act", ["act_type"]),
     "actors_with_countries": ("one row per party of a text, with what it is and the state it is, if one", ["actor_type", "resolution"]),
+    "actors_with_organizations": ("one row per party of a text, with the organization it is, if one", ["actor_type", "resolution"]),
     "signatories_with_organizations": ("one row per entry of a signatory list, with the organization it resolves to", ["resolution", "headquarters_country_code"]),
 }
 FULL_TEXT = {"clauses": ["text"]}

@@ -74,23 +74,26 @@ def coding_rows(source: SourceDocument, root: Path, clauses: list[dict], schemas
 
 
 def _actors(check: _Checker, coding: dict, agreement_id: str, countries: CountryResolver) -> dict[str, dict]:
-    """Each party and what it is: a state, the signatories, or unresolved with its reason; resolution stays None for a party
-    that another curated file resolves (recognitions.yaml), and the build refuses one that nothing resolves."""
+    """Each party and what it is: a state, the signatories, an organization, or unresolved with its reason; resolution stays None
+    for a party that another curated file resolves (recognitions.yaml), and the build refuses one that nothing resolves."""
     actors = {}
     for index, entry in enumerate(coding["actors"]):
-        said = [key for key in ("country", "unresolved") if key in entry]
+        said = [key for key in ("country", "organization", "unresolved") if key in entry]
         if len(said) > 1 or (said and entry["actor_type"] == "signatories"):
-            check.fail(("actors", index, said[-1]), f"actor {entry['key']!r} says {' and '.join(said)}{' but is the signatories' if entry['actor_type'] == 'signatories' else ''}: a party is one of a state, the signatories, or unresolved",
-                       "keep the one that holds")
+            check.fail(("actors", index, said[-1]), f"actor {entry['key']!r} says {' and '.join(said)}{' but is the signatories' if entry['actor_type'] == 'signatories' else ''}: "
+                       "a party is one of a state, the signatories, an organization, or unresolved", "keep the one that holds")
         country = None
         if "country" in entry:
             try:
                 country = countries.resolve(entry["country"], "")
             except PipelineError as exc:
                 check.fail(("actors", index, "country"), exc.problem, exc.fix)
-        resolution = "state" if country else "signatories" if entry["actor_type"] == "signatories" else "unresolved" if "unresolved" in entry else None
+        organization = entry.get("organization")
+        resolution = ("state" if country else "signatories" if entry["actor_type"] == "signatories" else "organization" if organization
+                      else "unresolved" if "unresolved" in entry else None)
         actors[entry["key"]] = {"actor_id": actor_id(agreement_id, entry["key"]), "agreement_id": agreement_id, "name": entry["name"], "actor_type": entry["actor_type"],
-                                "resolution": resolution, "country_code": country, "resolution_note": normalize(entry["unresolved"]) if "unresolved" in entry else None}
+                                "resolution": resolution, "country_code": country, "organization_id": organization,
+                                "resolution_note": normalize(entry["unresolved"]) if "unresolved" in entry else None}
     return actors
 
 

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pycountry
 
+from ..errors import PipelineError
 from ..inputs.curated import CuratedFile, file_entry, load_optional
 from .quotes import holds
 
@@ -51,8 +52,8 @@ class Organizations:
             return Resolution(entry["organization_id"], "resolved", None)
         return Resolution(None, "unresolved", " ".join(entry["unresolved"].split()))
 
-    def tables(self, signatories, agreements) -> dict[str, list[dict]]:
-        """The organizations, their names and their facts, once every agreement's entries are resolved; refuses what its evidence does not hold."""
+    def tables(self, signatories, agreements, actors) -> dict[str, list[dict]]:
+        """The organizations, their names and their facts, once every agreement's entries and parties are resolved; refuses what its evidence does not hold."""
         if self.curated is None:
             return {"organizations": [], "organization_names": [], "organization_facts": []}
         agreements_by_id = {row["agreement_id"]: row for row in agreements}
@@ -68,6 +69,14 @@ class Organizations:
         for row in signatories:
             if row["organization_id"] is not None:
                 shown.setdefault(row["organization_id"], []).append(row)
+        named_by_parties = set()
+        for actor in actors:
+            if actor["organization_id"] is None:
+                continue
+            if actor["organization_id"] not in known:
+                raise PipelineError(f"data/source/{actor['agreement_id']}/coding.yaml", f"actor {actor['name']!r} is organization {actor['organization_id']!r}, which {PATH} does not define",
+                                    "define it under organizations there, with its names and facts quoted, or correct the id")
+            named_by_parties.add(actor["organization_id"])
         for (agreement_id, list_number), (index, entry) in self.by_entry.items():
             if entry.get("organization_id") and entry["organization_id"] not in known:
                 self._fail(("signatories", index, "organization_id"), f"names organization {entry['organization_id']!r}, which organizations does not define",
@@ -77,11 +86,11 @@ class Organizations:
         organizations, names, facts = [], [], []
         for index, organization in enumerate(self.organizations):
             organization_id = organization["organization_id"]
-            if organization_id not in shown:
-                self._fail(("organizations", index, "organization_id"), f"{organization_id} is shown by no entry of any agreement",
-                           "resolve an entry to it under signatories, or remove it")
+            if organization_id not in shown and organization_id not in named_by_parties:
+                self._fail(("organizations", index, "organization_id"), f"{organization_id} is shown by no entry and no party of any agreement",
+                           "resolve an entry to it under signatories, or a party to it in a coding (organization:), or remove it")
             own_names = self._names(index, organization)
-            names += own_names + [_as_listed(organization_id, row, agreements_by_id[row["agreement_id"]]) for row in shown[organization_id]]
+            names += own_names + [_as_listed(organization_id, row, agreements_by_id[row["agreement_id"]]) for row in shown.get(organization_id, [])]
             values = {}
             for fact_index, fact in enumerate(organization["facts"]):
                 self._check_fact(index, fact_index, fact, own_names, countries_as_listed)

@@ -124,7 +124,7 @@ def build_tables(folders: list[Path], project: Project, release: Release) -> tup
         sources.append(source)
         for name, table_rows in rows.items():
             tables[name].extend(table_rows)
-    for name, rows in organizations.tables(tables["signatories"], tables["agreements"]).items():
+    for name, rows in organizations.tables(tables["signatories"], tables["agreements"], tables["actors"]).items():
         tables[name] = TableRows.of(rows)
     recognitions = Recognitions(project.root, project.schemas)
     tables["recognitions"] = TableRows.of(recognitions.rows(tables["agreements"], tables["actors"], tables["events"]))

@@ -53,6 +53,7 @@ def test_every_table_has_keys_and_every_field_is_described():
         ("signatories", ("agreement_id",), "agreements"),
         ("signatories", ("country_code",), "countries"),
         ("signatories", ("organization_id",), "organizations"),
+        ("actors", ("organization_id",), "organizations"),
         ("organization_names", ("organization_id",), "organizations"),
         ("organization_facts", ("organization_id",), "organizations"),
         ("agreement_countries", ("agreement_id",), "agreements"),

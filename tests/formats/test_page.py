@@ -292,3 +292,42 @@ def test_the_page_shows_the_states_the_text_thanks_with_their_dates_and_quotes_i
         assert f"({row['country_code']})" in text and row["date"] in text and f"“{row['quote']}”" in text
         assert f'href="{row["source_url"]}"' in text
     assert "target: Chinese government (CN)" in page
+
+
+def test_the_page_names_every_party_beside_its_clauses_and_opens_each_fact_to_its_quote():
+    """Every party the text names, with the clauses that name it and what it is; an organization's facts are
+    details elements, which a tap, a click or the keyboard opens to the quote and the page it cites."""
+    import csv
+
+    import html5lib
+
+    def rows(name: str) -> list[dict]:
+        with (ROOT / "data" / f"{name}.csv").open(encoding="utf-8", newline="") as stream:
+            return list(csv.DictReader(stream))
+
+    document = html5lib.parse(page_text(), namespaceHTMLElements=False)
+    heading = next(h for h in document.iter("h3") if (h.text or "").startswith("The parties the text names"))
+    actors, facts = rows("actors"), rows("organization_facts")
+    assert heading.text == f"The parties the text names: {len(actors)}"
+    items = {"".join(li.find("strong").itertext()): li for li in _following_list(document, heading)}
+    assert sorted(items) == sorted(row["name"] for row in actors)
+    assert "".join(items["International Court of Justice"].itertext()).startswith("International Court of Justice (clause 9)")
+    organizations = {row["organization_id"]: row for row in rows("organizations")}
+    for actor in (row for row in actors if row["resolution"] == "organization"):
+        item = items[actor["name"]]
+        assert organizations[actor["organization_id"]]["name"] in "".join(item.itertext())
+        shown = [(d.find("summary"), "".join(d.find("span").itertext())) for d in item.iter("details")]
+        own = [fact for fact in facts if fact["organization_id"] == actor["organization_id"] and fact["property"] in ("founded", "headquarters_city")]
+        assert len(shown) == len(own) >= 1
+        for fact in own:
+            assert any(f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, read {fact['read_on']})" == quote for _, quote in shown), fact
+    assert "".join(items["Chinese government"].itertext()).endswith("the state CN")
+    assert "not one entity" in "".join(items["Governments"].itertext())
+    # No fact is left to a tooltip: none of the organizations' blocks has a title.
+    assert not [element for element in document.iter() if element.get("class") == "org" and any(e.get("title") for e in element.iter())]
+
+
+def _following_list(document, heading):
+    """The list that follows a heading in the page's order."""
+    elements = list(document.iter())
+    return next(e for e in elements[elements.index(heading):] if e.tag in ("ul", "ol")).findall("li")

@@ -763,6 +763,6 @@ def test_a_record_is_written_with_its_pins_under_their_names_even_where_releases
     assert written["tables"]["countries"]["sha256"] == hashlib.sha256(built_files["data/countries.csv"]).hexdigest()
     shutil.rmtree(package / "releases" / "9.9.9")
     stale.mkdir()
-    (stale / "left.txt").write_text("from a run that stopped", encoding="utf-8")  # a run killed half way leaves its folder aside
+    (stale / "left.txt").write_text("from a run that stopped", encoding="utf-8", newline="\n")  # a run killed half way leaves its folder aside
     write_record(Project(root=package), built_files, release, {}, {})
     assert sorted(p.name for p in (package / "releases" / "9.9.9").iterdir()) == sorted([*(f"{n}.csv" for n in Project().table_names), "release.json"])

@@ -71,7 +71,7 @@ REFUSALS = {
     "two entries merged without evidence": ("list_number: 9, organization_id: stand4uyghurs", "list_number: 9, organization_id: world-uyghur-congress",
                                             r"signatories\[12\]\.organization_id", "entries 9 and 13 of global-muslim-coalition-for-uyghurs-2022 both resolve to world-uyghur-congress"),
     "an organization shown by no entry": ("list_number: 9, organization_id: stand4uyghurs", "list_number: 9, unresolved: no public page found",
-                                          r"organizations\[7\]\.organization_id", "stand4uyghurs is shown by no entry of any agreement"),
+                                          r"organizations\[7\]\.organization_id", "stand4uyghurs is shown by no entry and no party of any agreement"),
     "the agreement's own page standing in for a fact": ("    url: https://uhrp.org/about/", "    url: https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/",
                                                         r"pages\.uhrp-about\.url", "is an agreement's own source page"),
     "a page served over http": ("    url: https://uhrp.org/about/", "    url: http://uhrp.org/about/", r"pages\.uhrp-about\.url",
@@ -144,3 +144,27 @@ def test_a_quote_holds_its_value_only_as_whole_words():
     assert _contains("Komunitas Go HijrahYayasan Pamong Asthabrata", "Yayasan Pamong Asthabrata")  # a page that ran two words together
     assert _quote_problem("website", "https://uhrp.org/", "see notuhrp.org", "https://example.org/", [], {})[1] is True
     assert _quote_problem("website", "https://uhrp.org/", "see www.uhrp.org/about", "https://example.org/", [], {}) is None
+
+
+def test_a_party_naming_an_organization_the_file_does_not_define_is_refused_in_its_coding(package, capsys):
+    coding = package / "data" / "source" / "global-muslim-coalition-for-uyghurs-2022" / "coding.yaml"
+    coding.write_text(coding.read_text(encoding="utf-8").replace("  organization: united-nations\n", "  organization: league-of-nations\n", 1), encoding="utf-8", newline="\n")
+    code, _, err = run(package, "build", "--force", capsys=capsys)
+    assert code == 1 and "Traceback" not in err, err
+    assert ("error: data/source/global-muslim-coalition-for-uyghurs-2022/coding.yaml: actor 'United Nations' is organization 'league-of-nations', "
+            "which data/source/organizations.yaml does not define") in err
+    assert "fix: define it under organizations there, with its names and facts quoted, or correct the id" in err
+
+
+def test_the_parties_the_text_names_as_one_body_are_organizations_with_quoted_facts():
+    organizations = {row["organization_id"]: row for row in _rows(ROOT, "organizations")}
+    assert {key: (organizations[key]["name"], organizations[key]["founded"], organizations[key]["headquarters_city"], organizations[key]["headquarters_country_code"])
+            for key in ("uyghur-tribunal", "united-nations", "organization-of-turkic-states", "organization-of-islamic-cooperation", "international-court-of-justice")} == {
+        "uyghur-tribunal": ("Uyghur Tribunal", "2020", "London", ""),
+        "united-nations": ("United Nations", "1945-10-24", "New York City", "US"),
+        "organization-of-turkic-states": ("Organization of Turkic States", "2009", "", ""),
+        "organization-of-islamic-cooperation": ("Organization of Islamic Cooperation", "1969-09-25", "Jeddah", "SA"),
+        "international-court-of-justice": ("International Court of Justice", "1945", "The Hague", "NL")}
+    # The name the Organization of Turkic States had on the day of the signing, and the names it had before 12 November 2021.
+    names = {(row["kind"], row["name"]) for row in _rows(ROOT, "organization_names") if row["organization_id"] == "organization-of-turkic-states"}
+    assert names == {("official", "Organization of Turkic States"), ("former", "Cooperation Council of Turkic Speaking States"), ("former", "Turkic Council")}

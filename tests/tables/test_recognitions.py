@@ -36,16 +36,22 @@ def test_the_nations_clause_7_thanks_are_the_states_that_had_recognized_the_geno
     assert {row["country_code"] for row in recognitions} <= set(countries) and countries["CZ"] == "Czechia"
 
 
-def test_every_party_is_a_state_the_signatories_the_recognizing_states_or_says_why_not():
+def test_every_party_is_a_state_the_signatories_an_organization_the_recognizing_states_or_says_why_not():
     actors = {row["name"]: row for row in _rows(ROOT, "actors")}
     assert (actors["Chinese government"]["resolution"], actors["Chinese government"]["country_code"]) == ("state", "CN")
     assert actors["The undersigned organizations"]["resolution"] == "signatories"
     assert actors["Nations which have already recognized that Uyghurs are facing genocide"]["resolution"] == "recognitions"
     assert actors["Governments"]["resolution_note"] == "every government, not one entity"
-    assert actors["United Nations"]["resolution_note"] == "not looked up yet"
+    bodies = {name: row["organization_id"] for name, row in actors.items() if row["resolution"] == "organization"}
+    assert bodies == {"Independent tribunal of international law experts": "uyghur-tribunal", "United Nations": "united-nations",
+                      "Organisation of Turkic States": "organization-of-turkic-states", "Organisation of Islamic Cooperation": "organization-of-islamic-cooperation",
+                      "International Court of Justice": "international-court-of-justice"}
+    assert set(bodies.values()) <= {row["organization_id"] for row in _rows(ROOT, "organizations")}
+    assert not [row for row in actors.values() if "not looked up" in row["resolution_note"]]
     for row in actors.values():
         assert (row["resolution"] == "unresolved") == bool(row["resolution_note"]), row
         assert (row["resolution"] == "state") == bool(row["country_code"]), row
+        assert (row["resolution"] == "organization") == bool(row["organization_id"]), row
     assert "CN" in {row["country_code"] for row in _rows(ROOT, "countries")}
 
 
