@@ -35,6 +35,9 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"error: {unknown[0]} is not among the modules make mutate tests ({', '.join(configured)})", file=sys.stderr)
         return 2
+    if not mutmut.is_file():
+        print(f"error: {mutmut} is missing: run make mutate, which installs it, or name its venv in MUTATE_VENV", file=sys.stderr)
+        return 2
     started = time.perf_counter()
     if record_only:
         return _write(mutmut, modules, configured, None)
@@ -67,7 +70,9 @@ def merge(previous: dict | None, current: dict, run: set[str]) -> dict:
     kept = {} if previous is None else {name: counts for name, counts in previous["modules"].items() if name not in run}
     for counts in kept.values():
         counts.setdefault("seconds", previous.get("seconds"))  # a record from before modules kept their own run's time
-    modules = {**kept, **{name: {**counts, "seconds": current["seconds"]} for name, counts in current["modules"].items()}}
+    def seconds(name: str):  # a record-only run measured no time: the module keeps the time of the run that tested it
+        return current["seconds"] if current["seconds"] is not None else (previous or {}).get("modules", {}).get(name, {}).get("seconds")
+    modules = {**kept, **{name: {**counts, "seconds": seconds(name)} for name, counts in current["modules"].items()}}
     survivors = sorted([s for s in (previous or {}).get("survivors", []) if _module(s["mutant"]) in kept] + current["survivors"], key=lambda s: s["mutant"])
     total = sum(counts["mutants"] - counts["not_checked"] for counts in modules.values())
     killed = sum(counts["killed"] for counts in modules.values())
