@@ -294,7 +294,7 @@ def _organization(row: dict, organizations: dict) -> str:
     if "website" in facts:
         parts.append(_quoted(facts["website"], f'<a href="{html_text(organization["website"])}">{html_text(organization["website"])}</a>'))
     if "founded" in facts:
-        parts.append(_quoted(facts["founded"], f"founded {html_text(organization['founded'][:4])}"))
+        parts.append(_quoted(facts["founded"], f"founded {organization['founded_year']}"))
     place = ", ".join(html_text(value) for value in (organization["headquarters_city"], organization["headquarters_country_code"]) if value)
     if place:
         fact = facts.get("headquarters_city") or facts["headquarters_country_code"]

@@ -27,7 +27,7 @@ VIEWS = {
         ORDER BY cl.agreement_id, cl.clause_number, a.act_number""",
     "signatories_with_organizations": """
         SELECT s.signatory_id, s.agreement_id, s.list_number, s.name_as_listed, s.name, s.acronym, s.country_code, s.resolution, s.resolution_note,
-               o.organization_id, o.name AS organization_name, o.acronym AS organization_acronym, o.website, o.founded, o.headquarters_city,
+               o.organization_id, o.name AS organization_name, o.acronym AS organization_acronym, o.website, o.founded_year, o.founded_date, o.headquarters_city,
                o.headquarters_country_code, o.wikipedia_url
         FROM signatories s LEFT JOIN organizations o ON o.organization_id = s.organization_id
         ORDER BY s.agreement_id, s.list_number""",
@@ -37,7 +37,7 @@ VIEWS = {
         ORDER BY ac.agreement_id, ac.actor_id""",
     "actors_with_organizations": """
         SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, o.organization_id, o.name AS organization_name,
-               o.acronym AS organization_acronym, o.founded, o.headquarters_city, o.headquarters_country_code, o.website, o.fact_count
+               o.acronym AS organization_acronym, o.founded_year, o.founded_date, o.headquarters_city, o.headquarters_country_code, o.website, o.fact_count
         FROM actors ac LEFT JOIN organizations o ON o.organization_id = ac.organization_id
         ORDER BY ac.agreement_id, ac.actor_id""",
     "acts_with_clauses": """

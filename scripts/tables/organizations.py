@@ -17,7 +17,7 @@ from .quotes import holds
 PATH = "data/source/organizations.yaml"
 NOT_LOOKED_UP = f"not looked up yet: {PATH} does not list this entry"
 # The organizations columns a fact gives; the others (name, acronym) come from its names.
-FACT_COLUMNS = ("website", "founded", "headquarters_city", "headquarters_country_code", "wikipedia_url", "wikidata_id")
+FACT_COLUMNS = ("website", "headquarters_city", "headquarters_country_code", "wikipedia_url")  # founded gives founded_year and founded_date
 
 
 @dataclass(frozen=True)
@@ -98,8 +98,10 @@ class Organizations:
                 facts.append(self._fact_row(organization_id, fact))
             official = next(row["name"] for row in own_names if row["kind"] == "official")
             acronym = next((row["name"] for row in own_names if row["kind"] == "acronym"), None)
-            organizations.append({"organization_id": organization_id, "name": official, "acronym": acronym,
-                                  **{column: values.get(column) for column in FACT_COLUMNS}, "fact_count": len(organization["facts"])})
+            founded = values.get("founded")
+            organizations.append({"organization_id": organization_id, "name": official, "acronym": acronym, "website": values.get("website"),
+                                  "founded_year": int(founded[:4]) if founded else None, "founded_date": dt.date.fromisoformat(founded) if founded and _is_date(founded) else None,
+                                  **{column: values.get(column) for column in FACT_COLUMNS if column != "website"}, "fact_count": len(organization["facts"])})
         return {"organizations": organizations, "organization_names": _unique_names(names), "organization_facts": facts}
 
     # --- the checks -------------------------------------------------------------------------
@@ -214,10 +216,13 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
         if country is None:
             return f"{value!r} is not an ISO 3166-1 alpha-2 code", False, "write the country's two-letter code, such as DE"
         spellings = {country.name, getattr(country, "common_name", country.name), getattr(country, "official_name", country.name)} | countries_as_listed.get(value, set())
-        return None if any(holds(quote, spelling) for spelling in spellings) else (
-            f"does not contain the country's name ({', '.join(sorted(spellings))})", True, "quote the words of the page that name the country")
-    if kind == "wikidata_id":
-        return None if holds(quote, value) else (f"does not contain {value} as a word of its own", True, "quote the page where the Wikidata id is shown")
+        if any(holds(quote, spelling) for spelling in spellings):
+            return None
+        # Derived from a quoted fact: a state, province or region of the country (pycountry's first-level subdivisions), as Illinois is of the United States.
+        regions = {region.name for region in pycountry.subdivisions.get(country_code=value) or () if region.parent_code is None}
+        return None if any(holds(quote, region) for region in regions) else (
+            f"does not contain the country's name ({', '.join(sorted(spellings))}) or one of its first-level subdivisions", True,
+            "quote the words of the page that name the country, or its state, province or region")
     return None
 
 

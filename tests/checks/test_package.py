@@ -125,13 +125,21 @@ def test_readme_row_counts_match_the_data():
     assert counted == actual
 
 
-def test_integer_fields_are_never_empty():
-    """An empty integer cell turns the column into floats in pd.read_csv, and frictionless,
-    which reads Parquet through pandas, then refuses the float NaN as an integer."""
+def test_an_integer_field_is_never_empty_unless_it_says_how_pandas_keeps_it_whole():
+    """An empty integer cell turns the column into floats in pd.read_csv (2004.0): a field that may be empty says
+    in its description how to read it whole, and read so, it gives whole numbers and missing values."""
+    import pandas as pd
+
     integers = [(name, field) for name, schema in Project().schemas.items() for field in schema["fields"] if field["type"] == "integer"]
-    assert len(integers) == 28 and ("signatories", "list_number") in [(name, field["name"]) for name, field in integers]
-    for name, field in integers:
-        assert field.get("constraints", {}).get("required") is True, (name, field["name"])
+    assert len(integers) == 29 and ("signatories", "list_number") in [(name, field["name"]) for name, field in integers]
+    optional = [(name, field["name"]) for name, field in integers if field.get("constraints", {}).get("required") is not True]
+    assert optional == [("organizations", "founded_year")]
+    for name, column in optional:
+        field = next(f for f in Project().schemas[name]["fields"] if f["name"] == column)
+        assert f'dtype={{"{column}": "Int64"}}' in field["description"], column
+        read = pd.read_csv(ROOT / "data" / f"{name}.csv", dtype={column: "Int64"})[column]
+        assert str(read.dtype) == "Int64" and read.isna().any() and read.notna().any()
+        assert 1971 in read.dropna().tolist() and all(value == int(value) for value in read.dropna())
 
 
 def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():

@@ -38,10 +38,14 @@ def test_every_entry_resolves_or_says_why_and_every_fact_is_quoted_from_an_https
     facts = _rows(ROOT, "organization_facts")
     assert facts and all(row["source_url"].startswith("https://") and 0 < len(row["quote"]) <= 300 for row in facts)
     organizations = {row["organization_id"]: row for row in _rows(ROOT, "organizations")}
-    assert (organizations["world-uyghur-congress"]["founded"], organizations["world-uyghur-congress"]["headquarters_city"],
-            organizations["world-uyghur-congress"]["headquarters_country_code"]) == ("2004-04-16", "Munich", "DE")
-    assert organizations["world-uyghur-congress-foundation"]["founded"] == "2020-12-25"
-    assert organizations["uyghur-human-rights-project"]["founded"] == "2004"  # the precision the page gives
+    assert (organizations["world-uyghur-congress"]["founded_year"], organizations["world-uyghur-congress"]["founded_date"], organizations["world-uyghur-congress"]["headquarters_city"],
+            organizations["world-uyghur-congress"]["headquarters_country_code"]) == ("2004", "2004-04-16", "Munich", "DE")
+    assert (organizations["world-uyghur-congress-foundation"]["founded_year"], organizations["world-uyghur-congress-foundation"]["founded_date"]) == ("2020", "2020-12-25")
+    assert (organizations["uyghur-human-rights-project"]["founded_year"], organizations["uyghur-human-rights-project"]["founded_date"]) == ("2004", "")  # the page gives the year alone
+    # A city only where a page says the organization is based there: neither an address in a page's footer nor where it was set up.
+    assert organizations["malaysian-consultative-council-of-islamic-organizations"]["headquarters_city"] == organizations["world-uyghur-congress-foundation"]["headquarters_city"] == ""
+    # A country derived from a quoted fact: "an Illinois registered nonprofit organization" is in the United States.
+    assert (organizations["justice-for-all"]["headquarters_city"], organizations["justice-for-all"]["headquarters_country_code"]) == ("Chicago", "US")
     names = _rows(ROOT, "organization_names")
     assert {"organization_id": "world-uyghur-congress", "kind": "as-listed", "name": "World Uyghur Congress"}.items() <= next(
         row for row in names if row["organization_id"] == "world-uyghur-congress" and row["kind"] == "as-listed").items()
@@ -67,6 +71,8 @@ REFUSALS = {
                                                  r"organizations\[9\]\.facts\[0\]\.quote", "does not contain the year 2004 as a word of its own"),
     "a city found only inside a longer word": ('quote: "Headquarters: Munich, Germany"', 'quote: "Headquarters: Munichen, Germany"',
                                                r"organizations\[9\]\.facts\[2\]\.quote", "does not contain the city 'Munich'"),
+    "a country its quote does not name": ("        value: DE\n", "        value: FR\n", r"organizations\[9\]\.facts\[3\]\.quote",
+                                          "does not contain the country's name (France, French Republic) or one of its first-level subdivisions"),
     "a city its quote does not name": ("        value: Munich", "        value: Berlin", r"organizations\[9\]\.facts\[2\]\.quote", "does not contain the city 'Berlin'"),
     "two entries merged without evidence": ("list_number: 9, organization_id: stand4uyghurs", "list_number: 9, organization_id: world-uyghur-congress",
                                             r"signatories\[12\]\.organization_id", "entries 9 and 13 of global-muslim-coalition-for-uyghurs-2022 both resolve to world-uyghur-congress"),
@@ -158,7 +164,7 @@ def test_a_party_naming_an_organization_the_file_does_not_define_is_refused_in_i
 
 def test_the_parties_the_text_names_as_one_body_are_organizations_with_quoted_facts():
     organizations = {row["organization_id"]: row for row in _rows(ROOT, "organizations")}
-    assert {key: (organizations[key]["name"], organizations[key]["founded"], organizations[key]["headquarters_city"], organizations[key]["headquarters_country_code"])
+    assert {key: (organizations[key]["name"], organizations[key]["founded_date"] or organizations[key]["founded_year"], organizations[key]["headquarters_city"], organizations[key]["headquarters_country_code"])
             for key in ("uyghur-tribunal", "united-nations", "organization-of-turkic-states", "organization-of-islamic-cooperation", "international-court-of-justice")} == {
         "uyghur-tribunal": ("Uyghur Tribunal", "2020", "London", ""),
         "united-nations": ("United Nations", "1945-10-24", "New York City", "US"),
