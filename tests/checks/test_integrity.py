@@ -1,0 +1,348 @@
+"""Each of the project's checks, run alone on the release loaded once and changed in memory: the exact problem it reports
+(rule, file, row, field, value and words), and none on the clean release. Milliseconds each, so that make mutate can use them."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import hashlib
+
+import pyarrow as pa
+import pytest
+
+from conftest import AGREEMENT_ID
+from scripts.checks import integrity
+from scripts.checks.package import LoadedPackage, load
+from scripts.errors import error, warning
+
+DOCUMENT = f"data/source/{AGREEMENT_ID}/document.txt"
+
+
+@pytest.fixture(scope="module")
+def clean(released_folder) -> LoadedPackage:
+    """The release as the gate loads it: the project's checks prove the hashes, bytes and foreign keys."""
+    package = load(released_folder / "datapackage.json")
+    assert not package.problems
+    return dataclasses.replace(package, frictionless_checks_integrity=False)
+
+
+def _changed(package: LoadedPackage, **changes) -> LoadedPackage:
+    """A copy of the loaded package, its tables, descriptor and kept files its own, so that a test's change stays in it."""
+    return dataclasses.replace(package, tables=dict(package.tables), descriptor=copy.deepcopy(package.descriptor), _kept=dict(package._kept), **changes)
+
+
+def _with_cell(package: LoadedPackage, table: str, column: str, row: int, value: str | None) -> LoadedPackage:
+    """The package with one cell of a table's text changed (row 0 is the CSV's row 2)."""
+    changed = _changed(package)
+    cells = changed.tables[table].cells
+    values = cells[column].to_pylist()
+    values[row] = value
+    changed.tables[table] = dataclasses.replace(changed.tables[table], cells=cells.set_column(cells.column_names.index(column), column, pa.array(values, pa.string())))
+    return changed
+
+
+def _with_column(package: LoadedPackage, table: str, column: str, values: list[str]) -> LoadedPackage:
+    changed = _changed(package)
+    cells = changed.tables[table].cells
+    changed.tables[table] = dataclasses.replace(changed.tables[table], cells=cells.set_column(cells.column_names.index(column), column, pa.array(values, pa.string())))
+    return changed
+
+
+def _with_bytes(package: LoadedPackage, relative: str, content: bytes | None) -> LoadedPackage:
+    """The package reading other bytes for a file, as if it had been changed on disk."""
+    changed = _changed(package)
+    changed._kept[relative] = content
+    return changed
+
+
+def _run(check, package: LoadedPackage) -> list:
+    return list(check(package))
+
+
+def _raw(clean: LoadedPackage, relative: str) -> bytes:
+    return (clean.root / relative).read_bytes()
+
+
+@pytest.mark.parametrize("check", integrity.ALL_CHECKS, ids=lambda check: check.__name__)
+def test_the_clean_release_gives_each_check_nothing_but_the_documented_discrepancy(clean, check):
+    found = _run(check, clean)
+    if check is integrity.reconciliation:
+        assert [(p.severity, p.rule, p.value) for p in found] == [("warning", "known-discrepancy", "DE")]
+    else:
+        assert found == []
+
+
+# --- csv_dialect ---------------------------------------------------------------------------
+
+
+def test_csv_dialect_names_each_fault_of_a_csv_file_at_its_row(clean):
+    path = "data/countries.csv"
+    raw = _raw(clean, path)
+    assert _run(integrity.csv_dialect, _with_bytes(clean, path, b"")) == [error("empty-file", path, "the file is empty: expected at least the header row")]
+    assert _run(integrity.csv_dialect, _with_bytes(clean, path, b"\xef\xbb\xbf" + raw)) == [error("bom", path, "starts with a UTF-8 byte-order mark", row=1)]
+    second = raw.index(b"\n", raw.index(b"\n") + 1)  # the end of the CSV's row 2, the first after the header
+    assert _run(integrity.csv_dialect, _with_bytes(clean, path, raw[:second] + b"\r" + raw[second:])) == [
+        error("line-endings", path, "has CR or CRLF line endings: expected LF only", row=2)]
+    assert _run(integrity.csv_dialect, _with_bytes(clean, path, raw[:-1])) == [
+        error("final-newline", path, "does not end with a newline: the file may be truncated", row=raw.count(b"\n"))]
+    swapped = raw.replace(b"country_code,alpha_3,", b"alpha_3,country_code,", 1)
+    assert _run(integrity.csv_dialect, _with_bytes(clean, path, swapped)) == [
+        error("header", path, "header is ['alpha_3', 'country_code', 'name', 'official_name'], expected the schema's fields in order: "
+                              "['country_code', 'alpha_3', 'name', 'official_name']", row=1)]
+    assert _run(integrity.csv_dialect, _with_bytes(clean, path, raw.replace(b"alpha_3", b"alpha\xff3", 1))) == [
+        error("encoding", path, "not UTF-8: byte 0xff cannot be decoded", row=1),
+        error("header", path, "header is ['country_code', 'alpha\ufffd3', 'name', 'official_name'], expected the schema's fields in order: "
+                              "['country_code', 'alpha_3', 'name', 'official_name']", row=1)]
+    assert _run(integrity.csv_dialect, _with_bytes(clean, path, None)) == []  # vanished since load: missing-file says so
+
+
+def test_csv_dialect_reads_the_whole_file_of_a_table_it_could_not_parse(clean):
+    path = "data/countries.csv"
+    raw = _raw(clean, path)
+    changed = _with_bytes(clean, path, raw + b"ZZ,\xff\n")
+    changed.tables["countries"] = dataclasses.replace(changed.tables["countries"], cells=None)
+    assert _run(integrity.csv_dialect, changed) == [
+        error("encoding", path, "not UTF-8: byte 0xff cannot be decoded", row=raw.count(b"\n") + 1),
+        error("csv-parse", path, "cannot be parsed as CSV with the schema's columns (a row has too many or too few cells)")]
+
+
+# --- the descriptor and the files ----------------------------------------------------------
+
+
+def test_files_accounted_for_names_each_undescribed_file_in_order(clean):
+    changed = _changed(clean, data_files=clean.data_files | {"data/z.csv", "data/a.txt"})
+    assert _run(integrity.files_accounted_for, changed) == [
+        error("undescribed-file", "data/a.txt", "is not described by any resource of the descriptor", value="data/a.txt"),
+        error("undescribed-file", "data/z.csv", "is not described by any resource of the descriptor", value="data/z.csv")]
+
+
+def _resource(package: LoadedPackage, name: str) -> dict:
+    return next(resource for resource in package.descriptor["resources"] if resource["name"] == name)
+
+
+def test_declared_integrity_compares_every_files_hash_and_bytes_or_the_parquet_files_alone(clean):
+    changed = _changed(clean)
+    csv, parquet = _resource(changed, "clauses"), _resource(changed, "clauses-parquet")
+    csv_hash, parquet_hash = csv["hash"], parquet["hash"]
+    csv.update(bytes=7, hash="sha256:" + "0" * 64)
+    parquet.update(bytes=8, hash="sha256:" + "1" * 64)
+    size = len(_raw(clean, "data/clauses.csv"))
+    assert _run(integrity.declared_integrity, changed) == [
+        error("bytes", "data/clauses.csv", f"the descriptor declares 7 bytes, the file has {size}", field="bytes", value="7"),
+        error("hash", "data/clauses.csv", f"the descriptor declares sha256:{'0' * 64}, the file's is {csv_hash}", field="hash", value="sha256:" + "0" * 64),
+        error("bytes", "data/clauses.parquet", f"the descriptor declares 8 bytes, the file has {len(_raw(clean, 'data/clauses.parquet'))}", field="bytes", value="8"),
+        error("hash", "data/clauses.parquet", f"the descriptor declares sha256:{'1' * 64}, the file's is {parquet_hash}", field="hash", value="sha256:" + "1" * 64)]
+    # Where frictionless proves the CSV files (validate), this check proves the Parquet files alone.
+    assert [p.file for p in _run(integrity.declared_integrity, dataclasses.replace(changed, frictionless_checks_integrity=True))] == ["data/clauses.parquet"] * 2
+    unsafe = _changed(clean)
+    _resource(unsafe, "clauses-parquet").update(path="../clauses.parquet", hash="sha256:" + "1" * 64)
+    assert _run(integrity.declared_integrity, unsafe) == []  # an unsafe path is refused by load, never read
+    gone = _with_bytes(changed, "data/clauses.csv", None)
+    assert "data/clauses.csv" not in [p.file for p in _run(integrity.declared_integrity, gone)]
+
+
+def test_declared_integrity_reads_a_resource_without_a_hash_or_bytes_as_declaring_nothing(clean):
+    changed = _changed(clean)
+    resource = _resource(changed, "clauses")
+    del resource["hash"], resource["bytes"]
+    assert _run(integrity.declared_integrity, changed) == []
+    assert hashlib.sha256(_raw(clean, "data/clauses.csv")).hexdigest() in _resource(clean, "clauses")["hash"]
+
+
+def test_data_package_v2_reports_at_most_ten_profile_errors(clean):
+    changed = _changed(clean)
+    changed.descriptor["keywords"] = "one keyword"
+    assert _run(integrity.data_package_v2, changed) == [error("profile", "datapackage.json", "does not meet the Data Package v2 profile at keywords: 'one keyword' is not of type 'array'")]
+    for resource in changed.descriptor["resources"]:
+        resource["type"] = "text"
+    found = _run(integrity.data_package_v2, changed)
+    assert len(found) == integrity.MAX_REPORTED == 10 and all(p.rule == "profile" for p in found)
+
+
+def test_version_matches_changelog_names_both_versions(clean, tmp_path):
+    changed = _changed(clean)
+    changed.descriptor["version"] = "9.9.9"
+    current = clean.descriptor["version"]
+    assert _run(integrity.version_matches_changelog, changed) == [
+        error("version", "datapackage.json", f"version '9.9.9' differs from the newest release heading of CHANGELOG.md, '{current}'", field="version", value="9.9.9")]
+    assert _run(integrity.version_matches_changelog, dataclasses.replace(changed, root=tmp_path)) == []  # a copy without the changelog
+
+
+# --- keys ----------------------------------------------------------------------------------
+
+
+def test_unique_keys_reports_each_shared_key_once_with_how_many_rows_share_it(clean):
+    numbers = [str(n) for n in range(1, 11)]
+    shared = _with_column(clean, "clauses", "clause_number", ["1", "1", "2", "3", "3", "3", *numbers[6:]])
+    assert _run(integrity.unique_keys, shared) == [
+        error("unique-key", "data/clauses.csv", "2-field key ['agreement_id', 'clause_number'] is not unique: 2 rows share it", field="agreement_id,clause_number", value=f"('{AGREEMENT_ID}', '1')"),
+        error("unique-key", "data/clauses.csv", "2-field key ['agreement_id', 'clause_number'] is not unique: 3 rows share it", field="agreement_id,clause_number", value=f"('{AGREEMENT_ID}', '3')")]
+    # Many keys, each shared: the first ten, in the order they first appear.
+    many = _changed(clean)
+    cells = pa.table({"agreement_id": [f"a{n // 2:02d}" for n in range(30)], "clause_number": ["1"] * 30})
+    many.tables["clauses"] = dataclasses.replace(many.tables["clauses"], cells=cells)
+    found = _run(integrity.unique_keys, many)
+    assert [p.value for p in found] == [f"('a{n:02d}', '1')" for n in range(10)]
+
+
+def test_foreign_keys_report_each_dangling_key_at_its_row_then_how_many_more(clean):
+    dangling = _with_cell(clean, "signatories", "country_code", 0, "ZZ")
+    assert _run(integrity.foreign_keys, dangling) == [
+        error("foreign-key", "data/signatories.csv", 'for "country_code": values "ZZ" not found in the lookup table "countries" as "country_code"', row=2, field="country_code", value="ZZ")]
+    assert _run(integrity.foreign_keys, _with_cell(clean, "signatories", "country_code", 0, "")) == []  # an empty key references nothing
+    assert _run(integrity.foreign_keys, dataclasses.replace(dangling, frictionless_checks_integrity=True)) == []  # validate leaves them to frictionless
+    twelve = _with_column(clean, "signatories", "country_code", ["ZZ"] * 12 + [""] * 11)
+    found = _run(integrity.foreign_keys, twelve)
+    assert [p.row for p in found[:10]] == list(range(2, 12)) and found[10:] == [error("foreign-key", "data/signatories.csv", "... and 2 more of the same")]
+
+
+def test_a_foreign_key_to_a_table_the_package_lacks_is_reported_once(clean):
+    changed = _changed(clean)
+    del changed.tables["countries"]
+    found = [p for p in _run(integrity.foreign_keys, changed) if p.file == "data/signatories.csv"]
+    assert found == [error("foreign-key", "data/signatories.csv", "its foreign key ['country_code'] references the table 'countries', which the package does not have", field="country_code")]
+
+
+def test_a_composite_foreign_key_compares_every_field(clean):
+    events = _with_cell(clean, "events", "clause_id", 0, f"{AGREEMENT_ID}-c99")
+    found = _run(integrity.foreign_keys, events)
+    assert [(p.file, p.row, p.field, p.value) for p in found] == [("data/events.csv", 2, "clause_id", f"{AGREEMENT_ID}-c99")]
+
+
+# --- cells ---------------------------------------------------------------------------------
+
+
+def test_categories_report_a_value_outside_them_at_its_cell(clean):
+    changed = _with_cell(clean, "annotations", "kind", 1, "contxt")
+    allowed = next(f for f in clean.tables["annotations"].schema["fields"] if f["name"] == "kind")["categories"]
+    assert _run(integrity.categories, changed) == [error("category", "data/annotations.csv", f"not one of the categories {allowed}", row=3, field="kind", value="contxt")]
+    assert _run(integrity.categories, _with_cell(clean, "annotations", "kind", 1, "")) == []  # empty is for required to judge
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_spreadsheet_safe_reports_a_text_cell_a_spreadsheet_would_run(clean, start):
+    changed = _with_cell(clean, "signatories", "name", 1, f"{start}HYPERLINK(1)")
+    assert _run(integrity.spreadsheet_safe, changed) == [
+        error("formula-cell", "data/signatories.csv", "starts with =, +, - or @, which a spreadsheet would run as a formula", row=3, field="name", value=f"{start}HYPERLINK(1)")]
+    assert _run(integrity.spreadsheet_safe, _with_cell(clean, "signatories", "name", 1, f"a{start}b")) == []
+
+
+def test_cell_rules_report_ten_cells_then_how_many_more(clean):
+    changed = _with_column(clean, "signatories", "acronym", ["NA"] * 13 + [""] * 10)
+    found = _run(integrity.pandas_safe, changed)
+    assert [p.row for p in found[:10]] == list(range(2, 12))
+    assert found[0] == error("pandas-missing", "data/signatories.csv", "pandas' default read_csv would read this value as missing", row=2, field="acronym", value="NA")
+    assert found[10:] == [error("pandas-missing", "data/signatories.csv", "... and 3 more of the same")]
+    for value in ("null", "N/A", "nan", "#N/A", "<NA>"):
+        assert [p.value for p in _run(integrity.pandas_safe, _with_cell(clean, "signatories", "acronym", 0, value))] == [value]
+    assert _run(integrity.pandas_safe, _with_cell(clean, "signatories", "acronym", 0, "NAM")) == []
+
+
+# --- the sources and the spans -------------------------------------------------------------
+
+
+def test_sources_and_spans_name_a_missing_changed_or_undecodable_source(clean):
+    recorded = clean.tables["agreements"].cells["source_sha256"][0].as_py()
+    assert _run(integrity.sources_and_spans, _with_bytes(clean, DOCUMENT, None)) == [
+        error("source", "data/agreements.csv", "the source document does not exist", field="source_path", value=DOCUMENT)]
+    changed = _raw(clean, DOCUMENT).replace(b"Istanbul", b"Ankara", 1)
+    assert _run(integrity.sources_and_spans, _with_bytes(clean, DOCUMENT, changed)) == [
+        error("source-hash", DOCUMENT, f"the source's sha256 is {hashlib.sha256(changed).hexdigest()}, but agreements records {recorded}: the source was changed",
+              field="source_sha256", value=recorded)]
+    broken = _raw(clean, DOCUMENT).replace(b"Istanbul", b"Istanbul\xff", 1)
+    recorded_broken = _with_cell(_with_bytes(clean, DOCUMENT, broken), "agreements", "source_sha256", 0, hashlib.sha256(broken).hexdigest())
+    at = broken.index(b"\xff")
+    assert _run(integrity.sources_and_spans, recorded_broken) == [
+        error("source-encoding", DOCUMENT, f"not UTF-8 (byte {at}), so no span can be read from it", field="source_path", value=DOCUMENT)]
+
+
+def test_a_span_that_does_not_give_its_text_is_reported_with_what_it_gives(clean):
+    text = clean.tables["clauses"].cells["text"][0].as_py()
+    start, end = (int(clean.tables["clauses"].cells[c][0].as_py()) for c in ("char_start", "char_end"))
+    wrong = _with_cell(clean, "clauses", "text", 0, text + "s")
+    assert _run(integrity.sources_and_spans, wrong) == [
+        error("span", "data/clauses.csv", f"source[{start}:{end}] normalizes to {text[:60]!r}, not to this text", row=2, field="text", value=(text + "s")[:60])]
+    outside = _with_cell(clean, "clauses", "char_end", 0, "99999")
+    assert _run(integrity.sources_and_spans, outside) == [
+        error("span", "data/clauses.csv", f"source[{start}:99999] lies outside the source, not to this text", row=2, field="text", value=text[:60])]
+    backwards = _with_cell(clean, "clauses", "char_end", 0, str(start - 1))
+    assert [p.message for p in _run(integrity.sources_and_spans, backwards)] == [f"source[{start}:{start - 1}] lies outside the source, not to this text"]
+    assert _run(integrity.sources_and_spans, _with_cell(clean, "clauses", "char_end", 0, "x")) == []  # not an integer: frictionless reports its type
+
+
+def test_spans_report_ten_then_how_many_more(clean):
+    texts = clean.tables["signatories"].cells["entry_text"].to_pylist()
+    changed = _with_column(clean, "signatories", "entry_text", [text + "!" for text in texts])
+    found = _run(integrity.sources_and_spans, changed)
+    assert [p.row for p in found[:10]] == list(range(2, 12)) and found[10:] == [error("span", "data/signatories.csv", f"... and {len(texts) - 10} more of the same")]
+
+
+# --- counts and reconciliation -------------------------------------------------------------
+
+
+def test_counts_compare_each_stated_count_with_the_rows(clean):
+    assert _run(integrity.counts, _with_cell(clean, "agreements", "signatory_count", 0, "24")) == [
+        error("count", "data/agreements.csv", f"signatory_count is 24, but signatories has 23 rows for {AGREEMENT_ID}", row=2, field="signatory_count", value="24")]
+    assert _run(integrity.counts, _with_cell(clean, "agreements", "clause_count", 0, "9")) == [
+        error("count", "data/agreements.csv", f"clause_count is 9, but clauses has 10 rows for {AGREEMENT_ID}", row=2, field="clause_count", value="9")]
+    assert _run(integrity.counts, _with_cell(clean, "agreements", "is_coded", 0, "false")) == [
+        error("coded", "data/agreements.csv", f"is_coded is false, but acts has 13 rows for {AGREEMENT_ID}", row=2, field="is_coded", value="false")]
+    assert _run(integrity.counts, _with_cell(clean, "agreement_countries", "listed_signatory_count", 0, "1")) == [
+        error("count", "data/agreement_countries.csv", f"listed_signatory_count is 1, but signatories has 0 rows for {AGREEMENT_ID} DE", row=2, field="listed_signatory_count", value="1")]
+    assert _run(integrity.counts, _with_cell(clean, "agreements", "signatory_count", 0, "many")) == []  # frictionless reports its type
+
+
+def test_reconciliation_passes_a_documented_discrepancy_and_refuses_an_undocumented_or_stale_one(clean):
+    stated = "data/agreement_countries.csv"
+    listed_only = "the attestation of"
+    documented = next(p for p in _run(integrity.reconciliation, clean))
+    assert documented.severity == "warning" and documented.message.startswith(f"DE is stated in {listed_only} {AGREEMENT_ID} but no entry of its list names it. Documented: ")
+    kinds = clean.tables["annotations"].cells["kind"].to_pylist()
+    undocumented = _with_column(clean, "annotations", "kind", ["context" if kind == "discrepancy" else kind for kind in kinds])
+    assert _run(integrity.reconciliation, undocumented) == [
+        error("discrepancy", stated, f"DE is stated in the attestation of {AGREEMENT_ID} but no entry of its list names it, and no annotation documents it", field="country_code", value="DE")]
+    subjects = clean.tables["annotations"].cells["subject_id"].to_pylist()
+    stale = _with_column(clean, "annotations", "subject_id", ["GB" if kind == "discrepancy" else subject for kind, subject in zip(kinds, subjects)])
+    assert _run(integrity.reconciliation, stale) == [
+        error("discrepancy", stated, f"DE is stated in the attestation of {AGREEMENT_ID} but no entry of its list names it, and no annotation documents it", field="country_code", value="DE"),
+        error("stale-discrepancy", "data/annotations.csv", f"an annotation documents a discrepancy for GB in {AGREEMENT_ID}, but stated and listed countries agree", field="subject_id", value="GB")]
+    listed = _with_cell(clean, "signatories", "country_code", 0, "FR")
+    assert error("discrepancy", stated, f"FR is named by the list of {AGREEMENT_ID} but not stated in its attestation, and no annotation documents it",
+                 field="country_code", value="FR") in _run(integrity.reconciliation, listed)
+    assert warning("known-discrepancy", stated, documented.message, field="country_code", value="DE") == documented
+
+
+def test_annotation_subjects_name_a_subject_that_does_not_exist(clean):
+    changed = _with_cell(clean, "annotations", "subject_id", 0, "nothing")
+    assert _run(integrity.annotation_subjects, changed) == [
+        error("annotation-subject", "data/annotations.csv", "subject 'nothing' is not a agreement_id of agreements", row=2, field="subject_id", value="nothing")]
+
+
+# --- Parquet -------------------------------------------------------------------------------
+
+
+def test_parquet_matches_csv_names_the_first_column_whose_values_columns_or_types_differ(clean, tmp_path):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    (tmp_path / "data").mkdir()
+    for parquet in (clean.root / "data").glob("*.parquet"):
+        shutil.copy(parquet, tmp_path / "data" / parquet.name)
+    moved = _changed(clean, root=tmp_path)
+    assert _run(integrity.parquet_matches_csv, moved) == []
+    path = tmp_path / "data" / "signatories.parquet"
+    table = pq.read_table(path)
+    names = table["name"].to_pylist()
+    pq.write_table(table.set_column(table.column_names.index("name"), "name", pa.array(["Someone Else", *names[1:]])), path)
+    assert _run(integrity.parquet_matches_csv, moved) == [error("parquet", "data/signatories.parquet", "its values differ from data/signatories.csv", field="name")]
+    numbers = table["list_number"].to_pylist()
+    pq.write_table(table.set_column(table.column_names.index("list_number"), "list_number", pa.array([str(n) for n in numbers])), path)
+    assert _run(integrity.parquet_matches_csv, moved) == [error("parquet", "data/signatories.parquet", "column list_number is string, but the schema's type is int64", field="list_number")]
+    pq.write_table(table.drop_columns(["acronym"]), path)
+    expected = [f["name"] for f in clean.tables["signatories-parquet"].schema["fields"]]
+    assert _run(integrity.parquet_matches_csv, moved) == [
+        error("parquet", "data/signatories.parquet", f"its columns are {[n for n in expected if n != 'acronym']}, expected the schema's fields in order: {expected}")]
+    path.write_bytes(b"not parquet")
+    (found,) = _run(integrity.parquet_matches_csv, moved)
+    assert (found.rule, found.file) == ("parquet", "data/signatories.parquet") and found.message.startswith("cannot be read as Parquet: ")
