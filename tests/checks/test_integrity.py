@@ -346,3 +346,61 @@ def test_parquet_matches_csv_names_the_first_column_whose_values_columns_or_type
     path.write_bytes(b"not parquet")
     (found,) = _run(integrity.parquet_matches_csv, moved)
     assert (found.rule, found.file) == ("parquet", "data/signatories.parquet") and found.message.startswith("cannot be read as Parquet: ")
+
+
+# --- keys of other shapes than the release's: composite, typed, named by a string, to the same table ---
+
+
+def _two_tables(tmp_path, parent: dict[str, list[str]], child: dict[str, list[str]], foreign_key: dict, types: dict[str, str] | None = None) -> LoadedPackage:
+    """A package of two tables held in memory: child, whose foreign key is given, and parent."""
+    from scripts.checks.package import TableFile
+
+    types = types or {}
+
+    def table(name: str, columns: dict[str, list[str]], keys: list) -> TableFile:
+        schema = {"fields": [{"name": column, "type": types.get(column, "string")} for column in columns], "foreignKeys": keys}
+        return TableFile({"name": name, "path": f"data/{name}.csv"}, schema, pa.table({column: pa.array(values, pa.string()) for column, values in columns.items()}))
+
+    tables = {"child": table("child", child, [foreign_key]), "parent": table("parent", parent, [])}
+    descriptor = {"resources": [table.resource for table in tables.values()]}
+    return LoadedPackage(tmp_path, tmp_path / "datapackage.json", descriptor, tables, frictionless_checks_integrity=False)
+
+
+def test_a_composite_foreign_key_skips_a_row_only_when_every_field_is_empty(tmp_path):
+    package = _two_tables(tmp_path, {"a": ["x", "y"], "n": ["1", "2"]}, {"a": ["x", "x", "", "", "y"], "n": ["1", "2", "2", "", ""]},
+                          {"fields": ["a", "n"], "reference": {"resource": "parent", "fields": ["a", "n"]}})
+    assert _run(integrity.foreign_keys, package) == [
+        error("foreign-key", "data/child.csv", 'for "a, n": values "x, 2" not found in the lookup table "parent" as "a, n"', row=3, field="a,n", value="x, 2"),
+        error("foreign-key", "data/child.csv", 'for "a, n": values ", 2" not found in the lookup table "parent" as "a, n"', row=4, field="a,n", value=", 2"),
+        error("foreign-key", "data/child.csv", 'for "a, n": values "y, " not found in the lookup table "parent" as "a, n"', row=6, field="a,n", value="y, ")]
+
+
+def test_a_typed_foreign_key_compares_values_not_spellings(tmp_path):
+    key = {"fields": ["n"], "reference": {"resource": "parent", "fields": ["n"]}}
+    package = _two_tables(tmp_path, {"n": ["1", "2"]}, {"n": ["01", "2", "", "3"]}, key, {"n": "integer"})
+    assert [(p.row, p.value) for p in _run(integrity.foreign_keys, package)] == [(5, "3")]  # "01" is 1, as frictionless reads it
+    # A column with a cell not of its type stays as written (frictionless reports that cell): "01" is then not "1".
+    untyped = _two_tables(tmp_path, {"n": ["1", "2"]}, {"n": ["01", "2", "x1"]}, key, {"n": "integer"})
+    assert [(p.row, p.value) for p in _run(integrity.foreign_keys, untyped)] == [(2, "01"), (4, "x1")]
+
+
+def test_a_foreign_key_named_by_strings_and_one_to_its_own_table(tmp_path):
+    package = _two_tables(tmp_path, {"a": ["x"]}, {"a": ["x", "z"]}, {"fields": "a", "reference": {"resource": "parent", "fields": "a"}})
+    assert [(p.row, p.field, p.value) for p in _run(integrity.foreign_keys, package)] == [(3, "a", "z")]
+    itself = _two_tables(tmp_path, {"a": ["x"]}, {"id": ["p", "q"], "a": ["q", "r"]}, {"fields": ["a"], "reference": {"resource": "", "fields": ["id"]}})
+    assert [(p.file, p.row, p.value) for p in _run(integrity.foreign_keys, itself)] == [("data/child.csv", 3, "r")]
+
+
+def test_unique_keys_of_many_columns_never_confuse_two_keys(tmp_path):
+    from scripts.checks.package import TableFile
+
+    # Codes of 3 columns of 40 distinct values each: a product past 40**3, renumbered column by column.
+    values = [f"v{n}" for n in range(40)]
+    cells = pa.table({"a": values * 2, "b": values[::-1] * 2, "c": values + values[1:] + values[:1]})
+    schema = {"fields": [{"name": name, "type": "string"} for name in "abc"], "uniqueKeys": [["a", "b", "c"]]}
+    package = LoadedPackage(tmp_path, tmp_path / "datapackage.json", {"resources": []}, {"t": TableFile({"name": "t", "path": "data/t.csv"}, schema, cells)})
+    assert _run(integrity.unique_keys, package) == []
+    shared = cells.set_column(2, "c", pa.array(values * 2))
+    package.tables["t"] = dataclasses.replace(package.tables["t"], cells=shared)
+    found = _run(integrity.unique_keys, package)
+    assert len(found) == 10 and found[0].value == "('v0', 'v39', 'v0')" and found[0].message.endswith("2 rows share it")
