@@ -7,6 +7,7 @@ import copy
 import dataclasses
 import hashlib
 
+import numpy as np
 import pyarrow as pa
 import pytest
 
@@ -385,8 +386,8 @@ def test_a_typed_foreign_key_compares_values_not_spellings(tmp_path):
 
 
 def test_a_foreign_key_named_by_strings_and_one_to_its_own_table(tmp_path):
-    package = _two_tables(tmp_path, {"a": ["x"]}, {"a": ["x", "z"]}, {"fields": "a", "reference": {"resource": "parent", "fields": "a"}})
-    assert [(p.row, p.field, p.value) for p in _run(integrity.foreign_keys, package)] == [(3, "a", "z")]
+    package = _two_tables(tmp_path, {"code": ["x"]}, {"code": ["x", "z"]}, {"fields": "code", "reference": {"resource": "parent", "fields": "code"}})
+    assert [(p.row, p.field, p.value) for p in _run(integrity.foreign_keys, package)] == [(3, "code", "z")]  # a name, never its letters
     itself = _two_tables(tmp_path, {"a": ["x"]}, {"id": ["p", "q"], "a": ["q", "r"]}, {"fields": ["a"], "reference": {"resource": "", "fields": ["id"]}})
     assert [(p.file, p.row, p.value) for p in _run(integrity.foreign_keys, itself)] == [("data/child.csv", 3, "r")]
 
@@ -404,3 +405,14 @@ def test_unique_keys_of_many_columns_never_confuse_two_keys(tmp_path):
     package.tables["t"] = dataclasses.replace(package.tables["t"], cells=shared)
     found = _run(integrity.unique_keys, package)
     assert len(found) == 10 and found[0].value == "('v0', 'v39', 'v0')" and found[0].message.endswith("2 rows share it")
+
+
+def test_the_source_index_places_each_row_in_its_own_source_or_nowhere():
+    from scripts.checks.integrity import _SourceIndex
+
+    index = _SourceIndex({"a": "x\u2019y".encode(), "b": b"yz"})
+    assert index.positions(pa.chunked_array([["a", "c", "b", None]])).tolist() == [0, -1, 1, -1]  # -1: no source read, never another's
+    assert index.point_bases.tolist() == [0, 3] and index.point_lengths.tolist() == [3, 2]
+    assert index.byte_of_point(np.array([0, 1, 2, 3, 4])).tolist() == [0, 1, 4, 5, 6]  # the 3-byte character is one code point
+    assert index.text(1) == "yz" and index.is_utf8()
+    assert not _SourceIndex({"a": b"\xff"}).is_utf8()
