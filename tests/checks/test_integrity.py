@@ -416,3 +416,45 @@ def test_the_source_index_places_each_row_in_its_own_source_or_nowhere():
     assert index.byte_of_point(np.array([0, 1, 2, 3, 4])).tolist() == [0, 1, 4, 5, 6]  # the 3-byte character is one code point
     assert index.text(1) == "yz" and index.is_utf8()
     assert not _SourceIndex({"a": b"\xff"}).is_utf8()
+
+
+def test_a_span_whose_text_has_the_same_length_but_other_letters_is_reported(clean):
+    text = clean.tables["clauses"].cells["text"][3].as_py()
+    swapped = text[:-2] + text[-1] + text[-2]  # the same characters, the last two swapped: the same bytes long
+    found = _run(integrity.sources_and_spans, _with_cell(clean, "clauses", "text", 3, swapped))
+    assert [(p.rule, p.row, p.field, p.value) for p in found] == [("span", 5, "text", swapped[:60])]
+
+
+def test_equal_slices_compares_every_candidate_row_byte_for_byte_across_chunks():
+    from scripts.checks.integrity import _CHUNK_BYTES, _equal_slices
+
+    rng = np.random.default_rng(7)
+    haystack = rng.integers(0, 256, 3 * _CHUNK_BYTES, dtype=np.uint8)
+    starts = np.array([5, _CHUNK_BYTES - 3, 2 * _CHUNK_BYTES + 11, 17, 40])
+    lengths = np.array([_CHUNK_BYTES + 9, 100, 0, 7, 5])
+    needles = np.concatenate([haystack[s : s + n] for s, n in zip(starts, lengths)])
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    candidates = np.array([True, True, True, True, False])
+    assert _equal_slices(haystack, starts, needles, offsets, candidates).tolist() == [True, True, True, True, False]
+    needles[offsets[1] + 60] ^= 1  # one byte of row 1, in the second chunk
+    needles[offsets[0] + _CHUNK_BYTES + 2] ^= 1  # one byte of row 0, past its first chunk
+    assert _equal_slices(haystack, starts, needles, offsets, candidates).tolist() == [False, False, True, True, False]
+    empty = np.zeros(0, np.uint8)
+    assert _equal_slices(empty, np.array([0]), empty, np.array([0, 0]), np.array([True])).tolist() == [True]
+
+
+def test_string_buffers_give_each_rows_bytes_and_where_they_begin():
+    from scripts.checks.integrity import _string_buffers
+
+    offsets, data = _string_buffers(pa.chunked_array([["ab", "\u2019"], ["", "c"]]))
+    assert offsets.tolist() == [0, 2, 5, 5, 6] and bytes(data[:6]) == "ab\u2019c".encode()
+    offsets, data = _string_buffers(pa.chunked_array([["", ""]]))
+    assert offsets.tolist() == [0, 0, 0] and len(data) == 0
+
+
+def test_annotation_subjects_check_every_annotation_past_one_of_a_table_the_package_lacks(clean):
+    tables = clean.tables["annotations"].cells["subject_table"].to_pylist()
+    changed = _with_column(clean, "annotations", "subject_table", ["nothing", *tables[1:]])
+    changed = _with_cell(changed, "annotations", "subject_id", len(tables) - 1, "missing")
+    found = _run(integrity.annotation_subjects, changed)
+    assert [(p.rule, p.row, p.value) for p in found] == [("annotation-subject", len(tables) + 1, "missing")]
