@@ -139,7 +139,7 @@ def test_declared_integrity_compares_every_files_hash_and_bytes_or_the_parquet_f
     _resource(unsafe, "clauses-parquet").update(path="../clauses.parquet", hash="sha256:" + "1" * 64)
     assert _run(integrity.declared_integrity, unsafe) == []  # an unsafe path is refused by load, never read
     gone = _with_bytes(changed, "data/clauses.csv", None)
-    assert "data/clauses.csv" not in [p.file for p in _run(integrity.declared_integrity, gone)]
+    assert [p.file for p in _run(integrity.declared_integrity, gone)] == ["data/clauses.parquet"] * 2  # the files after an unreadable one are checked
 
 
 def test_declared_integrity_reads_a_resource_without_a_hash_or_bytes_as_declaring_nothing(clean):
@@ -458,3 +458,82 @@ def test_annotation_subjects_check_every_annotation_past_one_of_a_table_the_pack
     changed = _with_cell(changed, "annotations", "subject_id", len(tables) - 1, "missing")
     found = _run(integrity.annotation_subjects, changed)
     assert [(p.rule, p.row, p.value) for p in found] == [("annotation-subject", len(tables) + 1, "missing")]
+
+
+def test_a_stated_count_with_no_rows_at_all_is_reported_as_zero(clean):
+    for name in ("acts", "clauses"):
+        emptied = _changed(clean)
+        emptied.tables[name] = dataclasses.replace(emptied.tables[name], cells=emptied.tables[name].cells.slice(0, 0))
+        found = _run(integrity.counts, emptied)
+        if name == "acts":
+            assert found == [error("coded", "data/agreements.csv", f"is_coded is true, but acts has 0 rows for {AGREEMENT_ID}", row=2, field="is_coded", value="true")]
+        else:
+            assert found == [error("count", "data/agreements.csv", f"clause_count is 10, but clauses has 0 rows for {AGREEMENT_ID}", row=2, field="clause_count", value="10")]
+    uncoded = _changed(clean)
+    cells = uncoded.tables["agreements"].cells
+    uncoded.tables["agreements"] = dataclasses.replace(uncoded.tables["agreements"], cells=cells.drop_columns(["is_coded"]))
+    assert _run(integrity.counts, uncoded) == []  # agreements from before is_coded: nothing to compare
+
+
+def test_exactly_ten_problems_have_no_line_of_how_many_more(clean):
+    ten = _with_column(clean, "signatories", "country_code", ["ZZ"] * 10 + [""] * 13)
+    assert [p.row for p in _run(integrity.foreign_keys, ten)] == list(range(2, 12))
+
+
+def test_each_check_goes_on_past_a_table_it_cannot_read(clean):
+    tables = list(clean.csv_tables)
+    first = tables[0]
+    vanished = _with_bytes(_with_bytes(clean, f"data/{first}.csv", None), "data/countries.csv", b"\xef\xbb\xbf" + _raw(clean, "data/countries.csv"))
+    assert [(p.rule, p.file) for p in _run(integrity.csv_dialect, vanished)] == [("bom", "data/countries.csv")]
+    unreadable = _with_cell(clean, "signatories", "country_code", 0, "ZZ")
+    unreadable.tables["agreements"] = dataclasses.replace(unreadable.tables["agreements"], cells=None)
+    assert [(p.file, p.value) for p in _run(integrity.foreign_keys, unreadable)] == [("data/signatories.csv", "ZZ")]
+
+
+def test_spans_of_every_table_are_checked_past_tables_without_spans(clean):
+    text = clean.tables["act_actors"].cells["mention_text"][0].as_py()
+    found = _run(integrity.sources_and_spans, _with_cell(clean, "act_actors", "mention_text", 0, text + "x"))
+    assert [(p.rule, p.file, p.row, p.field) for p in found] == [("span", "data/act_actors.csv", 2, "mention_text")]
+
+
+def test_a_path_that_leaves_the_package_is_never_read(clean, tmp_path):
+    import shutil
+
+    root = tmp_path / "package"
+    shutil.copytree(clean.root, root)
+    (tmp_path / "outside.txt").write_bytes(b"outside the package")
+    moved = _changed(clean, root=root, descriptor_path=root / "datapackage.json")
+    _resource(moved, f"source-{AGREEMENT_ID}").update(path="../outside.txt", hash="sha256:" + "0" * 64, bytes=1)
+    assert _run(integrity.declared_integrity, moved) == []
+    outside = _with_cell(moved, "agreements", "source_path", 0, "../outside.txt")
+    assert [(p.rule, p.value) for p in _run(integrity.sources_and_spans, outside)] == [("source", "../outside.txt")]
+
+
+def test_a_foreign_key_of_two_fields_to_a_missing_table_names_both(tmp_path):
+    package = _two_tables(tmp_path, {"a": ["x"]}, {"a": ["x"], "n": ["1"]}, {"fields": ["a", "n"], "reference": {"resource": "nothing", "fields": ["a", "n"]}})
+    assert [(p.field, p.message) for p in _run(integrity.foreign_keys, package)] == [
+        ("a,n", "its foreign key ['a', 'n'] references the table 'nothing', which the package does not have")]
+
+
+def test_parquet_checks_go_on_past_a_table_whose_columns_or_types_differ(clean, tmp_path):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    (tmp_path / "data").mkdir()
+    for parquet in (clean.root / "data").glob("*.parquet"):
+        shutil.copy(parquet, tmp_path / "data" / parquet.name)
+    moved = _changed(clean, root=tmp_path)
+    order = [name.removesuffix("-parquet") for name, table in clean.tables.items() if not table.is_csv]
+    first, last = order[0], order[-1]
+    table = pq.read_table(tmp_path / "data" / f"{first}.parquet")
+    pq.write_table(table.drop_columns([table.column_names[-1]]), tmp_path / "data" / f"{first}.parquet")
+    other = pq.read_table(tmp_path / "data" / f"{last}.parquet")
+    column = next(f["name"] for f in clean.tables[f"{last}-parquet"].schema["fields"] if f["type"] == "string")
+    index = other.column_names.index(column)
+    pq.write_table(other.set_column(index, column, pa.array(["changed", *other[column].to_pylist()[1:]], pa.string())), tmp_path / "data" / f"{last}.parquet")
+    assert [(p.file, p.field) for p in _run(integrity.parquet_matches_csv, moved)] == [(f"data/{first}.parquet", None), (f"data/{last}.parquet", column)]
+    typed = pq.read_table(clean.root / "data" / f"{first}.parquet")
+    integer = next(f["name"] for f in clean.tables[f"{first}-parquet"].schema["fields"] if f["type"] == "integer")
+    pq.write_table(typed.set_column(typed.column_names.index(integer), integer, pa.array([str(v) for v in typed[integer].to_pylist()])), tmp_path / "data" / f"{first}.parquet")
+    assert [(p.file, p.field) for p in _run(integrity.parquet_matches_csv, moved)] == [(f"data/{first}.parquet", integer), (f"data/{last}.parquet", column)]
