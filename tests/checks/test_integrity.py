@@ -430,15 +430,15 @@ def test_equal_slices_compares_every_candidate_row_byte_for_byte_across_chunks()
 
     rng = np.random.default_rng(7)
     haystack = rng.integers(0, 256, 3 * _CHUNK_BYTES, dtype=np.uint8)
-    starts = np.array([5, _CHUNK_BYTES - 3, 2 * _CHUNK_BYTES + 11, 17, 40])
-    lengths = np.array([_CHUNK_BYTES + 9, 100, 0, 7, 5])
-    needles = np.concatenate([haystack[s : s + n] for s, n in zip(starts, lengths)])
+    starts = np.array([5, _CHUNK_BYTES - 3, 2 * _CHUNK_BYTES + 11, 17, 40, 0])
+    lengths = np.array([_CHUNK_BYTES + 9, 100, 0, 7, 5, 3 * _CHUNK_BYTES + 10])
+    needles = np.concatenate([haystack[s : s + n] for s, n in zip(starts[:-1], lengths[:-1])] + [rng.integers(0, 256, lengths[-1], dtype=np.uint8)])
     offsets = np.concatenate([[0], np.cumsum(lengths)])
-    candidates = np.array([True, True, True, True, False])
-    assert _equal_slices(haystack, starts, needles, offsets, candidates).tolist() == [True, True, True, True, False]
+    candidates = np.array([True, True, True, True, False, False])  # the last is longer than every source: never read from them
+    assert _equal_slices(haystack, starts, needles, offsets, candidates).tolist() == [True, True, True, True, False, False]
     needles[offsets[1] + 60] ^= 1  # one byte of row 1, in the second chunk
     needles[offsets[0] + _CHUNK_BYTES + 2] ^= 1  # one byte of row 0, past its first chunk
-    assert _equal_slices(haystack, starts, needles, offsets, candidates).tolist() == [False, False, True, True, False]
+    assert _equal_slices(haystack, starts, needles, offsets, candidates).tolist() == [False, False, True, True, False, False]
     empty = np.zeros(0, np.uint8)
     assert _equal_slices(empty, np.array([0]), empty, np.array([0, 0]), np.array([True])).tolist() == [True]
 
@@ -537,3 +537,22 @@ def test_parquet_checks_go_on_past_a_table_whose_columns_or_types_differ(clean, 
     integer = next(f["name"] for f in clean.tables[f"{first}-parquet"].schema["fields"] if f["type"] == "integer")
     pq.write_table(typed.set_column(typed.column_names.index(integer), integer, pa.array([str(v) for v in typed[integer].to_pylist()])), tmp_path / "data" / f"{first}.parquet")
     assert [(p.file, p.field) for p in _run(integrity.parquet_matches_csv, moved)] == [(f"data/{first}.parquet", integer), (f"data/{last}.parquet", column)]
+
+
+def test_sources_are_checked_agreement_by_agreement_past_a_missing_or_changed_one(clean):
+    """A corpus of three agreements in memory: the real one, and two more rows of agreements naming sources of their own."""
+    document = _raw(clean, DOCUMENT)
+    cells = clean.tables["agreements"].cells
+    rows = cells.to_pylist()
+    more = [{**rows[0], "agreement_id": f"second-{n}", "source_path": f"data/source/second-{n}/document.txt",
+             "source_sha256": hashlib.sha256(document + b"%d" % n).hexdigest()} for n in (1, 2)]  # the document again: its spans hold
+    corpus = _changed(clean)
+    corpus.tables["agreements"] = dataclasses.replace(corpus.tables["agreements"], cells=pa.Table.from_pylist(rows + more, schema=cells.schema))
+    corpus._kept.update({"data/source/second-1/document.txt": document + b"1", "data/source/second-2/document.txt": document + b"2"})
+    assert _run(integrity.sources_and_spans, corpus) == []
+    missing_first = _with_bytes(corpus, DOCUMENT, None)
+    missing_first._kept["data/source/second-2/document.txt"] = b"changed"
+    assert [(p.rule, p.file) for p in _run(integrity.sources_and_spans, missing_first)] == [("source", "data/agreements.csv"), ("source-hash", "data/source/second-2/document.txt")]
+    changed_first = _with_bytes(corpus, DOCUMENT, document.replace(b"Istanbul", b"Ankara", 1))
+    changed_first._kept["data/source/second-2/document.txt"] = None
+    assert [(p.rule, p.file) for p in _run(integrity.sources_and_spans, changed_first)] == [("source-hash", DOCUMENT), ("source", "data/agreements.csv")]
