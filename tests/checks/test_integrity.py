@@ -556,3 +556,9 @@ def test_sources_are_checked_agreement_by_agreement_past_a_missing_or_changed_on
     changed_first = _with_bytes(corpus, DOCUMENT, document.replace(b"Istanbul", b"Ankara", 1))
     changed_first._kept["data/source/second-2/document.txt"] = None
     assert [(p.rule, p.file) for p in _run(integrity.sources_and_spans, changed_first)] == [("source-hash", DOCUMENT), ("source", "data/agreements.csv")]
+
+
+def test_a_composite_typed_key_with_an_empty_field_matches_only_its_own_values(tmp_path):
+    key = {"fields": ["a", "n"], "reference": {"resource": "parent", "fields": ["a", "n"]}}
+    package = _two_tables(tmp_path, {"a": ["y", "x"], "n": ["", "1"]}, {"a": ["y", "z", "x"], "n": ["", "", "01"]}, key, {"n": "integer"})
+    assert [(p.row, p.value) for p in _run(integrity.foreign_keys, package)] == [(3, "z, ")]  # ("z", empty) is no ("y", empty)
