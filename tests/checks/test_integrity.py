@@ -569,3 +569,31 @@ def test_a_span_is_reported_when_its_text_sits_at_its_start_but_its_end_is_wrong
     text = source[10:57]  # 47 characters of the source, from character 10 on: recorded as the span 10..37
     changed = _with_cell(_with_cell(_with_cell(clean, "agreements", "heading", 0, text), "agreements", "heading_char_start", 0, "10"), "agreements", "heading_char_end", 0, "37")
     assert [(p.rule, p.field, p.message.split(" ", 1)[0]) for p in _run(integrity.sources_and_spans, changed)] == [("span", "heading", "source[10:37]")]
+
+
+def test_string_buffers_of_a_slice_and_of_nulls(tmp_path):
+    from scripts.checks.integrity import _string_buffers
+
+    offsets, data = _string_buffers(pa.chunked_array([pa.array(["x", "ab", "c", "dd"], pa.large_string()).slice(1, 2)]))
+    assert [bytes(data[a:b]) for a, b in zip(offsets[:-1], offsets[1:])] == [b"ab", b"c"] and len(offsets) == 3
+    offsets, data = _string_buffers(pa.chunked_array([pa.array([None, None], pa.string())]))
+    assert offsets.tolist() == [0, 0, 0] and len(data) == 0 and data.dtype == np.uint8
+
+
+def test_parquet_checks_go_on_past_a_table_whose_csv_twin_cannot_be_read(clean, tmp_path):
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    (tmp_path / "data").mkdir()
+    for parquet in (clean.root / "data").glob("*.parquet"):
+        shutil.copy(parquet, tmp_path / "data" / parquet.name)
+    moved = _changed(clean, root=tmp_path)
+    order = [name.removesuffix("-parquet") for name, table in clean.tables.items() if not table.is_csv]
+    moved.tables[order[0]] = dataclasses.replace(moved.tables[order[0]], cells=None)  # its CSV could not be read: csv_dialect says why
+    last = order[-1]
+    other = pq.read_table(tmp_path / "data" / f"{last}.parquet")
+    column = next(f["name"] for f in clean.tables[f"{last}-parquet"].schema["fields"] if f["type"] == "string")
+    index = other.column_names.index(column)
+    pq.write_table(other.set_column(index, column, pa.array(["changed", *other[column].to_pylist()[1:]], pa.string())), tmp_path / "data" / f"{last}.parquet")
+    assert [(p.file, p.field) for p in _run(integrity.parquet_matches_csv, moved)] == [(f"data/{last}.parquet", column)]
