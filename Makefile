@@ -59,7 +59,7 @@ check: $(INSTALLED) $(TOOLS)
 bench: $(INSTALLED)
 	@$(BIN)/python -m benchmarks.bench
 
-# Mutation testing of the modules that check, escape and decide versions (about 25 minutes on 2 cores; not in CI):
+# Mutation testing of the modules that check, escape and decide versions (about 70 minutes on 2 cores; not in CI):
 # the score and every surviving mutant go to benchmarks/mutation.json.
 MUTATE_VENV := .venv-mutate
 MUTATE := $(MUTATE_VENV)/.installed-$(shell cat requirements.lock requirements-mutate.lock | cksum | cut -d' ' -f1)
