@@ -317,7 +317,9 @@ def test_the_page_names_every_party_beside_its_clauses_and_opens_each_fact_to_it
         item = items[actor["name"]]
         assert organizations[actor["organization_id"]]["name"] in "".join(item.itertext())
         shown = [(d.find("summary"), "".join(d.find("span").itertext())) for d in item.iter("details")]
-        own = [fact for fact in facts if fact["organization_id"] == actor["organization_id"] and fact["property"] in ("founded", "headquarters_city")]
+        theirs = {fact["property"]: fact for fact in facts if fact["organization_id"] == actor["organization_id"]}
+        place = theirs.get("headquarters_city") or theirs.get("headquarters_country_code")  # the place is one fact: its city's, else its country's
+        own = [theirs[name] for name in ("website", "founded", "wikipedia_url") if name in theirs] + ([place] if place else [])
         assert len(shown) == len(own) >= 1
         for fact in own:
             assert any(f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, read {fact['read_on']})" == quote for _, quote in shown), fact
