@@ -9,6 +9,7 @@ import hashlib
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from conftest import AGREEMENT_ID
@@ -54,6 +55,16 @@ def _with_bytes(package: LoadedPackage, relative: str, content: bytes | None) ->
     changed = _changed(package)
     changed._kept[relative] = content
     return changed
+
+
+def _with_parquet_copies(package: LoadedPackage, folder) -> LoadedPackage:
+    """The package read from a folder holding copies of its Parquet files, which a test may rewrite (the Parquet check reads them from disk)."""
+    import shutil
+
+    (folder / "data").mkdir()
+    for parquet in (package.root / "data").glob("*.parquet"):
+        shutil.copy(parquet, folder / "data" / parquet.name)
+    return _changed(package, root=folder)
 
 
 def _run(check, package: LoadedPackage) -> list:
@@ -323,14 +334,7 @@ def test_annotation_subjects_name_a_subject_that_does_not_exist(clean):
 
 
 def test_parquet_matches_csv_names_the_first_column_whose_values_columns_or_types_differ(clean, tmp_path):
-    import shutil
-
-    import pyarrow.parquet as pq
-
-    (tmp_path / "data").mkdir()
-    for parquet in (clean.root / "data").glob("*.parquet"):
-        shutil.copy(parquet, tmp_path / "data" / parquet.name)
-    moved = _changed(clean, root=tmp_path)
+    moved = _with_parquet_copies(clean, tmp_path)
     assert _run(integrity.parquet_matches_csv, moved) == []
     path = tmp_path / "data" / "signatories.parquet"
     table = pq.read_table(path)
@@ -516,14 +520,7 @@ def test_a_foreign_key_of_two_fields_to_a_missing_table_names_both(tmp_path):
 
 
 def test_parquet_checks_go_on_past_a_table_whose_columns_or_types_differ(clean, tmp_path):
-    import shutil
-
-    import pyarrow.parquet as pq
-
-    (tmp_path / "data").mkdir()
-    for parquet in (clean.root / "data").glob("*.parquet"):
-        shutil.copy(parquet, tmp_path / "data" / parquet.name)
-    moved = _changed(clean, root=tmp_path)
+    moved = _with_parquet_copies(clean, tmp_path)
     order = [name.removesuffix("-parquet") for name, table in clean.tables.items() if not table.is_csv]
     first, last = order[0], order[-1]
     table = pq.read_table(tmp_path / "data" / f"{first}.parquet")
@@ -582,14 +579,7 @@ def test_string_buffers_of_a_slice_and_of_nulls(tmp_path):
 
 
 def test_parquet_checks_go_on_past_a_table_whose_csv_twin_cannot_be_read(clean, tmp_path):
-    import shutil
-
-    import pyarrow.parquet as pq
-
-    (tmp_path / "data").mkdir()
-    for parquet in (clean.root / "data").glob("*.parquet"):
-        shutil.copy(parquet, tmp_path / "data" / parquet.name)
-    moved = _changed(clean, root=tmp_path)
+    moved = _with_parquet_copies(clean, tmp_path)
     order = [name.removesuffix("-parquet") for name, table in clean.tables.items() if not table.is_csv]
     moved.tables[order[0]] = dataclasses.replace(moved.tables[order[0]], cells=None)  # its CSV could not be read: csv_dialect says why
     last = order[-1]
