@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pycountry
 
+from ..cells import field_names
 from ..errors import PipelineError
 from ..inputs.curated import CuratedFile, file_entry, load_optional
 from .quotes import holds
@@ -17,7 +18,6 @@ from .quotes import holds
 PATH = "data/source/organizations.yaml"
 NOT_LOOKED_UP = f"not looked up yet: {PATH} does not list this entry"
 # The organizations columns a fact gives; the others (name, acronym) come from its names.
-FACT_COLUMNS = ("website", "headquarters_city", "headquarters_country_code", "wikipedia_url")  # founded gives founded_year and founded_date
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class Organizations:
         self.pages, self.organizations = data["pages"], data["organizations"]
         self.by_entry = {(entry["agreement_id"], entry["list_number"]): (index, entry) for index, entry in enumerate(data["signatories"])}
         self.seen: set[tuple[str, int]] = set()
+        self.columns = field_names(schemas["organizations"])  # a fact property that is a column fills it; founded gives founded_year and founded_date
 
     @property
     def files(self) -> tuple[tuple[str, str, int], ...]:
@@ -99,9 +100,9 @@ class Organizations:
             official = next(row["name"] for row in own_names if row["kind"] == "official")
             acronym = next((row["name"] for row in own_names if row["kind"] == "acronym"), None)
             founded = values.get("founded")
-            organizations.append({"organization_id": organization_id, "name": official, "acronym": acronym, "website": values.get("website"),
-                                  "founded_year": int(founded[:4]) if founded else None, "founded_date": dt.date.fromisoformat(founded) if founded and _is_date(founded) else None,
-                                  **{column: values.get(column) for column in FACT_COLUMNS if column != "website"}, "fact_count": len(organization["facts"])})
+            derived = {"organization_id": organization_id, "name": official, "acronym": acronym, "fact_count": len(organization["facts"]),
+                       "founded_year": int(founded[:4]) if founded else None, "founded_date": dt.date.fromisoformat(founded) if founded and _is_date(founded) else None}
+            organizations.append({column: derived[column] if column in derived else values.get(column) for column in self.columns})
         return {"organizations": organizations, "organization_names": _unique_names(names), "organization_facts": facts}
 
     # --- the checks -------------------------------------------------------------------------
