@@ -155,7 +155,9 @@ def test_a_quote_holds_its_value_only_as_whole_words():
 def test_a_party_naming_an_organization_the_file_does_not_define_is_refused_in_its_coding(package, capsys):
     coding = package / "data" / "source" / "global-muslim-coalition-for-uyghurs-2022" / "coding.yaml"
     coding.write_text(coding.read_text(encoding="utf-8").replace("  organization: united-nations\n", "  organization: league-of-nations\n", 1), encoding="utf-8", newline="\n")
+    before = {name: snapshot(package / name) for name in ("data", "docs")}
     code, _, err = run(package, "build", "--force", capsys=capsys)
+    assert {name: snapshot(package / name) for name in ("data", "docs")} == before  # nothing written
     assert code == 1 and "Traceback" not in err, err
     assert ("error: data/source/global-muslim-coalition-for-uyghurs-2022/coding.yaml: actor 'United Nations' is organization 'league-of-nations', "
             "which data/source/organizations.yaml does not define") in err
