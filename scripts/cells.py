@@ -48,6 +48,12 @@ def column_values(rows, name: str) -> list:
     return column(name) if column is not None else [row[name] for row in rows]
 
 
+def rows_where(rows, name: str, value) -> list[dict]:
+    """The rows whose column holds this value: the build's tables.TableRows finds them without making a dict of any other row."""
+    where = getattr(rows, "where", None)
+    return where(name, value) if where is not None else [row for row in rows if row[name] == value]
+
+
 def row_tuples(rows, names: list[str]) -> Iterator[tuple]:
     """Each row's values of these columns, in their order, read a column at a time (see column_values)."""
     return zip(*(column_values(rows, name) for name in names))

@@ -6,7 +6,7 @@ import json
 
 from .address import PublicAddress
 from .sqlite import METADATA_PATH as DATASETTE_METADATA_PATH, PATH as DATABASE_PATH
-from ..cells import column_values
+from ..cells import rows_where
 from .escape import html_text, json_in_script
 from ..inputs.wording import clauses_in_words
 
@@ -175,7 +175,7 @@ def _rows_of(rows, agreement_id: str) -> list[dict]:
     """One agreement's rows of a table: found by its agreement_id column, as a corpus's tables are long."""
     if not rows or "agreement_id" not in rows[0]:
         return []
-    return [rows[index] for index, value in enumerate(column_values(rows, "agreement_id")) if value == agreement_id]
+    return rows_where(rows, "agreement_id", agreement_id)
 
 
 def _agreement_section(agreement: dict, tables: dict[str, list[dict]], source: str, schemas: dict[str, dict]) -> str:

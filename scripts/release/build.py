@@ -17,7 +17,7 @@ from ..formats import citation, dictionary
 from . import versions
 from ..formats.address import public_address
 from ..formats.chart import SVG_PATH, chart_description, chart_files
-from ..tables.csvfile import check_columns_and_types, csv_bytes
+from ..tables.csvfile import csv_bytes
 from ..formats.descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from ..formats import page
 from ..inputs.files import check_folder, read_input
@@ -38,7 +38,7 @@ DESCRIPTOR = "datapackage.json"
 class BuiltPackage:
     """Everything a build writes, as exact bytes by path relative to the root, and its tables."""
 
-    tables: dict[str, Sequence[dict]]  # tables.TableRows, read as dicts
+    tables: dict[str, Sequence[dict]]  # tables.spool.TableRows: each table's file, read as dicts
     files: dict[str, bytes]  # what the build writes
     sources: list[SourceDocument]
     corpus_files: tuple[tuple[str, str, int], ...]  # (path, sha256, size) of curated files of the whole corpus: organizations.yaml, recognitions.yaml
@@ -118,9 +118,7 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
     """Every built value meets its column's declared constraints; the message names the schema and the source line."""
     documents = {source.agreement_id: source for source in sources}
     for name in project.table_names:
-        rows, schema = tables[name], project.schemas[name]
-        if rows:
-            check_columns_and_types(name, rows, schema["fields"])
+        rows, schema = tables[name], project.schemas[name]  # each agreement's rows were checked for their columns and types as they were made
         broken = first_broken_constraint(rows, schema)
         if broken is None:
             continue

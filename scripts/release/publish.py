@@ -313,7 +313,10 @@ def datasette_json(project: Project, descriptor: dict) -> bytes:
 def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
     """A table as Parquet, its types from the Table Schema; the same rows give the same bytes."""
     types = arrow_schema(schema)
-    table = pa.table({field.name: pa.array(column_values(rows, field.name), field.type) for field in types}, schema=types)
+    if hasattr(rows, "arrow"):  # the build's tables.spool.TableRows, read from its file as Arrow holds it
+        table = rows.arrow().cast(types)
+    else:
+        table = pa.table({field.name: pa.array(column_values(rows, field.name), field.type) for field in types}, schema=types)
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
     return buffer.getvalue()

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pathlib import Path
 
 from ..inputs.changelog import Release
 from .coding import coding_rows
+from .csvfile import check_columns_and_types
 from .countries import CountryResolver, country_row
 from ..errors import PipelineError
 from .ids import annotation_id, clause_id, signatory_id
 from .organizations import Organizations
 from .parse import ParsedDocument, parse_document
 from .recognitions import PATH as RECOGNITIONS, Recognitions
+from .spool import TableFolder, TableRows
 from ..inputs.project import Project
+from ..inputs.schema import arrow_schema
 from ..inputs.source import SourceDocument, read_source
 
 Rows = list[dict]
@@ -56,95 +58,81 @@ def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
     return Agreement(source, parsed, CountryResolver(source.curated))
 
 
-class TableRows(Sequence):
-    """A table's rows, held as tuples of values in one column order, and given out as dicts.
-
-    A corpus has hundreds of thousands of rows: as tuples they take a third of the memory of
-    dicts. A dict is made for each row as it is read;
-    column() gives a column's values without making any.
-    """
-
-    __slots__ = ("names", "values")
-
-    def __init__(self, names: tuple[str, ...], values: list[tuple]):
-        self.names, self.values = names, values
-
-    @classmethod
-    def of(cls, rows: list[dict]) -> TableRows:
-        """Rows made as dicts, each with the same keys (the build makes every row of a table the same way)."""
-        names = tuple(rows[0]) if rows else ()
-        values = [tuple(map(row.__getitem__, names)) for row in rows]
-        if any(len(row) != len(names) for row in rows):
-            raise ValueError(f"rows with other keys than {names}")
-        return cls(names, values)
-
-    def __len__(self) -> int:
-        return len(self.values)
-
-    def __getitem__(self, index: int | slice) -> dict | list[dict]:
-        if isinstance(index, slice):
-            return [dict(zip(self.names, values)) for values in self.values[index]]
-        return dict(zip(self.names, self.values[index]))
-
-    def __iter__(self) -> Iterator[dict]:
-        names = self.names
-        return (dict(zip(names, values)) for values in self.values)
-
-    def column(self, name: str) -> list:
-        if not self.values:
-            return []  # a table without rows has no columns of its own
-        position = self.names.index(name)
-        return [values[position] for values in self.values]
-
-    def sort(self, names: tuple[str, ...]) -> None:
-        """In place, by the values of these columns."""
-        if not self.values:
-            return
-        positions = [self.names.index(name) for name in names]
-        self.values.sort(key=lambda values: tuple(values[p] for p in positions))
-
-    def extend(self, other: TableRows) -> None:
-        if not other.values:
-            return
-        if not self.values:
-            self.names = other.names
-        elif other.names != self.names:
-            raise ValueError(f"rows with the columns {other.names} added to rows with {self.names}")
-        self.values += other.values
-
-
 def build_tables(folders: list[Path], project: Project, release: Release) -> tuple[dict[str, TableRows], list[SourceDocument], tuple[tuple[str, str, int], ...]]:
     """Every table's rows, in a fixed order, from every agreement's folder, the documents they were read
-    from, and the corpus's curated files (path, sha256, size); `release` is the version being built."""
-    tables: dict[str, TableRows] = defaultdict(lambda: TableRows((), []))
+    from, and the corpus's curated files (path, sha256, size); `release` is the version being built.
+
+    Each agreement's rows go to their tables' files as soon as they are made: the build holds one
+    agreement at a time, and the shared tables (organizations, recognitions, countries) at the end.
+    """
+    folder = TableFolder()
+    types = {name: arrow_schema(schema) for name, schema in project.schemas.items()}
+    tables: dict[str, TableRows] = {}
+    last_keys: dict[str, tuple] = {}
+    out_of_order = set()
     organizations = Organizations(project.root, project.schemas)
     sources = []
-    for folder in folders:
-        source, rows = read_agreement(folder, project, release, organizations)
+    for agreement_folder in folders:
+        source, rows = read_agreement(agreement_folder, project, release, organizations)
         sources.append(source)
         for name, table_rows in rows.items():
-            tables[name].extend(table_rows)
+            if name not in tables:
+                if name not in types:
+                    project.package_file.fail(("resources",), f"lists the tables {sorted(project.table_names)}, but the build makes {name} too",
+                                              "list exactly the tables the build makes, each with its schema in schemas/")
+                tables[name] = folder.table(types[name])
+            if not table_rows:
+                continue
+            check_columns_and_types(name, table_rows, project.schemas[name]["fields"])
+            table_rows = _in_order(name, table_rows, rows.get("acts", []))
+            if name in _ORDER:
+                first, last = _sort_key(name, table_rows[0]), _sort_key(name, table_rows[-1])
+                if name in last_keys and first < last_keys[name]:
+                    out_of_order.add(name)  # an agreement_id that is a prefix of another's can sort its ids before the other's
+                last_keys[name] = last
+            tables[name].append(table_rows)
+    for name in ("signatories", "agreements", "actors", "events"):
+        if name not in tables:
+            tables[name] = folder.table(types[name])
+    for name in sorted(out_of_order):
+        tables[name] = tables[name].sorted(key=lambda row, name=name: _sort_key(name, row))
+    if "acts" in out_of_order:
+        # The parties of an act follow their act, then the coding's reading order (a stable sort).
+        act_position = {act_id: index for index, act_id in enumerate(tables["acts"].column("act_id"))}
+        tables["act_actors"] = tables["act_actors"].sorted(key=lambda row: act_position[row["act_id"]])
     for name, rows in organizations.tables(tables["signatories"], tables["agreements"], tables["actors"]).items():
-        tables[name] = TableRows.of(rows)
+        tables[name] = folder.table(types[name], _sorted(name, rows))
     recognitions = Recognitions(project.root, project.schemas)
-    tables["recognitions"] = TableRows.of(recognitions.rows(tables["agreements"], tables["actors"], tables["events"]))
-    tables["actors"] = TableRows.of(_resolved_actors(tables["actors"], set(tables["recognitions"].column("actor_id"))))
+    tables["recognitions"] = folder.table(types["recognitions"], _sorted("recognitions", recognitions.rows(tables["agreements"], tables["actors"], tables["events"])))
+    tables["actors"] = folder.table(types["actors"], _resolved_actors(tables["actors"], set(tables["recognitions"].column("actor_id"))))
     country_codes = set(tables["agreements"].column("place_country_code"))
     country_codes |= {code for name in ("signatories", "agreement_countries", "recognitions", "actors") for code in tables[name].column("country_code") if code}
-    tables["countries"] = TableRows.of([country_row(code) for code in sorted(country_codes)])
-    for name, order in _ORDER.items():
-        tables[name].sort(order)
-    # The parties of an act follow their act, then the coding's reading order (a stable sort).
-    act_position = {act_id: index for index, act_id in enumerate(tables["acts"].column("act_id"))}
-    if tables["act_actors"].values:
-        act_of = tables["act_actors"].names.index("act_id")
-        tables["act_actors"].values.sort(key=lambda values: act_position[values[act_of]])
-    return dict(tables), sources, organizations.files + recognitions.files
+    tables["countries"] = folder.table(types["countries"], [country_row(code) for code in sorted(country_codes)])
+    return tables, sources, organizations.files + recognitions.files
 
 
-def _resolved_actors(actors, resolved_by_recognitions: set[str]) -> list[dict]:
+# The tables made once for the corpus, after every agreement's rows.
+_SHARED = {"organizations", "organization_names", "organization_facts", "recognitions", "countries"}
+
+
+def _sort_key(name: str, row: dict) -> tuple:
+    return tuple(row[column] for column in _ORDER[name])
+
+
+def _sorted(name: str, rows: list[dict]) -> list[dict]:
+    return sorted(rows, key=lambda row: _sort_key(name, row)) if name in _ORDER else rows
+
+
+def _in_order(name: str, rows: list[dict], acts: list[dict]) -> list[dict]:
+    """One agreement's rows of a table in the table's order; the parties of an act follow their act, then the coding's reading order."""
+    if name == "act_actors":
+        act_position = {act["act_id"]: index for index, act in enumerate(_sorted("acts", acts))}
+        return sorted(rows, key=lambda row: act_position[row["act_id"]])
+    return _sorted(name, rows)
+
+
+def _resolved_actors(actors, resolved_by_recognitions: set[str]) -> Iterator[dict]:
     """Every party of every coding with what it is: a party no coding resolves must be one that recognitions.yaml resolves."""
-    rows = []
     for row in actors:
         by_recognitions = row["actor_id"] in resolved_by_recognitions
         if by_recognitions == (row["resolution"] is not None):
@@ -154,15 +142,14 @@ def _resolved_actors(actors, resolved_by_recognitions: set[str]) -> list[dict]:
                                     "give it neither a country nor an unresolved reason in the coding, or remove it from recognitions.yaml")
             raise PipelineError(coding, f"actor {row['name']!r} says neither what it is nor why it is no one entity",
                                 "give it a country (a state), or unresolved: and the reason (a class of parties, or not looked up yet)")
-        rows.append({**row, "resolution": "recognitions"} if by_recognitions else row)
-    return rows
+        yield {**row, "resolution": "recognitions"} if by_recognitions else row
 
 
-def read_agreement(folder: Path, project: Project, release: Release, organizations: Organizations) -> tuple[SourceDocument, dict[str, TableRows]]:
-    """One agreement's document, its curated values let go, and its rows of every table but countries and organizations."""
+def read_agreement(folder: Path, project: Project, release: Release, organizations: Organizations) -> tuple[SourceDocument, dict[str, Rows]]:
+    """One agreement's document, its curated values let go, and its rows of every table but the shared ones."""
     source = read_source(folder, project)
     rows = agreement_tables(source, (project.schemas, project.root, release, organizations))
-    return source.without_contents(project.root), {name: TableRows.of(table_rows) for name, table_rows in rows.items()}
+    return source.without_contents(project.root), rows
 
 
 def agreement_tables(source: SourceDocument, context: tuple[dict[str, dict], Path, Release, Organizations]) -> dict[str, Rows]:

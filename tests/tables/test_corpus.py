@@ -85,6 +85,25 @@ def test_a_second_agreement_is_built_into_the_same_tables(package, capsys):
     assert run(package, "validate", capsys=capsys)[0] == 0
 
 
+def test_an_agreement_whose_ids_sort_before_those_of_the_agreement_before_it_still_gives_sorted_tables(package, capsys):
+    """Folders are read in name order and each agreement's rows go to the files as they are made, but ids sort as text:
+    the folder "<id>-a" comes after "<id>", and its annotation "<id>-a-n01" before "<id>-n01"."""
+    import yaml
+
+    second = random_agreement(1)
+    second.agreement_id = f"{AGREEMENT_ID}-a"
+    folder = second.write(package / "data" / "source")
+    metadata = yaml.safe_load((folder / "agreement.yaml").read_text(encoding="utf-8"))
+    metadata["context_notes"] = [{"subject": {"table": "clauses", "number": 1}, "note": "A note on the first clause.", "is_inference": False,
+                                  "source_url": "https://example.org/note"}]
+    (folder / "agreement.yaml").write_bytes(yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    code, out, err = run(package, "build", capsys=capsys)
+    assert code == 0, err
+    ids = [row["annotation_id"] for row in rows(package, "annotations")]
+    assert ids[0] == f"{AGREEMENT_ID}-a-n01" and ids == sorted(ids) and len(ids) == 6
+    assert [row["agreement_id"] for row in rows(package, "agreements")] == [AGREEMENT_ID, f"{AGREEMENT_ID}-a"]
+
+
 def test_synthetic_corpus_generator_smoke(package, capsys):
     """The benchmark's generator at its smallest size writes agreements the pipeline accepts."""
     for number in (1, 2):

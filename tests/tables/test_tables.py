@@ -136,23 +136,31 @@ def test_spans_are_tight_and_signatory_parts_lie_inside_them():
         assert entry.endswith(row["country_as_listed"])
 
 
-def test_table_rows_hold_tuples_and_give_the_same_dicts_columns_and_order():
-    from scripts.tables.rows import TableRows
+def test_table_rows_go_to_their_file_in_batches_and_come_back_as_the_same_dicts_columns_and_order(monkeypatch):
+    import datetime as dt
 
-    made = [{"agreement_id": "b", "list_number": 2, "name": "Y"}, {"agreement_id": "a", "list_number": 10, "name": None},
-            {"agreement_id": "b", "list_number": 1, "name": "X"}]
-    rows = TableRows.of(made)
-    assert rows.values == [("b", 2, "Y"), ("a", 10, None), ("b", 1, "X")]
-    assert list(rows) == made and rows[1] == made[1] and rows[:2] == made[:2] and len(rows) == 3
-    rows.sort(("agreement_id", "list_number"))
-    assert rows.column("list_number") == [10, 1, 2]
-    rows.extend(TableRows.of([{"agreement_id": "c", "list_number": 1, "name": "Z"}]))
-    assert rows.column("agreement_id") == ["a", "b", "b", "c"]
-    assert TableRows.of([]).column("name") == [] and list(TableRows.of([])) == []
-    with pytest.raises(ValueError, match="other keys"):
-        TableRows.of([{"agreement_id": "a"}, {"agreement_id": "b", "extra": 1}])
-    with pytest.raises(ValueError, match=r"rows with the columns \('agreement_id',\) added to rows with"):
-        rows.extend(TableRows.of([{"agreement_id": "d"}]))
+    import pyarrow as pa
+
+    from scripts.tables import spool
+
+    monkeypatch.setattr(spool, "BATCH_ROWS", 2)  # three batches from five rows, as a corpus makes many
+    schema = pa.schema([("agreement_id", pa.string()), ("list_number", pa.int64()), ("signed", pa.date32()), ("coded", pa.bool_())])
+    made = [{"agreement_id": f"a{n}", "list_number": 10 - n, "signed": dt.date(2022, 1, n + 1), "coded": n % 2 == 0} for n in range(5)]
+    made[3]["agreement_id"] = None
+    folder = spool.TableFolder()
+    rows = folder.table(schema, made[:3])
+    rows.append(made[3:])
+    assert len(rows) == 5 and list(rows) == made and rows[4] == made[4] and rows[-1] == made[4] and rows[1:4] == made[1:4]
+    assert rows.column("list_number") == [10, 9, 8, 7, 6] and rows.column("agreement_id") == ["a0", "a1", "a2", None, "a4"]
+    assert rows.arrow().column("signed").to_pylist() == [row["signed"] for row in made] and rows.arrow().column("coded").num_chunks == 1
+    with pytest.raises(RuntimeError, match="after it was read"):
+        rows.append(made[:1])
+    with pytest.raises(IndexError):
+        rows[5]
+    by_number = rows.sorted(key=lambda row: row["list_number"])
+    assert by_number.column("list_number") == [6, 7, 8, 9, 10] and list(by_number)[0] == made[4]
+    empty = folder.table(schema)
+    assert len(empty) == 0 and list(empty) == [] and empty.column("coded") == [] and empty.arrow().num_rows == 0
 
 
 def test_a_document_once_tabulated_keeps_its_text_and_its_files_hashes(package):

@@ -1,0 +1,135 @@
+"""A table's rows, written to a temporary Arrow file as they are made, and read back a batch at a time."""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+# Rows held in memory before they go to the file as one Arrow batch: a corpus's memory stays
+# that of one batch per table, whatever its size.
+BATCH_ROWS = 16_384
+
+
+class TableFolder:
+    """The temporary folder of a build's tables, removed once no table of it is left."""
+
+    def __init__(self):
+        self._folder = tempfile.TemporaryDirectory(prefix="tables-", ignore_cleanup_errors=True)
+        self._count = 0
+
+    def table(self, schema: pa.Schema, rows: Iterable[dict] = ()) -> TableRows:
+        """A new table of the folder, with these rows to begin with."""
+        self._count += 1
+        table = TableRows(schema, Path(self._folder.name) / f"{self._count}.arrow", self)
+        table.append(rows)
+        return table
+
+
+class TableRows(Sequence):
+    """A table's rows, in one column order, written to its file as they are appended and given out as dicts.
+
+    A corpus has hundreds of thousands of rows: the build keeps none of them, only the batch being
+    filled. Reading starts once appending has ended; column() gives a column's values without
+    making a dict per row, and arrow() the whole table for the Parquet file.
+    """
+
+    def __init__(self, schema: pa.Schema, path: Path, folder: TableFolder):
+        # Every column may be missing here: a required value found missing is reported by the schema's own check, by name.
+        self.schema = pa.schema([field.with_nullable(True) for field in schema])
+        self.names = tuple(self.schema.names)
+        self._path, self._folder = path, folder  # the folder lives as long as its tables
+        self._pending: list[tuple] = []
+        self._writer: pa.ipc.RecordBatchFileWriter | None = None
+        self._starts: list[int] = []  # the first row of each batch in the file
+        self._length = 0
+        self._finished = False
+
+    def append(self, rows: Iterable[dict]) -> None:
+        """Rows with the table's columns (the build checks them first), after the rows appended before."""
+        if self._finished:
+            raise RuntimeError(f"rows appended to {self._path.name} after it was read")
+        names = self.names
+        for row in rows:
+            self._pending.append(tuple(map(row.__getitem__, names)))
+            if len(self._pending) >= BATCH_ROWS:
+                self._write_pending()
+
+    def _write_pending(self) -> None:
+        if not self._pending:
+            return
+        columns = zip(*self._pending)
+        batch = pa.RecordBatch.from_arrays([pa.array(values, field.type) for values, field in zip(columns, self.schema)], schema=self.schema)
+        if self._writer is None:
+            self._writer = pa.ipc.new_file(str(self._path), self.schema)
+        self._writer.write_batch(batch)
+        self._starts.append(self._length)
+        self._length += len(self._pending)
+        self._pending = []
+
+    def _finish(self) -> None:
+        if not self._finished:
+            self._write_pending()
+            if self._writer is not None:
+                self._writer.close()
+            self._finished = True
+
+    def _batches(self) -> Iterator[pa.RecordBatch]:
+        self._finish()
+        if not self._starts:
+            return
+        with pa.OSFile(str(self._path)) as stream:
+            reader = pa.ipc.open_file(stream)
+            for index in range(reader.num_record_batches):
+                yield reader.get_batch(index)
+
+    def __len__(self) -> int:
+        self._finish()
+        return self._length
+
+    def __iter__(self) -> Iterator[dict]:
+        for batch in self._batches():
+            yield from batch.to_pylist()
+
+    def __getitem__(self, index: int | slice) -> dict | list[dict]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step < 0:
+                return list(self)[index]
+            return list(itertools.islice(iter(self), start, stop, step))
+        length = len(self)
+        position = index + length if index < 0 else index
+        if not 0 <= position < length:
+            raise IndexError(f"row {index} of a table of {length} rows")
+        number = bisect.bisect_right(self._starts, position) - 1
+        with pa.OSFile(str(self._path)) as stream:
+            batch = pa.ipc.open_file(stream).get_batch(number)
+            return batch.slice(position - self._starts[number], 1).to_pylist()[0]
+
+    def column(self, name: str) -> list:
+        position = self.names.index(name)
+        return [value for batch in self._batches() for value in batch.column(position).to_pylist()]
+
+    def where(self, name: str, value) -> list[dict]:
+        """The rows whose column holds this value, found by Arrow without making a dict of any other row."""
+        position = self.names.index(name)
+        found = []
+        for batch in self._batches():
+            matches = pc.equal(batch.column(position), pa.scalar(value, self.schema.field(position).type))
+            if pc.any(matches).as_py():
+                found += batch.filter(matches).to_pylist()
+        return found
+
+    def arrow(self) -> pa.Table:
+        """The whole table in one chunk, as Arrow holds it."""
+        return pa.Table.from_batches(list(self._batches()), schema=self.schema).combine_chunks()
+
+    def sorted(self, key: Callable[[dict], object]) -> TableRows:
+        """The same rows in a new file, sorted by key (stable); the whole table is read into memory, so the build calls it only for rows made out of order."""
+        return self._folder.table(self.schema, sorted(self, key=key))
+
