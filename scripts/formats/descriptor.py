@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from .address import public_address
 from . import archive, diff, sqlite, workbook
 from ..inputs.project import Project
 from ..inputs.source import CURATED_FILES, SourceDocument
+from ..tables.csvfile import Content, size_and_sha256
 
 DESCRIPTOR_PATH = "datapackage.json"
 
@@ -16,8 +16,9 @@ PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 _PARQUET = "application/vnd.apache.parquet"
 
 
-def file_integrity(content: bytes) -> dict:
-    return _integrity(hashlib.sha256(content).hexdigest(), len(content))
+def file_integrity(content: Content) -> dict:
+    size, sha256 = size_and_sha256(content)
+    return _integrity(sha256, size)
 
 
 def _integrity(sha256: str, size: int) -> dict:
@@ -28,7 +29,7 @@ def descriptor_bytes(descriptor: dict) -> bytes:
     return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def table_resource(project: Project, name: str, path: str, content: bytes, fmt: str = "csv") -> dict:
+def table_resource(project: Project, name: str, path: str, content: Content, fmt: str = "csv") -> dict:
     curated = next(resource for resource in project.package_metadata["resources"] if resource["name"] == name)
     return _resource(name, path, content, fmt, curated["title"], curated["description"], f"schemas/{name}.json")
 
@@ -40,7 +41,7 @@ def changes_resource(path: str, content: bytes, schema: str, fmt: str = "csv") -
                      " a row, column or table added or removed, or a cell changed, with its old and new value.", schema)
 
 
-def _resource(name: str, path: str, content: bytes, fmt: str, title: str, description: str, schema: str) -> dict:
+def _resource(name: str, path: str, content: Content, fmt: str, title: str, description: str, schema: str) -> dict:
     resource = {
         "name": name if fmt == "csv" else f"{name}-{fmt}",
         "type": "table",

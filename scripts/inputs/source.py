@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import dataclasses
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,7 +28,7 @@ class SourceDocument:
     folder: Path
     agreement_id: str
     curated: CuratedFile | None  # agreement.yaml, checked against contracts/agreement.schema.json; see without_contents
-    text: str
+    text: str | None  # None once its rows are made: document_text reads it again
     sha256: str
     relative_path: str  # of the document, from the project root, with forward slashes
     # (path from the root, sha256, size in bytes) of the document and each curated file beside it, as read
@@ -45,15 +46,24 @@ class SourceDocument:
         return self.curated.data
 
     def without_contents(self, root: Path) -> SourceDocument:
-        """The document with its files' hashes, without its curated values: once its rows are made,
-        the build keeps only the text and the hashes (a corpus's curated values, as Python
+        """The document with its files' hashes, without its text or curated values: once its rows are
+        made, the build keeps only the hashes (a corpus's texts and curated values, as Python
         objects, are most of its memory). The curated files are hashed as soon as their rows are made."""
         files = [(self.relative_path, self.sha256, len(self.text.encode("utf-8")))]
         folder = PurePosixPath(self.relative_path).parent
         for _, path in self.curated_files():
             content = read_input(path, root, (folder / path.name).as_posix(), CAPS["curated_yaml"]["max_bytes"])
             files.append(((folder / path.name).as_posix(), hashlib.sha256(content).hexdigest(), len(content)))
-        return dataclasses.replace(self, curated=None, files=tuple(files))
+        return dataclasses.replace(self, curated=None, text=None, files=tuple(files))
+
+    def document_text(self, root: Path) -> str:
+        """The document's text, read again from its file if it was let go, and refused if its bytes changed since."""
+        if self.text is not None:
+            return self.text
+        raw = read_input(root / self.relative_path, root, self.relative_path, CAPS["document"]["max_bytes"])
+        if hashlib.sha256(raw).hexdigest() != self.sha256:
+            raise PipelineError(self.relative_path, "changed while the build read the corpus", "build again once it is as received")
+        return decode_document(raw, self.relative_path)
 
     @property
     def metadata_path(self) -> Path:
@@ -66,6 +76,22 @@ class SourceDocument:
     def curated_files(self) -> list[tuple[str, Path]]:
         """(resource prefix, path) of each curated file present beside the document."""
         return [(prefix, self.folder / name) for name, prefix in CURATED_FILES.items() if (self.folder / name).is_file()]
+
+
+class DocumentTexts(Mapping):
+    """Each agreement's document text by agreement_id, read from its file when asked: a corpus's texts are not kept."""
+
+    def __init__(self, sources: list[SourceDocument], root: Path):
+        self._sources, self._root = {source.agreement_id: source for source in sources}, root
+
+    def __getitem__(self, agreement_id: str) -> str:
+        return self._sources[agreement_id].document_text(self._root)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
 
 
 def agreement_folders(project: Project) -> list[Path]:

@@ -17,7 +17,7 @@ from ..formats import citation, dictionary
 from . import versions
 from ..formats.address import public_address
 from ..formats.chart import SVG_PATH, chart_description, chart_files
-from ..tables.csvfile import csv_bytes
+from ..tables.csvfile import Content, bytes_of, size_and_sha256, write_content, write_csv
 from ..formats.descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from ..formats import page
 from ..inputs.files import check_folder, read_input
@@ -27,7 +27,7 @@ from ..formats.markers import replace_block
 from ..progress import step
 from ..inputs.project import Project
 from ..inputs.schema import first_broken_constraint, first_broken_key
-from ..inputs.source import SourceDocument, agreement_folders
+from ..inputs.source import DocumentTexts, SourceDocument, agreement_folders
 from ..tables.rows import build_tables
 from ..checks.validate import validate_package
 
@@ -39,7 +39,7 @@ class BuiltPackage:
     """Everything a build writes, as exact bytes by path relative to the root, and its tables."""
 
     tables: dict[str, Sequence[dict]]  # tables.spool.TableRows: each table's file, read as dicts
-    files: dict[str, bytes]  # what the build writes
+    files: dict[str, Content]  # what the build writes: bytes, or for a table the file it wrote
     sources: list[SourceDocument]
     corpus_files: tuple[tuple[str, str, int], ...]  # (path, sha256, size) of curated files of the whole corpus: organizations.yaml, recognitions.yaml
     # The page as a release holds it, given the size and sha256 of each file it lists: its links reach the release's files, where the committed one's reach committed files.
@@ -63,7 +63,9 @@ def build_in_memory(project: Project) -> BuiltPackage:
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
     project.describe_the_text(tables["clauses"])
-    files = {project.table_path(name): csv_bytes(name, tables[name], project.schemas[name]) for name in project.table_names}
+    # Each table's CSV goes to a file beside its rows, a piece at a time; the other files are small, and held as bytes.
+    files: dict[str, Content] = {project.table_path(name): write_csv(tables[name].folder.path(f"{name}.csv"), tables[name], project.schemas[name], tables[name].folder)
+                                 for name in project.table_names}
     resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
     resources += source_resources(sources, corpus_files)
     version, released = release.version, release.date.isoformat()
@@ -79,14 +81,16 @@ def build_in_memory(project: Project) -> BuiltPackage:
     downloads = [(label, path if "://" in path else f"../{path}", media) for label, path, media in release_downloads(project, version, sources)]
     # The size and sha256 of each listed file that a checkout holds (the tables, the descriptor, the sources); the release makes the others, after the page.
     listed = {path for _, path, _ in downloads}
-    known = {f"../{path}": (len(content), hashlib.sha256(content).hexdigest()) for path, content in files.items() if f"../{path}" in listed}
+    known = {f"../{path}": size_and_sha256(content) for path, content in files.items() if f"../{path}" in listed}
     known.update({f"../{path}": (size, sha256) for source in sources for path, sha256, size in source.files if f"../{path}" in listed})
     in_a_checkout = [(label, path, media) for label, path, media in downloads if "://" in path or path in known]
+
+    texts = DocumentTexts(sources, project.root)  # the page shows a few agreements' documents: each is read when it is shown
 
     def page_for_release(listed: list[tuple[str, str, str]]) -> str:
         return page.page_template(
             metadata=project.package_metadata, version=version, released=released, tables=tables,
-            sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+            sources=texts, schemas=project.schemas,
             chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
             citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
             downloads=listed, address=public_address(project.package_metadata))
@@ -94,7 +98,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
     def page_for(listed: list[tuple[str, str, str]], sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
         return page.page_html(
             metadata=project.package_metadata, version=version, released=released, tables=tables,
-            sources={source.agreement_id: source.text for source in sources}, schemas=project.schemas,
+            sources=texts, schemas=project.schemas,
             chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
             citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
             downloads=listed, sizes_and_sha256=sizes_and_sha256, address=public_address(project.package_metadata),
@@ -127,7 +131,7 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
         read_from = ""
         if row.get("agreement_id") in documents and isinstance(row.get("char_start"), int):
             document = documents[row["agreement_id"]]
-            read_from = f", read from {document.relative_path}, line {document.text[: row['char_start']].count(chr(10)) + 1},"
+            read_from = f", read from {document.relative_path}, line {document.document_text(project.root)[: row['char_start']].count(chr(10)) + 1},"
         declared = field["constraints"][rule]
         what = f"{field['name']} is empty" if rule == "required" else f"the value {value!r} of {field['name']}"
         raise PipelineError(
@@ -172,14 +176,14 @@ def guard_outputs(project: Project, built: BuiltPackage, force: bool) -> None:
         _refuse_to_overwrite_hand_edits(project, built, sorted(on_disk))
 
 
-def check_output_folders(project: Project, files: Mapping[str, bytes]) -> None:
+def check_output_folders(project: Project, files: Mapping[str, Content]) -> None:
     """Every folder the outputs go to is a real folder of the checkout (a link would write outside it)."""
     for folder in sorted({Path(relative).parent.as_posix() for relative in files} - {"."}):
         for part in [*reversed(Path(folder).parents[:-1]), Path(folder)]:  # docs, then docs/figures
             check_folder(project.root / part, project.root, part.as_posix())
 
 
-def write_outputs(project: Project, files: Mapping[str, bytes]) -> None:
+def write_outputs(project: Project, files: Mapping[str, Content]) -> None:
     """Replace each output file atomically; the descriptor last, as it describes the others."""
     check_output_folders(project, files)
     for relative in sorted(files, key=lambda path: path == DESCRIPTOR):
@@ -198,23 +202,30 @@ def staged_checkout(project: Project, built: BuiltPackage) -> Iterator[Path]:
             shutil.copyfile(project.root / relative, stage / relative)
         for relative, content in built.files.items():
             (stage / relative).parent.mkdir(parents=True, exist_ok=True)
-            (stage / relative).write_bytes(content)
+            write_content(stage / relative, content)
         yield stage
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def write_if_changed(path: Path, content: bytes) -> None:
+def write_if_changed(path: Path, content: Content) -> None:
     """Replace a file atomically: a reader sees the old bytes or the new ones, never a mix (a link is replaced, never written through)."""
-    if path.is_file() and not path.is_symlink() and path.read_bytes() == content:
+    if path.is_file() and not path.is_symlink() and _same_content(path, content):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with temporary.open("wb") as stream:
-        stream.write(content)
-        stream.flush()
+    write_content(temporary, content)
+    with temporary.open("rb+") as stream:
         os.fsync(stream.fileno())
     os.replace(temporary, path)
+
+
+def _same_content(path: Path, content: Content) -> bool:
+    size, sha256 = size_and_sha256(content)
+    if path.stat().st_size != size:
+        return False
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest() == sha256
 
 
 def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_disk: list[str]) -> None:
@@ -265,9 +276,9 @@ def stale_files(project: Project) -> list[Problem]:
         file = project.root / relative
         if not os.path.lexists(file):
             continue  # reported as a missing file
-        on_disk = read_input(file, project.root, relative)
-        if on_disk != content:
-            line = _first_differing_line(on_disk, content)
+        on_disk, expected = read_input(file, project.root, relative), bytes_of(content)
+        if on_disk != expected:
+            line = _first_differing_line(on_disk, expected)
             problems.append(error("stale", relative, f"differs from a fresh build of the source from line {line} on; run 'make build'", row=line))
     return problems
 

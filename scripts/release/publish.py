@@ -21,7 +21,7 @@ from .build import DESCRIPTOR, BuiltPackage, build_in_memory, check_output_folde
 from ..cells import column_values
 from ..inputs.changelog import as_released
 from ..formats.citation import citation_text
-from ..tables.csvfile import csv_bytes
+from ..tables.csvfile import Content, csv_bytes, write_content
 from ..formats.descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from ..errors import PipelineError, Problem, ValidationFailed
 from .fingerprint import fingerprint, is_native
@@ -117,8 +117,8 @@ class ReleaseFolder:
         self.path = path
         self.paths: list[str] = []
 
-    def write(self, relative: str, content: bytes) -> bytes:
-        self.path_of(relative).write_bytes(content)
+    def write(self, relative: str, content: Content) -> Content:
+        write_content(self.path_of(relative), content)
         return content
 
     def copy_in(self, root: Path, relative: str) -> None:

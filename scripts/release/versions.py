@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..inputs.changelog import GRAMMAR, SEMVER, Release, version_numbers
-from ..tables.csvfile import dict_rows
+from ..tables.csvfile import Content, bytes_of, dict_rows, size_and_sha256, write_content
 from ..errors import PipelineError
 from ..inputs.files import check_folder, read_input
 from ..formats import diff
@@ -92,16 +92,16 @@ def load_records(project: Project) -> dict[str, Record]:
     return records
 
 
-def current_tables(project: Project, files: dict[str, bytes], unchanged: set[str]) -> dict[str, diff.Table]:
+def current_tables(project: Project, files: dict[str, Content], unchanged: set[str]) -> dict[str, diff.Table]:
     """Each table as diff compares it; one whose bytes are unchanged has no changes, so its rows are not read."""
     tables = {}
     for name in project.table_names:
-        rows = [] if name in unchanged else dict_rows(io.StringIO(files[project.table_path(name)].decode("utf-8"), newline=""))
+        rows = [] if name in unchanged else dict_rows(io.StringIO(bytes_of(files[project.table_path(name)]).decode("utf-8"), newline=""))
         tables[name] = diff.Table.of(field_names(project.schemas[name]), project.schemas[name]["primaryKey"], rows)
     return tables
 
 
-def plan(project: Project, files: dict[str, bytes], release: Release) -> Plan:
+def plan(project: Project, files: dict[str, Content], release: Release) -> Plan:
     """Refuse a version that is too small for what changed, a released version with other bytes, and a reused identifier."""
     records = load_records(project)
     heading = f"CHANGELOG.md, line {release.line}"
@@ -111,7 +111,7 @@ def plan(project: Project, files: dict[str, bytes], release: Release) -> Plan:
         raise PipelineError(heading, f"{version} is older than {newer[-1]}, which is already released ({RECORDS}/{newer[-1]}/)", "versions only grow: give this release a version above it")
     if version in records:
         record = records[version]
-        differing = [name for name in project.table_names if record.tables.get(name, {}).get("sha256") != _sha256(files[project.table_path(name)])]
+        differing = [name for name in project.table_names if record.tables.get(name, {}).get("sha256") != size_and_sha256(files[project.table_path(name)])[1]]
         differing += [name for name in record.tables if name not in project.table_names]
         if differing:
             raise PipelineError(heading, f"{version} was released on {record.date} with other tables ({', '.join(differing)} differ): a version's bytes never change once released",
@@ -123,7 +123,7 @@ def plan(project: Project, files: dict[str, bytes], release: Release) -> Plan:
         found = diff.first_release()
     else:
         # A table with the same bytes as in the previous release has no changes: it is not parsed again.
-        unchanged = {name for name in project.table_names if previous.tables.get(name, {}).get("sha256") == _sha256(files[project.table_path(name)])}
+        unchanged = {name for name in project.table_names if previous.tables.get(name, {}).get("sha256") == size_and_sha256(files[project.table_path(name)])[1]}
         current = current_tables(project, files, unchanged)
         before = {name: current[name] if name in unchanged else previous_tables[name] for name in previous.tables}
         found = diff.changes(previous.version, before, current)
@@ -232,7 +232,7 @@ def check_same_bytes(project: Project, release: Release, digests: dict[str, str]
                             "add a heading for the next patch version to CHANGELOG.md, and say what changed there")
 
 
-def write_record(project: Project, files: dict[str, bytes], release: Release, digests: dict[str, str], contents: dict[str, str]) -> None:
+def write_record(project: Project, files: dict[str, Content], release: Release, digests: dict[str, str], contents: dict[str, str]) -> None:
     """releases/<version>/: each table's CSV and release.json, which pins every released file and the changelog section, written aside then renamed into place."""
     target = project.root / RECORDS / release.version
     if target.exists():
@@ -243,8 +243,8 @@ def write_record(project: Project, files: dict[str, bytes], release: Release, di
     tables = {}
     for name in project.table_names:
         content = files[project.table_path(name)]
-        (aside / f"{name}.csv").write_bytes(content)
-        tables[name] = {"sha256": _sha256(content), "columns": field_names(project.schemas[name]), "primary_key": project.schemas[name]["primaryKey"]}
+        write_content(aside / f"{name}.csv", content)
+        tables[name] = {"sha256": size_and_sha256(content)[1], "columns": field_names(project.schemas[name]), "primary_key": project.schemas[name]["primaryKey"]}
     meta = {"version": release.version, "date": release.date.isoformat(), "tables": tables,
             "changelog_sha256": _sha256(section_bytes(release)), "files": dict(sorted(digests.items())), "content": dict(sorted(contents.items()))}
     (aside / RECORD_FILE).write_bytes((json.dumps(meta, indent=2) + "\n").encode("utf-8"))  # LF on every OS, as committed

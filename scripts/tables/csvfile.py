@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..errors import PipelineError
 from ..cells import FROM_TEXT, field_names, has_type, row_tuples, to_cell
@@ -15,16 +19,79 @@ from ..cells import FROM_TEXT, field_names, has_type, row_tuples, to_cell
 csv.field_size_limit(2**31 - 1)
 
 
+# Text held before it is encoded and written: a table of any size is written in pieces of this many characters or so.
+_PIECE = 1 << 20
+
+
+@dataclass(frozen=True, eq=False)
+class WrittenFile:
+    """A file the build wrote to its temporary folder: its size and sha256 known, its bytes read only where they are needed."""
+
+    path: Path
+    size: int
+    sha256: str
+    folder: object = field(default=None, repr=False)  # the temporary folder it lies in, which lives as long as the file is used
+
+
+# What the build makes of a file: its bytes, or, for a table, the file it wrote them to.
+Content = bytes | WrittenFile
+
+
+def size_and_sha256(content: Content) -> tuple[int, str]:
+    if isinstance(content, WrittenFile):
+        return content.size, content.sha256
+    return len(content), hashlib.sha256(content).hexdigest()
+
+
+def bytes_of(content: Content) -> bytes:
+    return content.path.read_bytes() if isinstance(content, WrittenFile) else content
+
+
+def write_content(target: Path, content: Content) -> None:
+    """The content at target, copied from the build's file where it is one."""
+    if isinstance(content, WrittenFile):
+        shutil.copyfile(content.path, target)
+    else:
+        target.write_bytes(content)
+
+
 def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     """The exact bytes of a table's CSV, its columns in the schema's order."""
-    columns = field_names(schema)
-    fields = schema["fields"]
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    stream = io.BytesIO()
+    _write_csv(stream, rows, schema)
+    return stream.getvalue()
+
+
+def write_csv(target: Path, rows, schema: dict, folder: object = None) -> WrittenFile:
+    """A table's CSV written to target a piece at a time, as csv_bytes gives it; rows are a list of dicts or the build's tables.spool.TableRows."""
+    with target.open("wb") as stream:
+        size, sha256 = _write_csv(stream, rows, schema)
+    return WrittenFile(target, size, sha256, folder)
+
+
+def _write_csv(stream, rows, schema: dict) -> tuple[int, str]:
+    columns, fields = field_names(schema), schema["fields"]
+    digest, size = hashlib.sha256(), 0
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+
+    def write_piece() -> None:
+        nonlocal size
+        piece = text.getvalue().encode("utf-8")
+        stream.write(piece)
+        digest.update(piece)
+        size += len(piece)
+        text.seek(0)
+        text.truncate()
+
     writer.writerow(columns)
-    for values in row_tuples(rows, columns):
+    in_batches = getattr(rows, "tuples", None)  # a TableRows gives its rows' values a batch at a time, in the schema's order
+    for values in in_batches() if in_batches is not None and rows.names == tuple(columns) else row_tuples(rows, columns):
         writer.writerow([to_cell(value, field) for value, field in zip(values, fields)])
-    return buffer.getvalue().encode("utf-8")
+        if text.tell() >= _PIECE:
+            write_piece()
+    write_piece()
+    return size, digest.hexdigest()
 
 
 def dict_rows(stream) -> csv.DictReader:

@@ -23,6 +23,10 @@ class TableFolder:
         self._folder = tempfile.TemporaryDirectory(prefix="tables-", ignore_cleanup_errors=True)
         self._count = 0
 
+    def path(self, name: str) -> Path:
+        """Where a file the build writes beside its tables goes, such as a table's CSV."""
+        return Path(self._folder.name) / name
+
     def table(self, schema: pa.Schema, rows: Iterable[dict] = ()) -> TableRows:
         """A new table of the folder, with these rows to begin with."""
         self._count += 1
@@ -91,6 +95,15 @@ class TableRows(Sequence):
     def __len__(self) -> int:
         self._finish()
         return self._length
+
+    @property
+    def folder(self) -> TableFolder:
+        return self._folder
+
+    def tuples(self) -> Iterator[tuple]:
+        """Each row's values in the order of names, read a batch at a time, without making a dict."""
+        for batch in self._batches():
+            yield from zip(*(column.to_pylist() for column in batch.columns))
 
     def __iter__(self) -> Iterator[dict]:
         for batch in self._batches():

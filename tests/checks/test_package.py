@@ -12,6 +12,7 @@ from conftest import ROOT, frictionless_validate, run, snapshot
 from scripts.release.build import build_in_memory
 from scripts.inputs.project import Project
 from scripts.inputs.schema import profile_errors
+from scripts.tables.csvfile import bytes_of
 
 
 def test_frictionless_validates_the_committed_package():
@@ -81,7 +82,7 @@ def test_committed_data_equals_a_fresh_build():
     # Every table of schemas/, the descriptor, the documents: the loop below cannot run on nothing.
     assert {f"data/{schema.stem}.csv" for schema in (ROOT / "schemas").glob("*.json")} | {"datapackage.json", "docs/index.html", "docs/data-dictionary.md"} <= set(built.files)
     for relative, content in built.files.items():
-        assert (ROOT / relative).read_bytes() == content, f"{relative} is stale: run make build and commit"
+        assert (ROOT / relative).read_bytes() == bytes_of(content), f"{relative} is stale: run make build and commit"
 
 
 def test_building_twice_gives_identical_bytes(package, capsys):

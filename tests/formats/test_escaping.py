@@ -95,7 +95,7 @@ def test_the_page_keeps_hostile_metadata_inert(hostile_build):
     project, built, metadata = hostile_build
     release = project.releases[0]
     html = page.page_html(metadata=metadata, version=release.version, released=release.date.isoformat(), tables=built.tables,
-                          sources={source.agreement_id: source.text for source in built.sources}, schemas=project.schemas,
+                          sources={source.agreement_id: source.document_text(project.root) for source in built.sources}, schemas=project.schemas,
                           chart_svg_path="figures/chart.svg", chart_alt=HOSTILE[3], citation=HOSTILE[2], downloads=[(HOSTILE[4], "x.csv", "text/csv")])
     document = html5lib.parse(html, namespaceHTMLElements=False)
     scripts = document.findall(".//script")

@@ -296,9 +296,11 @@ def test_notes_not_yet_released_stay_out_of_a_releases_changelog():
 # The versions module's own functions on the committed records, without a release: fast, so that make mutate can use them.
 @pytest.fixture(scope="module")
 def built_files() -> dict[str, bytes]:
+    """Every built file as bytes, which the tests below edit (the build itself gives each table as the file it wrote)."""
     from scripts.release.build import build_in_memory
+    from scripts.tables.csvfile import bytes_of
 
-    return build_in_memory(Project()).files
+    return {path: bytes_of(content) for path, content in build_in_memory(Project()).files.items()}
 
 
 def _release(version: str, line: int = 11):
@@ -314,9 +316,11 @@ def _with_cell(files: dict[str, bytes], old: bytes, new: bytes, table: str = "si
 
 
 def test_planning_the_recorded_version_with_its_own_tables_finds_what_it_changed(built_files):
+    from scripts.release.build import build_in_memory
     from scripts.release.versions import load_records, plan
 
     found = plan(Project(), built_files, _release(CURRENT))
+    assert plan(Project(), build_in_memory(Project()).files, _release(CURRENT)) == found  # the tables as the files the build wrote, or as bytes
     recorded = sorted(load_records(Project()), key=version_numbers)
     assert (found.previous_version, found.recorded) == (recorded[-2], True)
     assert found.changes == found.history[-1][1]  # what this version changed, as the record of every step has it

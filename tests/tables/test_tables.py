@@ -7,6 +7,7 @@ import csv
 import pytest
 
 from conftest import AGREEMENT_ID, ROOT, source_text
+from scripts.errors import PipelineError
 from scripts.tables.text import normalize
 
 
@@ -163,7 +164,7 @@ def test_table_rows_go_to_their_file_in_batches_and_come_back_as_the_same_dicts_
     assert len(empty) == 0 and list(empty) == [] and empty.column("coded") == [] and empty.arrow().num_rows == 0
 
 
-def test_a_document_once_tabulated_keeps_its_text_and_its_files_hashes(package):
+def test_a_document_once_tabulated_keeps_its_files_hashes_and_reads_its_text_again_only_as_it_was(package):
     import hashlib
 
     from scripts.inputs.project import Project
@@ -172,10 +173,14 @@ def test_a_document_once_tabulated_keeps_its_text_and_its_files_hashes(package):
     project = Project(package)
     source = read_source(agreement_folders(project)[0], project)
     kept = source.without_contents(package)
-    assert kept.curated is None and kept.text == source.text == (package / f"data/source/{AGREEMENT_ID}/document.txt").read_text(encoding="utf-8")
+    document = package / f"data/source/{AGREEMENT_ID}/document.txt"
+    assert kept.curated is None and kept.text is None and kept.document_text(package) == source.text == document.read_text(encoding="utf-8")
     folder = f"data/source/{AGREEMENT_ID}"
     expected = []
     for name in ("document.txt", "agreement.yaml", "coding.yaml"):
         content = (package / folder / name).read_bytes()
         expected.append((f"{folder}/{name}", hashlib.sha256(content).hexdigest(), len(content)))
     assert kept.files == tuple(expected)
+    document.write_bytes(document.read_bytes() + b" ")
+    with pytest.raises(PipelineError, match=f"data/source/{AGREEMENT_ID}/document.txt: changed while the build read the corpus"):
+        kept.document_text(package)
