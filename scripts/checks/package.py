@@ -83,8 +83,8 @@ class LoadedPackage:
 
 def read_file(path: str) -> bytes | None:
     """A regular file's bytes, or None when there is none (a named pipe or a device counts as none:
-    reading it would block, or never end). A corpus has tens of thousands of small files: plain
-    os.read spares a buffered reader per file, which halves the time of reading them."""
+    reading it would block, or never end). A corpus has tens of thousands of small files: an
+    unbuffered read spares a buffered reader per file, which halves the time of reading them."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
@@ -92,10 +92,9 @@ def read_file(path: str) -> bytes | None:
     except (FileNotFoundError, NotADirectoryError):
         return None
     try:
-        chunks = []
-        while chunk := os.read(descriptor, 1 << 16):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        # One read into a buffer of the file's size: pieces joined would leave the memory of a large table scattered, and kept.
+        with os.fdopen(descriptor, "rb", buffering=0, closefd=False) as stream:
+            return stream.readall()
     except IsADirectoryError:
         return None
     finally:
@@ -198,12 +197,24 @@ def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | Non
     table = TableFile(resource, schema)
     if not table.is_csv:
         return table, None  # the check that compares it with its CSV reads it, a column at a time
-    raw = read_file(os.path.join(package.root, resource["path"]))
-    if raw is None:
+    path = os.path.join(package.root, resource["path"])
+    header = read_header(path)
+    if header is None:
         return table, None  # the inventory reports it as a missing file, and load leaves it out
-    table.header_ok = header_line(raw).decode("utf-8", "replace") == ",".join(field_names(schema))
-    table.cells = _csv_cells(raw, schema)
+    table.header_ok = header.decode("utf-8", "replace") == ",".join(field_names(schema))
+    table.cells = _csv_cells(path, schema)
     return table, None
+
+
+def read_header(path: str) -> bytes | None:
+    """A regular file's first line, without its line ending, or None when there is none (see read_file)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        with open(path, "rb") as stream:
+            return stream.readline().rstrip(b"\r\n")
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
 
 
 def header_line(raw: bytes) -> bytes:
@@ -212,12 +223,12 @@ def header_line(raw: bytes) -> bytes:
     return (raw if end < 0 else raw[:end]).rstrip(b"\r")
 
 
-def _csv_cells(raw: bytes, schema: dict) -> pa.Table | None:
-    """Every cell as text, exactly as in the file, or None when the CSV cannot be parsed."""
+def _csv_cells(path: str, schema: dict) -> pa.Table | None:
+    """Every cell as text, exactly as in the file, or None when the CSV cannot be parsed; Arrow reads the file itself, a block at a time."""
     names = field_names(schema)
     try:
         return pacsv.read_csv(
-            pa.py_buffer(raw),
+            path,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
