@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--port", type=int, default=8001, help="the port (default: 8001)")
     args = parser.parse_args(argv)
     _never_fail_to_print()
+    if args.command != "serve":
+        _arrow_gives_back_memory()
     debug = args.debug or os.environ.get("VERBOSE") == "1"
     try:
         return COMMANDS[args.command](args)
@@ -49,6 +51,20 @@ def _never_fail_to_print() -> None:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")
+
+
+def _arrow_gives_back_memory() -> None:
+    """Arrow's default allocator keeps the memory it frees, for reuse: parsing a corpus's tables one after another
+    then held twice their size. jemalloc, told to give freed memory back at once, holds about their size
+    (the release's own process at 10,000 agreements, measured by hand: a peak of 474 MiB instead of 524).
+    pyarrow's wheels for Windows have no jemalloc, and keep the default there."""
+    import pyarrow as pa
+
+    try:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+        pa.jemalloc_set_decay_ms(0)
+    except NotImplementedError:
+        pass
 
 
 def _print_error(message: str, debug: bool, hint: str | None = None) -> None:
