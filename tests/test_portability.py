@@ -4,6 +4,7 @@ native library wrote it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -115,6 +116,15 @@ def test_what_a_native_library_writes_is_fingerprinted_by_what_it_holds(released
         connection.execute("UPDATE signatories SET name = 'Someone Else' WHERE list_number = 5")
     connection.close()
     assert fingerprint(database) != before[database]
+
+
+def test_a_zip_takes_the_fingerprints_of_the_database_and_workbook_it_holds_from_those_beside_it(released_folder):
+    """The release reads the database and the workbook back once: the zip that holds them takes their fingerprints, by their sha256."""
+    zip_path = next(released_folder.parent.glob("*.zip"))
+    native = [released_folder / "global-muslim-coalition-for-uyghurs.sqlite", released_folder / "global-muslim-coalition-for-uyghurs.xlsx"]
+    known = {hashlib.sha256(path.read_bytes()).hexdigest(): fingerprint(path) for path in native}
+    assert fingerprint(zip_path, known) == fingerprint(zip_path)
+    assert fingerprint(zip_path, dict.fromkeys(known, "0" * 64)) != fingerprint(zip_path)  # the fingerprints given are the ones used
 
 
 def test_a_workbook_cell_changes_its_fingerprint(released_folder, tmp_path):

@@ -22,15 +22,19 @@ def is_native(path: str) -> bool:
     return path.endswith(NATIVE_SUFFIXES) or path.endswith((f"/{archive.FOLDER_SUMS}", f"/{archive.SUMS}"))  # SHA256SUMS: the folder's, before 1.8.0
 
 
-def fingerprint(path: Path) -> str:
-    """sha256 of what the file holds: a zip's entries, a database's schema and rows, a workbook's cells, or the sums of byte-stable files."""
+def fingerprint(path: Path, known: dict[str, str] | None = None) -> str:
+    """sha256 of what the file holds: a zip's entries, a database's schema and rows, a workbook's cells, or the sums of byte-stable files.
+
+    `known` gives the fingerprint of a file by the sha256 of its bytes: a zip's database and
+    workbook are the files beside it, whose fingerprints are then not read again.
+    """
     digest = hashlib.sha256()
-    for line in _lines(path):
+    for line in _lines(path, known or {}):
         digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
     return digest.hexdigest()
 
 
-def _lines(path: Path):
+def _lines(path: Path, known: dict[str, str]):
     name = path.name
     if name.endswith(".zip"):
         with zipfile.ZipFile(path) as archive_file, tempfile.TemporaryDirectory() as unpacked:
@@ -40,7 +44,9 @@ def _lines(path: Path):
                     entry_path.parent.mkdir()
                     with archive_file.open(info) as entry, open(entry_path, "wb") as copy:
                         shutil.copyfileobj(entry, copy, 1 << 20)
-                    yield f"{info.filename}\t{fingerprint(entry_path)}"
+                    with open(entry_path, "rb") as copy:
+                        sha256 = hashlib.file_digest(copy, "sha256").hexdigest()
+                    yield f"{info.filename}\t{known[sha256] if sha256 in known else fingerprint(entry_path)}"
                     continue
                 with archive_file.open(info) as entry:
                     yield f"{info.filename}\t{hashlib.file_digest(entry, 'sha256').hexdigest()}"

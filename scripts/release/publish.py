@@ -96,7 +96,7 @@ def make_release(project: Project) -> ReleaseSummary:
         folder.write(page.PATH, release_page(_sizes_and_sha256(folder)))  # last but the checksums: it gives the size and sha256 of every other file
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
             digests = pack(staging, folder, name, last=[database_path, workbook_path])
-        contents = {path: fingerprint(staging / path) for path in digests if is_native(path)}
+        contents = fingerprints(staging, digests)
         versions.check_same_bytes(project, release, digests, contents)
         check_output_folders(project, files)  # what could stop data/ from being written stops the release before dist/ changes
         _swap_into_place(project, staging)  # first: data/ is never newer than dist/
@@ -189,6 +189,14 @@ def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> di
     (staging / archive.SUMS).write_bytes(archive.sha256sums(beside_zip))
     archive.flush_to_disk(staging)
     return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, f"{name}/{archive.FOLDER_SUMS}": archive.sha256_of(folder.path / archive.FOLDER_SUMS), **beside_zip}
+
+
+def fingerprints(staging: Path, digests: dict[str, str]) -> dict[str, str]:
+    """What each file whose bytes a native library writes holds, by its path in dist/: the zip last, which reuses those of the files it holds."""
+    contents = {}
+    for path in sorted((path for path in digests if is_native(path)), key=lambda path: path.endswith(".zip")):
+        contents[path] = fingerprint(staging / path, {digests[done]: content for done, content in contents.items()})
+    return contents
 
 
 def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:

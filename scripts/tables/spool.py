@@ -133,7 +133,8 @@ class TableRows(Sequence):
         position = self.names.index(name)
         found = []
         for batch in self._batches():
-            matches = pc.equal(batch.column(position), pa.scalar(value, self.schema.field(position).type))
+            column = batch.column(position)
+            matches = pc.is_null(column) if value is None else pc.fill_null(pc.equal(column, pa.scalar(value, column.type)), False)
             if pc.any(matches).as_py():
                 found += batch.filter(matches).to_pylist()
         return found
