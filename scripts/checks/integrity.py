@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from ..cells import field_names
 from ..errors import PipelineError, Problem, error, warning
-from .package import LoadedPackage, TableFile, header_line, parquet_cells, unsafe_path_reason
+from .package import LoadedPackage, TableFile, header_line, parquet_cells
 from ..inputs.project import Project
 from ..inputs.schema import arrow_schema, profile_errors
 from ..tables.text import normalize
@@ -94,7 +94,7 @@ def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
         if resource.get("format") != "parquet" and package.frictionless_checks_integrity:
             continue
         path = resource.get("path")
-        raw = None if unsafe_path_reason(path, package.root) else package.read(path)
+        raw = None if package.unsafe_reason(path) else package.read(path)
         if raw is None:
             continue
         if "bytes" in resource and resource["bytes"] != len(raw):
@@ -242,7 +242,7 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     paths: dict[str, str] = {}
     for agreement_id, path, recorded in zip(*(agreements.cells[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
         # Kept: the sources are also hashed by declared_integrity, on the other thread.
-        raw = None if unsafe_path_reason(path, package.root) else package.read(path, keep=True)
+        raw = None if package.unsafe_reason(path) else package.read(path, keep=True)
         if raw is None:
             yield error("source", agreements.path, "the source document does not exist", field="source_path", value=path)
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +59,17 @@ class LoadedPackage:
     data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
     frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes, and the foreign keys
     _kept: dict[str, bytes | None] = field(default_factory=dict)
+    _links: dict[str, bool] = field(default_factory=dict)
+
+    def unsafe_reason(self, path: str) -> str | None:
+        """unsafe_path_reason at this package's root."""
+        return unsafe_path_reason(path, self.root, self._is_link)
+
+    def _is_link(self, relative: str) -> bool:
+        """Asked of the system once per path: the checks ask it of every file, and of every folder on its way, more than once."""
+        if relative not in self._links:
+            self._links[relative] = os.path.islink(os.path.join(self.root, relative))
+        return self._links[relative]
 
     def read(self, relative: str, keep: bool = False) -> bytes | None:
         """A file's bytes; None when it does not exist. They are read again when asked unless a
@@ -105,7 +117,7 @@ def read_file(path: str) -> bytes | None:
         os.close(descriptor)
 
 
-def unsafe_path_reason(path: str, root: Path | None = None) -> str | None:
+def unsafe_path_reason(path: str, root: Path | None = None, is_link: Callable[[str], bool] | None = None) -> str | None:
     """Why frictionless would refuse a resource path, or why it may lead outside the package at root (a link on the way), or None when it is safe."""
     if not isinstance(path, str) or not path:
         return "a path must be a non-empty string"
@@ -114,10 +126,12 @@ def unsafe_path_reason(path: str, root: Path | None = None) -> str | None:
     if ".." in path.replace("\\", "/").split("/"):
         return "'..' would leave the package folder"
     if root is not None:
+        is_link = is_link or (lambda relative: os.path.islink(os.path.join(root, relative)))  # a path relative to root, with forward slashes
         parts = path.replace("\\", "/").split("/")
         for depth in range(1, len(parts) + 1):
-            if os.path.islink(os.path.join(root, *parts[:depth])):
-                return f"{'/'.join(parts[:depth])} is a symbolic link, which may lead outside the package: its files are regular files inside its folder"
+            on_the_way = "/".join(parts[:depth])
+            if is_link(on_the_way):
+                return f"{on_the_way} is a symbolic link, which may lead outside the package: its files are regular files inside its folder"
     return None
 
 
@@ -144,7 +158,7 @@ def load(descriptor_path: Path) -> LoadedPackage:
         package.descriptor = None
         return package
     resources = package.descriptor["resources"]
-    unsafe = [unsafe_path_reason(resource.get("path"), package.root) for resource in resources]
+    unsafe = [package.unsafe_reason(resource.get("path")) for resource in resources]
     tables = [resource for resource, reason in zip(resources, unsafe) if resource.get("type") == "table" and not reason]
     # Arrow parses the tables outside the GIL, while this thread takes the inventory of data/.
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -188,7 +202,7 @@ def files_under(root: Path, folder: str) -> list[str]:
 def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | None, Problem | None]:
     """The table of one resource, or the problem that keeps it from being read."""
     schema_path = resource.get("schema")
-    reason = unsafe_path_reason(schema_path, package.root) if isinstance(schema_path, str) else "the schema must be a path to schemas/<name>.json"
+    reason = package.unsafe_reason(schema_path) if isinstance(schema_path, str) else "the schema must be a path to schemas/<name>.json"
     if reason:
         return None, error("unsafe-path", package.descriptor_path.name, f"resource {resource['name']!r} has an unsafe schema path: {reason}", value=str(schema_path))
     try:
