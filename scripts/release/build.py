@@ -20,7 +20,7 @@ from ..formats.chart import SVG_PATH, chart_description, chart_files
 from ..tables.csvfile import Content, bytes_of, size_and_sha256, write_content, write_csv
 from ..formats.descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from ..formats import page
-from ..inputs.files import check_folder, read_input
+from ..inputs.files import CAPS, check_folder, read_input
 from ..errors import PipelineError, Problem, Report, ValidationFailed, error
 from ..checks.package import files_under, unsafe_path_reason
 from ..formats.markers import replace_block
@@ -235,7 +235,7 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_di
         return  # the first build: nothing recorded, nothing to protect
     restore = f"restore it with 'git checkout -- {{path}}', or run 'make build FORCE=1' to overwrite it with a fresh build"
     try:
-        descriptor = json.loads(read_input(path, project.root, DESCRIPTOR).decode("utf-8"))
+        descriptor = json.loads(read_input(path, project.root, DESCRIPTOR, CAPS["built"]["max_bytes"]).decode("utf-8"))
         resources = [(r["path"], r.get("type"), {k: r.get(k) for k in ("bytes", "hash")}) for r in descriptor["resources"]]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise PipelineError(DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell what was changed by hand", restore.format(path=DESCRIPTOR)) from None
@@ -254,7 +254,7 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_di
             continue  # sources are inputs, checked against their own recorded sha256
         if not os.path.lexists(file):
             problem = "is missing, though datapackage.json describes it"
-        elif recorded != file_integrity(read_input(file, project.root, relative)):
+        elif recorded != file_integrity(read_input(file, project.root, relative, CAPS["built"]["max_bytes"])):
             problem = "was changed since the last build: its bytes or sha256 differ from what datapackage.json records"
         else:
             continue
@@ -276,7 +276,7 @@ def stale_files(project: Project) -> list[Problem]:
         file = project.root / relative
         if not os.path.lexists(file):
             continue  # reported as a missing file
-        on_disk, expected = read_input(file, project.root, relative), bytes_of(content)
+        on_disk, expected = read_input(file, project.root, relative, CAPS["built"]["max_bytes"]), bytes_of(content)
         if on_disk != expected:
             line = _first_differing_line(on_disk, expected)
             problems.append(error("stale", relative, f"differs from a fresh build of the source from line {line} on; run 'make build'", row=line))

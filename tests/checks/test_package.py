@@ -85,6 +85,20 @@ def test_committed_data_equals_a_fresh_build():
         assert (ROOT / relative).read_bytes() == bytes_of(content), f"{relative} is stale: run make build and commit"
 
 
+def test_what_the_build_wrote_is_read_back_under_its_own_cap_not_that_of_other_inputs(package, capsys, monkeypatch):
+    """At 10,000 agreements the descriptor is 11 MB and one table 41 MB, over the 10 MB cap of other inputs:
+    a build after the first reads them back, to tell a hand edit, under the cap of what the build writes."""
+    from scripts.inputs.files import CAPS
+    from scripts.release.build import guard_outputs
+
+    assert run(package, "build", capsys=capsys)[0] == 0
+    project = Project(package)
+    built = build_in_memory(project)  # every input read under its own cap, CHANGELOG.md's versions among them
+    monkeypatch.setitem(CAPS["other"], "max_bytes", 1_000)  # below datapackage.json and every table of data/
+    guard_outputs(project, built, force=False)
+    assert (package / "datapackage.json").stat().st_size > 1_000
+
+
 def test_building_twice_gives_identical_bytes(package, capsys):
     assert run(package, "build", capsys=capsys)[0] == 0
     first = snapshot(package)
