@@ -83,13 +83,14 @@ class TableRows(Sequence):
                 self._writer.close()
             self._finished = True
 
-    def _batches(self) -> Iterator[pa.RecordBatch]:
+    def _batches(self, numbers: Iterable[int] | None = None) -> Iterator[pa.RecordBatch]:
+        """The file's batches in order, or only those numbered."""
         self._finish()
         if not self._starts:
             return
         with pa.OSFile(str(self._path)) as stream:
             reader = pa.ipc.open_file(stream)
-            for index in range(reader.num_record_batches):
+            for index in range(reader.num_record_batches) if numbers is None else numbers:
                 yield reader.get_batch(index)
 
     def __len__(self) -> int:
@@ -120,9 +121,8 @@ class TableRows(Sequence):
         if not 0 <= position < length:
             raise IndexError(f"row {index} of a table of {length} rows")
         number = bisect.bisect_right(self._starts, position) - 1
-        with pa.OSFile(str(self._path)) as stream:
-            batch = pa.ipc.open_file(stream).get_batch(number)
-            return batch.slice(position - self._starts[number], 1).to_pylist()[0]
+        (batch,) = self._batches([number])
+        return batch.slice(position - self._starts[number], 1).to_pylist()[0]
 
     def column(self, name: str) -> list:
         position = self.names.index(name)
