@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pathlib import Path
@@ -97,9 +97,7 @@ def build_tables(folders: list[Path], project: Project, release: Release) -> tup
     for name in sorted(out_of_order):
         tables[name] = tables[name].sorted(key=lambda row, name=name: _sort_key(name, row))
     if "acts" in out_of_order:
-        # The parties of an act follow their act, then the coding's reading order (a stable sort).
-        act_position = {act_id: index for index, act_id in enumerate(tables["acts"].column("act_id"))}
-        tables["act_actors"] = tables["act_actors"].sorted(key=lambda row: act_position[row["act_id"]])
+        tables["act_actors"] = folder.table(types["act_actors"], _after_their_acts(tables["act_actors"], tables["acts"].column("act_id")))
     for name, rows in organizations.tables(tables["signatories"], tables["agreements"], tables["actors"]).items():
         tables[name] = folder.table(types[name], _sorted(name, rows))
     recognitions = Recognitions(project.root, project.schemas)
@@ -126,9 +124,14 @@ def _sorted(name: str, rows: list[dict]) -> list[dict]:
 def _in_order(name: str, rows: list[dict], acts: list[dict]) -> list[dict]:
     """One agreement's rows of a table in the table's order; the parties of an act follow their act, then the coding's reading order."""
     if name == "act_actors":
-        act_position = {act["act_id"]: index for index, act in enumerate(_sorted("acts", acts))}
-        return sorted(rows, key=lambda row: act_position[row["act_id"]])
+        return _after_their_acts(rows, [act["act_id"] for act in _sorted("acts", acts)])
     return _sorted(name, rows)
+
+
+def _after_their_acts(act_actors: Iterable[dict], act_ids: list[str]) -> list[dict]:
+    """The parties of acts in the order of their acts, then the coding's reading order (a stable sort)."""
+    position = {act_id: index for index, act_id in enumerate(act_ids)}
+    return sorted(act_actors, key=lambda row: position[row["act_id"]])
 
 
 def _resolved_actors(actors, resolved_by_recognitions: set[str]) -> Iterator[dict]:
