@@ -93,14 +93,24 @@ class LoadedPackage:
         return self.tables[table].cells.column(name).to_pylist()
 
 
-def read_file(path: str) -> bytes | None:
-    """A regular file's bytes, or None when there is none (a named pipe or a device counts as none:
-    reading it would block, or never end). A corpus has tens of thousands of small files: plain
-    os.read spares a reader object per file, which halves the time of reading them."""
+def _regular_file(path: str) -> os.stat_result | None:
+    """The status of a regular file, or None when there is none (a named pipe or a device counts as
+    none: reading it would block, or never end)."""
     try:
         status = os.stat(path)
-        if not stat.S_ISREG(status.st_mode):
-            return None
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return status if stat.S_ISREG(status.st_mode) else None
+
+
+def read_file(path: str) -> bytes | None:
+    """A regular file's bytes, or None when there is none (see _regular_file). A corpus has tens of
+    thousands of small files: plain os.read spares a reader object per file, which halves the time
+    of reading them."""
+    status = _regular_file(path)
+    if status is None:
+        return None
+    try:
         descriptor = os.open(path, os.O_RDONLY | _BINARY)
     except (FileNotFoundError, NotADirectoryError):
         return None
@@ -225,10 +235,10 @@ def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | Non
 
 
 def read_header(path: str) -> bytes | None:
-    """A regular file's first line, without its line ending, or None when there is none (see read_file)."""
+    """A regular file's first line, without its line ending, or None when there is none (see _regular_file)."""
+    if _regular_file(path) is None:
+        return None
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
         with open(path, "rb") as stream:
             return stream.readline().rstrip(b"\r\n")
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
