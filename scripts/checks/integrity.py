@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from ..cells import field_names
 from ..errors import PipelineError, Problem, error, warning
-from .package import LoadedPackage, TableFile, header_line, parquet_cells
+from .package import LoadedPackage, TableFile, parquet_cells
 from ..inputs.project import Project
 from ..inputs.schema import arrow_schema, profile_errors
 from ..tables.text import normalize
@@ -22,6 +22,7 @@ Check = Callable[[LoadedPackage], Iterator[Problem]]
 
 MAX_REPORTED = 10  # per check and table: enough to act on, short enough to read
 _COUNTRY_OF_AGREEMENT = ["agreement_id", "country_code"]  # the key that stated and listed countries share
+_BOM = b"\xef\xbb\xbf"
 _FORMULA_STARTS = pa.array([b"=", b"+", b"-", b"@"], pa.binary())  # a cell's first byte
 
 
@@ -51,24 +52,26 @@ def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
     """UTF-8 without BOM, LF only, a final newline, and the schema's header in order."""
     for table in package.csv_tables.values():
         path = table.path
-        raw = package.read(path)
-        if raw is None:
+        facts = package.facts(path)
+        if facts is None:
             continue  # it vanished since load: missing-file says so
-        if not raw:
+        if not facts.size:
             yield error("empty-file", path, "the file is empty: expected at least the header row")
             continue
-        if raw.startswith(b"\xef\xbb\xbf"):
+        if facts.first_line.startswith(_BOM):
             yield error("bom", path, "starts with a UTF-8 byte-order mark", row=1)
-        # Arrow checked the UTF-8 of every cell it parsed as text; only the header is left.
+        # Arrow checked the UTF-8 of every cell it parsed as text; only the header is left, or the
+        # whole file when Arrow could not parse it (then it is read whole, to find the byte).
+        raw = facts.first_line if table.cells is not None else package.read(path) or b""
         try:
-            (header_line(raw) if table.cells is not None else raw).decode("utf-8")
+            raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             yield error("encoding", path, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", row=raw[: exc.start].count(b"\n") + 1)
-        if b"\r" in raw:
-            yield error("line-endings", path, "has CR or CRLF line endings: expected LF only", row=raw[: raw.index(b"\r")].count(b"\n") + 1)
-        if not raw.endswith(b"\n"):
-            yield error("final-newline", path, "does not end with a newline: the file may be truncated", row=raw.count(b"\n") + 1)
-        header = header_line(raw).lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").split(",")
+        if facts.lines_before_cr is not None:
+            yield error("line-endings", path, "has CR or CRLF line endings: expected LF only", row=facts.lines_before_cr + 1)
+        if not facts.ends_with_newline:
+            yield error("final-newline", path, "does not end with a newline: the file may be truncated", row=facts.newlines + 1)
+        header = facts.first_line.removeprefix(_BOM).decode("utf-8", "replace").split(",")
         expected = field_names(table.schema)
         if header != expected:
             yield error("header", path, f"header is {header}, expected the schema's fields in order: {expected}", row=1)
@@ -94,13 +97,13 @@ def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
         if resource.get("format") != "parquet" and package.frictionless_checks_integrity:
             continue
         path = resource.get("path")
-        raw = None if package.unsafe_reason(path) else package.read(path)
-        if raw is None:
+        facts = None if package.unsafe_reason(path) else package.facts(path)
+        if facts is None:
             continue
-        if "bytes" in resource and resource["bytes"] != len(raw):
-            yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {len(raw)}", field="bytes", value=str(resource["bytes"]))
+        if "bytes" in resource and resource["bytes"] != facts.size:
+            yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {facts.size}", field="bytes", value=str(resource["bytes"]))
         declared = resource.get("hash")
-        actual = f"sha256:{hashlib.sha256(raw).hexdigest()}"
+        actual = f"sha256:{facts.sha256}"
         if declared is not None and declared != actual:
             yield error("hash", path, f"the descriptor declares {declared}, the file's is {actual}", field="hash", value=str(declared))
 

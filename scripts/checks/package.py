@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,14 @@ class LoadedPackage:
             self._kept[relative] = content
         return content
 
+    def facts(self, relative: str) -> FileFacts | None:
+        """What the checks ask of a file's bytes, from the bytes a check kept, or read a piece at a
+        time: a corpus's largest table, read whole, added its size to the peak."""
+        if relative in self._kept:
+            kept = self._kept[relative]
+            return None if kept is None else file_facts([kept])
+        return file_facts_at(os.path.join(self.root, relative))
+
     def exists(self, relative: str) -> bool:
         # The inventory answers for the many files under data/ without a system call each.
         return relative in self.data_files or os.path.isfile(os.path.join(self.root, relative))
@@ -125,6 +134,53 @@ def read_file(path: str) -> bytes | None:
         return None
     finally:
         os.close(descriptor)
+
+
+_PIECE = 1 << 20
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """What the checks ask of a file's bytes, found in one pass over its pieces."""
+
+    size: int
+    sha256: str  # hex
+    first_line: bytes  # without its line ending
+    newlines: int
+    lines_before_cr: int | None  # how many lines end before its first CR; None when it has none
+    ends_with_newline: bool
+
+
+def file_facts(pieces: Iterable[bytes]) -> FileFacts:
+    """The facts of the bytes of `pieces`, end to end."""
+    digest, size, newlines, before_cr, last = hashlib.sha256(), 0, 0, None, b""
+    first: list[bytes] | None = []  # the first line's pieces, until its newline
+    for piece in pieces:
+        digest.update(piece)
+        if before_cr is None and (cr := piece.find(b"\r")) >= 0:
+            before_cr = newlines + piece.count(b"\n", 0, cr)
+        if first is not None:
+            end = piece.find(b"\n")
+            first.append(piece if end < 0 else piece[:end])
+            if end >= 0:
+                first_line, first = b"".join(first), None
+        newlines += piece.count(b"\n")
+        size += len(piece)
+        last = piece[-1:] or last
+    if first is not None:
+        first_line = b"".join(first)
+    return FileFacts(size, digest.hexdigest(), first_line.rstrip(b"\r"), newlines, before_cr, last == b"\n")
+
+
+def file_facts_at(path: str) -> FileFacts | None:
+    """The facts of a regular file, read a piece at a time, or None when there is none (see _regular_file)."""
+    if _regular_file(path) is None:
+        return None
+    try:
+        with open(path, "rb", buffering=0) as stream:
+            return file_facts(iter(lambda: stream.read(_PIECE), b""))
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        return None
 
 
 def unsafe_path_reason(path: str, root: Path | None = None, is_link: Callable[[str], bool] | None = None) -> str | None:
@@ -243,12 +299,6 @@ def read_header(path: str) -> bytes | None:
             return stream.readline().rstrip(b"\r\n")
     except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
         return None
-
-
-def header_line(raw: bytes) -> bytes:
-    """The first line of a CSV file, without its line ending (and without copying the rest)."""
-    end = raw.find(b"\n")
-    return (raw if end < 0 else raw[:end]).rstrip(b"\r")
 
 
 def _csv_cells(path: str, schema: dict) -> pa.Table | None:

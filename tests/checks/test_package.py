@@ -168,3 +168,20 @@ def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():
     large["resources"][700]["path"] = "data/copy-700.txt"
     large["resources"] = []
     assert profile_errors("datapackage", large) != []
+
+
+@pytest.mark.parametrize("raw", [b"", b"a,b\n", b"a,b\r\nc\n", b"\xef\xbb\xbfa,b\nc,d\r\ne", b"no newline at all", b"x\n\n\r\n\r"])
+def test_the_facts_of_a_file_read_in_pieces_are_those_of_its_whole_bytes(raw, tmp_path):
+    import hashlib
+
+    from scripts.checks.package import file_facts, file_facts_at
+
+    first_line = raw.split(b"\n", 1)[0].rstrip(b"\r")
+    before_cr = raw[: raw.index(b"\r")].count(b"\n") if b"\r" in raw else None
+    expected = (len(raw), hashlib.sha256(raw).hexdigest(), first_line, raw.count(b"\n"), before_cr, raw.endswith(b"\n"))
+    for size in (1, 2, 3, len(raw) or 1):  # a line, a CR or a BOM split across pieces
+        facts = file_facts(raw[i : i + size] for i in range(0, len(raw), size))
+        assert (facts.size, facts.sha256, facts.first_line, facts.newlines, facts.lines_before_cr, facts.ends_with_newline) == expected
+    (tmp_path / "f.csv").write_bytes(raw)
+    assert file_facts_at(str(tmp_path / "f.csv")) == file_facts([raw])
+    assert file_facts_at(str(tmp_path / "missing.csv")) is None and file_facts_at(str(tmp_path)) is None
