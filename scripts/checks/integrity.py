@@ -97,13 +97,14 @@ def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
         if resource.get("format") != "parquet" and package.frictionless_checks_integrity:
             continue
         path = resource.get("path")
-        facts = None if package.unsafe_reason(path) else package.facts(path)
-        if facts is None:
+        found = None if package.unsafe_reason(path) else package.size_and_sha256(path)
+        if found is None:
             continue
-        if "bytes" in resource and resource["bytes"] != facts.size:
-            yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {facts.size}", field="bytes", value=str(resource["bytes"]))
+        size, sha256 = found
+        if "bytes" in resource and resource["bytes"] != size:
+            yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {size}", field="bytes", value=str(resource["bytes"]))
         declared = resource.get("hash")
-        actual = f"sha256:{facts.sha256}"
+        actual = f"sha256:{sha256}"
         if declared is not None and declared != actual:
             yield error("hash", path, f"the descriptor declares {declared}, the file's is {actual}", field="hash", value=str(declared))
 
@@ -244,8 +245,7 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     sources: dict[str, bytes] = {}
     paths: dict[str, str] = {}
     for agreement_id, path, recorded in zip(*(agreements.cells[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
-        # Kept: the sources are also hashed by declared_integrity, on the other thread.
-        raw = None if package.unsafe_reason(path) else package.read(path, keep=True)
+        raw = None if package.unsafe_reason(path) else package.read(path)
         if raw is None:
             yield error("source", agreements.path, "the source document does not exist", field="source_path", value=path)
             continue
@@ -264,6 +264,7 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
                 yield error("source-encoding", path, f"not UTF-8 (byte {exc.start}), so no span can be read from it", field="source_path", value=path)
                 del sources[agreement_id]
         index = _SourceIndex(sources)
+    del sources  # the index holds their bytes, once
     for table in _readable(package):
         span_fields = [field for field in table.schema["fields"] if "spanOf" in field]
         if not span_fields or "agreement_id" not in table.cells.column_names or not index.ids:
@@ -281,14 +282,13 @@ class _SourceIndex:
     """
 
     def __init__(self, sources: dict[str, bytes]):
-        self.sources = sources
         self.ids = list(sources)
         self.value_set = pa.array(self.ids, pa.string())
         self.bytes = np.frombuffer(b"".join(sources.values()), dtype=np.uint8)
         continuation = np.flatnonzero((self.bytes & 0xC0) == 0x80)
         # Code points that begin before each continuation byte: non-decreasing, so searchable.
         self._points_before_continuation = continuation - np.arange(len(continuation))
-        byte_bases = np.cumsum([0, *map(len, sources.values())])
+        self._byte_bases = byte_bases = np.cumsum([0, *map(len, sources.values())])
         point_bases = byte_bases - np.searchsorted(continuation, byte_bases)
         self.point_bases, self.point_lengths = point_bases[:-1], np.diff(point_bases)
         self._texts: dict[int, str] = {}
@@ -314,7 +314,7 @@ class _SourceIndex:
     def text(self, position: int) -> str:
         """One source decoded, for the few rows that need normalizing."""
         if position not in self._texts:
-            self._texts[position] = self.sources[self.ids[position]].decode("utf-8")
+            self._texts[position] = self.bytes[self._byte_bases[position] : self._byte_bases[position + 1]].tobytes().decode("utf-8")
         return self._texts[position]
 
 

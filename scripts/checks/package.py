@@ -7,6 +7,7 @@ import json
 import os
 import stat
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +60,7 @@ class LoadedPackage:
     problems: list[Problem] = field(default_factory=list)
     data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
     frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes, and the foreign keys
-    _kept: dict[str, bytes | None] = field(default_factory=dict)
+    replaced: dict[str, bytes | None] = field(default_factory=dict)  # bytes read in place of a file's (None: as if it were gone), to check a change without writing it
     _links: dict[str, bool] = field(default_factory=dict)
 
     def unsafe_reason(self, path: str) -> str | None:
@@ -72,23 +73,27 @@ class LoadedPackage:
             self._links[relative] = os.path.islink(os.path.join(self.root, relative))
         return self._links[relative]
 
-    def read(self, relative: str, keep: bool = False) -> bytes | None:
-        """A file's bytes; None when it does not exist. They are read again when asked unless a
-        check keeps them for another: a corpus's files, all kept, would add their size to the peak."""
-        if relative in self._kept:
-            return self._kept[relative]
-        content = read_file(os.path.join(self.root, relative))
-        if keep:
-            self._kept[relative] = content
-        return content
+    def read(self, relative: str) -> bytes | None:
+        """A file's bytes; None when it does not exist. Read again each time they are asked for:
+        a corpus's files, all kept, would add their size to the peak."""
+        if relative in self.replaced:
+            return self.replaced[relative]
+        return read_file(os.path.join(self.root, relative))
 
     def facts(self, relative: str) -> FileFacts | None:
-        """What the checks ask of a file's bytes, from the bytes a check kept, or read a piece at a
-        time: a corpus's largest table, read whole, added its size to the peak."""
-        if relative in self._kept:
-            kept = self._kept[relative]
-            return None if kept is None else file_facts([kept])
-        return file_facts_at(os.path.join(self.root, relative))
+        """What the checks ask of a file's bytes, read a piece at a time: a corpus's largest table,
+        read whole, added its size to the peak."""
+        return self._in_pieces(relative, file_facts)
+
+    def size_and_sha256(self, relative: str) -> tuple[int, str] | None:
+        """A file's size and hex sha256, without the line facts: a corpus has tens of thousands of files."""
+        return self._in_pieces(relative, size_and_sha256)
+
+    def _in_pieces(self, relative: str, consume: Callable[[Iterable[bytes]], _T]) -> _T | None:
+        if relative in self.replaced:
+            content = self.replaced[relative]
+            return None if content is None else consume([content])
+        return in_pieces(os.path.join(self.root, relative), consume)
 
     def exists(self, relative: str) -> bool:
         # The inventory answers for the many files under data/ without a system call each.
@@ -137,6 +142,7 @@ def read_file(path: str) -> bytes | None:
 
 
 _PIECE = 1 << 20
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -172,15 +178,32 @@ def file_facts(pieces: Iterable[bytes]) -> FileFacts:
     return FileFacts(size, digest.hexdigest(), first_line.rstrip(b"\r"), newlines, before_cr, last == b"\n")
 
 
-def file_facts_at(path: str) -> FileFacts | None:
-    """The facts of a regular file, read a piece at a time, or None when there is none (see _regular_file)."""
-    if _regular_file(path) is None:
+def size_and_sha256(pieces: Iterable[bytes]) -> tuple[int, str]:
+    """The size and hex sha256 of the bytes of `pieces`, end to end."""
+    digest, size = hashlib.sha256(), 0
+    for piece in pieces:
+        digest.update(piece)
+        size += len(piece)
+    return size, digest.hexdigest()
+
+
+def in_pieces(path: str, consume: Callable[[Iterable[bytes]], _T]) -> _T | None:
+    """What `consume` makes of a regular file's bytes, read a piece at a time (a small file in one
+    read, with os.read as read_file does), or None when there is none (see _regular_file)."""
+    status = _regular_file(path)
+    if status is None:
         return None
     try:
-        with open(path, "rb", buffering=0) as stream:
-            return file_facts(iter(lambda: stream.read(_PIECE), b""))
-    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        descriptor = os.open(path, os.O_RDONLY | _BINARY)
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    piece = min(max(status.st_size, 1 << 16), _PIECE)
+    try:
+        return consume(iter(lambda: os.read(descriptor, piece), b""))
+    except IsADirectoryError:
+        return None
+    finally:
+        os.close(descriptor)
 
 
 def unsafe_path_reason(path: str, root: Path | None = None, is_link: Callable[[str], bool] | None = None) -> str | None:

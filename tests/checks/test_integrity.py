@@ -30,7 +30,7 @@ def clean(released_folder) -> LoadedPackage:
 
 def _changed(package: LoadedPackage, **changes) -> LoadedPackage:
     """A copy of the loaded package, its tables, descriptor and kept files its own, so that a test's change stays in it."""
-    return dataclasses.replace(package, tables=dict(package.tables), descriptor=copy.deepcopy(package.descriptor), _kept=dict(package._kept), **changes)
+    return dataclasses.replace(package, tables=dict(package.tables), descriptor=copy.deepcopy(package.descriptor), replaced=dict(package.replaced), **changes)
 
 
 def _with_cell(package: LoadedPackage, table: str, column: str, row: int, value: str | None) -> LoadedPackage:
@@ -53,7 +53,7 @@ def _with_column(package: LoadedPackage, table: str, column: str, values: list[s
 def _with_bytes(package: LoadedPackage, relative: str, content: bytes | None) -> LoadedPackage:
     """The package reading other bytes for a file, as if it had been changed on disk."""
     changed = _changed(package)
-    changed._kept[relative] = content
+    changed.replaced[relative] = content
     return changed
 
 
@@ -545,13 +545,13 @@ def test_sources_are_checked_agreement_by_agreement_past_a_missing_or_changed_on
              "source_sha256": hashlib.sha256(document + b"%d" % n).hexdigest()} for n in (1, 2)]  # the document again: its spans hold
     corpus = _changed(clean)
     corpus.tables["agreements"] = dataclasses.replace(corpus.tables["agreements"], cells=pa.Table.from_pylist(rows + more, schema=cells.schema))
-    corpus._kept.update({"data/source/second-1/document.txt": document + b"1", "data/source/second-2/document.txt": document + b"2"})
+    corpus.replaced.update({"data/source/second-1/document.txt": document + b"1", "data/source/second-2/document.txt": document + b"2"})
     assert _run(integrity.sources_and_spans, corpus) == []
     missing_first = _with_bytes(corpus, DOCUMENT, None)
-    missing_first._kept["data/source/second-2/document.txt"] = b"changed"
+    missing_first.replaced["data/source/second-2/document.txt"] = b"changed"
     assert [(p.rule, p.file) for p in _run(integrity.sources_and_spans, missing_first)] == [("source", "data/agreements.csv"), ("source-hash", "data/source/second-2/document.txt")]
     changed_first = _with_bytes(corpus, DOCUMENT, document.replace(b"Istanbul", b"Ankara", 1))
-    changed_first._kept["data/source/second-2/document.txt"] = None
+    changed_first.replaced["data/source/second-2/document.txt"] = None
     assert [(p.rule, p.file) for p in _run(integrity.sources_and_spans, changed_first)] == [("source-hash", DOCUMENT), ("source", "data/agreements.csv")]
 
 

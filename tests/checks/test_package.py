@@ -174,7 +174,7 @@ def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():
 def test_the_facts_of_a_file_read_in_pieces_are_those_of_its_whole_bytes(raw, tmp_path):
     import hashlib
 
-    from scripts.checks.package import file_facts, file_facts_at
+    from scripts.checks.package import file_facts, in_pieces
 
     first_line = raw.split(b"\n", 1)[0].rstrip(b"\r")
     before_cr = raw[: raw.index(b"\r")].count(b"\n") if b"\r" in raw else None
@@ -183,5 +183,5 @@ def test_the_facts_of_a_file_read_in_pieces_are_those_of_its_whole_bytes(raw, tm
         facts = file_facts(raw[i : i + size] for i in range(0, len(raw), size))
         assert (facts.size, facts.sha256, facts.first_line, facts.newlines, facts.lines_before_cr, facts.ends_with_newline) == expected
     (tmp_path / "f.csv").write_bytes(raw)
-    assert file_facts_at(str(tmp_path / "f.csv")) == file_facts([raw])
-    assert file_facts_at(str(tmp_path / "missing.csv")) is None and file_facts_at(str(tmp_path)) is None
+    assert in_pieces(str(tmp_path / "f.csv"), file_facts) == file_facts([raw])
+    assert in_pieces(str(tmp_path / "missing.csv"), file_facts) is None and in_pieces(str(tmp_path), file_facts) is None
