@@ -7,10 +7,10 @@ import json
 import os
 import stat
 from collections.abc import Callable, Iterable
-from typing import TypeVar
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
