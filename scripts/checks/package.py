@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,24 +121,14 @@ def read_file(path: str) -> bytes | None:
     """A regular file's bytes, or None when there is none (see _regular_file). A corpus has tens of
     thousands of small files: plain os.read spares a reader object per file, which halves the time
     of reading them."""
-    status = _regular_file(path)
-    if status is None:
-        return None
-    try:
-        descriptor = os.open(path, os.O_RDONLY | _BINARY)
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    try:
-        # The whole file in one read of its size: 64 KiB pieces joined left the memory of a large table scattered, and kept.
-        content = os.read(descriptor, max(status.st_size, 1 << 16))
-        rest = []
-        while chunk := os.read(descriptor, 1 << 16):  # a file that grew since, or one whose size the system does not tell
-            rest.append(chunk)
-        return content + b"".join(rest) if rest else content
-    except IsADirectoryError:
-        return None
-    finally:
-        os.close(descriptor)
+    # The whole file in one read of its size: 64 KiB pieces joined left the memory of a large table scattered, and kept.
+    return in_pieces(path, _joined, whole=True)
+
+
+def _joined(pieces: Iterable[bytes]) -> bytes:
+    """The pieces end to end; the first alone when it is all (a file that grew since its size was read has more)."""
+    first, *rest = [*pieces] or [b""]
+    return first + b"".join(rest) if rest else first
 
 
 _PIECE = 1 << 20
@@ -187,9 +177,10 @@ def size_and_sha256(pieces: Iterable[bytes]) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def in_pieces(path: str, consume: Callable[[Iterable[bytes]], _T]) -> _T | None:
-    """What `consume` makes of a regular file's bytes, read a piece at a time (a small file in one
-    read, with os.read as read_file does), or None when there is none (see _regular_file)."""
+def in_pieces(path: str, consume: Callable[[Iterable[bytes]], _T], whole: bool = False) -> _T | None:
+    """What `consume` makes of a regular file's bytes, read with os.read a piece at a time (a small
+    file in one read; with whole, any file in one read of its size), or None when there is none
+    (see _regular_file)."""
     status = _regular_file(path)
     if status is None:
         return None
@@ -197,9 +188,16 @@ def in_pieces(path: str, consume: Callable[[Iterable[bytes]], _T]) -> _T | None:
         descriptor = os.open(path, os.O_RDONLY | _BINARY)
     except (FileNotFoundError, NotADirectoryError):
         return None
-    piece = min(max(status.st_size, 1 << 16), _PIECE)
+    first = max(status.st_size, 1 << 16) if whole else min(max(status.st_size, 1 << 16), _PIECE)
+
+    def pieces() -> Iterator[bytes]:
+        size = first
+        while piece := os.read(descriptor, size):
+            yield piece
+            size = min(size, _PIECE)  # the rest, if the file grew since: never a second buffer of its whole size
+
     try:
-        return consume(iter(lambda: os.read(descriptor, piece), b""))
+        return consume(pieces())
     except IsADirectoryError:
         return None
     finally:
