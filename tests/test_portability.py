@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_package, run, snapshot
-from scripts.release.fingerprint import fingerprint, is_native
+from scripts.release.fingerprint import WORKBOOK_FINGERPRINTS, fingerprint, is_native
 from scripts.formats import archive
 from scripts.inputs.project import Project
 
@@ -103,41 +103,67 @@ def _recompressed(path: Path, level: int) -> None:
             target.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
 
 
-def test_what_a_native_library_writes_is_fingerprinted_by_what_it_holds(released_folder, tmp_path):
+@pytest.mark.parametrize("kind", WORKBOOK_FINGERPRINTS)
+def test_what_a_native_library_writes_is_fingerprinted_by_what_it_holds(released_folder, tmp_path, kind):
     folder = _copy_release(released_folder, tmp_path)
     database, workbook = folder / "global-muslim-coalition-for-uyghurs.sqlite", folder / "global-muslim-coalition-for-uyghurs.xlsx"
-    before = {path: fingerprint(path) for path in (database, workbook)}
+    before = {path: fingerprint(path, workbook=kind) for path in (database, workbook)}
     raw = {path: path.read_bytes() for path in (database, workbook)}
     _sqlite_from_another_version(database)
     _recompressed(workbook, 1)
     assert {path: path.read_bytes() for path in (database, workbook)} != raw  # other bytes
-    assert {path: fingerprint(path) for path in (database, workbook)} == before  # the same content
+    assert {path: fingerprint(path, workbook=kind) for path in (database, workbook)} == before  # the same content
     with sqlite3.connect(database) as connection:
         connection.execute("UPDATE signatories SET name = 'Someone Else' WHERE list_number = 5")
     connection.close()
     assert fingerprint(database) != before[database]
 
 
-def test_a_zip_takes_the_fingerprints_of_the_database_and_workbook_it_holds_from_those_beside_it(released_folder):
+@pytest.mark.parametrize("kind", WORKBOOK_FINGERPRINTS)
+def test_a_zip_takes_the_fingerprints_of_the_database_and_workbook_it_holds_from_those_beside_it(released_folder, kind):
     """The release reads the database and the workbook back once: the zip that holds them takes their fingerprints, by their sha256."""
     zip_path = next(released_folder.parent.glob("*.zip"))
     native = [released_folder / "global-muslim-coalition-for-uyghurs.sqlite", released_folder / "global-muslim-coalition-for-uyghurs.xlsx"]
-    known = {hashlib.sha256(path.read_bytes()).hexdigest(): fingerprint(path) for path in native}
-    assert fingerprint(zip_path, known) == fingerprint(zip_path)
-    assert fingerprint(zip_path, dict.fromkeys(known, "0" * 64)) != fingerprint(zip_path)  # the fingerprints given are the ones used
+    known = {hashlib.sha256(path.read_bytes()).hexdigest(): fingerprint(path, workbook=kind) for path in native}
+    assert fingerprint(zip_path, known, kind) == fingerprint(zip_path, workbook=kind)
+    assert fingerprint(zip_path, dict.fromkeys(known, "0" * 64), kind) != fingerprint(zip_path, workbook=kind)  # the fingerprints given are the ones used
 
 
-def test_a_workbook_cell_changes_its_fingerprint(released_folder, tmp_path):
+def test_a_workbook_pinned_by_its_parts_is_pinned_by_each_part_unpacked(released_folder, tmp_path):
+    """Its cells and its parts are two fingerprints: a record pins one of them, and says which."""
+    workbook = released_folder / "global-muslim-coalition-for-uyghurs.xlsx"
+    with zipfile.ZipFile(workbook) as parts:
+        lines = [f"{info.filename}\t{hashlib.sha256(parts.read(info)).hexdigest()}\n" for info in parts.infolist()]
+    assert any(line.startswith("xl/worksheets/sheet") for line in lines)
+    assert fingerprint(workbook) == fingerprint(workbook, workbook="parts") == hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    assert fingerprint(workbook, workbook="cells") != fingerprint(workbook)
+    with pytest.raises(ValueError, match="'bytes' is not a way to fingerprint a workbook"):
+        fingerprint(workbook, workbook="bytes")
+    # One cell's text changed in its part, and nothing else: both fingerprints change.
+    edited = tmp_path / workbook.name
+    with zipfile.ZipFile(workbook) as source, zipfile.ZipFile(edited, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if b"<t>signatory_id</t>" in content:
+                assert content.count(b"<t>signatory_id</t>") == 1
+                content = content.replace(b"<t>signatory_id</t>", b"<t>signatory_ID</t>")
+            target.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
+    assert fingerprint(edited) != fingerprint(workbook)
+    assert fingerprint(edited, workbook="cells") != fingerprint(workbook, workbook="cells")
+
+
+@pytest.mark.parametrize("kind", WORKBOOK_FINGERPRINTS)
+def test_a_workbook_cell_changes_its_fingerprint(released_folder, tmp_path, kind):
     from openpyxl import load_workbook
 
     folder = _copy_release(released_folder, tmp_path)
     workbook_path = folder / "global-muslim-coalition-for-uyghurs.xlsx"
-    before = fingerprint(workbook_path)
+    before = fingerprint(workbook_path, workbook=kind)
     workbook = load_workbook(workbook_path)
     sheet = next(sheet for sheet in workbook.worksheets if sheet.title == "signatories")
     sheet["E3"] = "Someone Else"
     workbook.save(workbook_path)
-    assert fingerprint(workbook_path) != before
+    assert fingerprint(workbook_path, workbook=kind) != before
 
 
 def test_which_files_are_pinned_by_what_they_hold():
@@ -175,6 +201,28 @@ def test_the_recorded_version_is_accepted_from_a_native_library_that_writes_othe
     released = {path: archive.sha256_of(package / "dist" / path) for path in recorded["files"]}
     assert [path for path in released if released[path] != recorded["files"][path]] == sorted(recorded["content"])  # other bytes, only there
     assert json.loads((package / "releases" / CURRENT / "release.json").read_text(encoding="utf-8")) == recorded
+
+
+@pytest.mark.slow
+def test_a_new_version_pins_its_workbook_by_its_parts_and_is_accepted_again_from_another_zlib(package, capsys, monkeypatch):
+    from conftest import bumped
+
+    new = bumped(CURRENT, "patch")
+    changelog = package / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{new}] - 2026-12-05\n\n### Fixed\n- Nothing, in a test.\n", 1),
+                         encoding="utf-8", newline="\n")
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 0, err
+    recorded = json.loads((package / "releases" / new / "release.json").read_text(encoding="utf-8"))
+    workbook = f"global-muslim-coalition-for-uyghurs-{new}/global-muslim-coalition-for-uyghurs.xlsx"
+    assert recorded["workbook_fingerprint"] == "parts"
+    assert recorded["content"][workbook] == fingerprint(package / "dist" / workbook) == fingerprint(package / "dist" / workbook, workbook="parts")
+    _as_another_sqlite_and_zlib_write_it(monkeypatch)
+    code, _, err = run(package, "release", capsys=capsys)
+    assert code == 0, err
+    released = {path: archive.sha256_of(package / "dist" / path) for path in recorded["files"]}
+    assert [path for path in released if released[path] != recorded["files"][path]] == sorted(recorded["content"])  # other bytes, only there
+    assert json.loads((package / "releases" / new / "release.json").read_text(encoding="utf-8")) == recorded
 
 
 @pytest.mark.slow

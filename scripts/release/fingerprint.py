@@ -15,6 +15,12 @@ from ..formats import archive
 # Windows or macOS Python bundles, zlib-ng in Python 3.14 on Windows) writes other bytes for the same content.
 # The folder's checksum file lists those files' bytes, so it differs with them.
 NATIVE_SUFFIXES = (".zip", ".sqlite", ".xlsx")
+# How a record pins a workbook. Those of 1.4.1 to 2.1.1 pin its cells, as openpyxl reads them back (seconds at
+# a time for a corpus); later ones pin its XML parts, unpacked, as a zip's other entries are pinned: xlsxwriter,
+# pure Python and pinned in requirements.lock, writes the same parts on every system, and only their
+# compression differs. A record says which it pins, so that an old version is checked as it was recorded.
+WORKBOOK_BY_CELLS, WORKBOOK_BY_PARTS = "cells", "parts"
+WORKBOOK_FINGERPRINTS = (WORKBOOK_BY_CELLS, WORKBOOK_BY_PARTS)
 
 
 def is_native(path: str) -> bool:
@@ -22,19 +28,22 @@ def is_native(path: str) -> bool:
     return path.endswith(NATIVE_SUFFIXES) or path.endswith((f"/{archive.FOLDER_SUMS}", f"/{archive.SUMS}"))  # SHA256SUMS: the folder's, before 1.8.0
 
 
-def fingerprint(path: Path, known: dict[str, str] | None = None) -> str:
-    """sha256 of what the file holds: a zip's entries, a database's schema and rows, a workbook's cells, or the sums of byte-stable files.
+def fingerprint(path: Path, known: dict[str, str] | None = None, workbook: str = WORKBOOK_BY_PARTS) -> str:
+    """sha256 of what the file holds: a zip's entries, a database's schema and rows, a workbook's parts (or cells), or the sums of byte-stable files.
 
     `known` gives the fingerprint of a file by the sha256 of its bytes: a zip's database and
-    workbook are the files beside it, whose fingerprints are then not read again.
+    workbook are the files beside it, whose fingerprints are then not read again. `workbook` is
+    one of WORKBOOK_FINGERPRINTS.
     """
+    if workbook not in WORKBOOK_FINGERPRINTS:
+        raise ValueError(f"{workbook!r} is not a way to fingerprint a workbook ({', '.join(WORKBOOK_FINGERPRINTS)})")
     digest = hashlib.sha256()
-    for line in _lines(path, known or {}):
+    for line in _lines(path, known or {}, workbook):
         digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
     return digest.hexdigest()
 
 
-def _lines(path: Path, known: dict[str, str]):
+def _lines(path: Path, known: dict[str, str], workbook: str):
     name = path.name
     if name.endswith(".zip"):
         with zipfile.ZipFile(path) as archive_file, tempfile.TemporaryDirectory() as unpacked:
@@ -46,19 +55,27 @@ def _lines(path: Path, known: dict[str, str]):
                         shutil.copyfileobj(entry, copy, 1 << 20)
                     with open(entry_path, "rb") as copy:
                         sha256 = hashlib.file_digest(copy, "sha256").hexdigest()
-                    yield f"{info.filename}\t{known[sha256] if sha256 in known else fingerprint(entry_path)}"
+                    yield f"{info.filename}\t{known[sha256] if sha256 in known else fingerprint(entry_path, workbook=workbook)}"
                     continue
-                with archive_file.open(info) as entry:
-                    yield f"{info.filename}\t{hashlib.file_digest(entry, 'sha256').hexdigest()}"
+                yield _entry_line(archive_file, info)
     elif name.endswith(".sqlite"):
         yield from _database_lines(path)
+    elif name.endswith(".xlsx") and workbook == WORKBOOK_BY_PARTS:
+        with zipfile.ZipFile(path) as parts:
+            yield from (_entry_line(parts, info) for info in parts.infolist())
     elif name.endswith(".xlsx"):
-        yield from _workbook_lines(path)
+        yield from _workbook_cells(path)
     elif name in (archive.FOLDER_SUMS, archive.SUMS):
         # The lines of byte-stable files; those of native files name bytes that their own fingerprints stand for.
         yield from (line for line in path.read_text(encoding="utf-8").splitlines() if not is_native("/" + line.split("  ", 1)[-1]))
     else:
         raise ValueError(f"{path} is not a file whose bytes a native library writes")
+
+
+def _entry_line(archive_file: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
+    """An entry's name and the sha256 of its bytes, unpacked: what it holds, however it was compressed."""
+    with archive_file.open(info) as entry:
+        return f"{info.filename}\t{hashlib.file_digest(entry, 'sha256').hexdigest()}"
 
 
 def _database_lines(path: Path):
@@ -86,7 +103,7 @@ def _shadow_tables(connection: sqlite3.Connection, objects: list[tuple]) -> set[
         return {name for _, name, _, _ in objects if any(name.startswith(f"{table}_") for table in virtual)}
 
 
-def _workbook_lines(path: Path):
+def _workbook_cells(path: Path):
     from openpyxl import load_workbook
 
     workbook = load_workbook(path, read_only=True, data_only=False)

@@ -96,12 +96,12 @@ def make_release(project: Project) -> ReleaseSummary:
         folder.write(page.PATH, release_page(_sizes_and_sha256(folder)))  # last but the checksums: it gives the size and sha256 of every other file
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
             digests = pack(staging, folder, name, last=[database_path, workbook_path])
-        contents = fingerprints(staging, digests)
+        contents = fingerprints(staging, digests, plan.workbook_fingerprint)
         versions.check_same_bytes(project, release, digests, contents)
         check_output_folders(project, files)  # what could stop data/ from being written stops the release before dist/ changes
         _swap_into_place(project, staging)  # first: data/ is never newer than dist/
         write_outputs(project, files)
-        versions.write_record(project, files, release, digests, contents)
+        versions.write_record(project, files, release, digests, contents, plan.workbook_fingerprint)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
@@ -191,11 +191,11 @@ def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> di
     return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, f"{name}/{archive.FOLDER_SUMS}": archive.sha256_of(folder.path / archive.FOLDER_SUMS), **beside_zip}
 
 
-def fingerprints(staging: Path, digests: dict[str, str]) -> dict[str, str]:
+def fingerprints(staging: Path, digests: dict[str, str], workbook: str) -> dict[str, str]:
     """What each file whose bytes a native library writes holds, by its path in dist/: the zip last, which reuses those of the files it holds."""
     contents = {}
     for path in sorted((path for path in digests if is_native(path)), key=lambda path: path.endswith(".zip")):
-        contents[path] = fingerprint(staging / path, {digests[done]: content for done, content in contents.items()})
+        contents[path] = fingerprint(staging / path, {digests[done]: content for done, content in contents.items()}, workbook)
     return contents
 
 

@@ -18,6 +18,7 @@ from ..inputs.files import check_folder, read_input
 from ..formats import diff
 from ..inputs.project import Project, read_json
 from ..cells import field_names
+from .fingerprint import WORKBOOK_BY_CELLS, WORKBOOK_BY_PARTS, WORKBOOK_FINGERPRINTS
 
 RECORDS = "releases"
 _TABLE_NAME = re.compile(r"[a-z][a-z0-9_]*")  # as schemas/ names them: never a path
@@ -43,6 +44,7 @@ class Record:
     files: dict[str, str] | None = None  # every released file's sha256 by its path in dist/, the zip among them (records from 1.1.1 on)
     changelog_sha256: str | None = None  # of the version's CHANGELOG.md section, as released
     content: dict[str, str] | None = None  # what each file a native library writes holds (fingerprint.py), by its path in dist/ (from 1.4.1 on)
+    workbook_fingerprint: str = WORKBOOK_BY_CELLS  # how `content` pins the workbook: its cells (records to 2.1.1) or its parts
 
     def holds_the_same(self, path: str, digests: dict[str, str], contents: dict[str, str]) -> bool:
         """Whether a released file is as recorded: by what it holds where the record pins that, else by its bytes."""
@@ -66,6 +68,7 @@ class Plan:
     changes: list[dict]
     recorded: bool  # this very version is already recorded, with these tables
     history: list[tuple[str, list[dict]]]  # (version, its changes from the release before it), every step since the first, this one last
+    workbook_fingerprint: str  # how to pin the workbook: as this version's record does, or by its parts for a new record
 
 
 def load_records(project: Project) -> dict[str, Record]:
@@ -88,7 +91,11 @@ def load_records(project: Project) -> dict[str, Record]:
         if unknown:
             raise PipelineError(f"{relative}/{RECORD_FILE}", f"names a table {unknown[0][:80]!r}, which is no table name (lower-case letters, digits and _)",
                                 "release records are written by make release and never edited: restore it with git")
-        records[meta["version"]] = Record(meta["version"], meta.get("date", ""), path.parent, meta["tables"], meta.get("files"), meta.get("changelog_sha256"), meta.get("content"))
+        workbook = meta.get("workbook_fingerprint", WORKBOOK_BY_CELLS)
+        if workbook not in WORKBOOK_FINGERPRINTS:
+            raise PipelineError(f"{relative}/{RECORD_FILE}", f"pins its workbook by {str(workbook)[:80]!r}, which is none of {', '.join(WORKBOOK_FINGERPRINTS)}",
+                                "release records are written by make release and never edited: restore it with git")
+        records[meta["version"]] = Record(meta["version"], meta.get("date", ""), path.parent, meta["tables"], meta.get("files"), meta.get("changelog_sha256"), meta.get("content"), workbook)
     return records
 
 
@@ -130,7 +137,8 @@ def plan(project: Project, files: dict[str, Content], release: Release) -> Plan:
     if previous and version not in records:
         _check_bump(version, previous.version, found, heading)
         _check_no_reuse([records[v] for v in older[:-1]], found, heading)
-    return Plan(previous.version if previous else None, found, version in records, [*history, (version, found)])
+    workbook = records[version].workbook_fingerprint if version in records else WORKBOOK_BY_PARTS
+    return Plan(previous.version if previous else None, found, version in records, [*history, (version, found)], workbook)
 
 
 def _history(records: list[Record]) -> tuple[list[tuple[str, list[dict]]], dict[str, diff.Table]]:
@@ -232,8 +240,11 @@ def check_same_bytes(project: Project, release: Release, digests: dict[str, str]
                             "add a heading for the next patch version to CHANGELOG.md, and say what changed there")
 
 
-def write_record(project: Project, files: dict[str, Content], release: Release, digests: dict[str, str], contents: dict[str, str]) -> None:
-    """releases/<version>/: each table's CSV and release.json, which pins every released file and the changelog section, written aside then renamed into place."""
+def write_record(project: Project, files: dict[str, Content], release: Release, digests: dict[str, str], contents: dict[str, str], workbook_fingerprint: str) -> None:
+    """releases/<version>/: each table's CSV and release.json, which pins every released file and the changelog section, written aside then renamed into place.
+
+    `contents` are the fingerprints of the files a native library writes, the workbook's made as `workbook_fingerprint` says.
+    """
     target = project.root / RECORDS / release.version
     if target.exists():
         return
@@ -246,6 +257,7 @@ def write_record(project: Project, files: dict[str, Content], release: Release, 
         write_content(aside / f"{name}.csv", content)
         tables[name] = {"sha256": size_and_sha256(content)[1], "columns": field_names(project.schemas[name]), "primary_key": project.schemas[name]["primaryKey"]}
     meta = {"version": release.version, "date": release.date.isoformat(), "tables": tables,
-            "changelog_sha256": _sha256(section_bytes(release)), "files": dict(sorted(digests.items())), "content": dict(sorted(contents.items()))}
+            "changelog_sha256": _sha256(section_bytes(release)), "files": dict(sorted(digests.items())), "content": dict(sorted(contents.items())),
+            "workbook_fingerprint": workbook_fingerprint}
     (aside / RECORD_FILE).write_bytes((json.dumps(meta, indent=2) + "\n").encode("utf-8"))  # LF on every OS, as committed
     os.rename(aside, target)

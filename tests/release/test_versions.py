@@ -405,15 +405,16 @@ def test_a_record_is_written_once_with_every_pin_and_lf_line_endings(package, bu
 
     project = Project(package)
     release = _release("9.9.9")
-    write_record(project, built_files, release, {"x.zip": "ab"}, {"x.zip": "cd"})
+    write_record(project, built_files, release, {"x.zip": "ab"}, {"x.zip": "cd"}, "parts")
     raw = (package / "releases" / "9.9.9" / "release.json").read_bytes()
     written = json.loads(raw)
     assert b"\r" not in raw and raw.endswith(b"}\n")
     assert (written["version"], written["date"], written["files"], written["content"]) == ("9.9.9", "2026-12-04", {"x.zip": "ab"}, {"x.zip": "cd"})
+    assert written["workbook_fingerprint"] == "parts"
     assert sorted(written["tables"]) == sorted(project.table_names)
     assert (package / "releases" / "9.9.9" / "countries.csv").read_bytes() == built_files["data/countries.csv"]
     assert written["tables"]["countries"]["primary_key"] == ["country_code"] and written["tables"]["countries"]["columns"][0] == "country_code"
-    write_record(project, {}, release, {"x.zip": "other"}, {})  # never rewritten
+    write_record(project, {}, release, {"x.zip": "other"}, {}, "cells")  # never rewritten
     assert (package / "releases" / "9.9.9" / "release.json").read_bytes() == raw
     assert not list((package / "releases").glob(".9.9.9.tmp-*"))
 
@@ -460,7 +461,25 @@ def test_a_record_is_loaded_with_every_value_it_pins(tmp_path):
     (record,) = load_records(project).values()
     assert (record.version, record.date, record.folder, record.tables, record.files, record.changelog_sha256, record.content) == (
         "1.2.3", "2026-12-01", tmp_path / "releases" / "1.2.3", meta["tables"], meta["files"], meta["changelog_sha256"], meta["content"])
+    assert record.workbook_fingerprint == "cells"  # a record that does not say: those of 1.4.1 to 2.1.1, which pin cells
     assert load_records(Project(root=tmp_path / "none")) == {}  # no releases/ yet: no record
+
+
+def test_a_record_says_how_it_pins_the_workbook_and_the_release_pins_it_so(tmp_path):
+    from scripts.release.versions import load_records
+
+    meta = {"version": "1.2.3", "date": "2026-12-01", "tables": {}, "files": {}, "content": {}, "workbook_fingerprint": "parts"}
+    (record,) = load_records(_records_root(tmp_path, {"1.2.3/release.json": meta})).values()
+    assert record.workbook_fingerprint == "parts"
+    records = load_records(Project())
+    assert {records[version].workbook_fingerprint for version in records if records[version].content} == {"cells"}  # 1.4.1 to 2.1.1, as recorded
+
+
+def test_the_recorded_version_is_pinned_as_its_record_says_and_a_new_one_by_its_parts(built_files):
+    from scripts.release.versions import plan
+
+    assert plan(Project(), built_files, _release(CURRENT)).workbook_fingerprint == "cells"
+    assert plan(Project(), built_files, _release(bumped(CURRENT, "patch"))).workbook_fingerprint == "parts"
 
 
 _EDITED = "release records are written by make release and never edited: restore it with git"
@@ -478,6 +497,8 @@ _BAD_RECORDS = {
                                 "records version '1.0.0' in the folder of 1.0.0, or no tables", _EDITED),
     "a table named by a path": ({"1.0.0/release.json": {"version": "1.0.0", "tables": {"../x": {}}}}, "releases/1.0.0/release.json",
                                 "names a table '../x', which is no table name (lower-case letters, digits and _)", _EDITED),
+    "a workbook pinned by no known way": ({"1.0.0/release.json": {"version": "1.0.0", "tables": {}, "workbook_fingerprint": "bytes"}}, "releases/1.0.0/release.json",
+                                          "pins its workbook by 'bytes', which is none of cells, parts", _EDITED),
 }
 
 
@@ -759,7 +780,7 @@ def test_a_record_is_written_with_its_pins_under_their_names_even_where_releases
     shutil.rmtree(package / "releases")
     release = _release("9.9.9")
     stale = package / "releases" / f".9.9.9.tmp-{os.getpid()}"
-    write_record(Project(root=package), built_files, release, {}, {})
+    write_record(Project(root=package), built_files, release, {}, {}, "parts")
     raw = (package / "releases" / "9.9.9" / "release.json").read_bytes()
     written = json.loads(raw)
     assert raw == (json.dumps(written, indent=2) + "\n").encode("utf-8")
@@ -768,5 +789,5 @@ def test_a_record_is_written_with_its_pins_under_their_names_even_where_releases
     shutil.rmtree(package / "releases" / "9.9.9")
     stale.mkdir()
     (stale / "left.txt").write_text("from a run that stopped", encoding="utf-8", newline="\n")  # a run killed half way leaves its folder aside
-    write_record(Project(root=package), built_files, release, {}, {})
+    write_record(Project(root=package), built_files, release, {}, {}, "parts")
     assert sorted(p.name for p in (package / "releases" / "9.9.9").iterdir()) == sorted([*(f"{n}.csv" for n in Project().table_names), "release.json"])
