@@ -472,14 +472,22 @@ def test_a_record_says_how_it_pins_the_workbook_and_the_release_pins_it_so(tmp_p
     (record,) = load_records(_records_root(tmp_path, {"1.2.3/release.json": meta})).values()
     assert record.workbook_fingerprint == "parts"
     records = load_records(Project())
-    assert {records[version].workbook_fingerprint for version in records if records[version].content} == {"cells"}  # 1.4.1 to 2.1.1, as recorded
+    pinned = {version: records[version].workbook_fingerprint for version in records if records[version].content}
+    assert {pinned[version] for version in pinned if version_numbers(version) <= (2, 1, 1)} == {"cells"}  # 1.4.1 to 2.1.1, as recorded
+    assert {pinned[version] for version in pinned if version_numbers(version) > (2, 1, 1)} == {"parts"}  # 2.2.0 on
+    assert "1.4.1" in pinned and "2.2.0" in pinned
 
 
-def test_the_recorded_version_is_pinned_as_its_record_says_and_a_new_one_by_its_parts(built_files):
+def test_the_recorded_version_is_pinned_as_its_record_says_and_a_new_one_by_its_parts(package, built_files):
     from scripts.release.versions import plan
 
-    assert plan(Project(), built_files, _release(CURRENT)).workbook_fingerprint == "cells"
-    assert plan(Project(), built_files, _release(bumped(CURRENT, "patch"))).workbook_fingerprint == "parts"
+    assert plan(Project(root=package), built_files, _release(CURRENT)).workbook_fingerprint == "parts"
+    assert plan(Project(root=package), built_files, _release(bumped(CURRENT, "patch"))).workbook_fingerprint == "parts"
+    record = package / "releases" / CURRENT / "release.json"
+    meta = json.loads(record.read_text(encoding="utf-8"))
+    del meta["workbook_fingerprint"]  # as the records of 1.4.1 to 2.1.1 were written
+    record.write_text(json.dumps(meta), encoding="utf-8", newline="\n")
+    assert plan(Project(root=package), built_files, _release(CURRENT)).workbook_fingerprint == "cells"
 
 
 _EDITED = "release records are written by make release and never edited: restore it with git"
@@ -541,12 +549,12 @@ def test_every_released_section_and_record_stays_as_released_and_each_refusal_sa
     previous = sorted(records, key=version_numbers)[-2]
     refusals = []
     for edit in (
-            lambda root: _changelog_edit(root, f"## [{CURRENT}] - 2026-12-04\n", f"## [{CURRENT}] - 2026-12-04 [YANKED]\n"),
+            lambda root: _changelog_edit(root, f"## [{CURRENT}] - {records[CURRENT].date}\n", f"## [{CURRENT}] - {records[CURRENT].date} [YANKED]\n"),
             lambda root: shutil.rmtree(root / "releases" / previous),
             lambda root: _changelog_edit(root, f"## [{previous}] - ", f"## [{previous}] - ") or (root / "CHANGELOG.md").write_text(
                 re.sub(rf"\n## \[{re.escape(previous)}\] - .*?(?=\n## \[)", "", (root / "CHANGELOG.md").read_text(encoding="utf-8"), count=1, flags=re.DOTALL),
                 encoding="utf-8", newline="\n"),
-            lambda root: _changelog_edit(root, f"## [{previous}] - 2026-12-04\n\n", f"## [{previous}] - 2026-12-04\n\nA sentence added later.\n\n")):
+            lambda root: _changelog_edit(root, f"## [{previous}] - {records[previous].date}\n\n", f"## [{previous}] - {records[previous].date}\n\nA sentence added later.\n\n")):
         shutil.rmtree(package.with_name("edited"), ignore_errors=True)
         root = shutil.copytree(package, package.with_name("edited"))
         edit(root)
