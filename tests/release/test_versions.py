@@ -507,6 +507,8 @@ _BAD_RECORDS = {
                                 "names a table '../x', which is no table name (lower-case letters, digits and _)", _EDITED),
     "a workbook pinned by no known way": ({"1.0.0/release.json": {"version": "1.0.0", "tables": {}, "workbook_fingerprint": "bytes"}}, "releases/1.0.0/release.json",
                                           "pins its workbook by 'bytes', which is none of cells, parts", _EDITED),
+    "a long unknown way, cut in the message": ({"1.0.0/release.json": {"version": "1.0.0", "tables": {}, "workbook_fingerprint": "x" * 100}}, "releases/1.0.0/release.json",
+                                               f"pins its workbook by {'x' * 80!r}, which is none of cells, parts", _EDITED),
 }
 
 
