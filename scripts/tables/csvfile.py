@@ -65,7 +65,7 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
 def write_bytes(target: Path, content: bytes, folder: object = None) -> WrittenFile:
     """Bytes written to a file of the build's temporary folder, where the build need not hold them (a corpus's descriptor and page are megabytes)."""
     target.write_bytes(content)
-    return WrittenFile(target, len(content), hashlib.sha256(content).hexdigest(), folder)
+    return WrittenFile(target, *size_and_sha256(content), folder)
 
 
 def write_csv(target: Path, rows, schema: dict, folder: object = None) -> WrittenFile:
