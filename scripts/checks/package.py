@@ -87,7 +87,7 @@ class LoadedPackage:
 
     def size_and_sha256(self, relative: str) -> tuple[int, str] | None:
         """A file's size and hex sha256, without the line facts: a corpus has tens of thousands of files."""
-        return self._in_pieces(relative, size_and_sha256)
+        return self._in_pieces(relative, pieces_size_and_sha256)
 
     def _in_pieces(self, relative: str, consume: Callable[[Iterable[bytes]], _T]) -> _T | None:
         if relative in self.replaced:
@@ -168,7 +168,7 @@ def file_facts(pieces: Iterable[bytes]) -> FileFacts:
     return FileFacts(size, digest.hexdigest(), first_line.rstrip(b"\r"), newlines, before_cr, last == b"\n")
 
 
-def size_and_sha256(pieces: Iterable[bytes]) -> tuple[int, str]:
+def pieces_size_and_sha256(pieces: Iterable[bytes]) -> tuple[int, str]:
     """The size and hex sha256 of the bytes of `pieces`, end to end."""
     digest, size = hashlib.sha256(), 0
     for piece in pieces:
