@@ -148,10 +148,10 @@ def test_full_text_search_and_the_join_views(database):
     # Each party the text names as one body joins the organization it is, with its quoted facts.
     bodies = database.execute("SELECT name, organization_name, coalesce(founded_date, founded_year), headquarters_city, headquarters_country_code FROM actors_with_organizations "
                               "WHERE resolution = 'organization' ORDER BY name").fetchall()
-    assert bodies == [("Independent tribunal of international law experts", "Uyghur Tribunal", 2020, "London", None),
+    assert bodies == [("Independent tribunal of international law experts", "Uyghur Tribunal", 2020, "London", "GB"),
                       ("International Court of Justice", "International Court of Justice", 1945, "The Hague", "NL"),
                       ("Organisation of Islamic Cooperation", "Organization of Islamic Cooperation", "1969-09-25", "Jeddah", "SA"),
-                      ("Organisation of Turkic States", "Organization of Turkic States", 2009, None, None),
+                      ("Organisation of Turkic States", "Organization of Turkic States", 2009, "Istanbul", "TR"),
                       ("United Nations", "United Nations", "1945-10-24", "New York City", "US")]
     # An entry keeps its own spelling and acronym beside its organization's: entry 5 keeps "(ACCIN)", entry 6 its acronym.
     entries = database.execute("SELECT list_number, name_as_listed, acronym, organization_name FROM signatories_with_organizations WHERE list_number IN (5, 6)").fetchall()
