@@ -91,7 +91,7 @@ def load_records(project: Project) -> dict[str, Record]:
         if unknown:
             raise PipelineError(f"{relative}/{RECORD_FILE}", f"names a table {unknown[0][:80]!r}, which is no table name (lower-case letters, digits and _)",
                                 "release records are written by make release and never edited: restore it with git")
-        workbook = meta.get("workbook_fingerprint", WORKBOOK_BY_CELLS)
+        workbook = meta.get("workbook_fingerprint", Record.workbook_fingerprint)  # a record that does not say is one of those that pin cells
         if workbook not in WORKBOOK_FINGERPRINTS:
             raise PipelineError(f"{relative}/{RECORD_FILE}", f"pins its workbook by {str(workbook)[:80]!r}, which is none of {', '.join(WORKBOOK_FINGERPRINTS)}",
                                 "release records are written by make release and never edited: restore it with git")
