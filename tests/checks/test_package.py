@@ -140,6 +140,15 @@ def test_readme_row_counts_match_the_data():
     assert counted == actual
 
 
+def test_readme_resolution_counts_match_the_signatories():
+    import pandas as pd
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"\(`resolution`: (\d+) resolved, (\d+) unresolved with the reason\)", readme)
+    signatories = pd.read_csv(ROOT / "data" / "signatories.csv", dtype=str, keep_default_na=False)["resolution"]
+    assert stated and (int(stated[1]), int(stated[2])) == ((signatories == "resolved").sum(), (signatories == "unresolved").sum())
+
+
 def test_an_integer_field_is_never_empty_unless_it_says_how_pandas_keeps_it_whole():
     """An empty integer cell turns the column into floats in pd.read_csv (2004.0): a field that may be empty says
     in its description how to read it whole, and read so, it gives whole numbers and missing values."""
