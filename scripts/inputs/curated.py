@@ -177,18 +177,39 @@ def _read(path: Path, root: Path, relative: str) -> CuratedFile:
 
 def _refuse_control_characters(curated: CuratedFile) -> None:
     """No curated key or value holds a control or format character, but tabs and line ends."""
+    if not control_characters("\n".join(_texts(curated.data)), allowed="\t\n"):
+        return  # one look at all the text; only a file that holds one pays for the walk that says where
     pending: list[tuple[tuple, object]] = [((), curated.data)]
     while pending:
         keys, value = pending.pop()
         if isinstance(value, dict):
+            for key in value:
+                if isinstance(key, str) and (found := control_characters(key, allowed="\t\n")):
+                    # The key's own line, and not the key: a message would carry its character to the terminal.
+                    where = f"{curated.relative}, line {curated.line((*keys, key))}" + (f" ({key_path(keys)})" if keys else "")
+                    raise PipelineError(where, f"has a key that holds {describe_character(found[0][1])}, a control or format character that makes text read other than it shows",
+                                        "delete it: retype the key")
             pending += [((*keys, key), item) for key, item in value.items()]
-            pending += [(keys, key) for key in value if isinstance(key, str)]
         elif isinstance(value, list):
             pending += [((*keys, index), item) for index, item in enumerate(value)]
         elif isinstance(value, str) and (found := control_characters(value, allowed="\t\n")):
             char = found[0][1]
             curated.fail(keys, f"holds {describe_character(char)}, a control or format character that makes text read other than it shows",
                          f"delete it: retype the value, or paste it as plain text")
+
+
+def _texts(value) -> Iterator[str]:
+    """Every text a curated value holds, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield key
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
 
 
 def _refuse_aliases_and_depth(text: str, relative: str) -> None:
