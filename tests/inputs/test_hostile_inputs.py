@@ -140,8 +140,9 @@ CASES = {
 @pytest.mark.timeout(120)  # two cases are named pipes: a regression would wait on them for ever
 @pytest.mark.parametrize("case", [pytest.param(case, marks=pytest.mark.posix("named pipes and symbolic links")) if "named pipe" in case or "linked" in case else case
                                   for case in sorted(CASES)])
-def test_a_hostile_input_is_refused_by_name_and_nothing_is_written(package, capsys, case):
+def test_a_hostile_input_is_refused_by_name_and_nothing_is_written(reused_package, capsys, case):
     edit, where, says, *commands = CASES[case]
+    package = reused_package.fresh()
     edit(package)
     before = {name: snapshot(package / name) for name in _WRITTEN}
     outside = {path.name: snapshot(path) for path in package.parent.glob("outside-*")}

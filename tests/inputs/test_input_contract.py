@@ -17,7 +17,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT, SOURCE_DIR, bumped, copy_package, edit_schema, replace_document, run, schema_field, snapshot, source_text
+from conftest import ROOT, SOURCE_DIR, bumped, edit_schema, replace_document, run, schema_field, snapshot, source_text
 from scripts.inputs.project import Project
 
 AGREEMENT = f"{SOURCE_DIR.as_posix()}/agreement.yaml"
@@ -338,12 +338,6 @@ MISTAKES: dict[str, Mistake] = {
 }
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory) -> Path:
-    """A copy of the package, for each mistake to start from: a refused release must not even make dist/."""
-    return copy_package(tmp_path_factory.mktemp("template") / "package")
-
-
 def _protected(root: Path) -> dict:
     return {name: snapshot(root / name) if (root / name).is_dir() else (root / name).read_bytes() if (root / name).exists() else None
             for name in PROTECTED}
@@ -359,10 +353,9 @@ def test_there_are_over_a_hundred_distinct_mistakes_over_every_curated_file():
 
 
 @pytest.mark.parametrize("name", list(MISTAKES))
-def test_a_mistake_is_refused_by_name_and_line_and_nothing_is_written(template, tmp_path, capsys, name):
+def test_a_mistake_is_refused_by_name_and_line_and_nothing_is_written(reused_package, capsys, name):
     mistake = MISTAKES[name]
-    root = tmp_path / "package"
-    shutil.copytree(template, root)
+    root = reused_package.fresh()
     mistake.edit(root)
     before = _protected(root)  # the edited input included: the failed command must write nothing at all
     code, out, err = run(root, "release", capsys=capsys)

@@ -96,8 +96,9 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))
-def test_what_the_evidence_does_not_hold_is_refused_by_name_and_nothing_is_written(package, capsys, case):
+def test_what_the_evidence_does_not_hold_is_refused_by_name_and_nothing_is_written(reused_package, capsys, case):
     old, new, where, says = REFUSALS[case]
+    package = reused_package.fresh()
     _edit(package, old, new)
     before = {name: snapshot(package / name) for name in ("data", "docs")}
     code, _, err = run(package, "build", capsys=capsys)

@@ -82,8 +82,9 @@ REFUSALS = {
 
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))
-def test_what_the_evidence_does_not_hold_is_refused_by_name_and_nothing_is_written(package, capsys, case):
+def test_what_the_evidence_does_not_hold_is_refused_by_name_and_nothing_is_written(reused_package, capsys, case):
     relative, old, new, where, says = REFUSALS[case]
+    package = reused_package.fresh()
     path = package / relative
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
