@@ -60,6 +60,7 @@ class ReusedCopy:
                 shutil.rmtree(path)
             elif os.path.lexists(path):
                 path.unlink()
+        found = _entries(self.root)  # a folder removed took what it held with it
         for relative in sorted(self.expected):  # a folder before what it holds
             if relative not in found or found[relative] != self.expected[relative]:
                 path = self.root / relative
