@@ -215,6 +215,13 @@ def test_a_foreign_key_to_a_table_the_package_lacks_is_reported_once(clean):
     assert found == [error("foreign-key", "data/signatories.csv", "its foreign key ['country_code'] references the table 'countries', which the package does not have", field="country_code")]
 
 
+def test_a_foreign_key_to_a_missing_table_does_not_stop_the_tables_other_foreign_keys(clean):
+    changed = _with_cell(clean, "signatories", "organization_id", 0, "nobody")  # its third key, after the one to countries
+    del changed.tables["countries"]
+    found = [(p.field, p.row, p.value) for p in _run(integrity.foreign_keys, changed) if p.file == "data/signatories.csv"]
+    assert found == [("country_code", None, None), ("organization_id", 2, "nobody")]
+
+
 def test_a_composite_foreign_key_compares_every_field(clean):
     events = _with_cell(clean, "events", "clause_id", 0, f"{AGREEMENT_ID}-c99")
     found = _run(integrity.foreign_keys, events)
@@ -304,6 +311,14 @@ def test_counts_compare_each_stated_count_with_the_rows(clean):
     assert _run(integrity.counts, _with_cell(clean, "agreements", "signatory_count", 0, "many")) == []  # frictionless reports its type
 
 
+def test_an_agreement_not_coded_with_a_single_act_is_reported(clean):
+    changed = _with_cell(clean, "agreements", "is_coded", 0, "false")
+    acts = changed.tables["acts"]
+    changed.tables["acts"] = dataclasses.replace(acts, cells=acts.cells.slice(0, 1))
+    assert _run(integrity.counts, changed) == [
+        error("coded", "data/agreements.csv", f"is_coded is false, but acts has 1 rows for {AGREEMENT_ID}", row=2, field="is_coded", value="false")]
+
+
 def test_reconciliation_passes_a_documented_discrepancy_and_refuses_an_undocumented_or_stale_one(clean):
     stated = "data/agreement_countries.csv"
     listed_only = "the attestation of"
@@ -322,6 +337,20 @@ def test_reconciliation_passes_a_documented_discrepancy_and_refuses_an_undocumen
     assert error("discrepancy", stated, f"FR is named by the list of {AGREEMENT_ID} but not stated in its attestation, and no annotation documents it",
                  field="country_code", value="FR") in _run(integrity.reconciliation, listed)
     assert warning("known-discrepancy", stated, documented.message, field="country_code", value="DE") == documented
+
+
+def test_reconciliation_reads_back_a_pair_whose_agreement_id_holds_a_space(clean):
+    """A downloaded package may hold any text there (frictionless reports the pattern): the pair is still named, not split apart."""
+    spaced = _with_cell(clean, "agreement_countries", "agreement_id", 0, "an agreement")
+    assert error("discrepancy", "data/agreement_countries.csv", "DE is stated in the attestation of an agreement but no entry of its list names it, and no annotation documents it",
+                 field="country_code", value="DE") in _run(integrity.reconciliation, spaced)
+
+
+def test_a_table_with_spans_but_no_agreement_id_column_is_passed_over(clean):
+    changed = _changed(clean)
+    clauses = changed.tables["clauses"]
+    changed.tables["clauses"] = dataclasses.replace(clauses, cells=clauses.cells.drop_columns(["agreement_id"]))
+    assert _run(integrity.sources_and_spans, changed) == []
 
 
 def test_annotation_subjects_name_a_subject_that_does_not_exist(clean):
