@@ -135,6 +135,11 @@ def replace_document(root: Path, text: str | bytes) -> None:
     metadata.write_text(re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {hashlib.sha256(raw).hexdigest()}", metadata.read_text(encoding="utf-8"), count=1), encoding="utf-8", newline="\n")
 
 
+def line_of(relative: str | Path, needle: str) -> int:
+    """The line of the checkout's file where `needle` first stands."""
+    return next(number for number, line in enumerate((ROOT / relative).read_text(encoding="utf-8").splitlines(), start=1) if needle in line)
+
+
 def source_text(root: Path = ROOT) -> str:
     return (root / SOURCE_DIR / "document.txt").read_text(encoding="utf-8")
 

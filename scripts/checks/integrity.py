@@ -22,6 +22,7 @@ Check = Callable[[LoadedPackage], Iterator[Problem]]
 
 MAX_REPORTED = 10  # per check and table: enough to act on, short enough to read
 _COUNTRY_OF_AGREEMENT = ["agreement_id", "country_code"]  # the key that stated and listed countries share
+_KEY_SEPARATOR = "\x1f"  # joins a key's fields into one text: a control character, which no cell may hold
 _BOM = b"\xef\xbb\xbf"
 _FORMULA_STARTS = pa.array([b"=", b"+", b"-", b"@"], pa.binary())  # a cell's first byte
 
@@ -199,7 +200,7 @@ def _key_values(table: TableFile, names: list[str]) -> pa.ChunkedArray:
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, PipelineError):
                 pass
         parts.append(column)
-    return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "\x1f")
+    return _joined(parts)
 
 
 def categories(package: LoadedPackage) -> Iterator[Problem]:
@@ -400,13 +401,14 @@ def _rows_per_parent(parents: pa.Table, children: pa.Table, keys: list[str]) -> 
     Counted over the children's distinct keys and looked up, not grouped and joined: Arrow's
     group-by and hash join held 60 MiB more at 10,000 agreements, and kept it after they ended.
     """
-    counted = pc.value_counts(_joined(children, keys))
-    at = pc.index_in(_joined(parents, keys), value_set=counted.field("values"))
+    counted = pc.value_counts(_joined([children[key] for key in keys]))
+    at = pc.index_in(_joined([parents[key] for key in keys]), value_set=counted.field("values"))
     return pc.fill_null(pc.take(counted.field("counts"), at), 0).to_numpy()
 
 
-def _joined(cells: pa.Table, keys: list[str]) -> pa.ChunkedArray:
-    return cells[keys[0]] if len(keys) == 1 else pc.binary_join_element_wise(*(cells[key] for key in keys), "\x1f")
+def _joined(columns: list[pa.ChunkedArray]) -> pa.ChunkedArray:
+    """A key's columns as one text per row."""
+    return columns[0] if len(columns) == 1 else pc.binary_join_element_wise(*columns, _KEY_SEPARATOR)
 
 
 def _coded_mismatches(agreements: pa.Table, acts: pa.Table, file: str) -> Iterator[Problem]:
@@ -458,12 +460,12 @@ def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
 def _pairs(cells: pa.Table) -> pa.Array:
     """The distinct (agreement_id, country_code) pairs that name a country, each as one text."""
     pairs = cells.select(_COUNTRY_OF_AGREEMENT).filter(pc.not_equal(cells["country_code"], ""))
-    return pc.unique(_joined(pairs, _COUNTRY_OF_AGREEMENT))
+    return pc.unique(_joined([pairs[key] for key in _COUNTRY_OF_AGREEMENT]))
 
 
 def _lacking(pairs: pa.Array, others: pa.Array) -> list[tuple[str, str]]:
     """The pairs that `others` does not hold, as (agreement_id, country_code): looked up, not joined (see _rows_per_parent)."""
-    return [tuple(pair.split("\x1f")) for pair in pairs.filter(pc.invert(pc.is_in(pairs, value_set=others))).to_pylist()]
+    return [tuple(pair.split(_KEY_SEPARATOR)) for pair in pairs.filter(pc.invert(pc.is_in(pairs, value_set=others))).to_pylist()]
 
 
 def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:

@@ -26,6 +26,7 @@ from ..cells import has_type
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 # libyaml's parser when PyYAML has it: about ten times faster on a corpus of many small files.
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_WHITE_SPACE_ALLOWED = "\t\n"  # the control characters a curated text may hold: the one look at all text and the walk must agree
 
 
 class _DuplicateKey(Exception):
@@ -177,14 +178,14 @@ def _read(path: Path, root: Path, relative: str) -> CuratedFile:
 
 def _refuse_control_characters(curated: CuratedFile) -> None:
     """No curated key or value holds a control or format character, but tabs and line ends."""
-    if not control_characters("\n".join(_texts(curated.data)), allowed="\t\n"):
+    if not control_characters("\n".join(_texts(curated.data)), allowed=_WHITE_SPACE_ALLOWED):
         return  # one look at all the text; only a file that holds one pays for the walk that says where
     pending: list[tuple[tuple, object]] = [((), curated.data)]
     while pending:
         keys, value = pending.pop()
         if isinstance(value, dict):
             for key in value:
-                if isinstance(key, str) and (found := control_characters(key, allowed="\t\n")):
+                if isinstance(key, str) and (found := control_characters(key, allowed=_WHITE_SPACE_ALLOWED)):
                     # The key's own line, and not the key: a message would carry its character to the terminal.
                     where = f"{curated.relative}, line {curated.line((*keys, key))}" + (f" ({key_path(keys)})" if keys else "")
                     raise PipelineError(where, f"has a key that holds {describe_character(found[0][1])}, a control or format character that makes text read other than it shows",
@@ -192,7 +193,7 @@ def _refuse_control_characters(curated: CuratedFile) -> None:
             pending += [((*keys, key), item) for key, item in value.items()]
         elif isinstance(value, list):
             pending += [((*keys, index), item) for index, item in enumerate(value)]
-        elif isinstance(value, str) and (found := control_characters(value, allowed="\t\n")):
+        elif isinstance(value, str) and (found := control_characters(value, allowed=_WHITE_SPACE_ALLOWED)):
             char = found[0][1]
             curated.fail(keys, f"holds {describe_character(char)}, a control or format character that makes text read other than it shows",
                          f"delete it: retype the value, or paste it as plain text")

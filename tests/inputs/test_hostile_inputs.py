@@ -9,18 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SOURCE_DIR, bumped, replace_document, run, snapshot, source_text
+from conftest import SOURCE_DIR, bumped, line_of, replace_document, run, snapshot, source_text
 from scripts.inputs.project import Project
 
 AGREEMENT = SOURCE_DIR / "agreement.yaml"
 CODING = SOURCE_DIR / "coding.yaml"
 DOCUMENT = SOURCE_DIR / "document.txt"
 _WRITTEN = ("data", "docs", "dist", "releases")
-
-
-def _line_of(relative: Path, needle: str) -> int:
-    """The line of the package's file where `needle` first stands."""
-    return next(number for number, line in enumerate((ROOT / relative).read_text(encoding="utf-8").splitlines(), start=1) if needle in line)
 
 
 def _append(relative: Path, text: str):
@@ -110,10 +105,10 @@ CASES = {
     "a right-to-left override in a curated value": (_replace(AGREEMENT, "Uyghur Human Rights Project", "Uyghur Human \u202eRights Project"),
                                                     rf"{AGREEMENT.as_posix()}, line \d+ \(", "U+202E RIGHT-TO-LEFT OVERRIDE"),
     "a zero-width space in a coding note": (_replace(CODING, "text: ", "text: \u200b"), rf"{CODING.as_posix()}, line \d+ \(", "U+200B ZERO WIDTH SPACE"),
-    "a zero-width space in a curated key": (_replace(AGREEMENT, "\nlanguage:\n", "\nlan\u200bguage:\n"), rf"{AGREEMENT.as_posix()}, line {_line_of(AGREEMENT, 'language:')}:",
+    "a zero-width space in a curated key": (_replace(AGREEMENT, "\nlanguage:\n", "\nlan\u200bguage:\n"), rf"{AGREEMENT.as_posix()}, line {line_of(AGREEMENT, 'language:')}:",
                                             "has a key that holds U+200B ZERO WIDTH SPACE"),
     "a key that holds a terminal escape, nested": (_replace(AGREEMENT, "\ndocument:\n  file:", '\ndocument:\n  "fi\\e]0;pwned\\ale":'),
-                                                   rf"{AGREEMENT.as_posix()}, line {_line_of(AGREEMENT, 'file: document.txt')} \(document\):", "has a key that holds U+001B (a control character)"),
+                                                   rf"{AGREEMENT.as_posix()}, line {line_of(AGREEMENT, 'file: document.txt')} \(document\):", "has a key that holds U+001B (a control character)"),
     "a terminal escape in a curated value": (_replace(AGREEMENT, "value: Uyghur Human Rights Project", 'value: "Uyghur \\e[31mHuman Rights Project"'),
                                              rf"{AGREEMENT.as_posix()}, line \d+ \(", "U+001B (a control character)"),
     "a zero-width joiner in the document": (_document(lambda text: text.replace("Global Peace Mission", "Global Peace\u200d Mission")),

@@ -17,7 +17,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import ROOT, SOURCE_DIR, bumped, edit_schema, replace_document, run, schema_field, snapshot, source_text
+from conftest import ROOT, SOURCE_DIR, bumped, edit_schema, line_of, replace_document, run, schema_field, snapshot, source_text
 from scripts.inputs.project import Project
 
 AGREEMENT = f"{SOURCE_DIR.as_posix()}/agreement.yaml"
@@ -97,11 +97,6 @@ def _yaml(relative: str, keys: str) -> str:
 
 def _line(relative: str, line: int | None = None) -> str:
     return re.escape(relative) + (f", line {line}\\b" if line else r", line \d+")
-
-
-def _line_of(relative: str, needle: str) -> int:
-    """The line of the package's file where `needle` first stands."""
-    return next(number for number, line in enumerate((ROOT / relative).read_text(encoding="utf-8").splitlines(), start=1) if needle in line)
 
 
 def _json(relative: str, keys: str) -> str:
@@ -330,11 +325,11 @@ MISTAKES: dict[str, Mistake] = {
     "changelog: an en dash in the heading": Mistake(_replace(CHANGELOG, "## [Unreleased]\n", "## [Unreleased]\n\n## [1.2.0] \u2013 2026-11-27\n\n### Fixed\n- A test.\n"), _line(CHANGELOG, 11), "is not a heading this changelog allows"),
     "changelog: a heading of another kind": Mistake(_replace(CHANGELOG, "## [Unreleased]\n", "## Unreleased changes\n"), _line(CHANGELOG, 9), "is not a heading this changelog allows"),
     "changelog: Unreleased below a release": Mistake(_append(CHANGELOG, "\n## [Unreleased]\n"), _line(CHANGELOG), "must be the first '## ' heading"),
-    "changelog: a kind of change Keep a Changelog lacks": Mistake(_replace(CHANGELOG, "### Changed\n", "### Improved\n"), _line(CHANGELOG, _line_of(CHANGELOG, "### Changed")), "'### Improved' is not a kind of change of Keep a Changelog"),
+    "changelog: a kind of change Keep a Changelog lacks": Mistake(_replace(CHANGELOG, "### Changed\n", "### Improved\n"), _line(CHANGELOG, line_of(CHANGELOG, "### Changed")), "'### Improved' is not a kind of change of Keep a Changelog"),
     "changelog: a release that lists nothing": Mistake(_replace(CHANGELOG, f"## [{CURRENT}]", f"## [{NEXT}] - {Project().releases[0].date.isoformat()}\n\n## [{CURRENT}]"), _line(CHANGELOG), f"the section of {NEXT} lists no change"),
     "changelog: no release at all": Mistake(lambda root: (root / CHANGELOG).write_text("# Changelog\n\n## [Unreleased]\n", encoding="utf-8", newline="\n"), re.escape(CHANGELOG), "has no release heading"),
     "changelog: deleted": Mistake(_delete(CHANGELOG), re.escape(CHANGELOG), "file not found"),
-    "changelog: a fourth-level heading": Mistake(_replace(CHANGELOG, "### Changed\n", "#### Changed\n"), _line(CHANGELOG, _line_of(CHANGELOG, "### Changed")), "has a level this changelog does not use"),
+    "changelog: a fourth-level heading": Mistake(_replace(CHANGELOG, "### Changed\n", "#### Changed\n"), _line(CHANGELOG, line_of(CHANGELOG, "### Changed")), "has a level this changelog does not use"),
 }
 
 
