@@ -93,7 +93,7 @@ def frictionless_on_what_changed(folder: Path, clean: Path) -> list:
     if not needed:
         return []  # as in the clean release
     reduced = folder / "reached.json"
-    reduced.write_text(json.dumps({**descriptor, "resources": [r for r in descriptor["resources"] if r["name"] in needed]}), encoding="utf-8")
+    reduced.write_bytes(json.dumps({**descriptor, "resources": [r for r in descriptor["resources"] if r["name"] in needed]}).encode())
     try:
         return frictionless_problems(reduced, shown_as="datapackage.json")
     finally:
