@@ -50,11 +50,9 @@ serve: release
 test: $(INSTALLED)
 	$(BIN)/python -m pytest -n auto -m "not slow"
 
-# Everything (.ci/run calls it): the whole suite, then the release's own tests again with every
-# process spawned, as macOS and Windows start them.
+# Everything (.ci/run calls it): the whole suite, the slow tests among them.
 check: $(INSTALLED) $(TOOLS)
 	TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -n auto
-	START_METHOD=spawn $(BIN)/python -m pytest -n auto -k "not kill_9" tests/release/test_release.py tests/checks/test_package.py
 
 bench: $(INSTALLED)
 	@$(BIN)/python -m benchmarks.bench

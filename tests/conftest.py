@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -26,10 +25,6 @@ SOURCE_DIR = Path("data/source") / AGREEMENT_ID
 _NOT_COPIED = {".git", ".venv", "dist", ".pytest_cache", "__pycache__", "benchmarks", "scripts", "tests", ".hypothesis", ".github", ".ci", "contracts", "mutants"}
 
 pytest_plugins = ["fork_warnings"]  # a run that records a fork made while threads run fails
-
-# START_METHOD=spawn runs the suite as macOS and Windows start processes (make check does, for the release's tests).
-if os.environ.get("START_METHOD"):
-    multiprocessing.set_start_method(os.environ["START_METHOD"], force=True)
 
 
 def bumped(version: str, level: str) -> str:
