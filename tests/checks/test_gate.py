@@ -29,7 +29,7 @@ from scripts.checks.gate import frictionless_problems
 from scripts.checks.validate import validate_package
 from test_corruption_matrix import CASES
 
-pytestmark = pytest.mark.slow  # make check: the differential test, a full frictionless run per corruption
+pytestmark = pytest.mark.slow  # make check: the differential test, a frictionless run per corruption
 
 # What a full frictionless run accepts and only the gate refuses: measured, and the reason the gate exists.
 # frictionless 5.21 ignores a Parquet file's hash, reads Parquet through pandas (which turns
