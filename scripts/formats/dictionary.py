@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..cells import to_cell
+from ..tables.spool import TableRows
 from .escape import markdown_code, markdown_text
 
 PATH = "docs/data-dictionary.md"
@@ -24,7 +25,7 @@ def coding_status(agreements: list[dict]) -> str:
                    " `acts`, `actors`, `act_actors` and `events`.")
 
 
-def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables: dict[str, list[dict]]) -> str:
+def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables: dict[str, TableRows]) -> str:
     lines = [
         "# Data dictionary",
         "",
@@ -83,8 +84,8 @@ def _constraints(field: dict) -> str:
         parts.append(f"span of {markdown_code(field['spanOf'])}")
     return _cell("; ".join(parts))
 
-def _example(rows: list[dict], field: dict) -> str:
-    value = next((row[field["name"]] for row in rows if row[field["name"]] not in (None, "")), None)
+def _example(rows: TableRows, field: dict) -> str:
+    value = rows.first_filled(field["name"])
     if value is None:
         return ""
     text = to_cell(value, field)

@@ -128,6 +128,19 @@ class TableRows(Sequence):
         position = self.names.index(name)
         return [value for batch in self._batches() for value in batch.column(position).to_pylist()]
 
+    def first_filled(self, name: str):
+        """A column's first value that is neither missing nor empty text, or None: found by Arrow, without making a dict of any row."""
+        position = self.names.index(name)
+        for batch in self._batches():
+            column = batch.column(position)
+            filled = pc.is_valid(column)
+            if pa.types.is_string(column.type):
+                filled = pc.and_(filled, pc.not_equal(column, ""))
+            found = pc.indices_nonzero(pc.fill_null(filled, False))
+            if len(found):
+                return column[found[0].as_py()].as_py()
+        return None
+
     def where(self, name: str, value) -> list[dict]:
         """The rows whose column holds this value, found by Arrow without making a dict of any other row."""
         position = self.names.index(name)

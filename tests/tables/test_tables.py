@@ -156,6 +156,11 @@ def test_table_rows_go_to_their_file_in_batches_and_come_back_as_the_same_dicts_
     assert rows.arrow().column("signed").to_pylist() == [row["signed"] for row in made] and rows.arrow().column("coded").num_chunks == 1
     assert rows.where("agreement_id", "a4") == [made[4]] and rows.where("agreement_id", None) == [made[3]] and rows.where("agreement_id", "b") == []
     assert rows.where("coded", True) == [made[0], made[2], made[4]]
+    # The first value that is neither missing nor empty text, from any batch; False and 0 are values.
+    assert rows.first_filled("coded") is True and rows.first_filled("list_number") == 10
+    blanks = folder.table(schema, [{**made[n], "agreement_id": [None, "", "", "a3", "a4"][n], "coded": [None, None, None, False, True][n]} for n in range(5)])
+    assert blanks.first_filled("agreement_id") == "a3" and blanks.first_filled("coded") is False
+    assert folder.table(schema, [{**made[0], "agreement_id": ""}]).first_filled("agreement_id") is None
     with pytest.raises(RuntimeError, match="after it was read"):
         rows.append(made[:1])
     with pytest.raises(IndexError):
@@ -163,7 +168,7 @@ def test_table_rows_go_to_their_file_in_batches_and_come_back_as_the_same_dicts_
     by_number = rows.sorted(key=lambda row: row["list_number"])
     assert by_number.column("list_number") == [6, 7, 8, 9, 10] and list(by_number)[0] == made[4]
     empty = folder.table(schema)
-    assert len(empty) == 0 and list(empty) == [] and empty.column("coded") == [] and empty.arrow().num_rows == 0
+    assert len(empty) == 0 and list(empty) == [] and empty.column("coded") == [] and empty.arrow().num_rows == 0 and empty.first_filled("coded") is None
 
 
 def test_a_document_once_tabulated_keeps_its_files_hashes_and_reads_its_text_again_only_as_it_was(package):
