@@ -61,16 +61,26 @@ class LoadedPackage:
     data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
     frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes, and the foreign keys
     replaced: dict[str, bytes | None] = field(default_factory=dict)  # bytes read in place of a file's (None: as if it were gone), to check a change without writing it
+    inventory: Inventory | None = None  # what the walk of data/ saw; it answers which paths under data/ are links
     _links: dict[str, bool] = field(default_factory=dict)
+    _reasons: dict[str, str | None] = field(default_factory=dict)
 
     def unsafe_reason(self, path: str) -> str | None:
-        """unsafe_path_reason at this package's root."""
-        return unsafe_path_reason(path, self.root, self._is_link)
+        """unsafe_path_reason at this package's root, found once per path: three checks ask it of each of a corpus's files."""
+        if not isinstance(path, str):
+            return unsafe_path_reason(path)
+        if path not in self._reasons:
+            self._reasons[path] = unsafe_path_reason(path, self.root, self._is_link)
+        return self._reasons[path]
 
     def _is_link(self, relative: str) -> bool:
-        """Asked of the system once per path: the checks ask it of every file, and of every folder on its way, more than once."""
+        """Asked of the system once per path, and not at all for a path in a folder the walk of data/ listed."""
         if relative not in self._links:
-            self._links[relative] = os.path.islink(os.path.join(self.root, relative))
+            folder = relative.rpartition("/")[0]
+            if self.inventory is not None and folder in self.inventory.folders:
+                self._links[relative] = relative in self.inventory.links
+            else:
+                self._links[relative] = os.path.islink(os.path.join(self.root, relative))
         return self._links[relative]
 
     def read(self, relative: str) -> bytes | None:
@@ -245,12 +255,13 @@ def load(descriptor_path: Path) -> LoadedPackage:
         package.descriptor = None
         return package
     resources = package.descriptor["resources"]
-    unsafe = [package.unsafe_reason(resource.get("path")) for resource in resources]
-    tables = [resource for resource, reason in zip(resources, unsafe) if resource.get("type") == "table" and not reason]
+    tables = [resource for resource in resources if resource.get("type") == "table" and not package.unsafe_reason(resource.get("path"))]
     # Arrow parses the tables outside the GIL, while this thread takes the inventory of data/.
     with ThreadPoolExecutor(max_workers=2) as pool:
         loading = [pool.submit(_load_table, package, resource) for resource in tables]
-        package.data_files = frozenset(files_under(package.root, "data"))
+        package.inventory = inventory(package.root, "data")
+        package.data_files = frozenset(package.inventory.files)
+        unsafe = [package.unsafe_reason(resource.get("path")) for resource in resources]
         missing = set()
         for resource, reason in zip(resources, unsafe):
             path = resource.get("path")
@@ -268,22 +279,40 @@ def load(descriptor_path: Path) -> LoadedPackage:
     return package
 
 
+@dataclass(frozen=True)
+class Inventory:
+    """What one walk of a folder saw, as paths relative to the root."""
+
+    files: list[str]  # the regular files, as os.walk would list them (a linked file among them)
+    links: frozenset[str]  # every symbolic link, to a file or a folder
+    folders: frozenset[str]  # every folder listed, whose entries are all in files, links, or folders
+
+
 def files_under(root: Path, folder: str) -> list[str]:
     """Relative paths of the regular files under root/folder, as os.walk would list them, in one pass."""
-    found, pending = [], [folder]
+    return inventory(root, folder).files
+
+
+def inventory(root: Path, folder: str) -> Inventory:
+    """The files, links and folders under root/folder, in one pass: scandir says which entry is a link without a system call each."""
+    found, links, listed, pending = [], set(), set(), [folder]
     while pending:
         relative = pending.pop()
         try:
             entries = list(os.scandir(os.path.join(root, relative)))
         except (FileNotFoundError, NotADirectoryError):
             continue
+        listed.add(relative)
         for entry in entries:
+            path = f"{relative}/{entry.name}"
+            if entry.is_symlink():
+                links.add(path)
             if entry.is_dir():
                 if not entry.is_symlink():  # as os.walk: a linked folder is listed, not entered
-                    pending.append(f"{relative}/{entry.name}")
+                    pending.append(path)
             elif entry.is_file():  # not a named pipe or a device, which reading would block on
-                found.append(f"{relative}/{entry.name}")
-    return found
+                found.append(path)
+    return Inventory(found, frozenset(links), frozenset(listed))
 
 
 def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | None, Problem | None]:

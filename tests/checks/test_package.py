@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import ROOT, frictionless_validate, run, snapshot
+from conftest import AGREEMENT_ID, ROOT, frictionless_validate, run, snapshot
 from scripts.release.build import build_in_memory
 from scripts.inputs.project import Project
 from scripts.inputs.schema import profile_errors
@@ -194,3 +194,24 @@ def test_the_facts_of_a_file_read_in_pieces_are_those_of_its_whole_bytes(raw, tm
     (tmp_path / "f.csv").write_bytes(raw)
     assert in_pieces(str(tmp_path / "f.csv"), file_facts) == file_facts([raw])
     assert in_pieces(str(tmp_path / "missing.csv"), file_facts) is None and in_pieces(str(tmp_path), file_facts) is None
+
+
+@pytest.mark.posix("symbolic links, which Windows makes only with a privilege")
+@pytest.mark.parametrize("linked", [f"data/source/{AGREEMENT_ID}/document.txt", f"data/source/{AGREEMENT_ID}", "data/source", "data"])
+def test_a_received_package_whose_file_or_folder_is_a_link_is_refused_by_name(linked, package, tmp_path):
+    """The walk of data/ answers which paths under it are links; a link it did not enter, or data/ itself, is asked of the system."""
+    import os
+    import shutil
+
+    from scripts.checks.validate import project_problems
+
+    outside = tmp_path / "outside"
+    (shutil.copytree if (package / linked).is_dir() else shutil.copy2)(package / linked, outside)
+    (shutil.rmtree if (package / linked).is_dir() else os.remove)(package / linked)
+    os.symlink(outside, package / linked)
+    for frictionless_checks_integrity in (True, False):
+        problems = project_problems(package / "datapackage.json", frictionless_checks_integrity)
+        refused = [p for p in problems if p.rule == "unsafe-path"]
+        assert refused and all(f"{linked} is a symbolic link" in p.message for p in refused), [str(p) for p in problems]
+        named = f"data/source/{AGREEMENT_ID}/document.txt" if linked != "data" else "data/agreements.csv"
+        assert any(named == p.value for p in refused)
