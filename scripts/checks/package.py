@@ -58,12 +58,16 @@ class LoadedPackage:
     descriptor: dict | None = None
     tables: dict[str, TableFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
     frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes, and the foreign keys
     replaced: dict[str, bytes | None] = field(default_factory=dict)  # bytes read in place of a file's (None: as if it were gone), to check a change without writing it
-    inventory: Inventory | None = None  # what the walk of data/ saw; it answers which paths under data/ are links
+    inventory: Inventory | None = None  # what the walk of data/ saw: its files, and which paths under it are links
     _links: dict[str, bool] = field(default_factory=dict)
     _reasons: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def data_files(self) -> frozenset[str]:
+        """Every file under data/, as a path relative to root."""
+        return self.inventory.files if self.inventory is not None else frozenset()
 
     def unsafe_reason(self, path: str) -> str | None:
         """unsafe_path_reason at this package's root, found once per path: three checks ask it of each of a corpus's files."""
@@ -260,7 +264,6 @@ def load(descriptor_path: Path) -> LoadedPackage:
     with ThreadPoolExecutor(max_workers=2) as pool:
         loading = [pool.submit(_load_table, package, resource) for resource in tables]
         package.inventory = inventory(package.root, "data")
-        package.data_files = frozenset(package.inventory.files)
         unsafe = [package.unsafe_reason(resource.get("path")) for resource in resources]
         missing = set()
         for resource, reason in zip(resources, unsafe):
@@ -283,19 +286,19 @@ def load(descriptor_path: Path) -> LoadedPackage:
 class Inventory:
     """What one walk of a folder saw, as paths relative to the root."""
 
-    files: list[str]  # the regular files, as os.walk would list them (a linked file among them)
+    files: frozenset[str]  # the regular files os.walk would list (a linked file among them)
     links: frozenset[str]  # every symbolic link, to a file or a folder
     folders: frozenset[str]  # every folder listed, whose entries are all in files, links, or folders
 
 
-def files_under(root: Path, folder: str) -> list[str]:
-    """Relative paths of the regular files under root/folder, as os.walk would list them, in one pass."""
+def files_under(root: Path, folder: str) -> frozenset[str]:
+    """Relative paths of the regular files under root/folder, those os.walk would list, in one pass."""
     return inventory(root, folder).files
 
 
 def inventory(root: Path, folder: str) -> Inventory:
     """The files, links and folders under root/folder, in one pass: scandir says which entry is a link without a system call each."""
-    found, links, listed, pending = [], set(), set(), [folder]
+    found, links, listed, pending = set(), set(), set(), [folder]
     while pending:
         relative = pending.pop()
         try:
@@ -311,8 +314,8 @@ def inventory(root: Path, folder: str) -> Inventory:
                 if not entry.is_symlink():  # as os.walk: a linked folder is listed, not entered
                     pending.append(path)
             elif entry.is_file():  # not a named pipe or a device, which reading would block on
-                found.append(path)
-    return Inventory(found, frozenset(links), frozenset(listed))
+                found.add(path)
+    return Inventory(frozenset(found), frozenset(links), frozenset(listed))
 
 
 def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | None, Problem | None]:

@@ -122,7 +122,7 @@ def test_csv_dialect_reads_the_whole_file_of_a_table_it_could_not_parse(clean):
 
 
 def test_files_accounted_for_names_each_undescribed_file_in_order(clean):
-    changed = _changed(clean, data_files=clean.data_files | {"data/z.csv", "data/a.txt"})
+    changed = _changed(clean, inventory=dataclasses.replace(clean.inventory, files=clean.data_files | {"data/z.csv", "data/a.txt"}))
     assert _run(integrity.files_accounted_for, changed) == [
         error("undescribed-file", "data/a.txt", "is not described by any resource of the descriptor", value="data/a.txt"),
         error("undescribed-file", "data/z.csv", "is not described by any resource of the descriptor", value="data/z.csv")]
