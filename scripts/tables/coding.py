@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from pathlib import Path
 
 from ..errors import PipelineError
 from ..inputs.curated import CuratedFile, load_curated
 from .countries import CountryResolver
 from .ids import act_id, actor_id, event_id
+from .quotes import dates_in
 from ..inputs.source import CODING_FILE, SourceDocument
 from .text import normalize
 
-_DATE_IN_TEXT = re.compile(r"\b\d{1,2} [A-Z][a-z]+ \d{4}\b")  # "9 December 2021"
 CODING_TABLES = ("acts", "actors", "act_actors", "events")
 
 
@@ -143,11 +141,8 @@ def _events(check: _Checker, coding: dict, agreement_id: str, actors: dict[str, 
         start, end, text = check.span(keys, clause, entry, "event mention")
         if entry["actor"] not in actors:
             check.fail((*keys, "actor"), f"names actor {entry['actor']!r}, which the actors list does not define", f"define it under actors, or use one of {', '.join(actors)}")
-        dates = _DATE_IN_TEXT.findall(text)
-        try:
-            date = dt.datetime.strptime(dates[0], "%d %B %Y").date() if dates else None
-        except ValueError:
-            check.fail((*keys, "text"), f"the event mention names the date {dates[0]!r}, which is not a real date")
+        dates = dates_in(text)
+        date = dates[0] if dates else None
         events.append({
             "event_id": event_id(agreement_id, index + 1), "agreement_id": agreement_id, "clause_id": clause["clause_id"],
             "event_type": entry["event_type"], "actor_id": actors[entry["actor"]]["actor_id"], "mention_text": text,

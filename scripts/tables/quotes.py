@@ -9,7 +9,41 @@ import unicodedata
 # A page that lost the space between two elements runs words together ("HijrahYayasan"): a capital after a
 # small letter starts a word, in the quote and the value alike.
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")
+# The kind of source of what is quoted from an agreement's own published text (a name as listed, a dropped artifact):
+# the document is the official record of itself.
+AGREEMENT_PAGE_KIND = "official"
+# What the build requires a quote to hold, by kind of fact, in the words the README and the page print: the checks
+# of tables/organizations.py and tables/recognitions.py apply exactly these, and a test ties each to a refusal.
+WHAT_A_QUOTE_HOLDS = {
+    "name": "the name, as whole words (case and accents aside)",
+    "founded": "the year, as a word of its own; a founding written as a date, its day, month and year, each as a word of "
+               "its own (6 August 1971, August 6, 1971, 1971-08-06 or 06.08.1971)",
+    "website": "the site's domain (such as uhrp.org), or, on a page of that site, one of the organization's names",
+    "headquarters_city": "the city, as whole words",
+    "headquarters_country_code": "the country's name (its ISO 3166-1 short, common or official name, or a spelling a "
+                                 "signatory list uses), or the name of one of its states, provinces or regions",
+    "wikipedia_url": "the article's title",
+    "recognition": "the word genocide, and the date of the body the row names, whole (day, month and year), in the quote or "
+                   "in date_quote, a second quote of the same page such as its date line; a report dated the next day "
+                   "may say \"yesterday\"",
+}
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH = r"(?P<{}>" + "|".join(rf"{month}|{month[:3]}\.?" for month in _MONTHS) + ")"
+_DAY = r"(?P<{}>0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?P<{}>[0-9]{{4}})"
+# The forms a page writes a whole date in, on folded text: "6 August 1971", "August 6, 1971", "1971-08-06" and
+# "06.08.1971" (day first, as European pages write it). Each part is a word of its own.
+_DATE_FORMS = [re.compile(rf"(?<![\w.-]){pattern}(?![\w-]|\.[0-9])") for pattern in (
+    _DAY.format("d1") + r"\.?\s+(?:of\s+)?" + _MONTH.format("m1") + r",?\s+" + _YEAR.format("y1"),
+    _MONTH.format("m2") + r"\s+" + _DAY.format("d2") + r",?\s+" + _YEAR.format("y2"),
+    _YEAR.format("y3") + r"-(?P<n3>[0-9]{2})-(?P<d3>[0-9]{2})",
+    r"(?P<d4>[0-9]{1,2})\.(?P<n4>[0-9]{1,2})\.(?P<y4>[0-9]{4})",
+)]
+_MONTH_FORMS = [re.compile(rf"(?<![\w.-]){pattern}(?![\w-])") for pattern in (
+    _MONTH.format("m1") + r",?\s+" + _YEAR.format("y1"),
+    _YEAR.format("y2") + r"-(?P<n2>[0-9]{2})",
+)]
 
 
 def fold(text: str) -> str:
@@ -23,11 +57,55 @@ def holds(quote: str, value: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(fold(value))}(?!\w)", fold(quote)) is not None
 
 
-def holds_date(quote: str, date: dt.date) -> bool:
-    """Whether the quote gives the date as a page writes it: its month by name (or the first three letters) and its day,
-    such as "May 20th, 2021", "10 June 2021" or "Feb 25, 2021"; a year it gives must be the date's."""
-    month = _MONTHS[date.month - 1]
-    names = rf"(?:{month}|{month[:3]}\.?)"
-    day = rf"0?{date.day}(?:st|nd|rd|th)?"
-    pattern = rf"(?<!\w)(?:{names}\s+{day}|{day}\.?\s+(?:of\s+)?{names})(?!\w)(?:,?\s+([0-9]{{4}}))?"
-    return any(found.group(1) is None or int(found.group(1)) == date.year for found in re.finditer(pattern, fold(quote)))
+def _part(found: re.Match, prefix: str) -> str | None:
+    return next((value for name, value in found.groupdict().items() if name.startswith(prefix) and value), None)
+
+
+def _month_number(found: re.Match) -> int:
+    named = _part(found, "m")
+    if named is not None:
+        return next(number for number, month in enumerate(_MONTHS, 1) if month.startswith(named.rstrip(".")[:3]))
+    return int(_part(found, "n"))
+
+
+def dates_in(text: str) -> list[dt.date]:
+    """Every whole date the text writes, day, month and year, in the order written; a date that is not real is left out."""
+    found_dates = []
+    folded = fold(text)
+    for form in _DATE_FORMS:
+        for found in form.finditer(folded):
+            try:
+                date = dt.date(int(_part(found, "y")), _month_number(found), int(_part(found, "d")))
+            except ValueError:
+                continue
+            found_dates.append((found.start(), date))
+    return [date for _, date in sorted(found_dates, key=lambda pair: pair[0])]
+
+
+def gives_date(quote: str, date: dt.date) -> bool:
+    """Whether the quote writes the date whole: its day, its month and its year, each as a word of its own."""
+    return date in dates_in(quote)
+
+
+def gives_month(quote: str, year: int, month: int) -> bool:
+    """Whether the quote writes the month and year of a year-month value, such as "August 1971" or "1971-08"."""
+    for form in _MONTH_FORMS:
+        for found in form.finditer(fold(quote)):
+            if int(_part(found, "y")) == year and _month_number(found) == month:
+                return True
+    return gives_date_in_month(quote, year, month)
+
+
+def gives_date_in_month(quote: str, year: int, month: int) -> bool:
+    """Whether a whole date of that month and year is in the quote, which gives the month and year too."""
+    return any(date.year == year and date.month == month for date in dates_in(quote))
+
+
+def gives_value(quote: str, value: str) -> bool:
+    """Whether the quote gives a value written as a year (YYYY), a year and month (YYYY-MM) or a date (YYYY-MM-DD),
+    at the value's own precision: a date needs its day, month and year, a year and month both, a year the year."""
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return gives_date(quote, dt.date.fromisoformat(value))
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", value):
+        return gives_month(quote, int(value[:4]), int(value[5:]))
+    return holds(quote, value)
