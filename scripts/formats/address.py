@@ -21,6 +21,11 @@ class PublicAddress:
         return f"{self.repository}/releases/download/v{version}/{file_name}"
 
     @property
+    def issues(self) -> str:
+        """Where a reader reports an error: the repository's issue tracker."""
+        return f"{self.repository}/issues"
+
+    @property
     def pages(self) -> str:
         """The GitHub Pages site the Pages workflow deploys the newest release to: https://<owner>.github.io/<repo>/."""
         owner, repo = urlsplit(self.repository).path.strip("/").split("/")[:2]

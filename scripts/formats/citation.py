@@ -29,7 +29,7 @@ def citation(package_metadata: dict, version: str, released: str, agreements: li
         signatory_counts[row["agreement_id"]] = signatory_counts.get(row["agreement_id"], 0) + 1
     return {
         "cff-version": "1.2.0",
-        "message": ("If you use this dataset, please cite it as below. Its compilers are neither the signatories nor the Uyghur Human Rights Project; "
+        "message": ("If you use this dataset, please cite it as below. Its maintainers are neither the signatories nor the Uyghur Human Rights Project; "
                     "the agreement's text is the signatories' own, published by the Uyghur Human Rights Project."),
         "type": "dataset",
         "title": package_metadata["title"],
@@ -37,7 +37,7 @@ def citation(package_metadata: dict, version: str, released: str, agreements: li
         "date-released": released,
         "license": license_["name"],
         **({"url": address.release_page(version), "repository-code": address.repository} if address else {}),
-        # Entities (a name, no given or family names): a group of compilers, never a person.
+        # Entities (a name, no given or family names): the package's maintainers, never a person.
         "authors": [{"name": contributor["title"]} for contributor in package_metadata["contributors"] if "creator" in contributor["roles"]],
         "abstract": package_metadata["description"].strip(),
         "keywords": package_metadata["keywords"],
@@ -78,7 +78,7 @@ def zenodo_json(cff: dict) -> str:
 
 def citation_bib(cff: dict, name: str) -> str:
     """CITATION.bib from CITATION.cff's values. Each author sits in double braces, so that BibTeX and pandoc read an
-    entity ("Independent compilers of ...") as one name, never as a family name and given names."""
+    entity ("Maintainers of ...") as one name, never as a family name and given names."""
     fields = [("author", " and ".join(f"{{{_bib(author['name'])}}}" for author in cff["authors"])), ("title", f"{{{_bib(cff['title'])}}}"),
               ("year", cff["date-released"][:4]), ("version", cff["version"]), ("note", f"Version {cff['version']}, released {cff['date-released']}")]
     if "url" in cff:

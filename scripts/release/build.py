@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..formats import citation, dictionary
+from ..formats import citation, dictionary, notices
 from . import versions
 from ..formats.address import public_address
 from ..formats.chart import SVG_PATH, chart_description, chart_files
@@ -79,7 +79,10 @@ def build_in_memory(project: Project) -> BuiltPackage:
     del descriptor, resources  # 20,030 resources at 10,000 agreements: let go before the page is made
     files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
     readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
-    files["README.md"] = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"])).encode("utf-8")
+    readme = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"]))
+    for block, content in notices.readme_blocks(tables, public_address(project.package_metadata)).items():
+        readme = replace_block(readme, block, "make build", content)
+    files["README.md"] = readme.encode("utf-8")
     cff = citation.citation(project.package_metadata, version, released, tables["agreements"], tables["signatories"])
     files[citation.PATH] = aside(citation.PATH, citation.citation_cff(cff).encode("utf-8"))
     files[citation.ZENODO_PATH] = aside(citation.ZENODO_PATH, citation.zenodo_json(cff).encode("utf-8"))

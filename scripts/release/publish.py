@@ -8,6 +8,7 @@ import json
 import multiprocessing
 import multiprocessing.pool
 import os
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ RELEASE_DOCUMENTS = ("LICENSE", "CHANGELOG.md", "docs/codebook.md")
 # of building and releasing, which a release does not hold.
 _IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in a release -->\n"
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
+# The markers of a block make build writes: a release's reader has no make build.
+_GENERATED_MARKER = re.compile(r"<!-- (?:end of [^>]*|[^>]*: written by make build) -->\n")
 
 
 @dataclass(frozen=True)
@@ -243,7 +246,7 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
     """The release's own README: what this folder holds and how to use it, and nothing of the repository's tooling."""
     metadata, release = project.package_metadata, project.releases[0]
     readme = built.files["README.md"].decode("utf-8")
-    usage = [part.split(_END_OF_IN_A_RELEASE, 1)[0] for part in readme.split(_IN_A_RELEASE)[1:]]
+    usage = [_GENERATED_MARKER.sub("", part.split(_END_OF_IN_A_RELEASE, 1)[0]) for part in readme.split(_IN_A_RELEASE)[1:]]
     rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources) if "://" not in path]
     rows += ["| `croissant.json` | the same tables described as MLCommons Croissant, as dataset search engines and ML tools read them |",
              "| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",

@@ -13,7 +13,7 @@ import pycountry
 from ..cells import field_names
 from ..errors import PipelineError
 from ..inputs.curated import CuratedFile, file_entry, load_optional
-from .quotes import holds
+from .quotes import AGREEMENT_PAGE_KIND, gives_value, holds
 
 PATH = "data/source/organizations.yaml"
 NOT_LOOKED_UP = f"not looked up yet: {PATH} does not list this entry"
@@ -154,7 +154,7 @@ class Organizations:
                 self._fail(("organizations", index, "names", name_index, "quote"), f"does not contain the name {entry['name']!r}",
                            "quote the words of the page that give the name, verbatim")
             rows.append({"organization_id": organization["organization_id"], "kind": entry["kind"], "name": entry["name"],
-                         "language": entry["language"], "source_url": page["url"], "quote": entry["quote"]})
+                         "language": entry["language"], "source_url": page["url"], "source_kind": page["kind"], "quote": entry["quote"]})
         officials = [row for row in rows if row["kind"] == "official"]
         if len(officials) != 1:
             self._fail(("organizations", index, "names"), f"has {len(officials)} names of kind official: exactly one is the name it uses for itself",
@@ -177,7 +177,8 @@ class Organizations:
     def _fact_row(self, organization_id: str, fact: dict) -> dict:
         page = self.pages[fact["page"]]
         return {"organization_id": organization_id, "property": fact["property"], "value": fact["value"], "source_url": page["url"],
-                "source_title": page["title"], "source_publisher": page["publisher"], "read_on": dt.date.fromisoformat(page["read_on"]), "quote": fact["quote"]}
+                "source_title": page["title"], "source_publisher": page["publisher"], "source_kind": page["kind"], "read_on": dt.date.fromisoformat(page["read_on"]),
+                "quote": fact["quote"]}
 
     def _fail(self, keys: tuple, problem: str, fix: str):
         self.curated.fail(keys, problem, fix)
@@ -186,7 +187,7 @@ class Organizations:
 def _as_listed(organization_id: str, row: dict, agreement: dict) -> dict:
     """The entry's own spelling, quoted from the agreement that lists it."""
     return {"organization_id": organization_id, "kind": "as-listed", "name": row["name"], "language": agreement["language"],
-            "source_url": agreement["source_url"], "quote": row["entry_text"]}
+            "source_url": agreement["source_url"], "source_kind": AGREEMENT_PAGE_KIND, "quote": row["entry_text"]}
 
 
 def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list[str], countries_as_listed: dict[str, set[str]]) -> tuple[str, bool, str] | None:
@@ -194,7 +195,12 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
     if kind == "founded":
         if not (re.fullmatch(r"[0-9]{4}", value) or _is_date(value)):
             return f"{value!r} is not a year (YYYY) or a date (YYYY-MM-DD)", False, "write the founding at the precision the page gives: 2004 or 2004-04-16"
-        return None if holds(quote, value[:4]) else (f"does not contain the year {value[:4]} as a word of its own", True, "quote the words of the page that give the founding")
+        if gives_value(quote, value):
+            return None
+        if len(value) == 4:
+            return f"does not contain the year {value} as a word of its own", True, "quote the words of the page that give the founding"
+        return (f"does not give the date {value} whole: its day, month and year, each as a word of its own (6 August 1971, August 6, 1971, "
+                "1971-08-06 or 06.08.1971)", True, "correct the date to the one the quote gives, or quote the words of the page that give it")
     if kind in ("website", "wikipedia_url"):
         parts = urlsplit(value)
         if parts.scheme != "https" or not parts.netloc:
@@ -204,7 +210,7 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
             title = title.split(" (")[0]  # a disambiguation in parentheses is not the article's name in its text
             return None if holds(quote, title) else (f"does not contain the article's title {title!r}", True, "quote the article's first sentence, which names it")
         domain = parts.netloc.lower().removeprefix("www.")
-        if re.search(rf"(?<![\w-]){re.escape(domain)}(?![\w-])", quote.lower()):
+        if re.search(rf"(?<![\w-]){re.escape(domain)}(?![\w-]|\.\w)", quote.lower()):
             return None
         if urlsplit(page_url).netloc.lower().removeprefix("www.") == domain and any(holds(quote, name) for name in names):
             return None  # the site's own page, naming the organization

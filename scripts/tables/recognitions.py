@@ -9,7 +9,7 @@ import pycountry
 
 from ..inputs.curated import CuratedFile, file_entry, load_optional
 from .ids import actor_id, event_id
-from .quotes import holds, holds_date
+from .quotes import gives_date, holds
 
 PATH = "data/source/recognitions.yaml"
 
@@ -73,12 +73,12 @@ class Recognitions:
         if not holds(quote, "genocide"):
             self._fail((*where, "quote"), "does not contain the word genocide", "quote the words of the page that say the body recognized a genocide")
         if not _dated(quote, date_quote, date):
-            self._fail((*where, "date_quote" if date_quote else "quote"), f"does not give the date {date.isoformat()} (its month by name and its day)",
-                       "quote the words of the page that date the recognition, or its date line as date_quote")
+            self._fail((*where, "date_quote" if date_quote else "quote"), f"does not give the date {date.isoformat()} whole: its day, month and year, each as a word of its own",
+                       "correct the date to the one the page gives, or quote the words of the page that date it (or its date line as date_quote)")
         return {
             "recognition_id": f"{agreement}-recognition-{country.lower()}-{recognition['body']}", "agreement_id": agreement, "actor_id": actor,
             "event_id": event, "country_code": country, "body": recognition["body"], "date": date, "source_url": page["url"],
-            "source_title": page["title"], "source_publisher": page["publisher"], "read_on": dt.date.fromisoformat(page["read_on"]),
+            "source_title": page["title"], "source_publisher": page["publisher"], "source_kind": page["kind"], "read_on": dt.date.fromisoformat(page["read_on"]),
             "quote": quote, "date_quote": date_quote, "note": recognition.get("note"), "is_inference": True,
         }
 
@@ -93,6 +93,6 @@ class Recognitions:
 
 def _dated(quote: str, date_quote: str | None, date: dt.date) -> bool:
     """The quotes give the date; a report dated the next day gives it as "yesterday"."""
-    if holds_date(quote, date) or (date_quote is not None and holds_date(date_quote, date)):
+    if gives_date(quote, date) or (date_quote is not None and gives_date(date_quote, date)):
         return True
-    return date_quote is not None and holds(quote, "yesterday") and holds_date(date_quote, date + dt.timedelta(days=1))
+    return date_quote is not None and holds(quote, "yesterday") and gives_date(date_quote, date + dt.timedelta(days=1))

@@ -15,6 +15,7 @@ from ..errors import PipelineError
 from .ids import annotation_id, clause_id, signatory_id
 from .organizations import Organizations
 from .parse import ParsedDocument, parse_document
+from .quotes import AGREEMENT_PAGE_KIND
 from .recognitions import PATH as RECOGNITIONS, Recognitions
 from .spool import TableFolder, TableRows
 from ..inputs.project import Project
@@ -311,11 +312,11 @@ def annotation_rows(agreement: Agreement, clause_count: int, signatory_count: in
         notes.append(("capture-artifact", "agreements", agreement_id,
                       f"The line {span.text!r} (source characters {span.start}-{span.end}) is not part of "
                       f"the agreement and is dropped from the tables. {artifact['reason'].strip()}",
-                      False, source_url))
+                      False, source_url, AGREEMENT_PAGE_KIND))
     for discrepancy in metadata.get("known_discrepancies") or []:
         notes.append(("discrepancy", "countries", discrepancy["country_code"],
                       discrepancy["explanation"].strip(), bool(discrepancy["is_inference"]),
-                      discrepancy.get("source_url") or None))
+                      discrepancy.get("source_url") or None, discrepancy.get("source_kind")))
     counts = {"clauses": clause_count, "signatories": signatory_count}
     for index, context in enumerate(metadata.get("context_notes") or []):
         subject = context["subject"]
@@ -324,7 +325,8 @@ def annotation_rows(agreement: Agreement, clause_count: int, signatory_count: in
             agreement.source.curated.fail(("context_notes", index, "subject", "number"), f"{subject['table']} {subject['number']} does not exist: the agreement has {counts[subject['table']]} {subject['table']}",
                                           "correct the number")
         notes.append(("context", subject["table"], make_id(agreement_id, int(subject["number"])),
-                      context["note"].strip(), bool(context["is_inference"]), context.get("source_url") or None))
+                      context["note"].strip(), bool(context["is_inference"]), context.get("source_url") or None,
+                      context.get("source_kind")))
     return [
         {
             "annotation_id": annotation_id(agreement_id, number),
@@ -335,6 +337,7 @@ def annotation_rows(agreement: Agreement, clause_count: int, signatory_count: in
             "note": note,
             "is_inference": is_inference,
             "source_url": url,
+            "source_kind": source_kind,
         }
-        for number, (kind, table, subject_id, note, is_inference, url) in enumerate(notes, start=1)
+        for number, (kind, table, subject_id, note, is_inference, url, source_kind) in enumerate(notes, start=1)
     ]

@@ -11,6 +11,9 @@ import pytest
 import yaml
 
 from conftest import ROOT, copy_package, run, tool
+from scripts.inputs.project import Project
+
+PROJECT = Project()
 
 REPOSITORY = "https://github.com/example-owner/uyghur-coalition-data"
 
@@ -92,7 +95,8 @@ def test_citation_bib_names_the_compilers_as_one_entity_with_the_version_and_onc
     bib = (ROOT / "CITATION.bib").read_text(encoding="utf-8")
     version = cff["version"]
     assert f"@misc{{global-muslim-coalition-for-uyghurs-{version},\n" in bib
-    assert "  author = {{Independent compilers of the agreement data package}},\n" in bib
+    (author,) = [contributor["title"] for contributor in PROJECT.package_metadata["contributors"] if "creator" in contributor["roles"]]
+    assert f"  author = {{{{{author}}}}},\n" in bib
     assert f"  version = {{{version}}},\n" in bib and f"  year = {{{cff['date-released'][:4]}}},\n" in bib and "url = " not in bib
     assert f"  url = {{{REPOSITORY}/releases/tag/v{version}}}\n" in (published / "CITATION.bib").read_text(encoding="utf-8")
 
@@ -102,3 +106,32 @@ def test_a_bibtex_special_character_is_escaped_once():
 
     bib = citation_bib({"authors": [{"name": "Compilers & Co {x}"}], "title": "50% of #1_a \\ b", "date-released": "2026-12-04", "version": "1.0.0"}, "p")
     assert "author = {{Compilers \\& Co \\{x\\}}}" in bib and "title = {{50\\% of \\#1\\_a \\textbackslash{} b}}" in bib
+
+
+def test_bibtex_reads_the_author_as_one_entity_and_every_citation_names_it_alike(released_folder):
+    """pybtex parses CITATION.bib as BibTeX does: one author, whose whole name is one family name, never a person's parts."""
+    import json
+
+    from pybtex.database import parse_string
+
+    (author,) = [contributor["title"] for contributor in PROJECT.package_metadata["contributors"] if "creator" in contributor["roles"]]
+    assert author.startswith("Maintainers of ") and "," not in author and " and " not in author
+    (entry,) = parse_string((ROOT / "CITATION.bib").read_text(encoding="utf-8"), "bibtex").entries.values()
+    (person,) = entry.persons["author"]
+    assert (person.first_names, person.middle_names, person.prelast_names) == ([], [], [])
+    assert " ".join(person.last_names).strip("{}") == author
+    assert "note" in entry.fields and entry.fields["version"] == PROJECT.changelog_version()
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))
+    assert cff["authors"] == [{"name": author}] and zenodo["creators"] == [{"name": author}]
+    page = (released_folder / "docs" / "index.html").read_text(encoding="utf-8")
+    assert json.dumps(author) in page
+    assert author in (released_folder / "README.md").read_text(encoding="utf-8")
+
+
+def test_report_an_error_points_at_the_issue_tracker_once_the_address_is_set(published):
+    readme = (published / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- report an error: written by make build -->", 1)[1].split("<!-- end of report an error -->", 1)[0]
+    assert f"<{REPOSITORY}/issues>" in section and "row's identifier" in section
+    unset = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "/issues" not in unset.split("<!-- report an error: written by make build -->", 1)[1].split("<!-- end", 1)[0]

@@ -95,7 +95,7 @@ def test_an_agreement_whose_ids_sort_before_those_of_the_agreement_before_it_sti
     folder = second.write(package / "data" / "source")
     metadata = yaml.safe_load((folder / "agreement.yaml").read_text(encoding="utf-8"))
     metadata["context_notes"] = [{"subject": {"table": "clauses", "number": 1}, "note": "A note on the first clause.", "is_inference": False,
-                                  "source_url": "https://example.org/note"}]
+                                  "source_url": "https://example.org/note", "source_kind": "official"}]
     (folder / "agreement.yaml").write_bytes(yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True).encode("utf-8"))
     code, out, err = run(package, "build", capsys=capsys)
     assert code == 0, err
