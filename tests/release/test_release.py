@@ -309,7 +309,8 @@ _KILLER = textwrap.dedent("""
 
     if __name__ == "__main__":  # not in the workbook's process, which imports this module again
         target, count = sys.argv[1], int(sys.argv[2])
-        kill_at(*{"rename": (release.os, "rename"), "zip entry": (zipfile.ZipFile, "open")}.get(target, (release, target)), count)
+        kill_at(*{"rename": (release.os, "rename"), "zip entry": (zipfile.ZipFile, "open"),
+                     "folder write": (release.ReleaseFolder, "write")}.get(target, (release, target)), count)
         sys.exit(main(["--root", sys.argv[3], "release"]))
 """)
 
@@ -330,7 +331,7 @@ def _complete_release(dist: Path) -> bool:
 @pytest.mark.slow
 @pytest.mark.posix("SIGKILL")
 @pytest.mark.parametrize("target, count, dist_after_kill", [
-    ("parquet_bytes", 3, "previous"),  # while writing the new release aside
+    ("folder write", 5, "previous"),  # while writing the new release aside
     ("zip entry", 25, "previous"),  # mid-zip: 24 of the zip's 51 entries written
     ("rename", 1, "previous"),  # just before the old dist/ is moved aside
     ("rename", 2, "absent"),  # between the two renames: nothing, then recovered
