@@ -1,5 +1,4 @@
-"""Write a table as Parquet: the schema's Arrow types, categories dictionary-encoded, and pandas metadata so that
-pd.read_parquet(path) gives the README reader's dtypes with no argument."""
+"""Write a table as Parquet, typed by its schema, with pandas metadata so that pd.read_parquet gives the README's dtypes."""
 
 from __future__ import annotations
 

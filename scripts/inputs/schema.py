@@ -152,7 +152,7 @@ def _labels_validator() -> jsonschema.Draft202012Validator:
 
 def check_labels(schema: dict, file: str) -> None:
     """Every field has a title and every category a label, as contracts/table-schema.schema.json asks; a field with
-    categories lists its enum's values in the same order, since that order numbers the codes of Stata and SPSS."""
+    categories labels every value its enum allows: the categories' order numbers the codes of Stata and SPSS."""
     for error in sorted(_labels_validator().iter_errors(schema), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
         if error.validator == "required" and file in _TITLES_PENDING:
@@ -165,10 +165,12 @@ def check_labels(schema: dict, file: str) -> None:
         fix = next((r["description"] for r in rules if "description" in r), None)
         raise PipelineError(_where_in(schema, file, path), _labels_problem(error, path), fix)
     for index, field in enumerate(schema.get("fields", [])):
-        if "categories" in field and [c["value"] for c in field["categories"]] != field.get("constraints", {}).get("enum"):
+        values = [category["value"] for category in field.get("categories", [])]
+        unlabelled = [value for value in field.get("constraints", {}).get("enum", []) if values and value not in values]
+        if unlabelled:
             raise PipelineError(_where_in(schema, file, ["fields", index, "categories"]),
-                                f"the categories of {field['name']} are not its constraints.enum, value for value and in order",
-                                "list the same codes in both, in one order: enum enforces them, categories label and number them")
+                                f"{field['name']} allows {unlabelled[0]!r} (constraints.enum), which none of its categories labels",
+                                "add a category {\"value\", \"label\"} for each code the enum allows: categories label and number them")
 
 
 def _rule_at(path: list) -> dict | None:
@@ -191,6 +193,8 @@ def _where_in(schema: dict, file: str, path: list) -> str:
 
 def _labels_problem(error, path: list) -> str:
     key = path[-1] if path else "(top)"
+    if isinstance(key, int) and len(path) >= 2:
+        key = f"{path[-2]}[{key}]"
     if error.validator == "required":
         return f"has no {key}"
     if error.validator == "maxLength":

@@ -164,3 +164,25 @@ def test_the_readme_r_reader_types_every_column_and_labels_every_coded_one(relea
             assert column["levels"] == [c["label"] for c in field["categories"]]
         else:
             assert column["class"] == {"string": "character", "integer": "integer", "number": "numeric", "boolean": "logical", "date": "Date"}[field["type"]]
+
+
+@pytest.mark.parametrize("edit, where, says, fix", [
+    (lambda f: f.pop("title"), "fields[0].title, field 'signatory_id'", "has no title", 'give the field a "title" of at most 80 characters'),
+    (lambda f: f.update(title="x" * 81), "fields[0].title, field 'signatory_id'", "title is 81 characters long", "at most 80 characters"),
+    (lambda f: f.update(categories=["resolved"]), "fields[0].categories[0], field 'signatory_id'", "categories[0] is \"resolved\", not an object",
+     'write each category as {"value"'),
+    (lambda f: f.update(categories=[{"value": "resolved"}]), "fields[0].categories[0].label, field 'signatory_id'", "has no label",
+     'write each category as {"value"'),
+])
+def test_make_build_refuses_a_missing_or_long_title_and_a_category_without_a_label(package, capsys, edit, where, says, fix):
+    from conftest import run
+
+    path = package / "schemas" / "signatories.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    edit(schema["fields"][0])
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 1
+    first, second = [line for line in err.strip().splitlines() if line.startswith(("error:", "  fix:"))][:2]
+    assert first.startswith(f"error: schemas/signatories.json ({where}): {says}"), first
+    assert second.startswith("  fix: ") and fix in second, second
