@@ -180,7 +180,7 @@ def test_make_build_refuses_a_missing_or_long_title_and_a_category_without_a_lab
     path = package / "schemas" / "signatories.json"
     schema = json.loads(path.read_text(encoding="utf-8"))
     edit(schema["fields"][0])
-    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8", newline="\n")
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 1
     first, second = [line for line in err.strip().splitlines() if line.startswith(("error:", "  fix:"))][:2]
