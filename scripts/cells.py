@@ -25,6 +25,11 @@ def field_names(schema: dict) -> list[str]:
     return [field["name"] for field in schema["fields"]]
 
 
+def label_of(field: dict) -> str:
+    """A column's label: its title (every field has one, contracts/table-schema.schema.json)."""
+    return field.get("title", field["name"])  # the name only for a schema whose titles are pending (inputs/schema.py)
+
+
 def is_required(field: dict) -> bool:
     return bool(field.get("constraints", {}).get("required"))
 

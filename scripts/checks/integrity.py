@@ -13,9 +13,9 @@ import pyarrow.parquet as pq
 
 from ..cells import field_names
 from ..errors import PipelineError, Problem, error, warning
-from .package import LoadedPackage, TableFile, parquet_cells
+from .package import TABLE_DOWNLOADS, LoadedPackage, TableFile, parquet_cells
 from ..inputs.project import Project
-from ..inputs.schema import arrow_schema, profile_errors
+from ..inputs.schema import arrow_schema, parquet_schema, profile_errors
 from ..tables.text import normalize
 
 Check = Callable[[LoadedPackage], Iterator[Problem]]
@@ -81,9 +81,11 @@ def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
 
 
 def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
-    """Every file under data/ is a resource of the descriptor."""
+    """Every file under data/ is a resource of the descriptor, or a table's download beside its CSV (Stata, SPSS)."""
     described = {resource.get("path") for resource in package.descriptor["resources"]}
-    for relative in sorted(package.data_files - described):
+    tables = {path.removesuffix(".csv") for path in described if isinstance(path, str) and path.endswith(".csv")}
+    downloads = {f"{table}{suffix}" for table in tables for suffix in TABLE_DOWNLOADS}
+    for relative in sorted(package.data_files - described - downloads):
         yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
 
 
@@ -498,7 +500,7 @@ def parquet_matches_csv(package: LoadedPackage) -> Iterator[Problem]:
                 if columns != field_names(table.schema):
                     yield error("parquet", table.path, f"its columns are {columns}, expected the schema's fields in order: {field_names(table.schema)}")
                     continue
-                expected = arrow_schema(table.schema)
+                expected = parquet_schema(table.schema)
                 wrong = [(f.name, str(f.type), str(expected.field(f.name).type)) for f in parquet.schema_arrow if not f.type.equals(expected.field(f.name).type)]
                 if wrong:
                     name, found, declared = wrong[0]

@@ -12,11 +12,17 @@ _CONTEXT = json.loads((Path(__file__).resolve().parents[2] / "contracts" / "croi
 DATA_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float", "boolean": "sc:Boolean", "date": "sc:Date"}
 
 
-def croissant(descriptor: dict, schemas: dict[str, dict], released: str, cite_as: str) -> dict:
-    """The Croissant description of the package's CSV tables: a file object with its sha256 for each, and a record set with its fields, key and references."""
+def croissant(descriptor: dict, schemas: dict[str, dict], released: str, cite_as: str, other_files: list[tuple[str, str, str, str]] = ()) -> dict:
+    """The Croissant description of the package's CSV tables: a file object with its sha256 for each, and a record set with its fields, key and references.
+
+    `other_files` are (label, path, media type, sha256) of the tables' other formats (Parquet, Stata, SPSS): file objects
+    beside the CSV ones, which the record sets read.
+    """
     tables = [resource for resource in descriptor["resources"] if resource.get("type") == "table" and resource.get("format") == "csv"]
     files = [{"@type": "cr:FileObject", "@id": _file(resource["name"]), "name": _file(resource["name"]), "description": resource["title"],
               "contentUrl": resource["path"], "encodingFormat": "text/csv", "sha256": resource["hash"].removeprefix("sha256:")} for resource in tables]
+    files += [{"@type": "cr:FileObject", "@id": path.rsplit("/", 1)[-1], "name": path.rsplit("/", 1)[-1], "description": label,
+               "contentUrl": path, "encodingFormat": media, "sha256": sha256} for label, path, media, sha256 in other_files]
     license_ = descriptor["licenses"][0]
     return {
         "@context": _CONTEXT,
@@ -35,8 +41,8 @@ def croissant(descriptor: dict, schemas: dict[str, dict], released: str, cite_as
     }
 
 
-def croissant_bytes(descriptor: dict, schemas: dict[str, dict], released: str, cite_as: str) -> bytes:
-    return (json.dumps(croissant(descriptor, schemas, released, cite_as), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+def croissant_bytes(descriptor: dict, schemas: dict[str, dict], released: str, cite_as: str, other_files: list[tuple[str, str, str, str]] = ()) -> bytes:
+    return (json.dumps(croissant(descriptor, schemas, released, cite_as, other_files), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _record_set(resource: dict, schema: dict) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from .address import public_address
-from . import archive, diff, sqlite, workbook
+from . import archive, registry
 from ..inputs.project import Project
 from ..inputs.source import CURATED_FILES, SourceDocument
 from ..tables.csvfile import Content, size_and_sha256
@@ -13,7 +13,7 @@ from ..tables.csvfile import Content, size_and_sha256
 DESCRIPTOR_PATH = "datapackage.json"
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
-_PARQUET = "application/vnd.apache.parquet"
+_PARQUET = registry.PARQUET_MEDIA_TYPE
 
 
 def file_integrity(content: Content) -> dict:
@@ -66,16 +66,7 @@ def release_downloads(project: Project, version: str, sources: list[SourceDocume
     """(label, path from the release folder, media type) of every file a user downloads from a release."""
     name = project.package_metadata["name"]
     files = [("The Data Package descriptor", DESCRIPTOR_PATH, "application/json")]
-    for table in project.table_names:
-        files += [(f"{table} (CSV)", project.table_path(table), "text/csv"), (f"{table} (Parquet)", project.parquet_path(table), _PARQUET)]
-    files += [
-        ("Changes in every release (CSV)", diff.CSV_PATH, "text/csv"),
-        ("Changes in every release (Parquet)", diff.PARQUET_PATH, _PARQUET),
-        ("Release notes", diff.NOTES_PATH, "text/markdown"),
-        ("Every table in one workbook", workbook.PATH.format(name=name), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("Every table in one SQLite database", sqlite.PATH.format(name=name), "application/vnd.sqlite3"),
-        ("Datasette metadata for the database", sqlite.METADATA_PATH, "application/json"),
-    ]
+    files += registry.table_files(project.table_names) + registry.release_files(name)
     files += [(f"The source document of {source.agreement_id}", source.relative_path, "text/plain") for source in sources]
     files += [("Checksums of these files, for sha256sum -c", archive.FOLDER_SUMS, "text/plain")]
     if (address := public_address(project.package_metadata)):  # the zip lies beside the folder, not in it: only its public address reaches it

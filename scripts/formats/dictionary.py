@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..cells import to_cell
+from ..cells import label_of, to_cell
 from ..tables.spool import TableRows
 from .escape import markdown_code, markdown_text
 
@@ -51,9 +51,10 @@ def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables
         for foreign in schema.get("foreignKeys", []):
             reference = foreign["reference"]
             lines.append(f"- {_columns(foreign['fields'])} references {markdown_code(reference['resource'])}.{_columns(reference['fields'])}")
-        lines += ["", "| field | type | constraints | description | example |", "|---|---|---|---|---|"]
+        lines += ["", "| field | title | type | constraints | description | example |", "|---|---|---|---|---|---|"]
         for field in schema["fields"]:
-            lines.append(f"| {_cell(markdown_code(field['name']))} | {_cell(field['type'])} | {_constraints(field)} | {_cell(_prose(field['description']))} | {_example(rows, field)} |")
+            lines.append(f"| {_cell(markdown_code(field['name']))} | {_cell(_prose(label_of(field)))} | {_cell(field['type'])} | {_constraints(field)} | "
+                         f"{_cell(_prose(field['description']))} | {_example(rows, field)} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from ..cells import PYTHON_TYPES, field_names, is_required
+from ..cells import PYTHON_TYPES, field_names, is_required, label_of
 from ..tables.csvfile import csv_rows
 
 PATH = "{name}.sqlite"
@@ -126,7 +126,7 @@ def datasette_metadata(descriptor: dict, schemas: dict[str, dict], database: str
         tables[resource["name"]] = {
             "title": resource["title"],
             "description": resource["description"],
-            "columns": {field["name"]: field["description"] for field in schema["fields"]},
+            "columns": {field["name"]: f"{label_of(field)}: {field['description']}" for field in schema["fields"]},
         }
     for name in VIEWS:
         rows, facets = VIEW_ROWS[name]

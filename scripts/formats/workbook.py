@@ -7,7 +7,7 @@ import itertools
 import os
 from pathlib import Path
 
-from ..cells import field_names
+from ..cells import field_names, label_of
 from ..tables.csvfile import csv_rows
 from ..errors import PipelineError
 
@@ -66,6 +66,8 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
         sheet.freeze_panes(1, 0)
         continued = [(column, part) for column, count in parts[name].items() for part in range(2, count + 1)]
         sheet.write_row(0, 0, names + [f"{names[column]} (continued {part})" for column, part in continued], bold)
+        for column, field in enumerate(fields):  # the header keeps the CSV's names; each carries its title as a note
+            sheet.write_comment(0, column, label_of(field), {"x_scale": 2})
         writers = [_writer(sheet, field["type"], date) for field in fields]
         first_continued = {column: len(names) + continued.index((column, 2)) for column in parts[name]}
         # Row by row, as constant_memory needs.

@@ -15,6 +15,9 @@ from ..cells import column_values, field_names, is_required, row_tuples
 from ..errors import PipelineError
 
 PROFILES = Path(__file__).resolve().parents[2] / "contracts" / "profiles" / "2.0"
+LABELS_CONTRACT = PROFILES.parents[1] / "table-schema.schema.json"
+# TEMPORARY, until the branch that adds the countries' codes lands with their titles: remove this line then.
+_TITLES_PENDING = {"schemas/countries.json"}
 
 # Table Schema type -> Arrow type. The one place where Parquet types are decided.
 _ARROW_TYPES = {
@@ -40,6 +43,13 @@ def arrow_schema(schema: dict) -> pa.Schema:
         )
     except KeyError as exc:
         raise PipelineError("schemas", f"no Parquet type for Table Schema type {exc.args[0]!r}") from None
+
+
+def parquet_schema(schema: dict) -> pa.Schema:
+    """Arrow types of a table's Parquet file: a field with categories dictionary-encoded, every category in the dictionary, in order."""
+    return pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), pa.string(), ordered=bool(field.get("categoriesOrdered")))
+                               if "categories" in field else f.type, nullable=f.nullable)
+                      for f, field in zip(arrow_schema(schema), schema["fields"])])
 
 
 @lru_cache(maxsize=None)
@@ -102,6 +112,7 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
         raise TypeError("schemas are read as JSON objects first")
     for name, schema in schemas.items():
         _check_fields(schema, _Where(files[name]))
+        check_labels(schema, files[name])
     for name, schema in schemas.items():
         where = _Where(files[name])
         names = field_names(schema)
@@ -132,6 +143,69 @@ def table_schema_profile_error(schema_json: str) -> tuple[str, str] | None:
     if error is None:
         return None
     return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in error.absolute_path).lstrip("."), error.message[:200]
+
+
+@lru_cache(maxsize=None)
+def _labels_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(json.loads(LABELS_CONTRACT.read_text(encoding="utf-8")))
+
+
+def check_labels(schema: dict, file: str) -> None:
+    """Every field has a title and every category a label, as contracts/table-schema.schema.json asks; a field with
+    categories labels every value its enum allows: the categories' order numbers the codes of Stata and SPSS."""
+    for error in sorted(_labels_validator().iter_errors(schema), key=lambda e: list(map(str, e.absolute_path))):
+        path = list(error.absolute_path)
+        if error.validator == "required" and file in _TITLES_PENDING:
+            continue
+        rule = error.schema
+        if error.validator == "required":  # the missing key's own rule says how to fix it
+            missing = next(key for key in error.validator_value if key not in error.instance)
+            path, rule = [*path, missing], error.schema["properties"][missing]
+        rules = [rule, *(sub for depth in range(len(path), 0, -1) if (sub := _rule_at(path[:depth])) is not None)]
+        fix = next((r["description"] for r in rules if "description" in r), None)
+        raise PipelineError(_where_in(schema, file, path), _labels_problem(error, path), fix)
+    for index, field in enumerate(schema.get("fields", [])):
+        values = [category["value"] for category in field.get("categories", [])]
+        unlabelled = [value for value in field.get("constraints", {}).get("enum", []) if values and value not in values]
+        if unlabelled:
+            raise PipelineError(_where_in(schema, file, ["fields", index, "categories"]),
+                                f"{field['name']} allows {unlabelled[0]!r} (constraints.enum), which none of its categories labels",
+                                "add a category {\"value\", \"label\"} for each code the enum allows: categories label and number them")
+
+
+def _rule_at(path: list) -> dict | None:
+    """The contract's rule for a key path of a schema: fields[3].categories[0] -> the rule of categories."""
+    rule = json.loads(LABELS_CONTRACT.read_text(encoding="utf-8"))
+    for key in path:
+        rule = rule.get("items") if isinstance(key, int) else rule.get("properties", {}).get(key)
+        if rule is None:
+            return None
+    return rule
+
+
+def _where_in(schema: dict, file: str, path: list) -> str:
+    text = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
+    fields = schema.get("fields")
+    if len(path) >= 2 and path[0] == "fields" and isinstance(fields, list) and isinstance(fields[path[1]], dict):
+        text += f", field {fields[path[1]].get('name')!r}"
+    return f"{file} ({text})"
+
+
+def _labels_problem(error, path: list) -> str:
+    key = path[-1] if path else "(top)"
+    if isinstance(key, int) and len(path) >= 2:
+        key = f"{path[-2]}[{key}]"
+    if error.validator == "required":
+        return f"has no {key}"
+    if error.validator == "maxLength":
+        return f"{key} is {len(error.instance)} characters long, over the {error.validator_value} a label may have: {error.instance[:40]!r}…"
+    if error.validator == "type":
+        return f"{key} is {json.dumps(error.instance, ensure_ascii=False)[:60]}, not {_article(error.validator_value)}"
+    return f"{key}: {error.message[:200]}"
+
+
+def _article(kind) -> str:
+    return " or ".join({"object": "an object", "integer": "an integer", "array": "a list"}.get(k, f"a {k}") for k in ([kind] if isinstance(kind, str) else kind))
 
 
 class _Where:

@@ -1,4 +1,4 @@
-"""What a released file holds, read back, for the files whose bytes a native library writes (SQLite, zlib)."""
+"""What a released file holds, read back, for the files whose bytes a native library writes (SQLite, zlib, ReadStat)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from ..formats import archive
 # SQLite writes the database and zlib deflates the zip and the workbook: another version of either (the one a
 # Windows or macOS Python bundles, zlib-ng in Python 3.14 on Windows) writes other bytes for the same content.
 # The folder's checksum file lists those files' bytes, so it differs with them.
-NATIVE_SUFFIXES = (".zip", ".sqlite", ".xlsx")
+# ReadStat stamps the time of writing into an SPSS file: a .sav is pinned by its labels and values, read back.
+NATIVE_SUFFIXES = (".zip", ".sqlite", ".xlsx", ".sav")
 # How a record pins a workbook. Those of 1.4.1 to 2.1.1 pin its cells, as openpyxl reads them back (seconds at
 # a time for a corpus); later ones pin its XML parts, unpacked, as a zip's other entries are pinned: xlsxwriter,
 # pure Python and pinned in requirements.lock, writes the same parts on every system, and only their
@@ -65,6 +66,8 @@ def _lines(path: Path, known: dict[str, str], workbook: str):
             yield from (_entry_line(parts, info) for info in parts.infolist())
     elif name.endswith(".xlsx"):
         yield from _workbook_cells(path)
+    elif name.endswith(".sav"):
+        yield from _sav_lines(path)
     elif name in (archive.FOLDER_SUMS, archive.SUMS):
         # The lines of byte-stable files; those of native files name bytes that their own fingerprints stand for.
         yield from (line for line in path.read_text(encoding="utf-8").splitlines() if not is_native("/" + line.split("  ", 1)[-1]))
@@ -101,6 +104,16 @@ def _shadow_tables(connection: sqlite3.Connection, objects: list[tuple]) -> set[
     except sqlite3.OperationalError:  # SQLite before 3.37: the tables that FTS5 names after its virtual table
         virtual = [name for kind, name, _, sql in objects if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
         return {name for _, name, _, _ in objects if any(name.startswith(f"{table}_") for table in virtual)}
+
+
+def _sav_lines(path: Path):
+    """An SPSS file's label, columns, their labels, formats and value labels, then its rows."""
+    import pyreadstat
+
+    frame, meta = pyreadstat.read_sav(str(path))
+    yield repr((meta.file_label, meta.column_names, meta.column_labels, meta.original_variable_types, sorted(meta.variable_value_labels.items())))
+    for row in frame.itertuples(index=False, name=None):
+        yield repr(row)
 
 
 def _workbook_cells(path: Path):

@@ -14,9 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from . import versions
 from .build import DESCRIPTOR, BuiltPackage, build_in_memory, check_output_folders, guard_outputs, write_outputs
 from ..cells import column_values
@@ -26,11 +23,10 @@ from ..tables.csvfile import Content, csv_bytes, write_content
 from ..formats.descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from ..errors import PipelineError, Problem, ValidationFailed
 from .fingerprint import fingerprint, is_native
-from ..formats import archive, croissant, diff, page, sqlite, workbook
+from ..formats import archive, croissant, diff, page, registry, sqlite, workbook
 from ..inputs.files import check_folder, read_input
 from ..progress import step
 from ..inputs.project import Project
-from ..inputs.schema import arrow_schema
 from ..checks.validate import validate_package
 
 # Copied into the release beside the data, so that it stands on its own; the build's own
@@ -203,23 +199,34 @@ def fingerprints(staging: Path, digests: dict[str, str], workbook: str) -> dict[
 
 
 def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
-    """Each table as CSV and Parquet, and its schema; returns the resources of its CSV and Parquet files."""
-    resources, parquet_resources = [], []
+    """Each table as CSV and in every other format of formats/registry.py, and its schema; returns the resources of its CSV and Parquet files."""
+    resources, twins = [], []
+    titles = {resource["name"]: resource["title"] for resource in project.package_metadata["resources"]}
+    released = project.releases[0].date.isoformat()
     for name in project.table_names:
-        csv_path, parquet_path = project.table_path(name), project.parquet_path(name)
+        csv_path = project.table_path(name)
         resources.append(table_resource(project, name, csv_path, folder.write(csv_path, built.files[csv_path])))
-        parquet = folder.write(parquet_path, parquet_bytes(built.tables[name], project.schemas[name]))
-        parquet_resources.append(table_resource(project, name, parquet_path, parquet, fmt="parquet"))
+        for fmt in registry.written_per_table():
+            path = fmt.path_of(table=name)
+            content = folder.write(path, fmt.write(built.tables[name], project.schemas[name], titles[name], released))
+            if fmt.resource:
+                twins.append(table_resource(project, name, path, content, fmt=fmt.name))
         folder.write(f"schemas/{name}.json", read_input(project.schema_dir / f"{name}.json", project.root, f"schemas/{name}.json"))
-    return resources + parquet_resources
+    return resources + twins
 
 
 def write_changes(project: Project, rows: list[dict], folder: ReleaseFolder) -> list[dict]:
-    """The table of what changed in every release since the first, as CSV and Parquet, and its schema; returns their resources."""
+    """The table of what changed in every release since the first, as CSV and every other format, and its schema; returns the resources."""
     changes = folder.write(diff.CSV_PATH, csv_bytes("changes", rows, project.changes_schema))
-    parquet = folder.write(diff.PARQUET_PATH, parquet_bytes(rows, project.changes_schema))
+    resources = [changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH)]
+    released = project.releases[0].date.isoformat()
+    for fmt in registry.written_per_table():
+        path = fmt.path_of(table=registry.CHANGES)
+        content = folder.write(path, fmt.write(rows, project.changes_schema, registry.CHANGES_LABEL, released))
+        if fmt.resource:
+            resources.append(changes_resource(path, content, diff.SCHEMA_PATH, fmt=fmt.name))
     folder.write(diff.SCHEMA_PATH, read_input(project.schema_dir / "release" / "changes.json", project.root, "schemas/release/changes.json"))
-    return [changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH), changes_resource(diff.PARQUET_PATH, parquet, diff.SCHEMA_PATH, fmt="parquet")]
+    return resources
 
 
 def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
@@ -238,7 +245,9 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
     folder.write(DESCRIPTOR, descriptor_bytes(descriptor))
     released = project.releases[0].date.isoformat()
     cite_as = citation_text(project.package_metadata, version, released, built.tables["agreements"])
-    folder.write(croissant.PATH, croissant.croissant_bytes(descriptor, release_schemas(project), released, cite_as))
+    others = [(label, path, media, archive.sha256_of(folder.path / path)) for label, path, media in registry.table_files(project.table_names)
+              if media != registry.CSV.media_type]
+    folder.write(registry.CROISSANT.path, croissant.croissant_bytes(descriptor, release_schemas(project), released, cite_as, others))
     return descriptor
 
 
@@ -248,8 +257,7 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
     readme = built.files["README.md"].decode("utf-8")
     usage = [_GENERATED_MARKER.sub("", part.split(_END_OF_IN_A_RELEASE, 1)[0]) for part in readme.split(_IN_A_RELEASE)[1:]]
     rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources) if "://" not in path]
-    rows += ["| `croissant.json` | the same tables described as MLCommons Croissant, as dataset search engines and ML tools read them |",
-             "| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",
+    rows += ["| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",
              "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how to cite |",
              "| `docs/data-dictionary.md`, `docs/codebook.md` | every column described; the rules of the coding |",
              "| `RELEASE-NOTES.md`, `CHANGELOG.md` | what changed in this version, and in every version |",
@@ -319,18 +327,6 @@ def datasette_json(project: Project, descriptor: dict) -> bytes:
     """Datasette's metadata for the database: titles, descriptions, license and source, from the descriptor."""
     metadata = sqlite.datasette_metadata(descriptor, release_schemas(project), project.package_metadata["name"])
     return (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def parquet_bytes(rows: list[dict], schema: dict) -> bytes:
-    """A table as Parquet, its types from the Table Schema; the same rows give the same bytes."""
-    types = arrow_schema(schema)
-    if hasattr(rows, "arrow"):  # the build's tables.spool.TableRows, read from its file as Arrow holds it
-        table = rows.arrow().cast(types)
-    else:
-        table = pa.table({field.name: pa.array(column_values(rows, field.name), field.type) for field in types}, schema=types)
-    buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
-    return buffer.getvalue()
 
 
 def _swap_into_place(project: Project, next_dist: Path) -> None:

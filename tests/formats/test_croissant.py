@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -27,7 +28,12 @@ def test_croissant_describes_every_csv_table_with_its_fields_types_key_reference
     croissant = json.loads((released_folder / "croissant.json").read_text(encoding="utf-8"))
     tables = {r["name"]: r for r in descriptor["resources"] if r.get("type") == "table" and r["format"] == "csv"}
     assert [r["@id"] for r in croissant["recordSet"]] == list(tables) and "changes" in tables and "recognitions" in tables
-    assert {f["@id"]: f["sha256"] for f in croissant["distribution"]} == {f"{name}.csv": r["hash"].removeprefix("sha256:") for name, r in tables.items()}
+    csv_files = {f["@id"]: f["sha256"] for f in croissant["distribution"] if f["encodingFormat"] == "text/csv"}
+    assert csv_files == {f"{name}.csv": r["hash"].removeprefix("sha256:") for name, r in tables.items()}
+    others = [f for f in croissant["distribution"] if f["encodingFormat"] != "text/csv"]  # Parquet, Stata, SPSS: each file's sha256
+    assert {f["contentUrl"] for f in others} == {f"data/{name}{suffix}" for name in tables for suffix in (".parquet", ".dta", ".sav")}
+    for f in others:
+        assert f["sha256"] == hashlib.sha256((released_folder / f["contentUrl"]).read_bytes()).hexdigest()
     assert (croissant["version"], croissant["conformsTo"], croissant["license"]) == (descriptor["version"], "http://mlcommons.org/croissant/1.0", descriptor["licenses"][0]["path"])
     for record_set in croissant["recordSet"]:
         schema = json.loads((released_folder / tables[record_set["@id"]]["schema"]).read_text(encoding="utf-8"))

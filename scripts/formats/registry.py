@@ -1,0 +1,69 @@
+"""The only list of the kinds of file a release holds: each format's path, media type, label and writer, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import croissant, diff, parquet, spss, sqlite, stata, workbook
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    path: str  # "data/{table}.dta" for a file per table; "{name}.xlsx" for one file, {name} being the package's name
+    media_type: str
+    label: str  # "{table} (Stata .dta)": {table} is the table's name, or what the table of changes is
+    write: Callable | None  # a per-table writer is (rows, schema, title, released) -> bytes; None: the build writes it
+    per_table: bool
+    resource: bool = False  # a table resource of datapackage.json, which frictionless reads and validates
+
+    def path_of(self, table: str = "", name: str = "") -> str:
+        return self.path.format(table=table, name=name)
+
+    def label_of(self, table: str = "") -> str:
+        return self.label.format(table=table)
+
+
+PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
+
+CSV = Format("csv", "data/{table}.csv", "text/csv", "{table} (CSV)", None, per_table=True, resource=True)
+PARQUET = Format("parquet", "data/{table}.parquet", PARQUET_MEDIA_TYPE, "{table} (Parquet)", parquet.parquet_bytes, per_table=True, resource=True)
+STATA = Format("stata", "data/{table}.dta", "application/x-stata-dta", "{table} (Stata 14+ .dta, labelled)", stata.stata_bytes, per_table=True)
+SPSS = Format("spss", "data/{table}.sav", "application/x-spss-sav", "{table} (SPSS .sav, labelled)", spss.sav_bytes, per_table=True)
+NOTES = Format("notes", diff.NOTES_PATH, "text/markdown", "Release notes", None, per_table=False)
+WORKBOOK = Format("workbook", workbook.PATH, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Every table in one workbook",
+                  workbook.write_workbook, per_table=False)
+DATABASE = Format("sqlite", sqlite.PATH, "application/vnd.sqlite3", "Every table in one SQLite database", sqlite.write_database, per_table=False)
+DATASETTE = Format("datasette", sqlite.METADATA_PATH, "application/json", "Datasette metadata for the database", None, per_table=False)
+CROISSANT = Format("croissant", croissant.PATH, "application/ld+json",
+                   "The tables described as MLCommons Croissant, as dataset search engines and ML tools read them", None, per_table=False)
+
+# In the order a release lists them: each table's files, then the files of the whole release.
+FORMATS = (CSV, PARQUET, STATA, SPSS, NOTES, WORKBOOK, DATABASE, DATASETTE, CROISSANT)
+CHANGES = "changes"  # the release's own table, after the build's
+CHANGES_LABEL = "Changes in every release"
+
+
+def per_table() -> list[Format]:
+    return [fmt for fmt in FORMATS if fmt.per_table]
+
+
+def written_per_table() -> list[Format]:
+    """The per-table formats a release writes from a table's rows (the CSV is the build's)."""
+    return [fmt for fmt in FORMATS if fmt.per_table and fmt.write is not None]
+
+
+def whole_release() -> list[Format]:
+    return [fmt for fmt in FORMATS if not fmt.per_table]
+
+
+def table_files(tables: list[str]) -> list[tuple[str, str, str]]:
+    """(label, path, media type) of each table's file in each format, the table of changes last."""
+    return [(fmt.label_of(CHANGES_LABEL if table == CHANGES else table), fmt.path_of(table=table), fmt.media_type)
+            for table in [*tables, CHANGES] for fmt in per_table()]
+
+
+def release_files(package_name: str) -> list[tuple[str, str, str]]:
+    """(label, path, media type) of each file of the whole release."""
+    return [(fmt.label_of(), fmt.path_of(name=package_name), fmt.media_type) for fmt in whole_release()]
