@@ -105,7 +105,7 @@ PROJECT_RULES = {
     "not UTF-8": Rule(_bytes("data/signatories.csv", lambda raw: raw.replace("Women\u2019s".encode(), b"Women\x92s", 1)), "encoding", "data/signatories.csv", row=17),
     "not UTF-8 in the header": Rule(_bytes("data/countries.csv", lambda raw: raw.replace(b"alpha_3", b"alpha\xff3", 1)), "encoding", "data/countries.csv", row=1),
     "CR line endings": Rule(_bytes("data/countries.csv", lambda raw: raw.replace(b"\nGB,", b"\r\nGB,")), "line-endings", "data/countries.csv", row=7),
-    "no final newline": Rule(_bytes("data/countries.csv", lambda raw: raw[:-1]), "final-newline", "data/countries.csv", row=14),
+    "no final newline": Rule(_bytes("data/countries.csv", lambda raw: raw[:-1]), "final-newline", "data/countries.csv", row=15),
     "header differs from the schema": Rule(_text("data/countries.csv", "country_code,alpha_3", "alpha_3,country_code"), "header", "data/countries.csv", row=1),
     "a row with too many cells": Rule(_bytes("data/countries.csv", _append_cells), "csv-parse", "data/countries.csv"),
     "undescribed data file": Rule(lambda folder: (folder / "data" / "extra.csv").write_bytes(b"a\n1\n"), "undescribed-file", "data/extra.csv", value="data/extra.csv"),
@@ -151,7 +151,7 @@ FRICTIONLESS_RULES = {
     "pattern violation": Rule(_text("data/countries.csv", "DE,DEU,", "DE,DEUX,"), "frictionless:constraint-error", "data/countries.csv", row=6, field="alpha_3", value="DEUX"),
     "required cell empty": Rule(_text("data/countries.csv", "DE,DEU,Germany,", "DE,DEU,,"), "frictionless:constraint-error", "data/countries.csv", row=6, field="name"),
     "unique cell repeated": Rule(_text("data/countries.csv", "GB,GBR,", "GB,DEU,"), "frictionless:unique-error", "data/countries.csv", row=8, field="alpha_3", value="DEU"),
-    "primary key repeated": Rule(_bytes("data/countries.csv", lambda raw: raw + raw.splitlines(keepends=True)[-1]), "frictionless:primary-key", "data/countries.csv", row=15),
+    "primary key repeated": Rule(_bytes("data/countries.csv", lambda raw: raw + raw.splitlines(keepends=True)[-1]), "frictionless:primary-key", "data/countries.csv", row=16),
     "descriptor frictionless cannot read": Rule(_resource("agreements", dialect={"delimiter": 5}), "frictionless", "datapackage.json"),
 }
 
