@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, tool
 from scripts.release.build import build_in_memory
 from scripts.inputs.project import Project
 
@@ -38,12 +39,51 @@ def test_the_readme_has_the_promised_examples():
         assert needle in codes
 
 
-@pytest.mark.parametrize("number", range(1, len(readme_examples()) + 1))
-def test_readme_python_block_prints_what_it_shows(released_folder, number):
+# A block that imports these runs in the tools' venv (requirements-tools.lock), offline, as a make check test.
+_TOOLS_IMPORTS = re.compile(r"^import (datasets|mlcroissant)\b", re.MULTILINE)
+
+
+def _run_example(code: str, cwd: Path, hf_home: Path) -> subprocess.CompletedProcess:
+    if not _TOOLS_IMPORTS.search(code):
+        return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True)
+    offline = {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(hf_home)}
+    return subprocess.run([str(tool("python")), "-c", code], cwd=cwd, capture_output=True, text=True, env={**os.environ, **offline}, timeout=600)
+
+
+@pytest.mark.parametrize("number", [pytest.param(number, marks=pytest.mark.slow) if _TOOLS_IMPORTS.search(code) else number
+                                    for number, (code, _) in enumerate(readme_examples(), start=1)])
+def test_readme_python_block_prints_what_it_shows(released_folder, number, tmp_path):
     code, expected = readme_examples()[number - 1]
-    result = subprocess.run([sys.executable, "-c", code], cwd=released_folder, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+    result = _run_example(code, released_folder, tmp_path / "hf")
+    assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout == expected
+
+
+@pytest.mark.slow
+def test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_release_folder(released_folder, tmp_path):
+    (code, expected), = [(code, expected) for code, expected in readme_examples() if _TOOLS_IMPORTS.search(code)]
+    # As its comment says: the release folder's path from elsewhere in place of ".", here from the folder that holds it.
+    assert code.count('folder = Path(".").resolve()  # the release folder, or its path from elsewhere') == 1
+    elsewhere = code.replace('Path(".")', f"Path({released_folder.name!r})")
+    result = _run_example(elsewhere, released_folder.parent, tmp_path / "hf")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout == expected
+
+
+def test_the_readme_installs_datasets_and_mlcroissant_at_the_versions_the_tests_run():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (line,) = re.findall(r"`pip install ([^`]*\bdatasets==[^`]*)`", readme)
+    locked = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)$", (ROOT / "requirements-tools.lock").read_text(encoding="utf-8"), flags=re.MULTILINE))
+    assert dict(pin.split("==") for pin in line.split()) == {"datasets": locked["datasets"], "mlcroissant": locked["mlcroissant"]}
+
+
+def test_pa_x_and_atop_are_expanded_and_linked_once_in_the_readme_and_the_codebook():
+    for document in ("README.md", "docs/codebook.md"):
+        text = " ".join((ROOT / document).read_text(encoding="utf-8").split())
+        for name, address, expansion in (("PA-X", "https://www.peaceagreements.org/", ("PA-X Peace Agreements Database", "University of Edinburgh")),
+                                         ("ATOP", "https://www.atopdata.org/", ("Alliance Treaty Obligations and Provisions",))):
+            assert text.count(f"[{name}]({address})") == 1 and text.count(address) == 1, (document, name)
+            assert all(text.count(words) == 1 for words in expansion), (document, name)
 
 
 def test_the_release_readme_speaks_only_of_what_the_release_holds(released_folder):
@@ -287,6 +327,8 @@ _TESTED_BLOCKS = {
     ("README.md", "python", "import json"): "test_readme_python_block_prints_what_it_shows",
     ("README.md", "python", "import pandas as pd"): "test_readme_python_block_prints_what_it_shows",
     ("README.md", "python", "import sqlite3"): "test_readme_python_block_prints_what_it_shows",
+    ("README.md", "python", "from pathlib import Path"):
+        "test_readme_python_block_prints_what_it_shows, test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_release_folder",
     ("README.md", "text", None): "test_readme_python_block_prints_what_it_shows, test_readme_r_block_reads_the_csvs_with_the_schema_types",
     ("README.md", "r", "library(readr)"): "test_readme_r_block_reads_the_csvs_with_the_schema_types",
     ("README.md", "yaml", "jobs:"): "test_the_readme_names_the_version_the_changelog_releases_in_its_workflow_example",

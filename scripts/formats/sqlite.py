@@ -92,7 +92,7 @@ def write_database(path: str, csv_files: dict[str, str], schemas: dict[str, dict
         for fk in schema.get("foreignKeys", []):
             db[name].create_index(fk["fields"], find_unique_name=True)
     for name, columns in FULL_TEXT.items():
-        db[name].enable_fts(columns, tokenize="unicode61", create_triggers=False)
+        db[name].enable_fts(columns, tokenize="porter unicode61 remove_diacritics 2", create_triggers=False)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip())
     connection.commit()

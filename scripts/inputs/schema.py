@@ -16,8 +16,6 @@ from ..errors import PipelineError
 
 PROFILES = Path(__file__).resolve().parents[2] / "contracts" / "profiles" / "2.0"
 LABELS_CONTRACT = PROFILES.parents[1] / "table-schema.schema.json"
-# TEMPORARY, until the branch that adds the countries' codes lands with their titles: remove this line then.
-_TITLES_PENDING = {"schemas/countries.json"}
 
 # Table Schema type -> Arrow type. The one place where Parquet types are decided.
 _ARROW_TYPES = {
@@ -123,6 +121,8 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
         foreign_keys = schema.get("foreignKeys", [])
         for index, foreign in enumerate(foreign_keys if isinstance(foreign_keys, list) else [None]):
             _check_foreign_key(foreign, names, schemas, where, f"foreignKeys[{index}]")
+        if name != COUNTRIES:
+            _check_country_codes_are_keyed(schema, where)
         broken = table_schema_profile_error(json.dumps(schema, sort_keys=True))
         if broken is not None:
             path, message = broken
@@ -155,8 +155,6 @@ def check_labels(schema: dict, file: str) -> None:
     categories labels every value its enum allows: the categories' order numbers the codes of Stata and SPSS."""
     for error in sorted(_labels_validator().iter_errors(schema), key=lambda e: list(map(str, e.absolute_path))):
         path = list(error.absolute_path)
-        if error.validator == "required" and file in _TITLES_PENDING:
-            continue
         rule = error.schema
         if error.validator == "required":  # the missing key's own rule says how to fix it
             missing = next(key for key in error.validator_value if key not in error.instance)
@@ -281,6 +279,30 @@ def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], wher
     _check_key(reference.get("fields"), field_names(schemas[table]), where, f"{path}.reference.fields", required=True)
     if len(reference["fields"]) != len(foreign["fields"]):
         raise PipelineError(where.at(f"{path}.reference.fields"), "names a different number of fields than the foreign key's own fields")
+
+
+# The table of countries is made from the codes of the columns that a foreign key ties to it, so every column of
+# country codes (named country_code, or ending in _country_code) needs that key: one without it could hold a code
+# that countries lacks, and a join would drop that row's country.
+COUNTRIES = "countries"
+_COUNTRY_CODE_COLUMN = re.compile(r"([a-z0-9_]+_)?country_code")
+
+
+def _check_country_codes_are_keyed(schema: dict, where: _Where) -> None:
+    keyed = set()
+    for index, foreign in enumerate(schema.get("foreignKeys", [])):
+        if foreign["reference"]["resource"] != COUNTRIES:
+            continue
+        if len(foreign["fields"]) != 1 or foreign["reference"]["fields"] != ["country_code"]:
+            raise PipelineError(where.at(f"foreignKeys[{index}]"), "a key to countries ties one column of codes to its country_code",
+                                'write {"fields": ["<the column>"], "reference": {"resource": "countries", "fields": ["country_code"]}}')
+        keyed.add(foreign["fields"][0])
+    for index, field in enumerate(schema["fields"]):
+        column = field["name"]
+        if _COUNTRY_CODE_COLUMN.fullmatch(column) and column not in keyed:
+            raise PipelineError(where.at(f"fields[{index}]"),
+                                f"{column} holds country codes, but no foreign key ties it to countries, which is made from the columns keyed to it",
+                                f'add {{"fields": ["{column}"], "reference": {{"resource": "countries", "fields": ["country_code"]}}}} to its foreignKeys')
 
 
 def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, str, object] | None:

@@ -1,4 +1,4 @@
-"""Resolve country spellings to ISO 3166-1 through the curated spellings and pycountry."""
+"""Resolve country spellings to ISO 3166-1 through the curated spellings and pycountry, and give each country its codes."""
 
 from __future__ import annotations
 
@@ -44,13 +44,34 @@ def _pycountry_code(spelling: str) -> str | None:
         return None
 
 
+def country_rows(codes: set[str]) -> list[dict]:
+    """The countries table: a row for each alpha-2 code, in code order, every value taken from a library.
+
+    ISO 3166-1 names and codes come from pycountry, the state-system codes of political science
+    (Gleditsch-Ward, Correlates of War) from countrycode; a code a system does not have is empty.
+    """
+    ordered = tuple(sorted(codes))
+    return [{**_iso_row(code), **state_codes} for code, state_codes in zip(ordered, _state_system_codes(ordered))]
+
+
 @functools.lru_cache(maxsize=None)
-def _country_row(code: str) -> tuple:
+def _iso_row(code: str) -> dict:
     country = pycountry.countries.get(alpha_2=code)
-    return country.alpha_2, country.alpha_3, country.name, getattr(country, "official_name", None)
+    return {"country_code": country.alpha_2, "alpha_3": country.alpha_3, "iso_numeric": int(country.numeric), "name": country.name,
+            "official_name": getattr(country, "official_name", None)}
 
 
-def country_row(code: str) -> dict:
-    """The countries table's row for an alpha-2 code, every value taken from pycountry."""
-    alpha_2, alpha_3, name, official_name = _country_row(code)
-    return {"country_code": alpha_2, "alpha_3": alpha_3, "name": name, "official_name": official_name}
+@functools.lru_cache(maxsize=8)
+def _state_system_codes(codes: tuple[str, ...]) -> list[dict]:
+    """Each code's Gleditsch-Ward and Correlates of War numbers, after checking that countrycode means the same country as pycountry."""
+    from countrycode import countrycode  # imports pandas: loaded when the countries table is made, not on every import of the tables
+
+    gleditsch_ward, correlates_of_war, iso_numeric = (countrycode(list(codes), origin="iso2c", destination=system) for system in ("gwn", "cown", "iso3n"))
+    rows = []
+    for code, gw, cow, numeric in zip(codes, gleditsch_ward, correlates_of_war, iso_numeric):
+        if numeric is not None and int(numeric) != _iso_row(code)["iso_numeric"]:
+            raise PipelineError("countries", f"{code} is ISO numeric {_iso_row(code)['iso_numeric']} to pycountry but {numeric} to countrycode: "
+                                "the two libraries mean different countries by it, so its state codes cannot be trusted",
+                                "pin versions of pycountry and countrycode that agree (requirements.lock), and report it to the one that is wrong")
+        rows.append({"gw_code": None if gw is None else int(gw), "cow_code": None if cow is None else int(cow)})
+    return rows

@@ -10,7 +10,7 @@ from pathlib import Path
 from ..inputs.changelog import Release
 from .coding import coding_rows
 from .csvfile import check_columns_and_types
-from .countries import CountryResolver, country_row
+from .countries import CountryResolver, country_rows
 from ..errors import PipelineError
 from .ids import annotation_id, clause_id, signatory_id
 from .organizations import Organizations
@@ -19,7 +19,7 @@ from .quotes import AGREEMENT_PAGE_KIND
 from .recognitions import PATH as RECOGNITIONS, Recognitions
 from .spool import TableFolder, TableRows
 from ..inputs.project import Project
-from ..inputs.schema import arrow_schema
+from ..inputs.schema import COUNTRIES, arrow_schema
 from ..inputs.source import SourceDocument, read_source
 
 Rows = list[dict]
@@ -104,10 +104,19 @@ def build_tables(folders: list[Path], project: Project, release: Release) -> tup
     recognitions = Recognitions(project.root, project.schemas)
     tables["recognitions"] = folder.table(types["recognitions"], _sorted("recognitions", recognitions.rows(tables["agreements"], tables["actors"], tables["events"])))
     tables["actors"] = folder.table(types["actors"], _resolved_actors(tables["actors"], set(tables["recognitions"].column("actor_id"))))
-    country_codes = set(tables["agreements"].column("place_country_code"))
-    country_codes |= {code for name in ("signatories", "agreement_countries", "recognitions", "actors") for code in tables[name].column("country_code") if code}
-    tables["countries"] = folder.table(types["countries"], [country_row(code) for code in sorted(country_codes)])
+    tables[COUNTRIES] = folder.table(types[COUNTRIES], country_rows(codes_held_by_keys_to(COUNTRIES, tables, project.schemas)))
     return tables, sources, organizations.files + recognitions.files
+
+
+def codes_held_by_keys_to(parent: str, tables: dict[str, TableRows], schemas: dict[str, dict]) -> set[str]:
+    """Every value of every column that a foreign key ties to `parent`: the rows `parent` must have, read from the schemas."""
+    codes = set()
+    for name, schema in schemas.items():
+        for foreign in schema.get("foreignKeys", []):
+            if foreign["reference"]["resource"] == parent and name != parent:
+                (column,) = foreign["fields"]  # the schema check allows a key to countries of one column only
+                codes.update(code for code in tables[name].column(column) if code)
+    return codes
 
 
 # The tables made once for the corpus, after every agreement's rows.

@@ -98,13 +98,12 @@ def test_csv_dialect_names_each_fault_of_a_csv_file_at_its_row(clean):
     assert _run(integrity.csv_dialect, _with_bytes(clean, path, raw[:-1])) == [
         error("final-newline", path, "does not end with a newline: the file may be truncated", row=raw.count(b"\n"))]
     swapped = raw.replace(b"country_code,alpha_3,", b"alpha_3,country_code,", 1)
+    rest = "'name', 'official_name', 'iso_numeric', 'gw_code', 'cow_code']"
     assert _run(integrity.csv_dialect, _with_bytes(clean, path, swapped)) == [
-        error("header", path, "header is ['alpha_3', 'country_code', 'name', 'official_name'], expected the schema's fields in order: "
-                              "['country_code', 'alpha_3', 'name', 'official_name']", row=1)]
+        error("header", path, f"header is ['alpha_3', 'country_code', {rest}, expected the schema's fields in order: ['country_code', 'alpha_3', {rest}", row=1)]
     assert _run(integrity.csv_dialect, _with_bytes(clean, path, raw.replace(b"alpha_3", b"alpha\xff3", 1))) == [
         error("encoding", path, "not UTF-8: byte 0xff cannot be decoded", row=1),
-        error("header", path, "header is ['country_code', 'alpha\ufffd3', 'name', 'official_name'], expected the schema's fields in order: "
-                              "['country_code', 'alpha_3', 'name', 'official_name']", row=1)]
+        error("header", path, f"header is ['country_code', 'alpha\ufffd3', {rest}, expected the schema's fields in order: ['country_code', 'alpha_3', {rest}", row=1)]
     assert _run(integrity.csv_dialect, _with_bytes(clean, path, None)) == []  # vanished since load: missing-file says so
 
 

@@ -57,7 +57,7 @@ def test_a_second_agreement_is_built_into_the_same_tables(package, capsys):
     shared = [r for r in rows(package, "signatories") if r["name"] == "Stand4Uyghurs"]
     assert sorted(r["signatory_id"] for r in shared) == [f"{SECOND}-s01", f"{AGREEMENT_ID}-s09"]
     assert [r["country_code"] for r in rows(package, "agreement_countries") if r["agreement_id"] == SECOND] == ["GB", "KE", "SN"]
-    assert [r["country_code"] for r in rows(package, "countries")] == ["BE", "CA", "CN", "CZ", "DE", "FR", "GB", "ID", "KE", "LT", "MY", "NL", "SN", "TR", "US"]
+    assert [r["country_code"] for r in rows(package, "countries")] == ["BE", "CA", "CN", "CZ", "DE", "FR", "GB", "ID", "KE", "LT", "MY", "NL", "SA", "SN", "TR", "US"]
     assert not [r for r in rows(package, "acts") if r["agreement_id"] == SECOND]  # its agreement.yaml says "not coded yet"
     assert [(a["agreement_id"], a["is_coded"]) for a in agreements] == [(SECOND, "false"), (AGREEMENT_ID, "true")]
     status = f"Coded: 1 of 2 agreement(s) (`{AGREEMENT_ID}`). Not coded yet: 1 (`{SECOND}`)."

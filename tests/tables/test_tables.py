@@ -84,13 +84,53 @@ def test_white_space_normalized_but_nothing_else():
     assert read("signatories")[13]["entry_text"].endswith("\u2013Turkey")  # as published, no space
 
 
-def test_countries_come_from_pycountry():
+def test_countries_come_from_pycountry_and_their_state_codes_from_countrycode():
     rows = {r["country_code"]: r for r in read("countries")}
-    # The countries the document names, then those its parties and the recognitions it thanks resolve to.
-    assert sorted(rows) == ["BE", "CA", "CN", "CZ", "DE", "FR", "GB", "ID", "LT", "MY", "NL", "TR", "US"]
+    # The countries the document names, then those its parties, the recognitions it thanks and the organizations' headquarters are in.
+    assert sorted(rows) == ["BE", "CA", "CN", "CZ", "DE", "FR", "GB", "ID", "LT", "MY", "NL", "SA", "TR", "US"]
     assert (rows["TR"]["name"], rows["TR"]["alpha_3"], rows["TR"]["official_name"]) == ("Türkiye", "TUR", "Republic of Türkiye")
     assert (rows["GB"]["name"], rows["GB"]["alpha_3"]) == ("United Kingdom", "GBR")
     assert rows["MY"]["official_name"] == ""
+    codes = {code: (row["iso_numeric"], row["gw_code"], row["cow_code"]) for code, row in rows.items()}
+    assert codes["US"] == ("840", "2", "2") and codes["BE"] == ("56", "211", "211") and codes["SA"] == ("682", "670", "670")
+    assert codes["DE"] == ("276", "260", "255")  # where Gleditsch-Ward and Correlates of War differ
+    assert codes["CZ"] == ("203", "316", "316")  # the Czech Republic; 315 is Czechoslovakia, which country_converter 1.3.2 gives
+
+
+def test_every_country_code_of_every_table_is_a_row_of_countries_and_countries_has_no_other():
+    from scripts.inputs.project import Project
+
+    schemas = Project().schemas
+    held = {}
+    for name, schema in schemas.items():
+        for foreign in schema.get("foreignKeys", []):
+            if foreign["reference"]["resource"] == "countries":
+                (column,) = foreign["fields"]
+                held[(name, column)] = {row[column] for row in read(name) if row[column]}
+    assert set(held) == {("agreements", "place_country_code"), ("signatories", "country_code"), ("organizations", "headquarters_country_code"),
+                         ("agreement_countries", "country_code"), ("actors", "country_code"), ("recognitions", "country_code")}
+    assert set().union(*held.values()) == {row["country_code"] for row in read("countries")}
+    assert held[("organizations", "headquarters_country_code")] - set().union(*(codes for key, codes in held.items() if key[0] != "organizations")) == {"SA"}
+    # The join that dropped Jeddah's country now finds it.
+    countries = {row["country_code"]: row["name"] for row in read("countries")}
+    oic = next(row for row in read("organizations") if row["acronym"] == "OIC")
+    assert (oic["headquarters_city"], countries[oic["headquarters_country_code"]]) == ("Jeddah", "Saudi Arabia")
+
+
+def test_countries_refuses_a_code_that_pycountry_and_countrycode_read_as_different_countries(monkeypatch):
+    import countrycode
+
+    from scripts.tables import countries
+
+    real = countrycode.countrycode
+    monkeypatch.setattr(countrycode, "countrycode", lambda codes, origin, destination: [4 if destination == "iso3n" else None] + real(codes[1:], origin, destination))
+    countries._state_system_codes.cache_clear()
+    try:
+        with pytest.raises(PipelineError) as raised:
+            countries.country_rows({"CZ", "DE"})
+    finally:
+        countries._state_system_codes.cache_clear()
+    assert str(raised.value).startswith("countries: CZ is ISO numeric 203 to pycountry but 4 to countrycode")
 
 
 def test_attestation_countries_make_germany_data():
