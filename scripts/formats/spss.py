@@ -8,9 +8,16 @@ import tempfile
 from .labelled import labelled_table
 
 
+# The file header's creation date ("dd Mmm yy") and time ("hh:mm:ss"), at fixed offsets of the SPSS system file
+# format: ReadStat stamps the clock there, so the release date is written over it and the same tables give the
+# same bytes.
+_CREATION_DATE, _CREATION_TIME = slice(92, 101), slice(101, 109)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def sav_bytes(rows, schema: dict, title: str, released: str) -> bytes:
-    """The table as .sav bytes. ReadStat stamps the time of writing into the file, so a release record pins
-    a .sav by what it holds (release/fingerprint.py), not by its bytes."""
+    """The table as .sav bytes, stamped with the release date at midnight instead of the time of writing. A
+    release record still pins a .sav by what it holds (release/fingerprint.py), as another ReadStat may differ."""
     import pyreadstat  # here: only a release writes .sav files
 
     table = labelled_table(rows, schema)
@@ -26,4 +33,8 @@ def sav_bytes(rows, schema: dict, title: str, released: str) -> bytes:
         pyreadstat.write_sav(frame, path, file_label=title, column_labels=table.column_labels,
                              variable_value_labels=table.value_labels, variable_format=formats)
         with open(path, "rb") as stream:
-            return stream.read()
+            content = bytearray(stream.read())
+    year, month, day = released.split("-")
+    content[_CREATION_DATE] = f"{day} {_MONTHS[int(month) - 1]} {year[2:]}".encode("ascii")
+    content[_CREATION_TIME] = b"00:00:00"
+    return bytes(content)
