@@ -15,6 +15,7 @@ from scripts.release.build import build_in_memory
 from scripts.formats.dictionary import dictionary_markdown
 from scripts.formats.escape import html_text, json_in_script, markdown_code, markdown_text
 from scripts.formats import diff, page
+from scripts.formats.render import environment
 from scripts.inputs.project import Project
 
 HOSTILE = [
@@ -139,19 +140,28 @@ def _script_then_page(json_text: str):
                           '<body><p id="after">after</p></body></html>', namespaceHTMLElements=False)
 
 
+def _page_json_ld(value: str):
+    """A value written as the page writes its JSON-LD: into the template's slot, through the templates' json_ld filter."""
+    html = page.with_json_ld(f'<html><head><script type="application/ld+json">\n{page.JSON_LD_SLOT}\n</script></head>'
+                             '<body><p id="after">after</p></body></html>', {"name": value})
+    return html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0], html5lib.parse(html, namespaceHTMLElements=False)
+
+
+_TEXT_AND_ATTRIBUTE = '<p title="{{ value }}" id="p">{{ value }}</p><p id="after">after</p>'
+
+
 @pytest.mark.parametrize("value", SCRIPT_BREAKOUTS)
 def test_a_script_breakout_stays_inside_the_json(value):
-    document = _script_then_page(json_in_script(json.dumps({"name": value})))
-    assert [json.loads(s.text) for s in document.findall(".//script")] == [{"name": value}]
-    assert document.find(".//p").get("id") == "after"
+    for document in (_script_then_page(json_in_script(json.dumps({"name": value}))), _page_json_ld(value)[1]):
+        assert [json.loads(s.text) for s in document.findall(".//script")] == [{"name": value}]
+        assert document.find(".//p").get("id") == "after"
 
 
 @settings(max_examples=300, deadline=None)
 @given(hostile_strings)
 def test_no_raw_less_than_survives_in_json_inside_a_script_and_it_reads_back(value):
-    text = json_in_script(json.dumps({"name": value}, ensure_ascii=False))
+    text, document = _page_json_ld(value)  # the page's own path: the slot, the template, the json_ld filter
     assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
-    document = _script_then_page(text)
     scripts = document.findall(".//script")
     assert len(scripts) == 1 and json.loads(scripts[0].text) == {"name": value}
     assert document.find(".//p").get("id") == "after"
@@ -175,7 +185,10 @@ def test_a_markdown_code_span_reads_back_as_the_same_text(value):
 @settings(max_examples=300, deadline=None)
 @given(hostile_strings)
 def test_an_html_attribute_and_text_read_back_as_the_same_text(value):
-    document = html5lib.parse(f'<p title="{html_text(value)}" id="p">{html_text(value)}</p><p id="after">after</p>', namespaceHTMLElements=False)
+    """Through the environment the page's templates are rendered in: autoescape, and a carriage return as &#13;."""
+    rendered = environment().from_string(_TEXT_AND_ATTRIBUTE).render(value=value)
+    assert rendered == f'<p title="{html_text(value)}" id="p">{html_text(value)}</p><p id="after">after</p>'
+    document = html5lib.parse(rendered, namespaceHTMLElements=False)
     paragraph = document.find(".//p")
     assert paragraph.get("title") == value
     assert (paragraph.text or "") + "".join(ElementTree.tostring(child, encoding="unicode") for child in paragraph) == value
@@ -184,3 +197,29 @@ def test_an_html_attribute_and_text_read_back_as_the_same_text(value):
 
 def test_an_empty_text_is_no_code_span_at_all():
     assert markdown_code("") == "" == markdown_code("\n")  # one empty line, joined: nothing to show
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(hostile_strings, min_size=5, max_size=5))
+def test_the_whole_page_reads_back_every_hostile_value(hostile_build, values):
+    """The property, run on the real template's output: each value reads back as itself where the page shows it."""
+    project, built, metadata = hostile_build
+    title, description, citation, alt, label = values
+    release = project.releases[0]
+    html = page.page_html(metadata={**metadata, "title": title, "description": description}, version=release.version,
+                          released=release.date.isoformat(), tables=built.tables,
+                          sources={source.agreement_id: source.document_text(project.root) for source in built.sources},
+                          schemas=project.schemas, chart_svg_path="figures/chart.svg", chart_alt=alt, citation=citation,
+                          downloads=[(label, "x.csv", "text/csv")], sizes_and_sha256={"x.csv": (1, "0" * 64)})
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    (ld_script,) = [s for s in document.findall(".//script") if s.get("type") == "application/ld+json"]
+    ld = json.loads(ld_script.text)
+    assert (ld["name"], ld["description"], ld["citation"], ld["distribution"][0]["name"]) == (title, description, citation, label)
+    assert (document.find(".//title").text or "") == title
+    assert "".join(document.find(".//h1").itertext()) == title
+    assert document.find(".//meta[@name='description']").get("content") == description[:300]
+    assert (document.find(".//pre[@id='citation']").text or "") == citation.removeprefix("\n")  # HTML drops a <pre>'s first line feed
+    image = document.find(".//figure/img")
+    assert image.get("alt") == alt and "".join(document.find(".//figure/figcaption").itertext()) == alt
+    assert ([a for a in document.iter("a") if a.get("href") == "x.csv"][0].text or "") == label
+    assert len(document.findall(".//script")) == 2 and document.find(".//main") is not None
