@@ -22,7 +22,9 @@ AGREEMENT_ID = "global-muslim-coalition-for-uyghurs-2022"
 SOURCE_DIR = Path("data/source") / AGREEMENT_ID
 # The pipeline runs from this checkout's code and contracts, with --root naming the copy: a copy needs the package alone.
 # mutants/ is make mutate's copy of the checkout: 400 files that would be copied for every test.
-_NOT_COPIED = {".git", ".venv", "dist", ".pytest_cache", "__pycache__", "benchmarks", "scripts", "tests", ".hypothesis", ".github", ".ci", "contracts", "mutants"}
+# node_modules/ holds the npm tools the browser tests run (make check), 185 MB.
+_NOT_COPIED = {".git", ".venv", "dist", ".pytest_cache", "__pycache__", "benchmarks", "scripts", "tests", ".hypothesis", ".github", ".ci", "contracts", "mutants",
+               "node_modules"}
 
 pytest_plugins = ["fork_warnings"]  # a run that records a fork made while threads run fails
 
@@ -185,6 +187,20 @@ def require_system(executable: str, debian_package: str) -> str:
     pytest.skip(reason)
 
 
+def node_module(relative: str) -> Path:
+    """A file of the npm packages package-lock.json pins (axe-core, Lighthouse). Missing, the test skips and says why,
+    or fails under CI, where .ci/run has run `npm ci`."""
+    path = ROOT / "node_modules" / relative
+    if not path.exists():
+        reason = f"node_modules/{relative} is not installed (run `npm ci --ignore-scripts`, as .ci/run does)"
+        pytest.fail(f"{reason}: under CI a skipped test is a failure") if os.environ.get("CI") else pytest.skip(reason)
+    return path
+
+
+# The key under which a test records a figure for make check's output (record_property), such as Lighthouse's scores.
+FIGURE = "figure"
+
+
 def pytest_collection_modifyitems(items):
     """On Windows, a test marked posix skips and says what it needs (the Windows job in ci.yml runs every other test)."""
     if sys.platform != "win32":
@@ -207,5 +223,9 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_terminal_summary(terminalreporter):
     """The count of skips, always, in words a reader of make check looks for."""
+    figures = [value for reports in terminalreporter.stats.values() for report in reports if getattr(report, "when", "") == "call"
+               for key, value in getattr(report, "user_properties", ()) if key == FIGURE]
+    for figure in sorted(figures):  # from every worker: xdist sends each test's properties back with its report
+        terminalreporter.write_line(f"measured: {figure}")
     skipped = terminalreporter.stats.get("skipped", [])
     terminalreporter.write_line(f"skipped tests: {len(skipped)}" + (" (each with its reason in the short test summary)" if skipped else ""))
