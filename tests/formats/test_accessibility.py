@@ -130,7 +130,6 @@ def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_pr
     chromium = require_system("chromium", "chromium")
     cli = node_module("lighthouse/cli/index.js")
     version = json.loads((cli.parent.parent / "package.json").read_text(encoding="utf-8"))["version"]
-    flags = " ".join(chromium_launch_options()["args"] + ["--headless", f"--user-data-dir={tmp_path / 'profile'}"])
     scores = {}
     with served(released_folder) as address:
         for relative, run in (
@@ -138,7 +137,10 @@ def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_pr
         ):
             if run and set(scores[relative].values()) == {1}:
                 continue
-            report = tmp_path / "lighthouse.json"
+            report = tmp_path / f"lighthouse-{run}.json"
+            # A fresh profile for each run: the last run's Chromium may still hold its lock.
+            profile = tmp_path / f"profile-{run}"
+            flags = " ".join(chromium_launch_options()["args"] + ["--headless", f"--user-data-dir={profile}"])
             done = subprocess.run(
                 [
                     node,
@@ -155,7 +157,7 @@ def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_pr
                 text=True,
                 timeout=300,
             )
-            assert done.returncode == 0, done.stderr[-2000:]
+            assert done.returncode == 0, f"Lighthouse run {run + 1} on {relative} failed: {done.stderr[-2000:]}"
             result = json.loads(report.read_text(encoding="utf-8"))
             scores[relative] = {name: result["categories"][name]["score"] for name in LIGHTHOUSE_CATEGORIES}
             below = [

@@ -100,7 +100,7 @@ def test_the_page_keeps_hostile_metadata_inert(hostile_build):
                           chart_svg_path="figures/chart.svg", chart_alt=HOSTILE[3], citation=HOSTILE[2], downloads=[(HOSTILE[4], "x.csv", "text/csv")])
     document = html5lib.parse(html, namespaceHTMLElements=False)
     scripts = document.findall(".//script")
-    assert len(scripts) == 2  # the JSON-LD, and the page's own
+    assert len(scripts) == 3  # the JSON-LD, the switch that says JavaScript runs, and the page's own
     json_ld_text = next(s for s in scripts if s.get("type") == "application/ld+json").text
     assert not set(json_ld_text) & {"<", ">", "&"}  # every one written as \u003c, \u003e, \u0026
     json_ld = json.loads(json_ld_text)
@@ -222,4 +222,4 @@ def test_the_whole_page_reads_back_every_hostile_value(hostile_build, values):
     image = document.find(".//figure/img")
     assert image.get("alt") == alt and "".join(document.find(".//figure/figcaption").itertext()) == alt
     assert ([a for a in document.iter("a") if a.get("href") == "x.csv"][0].text or "") == label
-    assert len(document.findall(".//script")) == 2 and document.find(".//main") is not None
+    assert len(document.findall(".//script")) == 3 and document.find(".//main") is not None
