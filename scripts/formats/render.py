@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,6 +28,12 @@ def json_ld(value: object) -> Markup:
     return Markup(json_in_script(json.dumps(value, indent=1, ensure_ascii=False)))
 
 
+def words_of_identifiers(value: object) -> Markup:
+    """Text that may wrap after an underscore or a slash, between two words of an identifier or a path such as
+    organization_names or docs/codebook.md, as well as at its spaces: never inside a word, as "signatorie" above "s"."""
+    return Markup(re.sub("([_/])", r"\1<wbr>", html_text(value)))
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -39,6 +46,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["json_ld"] = json_ld
+    env.filters["words_of_identifiers"] = words_of_identifiers
     return env
 
 

@@ -120,7 +120,7 @@ def test_axe_core_finds_no_violation_and_the_console_stays_empty(released_folder
 
 # Lighthouse simulates a phone from the CPU time it observes, so other processes on the machine (make check's other
 # workers) only lower the performance score: a page passes when one of a few runs scores 1 in every category.
-LIGHTHOUSE_RUNS = 3
+LIGHTHOUSE_RUNS = 5
 
 
 def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_property):
@@ -171,7 +171,8 @@ def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_pr
             ]
             record_property(
                 FIGURE,
-                f"Lighthouse {version} on {relative}, run {run + 1}: "
+                f"Lighthouse {version} on {relative}, run {run + 1} "
+                f"(the machine's benchmark index {result['environment']['benchmarkIndex']:.0f}): "
                 + ", ".join(f"{name} {score:.2f}" for name, score in scores[relative].items())
                 + (f" (below 1: {'; '.join(below)})" if below else ""),
             )
@@ -303,16 +304,26 @@ def test_the_charts_smallest_text_renders_at_12_css_px_or_more(released_folder, 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_identifier_breaks_inside_a_word(released_folder, width):
-    """Each table name in the table of tables is one line box: never "signatorie" above "s"."""
+    """Each table name in the table of tables breaks, if it must, only after an underscore, between two of its words:
+    each word is one line box, never "signatorie" above "s". On a wide screen each name is one line; on a phone the
+    table still fits the screen."""
     with served(released_folder) as address, browser_page(f"{address}/docs/index.html", width) as (page, problems):
-        broken, names = page.evaluate("""() => {
+        words, names, whole, fits = page.evaluate("""() => {
             const cells = [...document.querySelectorAll('td code')];
-            const lines = cell => {
+            const lines = node => {
                 const range = document.createRange();
-                range.selectNodeContents(cell);
+                range.selectNodeContents(node);
                 return range.getClientRects().length;
             };
-            return [cells.filter(cell => lines(cell) > 1).map(cell => cell.textContent),
-                    cells.map(cell => cell.textContent)];
+            const words = cells.flatMap(cell => [...cell.childNodes].filter(n => n.nodeType === Node.TEXT_NODE))
+                .map(word => [word.textContent, lines(word)]);
+            const table = document.querySelector('td code').closest('table');
+            const whole = cells.filter(cell => new Set([...cell.getClientRects()].map(r => r.top)).size === 1).length;
+            return [words, cells.map(cell => cell.textContent), whole,
+                    table.getBoundingClientRect().width <= table.parentElement.clientWidth];
         }""")
-    assert broken == [] and "organization_names" in names and "signatories" in names and problems == []
+    assert [word for word, count in words if count != 1] == []
+    assert "organization_names" in names and "signatories" in names and problems == []
+    assert fits
+    if width >= 1280:
+        assert whole == len(names)
