@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from .address import PublicAddress
 from .chart import chart_size_px
+from .notices import limits_of_the_data, report_an_error
 from .render import icon_uri, render
 from .sqlite import METADATA_PATH as DATASETTE_METADATA_PATH, PATH as DATABASE_PATH
 from ..cells import rows_where
@@ -62,7 +63,17 @@ def page_template(*, metadata: dict, version: str, released: str, tables: dict[s
         tables=[{"name": r["name"], "rows": len(tables[r["name"]]), "description": r["description"]}
                 for r in metadata["resources"]],
         downloads=downloads, datasette_lite=_datasette_lite(metadata, address), citation=citation,
-        license=metadata["licenses"][0])
+        license=metadata["licenses"][0], source_kinds=_source_kinds(schemas), limits=limits_of_the_data(tables),
+        report=report_an_error(address))
+
+
+def _source_kinds(schemas: dict[str, dict]) -> list[str]:
+    """The kinds of page a quote may come from, strongest first, as the schemas declare them."""
+    for schema in schemas.values():
+        for field in schema["fields"]:
+            if field["name"] == SOURCE_KIND:
+                return field["constraints"]["enum"]
+    return []
 
 
 def json_ld_facts(tables: dict[str, list[dict]]) -> dict:

@@ -35,6 +35,19 @@ def words_of_identifiers(value: object) -> Markup:
 
 
 @functools.cache
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False})
+
+
+def inline_markdown(value: object) -> Markup:
+    """Markdown the build writes for the README too (bold, code, an autolink) as HTML: any HTML in it is escaped, so
+    the page and the README say the same from one source (formats/notices.py)."""
+    return Markup(_markdown().renderInline(str(value)))
+
+
+@functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -47,6 +60,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["json_ld"] = json_ld
     env.filters["words_of_identifiers"] = words_of_identifiers
+    env.filters["inline_markdown"] = inline_markdown
     return env
 
 
