@@ -123,6 +123,7 @@ def test_axe_core_finds_no_violation_and_the_console_stays_empty(released_folder
 LIGHTHOUSE_RUNS = 5
 
 
+@pytest.mark.alone
 def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_property):
     """Lighthouse's default run (a mid-range phone on a slow 4G network, simulated) on each page the release ships,
     served gzipped as GitHub Pages serves it."""
