@@ -332,7 +332,7 @@ _TESTED_BLOCKS = {
     ("README.md", "text", None): "test_readme_python_block_prints_what_it_shows, test_readme_r_block_reads_the_csvs_with_the_schema_types",
     ("README.md", "r", "library(readr)"): "test_readme_r_block_reads_the_csvs_with_the_schema_types",
     ("README.md", "yaml", "jobs:"): "test_the_readme_names_the_version_the_changelog_releases_in_its_workflow_example",
-    ("README.md", "sh", 'curl -fsSLO "$BASE/SHA256SUMS" && curl -fsSLO "$BASE/$(awk \'NR == 1 { print $2 }\' SHA256SUMS)"'):
+    ("README.md", "sh", 'curl -fsSLO "$BASE/SHA256SUMS" && for file in $(awk \'{ print $2 }\' SHA256SUMS); do curl -fsSLO "$BASE/$file"; done'):
         "test_the_readme_shell_steps_validate_a_served_release",
     ("README.md", "sh", "make release   # build every table from the source, validate it, and release it in dist/"):
         "test_the_setup_is_two_make_targets_and_check_runs_every_test",
