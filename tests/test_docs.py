@@ -376,12 +376,12 @@ def test_the_build_error_example_is_what_the_build_prints(package, capsys):
 def test_the_readme_download_loop_fetches_what_the_pandas_example_reads(tmp_path):
     import shutil
 
-    from test_workflows import _serve
+    from test_workflows import serve
 
     if shutil.which("curl") is None:
         pytest.fail("curl is needed") if __import__("os").environ.get("CI") else pytest.skip("no curl here")
     (loop,) = [text for language, text in _blocks("README.md") if language == "sh" and text.startswith("BASE=")]
-    server = _serve(ROOT)
+    server = serve(ROOT)
     try:
         address = f"http://127.0.0.1:{server.server_address[1]}"
         script = loop.replace("BASE=https://raw.githubusercontent.com/OWNER/REPO/main", f"BASE={address}", 1)
