@@ -180,13 +180,15 @@ def test_every_file_that_states_the_version_states_the_changelogs():
 
 def test_the_build_writes_a_new_heading_s_version_into_pyproject_and_the_readme(reused_package):
     """Add a heading, build in memory: pyproject.toml and the README's example state the new version, the rest of them as written."""
+    import datetime
+
     from conftest import bumped
     from scripts.release.build import build_in_memory
 
     root = reused_package.fresh()
     version = bumped(Project().changelog_version(), "patch")
     changelog = root / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - 2026-12-06\n\n### Fixed\n- A fix.\n", 1),
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {datetime.date.today().isoformat()}\n\n### Fixed\n- A fix.\n", 1),
                          encoding="utf-8", newline="\n")
     files = build_in_memory(Project(root)).files
     pyproject, readme = files["pyproject.toml"].decode("utf-8"), files["README.md"].decode("utf-8")

@@ -94,7 +94,7 @@ def stand_ins(tmp_path_factory):
     corrupted = _stand_in_release(root / "corrupted", "2.4.0")
     (corrupted / "requirements.lock").write_bytes(b"a==2\n")
     (root / "not-a-release").mkdir()
-    (root / "not-a-release" / "SHA256SUMS").write_text("<!DOCTYPE html><title>Not found</title>\n", encoding="utf-8")
+    (root / "not-a-release" / "SHA256SUMS").write_text("<!DOCTYPE html><title>Not found</title>\n", encoding="utf-8", newline="\n")
     _stand_in_release(root / "no-wheel", "2.4.0", {"package-2.4.0.zip": b"zip"})
     server = serve(root)
     yield f"http://127.0.0.1:{server.server_address[1]}"

@@ -84,4 +84,4 @@ def _venv_from_this_one(clone: Path) -> None:
     subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(clone / ".venv")], check=True, capture_output=True)
     purelib = Path(sysconfig.get_paths()["purelib"])
     clone_purelib = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
-    (clone_purelib / "this-checkouts-venv.pth").write_text(f"{purelib}\n", encoding="utf-8")
+    (clone_purelib / "this-checkouts-venv.pth").write_text(f"{purelib}\n", encoding="utf-8", newline="\n")
