@@ -79,9 +79,12 @@ def test_a_patch_release_by_the_procedure_leaves_everything_green(tmp_path):
 
 
 def _venv_from_this_one(clone: Path) -> None:
-    """The clone's .venv, made as make makes it, seeing this venv's installed packages (a .pth file) so that make's own
-    `pip install -r requirements.lock` finds every pin satisfied instead of downloading them again."""
+    """The clone's .venv, made as make makes it, seeing this venv's installed packages (a .pth file) and commands, so that
+    make's own `pip install -r requirements.lock` finds every pin satisfied instead of installing them again."""
     subprocess.run([getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(clone / ".venv")], check=True, capture_output=True)
     purelib = Path(sysconfig.get_paths()["purelib"])
     clone_purelib = next((clone / ".venv" / "lib").glob("python3*/site-packages"))
     (clone_purelib / "this-checkouts-venv.pth").write_text(f"{purelib}\n", encoding="utf-8", newline="\n")
+    for command in (Path(sys.prefix) / "bin").iterdir():  # the console scripts (frictionless, datasette) that tests run by path
+        if not (clone / ".venv" / "bin" / command.name).exists():
+            os.symlink(command, clone / ".venv" / "bin" / command.name)
