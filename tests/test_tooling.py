@@ -159,3 +159,40 @@ def test_a_mutation_run_of_some_modules_keeps_the_recorded_scores_of_the_others(
     rerun = mutation.merge(merged, mutation.record({"scripts.formats.escape.x_a__mutmut_1": "killed"}, {}, 3.0), {"scripts.formats.escape"})
     assert rerun["modules"]["scripts.formats.escape"] == {"mutants": 1, "killed": 1, "survived": 0, "not_checked": 0, "seconds": 3}
     assert [s["mutant"] for s in rerun["survivors"]] == ["scripts.checks.integrity.x_c__mutmut_2"]
+
+
+def test_every_file_that_states_the_version_states_the_changelogs():
+    """The changelog's newest heading is the one place a maintainer writes the version; the build writes it in these."""
+    import json
+
+    import yaml
+
+    version = Project().changelog_version()
+    assert tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"] == version
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("<!-- workflow example: written by make build -->", 1)[1].split("<!-- end of workflow example -->", 1)[0]
+    assert set(re.findall(r"\d+\.\d+\.\d+", example)) == {version} and f"validate-release.yml@v{version}" in example
+    assert yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))["version"] == version
+    assert json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))["version"] == version
+    assert f"version = {{{version}}}" in (ROOT / "CITATION.bib").read_text(encoding="utf-8")
+    assert json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"] == version
+
+
+def test_the_build_writes_a_new_heading_s_version_into_pyproject_and_the_readme(reused_package):
+    """Add a heading, build in memory: pyproject.toml and the README's example state the new version, the rest of them as written."""
+    import datetime
+
+    from conftest import bumped
+    from scripts.release.build import build_in_memory
+
+    root = reused_package.fresh()
+    version = bumped(Project().changelog_version(), "patch")
+    changelog = root / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {datetime.date.today().isoformat()}\n\n### Fixed\n- A fix.\n", 1),
+                         encoding="utf-8", newline="\n")
+    files = build_in_memory(Project(root)).files
+    pyproject, readme = files["pyproject.toml"].decode("utf-8"), files["README.md"].decode("utf-8")
+    old_pyproject, old_readme = (root / "pyproject.toml").read_text(encoding="utf-8"), (root / "README.md").read_text(encoding="utf-8")
+    assert pyproject == re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', old_pyproject)
+    assert f"validate-release.yml@v{version}" in readme and f'with: {{version: {version}, base-url: "https://github.com/OWNER/REPO/releases/download/v{version}"}}' in readme
+    assert readme.count(version) == 3  # the tag, the version and the address of the workflow example, and nowhere else

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -120,6 +122,20 @@ class Project:
     def changelog_version(self) -> str:
         """The package's version: the newest release heading of CHANGELOG.md."""
         return self.releases[0].version
+
+    @cached_property
+    def pyproject(self) -> dict:
+        return tomllib.loads(read_input(self.root / "pyproject.toml", self.root, "pyproject.toml").decode("utf-8"))
+
+    def validator_requirements(self) -> list[str]:
+        """The validator wheel's requirements: the [project] dependencies that [tool.validator] names, at their pins."""
+        pinned = {re.split(r"[\[=<>~! ]", requirement, maxsplit=1)[0].lower(): requirement for requirement in self.pyproject["project"]["dependencies"]}
+        wanted = self.pyproject["tool"]["validator"]["requires"]
+        unknown = [name for name in wanted if name.lower() not in pinned]
+        if unknown:
+            raise PipelineError("pyproject.toml ([tool.validator] requires)", f"names {unknown}, which [project] dependencies does not pin",
+                                "pin each in [project] dependencies (and requirements.lock, with make lock), or remove it")
+        return [pinned[name.lower()] for name in wanted]
 
     def check_inputs(self) -> None:
         """Every package-wide curated input, before anything is derived: metadata, schemas, changelog."""

@@ -19,7 +19,7 @@ from ..formats.address import public_address
 from ..formats.chart import SVG_PATH, chart_description, chart_files
 from ..tables.csvfile import Content, bytes_of, size_and_sha256, write_bytes, write_content, write_csv
 from ..formats.descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
-from ..formats import page
+from ..formats import page, versioned
 from ..inputs.files import CAPS, check_folder, read_input
 from ..errors import PipelineError, Problem, Report, ValidationFailed, error
 from ..checks.package import files_under, unsafe_path_reason
@@ -82,7 +82,10 @@ def build_in_memory(project: Project) -> BuiltPackage:
     readme = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"]))
     for block, content in notices.readme_blocks(tables, public_address(project.package_metadata)).items():
         readme = replace_block(readme, block, "make build", content)
-    files["README.md"] = readme.encode("utf-8")
+    files["README.md"] = versioned.readme_with_version(readme, version).encode("utf-8")
+    # The changelog's newest heading is the one place a maintainer writes the version: every other file that states it is written from it.
+    pyproject = read_input(project.root / versioned.PYPROJECT, project.root, versioned.PYPROJECT).decode("utf-8")
+    files[versioned.PYPROJECT] = versioned.pyproject_with_version(pyproject, version).encode("utf-8")
     cff = citation.citation(project.package_metadata, version, released, tables["agreements"], tables["signatories"])
     files[citation.PATH] = aside(citation.PATH, citation.citation_cff(cff).encode("utf-8"))
     files[citation.ZENODO_PATH] = aside(citation.ZENODO_PATH, citation.zenodo_json(cff).encode("utf-8"))

@@ -23,7 +23,7 @@ from ..tables.csvfile import Content, csv_bytes, write_content
 from ..formats.descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from ..errors import PipelineError, Problem, ValidationFailed
 from .fingerprint import fingerprint, is_native
-from ..formats import archive, croissant, diff, page, registry, sqlite, workbook
+from ..formats import archive, croissant, diff, page, registry, sqlite, wheel, workbook
 from ..inputs.files import check_folder, read_input
 from ..progress import step
 from ..inputs.project import Project
@@ -38,6 +38,7 @@ _IN_A_RELEASE, _END_OF_IN_A_RELEASE = "<!-- in a release -->\n", "<!-- end of in
 _NEXT, _PREVIOUS = ".dist-next", ".dist-previous"
 # The markers of a block make build writes: a release's reader has no make build.
 _GENERATED_MARKER = re.compile(r"<!-- (?:end of [^>]*|[^>]*: written by make build) -->\n")
+LOCK = "requirements.lock"  # attached beside the zip as it is: the pins the users' workflow installs the validator with
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def make_release(project: Project) -> ReleaseSummary:
                 writing.get()
         folder.write(page.PATH, release_page(_sizes_and_sha256(folder)))  # last but the checksums: it gives the size and sha256 of every other file
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
-            digests = pack(staging, folder, name, last=[database_path, workbook_path])
+            digests = pack(staging, folder, name, last=[database_path, workbook_path], attached=attach_validator(project, staging, release.version))
         contents = fingerprints(staging, digests, plan.workbook_fingerprint)
         versions.check_same_bytes(project, release, digests, contents)
         check_output_folders(project, files)  # what could stop data/ from being written stops the release before dist/ changes
@@ -172,7 +173,21 @@ def release_schemas(project: Project) -> dict[str, dict]:
     return {**project.schemas, "changes": project.changes_schema}
 
 
-def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> dict[str, str]:
+def attach_validator(project: Project, staging: Path, version: str) -> list[str]:
+    """This version's validator as a wheel, and requirements.lock, beside the zip: the users' workflow installs the one
+    with the other as its constraints, so that every package it installs has the pin this version was checked with.
+
+    They are listed in SHA256SUMS, but not in releases/: the wheel holds the code, and code may change under a version
+    whose data never does (a test releases the current version again from each commit).
+    """
+    distribution = project.pyproject["project"]
+    target = wheel.wheel_name(distribution["name"], version)
+    wheel.write_wheel(wheel.CODE_ROOT, staging / target, distribution["name"], version, distribution["description"], project.validator_requirements())
+    (staging / LOCK).write_bytes(read_input(project.root / LOCK, project.root, LOCK))
+    return [target, LOCK]
+
+
+def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str], attached: Sequence[str] = ()) -> dict[str, str]:
     """The folder's files.sha256, the zip beside the folder and SHA256SUMS naming it, every file flushed to the disk; returns each file's sha256, by its path in dist/.
 
     Each checksum file names files as they lie beside it, so that `sha256sum -c` passes
@@ -185,7 +200,7 @@ def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str]) -> di
     zip_path = staging / f"{name}.zip"
     archive.write_zip(str(folder.path), sorted(folder.paths, key=lambda path: (path in last, path)), str(zip_path))
     beside_zip = {zip_path.name: archive.sha256_of(zip_path)}
-    (staging / archive.SUMS).write_bytes(archive.sha256sums(beside_zip))
+    (staging / archive.SUMS).write_bytes(archive.sha256sums({**beside_zip, **{path: archive.sha256_of(staging / path) for path in attached}}))
     archive.flush_to_disk(staging)
     return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, f"{name}/{archive.FOLDER_SUMS}": archive.sha256_of(folder.path / archive.FOLDER_SUMS), **beside_zip}
 

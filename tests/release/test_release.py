@@ -43,7 +43,8 @@ def test_release_layout_and_summary(package, capsys):
     rows = sum(len(pd.read_csv(package / "data" / f"{table}.csv", dtype=str, keep_default_na=False)) for table in TABLES)
     assert rows == 285  # the tables of 2.3.0 and Saudi Arabia in countries: a new row changes the summary, and this number with it
     per_table = len(registry.per_table()) - 2  # the CSV and Parquet files of each table and of the changes were 69 files with the rest
-    assert f"released {NAME}: {len(TABLES)} tables, {rows} rows, {69 + per_table * (len(TABLES) + 1)} files," in out
+    # and beside the zip, the validator's wheel and requirements.lock: 2 more
+    assert f"released {NAME}: {len(TABLES)} tables, {rows} rows, {69 + 2 + per_table * (len(TABLES) + 1)} files," in out
     zip_line = out.strip().splitlines()[-1]
     assert zip_line.startswith(f"  dist/{NAME}.zip sha256 ")
     archive = (package / "dist" / f"{NAME}.zip").read_bytes()
@@ -109,7 +110,10 @@ def _sums(path: Path) -> dict[str, str]:
 
 def test_each_checksum_file_names_the_files_beside_it_and_the_zip_holds_the_folder(released):
     dist = released / "dist"
-    assert _sums(dist / "SHA256SUMS") == {f"{NAME}.zip": hashlib.sha256((dist / f"{NAME}.zip").read_bytes()).hexdigest()}
+    # Beside the zip, the validator of this version and the lock it installs with (validate-release.yml): all three named.
+    beside = [f"{NAME}.zip", f"global_muslim_coalition_for_uyghurs-{CURRENT}-py3-none-any.whl", "requirements.lock"]
+    assert _sums(dist / "SHA256SUMS") == {name: hashlib.sha256((dist / name).read_bytes()).hexdigest() for name in beside}
+    assert (dist / "requirements.lock").read_bytes() == (ROOT / "requirements.lock").read_bytes()
     folder = dist / NAME
     listed = _sums(folder / "files.sha256")
     assert set(listed) == {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"files.sha256"}
@@ -129,14 +133,16 @@ def test_sha256sum_checks_a_download_in_an_empty_folder_as_a_user_does(released,
         pytest.fail("sha256sum (GNU coreutils) is missing") if os.environ.get("CI") else pytest.skip("no sha256sum here")
     download = tmp_path / "download"
     download.mkdir()
-    for name in (f"{NAME}.zip", "SHA256SUMS"):
+    beside = ["SHA256SUMS", *_sums(released / "dist" / "SHA256SUMS")]
+    for name in beside:
         shutil.copyfile(released / "dist" / name, download / name)
+    named = "".join(f"{name}: OK\n" for name in beside[1:])
     check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout == f"{NAME}.zip: OK\n", check.stdout + check.stderr
+    assert check.returncode == 0 and check.stdout == named and beside[1] == f"{NAME}.zip", check.stdout + check.stderr
     with zipfile.ZipFile(download / f"{NAME}.zip") as archive:
         archive.extractall(download)
     check = subprocess.run([sha256sum, "-c", "SHA256SUMS"], cwd=download, capture_output=True, text=True)
-    assert check.returncode == 0 and check.stdout == f"{NAME}.zip: OK\n", check.stdout + check.stderr  # still the one that names the zip
+    assert check.returncode == 0 and check.stdout == named, check.stdout + check.stderr  # still the one that names the zip
     check = subprocess.run([sha256sum, "-c", "files.sha256"], cwd=download, capture_output=True, text=True)
     assert check.returncode == 0 and "FAILED" not in check.stdout and check.stdout.count(": OK\n") == len(_sums(download / "files.sha256")), check.stdout + check.stderr
     (download / "data" / "signatories.csv").write_text("changed\n", encoding="utf-8", newline="\n")
