@@ -374,7 +374,7 @@ def test_every_link_of_the_released_page_resolves_inside_the_release_folder(rele
 
     folder = released / "dist" / NAME
     page = (folder / "docs" / "index.html").read_text(encoding="utf-8")
-    links = [link for link in re.findall(r'(?:href|src)="([^"]+)"', page) if not link.startswith(("https://", "#"))]
+    links = [link for link in re.findall(r'(?:href|src)="([^"]+)"', page) if not link.startswith(("https://", "#", "data:"))]
     for link in links:
         target = (folder / "docs" / link).resolve()
         assert target.is_file() and target.is_relative_to(folder.resolve()), link
