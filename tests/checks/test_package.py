@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 
@@ -168,17 +167,12 @@ def test_an_integer_field_is_never_empty_unless_it_says_how_pandas_keeps_it_whol
     assert founded.isna().any() and 1971 in founded.dropna().tolist()
 
 
-def test_the_profile_gate_of_a_large_descriptor_agrees_with_jsonschema():
-    """Above 1,000 resources each resource is checked on its own, compiled: the verdict must not change."""
+def test_the_profile_names_the_resource_that_breaks_it():
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    source = next(r for r in descriptor["resources"] if r["name"].startswith("source-"))
-    large = {**descriptor, "resources": descriptor["resources"] + [{**copy.deepcopy(source), "name": f"copy-{n}", "path": f"data/copy-{n}.txt"} for n in range(1_200)]}
-    assert profile_errors("datapackage", large) == []
-    large["resources"][700]["path"] = 5
-    assert profile_errors("datapackage", large) == ["resources.700.path: 5 is not valid under any of the given schemas"]
-    large["resources"][700]["path"] = "data/copy-700.txt"
-    large["resources"] = []
-    assert profile_errors("datapackage", large) != []
+    assert profile_errors("datapackage", descriptor) == []
+    descriptor["resources"][7]["path"] = 5
+    assert profile_errors("datapackage", descriptor) == ["resources.7.path: 5 is not valid under any of the given schemas"]
+    assert profile_errors("datapackage", {**descriptor, "resources": []}) != []
 
 
 @pytest.mark.parametrize("raw", [b"", b"a,b\n", b"a,b\r\nc\n", b"\xef\xbb\xbfa,b\nc,d\r\ne", b"no newline at all", b"x\n\n\r\n\r"])
