@@ -112,27 +112,6 @@ def test_make_stops_at_once_with_one_line_on_an_older_python(tmp_path):
     assert result.stderr.strip() == f"Makefile:7: *** {old} is not Python 3.11 or later (Python 3.10.12): install Python 3.11+, or run make PYTHON=python3.11.  Stop."
 
 
-def test_a_run_that_records_a_fork_while_threads_run_fails(tmp_path):
-    """Python 3.12+ warns on such a fork; CPython swallows the warning made an error, so the suite's plugin fails the run instead.
-
-    The inner run warns as Python 3.13 does, so that the plugin is proven on every Python this suite runs on.
-    """
-    import subprocess
-    import sys
-
-    (tmp_path / "test_fork.py").write_text(
-        "import warnings\n"
-        "def test_forks():\n"
-        "    warnings.warn('This process (pid=1) is multi-threaded, use of fork() may lead to deadlocks in the child.', DeprecationWarning)\n",
-        encoding="utf-8", newline="\n")
-    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
-    arguments = [argument for pattern in settings["filterwarnings"] for argument in ("-W", pattern)]
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "fork_warnings", *arguments, str(tmp_path)],
-                          cwd=tmp_path, capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "tests")})
-    assert done.returncode == 1, done.stdout
-    assert "1 passed" in done.stdout and "FAILED, a fork while threads run, which may deadlock the child" in done.stdout
-
-
 def test_the_mutation_record_counts_each_verdict_and_keeps_the_reasons_given_for_equivalent_survivors(tmp_path, monkeypatch):
     import json
 

@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import shutil
 import signal
@@ -233,48 +232,6 @@ def test_releasing_twice_gives_identical_bytes(package, capsys):
     first = snapshot(package / "dist")
     assert run(package, "release", capsys=capsys)[0] == 0
     assert snapshot(package / "dist") == first
-
-
-class _ThisProcess:
-    """A stand-in for the release's second process: the work is done here, at once."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def apply_async(self, function, args=(), kwds=None):
-        result = function(*args, **(kwds or {}))
-        return type("Done", (), {"get": lambda self: result})()
-
-
-# Each way a platform starts the release's second process: spawn (macOS, Windows, and Linux in place of fork), and
-# forkserver (Linux from Python 3.14), where the system has it.
-_START_METHODS = [method for method in ("spawn", "forkserver") if method in multiprocessing.get_all_start_methods()]
-
-
-@pytest.mark.slow
-def test_a_release_is_the_same_under_each_start_method_under_the_default_and_in_one_process(package, capsys, monkeypatch):
-    from scripts.release import publish as release
-
-    made = {}
-    original = multiprocessing.get_start_method(allow_none=True)
-    try:
-        for how in ("default", *_START_METHODS, "one process"):
-            shutil.rmtree(package / "dist", ignore_errors=True)
-            if how in _START_METHODS:
-                multiprocessing.set_start_method(how, force=True)
-            if how == "one process":
-                monkeypatch.setattr(release, "second_process", _ThisProcess)
-            code, _, err = run(package, "release", capsys=capsys)
-            assert code == 0, f"{how}: {err}"
-            made[how] = snapshot(package / "dist")
-    finally:
-        multiprocessing.set_start_method(original, force=True)
-    assert len({json.dumps(files, sort_keys=True) for files in made.values()}) == 1, {how: files.get(f"{NAME}.zip") for how, files in made.items()}
-    record = json.loads((package / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
-    assert made["default"][f"{NAME}.zip"] == record["files"][f"{NAME}.zip"]  # the very zip that was released
 
 
 def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, capsys):
