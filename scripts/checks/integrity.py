@@ -312,7 +312,7 @@ def _rows_per_parent(parents: pa.Table, children: pa.Table, keys: list[str]) -> 
     """For each parent row, the child rows that share its key.
 
     Counted over the children's distinct keys and looked up, not grouped and joined: Arrow's
-    group-by and hash join held 60 MiB more at 10,000 agreements, and kept it after they ended.
+    group-by and hash join hold more memory, and keep it after they end (docs/benchmarks.md).
     """
     counted = pc.value_counts(_joined([children[key] for key in keys]))
     at = pc.index_in(_joined([parents[key] for key in keys]), value_set=counted.field("values"))

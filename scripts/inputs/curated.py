@@ -22,7 +22,7 @@ from .files import CAPS, control_characters, describe_character, read_input
 from ..cells import has_type
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
-# libyaml's parser when PyYAML has it: about ten times faster on a corpus of many small files.
+# libyaml's parser when PyYAML has it: a corpus has many small files.
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WHITE_SPACE_ALLOWED = "\t\n"  # the control characters a curated text may hold: the one look at all text and the walk must agree
 

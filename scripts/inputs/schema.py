@@ -93,8 +93,7 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
 def table_schema_profile_error(schema_json: str) -> tuple[str, str] | None:
     """(key path, message) of the most useful way a schema, as JSON, breaks the Table Schema profile; None when it meets it.
 
-    jsonschema takes about 30 ms a schema: a process that builds again (the tests do, hundreds of
-    times) asks once per distinct schema.
+    A process that builds again (the tests do, hundreds of times) asks once per distinct schema.
     """
     error = jsonschema.exceptions.best_match(profile_validator("tableschema").iter_errors(json.loads(schema_json)))
     while error is not None and error.context:  # anyOf over field types: the deepest reason is the useful one
@@ -264,38 +263,35 @@ def _check_country_codes_are_keyed(schema: dict, where: _Where) -> None:
                                 f'add {{"fields": ["{column}"], "reference": {{"resource": "countries", "fields": ["country_code"]}}}} to its foreignKeys')
 
 
+# How a value breaks each constraint the build checks before frictionless does (`required` and `unique` apart).
+_BREAKS = {
+    "pattern": lambda value, pattern: isinstance(value, str) and re.fullmatch(pattern, value) is None,
+    "enum": lambda value, allowed: value not in allowed,
+    "minimum": lambda value, bound: value < bound,
+    "maximum": lambda value, bound: value > bound,
+    "minLength": lambda value, length: isinstance(value, str) and len(value) < length,
+    "maxLength": lambda value, length: isinstance(value, str) and len(value) > length,
+}
+
+
 def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, str, object] | None:
     """(row index, field index, constraint, value) of the first built value that breaks a declared constraint.
 
     The build checks its rows before frictionless does, so that a constraint edited in a schema is
-    named there, by its key path, rather than as errors in a table that is never written.
+    named there, by its key path and the source line, rather than as errors in a table that is never written.
     """
     for index, field in enumerate(schema["fields"]):
-        constraints, name = field.get("constraints", {}), field["name"]
-        values = column_values(rows, name)
+        constraints = field.get("constraints", {})
+        values = column_values(rows, field["name"])
         if constraints.get("required"):
             row = next((i for i, v in enumerate(values) if v is None or v == ""), None)
             if row is not None:
                 return row, index, "required", values[row]
-        checks = []
-        if "pattern" in constraints:
-            pattern = re.compile(constraints["pattern"])
-            checks.append(("pattern", lambda v: isinstance(v, str) and pattern.fullmatch(v) is None))
-        if "enum" in constraints:
-            allowed = constraints["enum"]
-            checks.append(("enum", lambda v: v not in allowed))
-        if "minimum" in constraints:
-            checks.append(("minimum", lambda v: v < constraints["minimum"]))
-        if "maximum" in constraints:
-            checks.append(("maximum", lambda v: v > constraints["maximum"]))
-        if "minLength" in constraints:
-            checks.append(("minLength", lambda v: isinstance(v, str) and len(v) < constraints["minLength"]))
-        if "maxLength" in constraints:
-            checks.append(("maxLength", lambda v: isinstance(v, str) and len(v) > constraints["maxLength"]))
-        for rule, broken in checks:
-            row = next((i for i, v in enumerate(values) if v not in (None, "") and broken(v)), None)
-            if row is not None:
-                return row, index, rule, values[row]
+        for rule, breaks in _BREAKS.items():
+            if rule in constraints:
+                row = next((i for i, v in enumerate(values) if v not in (None, "") and breaks(v, constraints[rule])), None)
+                if row is not None:
+                    return row, index, rule, values[row]
         if constraints.get("unique"):
             seen: set = set()
             for row, value in enumerate(values):
