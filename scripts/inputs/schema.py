@@ -26,12 +26,6 @@ _ARROW_TYPES = {
 }
 
 
-def enum_values(schema: dict, name: str) -> list:
-    """The closed vocabulary a field's enum constraint allows."""
-    field = next(f for f in schema["fields"] if f["name"] == name)
-    return field["constraints"]["enum"]
-
-
 def arrow_schema(schema: dict) -> pa.Schema:
     """Arrow types from a Table Schema: nullable unless the field is required."""
     try:
