@@ -56,7 +56,8 @@ def _never_fail_to_print() -> None:
 def _arrow_gives_back_memory() -> None:
     """Arrow's default allocator keeps the memory it frees, for reuse: parsing a corpus's tables one after another
     then holds about twice their size. jemalloc, told to give freed memory back at once, holds about their size
-    (its figure is in docs/benchmarks.md, Devices). pyarrow's wheels for Windows have no jemalloc, and keep the default there."""
+    (its figure is in docs/benchmarks.md, Devices). pyarrow's wheels for Windows have no jemalloc, and keep the
+    default there."""
     import pyarrow as pa
 
     try:

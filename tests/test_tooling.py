@@ -35,8 +35,9 @@ def test_the_setup_is_two_make_targets_and_ci_runs_make_check():
 
 
 def _make(target: str, root=ROOT, limit: str = "", **environment) -> subprocess.CompletedProcess:
-    """`make target` as a user runs it (not as a sub-make of make test), with ROOT's venv, under `ulimit -v limit` if given."""
-    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
+    """`make target` as a user runs it (not as a sub-make of make test), with ROOT's venv, under `ulimit -v limit`."""
+    sub_make = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")
+    env = {key: value for key, value in os.environ.items() if key not in sub_make}
     command = f"{f'ulimit -v {limit}; ' if limit else ''}exec make --no-print-directory {target} VENV={ROOT / '.venv'}"
     return subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, env={**env, **environment})
 
@@ -46,11 +47,12 @@ def _make(target: str, root=ROOT, limit: str = "", **environment) -> subprocess.
 def test_make_test_runs_the_quick_tests_and_make_check_runs_them_all():
     collected = {}
     for target in ("test", "check"):
-        done = _make(target, PYTEST_ADDOPTS="--collect-only -q -p no:cacheprovider", TOOLS_VENV=str(ROOT / ".venv-tools"))
+        collect_only = "--collect-only -q -p no:cacheprovider"
+        done = _make(target, PYTEST_ADDOPTS=collect_only, TOOLS_VENV=str(ROOT / ".venv-tools"))
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr
         collected[target] = set(re.findall(r"^(tests/\S+::\S+)$", done.stdout, flags=re.MULTILINE))
-    slow = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist", "-p", "no:cacheprovider", "-m", "slow"],
-                          cwd=ROOT, capture_output=True, text=True)
+    slow = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist",
+                           "-p", "no:cacheprovider", "-m", "slow"], cwd=ROOT, capture_output=True, text=True)
     slow_tests = set(re.findall(r"^(tests/\S+::\S+)$", slow.stdout, flags=re.MULTILINE))
     assert slow_tests and collected["test"] and not collected["test"] & slow_tests
     assert collected["check"] == collected["test"] | slow_tests
@@ -59,7 +61,7 @@ def test_make_test_runs_the_quick_tests_and_make_check_runs_them_all():
 @pytest.mark.slow
 @pytest.mark.posix("make, bash and ulimit")
 def test_make_release_and_make_validate_work_within_4_gib_of_address_space(tmp_path):
-    """Shared servers and clusters often cap a process's address space: no read may be sized by a cap rather than a file."""
+    """Shared servers and clusters often cap a process's address space: no read is sized by a cap, only by a file."""
     import shutil
 
     from conftest import copy_package

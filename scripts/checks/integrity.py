@@ -253,20 +253,22 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
             continue
         actual = hashlib.sha256(raw).hexdigest()
         if actual != recorded:  # then its spans would all be wrong: report the cause, not them
-            yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: the source was changed",
-                        field="source_sha256", value=recorded)
+            yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: "
+                        "the source was changed", field="source_sha256", value=recorded)
             continue
         try:
             texts[agreement_id] = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield error("source-encoding", path, f"not UTF-8 (byte {exc.start}), so no span can be read from it", field="source_path", value=path)
+            yield error("source-encoding", path, f"not UTF-8 (byte {exc.start}), so no span can be read from it",
+                        field="source_path", value=path)
     for table in _readable(package):
         span_fields = [field for field in table.schema["fields"] if "spanOf" in field]
         if not span_fields or "agreement_id" not in table.cells.column_names or not texts:
             continue
         agreement_ids = table.cells["agreement_id"].to_pylist()
         for field in span_fields:
-            yield from _spans(table, texts, agreement_ids, field["name"], field["name"].replace("start", "end"), field["spanOf"])
+            end_name = field["name"].replace("start", "end")
+            yield from _spans(table, texts, agreement_ids, field["name"], end_name, field["spanOf"])
 
 
 def _spans(table: TableFile, texts: dict[str, str], agreement_ids: list, start_name: str, end_name: str,
@@ -278,7 +280,8 @@ def _spans(table: TableFile, texts: dict[str, str], agreement_ids: list, start_n
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return  # a cell that is not an integer: frictionless reports its type error
     reported = 0
-    for row, (agreement_id, start, end, text) in enumerate(zip(agreement_ids, starts, ends, cells[text_name].to_pylist())):
+    texts_of_rows = cells[text_name].to_pylist()
+    for row, (agreement_id, start, end, text) in enumerate(zip(agreement_ids, starts, ends, texts_of_rows)):
         source = texts.get(agreement_id)
         if source is None:
             continue  # its source is missing or unreadable, and reported as such
@@ -288,8 +291,8 @@ def _spans(table: TableFile, texts: dict[str, str], agreement_ids: list, start_n
         reported += 1
         if reported <= MAX_REPORTED:
             shown = "lies outside the source" if span is None else f"normalizes to {normalize(span)[:60]!r}"
-            yield error("span", table.path, f"source[{start}:{end}] {shown}, not to this {text_name}", row=row + 2, field=text_name,
-                        value=text[:60] if text else text)
+            yield error("span", table.path, f"source[{start}:{end}] {shown}, not to this {text_name}", row=row + 2,
+                        field=text_name, value=text[:60] if text else text)
     yield from _summary("span", table.path, reported)
 
 

@@ -36,7 +36,8 @@ def project_problems(descriptor_path: Path, frictionless_checks_integrity: bool)
     package.frictionless_checks_integrity = frictionless_checks_integrity
     if package.descriptor is None:
         return list(package.problems)
-    return list(package.problems) + _project_checks(package)  # the package's cells go with it: frictionless reads the files again
+    # The package's cells go with it: frictionless reads the files again.
+    return list(package.problems) + _project_checks(package)
 
 
 def _project_checks(package) -> list[Problem]:

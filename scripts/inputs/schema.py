@@ -283,7 +283,8 @@ def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, s
                 return row, index, "required", values[row]
         for rule, breaks in _BREAKS.items():
             if rule in constraints:
-                row = next((i for i, v in enumerate(values) if v not in (None, "") and breaks(v, constraints[rule])), None)
+                bound = constraints[rule]
+                row = next((i for i, v in enumerate(values) if v not in (None, "") and breaks(v, bound)), None)
                 if row is not None:
                     return row, index, rule, values[row]
         if constraints.get("unique"):

@@ -170,7 +170,8 @@ def test_the_profile_names_the_resource_that_breaks_it():
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert profile_errors("datapackage", descriptor) == []
     descriptor["resources"][7]["path"] = 5
-    assert profile_errors("datapackage", descriptor) == ["resources.7.path: 5 is not valid under any of the given schemas"]
+    broken = profile_errors("datapackage", descriptor)
+    assert broken == ["resources.7.path: 5 is not valid under any of the given schemas"]
     assert profile_errors("datapackage", {**descriptor, "resources": []}) != []
 
 
