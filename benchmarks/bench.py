@@ -27,9 +27,10 @@ RESULTS = ROOT / "benchmarks" / "results.json"
 FIGURES = ROOT / "docs" / "benchmarks.md"  # where the figures of the newest run are written
 # What a corpus needs besides its sources to build and release.
 _SKELETON = ("schemas", "metadata", "CHANGELOG.md", "README.md", "LICENSE", "docs/codebook.md")
-# The targets of issues 23 and 32: a plain release that stays fast through the data's design, and whose
-# memory does not grow with the corpus (its rows go to disk as they are made).
-TARGETS = {"release_over_frictionless": 0.40, "peak_rss_mib": 512, "peak_growth": 1.5, "table_checks_rows_per_second": 500_000, "hashing_over_sha256sum": 1.5}
+# The capacity bound of issue 46: at 1,000 and 10,000 agreements the release takes at most half the time
+# frictionless takes to validate it, and at 10,000 its peak stays within 1 GiB. The growth of the peak and
+# the checks' rows per second are measured, no longer targets.
+TARGETS = {"release_over_frictionless": 0.5, "peak_rss_mib": 1024, "hashing_over_sha256sum": 1.5}
 
 # Runs in a process of its own, as the release runs them: load the tables, then every check
 # but the one that hashes each file, which is timed on its own.
@@ -190,7 +191,7 @@ def verdicts(results: list[dict]) -> tuple[dict, dict]:
         "table_checks_rows_per_second": large["table_checks"]["rows_per_second"],
         "hashing_over_sha256sum": large["hashing"]["seconds"] / large["hashing"]["sha256sum_seconds"],
     }
-    met = {key: (value >= TARGETS[key] if key == "table_checks_rows_per_second" else value <= TARGETS[key]) for key, value in summary.items()}
+    met = {key: summary[key] <= target for key, target in TARGETS.items()}
     return summary, met
 
 
@@ -223,11 +224,11 @@ def figures_markdown(recorded: dict) -> str:
         "|---|---:|---|",
         f"| make release ≤ {targets['release_over_frictionless']} × frictionless validate of the same release (1,000 and 10,000 agreements) | {summary['release_over_frictionless']:.3f} × | {yes('release_over_frictionless')} |",
         f"| peak memory of make release ≤ {targets['peak_rss_mib']:,} MiB (10,000 agreements) | {summary['peak_rss_mib']:,.0f} MiB | {yes('peak_rss_mib')} |",
-        *([f"| peak memory of make release at 10,000 agreements ≤ {targets['peak_growth']} × its peak at 1,000 | {summary['peak_growth']:.2f} × | {yes('peak_growth')} |"]
-          if "peak_growth" in summary else []),  # recorded since issue 32
-        f"| table checks, without hashing the files, ≥ {targets['table_checks_rows_per_second']:,} rows/s (10,000 agreements) | {summary['table_checks_rows_per_second']:,.0f} rows/s | {yes('table_checks_rows_per_second')} |",
         f"| hashing every file ≤ {targets['hashing_over_sha256sum']} × sha256sum over the same files (10,000 agreements) | {summary['hashing_over_sha256sum']:.2f} × | {yes('hashing_over_sha256sum')} |",
     ]
+    growth, rows_per_second = summary["peak_growth"], summary["table_checks_rows_per_second"]
+    lines += ["", f"Measured, no longer targets: the peak at 10,000 agreements is {growth:.2f} × the peak at 1,000, "
+              f"and the table checks run at {rows_per_second:,.0f} rows/s at 10,000."]
     return "\n".join(lines)
 
 

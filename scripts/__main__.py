@@ -55,9 +55,9 @@ def _never_fail_to_print() -> None:
 
 def _arrow_gives_back_memory() -> None:
     """Arrow's default allocator keeps the memory it frees, for reuse: parsing a corpus's tables one after another
-    then held twice their size. jemalloc, told to give freed memory back at once, holds about their size
-    (the release's own process at 10,000 agreements, measured by hand: a peak of 474 MiB instead of 524).
-    pyarrow's wheels for Windows have no jemalloc, and keep the default there."""
+    then holds about twice their size. jemalloc, told to give freed memory back at once, holds about their size
+    (its figure is in docs/benchmarks.md, Devices). pyarrow's wheels for Windows have no jemalloc, and keep the
+    default there."""
     import pyarrow as pa
 
     try:

@@ -26,8 +26,6 @@ SOURCE_DIR = Path("data/source") / AGREEMENT_ID
 _NOT_COPIED = {".git", ".venv", "dist", ".pytest_cache", "__pycache__", "benchmarks", "scripts", "tests", ".hypothesis", ".github", ".ci", "contracts", "mutants",
                "node_modules"}
 
-pytest_plugins = ["fork_warnings"]  # a run that records a fork made while threads run fails
-
 
 def bumped(version: str, level: str) -> str:
     """The next major, minor or patch version after `version`, for tests that add a changelog heading above the newest."""

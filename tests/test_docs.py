@@ -335,9 +335,9 @@ _TESTED_BLOCKS = {
     ("README.md", "sh", 'curl -fsSLO "$BASE/SHA256SUMS" && for file in $(awk \'{ print $2 }\' SHA256SUMS); do curl -fsSLO "$BASE/$file"; done'):
         "test_the_readme_shell_steps_validate_a_served_release",
     ("README.md", "sh", "make release   # build every table from the source, validate it, and release it in dist/"):
-        "test_the_setup_is_two_make_targets_and_check_runs_every_test",
+        "test_the_setup_is_two_make_targets_and_ci_runs_make_check",
     ("CONTRIBUTING.md", "sh", "make release   # build every table from the source, validate it, and release it in dist/"):
-        "test_the_setup_is_two_make_targets_and_check_runs_every_test",
+        "test_the_setup_is_two_make_targets_and_ci_runs_make_check",
     ("CONTRIBUTING.md", "bat", "python -m venv .venv"): "test_contributing_gives_the_windows_commands_that_ci_runs_on_windows",
     ("CONTRIBUTING.md", "", "error: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt, line 35: expected list entry 6, found entry 7: entries are skipped"):
         "test_the_build_error_example_is_what_the_build_prints",

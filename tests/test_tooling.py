@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tomllib
 
 import pytest
@@ -21,20 +24,56 @@ def test_direct_dependencies_are_pinned_and_locked_at_the_same_versions():
     assert project["version"] == Project().changelog_version()
 
 
-def test_the_setup_is_two_make_targets_and_check_runs_every_test():
+def test_the_setup_is_two_make_targets_and_ci_runs_make_check():
     run = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "set -euo pipefail" in run
     assert "make check" in [line.strip() for line in run.splitlines()]
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipes = {target: re.findall(r"^\t(.*)$", body, flags=re.MULTILINE) for target, body in re.findall(r"^(\w+):[^\n]*\n((?:\t[^\n]*\n)+)", makefile, flags=re.MULTILINE)}
-    assert recipes["test"] == ['$(BIN)/python -m pytest -n auto -m "not slow"']
-    # every test, the slow ones among them: the ones that measure time after the others, alone
-    assert recipes["check"] == ['TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -n auto -m "not alone"',
-                                "TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -m alone"]
     for document in ("README.md", "CONTRIBUTING.md"):
         text = (ROOT / document).read_text(encoding="utf-8")
         commands = re.search(r"## Set-up.*?```sh\n(.*?)```", text, flags=re.DOTALL).group(1)
         assert [line.split("#")[0].strip() for line in commands.strip().splitlines()] == ["make release", "make test"], document
+
+
+def _make(target: str, root=ROOT, limit: str = "", **environment) -> subprocess.CompletedProcess:
+    """`make target` as a user runs it (not as a sub-make of make test), with ROOT's venv, under `ulimit -v limit`."""
+    sub_make = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")
+    env = {key: value for key, value in os.environ.items() if key not in sub_make}
+    command = f"{f'ulimit -v {limit}; ' if limit else ''}exec make --no-print-directory {target} VENV={ROOT / '.venv'}"
+    return subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, env={**env, **environment})
+
+
+@pytest.mark.slow
+@pytest.mark.posix("make, bash and ulimit")
+def test_make_test_runs_the_quick_tests_and_make_check_runs_them_all():
+    collected = {}
+    for target in ("test", "check"):
+        collect_only = "--collect-only -q -p no:cacheprovider"
+        done = _make(target, PYTEST_ADDOPTS=collect_only, TOOLS_VENV=str(ROOT / ".venv-tools"))
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr
+        collected[target] = set(re.findall(r"^(tests/\S+::\S+)$", done.stdout, flags=re.MULTILINE))
+    slow = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist",
+                           "-p", "no:cacheprovider", "-m", "slow"], cwd=ROOT, capture_output=True, text=True)
+    slow_tests = set(re.findall(r"^(tests/\S+::\S+)$", slow.stdout, flags=re.MULTILINE))
+    assert slow_tests and collected["test"] and not collected["test"] & slow_tests
+    assert collected["check"] == collected["test"] | slow_tests
+
+
+@pytest.mark.slow
+@pytest.mark.posix("make, bash and ulimit")
+def test_make_release_and_make_validate_work_within_4_gib_of_address_space(tmp_path):
+    """Shared servers and clusters often cap a process's address space: no read is sized by a cap, only by a file."""
+    import shutil
+
+    from conftest import copy_package
+
+    root = copy_package(tmp_path / "package")
+    for folder in ("scripts", "contracts"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for target in ("release", "validate"):
+        done = _make(target, root, limit="4194304")
+        assert done.returncode == 0, f"make {target}: {done.stderr}"
+    assert "valid: " in done.stdout
+    assert list((root / "dist").glob("*.zip"))
 
 
 def test_a_missing_system_package_skips_with_its_reason_but_fails_under_ci(monkeypatch):
@@ -73,27 +112,6 @@ def test_make_stops_at_once_with_one_line_on_an_older_python(tmp_path):
     assert result.returncode != 0
     assert result.stdout == ""
     assert result.stderr.strip() == f"Makefile:7: *** {old} is not Python 3.11 or later (Python 3.10.12): install Python 3.11+, or run make PYTHON=python3.11.  Stop."
-
-
-def test_a_run_that_records_a_fork_while_threads_run_fails(tmp_path):
-    """Python 3.12+ warns on such a fork; CPython swallows the warning made an error, so the suite's plugin fails the run instead.
-
-    The inner run warns as Python 3.13 does, so that the plugin is proven on every Python this suite runs on.
-    """
-    import subprocess
-    import sys
-
-    (tmp_path / "test_fork.py").write_text(
-        "import warnings\n"
-        "def test_forks():\n"
-        "    warnings.warn('This process (pid=1) is multi-threaded, use of fork() may lead to deadlocks in the child.', DeprecationWarning)\n",
-        encoding="utf-8", newline="\n")
-    settings = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
-    arguments = [argument for pattern in settings["filterwarnings"] for argument in ("-W", pattern)]
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "fork_warnings", *arguments, str(tmp_path)],
-                          cwd=tmp_path, capture_output=True, text=True, env={**__import__("os").environ, "PYTHONPATH": str(ROOT / "tests")})
-    assert done.returncode == 1, done.stdout
-    assert "1 passed" in done.stdout and "FAILED, a fork while threads run, which may deadlock the child" in done.stdout
 
 
 def test_the_mutation_record_counts_each_verdict_and_keeps_the_reasons_given_for_equivalent_survivors(tmp_path, monkeypatch):

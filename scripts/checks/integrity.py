@@ -245,8 +245,7 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     if not _has(package, "agreements"):
         return
     agreements = package.tables["agreements"]
-    sources: dict[str, bytes] = {}
-    paths: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for agreement_id, path, recorded in zip(*(agreements.cells[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
         raw = None if package.unsafe_reason(path) else package.read(path)
         if raw is None:
@@ -254,132 +253,47 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
             continue
         actual = hashlib.sha256(raw).hexdigest()
         if actual != recorded:  # then its spans would all be wrong: report the cause, not them
-            yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: the source was changed", field="source_sha256", value=recorded)
+            yield error("source-hash", path, f"the source's sha256 is {actual}, but agreements records {recorded}: "
+                        "the source was changed", field="source_sha256", value=recorded)
             continue
-        sources[agreement_id], paths[agreement_id] = raw, path
-    index = _SourceIndex(sources)
-    if not index.is_utf8():  # one pass over all; only on failure, one by one
-        for agreement_id, raw in list(sources.items()):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                path = paths[agreement_id]
-                yield error("source-encoding", path, f"not UTF-8 (byte {exc.start}), so no span can be read from it", field="source_path", value=path)
-                del sources[agreement_id]
-        index = _SourceIndex(sources)
-    del sources  # the index holds their bytes, once
+        try:
+            texts[agreement_id] = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield error("source-encoding", path, f"not UTF-8 (byte {exc.start}), so no span can be read from it",
+                        field="source_path", value=path)
     for table in _readable(package):
         span_fields = [field for field in table.schema["fields"] if "spanOf" in field]
-        if not span_fields or "agreement_id" not in table.cells.column_names or not index.ids:
+        if not span_fields or "agreement_id" not in table.cells.column_names or not texts:
             continue
-        agreement = index.positions(table.cells["agreement_id"])
+        agreement_ids = table.cells["agreement_id"].to_pylist()
         for field in span_fields:
-            yield from _spans(table, index, agreement, field["name"], field["name"].replace("start", "end"), field["spanOf"])
+            end_name = field["name"].replace("start", "end")
+            yield from _spans(table, texts, agreement_ids, field["name"], end_name, field["spanOf"])
 
 
-class _SourceIndex:
-    """Every source's UTF-8 bytes end to end, and how code points (which spans count) map to bytes.
-
-    Comparing bytes spares decoding every source and text. The map keeps only the few
-    continuation bytes (10xxxxxx) of multi-byte characters, not one entry per code point.
-    """
-
-    def __init__(self, sources: dict[str, bytes]):
-        self.ids = list(sources)
-        self.value_set = pa.array(self.ids, pa.string())
-        self.bytes = np.frombuffer(b"".join(sources.values()), dtype=np.uint8)
-        continuation = np.flatnonzero((self.bytes & 0xC0) == 0x80)
-        # Code points that begin before each continuation byte: non-decreasing, so searchable.
-        self._points_before_continuation = continuation - np.arange(len(continuation))
-        self._byte_bases = byte_bases = np.cumsum([0, *map(len, sources.values())])
-        point_bases = byte_bases - np.searchsorted(continuation, byte_bases)
-        self.point_bases, self.point_lengths = point_bases[:-1], np.diff(point_bases)
-        self._texts: dict[int, str] = {}
-
-    def is_utf8(self) -> bool:
-        """Whether all sources are UTF-8: one pass of Arrow's validation over the joined bytes."""
-        joined = pa.py_buffer(self.bytes)  # no copy: Arrow validates the bytes where they are
-        offsets = pa.py_buffer(np.array([0, len(self.bytes)], dtype=np.int64))
-        try:
-            pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, joined]).validate(full=True)
-        except pa.ArrowInvalid:
-            return False
-        return True
-
-    def positions(self, agreement_ids: pa.ChunkedArray) -> np.ndarray:
-        """Each row's agreement as its position here; -1 for one whose source could not be read."""
-        return pc.fill_null(pc.index_in(agreement_ids, value_set=self.value_set), -1).to_numpy(zero_copy_only=False)
-
-    def byte_of_point(self, points: np.ndarray) -> np.ndarray:
-        """Where code point number `points` of the joined sources begins, in bytes."""
-        return points + np.searchsorted(self._points_before_continuation, points, side="right")
-
-    def text(self, position: int) -> str:
-        """One source decoded, for the few rows that need normalizing."""
-        if position not in self._texts:
-            self._texts[position] = self.bytes[self._byte_bases[position] : self._byte_bases[position + 1]].tobytes().decode("utf-8")
-        return self._texts[position]
-
-
-def _spans(table: TableFile, index: _SourceIndex, agreement: np.ndarray, start_name: str, end_name: str, text_name: str) -> Iterator[Problem]:
-    """Compare every span with its text as arrays of bytes; normalize in Python only the few rows
-    whose raw source differs from their text (no-break or doubled spaces, line breaks)."""
+def _spans(table: TableFile, texts: dict[str, str], agreement_ids: list, start_name: str, end_name: str,
+           text_name: str) -> Iterator[Problem]:
+    """Each span of a readable source is its text, or normalizes to it (no-break or doubled spaces, line breaks)."""
     cells = table.cells
     try:
-        starts = pc.cast(cells[start_name], pa.int64()).to_numpy(zero_copy_only=False)
-        ends = pc.cast(cells[end_name], pa.int64()).to_numpy(zero_copy_only=False)
+        starts, ends = (pc.cast(cells[name], pa.int64()).to_pylist() for name in (start_name, end_name))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return  # a cell that is not an integer: frictionless reports its type error
-    known = agreement >= 0
-    agreement = np.maximum(agreement, 0)
-    in_range = known & (starts >= 0) & (starts <= ends) & (ends <= index.point_lengths[agreement])
-    first_byte = index.byte_of_point(np.where(in_range, index.point_bases[agreement] + starts, 0))
-    end_byte = index.byte_of_point(np.where(in_range, index.point_bases[agreement] + ends, 0))
-    text_offsets, text_bytes = _string_buffers(cells[text_name])
-    candidates = in_range & ((end_byte - first_byte) == np.diff(text_offsets))
-    exact = _equal_slices(index.bytes, first_byte, text_bytes, text_offsets, candidates)
-    texts = cells[text_name]
     reported = 0
-    for row in np.flatnonzero(known & ~exact):
-        text = texts[row].as_py()
-        span = normalize(index.text(agreement[row])[starts[row] : ends[row]]) if in_range[row] else None
-        if span != text:
-            reported += 1
-            if reported <= MAX_REPORTED:
-                shown = "lies outside the source" if span is None else f"normalizes to {span[:60]!r}"
-                yield error("span", table.path, f"source[{starts[row]}:{ends[row]}] {shown}, not to this {text_name}", row=int(row) + 2, field=text_name, value=text[:60])
+    texts_of_rows = cells[text_name].to_pylist()
+    for row, (agreement_id, start, end, text) in enumerate(zip(agreement_ids, starts, ends, texts_of_rows)):
+        source = texts.get(agreement_id)
+        if source is None:
+            continue  # its source is missing or unreadable, and reported as such
+        span = source[start:end] if start is not None and end is not None and 0 <= start <= end <= len(source) else None
+        if span == text or (span is not None and normalize(span) == text):
+            continue
+        reported += 1
+        if reported <= MAX_REPORTED:
+            shown = "lies outside the source" if span is None else f"normalizes to {normalize(span)[:60]!r}"
+            yield error("span", table.path, f"source[{start}:{end}] {shown}, not to this {text_name}", row=row + 2,
+                        field=text_name, value=text[:60] if text else text)
     yield from _summary("span", table.path, reported)
-
-
-def _string_buffers(column: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
-    """A text column's UTF-8 bytes end to end, and the offset where each row's bytes begin (plus the end)."""
-    array = pc.cast(column, pa.large_string()).combine_chunks()  # one buffer, 64-bit offsets
-    _, offsets, data = array.buffers()
-    offsets = np.frombuffer(offsets, dtype=np.int64)[array.offset : array.offset + len(array) + 1]
-    return offsets, (np.zeros(0, np.uint8) if data is None else np.frombuffer(data, dtype=np.uint8))
-
-
-_CHUNK_BYTES = 1 << 18  # small index arrays, reused from chunk to chunk: fresh memory costs more than the loop
-
-
-def _equal_slices(haystack: np.ndarray, starts: np.ndarray, needles: np.ndarray, offsets: np.ndarray, candidates: np.ndarray) -> np.ndarray:
-    """For each candidate row, whether haystack[start:start+length] equals needles[offset:offset+length].
-
-    Rows run end to end in `needles`, so each chunk of rows compares one contiguous stretch of it
-    with bytes gathered from the haystack; rows that are not candidates gather from anywhere.
-    """
-    equal = candidates.copy()
-    if not len(haystack):
-        return equal  # every source is empty: only empty texts are candidates, and they match
-    lengths = np.diff(offsets)
-    shift = np.where(candidates, starts - offsets[:-1], 0)
-    bounds = np.unique(np.searchsorted(offsets, np.arange(offsets[0], offsets[-1], _CHUNK_BYTES), side="right") - 1)
-    for first, last in zip(bounds, [*bounds[1:], len(lengths)]):
-        stretch = np.arange(offsets[first], offsets[last])
-        gathered = np.take(haystack, stretch + np.repeat(shift[first:last], lengths[first:last]), mode="clip")
-        differing = np.flatnonzero(gathered != needles[offsets[first] : offsets[last]]) + offsets[first]
-        equal[np.searchsorted(offsets, differing, side="right") - 1] = False
-    return equal
 
 
 def counts(package: LoadedPackage) -> Iterator[Problem]:
@@ -401,7 +315,7 @@ def _rows_per_parent(parents: pa.Table, children: pa.Table, keys: list[str]) -> 
     """For each parent row, the child rows that share its key.
 
     Counted over the children's distinct keys and looked up, not grouped and joined: Arrow's
-    group-by and hash join held 60 MiB more at 10,000 agreements, and kept it after they ended.
+    group-by and hash join hold more memory, and keep it after they end (docs/benchmarks.md).
     """
     counted = pc.value_counts(_joined([children[key] for key in keys]))
     at = pc.index_in(_joined([parents[key] for key in keys]), value_set=counted.field("values"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import datetime as dt
 import difflib
@@ -13,7 +12,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import fastjsonschema
 import jsonschema
 import pycountry
 import yaml
@@ -24,7 +22,7 @@ from .files import CAPS, control_characters, describe_character, read_input
 from ..cells import has_type
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
-# libyaml's parser when PyYAML has it: about ten times faster on a corpus of many small files.
+# libyaml's parser when PyYAML has it: a corpus has many small files.
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _WHITE_SPACE_ALLOWED = "\t\n"  # the control characters a curated text may hold: the one look at all text and the walk must agree
 
@@ -111,32 +109,22 @@ def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict
     relative = _relative(path, root)
     curated = _read(path, root, relative)
     _refuse_control_characters(curated)
-    frozen = _freeze(table_schemas)
-    gate, unique_rules = _gate(contract_name, frozen)
-    try:
-        gate(curated.data)
-        if not any(_repeats(curated.data, path, keysets) for path, keysets in unique_rules):
-            return curated
-        gate_error = None
-    except fastjsonschema.JsonSchemaValueException as exc:
-        gate_error = exc
-    # Only a file that breaks its contract pays for jsonschema, which says where and why in full.
-    found = [(_explain(error, contract(contract_name)), error) for error in _validator(contract_name, frozen).iter_errors(curated.data)]
+    found = [(_explain(error, contract(contract_name)), error)
+             for error in _validator(contract_name, _freeze(table_schemas)).iter_errors(curated.data)]
+    if not found:
+        return curated
     # The first in the file's order, a key's own error before those of what it holds.
     found.sort(key=lambda item: (curated.line(item[0][0]), len(item[0][0])))
-    if found:
-        (keys, problem, fix), first = found[0]
-        if first.validator == "required":  # a misspelled key is both unknown and missing: name the spelling
-            misspelled = next((item for item in found if item[1].validator == "additionalProperties" and item[1].absolute_path == first.absolute_path), None)
-            if misspelled:
-                (keys, problem, fix), first = misspelled
-                problem += f", and {found[0][0][1]}"
-        elsewhere = {item[0][0] for item in found} - {keys, found[0][0][0]}
-        more = f" ({len(elsewhere)} more problem(s) elsewhere in this file)" if elsewhere else ""
-        raise PipelineError(curated.where(*keys), problem + more, fix)
-    # The two validators disagree, which they should not: still a located message, never a crash.
-    keys = tuple(int(k) if k.isdigit() else k for k in (gate_error.path[1:] if gate_error else []))
-    raise PipelineError(curated.where(*keys), gate_error.message if gate_error else "breaks its contract", f"see contracts/{contract_name}.schema.json")
+    (keys, problem, fix), first = found[0]
+    if first.validator == "required":  # a misspelled key is both unknown and missing: name the spelling
+        misspelled = next((item for item in found if item[1].validator == "additionalProperties"
+                           and item[1].absolute_path == first.absolute_path), None)
+        if misspelled:
+            (keys, problem, fix), first = misspelled
+            problem += f", and {found[0][0][1]}"
+    elsewhere = {item[0][0] for item in found} - {keys, found[0][0][0]}
+    more = f" ({len(elsewhere)} more problem(s) elsewhere in this file)" if elsewhere else ""
+    raise PipelineError(curated.where(*keys), problem + more, fix)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -333,82 +321,6 @@ def _validator(name: str, frozen_table_schemas: str):
 
     kind = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"x-table-field": table_field, "x-unique-by": _x_unique_by})
     return kind(contract(name), format_checker=_FORMATS)
-
-
-# --- the fast gate: the same contract compiled to Python code, which nearly every file passes ---
-
-
-@lru_cache(maxsize=8)
-def _gate(name: str, frozen_table_schemas: str):
-    """The contract compiled by fastjsonschema (about 40 times faster than jsonschema), and its x-unique-by rules.
-
-    The compiled copy states each x-table-field's column constraints as plain JSON Schema, so that
-    it accepts exactly what the full validator accepts.
-    """
-    table_schemas = json.loads(frozen_table_schemas)
-    schema = copy.deepcopy(contract(name))
-    schema.pop("$id", None)
-    schema["$schema"] = "http://json-schema.org/draft-07/schema#"  # fastjsonschema's newest draft; the contracts use no later keyword
-    _fold_table_fields(schema, table_schemas)
-    formats = {format_name: check for format_name, (check, _) in _FORMATS.checkers.items()}
-    return fastjsonschema.compile(schema, formats=formats), _unique_rules(schema, schema, ())
-
-
-def _fold_table_fields(node, table_schemas: dict[str, dict]) -> None:
-    if isinstance(node, list):
-        for item in node:
-            _fold_table_fields(item, table_schemas)
-        return
-    if not isinstance(node, dict):
-        return
-    for value in list(node.values()):
-        _fold_table_fields(value, table_schemas)
-    if "x-table-field" in node:
-        table, column = node["x-table-field"].split(".")
-        field = next((f for f in table_schemas.get(table, {}).get("fields", []) if isinstance(f, dict) and f.get("name") == column), None)
-        if field is not None:
-            node.setdefault("allOf", []).append(_column_as_json_schema(field))
-
-
-def _column_as_json_schema(field: dict) -> dict:
-    """A column's type and constraints as JSON Schema; an optional column also takes "" (a missing value)."""
-    constraints = field.get("constraints", {})
-    rule: dict = {}
-    json_type = _JSON_TYPES.get(field.get("type"))
-    if json_type:
-        rule["type"] = json_type
-    if "pattern" in constraints:
-        rule["pattern"] = f"^(?:{constraints['pattern']})$"
-    if "enum" in constraints:
-        rule["enum"] = list(constraints["enum"])
-    if not constraints.get("required") and json_type == "string":
-        return {"anyOf": [{"const": ""}, rule]}
-    return rule
-
-
-def _unique_rules(root: dict, node, path: tuple) -> list[tuple[tuple, list]]:
-    """(data path with '*' for list items, key sets) of every x-unique-by of the contract."""
-    if not isinstance(node, dict):
-        return []
-    if "$ref" in node:
-        return _unique_rules(root, root["$defs"][node["$ref"].rsplit("/", 1)[-1]], path)
-    rules = [(path, node["x-unique-by"])] if "x-unique-by" in node else []
-    for branch in node.get("allOf", []):
-        rules += _unique_rules(root, branch, path)
-    for key, child in node.get("properties", {}).items():
-        rules += _unique_rules(root, child, (*path, key))
-    if "items" in node:
-        rules += _unique_rules(root, node["items"], (*path, "*"))
-    return rules
-
-
-def _repeats(data, path: tuple, keysets: list) -> bool:
-    if not path:
-        return any(True for _ in _x_unique_by(None, keysets, data, None))
-    step, rest = path[0], path[1:]
-    if step == "*":
-        return isinstance(data, list) and any(_repeats(item, rest, keysets) for item in data)
-    return isinstance(data, dict) and step in data and _repeats(data[step], rest, keysets)
 
 
 # --- messages ---

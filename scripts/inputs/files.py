@@ -39,7 +39,10 @@ def read_input(path: Path, root: Path, relative: str, max_bytes: int | None = No
         raise PipelineError(relative, f"is {status.st_size:,} bytes long, over the {max_bytes:,} its contract allows",
                             "check that it is the right file; the caps are declared in contracts/")
     with open(path, "rb") as stream:
-        content = stream.read(max_bytes + 1)
+        # Read what the file holds, never a buffer the size of the cap: a cap of 2 GB would be allocated whole.
+        content = stream.read(min(max_bytes, os.fstat(stream.fileno()).st_size) + 1)
+        while len(content) <= max_bytes and (more := stream.read(min(1 << 20, max_bytes + 1 - len(content)))):
+            content += more  # it grew after it was measured
     if len(content) > max_bytes:  # it grew after lstat
         raise PipelineError(relative, f"is over the {max_bytes:,} bytes its contract allows", "check that it is the right file")
     return content

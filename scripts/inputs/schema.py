@@ -7,7 +7,6 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import fastjsonschema
 import jsonschema
 import pyarrow as pa
 
@@ -25,12 +24,6 @@ _ARROW_TYPES = {
     "boolean": pa.bool_(),
     "date": pa.date32(),
 }
-
-
-def enum_values(schema: dict, name: str) -> list:
-    """The closed vocabulary a field's enum constraint allows."""
-    field = next(f for f in schema["fields"] if f["name"] == name)
-    return field["constraints"]["enum"]
 
 
 def arrow_schema(schema: dict) -> pa.Schema:
@@ -56,48 +49,8 @@ def profile_validator(name: str) -> jsonschema.Draft7Validator:
     return jsonschema.Draft7Validator(json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=None)
-def profile_gate(name: str):
-    """The same profile compiled by fastjsonschema, which raises JsonSchemaValueException for a descriptor that breaks it.
-
-    It says only whether the descriptor meets the profile (jsonschema says where and why), so
-    its exceptions carry no details: building them took most of the time, as every resource
-    fails one branch of a oneOf. Each resource is checked on its own against the profile's item
-    schema, which means the same as checking the array (items are independent) and is four
-    times quicker than one function for the whole descriptor.
-    """
-    profile = json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8"))
-    whole = fastjsonschema.compile(profile, detailed_exceptions=False)
-    items = profile.get("properties", {}).get("resources", {}).get("items")
-    if not isinstance(items, dict):
-        return whole
-    definitions = {key: profile[key] for key in ("definitions", "$defs") if key in profile}
-    each = fastjsonschema.compile({**items, **definitions}, detailed_exceptions=False)
-
-    def gate(descriptor) -> None:
-        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-        if not isinstance(resources, list) or not resources:
-            return whole(descriptor)
-        whole({**descriptor, "resources": resources[:1]})
-        for resource in resources[1:]:
-            each(resource)
-    return gate
-
-
-# Below this many resources jsonschema alone is quicker than compiling the profile (about 0.5 s):
-# about 0.5 ms a resource, measured on this package.
-_COMPILE_FROM_RESOURCES = 1_000
-
-
 def profile_errors(name: str, descriptor: dict) -> list[str]:
     """'key.path: message' for each way the descriptor breaks an official v2 profile; none when it meets it."""
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if isinstance(resources, list) and len(resources) >= _COMPILE_FROM_RESOURCES:
-        try:
-            profile_gate(name)(descriptor)
-            return []
-        except fastjsonschema.JsonSchemaValueException:
-            pass
     return [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}" for e in profile_validator(name).iter_errors(descriptor)]
 
 
@@ -134,8 +87,7 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
 def table_schema_profile_error(schema_json: str) -> tuple[str, str] | None:
     """(key path, message) of the most useful way a schema, as JSON, breaks the Table Schema profile; None when it meets it.
 
-    jsonschema takes about 30 ms a schema: a process that builds again (the tests do, hundreds of
-    times) asks once per distinct schema.
+    A process that builds again (the tests do, hundreds of times) asks once per distinct schema.
     """
     error = jsonschema.exceptions.best_match(profile_validator("tableschema").iter_errors(json.loads(schema_json)))
     while error is not None and error.context:  # anyOf over field types: the deepest reason is the useful one
@@ -305,38 +257,36 @@ def _check_country_codes_are_keyed(schema: dict, where: _Where) -> None:
                                 f'add {{"fields": ["{column}"], "reference": {{"resource": "countries", "fields": ["country_code"]}}}} to its foreignKeys')
 
 
+# How a value breaks each constraint the build checks before frictionless does (`required` and `unique` apart).
+_BREAKS = {
+    "pattern": lambda value, pattern: isinstance(value, str) and re.fullmatch(pattern, value) is None,
+    "enum": lambda value, allowed: value not in allowed,
+    "minimum": lambda value, bound: value < bound,
+    "maximum": lambda value, bound: value > bound,
+    "minLength": lambda value, length: isinstance(value, str) and len(value) < length,
+    "maxLength": lambda value, length: isinstance(value, str) and len(value) > length,
+}
+
+
 def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, str, object] | None:
     """(row index, field index, constraint, value) of the first built value that breaks a declared constraint.
 
     The build checks its rows before frictionless does, so that a constraint edited in a schema is
-    named there, by its key path, rather than as errors in a table that is never written.
+    named there, by its key path and the source line, rather than as errors in a table that is never written.
     """
     for index, field in enumerate(schema["fields"]):
-        constraints, name = field.get("constraints", {}), field["name"]
-        values = column_values(rows, name)
+        constraints = field.get("constraints", {})
+        values = column_values(rows, field["name"])
         if constraints.get("required"):
             row = next((i for i, v in enumerate(values) if v is None or v == ""), None)
             if row is not None:
                 return row, index, "required", values[row]
-        checks = []
-        if "pattern" in constraints:
-            pattern = re.compile(constraints["pattern"])
-            checks.append(("pattern", lambda v: isinstance(v, str) and pattern.fullmatch(v) is None))
-        if "enum" in constraints:
-            allowed = constraints["enum"]
-            checks.append(("enum", lambda v: v not in allowed))
-        if "minimum" in constraints:
-            checks.append(("minimum", lambda v: v < constraints["minimum"]))
-        if "maximum" in constraints:
-            checks.append(("maximum", lambda v: v > constraints["maximum"]))
-        if "minLength" in constraints:
-            checks.append(("minLength", lambda v: isinstance(v, str) and len(v) < constraints["minLength"]))
-        if "maxLength" in constraints:
-            checks.append(("maxLength", lambda v: isinstance(v, str) and len(v) > constraints["maxLength"]))
-        for rule, broken in checks:
-            row = next((i for i, v in enumerate(values) if v not in (None, "") and broken(v)), None)
-            if row is not None:
-                return row, index, rule, values[row]
+        for rule, breaks in _BREAKS.items():
+            if rule in constraints:
+                bound = constraints[rule]
+                row = next((i for i, v in enumerate(values) if v not in (None, "") and breaks(v, bound)), None)
+                if row is not None:
+                    return row, index, rule, values[row]
         if constraints.get("unique"):
             seen: set = set()
             for row, value in enumerate(values):

@@ -17,7 +17,7 @@ from ..formats import citation, dictionary, notices
 from . import versions
 from ..formats.address import public_address
 from ..formats.chart import SVG_PATH, chart_description, chart_files
-from ..tables.csvfile import Content, bytes_of, size_and_sha256, write_bytes, write_content, write_csv
+from ..tables.csvfile import Content, bytes_of, size_and_sha256, write_content, write_csv
 from ..formats.descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
 from ..formats import page, versioned
 from ..inputs.files import CAPS, check_folder, read_input
@@ -63,19 +63,15 @@ def build_in_memory(project: Project) -> BuiltPackage:
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
     project.describe_the_text(tables["clauses"])
-    # Each table's CSV goes to a file beside its rows, a piece at a time; so do the other files that grow with the corpus (aside).
+    # Each table's CSV goes to a file beside its rows, a piece at a time.
     files: dict[str, Content] = {project.table_path(name): write_csv(tables[name].folder.path(f"{name}.csv"), tables[name], project.schemas[name], tables[name].folder)
                                  for name in project.table_names}
     resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
     resources += source_resources(sources, corpus_files)
     version, released = release.version, release.date.isoformat()
 
-    def aside(relative: str, content: bytes) -> Content:
-        """A file whose size grows with the corpus goes to the tables' folder, not held until it is written."""
-        return write_bytes(tables["agreements"].folder.path(relative.replace("/", "-")), content, tables["agreements"].folder)
-
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
-    files[DESCRIPTOR] = aside(DESCRIPTOR, descriptor_bytes(descriptor))
+    files[DESCRIPTOR] = descriptor_bytes(descriptor)
     del descriptor, resources  # 20,030 resources at 10,000 agreements: let go before the page is made
     files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
     readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
@@ -87,8 +83,8 @@ def build_in_memory(project: Project) -> BuiltPackage:
     pyproject = read_input(project.root / versioned.PYPROJECT, project.root, versioned.PYPROJECT).decode("utf-8")
     files[versioned.PYPROJECT] = versioned.pyproject_with_version(pyproject, version).encode("utf-8")
     cff = citation.citation(project.package_metadata, version, released, tables["agreements"], tables["signatories"])
-    files[citation.PATH] = aside(citation.PATH, citation.citation_cff(cff).encode("utf-8"))
-    files[citation.ZENODO_PATH] = aside(citation.ZENODO_PATH, citation.zenodo_json(cff).encode("utf-8"))
+    files[citation.PATH] = citation.citation_cff(cff).encode("utf-8")
+    files[citation.ZENODO_PATH] = citation.zenodo_json(cff).encode("utf-8")
     files[citation.BIBTEX_PATH] = citation.citation_bib(cff, project.package_metadata["name"]).encode("utf-8")
     del cff
     downloads = [(label, path if "://" in path else f"../{path}", media) for label, path, media in release_downloads(project, version, sources)]
@@ -117,15 +113,15 @@ def build_in_memory(project: Project) -> BuiltPackage:
             downloads=listed, sizes_and_sha256=sizes_and_sha256, address=public_address(project.package_metadata),
         ).encode("utf-8")
 
-    files[page.PATH] = aside(page.PATH, page_for(in_a_checkout, known))
+    files[page.PATH] = page_for(in_a_checkout, known)
     # The release's page waits for the files it sizes; it keeps the page, in a file, and a few facts, never the tables.
-    template = aside("release-page.html", page_for_release(downloads).encode("utf-8"))
+    template = page_for_release(downloads)
     facts, cite = page.json_ld_facts(tables), citation.citation_text(project.package_metadata, version, released, tables["agreements"])
 
     def release_page(sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
         ld = page.dataset_json_ld(project.package_metadata, version, released, facts, project.schemas, cite, downloads, sizes_and_sha256,
                                   public_address(project.package_metadata))
-        return page.with_json_ld(bytes_of(template).decode("utf-8"), ld).encode("utf-8")
+        return page.with_json_ld(template, ld).encode("utf-8")
 
     files.update(chart_files(tables))
     return BuiltPackage(tables, files, sources, corpus_files, release_page)

@@ -62,12 +62,6 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     return stream.getvalue()
 
 
-def write_bytes(target: Path, content: bytes, folder: object = None) -> WrittenFile:
-    """Bytes written to a file of the build's temporary folder, where the build need not hold them (a corpus's descriptor and page are megabytes)."""
-    target.write_bytes(content)
-    return WrittenFile(target, *size_and_sha256(content), folder)
-
-
 def write_csv(target: Path, rows, schema: dict, folder: object = None) -> WrittenFile:
     """A table's CSV written to target a piece at a time, as csv_bytes gives it; rows are a list of dicts or the build's tables.spool.TableRows."""
     with target.open("wb") as stream:

@@ -7,7 +7,6 @@ import copy
 import dataclasses
 import hashlib
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -439,49 +438,11 @@ def test_unique_keys_of_many_columns_never_confuse_two_keys(tmp_path):
     assert len(found) == 10 and found[0].value == "('v0', 'v39', 'v0')" and found[0].message.endswith("2 rows share it")
 
 
-def test_the_source_index_places_each_row_in_its_own_source_or_nowhere():
-    from scripts.checks.integrity import _SourceIndex
-
-    index = _SourceIndex({"a": "x\u2019y".encode(), "b": b"yz"})
-    assert index.positions(pa.chunked_array([["a", "c", "b", None]])).tolist() == [0, -1, 1, -1]  # -1: no source read, never another's
-    assert index.point_bases.tolist() == [0, 3] and index.point_lengths.tolist() == [3, 2]
-    assert index.byte_of_point(np.array([0, 1, 2, 3, 4])).tolist() == [0, 1, 4, 5, 6]  # the 3-byte character is one code point
-    assert index.text(1) == "yz" and index.is_utf8()
-    assert not _SourceIndex({"a": b"\xff"}).is_utf8()
-
-
 def test_a_span_whose_text_has_the_same_length_but_other_letters_is_reported(clean):
     text = clean.tables["clauses"].cells["text"][3].as_py()
     swapped = text[:-2] + text[-1] + text[-2]  # the same characters, the last two swapped: the same bytes long
     found = _run(integrity.sources_and_spans, _with_cell(clean, "clauses", "text", 3, swapped))
     assert [(p.rule, p.row, p.field, p.value) for p in found] == [("span", 5, "text", swapped[:60])]
-
-
-def test_equal_slices_compares_every_candidate_row_byte_for_byte_across_chunks():
-    from scripts.checks.integrity import _CHUNK_BYTES, _equal_slices
-
-    rng = np.random.default_rng(7)
-    haystack = rng.integers(0, 256, 3 * _CHUNK_BYTES, dtype=np.uint8)
-    starts = np.array([5, _CHUNK_BYTES - 3, 2 * _CHUNK_BYTES + 11, 17, 40, 0])
-    lengths = np.array([_CHUNK_BYTES + 9, 100, 0, 7, 5, 3 * _CHUNK_BYTES + 10])
-    needles = np.concatenate([haystack[s : s + n] for s, n in zip(starts[:-1], lengths[:-1])] + [rng.integers(0, 256, lengths[-1], dtype=np.uint8)])
-    offsets = np.concatenate([[0], np.cumsum(lengths)])
-    candidates = np.array([True, True, True, True, False, False])  # the last is longer than every source: never read from them
-    assert _equal_slices(haystack, starts, needles, offsets, candidates).tolist() == [True, True, True, True, False, False]
-    needles[offsets[1] + 60] ^= 1  # one byte of row 1, in the second chunk
-    needles[offsets[0] + _CHUNK_BYTES + 2] ^= 1  # one byte of row 0, past its first chunk
-    assert _equal_slices(haystack, starts, needles, offsets, candidates).tolist() == [False, False, True, True, False, False]
-    empty = np.zeros(0, np.uint8)
-    assert _equal_slices(empty, np.array([0]), empty, np.array([0, 0]), np.array([True])).tolist() == [True]
-
-
-def test_string_buffers_give_each_rows_bytes_and_where_they_begin():
-    from scripts.checks.integrity import _string_buffers
-
-    offsets, data = _string_buffers(pa.chunked_array([["ab", "\u2019"], ["", "c"]]))
-    assert offsets.tolist() == [0, 2, 5, 5, 6] and bytes(data[:6]) == "ab\u2019c".encode()
-    offsets, data = _string_buffers(pa.chunked_array([["", ""]]))
-    assert offsets.tolist() == [0, 0, 0] and len(data) == 0
 
 
 def test_annotation_subjects_check_every_annotation_past_one_of_a_table_the_package_lacks(clean):
@@ -595,15 +556,6 @@ def test_a_span_is_reported_when_its_text_sits_at_its_start_but_its_end_is_wrong
     assert text.isascii()
     changed = _with_cell(_with_cell(_with_cell(clean, "agreements", "heading", 0, text), "agreements", "heading_char_start", 0, "4"), "agreements", "heading_char_end", 0, "32")
     assert [(p.rule, p.field, p.message.split(" ", 1)[0]) for p in _run(integrity.sources_and_spans, changed)] == [("span", "heading", "source[4:32]")]
-
-
-def test_string_buffers_of_a_slice_and_of_nulls(tmp_path):
-    from scripts.checks.integrity import _string_buffers
-
-    offsets, data = _string_buffers(pa.chunked_array([pa.array(["x", "ab", "c", "dd"], pa.large_string()).slice(1, 2)]))
-    assert [bytes(data[a:b]) for a, b in zip(offsets[:-1], offsets[1:])] == [b"ab", b"c"] and len(offsets) == 3
-    offsets, data = _string_buffers(pa.chunked_array([pa.array([None, None], pa.string())]))
-    assert offsets.tolist() == [0, 0, 0] and len(data) == 0 and data.dtype == np.uint8
 
 
 def test_parquet_checks_go_on_past_a_table_whose_csv_twin_cannot_be_read(clean, tmp_path):

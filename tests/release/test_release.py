@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import shutil
 import signal
@@ -241,48 +240,6 @@ def test_releasing_twice_gives_identical_bytes(package, capsys):
     assert snapshot(package / "dist") == first
 
 
-class _ThisProcess:
-    """A stand-in for the release's second process: the work is done here, at once."""
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-    def apply_async(self, function, args=(), kwds=None):
-        result = function(*args, **(kwds or {}))
-        return type("Done", (), {"get": lambda self: result})()
-
-
-# Each way a platform starts the release's second process: spawn (macOS, Windows, and Linux in place of fork), and
-# forkserver (Linux from Python 3.14), where the system has it.
-_START_METHODS = [method for method in ("spawn", "forkserver") if method in multiprocessing.get_all_start_methods()]
-
-
-@pytest.mark.slow
-def test_a_release_is_the_same_under_each_start_method_under_the_default_and_in_one_process(package, capsys, monkeypatch):
-    from scripts.release import publish as release
-
-    made = {}
-    original = multiprocessing.get_start_method(allow_none=True)
-    try:
-        for how in ("default", *_START_METHODS, "one process"):
-            shutil.rmtree(package / "dist", ignore_errors=True)
-            if how in _START_METHODS:
-                multiprocessing.set_start_method(how, force=True)
-            if how == "one process":
-                monkeypatch.setattr(release, "second_process", _ThisProcess)
-            code, _, err = run(package, "release", capsys=capsys)
-            assert code == 0, f"{how}: {err}"
-            made[how] = snapshot(package / "dist")
-    finally:
-        multiprocessing.set_start_method(original, force=True)
-    assert len({json.dumps(files, sort_keys=True) for files in made.values()}) == 1, {how: files.get(f"{NAME}.zip") for how, files in made.items()}
-    record = json.loads((package / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
-    assert made["default"][f"{NAME}.zip"] == record["files"][f"{NAME}.zip"]  # the very zip that was released
-
-
 def test_release_refuses_a_descriptor_version_unknown_to_the_changelog(package, capsys):
     descriptor = package / "datapackage.json"
     descriptor.write_text(descriptor.read_text(encoding="utf-8").replace(f'"version": "{CURRENT}"', '"version": "9.9.9"'), encoding="utf-8", newline="\n")
@@ -400,3 +357,49 @@ def test_the_released_pages_json_ld_gives_each_files_size_and_sha256(released):
         content = (folder / "docs" / entry["contentUrl"]).read_bytes()
         assert (entry["contentSize"], entry["sha256"]) == (f"{len(content)} B", hashlib.sha256(content).hexdigest()), entry["contentUrl"]
     assert {"../data/changes.parquet", "../data/signatories.parquet"} <= set(listed)
+
+
+@pytest.mark.slow
+@pytest.mark.posix("a copy of the code run as python -m scripts")
+def test_a_table_added_by_contributings_recipe_is_built_and_released(tmp_path):
+    """CONTRIBUTING.md's "Adding a table", followed in a copy with a throwaway table, then released."""
+    from conftest import AGREEMENT_ID, copy_package
+
+    root = copy_package(tmp_path / "package")
+    for folder in ("scripts", "contracts"):
+        shutil.copytree(ROOT / folder, root / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    # 1. Its schema.
+    (root / "schemas" / "notes.json").write_text(json.dumps({
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "fields": [
+            {"name": "agreement_id", "type": "string", "description": "The agreement noted.", "constraints": {"required": True}},
+            {"name": "note_number", "type": "integer", "description": "The note's number.", "constraints": {"required": True}},
+            {"name": "note", "type": "string", "description": "The note.", "constraints": {"required": True}},
+        ],
+        "primaryKey": ["agreement_id", "note_number"],
+        "foreignKeys": [{"fields": ["agreement_id"], "reference": {"resource": "agreements", "fields": ["agreement_id"]}}],
+    }, indent=2) + "\n", encoding="utf-8", newline="\n")
+    # 2. Its resource in metadata/package.yaml.
+    package_yaml = root / "metadata" / "package.yaml"
+    package_yaml.write_text(package_yaml.read_text(encoding="utf-8") + "  - name: notes\n    title: Notes\n"
+                            "    description: A throwaway table.\n", encoding="utf-8", newline="\n")
+    # 3. Its rows, and their order.
+    rows = root / "scripts" / "tables" / "rows.py"
+    code = rows.read_text(encoding="utf-8")
+    code = code.replace('        "annotations": annotation_rows(', '        "notes": [{"agreement_id": agreement.agreement_id, "note_number": 1, '
+                        '"note": "Noted."}],\n        "annotations": annotation_rows(', 1)
+    code = code.replace('    "annotations": ("annotation_id",),\n', '    "annotations": ("annotation_id",),\n    "notes": ("agreement_id", "note_number"),\n', 1)
+    rows.write_text(code, encoding="utf-8", newline="\n")
+    # 4. A minor version, as a new table is.
+    changelog = root / "CHANGELOG.md"
+    version = Project().changelog_version().split(".")
+    heading = f"## [{version[0]}.{int(version[1]) + 1}.0] - {dt.date.today().isoformat()}\n\n### Added\n- A table of notes.\n\n"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n\n", "## [Unreleased]\n\n" + heading, 1),
+                         encoding="utf-8", newline="\n")
+    for command in ("build", "release"):
+        done = subprocess.run([sys.executable, "-m", "scripts", command], cwd=root, capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}: {done.stderr}"
+    assert (root / "data" / "notes.csv").read_text(encoding="utf-8").splitlines()[1] == f"{AGREEMENT_ID},1,Noted."
+    released = next(path for path in (root / "dist").iterdir() if path.is_dir())
+    assert (released / "data" / "notes.csv").is_file() and (released / "data" / "notes.parquet").is_file()
+    assert "notes" in [resource["name"] for resource in json.loads((released / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
