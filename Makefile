@@ -53,6 +53,7 @@ test: $(INSTALLED)
 # Everything (.ci/run calls it): the whole suite, the slow tests among them.
 # Lighthouse's performance score falls when other tests load the machine: it runs last, by itself.
 check: $(INSTALLED) $(TOOLS)
+	$(TOOLS_VENV)/bin/ruff check scripts tests benchmarks
 	TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -n auto -m "not alone"
 	TOOLS_VENV=$(TOOLS_VENV) $(BIN)/python -m pytest -m alone
 

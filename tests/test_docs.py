@@ -181,7 +181,6 @@ def test_chart_is_embedded_and_drawn_from_the_data():
 
 
 def test_the_benchmark_page_reports_the_recorded_figures():
-    import json
 
     from benchmarks.bench import figures_markdown, recorded_runs
 

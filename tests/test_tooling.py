@@ -212,7 +212,7 @@ def test_the_build_writes_a_new_heading_s_version_into_pyproject_and_the_readme(
                          encoding="utf-8", newline="\n")
     files = build_in_memory(Project(root)).files
     pyproject, readme = files["pyproject.toml"].decode("utf-8"), files["README.md"].decode("utf-8")
-    old_pyproject, old_readme = (root / "pyproject.toml").read_text(encoding="utf-8"), (root / "README.md").read_text(encoding="utf-8")
+    old_pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
     assert pyproject == re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', old_pyproject)
     assert f"validate-release.yml@v{version}" in readme and f'with: {{version: {version}, base-url: "https://github.com/OWNER/REPO/releases/download/v{version}"}}' in readme
     assert readme.count(version) == 3  # the tag, the version and the address of the workflow example, and nowhere else

@@ -184,7 +184,7 @@ def _refuse_control_characters(curated: CuratedFile) -> None:
         elif isinstance(value, str) and (found := control_characters(value, allowed=_WHITE_SPACE_ALLOWED)):
             char = found[0][1]
             curated.fail(keys, f"holds {describe_character(char)}, a control or format character that makes text read other than it shows",
-                         f"delete it: retype the value, or paste it as plain text")
+                         "delete it: retype the value, or paste it as plain text")
 
 
 def _texts(value) -> Iterator[str]:

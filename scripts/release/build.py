@@ -242,7 +242,7 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_di
     path = project.descriptor_path
     if not os.path.lexists(path):
         return  # the first build: nothing recorded, nothing to protect
-    restore = f"restore it with 'git checkout -- {{path}}', or run 'make build FORCE=1' to overwrite it with a fresh build"
+    restore = "restore it with 'git checkout -- {path}', or run 'make build FORCE=1' to overwrite it with a fresh build"
     try:
         descriptor = json.loads(read_input(path, project.root, DESCRIPTOR, CAPS["built"]["max_bytes"]).decode("utf-8"))
         resources = [(r["path"], r.get("type"), {k: r.get(k) for k in ("bytes", "hash")}) for r in descriptor["resources"]]

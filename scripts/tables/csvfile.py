@@ -129,11 +129,11 @@ def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> 
             f"declares {missing} that the build does not make" if missing else f"lacks {extra} that the build makes",
             f"the build makes the columns {sorted(built)}: declare exactly those (a renamed column is a major version)",
         )
-    for index, field in enumerate(fields):
-        value = next((row[field["name"]] for row in rows if row[field["name"]] is not None), None)
-        if value is not None and not has_type(value, field["type"]):
+    for index, declared in enumerate(fields):
+        value = next((row[declared["name"]] for row in rows if row[declared["name"]] is not None), None)
+        if value is not None and not has_type(value, declared["type"]):
             raise PipelineError(
                 f"{schema_file} (fields[{index}].type)",
-                f"declares {field['name']} as {field['type']}, but the build makes {type(value).__name__} values such as {value!r}",
+                f"declares {declared['name']} as {declared['type']}, but the build makes {type(value).__name__} values such as {value!r}",
                 "restore the field's type: a changed type is a major version, and the build decides what it makes",
             )

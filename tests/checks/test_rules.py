@@ -132,7 +132,7 @@ PROJECT_RULES = {
     "span outside the source": Rule(_text("data/clauses.csv", ",false,165,313", ",false,165,99999"), "span", "data/clauses.csv", row=2, field="text"),
     "stated count differs from the rows": Rule(_text("data/agreements.csv", ",10,23,", ",10,24,"), "count", "data/agreements.csv", row=2, field="signatory_count", value="24"),
     "coded agreement without acts": Rule(_text("data/agreements.csv", ",true\n", ",false\n"), "coded", "data/agreements.csv", row=2, field="is_coded", value="false"),
-    "undocumented country discrepancy": Rule(_bytes("data/annotations.csv", lambda raw: b"".join(l for l in raw.splitlines(keepends=True) if b",discrepancy,countries,DE," not in l)),
+    "undocumented country discrepancy": Rule(_bytes("data/annotations.csv", lambda raw: b"".join(line for line in raw.splitlines(keepends=True) if b",discrepancy,countries,DE," not in line)),
                                              "discrepancy", "data/agreement_countries.csv", field="country_code", value="DE"),
     "documented discrepancy that is none": Rule(_text("data/annotations.csv", ",discrepancy,countries,DE,", ",discrepancy,countries,GB,"),
                                                 "stale-discrepancy", "data/annotations.csv", field="subject_id", value="GB"),

@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import ROOT, copy_package, run, tool
+from conftest import ROOT, copy_package, tool
 from scripts.inputs.project import Project
 
 PROJECT = Project()

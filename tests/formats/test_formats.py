@@ -142,7 +142,9 @@ def test_full_text_search_stems_english_words_and_ignores_diacritics(database):
     for name, tokenize in (("plain", "unicode61"), ("stemmed", tokenizer)):
         scratch.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(text, tokenize='{tokenize}')")
         scratch.execute(f"INSERT INTO {name} VALUES (?), (?)", [clause_5, "Istanbul, T\u00fcrkiye"])
-    matches = lambda table, words: scratch.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [words]).fetchone()[0]
+    def matches(table, words):
+        return scratch.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [words]).fetchone()[0]
+
     assert (matches("plain", "refugee"), matches("stemmed", "refugee")) == (0, 1)
     assert matches("stemmed", "turkiye") == matches("stemmed", "T\u00fcrkiye") == matches("stemmed", "TURKIYE") == 1
 

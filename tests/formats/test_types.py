@@ -78,7 +78,7 @@ def test_parquet_reads_typed_in_pandas_polars_and_duckdb_with_no_argument(releas
         expected = {"string": (pd.StringDtype, pl.String, "VARCHAR"), "integer": (pd.Int64Dtype, pl.Int64, "BIGINT"),
                     "boolean": (pd.BooleanDtype, pl.Boolean, "BOOLEAN"), "date": (None, pl.Date, "DATE")}[kind]
         if kind == "date":  # as the README says: datetime.date objects
-            assert dtype == object and all(isinstance(v, dt.date) for v in frame[name].dropna())
+            assert pd.api.types.is_object_dtype(dtype) and all(isinstance(v, dt.date) for v in frame[name].dropna())
         else:
             assert isinstance(dtype, expected[0]), (name, dtype)
         assert polars_schema[name] == expected[1] and duck[name] == expected[2], name

@@ -171,7 +171,7 @@ def test_a_coded_span_that_starts_on_white_space_is_refused_with_the_exact_span(
     coding.write_text(text.replace(f"span: [{start}, {end}]", f"span: [{int(start) - 1}, {end}]", 1), encoding="utf-8", newline="\n")
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 1
-    assert f"starts on white space" in err and f"fix: make the span exact: [{start}, {end}]" in err, err
+    assert "starts on white space" in err and f"fix: make the span exact: [{start}, {end}]" in err, err
 
 
 @pytest.mark.slow
@@ -228,4 +228,4 @@ def test_validate_refuses_a_package_file_or_folder_linked_outside_it(package, ca
     os.symlink(outside, package / relative)
     code, _, err = run(package, "validate", capsys=capsys)
     assert code == 1 and "unexpected" not in err, err
-    assert f"is a symbolic link, which may lead outside the package" in err and "[unsafe-path]" in err, err
+    assert "is a symbolic link, which may lead outside the package" in err and "[unsafe-path]" in err, err

@@ -170,7 +170,7 @@ def test_releasing_a_recorded_version_with_other_bytes_is_refused_and_nothing_is
     readme.write_text(readme.read_text(encoding="utf-8").replace("<!-- in a release -->\n", "<!-- in a release -->\nA sentence added to a part that a release holds.\n\n", 1), encoding="utf-8", newline="\n")
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1
-    assert f"error: CHANGELOG.md, line" in err and f"{CURRENT} was released on" in err and "with other bytes (global-muslim-coalition-for-uyghurs-" in err, err
+    assert "error: CHANGELOG.md, line" in err and f"{CURRENT} was released on" in err and "with other bytes (global-muslim-coalition-for-uyghurs-" in err, err
     assert "fix: add a heading for the next patch version to CHANGELOG.md" in err
     assert not (package / "dist").exists() and not (package / ".dist-next").exists()
     add_heading(package, bumped(CURRENT, "patch"))
