@@ -26,7 +26,7 @@ CORPORA = ROOT / "benchmarks" / "corpora"
 RESULTS = ROOT / "benchmarks" / "results.json"
 FIGURES = ROOT / "docs" / "benchmarks.md"  # where the figures of the newest run are written
 # What a corpus needs besides its sources to build and release.
-_SKELETON = ("schemas", "metadata", "CHANGELOG.md", "README.md", "LICENSE", "docs/codebook.md")
+_SKELETON = ("schemas", "metadata", "CHANGELOG.md", "README.md", "LICENSE", "docs/codebook.md", "pyproject.toml")
 # The capacity bound of issue 46: at 1,000 and 10,000 agreements the release takes at most half the time
 # frictionless takes to validate it, and at 10,000 its peak stays within 1 GiB. The growth of the peak and
 # the checks' rows per second are measured, no longer targets.

@@ -30,24 +30,25 @@ def limits_of_the_data(tables: dict) -> list[str]:
     discrepancies = [row for row in tables["annotations"] if row["kind"] == "discrepancy"]
     read_on = sorted({str(row["read_on"]) for name in ("organization_facts", "recognitions") for row in tables[name]})
     numbers = ", ".join(str(row["list_number"]) for row in unresolved)
-    limits = [
-        f"**The recognitions are an inference.** The text thanks \"the nations which have already recognized\" the "
-        f"genocide but names none; `recognitions` lists the {len(recognitions)} recognitions, by "
-        f"{len({row['country_code'] for row in recognitions})} states, that were made before the signing, as the "
-        "publisher listed them (`is_inference`).",
-        f"**{len(unresolved)} of {len(signatories)} entries are unresolved** (entries {numbers}): no public page was "
-        "found that says who they are, and `resolution_note` says why for each.",
-    ]
+    limits = []
+    if recognitions:
+        limits.append(
+            f"**The recognitions are an inference.** The text thanks \"the nations which have already recognized\" the "
+            f"genocide but names none; `recognitions` lists the {len(recognitions)} recognitions, by "
+            f"{len({row['country_code'] for row in recognitions})} states, that were made before the signing, as the "
+            "publisher listed them (`is_inference`).")
+    if unresolved:
+        limits.append(f"**{len(unresolved)} of {len(signatories)} entries are unresolved** (entries {numbers}): no public "
+                      "page was found that says who they are, and `resolution_note` says why for each.")
     for row in discrepancies:
         limits.append(f"**{countries.get(row['subject_id'], row['subject_id'])} is stated but not listed.** "
                       "The attestation names it, but no entry of the signatory list does; why is an inference "
                       "(`annotations`).")
-    limits += [
-        "**The coding is one coder's reading** of the text by the rules of the codebook: what each clause does and who "
-        "it names. It does not measure how binding a commitment is, nor whether it was kept.",
-        f"**Facts were read from stored copies of public pages** between {read_on[0]} and {read_on[-1]} (`read_on`); "
-        "a page may have changed since.",
-    ]
+    limits.append("**The coding is one coder's reading** of the text by the rules of the codebook: what each clause does "
+                  "and who it names. It does not measure how binding a commitment is, nor whether it was kept.")
+    if read_on:
+        limits.append(f"**Facts were read from stored copies of public pages** between {read_on[0]} and {read_on[-1]} "
+                      "(`read_on`); a page may have changed since.")
     return limits
 
 

@@ -268,6 +268,8 @@ _KILLER = textwrap.dedent("""
     def kill_at(module, name, count):
         original, calls = getattr(module, name), []
         def killing(*args, **kwargs):
+            if module is zipfile.ZipFile and not str(getattr(args[0], "filename", "")).endswith(".zip"):
+                return original(*args, **kwargs)  # the release zip's entries only, not the validator's wheel
             calls.append(1)
             if len(calls) == count:
                 os.kill(os.getpid(), signal.SIGKILL)
@@ -372,9 +374,11 @@ def test_a_table_added_by_contributings_recipe_is_built_and_released(tmp_path):
     (root / "schemas" / "notes.json").write_text(json.dumps({
         "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
         "fields": [
-            {"name": "agreement_id", "type": "string", "description": "The agreement noted.", "constraints": {"required": True}},
-            {"name": "note_number", "type": "integer", "description": "The note's number.", "constraints": {"required": True}},
-            {"name": "note", "type": "string", "description": "The note.", "constraints": {"required": True}},
+            {"name": "agreement_id", "type": "string", "title": "Agreement", "description": "The agreement noted.",
+             "constraints": {"required": True}},
+            {"name": "note_number", "type": "integer", "title": "Note number", "description": "The note's number.",
+             "constraints": {"required": True}},
+            {"name": "note", "type": "string", "title": "Note", "description": "The note.", "constraints": {"required": True}},
         ],
         "primaryKey": ["agreement_id", "note_number"],
         "foreignKeys": [{"fields": ["agreement_id"], "reference": {"resource": "agreements", "fields": ["agreement_id"]}}],
@@ -401,5 +405,5 @@ def test_a_table_added_by_contributings_recipe_is_built_and_released(tmp_path):
         assert done.returncode == 0, f"{command}: {done.stderr}"
     assert (root / "data" / "notes.csv").read_text(encoding="utf-8").splitlines()[1] == f"{AGREEMENT_ID},1,Noted."
     released = next(path for path in (root / "dist").iterdir() if path.is_dir())
-    assert (released / "data" / "notes.csv").is_file() and (released / "data" / "notes.parquet").is_file()
+    assert all((released / "data" / f"notes.{suffix}").is_file() for suffix in ("csv", "parquet", "dta", "sav"))
     assert "notes" in [resource["name"] for resource in json.loads((released / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
