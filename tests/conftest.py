@@ -121,6 +121,20 @@ def snapshot(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def build_refused(package: Path, relative: str | Path, old: str, new: str, capsys) -> tuple[str, str]:
+    """Edit one curated file (its `old` text, found once, becomes `new`), then build: the build must refuse in one or two lines,
+    never as "unexpected", and write nothing to data/ or docs/. Returns (the first error line, everything it printed)."""
+    path = package / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8", newline="\n")
+    before = {name: snapshot(package / name) for name in ("data", "docs")}
+    code, _, err = run(package, "build", capsys=capsys)
+    assert code == 1 and "unexpected" not in err and "Traceback" not in err, err
+    assert {name: snapshot(package / name) for name in ("data", "docs")} == before
+    return next(line for line in err.splitlines() if line.startswith("error: ")), err
+
+
 def replace_document(root: Path, text: str | bytes) -> None:
     """Write a new source document and record its sha256, as a curator would for a new version."""
     document = root / SOURCE_DIR / "document.txt"

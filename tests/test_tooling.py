@@ -11,6 +11,7 @@ import tomllib
 import pytest
 
 from conftest import ROOT
+from scripts.formats.markers import block
 from scripts.inputs.project import Project
 
 
@@ -190,7 +191,7 @@ def test_every_file_that_states_the_version_states_the_changelogs():
     version = Project().changelog_version()
     assert tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"] == version
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    example = readme.split("<!-- workflow example: written by make build -->", 1)[1].split("<!-- end of workflow example -->", 1)[0]
+    example = block(readme, "workflow example")
     assert set(re.findall(r"\d+\.\d+\.\d+", example)) == {version} and f"validate-release.yml@v{version}" in example
     assert yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))["version"] == version
     assert json.loads((ROOT / ".zenodo.json").read_text(encoding="utf-8"))["version"] == version

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..errors import PipelineError
-from .markers import replace_block
+from .markers import block, replace_block
 
 PYPROJECT = "pyproject.toml"
 _PROJECT_VERSION = re.compile(r'^version = "[^"\n]*"$', re.MULTILINE)
@@ -25,6 +25,4 @@ def pyproject_with_version(text: str, version: str) -> str:
 def readme_with_version(text: str, version: str) -> str:
     """The README with every X.Y.Z of its workflow example set to `version`, the rest of the block as written."""
     name, writer = WORKFLOW_EXAMPLE
-    start, end = f"<!-- {name}: written by {writer} -->", f"<!-- end of {name} -->"
-    block = text.split(start, 1)[-1].split(end, 1)[0].strip("\n") if start in text and end in text else ""
-    return replace_block(text, name, writer, _VERSION.sub(version, block))
+    return replace_block(text, name, writer, _VERSION.sub(version, block(text, name, writer)))

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, copy_package, tool
+from scripts.formats.markers import block
 from scripts.inputs.project import Project
 
 PROJECT = Project()
@@ -131,7 +132,7 @@ def test_bibtex_reads_the_author_as_one_entity_and_every_citation_names_it_alike
 
 def test_report_an_error_points_at_the_issue_tracker_once_the_address_is_set(published):
     readme = (published / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- report an error: written by make build -->", 1)[1].split("<!-- end of report an error -->", 1)[0]
+    section = block(readme, "report an error")
     assert f"<{REPOSITORY}/issues>" in section and "row's identifier" in section
     unset = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "/issues" not in unset.split("<!-- report an error: written by make build -->", 1)[1].split("<!-- end", 1)[0]
+    assert "/issues" not in block(unset, "report an error")
