@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..tables.quotes import WHAT_A_QUOTE_HOLDS
 from .address import PublicAddress
+from .escape import markdown_text
 
 _FACT_KINDS = {
     "name": "A name (`organization_names`)",
@@ -41,7 +42,7 @@ def limits_of_the_data(tables: dict) -> list[str]:
         limits.append(f"**{len(unresolved)} of {len(signatories)} entries are unresolved** (entries {numbers}): no public "
                       "page was found that says who they are, and `resolution_note` says why for each.")
     for row in discrepancies:
-        limits.append(f"**{countries.get(row['subject_id'], row['subject_id'])} is stated but not listed.** "
+        limits.append(f"**{markdown_text(countries.get(row['subject_id'], row['subject_id']))} is stated but not listed.** "
                       "The attestation names it, but no entry of the signatory list does; why is an inference "
                       "(`annotations`).")
     limits.append("**The coding is one coder's reading** of the text by the rules of the codebook: what each clause does "

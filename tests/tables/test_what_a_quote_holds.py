@@ -68,3 +68,11 @@ def test_the_limits_count_what_the_tables_hold():
         recognitions = list(csv.DictReader(stream))
     states = len({row["country_code"] for row in recognitions})
     assert f"lists the {len(recognitions)} recognitions, by {states} states," in block and "Germany is stated but not listed" in block
+
+
+def test_a_limit_that_names_a_country_escapes_it_for_markdown():
+    from scripts.formats.notices import limits_of_the_data
+
+    tables = {"signatories": [], "recognitions": [], "organization_facts": [], "countries": [{"country_code": "DE", "name": "*Ger* <b>"}],
+              "annotations": [{"kind": "discrepancy", "subject_id": "DE"}]}
+    assert "**\\*Ger\\* \\<b\\> is stated but not listed.**" in limits_of_the_data(tables)[0]
