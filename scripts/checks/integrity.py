@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 
 from ..cells import field_names
 from ..errors import PipelineError, Problem, error, warning
-from .package import TABLE_DOWNLOADS, LoadedPackage, TableFile, parquet_cells
+from .package import LoadedPackage, TableFile, parquet_cells
 from ..inputs.project import Project
 from ..inputs.schema import arrow_schema, parquet_schema, profile_errors
 from ..tables.text import normalize
@@ -81,11 +81,11 @@ def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
 
 
 def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
-    """Every file under data/ is a resource of the descriptor, or a table's download beside its CSV (Stata, SPSS)."""
+    """Every file under data/ is a resource of the descriptor, or a table's download beside its CSV: the same name in
+    another format of formats/registry.py (Stata, SPSS), which frictionless cannot read."""
     described = {resource.get("path") for resource in package.descriptor["resources"]}
     tables = {path.removesuffix(".csv") for path in described if isinstance(path, str) and path.endswith(".csv")}
-    downloads = {f"{table}{suffix}" for table in tables for suffix in TABLE_DOWNLOADS}
-    for relative in sorted(package.data_files - described - downloads):
+    for relative in sorted(path for path in package.data_files - described if path.rsplit(".", 1)[0] not in tables):
         yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
 
 

@@ -24,10 +24,6 @@ from ..errors import Problem, error
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-# A table's files that a release lists as downloads, not resources (frictionless cannot read them): the suffixes of
-# the per-table formats of formats/registry.py that are no resource (tests/formats/test_types.py keeps the two equal).
-TABLE_DOWNLOADS = (".dta", ".sav")
-
 @dataclass
 class TableFile:
     """One table resource: its descriptor entry, schema and cells read as text (its bytes are read again when a check needs them)."""

@@ -10,13 +10,22 @@ from . import croissant, diff, parquet, spss, sqlite, stata, workbook
 
 @dataclass(frozen=True)
 class Format:
+    """A kind of release file. The descriptor's downloads, the release README, the page's JSON-LD, croissant.json,
+    the checksums and the zip all read these entries: a new format is one entry here, and its writer."""
+
     name: str
-    path: str  # "data/{table}.dta" for a file per table; "{name}.xlsx" for one file, {name} being the package's name
+    path: str  # "data/{table}.dta": a file per table; "{name}.xlsx": one file, {name} being the package's name
     media_type: str
     label: str  # "{table} (Stata .dta)": {table} is the table's name, or what the table of changes is
-    write: Callable | None  # a per-table writer is (rows, schema, title, released) -> bytes; None: the build writes it
-    per_table: bool
+    # A per-table writer is (rows, schema, title, released) -> bytes. One of the whole release is (path, **facts) -> None,
+    # called with those of the release's facts (publish.release_facts) its parameters name. None: the release writes it.
+    write: Callable | None = None
+    per_table: bool = False
     resource: bool = False  # a table resource of datapackage.json, which frictionless reads and validates
+    # Of the whole release: written from the checked CSV files once the checks begin, and zipped last (as every
+    # release since 1.0.0); else right after the descriptor. `apart`: in a second process, beside the checks.
+    from_tables: bool = False
+    apart: bool = False
 
     def path_of(self, table: str = "", name: str = "") -> str:
         return self.path.format(table=table, name=name)
@@ -25,19 +34,22 @@ class Format:
         return self.label.format(table=table)
 
 
-PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
-
-CSV = Format("csv", "data/{table}.csv", "text/csv", "{table} (CSV)", None, per_table=True, resource=True)
-PARQUET = Format("parquet", "data/{table}.parquet", PARQUET_MEDIA_TYPE, "{table} (Parquet)", parquet.parquet_bytes, per_table=True, resource=True)
-STATA = Format("stata", "data/{table}.dta", "application/x-stata-dta", "{table} (Stata 14+ .dta, labelled)", stata.stata_bytes, per_table=True)
-SPSS = Format("spss", "data/{table}.sav", "application/x-spss-sav", "{table} (SPSS .sav, labelled)", spss.sav_bytes, per_table=True)
-NOTES = Format("notes", diff.NOTES_PATH, "text/markdown", "Release notes", None, per_table=False)
-WORKBOOK = Format("workbook", workbook.PATH, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Every table in one workbook",
-                  workbook.write_workbook, per_table=False)
-DATABASE = Format("sqlite", sqlite.PATH, "application/vnd.sqlite3", "Every table in one SQLite database", sqlite.write_database, per_table=False)
-DATASETTE = Format("datasette", sqlite.METADATA_PATH, "application/json", "Datasette metadata for the database", None, per_table=False)
-CROISSANT = Format("croissant", croissant.PATH, "application/ld+json",
-                   "The tables described as MLCommons Croissant, as dataset search engines and ML tools read them", None, per_table=False)
+CSV = Format("csv", "data/{table}.csv", "text/csv", "{table} (CSV)", per_table=True, resource=True)
+PARQUET = Format("parquet", "data/{table}.parquet", "application/vnd.apache.parquet", "{table} (Parquet)",
+                 parquet.parquet_bytes, per_table=True, resource=True)
+STATA = Format("stata", "data/{table}.dta", "application/x-stata-dta", "{table} (Stata 14+ .dta, labelled)",
+               stata.stata_bytes, per_table=True)
+SPSS = Format("spss", "data/{table}.sav", "application/x-spss-sav", "{table} (SPSS .sav, labelled)", spss.sav_bytes,
+              per_table=True)
+NOTES = Format("notes", diff.NOTES_PATH, "text/markdown", "Release notes")
+WORKBOOK = Format("workbook", workbook.PATH, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  "Every table in one workbook", workbook.write_workbook, from_tables=True, apart=True)
+DATABASE = Format("sqlite", sqlite.PATH, "application/vnd.sqlite3", "Every table in one SQLite database",
+                  sqlite.write_database, from_tables=True)
+DATASETTE = Format("datasette", sqlite.METADATA_PATH, "application/json", "Datasette metadata for the database",
+                   sqlite.write_datasette_metadata)
+CROISSANT = Format("croissant", croissant.PATH, "application/ld+json", "The tables described as MLCommons Croissant,"
+                   " as dataset search engines and ML tools read them", croissant.write_croissant)
 
 # In the order a release lists them: each table's files, then the files of the whole release.
 FORMATS = (CSV, PARQUET, STATA, SPSS, NOTES, WORKBOOK, DATABASE, DATASETTE, CROISSANT)
@@ -51,7 +63,7 @@ def per_table() -> list[Format]:
 
 def written_per_table() -> list[Format]:
     """The per-table formats a release writes from a table's rows (the CSV is the build's)."""
-    return [fmt for fmt in FORMATS if fmt.per_table and fmt.write is not None]
+    return [fmt for fmt in per_table() if fmt.write]
 
 
 def whole_release() -> list[Format]:

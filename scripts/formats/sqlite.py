@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -140,3 +141,9 @@ def datasette_metadata(descriptor: dict, schemas: dict[str, dict], database: str
         "source_url": source["path"],
         "databases": {database: {"tables": tables}},
     }
+
+
+def write_datasette_metadata(path: str, descriptor: dict, schemas: dict[str, dict], name: str) -> None:
+    """datasette.json beside the database named `name`: its metadata, from the descriptor and the schemas."""
+    metadata = datasette_metadata(descriptor, schemas, name)
+    Path(path).write_bytes((json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))

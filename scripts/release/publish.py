@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import multiprocessing
 import multiprocessing.pool
 import os
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from ..tables.csvfile import Content, csv_bytes, write_content
 from ..formats.descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
 from ..errors import PipelineError, Problem, ValidationFailed
 from .fingerprint import fingerprint, is_native
-from ..formats import archive, croissant, diff, page, registry, sqlite, wheel, workbook
+from ..formats import archive, diff, page, registry, wheel
 from ..inputs.files import check_folder, read_input
 from ..progress import step
 from ..inputs.project import Project
@@ -64,12 +65,13 @@ def make_release(project: Project) -> ReleaseSummary:
     for written in (_NEXT, _PREVIOUS, "dist", versions.RECORDS):
         check_folder(project.root / written, project.root, written)
     _recover_interrupted_swap(project)
-    release, package_name = project.releases[0], project.package_metadata["name"]
-    name = f"{package_name}-{release.version}"
+    release = project.releases[0]
+    name = f"{project.package_metadata['name']}-{release.version}"
     staging = project.root / _NEXT
     shutil.rmtree(staging, ignore_errors=True)
     folder = ReleaseFolder(staging / name)
-    workbook_path, database_path = workbook.PATH.format(name=package_name), sqlite.PATH.format(name=package_name)
+    from_tables = [fmt for fmt in registry.whole_release() if fmt.from_tables]
+    last = [fmt.path_of(name=project.package_metadata["name"]) for fmt in from_tables]
     try:
         with step("building the tables from the sources"):
             built = build_in_memory(project)
@@ -80,21 +82,23 @@ def make_release(project: Project) -> ReleaseSummary:
         with step("writing the tables as CSV and Parquet, the sources and the documents"):
             write_release_folder(project, built, plan, change_rows, folder)
         rows, files, release_page = {name: len(table) for name, table in built.tables.items()}, built.files, built.release_page
-        arguments = {**workbook_arguments(project, built.tables, len(change_rows)), "csv_files": csv_files(project, folder)}
+        facts = release_facts(project, built.tables, len(change_rows), folder)
         del built  # its rows, a corpus's largest part: from here on, every step reads the release's files
         with second_process() as worker:
             # The workbook, the longest format to write, is written from the CSV files beside the checks.
-            writing = worker.apply_async(workbook.write_workbook, (str(folder.path_of(workbook_path)),), arguments)
+            writing = [worker.apply_async(fmt.write, *_call(fmt, project, folder, facts)) for fmt in from_tables if fmt.apart]
             with step("validating the release (frictionless on the tables, the project's checks on every file)"):
                 report = validate_package(folder.path / DESCRIPTOR, frictionless_scope="tables")
             if not report.ok:
                 raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
             with step("writing the database, and the workbook in a second process"):
-                sqlite.write_database(str(folder.path_of(database_path)), csv_files(project, folder), release_schemas(project))
-                writing.get()
-        folder.write(page.PATH, release_page(_sizes_and_sha256(folder)))  # last but the checksums: it gives the size and sha256 of every other file
+                write_formats([fmt for fmt in from_tables if not fmt.apart], project, folder, facts)
+                for written in writing:
+                    written.get()
+        # Last but the checksums: the page gives the size and sha256 of every other file.
+        folder.write(page.PATH, release_page(_sizes_and_sha256(folder)))
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
-            digests = pack(staging, folder, name, last=[database_path, workbook_path], attached=attach_validator(project, staging, release.version))
+            digests = pack(staging, folder, name, last=last, attached=attach_validator(project, staging, release.version))
         contents = fingerprints(staging, digests, plan.workbook_fingerprint)
         versions.check_same_bytes(project, release, digests, contents)
         check_output_folders(project, files)  # what could stop data/ from being written stops the release before dist/ changes
@@ -107,6 +111,29 @@ def make_release(project: Project) -> ReleaseSummary:
     return ReleaseSummary(name, len(rows), sum(rows.values()), len(released),
                           sum(p.stat().st_size for p in released), digests[f"{name}.zip"], tuple(report.warnings),
                           diff.summary(release.version, plan.previous_version, plan.changes))
+
+
+def release_facts(project: Project, tables: Mapping[str, Sequence[dict]], change_count: int, folder: ReleaseFolder) -> dict:
+    """What the writers of formats/registry.py's files of the whole release may read, as plain values (one may run in
+    another process): each is given those its parameters name."""
+    release = project.releases[0]
+    return {**workbook_arguments(project, tables, change_count), "csv_files": csv_files(project, folder),
+            "folder": str(folder.path), "name": project.package_metadata["name"],
+            "cite_as": citation_text(project.package_metadata, release.version, release.date.isoformat(), tables["agreements"]),
+            "table_files": registry.table_files(project.table_names)}
+
+
+def _call(fmt: registry.Format, project: Project, folder: ReleaseFolder, facts: dict) -> tuple[tuple[str], dict]:
+    """A writer's arguments: the path of its file in the release, and the facts its parameters name."""
+    wanted = inspect.signature(fmt.write).parameters
+    return (str(folder.path_of(fmt.path_of(name=project.package_metadata["name"]))),), {
+        key: value for key, value in facts.items() if key in wanted}
+
+
+def write_formats(formats: list[registry.Format], project: Project, folder: ReleaseFolder, facts: dict) -> None:
+    for fmt in formats:
+        arguments, keywords = _call(fmt, project, folder, facts)
+        fmt.write(*arguments, **keywords)
 
 
 class ReleaseFolder:
@@ -135,18 +162,20 @@ class ReleaseFolder:
         return target
 
 
-def write_release_folder(project: Project, built: BuiltPackage, plan: versions.Plan, change_rows: list[dict], folder: ReleaseFolder) -> None:
-    """Every file of the release but the workbook, the database and the page, the descriptor last."""
-    resources = write_tables(project, built, folder)
-    resources += write_changes(project, change_rows, folder)
+def write_release_folder(project: Project, built: BuiltPackage, plan: versions.Plan, change_rows: list[dict],
+                         folder: ReleaseFolder) -> None:
+    """Every file of the release but those written from the checked tables (the workbook, the database) and the page:
+    the tables, the sources, the documents, the descriptor, then the files written from it."""
+    resources = write_tables(project, built, folder) + write_changes(project, change_rows, folder)
     for relative in built.inputs:
         folder.copy_in(project.root, relative)
     descriptor = write_documents(project, built, project.releases[0].version, plan, folder, resources)
-    folder.write(sqlite.METADATA_PATH, datasette_json(project, descriptor))
+    facts = {**release_facts(project, built.tables, len(change_rows), folder), "descriptor": descriptor}
+    write_formats([fmt for fmt in registry.whole_release() if fmt.write and not fmt.from_tables], project, folder, facts)
 
 
 def _sizes_and_sha256(folder: ReleaseFolder) -> dict[str, tuple[int, str]]:
-    """Each file of the release so far, by its path from the page in docs/; the workbook and the database come after the page."""
+    """Each file of the release so far, by its path from the page in docs/."""
     return {f"../{path}": ((folder.path / path).stat().st_size, archive.sha256_of(folder.path / path)) for path in folder.paths}
 
 
@@ -164,12 +193,12 @@ def second_process() -> multiprocessing.pool.Pool:
 
 def csv_files(project: Project, folder: ReleaseFolder) -> dict[str, str]:
     """Each table's CSV file in the release, by table name, the table of changes last."""
-    return {**{table: str(folder.path / project.table_path(table)) for table in project.table_names}, "changes": str(folder.path / diff.CSV_PATH)}
+    return {table: str(folder.path / registry.CSV.path_of(table=table)) for table in [*project.table_names, registry.CHANGES]}
 
 
 def release_schemas(project: Project) -> dict[str, dict]:
     """The schema of every table a release holds: the build's tables, then the table of changes."""
-    return {**project.schemas, "changes": project.changes_schema}
+    return {**project.schemas, registry.CHANGES: project.changes_schema}
 
 
 def attach_validator(project: Project, staging: Path, version: str) -> list[str]:
@@ -213,37 +242,45 @@ def fingerprints(staging: Path, digests: dict[str, str], workbook: str) -> dict[
 
 
 def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -> list[dict]:
-    """Each table as CSV and in every other format of formats/registry.py, and its schema; returns the resources of its CSV and Parquet files."""
+    """Each table as CSV and in every other format of formats/registry.py, and its schema; returns the resources of its
+    CSV files, then those of its other formats' files."""
     resources, twins = [], []
     titles = {resource["name"]: resource["title"] for resource in project.package_metadata["resources"]}
-    released = project.releases[0].date.isoformat()
     for name in project.table_names:
         csv_path = project.table_path(name)
         resources.append(table_resource(project, name, csv_path, folder.write(csv_path, built.files[csv_path])))
-        for fmt in registry.written_per_table():
-            path = fmt.path_of(table=name)
-            content = folder.write(path, fmt.write(built.tables[name], project.schemas[name], titles[name], released))
-            if fmt.resource:
-                twins.append(table_resource(project, name, path, content, fmt=fmt.name))
+        twins += _other_formats(project, folder, name, built.tables[name], project.schemas[name], titles[name],
+                                lambda path, content, fmt: table_resource(project, name, path, content, fmt))
         folder.write(f"schemas/{name}.json", read_input(project.schema_dir / f"{name}.json", project.root, f"schemas/{name}.json"))
     return resources + twins
 
 
 def write_changes(project: Project, rows: list[dict], folder: ReleaseFolder) -> list[dict]:
-    """The table of what changed in every release since the first, as CSV and every other format, and its schema; returns the resources."""
-    changes = folder.write(diff.CSV_PATH, csv_bytes("changes", rows, project.changes_schema))
+    """The table of what changed in every release since the first, as CSV and every other format, and its schema;
+    returns the resources."""
+    changes = folder.write(diff.CSV_PATH, csv_bytes(registry.CHANGES, rows, project.changes_schema))
     resources = [changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH)]
-    released = project.releases[0].date.isoformat()
-    for fmt in registry.written_per_table():
-        path = fmt.path_of(table=registry.CHANGES)
-        content = folder.write(path, fmt.write(rows, project.changes_schema, registry.CHANGES_LABEL, released))
-        if fmt.resource:
-            resources.append(changes_resource(path, content, diff.SCHEMA_PATH, fmt=fmt.name))
-    folder.write(diff.SCHEMA_PATH, read_input(project.schema_dir / "release" / "changes.json", project.root, "schemas/release/changes.json"))
+    resources += _other_formats(project, folder, registry.CHANGES, rows, project.changes_schema, registry.CHANGES_LABEL,
+                                lambda path, content, fmt: changes_resource(path, content, diff.SCHEMA_PATH, fmt))
+    folder.write(diff.SCHEMA_PATH, read_input(project.schema_dir / "release" / "changes.json", project.root,
+                                              "schemas/release/changes.json"))
     return resources
 
 
-def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder, resources: list[dict]) -> dict:
+def _other_formats(project: Project, folder: ReleaseFolder, table: str, rows, schema: dict, title: str,
+                   resource: Callable[[str, Content, registry.Format], dict]) -> list[dict]:
+    """A table in each per-table format the release writes from its rows; returns the resources of those that are."""
+    released, resources = project.releases[0].date.isoformat(), []
+    for fmt in registry.written_per_table():
+        path = fmt.path_of(table=table)
+        content = folder.write(path, fmt.write(rows, schema, title, released))
+        if fmt.resource:
+            resources.append(resource(path, content, fmt))
+    return resources
+
+
+def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder,
+                    resources: list[dict]) -> dict:
     """The release's documents, then its descriptor; returns the descriptor."""
     resources = list(resources)
     resources += source_resources(built.sources, built.corpus_files)
@@ -254,14 +291,9 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
         if (path.startswith("docs/") or path in ("CITATION.cff", "CITATION.bib")) and path != page.PATH:
             folder.write(path, content)
     folder.write("README.md", release_readme(project, built, version).encode("utf-8"))
-    folder.write(diff.NOTES_PATH, release_notes(project, version, plan).encode("utf-8"))
+    folder.write(registry.NOTES.path, release_notes(project, version, plan).encode("utf-8"))
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
     folder.write(DESCRIPTOR, descriptor_bytes(descriptor))
-    released = project.releases[0].date.isoformat()
-    cite_as = citation_text(project.package_metadata, version, released, built.tables["agreements"])
-    others = [(label, path, media, archive.sha256_of(folder.path / path)) for label, path, media in registry.table_files(project.table_names)
-              if media != registry.CSV.media_type]
-    folder.write(registry.CROISSANT.path, croissant.croissant_bytes(descriptor, release_schemas(project), released, cite_as, others))
     return descriptor
 
 
@@ -300,9 +332,8 @@ def dataset_card_header(project: Project, built: BuiltPackage) -> list[str]:
              f"license: {json.dumps(metadata['licenses'][0]['name'].lower())}", "language:"]
     lines += [f"- {json.dumps(language)}" for language in sorted(set(column_values(built.tables["agreements"], "language")))]
     lines.append("configs:")
-    for name in [*project.table_names, "changes"]:
-        path = diff.PARQUET_PATH if name == "changes" else project.parquet_path(name)
-        lines += [f"- config_name: {name}", f"  data_files: {json.dumps(path)}"]
+    for name in [*project.table_names, registry.CHANGES]:
+        lines += [f"- config_name: {name}", f"  data_files: {json.dumps(registry.PARQUET.path_of(table=name))}"]
     return [*lines, "---"]
 
 
@@ -335,12 +366,6 @@ def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]], c
     descriptions["changes"] = changes_resource(diff.CSV_PATH, b"", diff.SCHEMA_PATH)["description"]
     rows = {**{name: len(tables[name]) for name in project.table_names}, "changes": change_count}
     return {"about": about, "rows": rows, "schemas": release_schemas(project), "descriptions": descriptions, "released": release.date.isoformat()}
-
-
-def datasette_json(project: Project, descriptor: dict) -> bytes:
-    """Datasette's metadata for the database: titles, descriptions, license and source, from the descriptor."""
-    metadata = sqlite.datasette_metadata(descriptor, release_schemas(project), project.package_metadata["name"])
-    return (json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _swap_into_place(project: Project, next_dist: Path) -> None:

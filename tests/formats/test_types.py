@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, require_system
-from scripts.checks.package import TABLE_DOWNLOADS
 from scripts.formats import registry
 from scripts.formats.labelled import BOOLEAN_LABELS, codes
 from scripts.inputs.project import Project
@@ -38,10 +37,6 @@ def _readme_reader():
     namespace: dict = {}
     exec(code.split("\nsignatories = ")[0], namespace)
     return namespace["read_table"]
-
-
-def test_the_checks_accept_as_downloads_exactly_the_registry_s_per_table_files_that_are_no_resource():
-    assert {fmt.path.removeprefix("data/{table}") for fmt in registry.per_table() if not fmt.resource} == set(TABLE_DOWNLOADS)
 
 
 @pytest.mark.parametrize("table", TABLES)
