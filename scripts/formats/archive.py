@@ -11,7 +11,8 @@ from pathlib import Path
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can hold: no build time in the file
 SUMS = "SHA256SUMS"  # beside the zip, naming it
 # In the release folder, naming its files: another name than the one beside the zip, so that unzipping the release
-# where it was downloaded never writes over the SHA256SUMS that names the zip (releases before 1.8.0 named both SHA256SUMS).
+# where it was downloaded never writes over the SHA256SUMS that names the zip (releases before 1.8.0 named both
+# SHA256SUMS).
 FOLDER_SUMS = "files.sha256"
 _COMPRESSED_ALREADY = (".parquet", ".xlsx", ".png", ".zip")
 
@@ -34,7 +35,8 @@ def write_zip(folder: str, paths: list[str], target: str) -> None:
 
 
 def sha256sums(digests: dict[str, str]) -> bytes:
-    """sha256 by path relative to the file's own folder, in the format of sha256sum, so that 'sha256sum -c SHA256SUMS' checks a download there."""
+    """sha256 by path relative to the file's own folder, in the format of sha256sum, so that 'sha256sum -c SHA256SUMS'
+    checks a download there."""
     return "".join(f"{digests[path]}  {path}\n" for path in sorted(digests)).encode()
 
 
@@ -54,5 +56,6 @@ def flush_to_disk(folder: Path) -> None:
         return
     for path in folder.rglob("*"):
         if path.is_file():
-            with path.open("ab") as stream:  # Windows flushes only a file opened for writing; appending nothing changes nothing
+            # Windows flushes only a file opened for writing; appending nothing changes nothing.
+            with path.open("ab") as stream:
                 os.fsync(stream.fileno())

@@ -1,4 +1,4 @@
-"""Write CITATION.cff, and .zenodo.json and CITATION.bib from it, from the package metadata, the changelog and the agreements table."""
+"""Write CITATION.cff, and .zenodo.json and CITATION.bib from it, from the metadata, changelog and agreements."""
 
 from __future__ import annotations
 
@@ -20,84 +20,89 @@ def citation_cff(cff: dict) -> str:
     return header + yaml.dump(cff, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=100)
 
 
-def citation(package_metadata: dict, version: str, released: str, agreements: list[dict], signatories: list[dict]) -> dict:
-    """CITATION.cff as a dict: the dataset's authors as entities, its version, and its address where metadata/package.yaml sets one."""
-    license_ = package_metadata["licenses"][0]
+def citation(package_metadata: dict, version: str, released: str, agreements: list[dict],
+             signatories: list[dict]) -> dict:
+    """CITATION.cff as a dict: the dataset's authors as entities, its version, and its address where
+    metadata/package.yaml sets one."""
     address = public_address(package_metadata)
     signatory_counts: dict[str, int] = {}
     for row in signatories:
         signatory_counts[row["agreement_id"]] = signatory_counts.get(row["agreement_id"], 0) + 1
     return {
         "cff-version": "1.2.0",
-        "message": ("If you use this dataset, please cite it as below. Its maintainers are neither the signatories nor the Uyghur Human Rights Project; "
-                    "the agreement's text is the signatories' own, published by the Uyghur Human Rights Project."),
-        "type": "dataset",
-        "title": package_metadata["title"],
-        "version": version,
-        "date-released": released,
-        "license": license_["name"],
+        "message": ("If you use this dataset, please cite it as below. Its maintainers are neither the signatories nor"
+                    " the Uyghur Human Rights Project; the agreement's text is the signatories' own, published by the"
+                    " Uyghur Human Rights Project."),
+        "type": "dataset", "title": package_metadata["title"], "version": version, "date-released": released,
+        "license": package_metadata["licenses"][0]["name"],
         **({"url": address.release_page(version), "repository-code": address.repository} if address else {}),
         # Entities (a name, no given or family names): the package's maintainers, never a person.
-        "authors": [{"name": contributor["title"]} for contributor in package_metadata["contributors"] if "creator" in contributor["roles"]],
+        "authors": [{"name": creator} for creator in _creators(package_metadata)],
         "abstract": package_metadata["description"].strip(),
         "keywords": package_metadata["keywords"],
-        "references": [
-            {
-                "type": "generic",
-                "title": agreement["title"],
-                # The signatories are its authors; their names are in the signatories table.
-                "authors": [{"name": f"The {signatory_counts.get(agreement['agreement_id'], 0)} signatory organizations listed in the agreement"}],
-                "publisher": {"name": agreement["publisher"]},
-                "url": agreement["source_url"],
-                "year": agreement["date_signed"].year,
-                "notes": f"Signed in {agreement['place']} on {agreement['date_signed'].isoformat()}; published under the heading \"{agreement['heading']}\".",
-            }
-            for agreement in agreements
-        ],
+        "references": [{
+            "type": "generic", "title": agreement["title"],
+            # The signatories are its authors; their names are in the signatories table.
+            "authors": [{"name": f"The {signatory_counts.get(agreement['agreement_id'], 0)} signatory organizations"
+                                 " listed in the agreement"}],
+            "publisher": {"name": agreement["publisher"]}, "url": agreement["source_url"],
+            "year": agreement["date_signed"].year,
+            "notes": f"Signed in {agreement['place']} on {agreement['date_signed'].isoformat()}; published under the"
+                     f" heading \"{agreement['heading']}\".",
+        } for agreement in agreements],
     }
+
+
+def _creators(package_metadata: dict) -> list[str]:
+    return [person["title"] for person in package_metadata["contributors"] if "creator" in person["roles"]]
 
 
 def zenodo_json(cff: dict) -> str:
-    """.zenodo.json from CITATION.cff's values: Zenodo reads it instead of CITATION.cff where both exist, so it is never written by hand."""
+    """.zenodo.json from CITATION.cff's values: Zenodo reads it instead of CITATION.cff where both exist, so it is
+    never written by hand."""
     record = {
-        "upload_type": "dataset",
-        "title": cff["title"],
-        "version": cff["version"],
-        "publication_date": cff["date-released"],
-        "description": cff["abstract"],
+        "upload_type": "dataset", "title": cff["title"], "version": cff["version"],
+        "publication_date": cff["date-released"], "description": cff["abstract"],
         "creators": [{"name": author["name"]} for author in cff["authors"]],
-        "license": cff["license"].lower(),
-        "keywords": cff["keywords"],
-        "related_identifiers": [{"identifier": reference["url"], "relation": "isDerivedFrom", "resource_type": "publication", "scheme": "url"}
+        "license": cff["license"].lower(), "keywords": cff["keywords"],
+        "related_identifiers": [_related(reference["url"], "isDerivedFrom", "publication")
                                 for reference in cff["references"]],
     }
     if "repository-code" in cff:
-        record["related_identifiers"].append({"identifier": cff["repository-code"], "relation": "isSupplementTo", "resource_type": "software", "scheme": "url"})
+        record["related_identifiers"].append(_related(cff["repository-code"], "isSupplementTo", "software"))
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+
+def _related(identifier: str, relation: str, resource_type: str) -> dict:
+    return {"identifier": identifier, "relation": relation, "resource_type": resource_type, "scheme": "url"}
 
 
 def citation_bib(cff: dict, name: str) -> str:
     """CITATION.bib from CITATION.cff's values. Each author sits in double braces, so that BibTeX and pandoc read an
     entity ("Maintainers of ...") as one name, never as a family name and given names."""
-    fields = [("author", " and ".join(f"{{{_bib(author['name'])}}}" for author in cff["authors"])), ("title", f"{{{_bib(cff['title'])}}}"),
-              ("year", cff["date-released"][:4]), ("version", cff["version"]), ("note", f"Version {cff['version']}, released {cff['date-released']}")]
+    fields = [("author", " and ".join(f"{{{_bib(author['name'])}}}" for author in cff["authors"])),
+              ("title", f"{{{_bib(cff['title'])}}}"), ("year", cff["date-released"][:4]), ("version", cff["version"]),
+              ("note", f"Version {cff['version']}, released {cff['date-released']}")]
     if "url" in cff:
         fields.append(("url", cff["url"]))
     body = ",\n".join(f"  {key} = {{{value}}}" for key, value in fields)
     return f"% Generated by `make build` from CITATION.cff: do not edit.\n@misc{{{name}-{cff['version']},\n{body}\n}}\n"
 
 
-_BIB_SPECIAL = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_"}
+_BIB_SPECIAL = {"\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%", "$": "\\$", "#": "\\#",
+                "_": "\\_"}
 
 
 def _bib(text: str) -> str:
-    """Text as BibTeX reads it literally: each special character escaped, in one pass (an escape is never escaped again)."""
+    """Text as BibTeX reads it literally: each special character escaped, in one pass (an escape is never escaped
+    again)."""
     return re.sub(r"[\\{}&%$#_]", lambda found: _BIB_SPECIAL[found.group(0)], text)
 
 
 def citation_text(package_metadata: dict, version: str, released: str, agreements: list[dict]) -> str:
     """How to cite the dataset in one line, ready to copy (APA style), naming what it compiles."""
-    authors = "; ".join(contributor["title"] for contributor in package_metadata["contributors"] if "creator" in contributor["roles"])
-    sources = "; ".join(f"{a['publisher']}, \"{a['title']}\" ({a['date_signed'].isoformat()}), {a['source_url']}" for a in agreements[:3])
+    sources = "; ".join(f"{a['publisher']}, \"{a['title']}\" ({a['date_signed'].isoformat()}), {a['source_url']}"
+                        for a in agreements[:3])
     more = f"; and {len(agreements) - 3:,} more agreements" if len(agreements) > 3 else ""
-    return f"{authors} ({released[:4]}). {package_metadata['title']} (Version {version}) [Data set]. Compiled from {sources}{more}."
+    authors, title = "; ".join(_creators(package_metadata)), package_metadata["title"]
+    return f"{authors} ({released[:4]}). {title} (Version {version}) [Data set]. Compiled from {sources}{more}."

@@ -1,4 +1,4 @@
-"""The only list of the kinds of file a release holds: each format's path, media type, label and writer, declared once."""
+"""The only list of the kinds of file a release holds: each format's path, media type, label and writer."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ class Format:
     path: str  # "data/{table}.dta": a file per table; "{name}.xlsx": one file, {name} being the package's name
     media_type: str
     label: str  # "{table} (Stata .dta)": {table} is the table's name, or what the table of changes is
-    # A per-table writer is (rows, schema, title, released) -> bytes. One of the whole release is (path, **facts) -> None,
-    # called with those of the release's facts (publish.release_facts) its parameters name. None: the release writes it.
+    # A per-table writer is (rows, schema, title, released) -> bytes. One of the whole release is (path, ...) -> None,
+    # given those of the release's facts (publish.release_facts) its parameters name. None: the release writes it.
     write: Callable | None = None
     per_table: bool = False
     resource: bool = False  # a table resource of datapackage.json, which frictionless reads and validates

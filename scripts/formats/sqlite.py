@@ -50,24 +50,28 @@ VIEWS = {
 # offered where a row is an act, never on the view whose rows are an act's parties.
 VIEW_ROWS = {
     "signatories_with_countries": ("one row per entry of a signatory list", ["country_name"]),
-    "clauses_with_acts_and_parties": ("one row per party of an act, and one per clause that performs no act", ["role", "actor_type"]),
+    "clauses_with_acts_and_parties": ("one row per party of an act, and one per clause that performs no act",
+                                      ["role", "actor_type"]),
     "acts_with_clauses": ("one row per act", ["act_type"]),
-    "actors_with_countries": ("one row per party of a text, with what it is and the state it is, if one", ["actor_type", "resolution"]),
-    "actors_with_organizations": ("one row per party of a text, with the organization it is, if one", ["actor_type", "resolution"]),
-    "signatories_with_organizations": ("one row per entry of a signatory list, with the organization it resolves to", ["resolution", "headquarters_country_code"]),
+    "actors_with_countries": ("one row per party of a text, with what it is and the state it is, if one",
+                              ["actor_type", "resolution"]),
+    "actors_with_organizations": ("one row per party of a text, with the organization it is, if one",
+                                  ["actor_type", "resolution"]),
+    "signatories_with_organizations": ("one row per entry of a signatory list, with the organization it resolves to",
+                                       ["resolution", "headquarters_country_code"]),
 }
 FULL_TEXT = {"clauses": ["text"]}
 
 
 def write_database(path: str, csv_files: dict[str, str], schemas: dict[str, dict]) -> None:
-    """Every table with its schema's columns, primary key, NOT NULL and foreign keys; the same tables give the same bytes.
+    """Every table with its schema's columns, primary key, NOT NULL and foreign keys; the same tables give the same
+    bytes.
 
-    The tables are read from the release's CSV files, a row at a time, as the schema's types:
-    neither Arrow nor the Parquet files are needed, so that the process that writes the
-    database stays small. sqlite-utils turns each column's Python
-    type (the one the Table Schema's type is built as) into its SQL type; dates are ISO 8601
-    text and booleans 0 or 1, as SQLite stores them. Its arguments are plain values, so that
-    the release can run it in a process of its own.
+    The tables are read from the release's CSV files, a row at a time, as the schema's types: neither Arrow nor the
+    Parquet files are needed, so that the process that writes the database stays small. sqlite-utils turns each
+    column's Python type (the one the Table Schema's type is built as) into its SQL type; dates are ISO 8601 text and
+    booleans 0 or 1, as SQLite stores them. Its arguments are plain values, so that the release can run it in a process
+    of its own.
     """
     import sqlite_utils  # here, not above: it imports pandas, which the release's own process does without
 
@@ -86,10 +90,12 @@ def write_database(path: str, csv_files: dict[str, str], schemas: dict[str, dict
             {field["name"]: PYTHON_TYPES[field["type"]][0] for field in fields},
             pk=schema["primaryKey"][0] if len(schema["primaryKey"]) == 1 else tuple(schema["primaryKey"]),
             not_null={field["name"] for field in fields if is_required(field)},
-            foreign_keys=[(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in schema.get("foreignKeys", [])],
+            foreign_keys=[(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
+                          for fk in schema.get("foreignKeys", [])],
         )
         names = field_names(schema)
-        db[name].insert_all((dict(zip(names, values)) for values in csv_rows(csv_files[name], fields)), batch_size=5_000)
+        db[name].insert_all((dict(zip(names, values)) for values in csv_rows(csv_files[name], fields)),
+                            batch_size=5_000)
         for fk in schema.get("foreignKeys", []):
             db[name].create_index(fk["fields"], find_unique_name=True)
     for name, columns in FULL_TEXT.items():
@@ -131,7 +137,8 @@ def datasette_metadata(descriptor: dict, schemas: dict[str, dict], database: str
         }
     for name in VIEWS:
         rows, facets = VIEW_ROWS[name]
-        tables[name] = {"title": name.replace("_", " ").capitalize(), "description": f"A view, {rows}: " + " ".join(VIEWS[name].split()), "facets": facets}
+        tables[name] = {"title": name.replace("_", " ").capitalize(),
+                        "description": f"A view, {rows}: " + " ".join(VIEWS[name].split()), "facets": facets}
     return {
         "title": descriptor["title"],
         "description": descriptor["description"],

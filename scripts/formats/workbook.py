@@ -18,37 +18,41 @@ _WIDEST = 60  # characters: wider columns are cut on screen, never in the cell
 _WIDTH_SAMPLE = 1_000
 
 
-def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str, str], rows: dict[str, int], schemas: dict[str, dict],
-                   descriptions: dict[str, str], released: str) -> None:
-    """`about` is (label, text) lines for the first sheet, above each table's count of `rows`; then one sheet per table, in the order of `csv_files`.
+def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str, str], rows: dict[str, int],
+                   schemas: dict[str, dict], descriptions: dict[str, str], released: str) -> None:
+    """`about` is (label, text) lines for the first sheet, above each table's count of `rows`; then one sheet per table,
+    in the order of `csv_files`.
 
-    The tables are read from the release's CSV files, a row at a time, as the schema's types:
-    neither Arrow nor the Parquet files are needed, so that the process that writes the
-    workbook holds little more than Python while it runs beside the rest of the release. Cells
-    are typed as the Table Schema says: dates are dates, integers numbers, booleans booleans;
-    text is written as text, never read as a formula or a number. The same tables give the same bytes: xlsxwriter stamps its zip entries
-    with a fixed time, and the document's creation date is the release date. Its arguments are
-    plain values, so that the release can run it in a process of its own.
+    The tables are read from the release's CSV files, a row at a time, as the schema's types: neither Arrow nor the
+    Parquet files are needed, so that the process that writes the workbook holds little more than Python while it runs
+    beside the rest of the release. Cells are typed as the Table Schema says: dates are dates, integers numbers,
+    booleans booleans; text is written as text, never read as a formula or a number. The same tables give the same
+    bytes: xlsxwriter stamps its zip entries with a fixed time, and the document's creation date is the release date.
+    Its arguments are plain values, so that the release can run it in a process of its own.
     """
     import xlsxwriter  # here, not above: only the process that writes the workbook needs it
 
     # constant_memory: each row is written out when the next begins, so a corpus needs little memory.
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False})
-    workbook.set_properties({"title": dict(about).get("Title", ""), "created": dt.datetime.combine(dt.date.fromisoformat(released), dt.time())})
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
+                                          "strings_to_numbers": False, "strings_to_urls": False})
+    workbook.set_properties({"title": dict(about).get("Title", ""),
+                             "created": dt.datetime.combine(dt.date.fromisoformat(released), dt.time())})
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     date = workbook.add_format({"num_format": "yyyy-mm-dd"})
 
     parts = {name: _cells_needed(file, schemas[name]["fields"]) for name, file in csv_files.items()}
     if any(parts.values()):
-        about = [*about, ("Long texts", f"A cell holds at most {_CELL_UNITS:,} characters. A longer text goes on, in order, in the columns headed "
-                                        f"'<column> (continued 2)', '(continued 3)', … at the right of its sheet: join them to read it whole.")]
+        about = [*about, ("Long texts", f"A cell holds at most {_CELL_UNITS:,} characters. A longer text goes on, in"
+                                        " order, in the columns headed '<column> (continued 2)', '(continued 3)', … at"
+                                        " the right of its sheet: join them to read it whole.")]
     sheet = workbook.add_worksheet(ABOUT_SHEET)
     sheet.set_column(0, 0, 22)
     sheet.set_column(1, 1, 100)
     for row, (label, text) in enumerate(about):
         sheet.write_string(row, 0, label, bold)
-        _refuse_unless_whole(sheet.write_string(row, 1, text, wrap), f"{os.path.basename(path)}, sheet {ABOUT_SHEET}, row {row + 1}" + (f" ({label})" if label else ""), text)
+        where = f"{os.path.basename(path)}, sheet {ABOUT_SHEET}, row {row + 1}" + (f" ({label})" if label else "")
+        _refuse_unless_whole(sheet.write_string(row, 1, text, wrap), where, text)
     row = len(about) + 1
     sheet.write_row(row, 0, ["Table (sheet)", "Rows", "One row per"], bold)
     for offset, name in enumerate(csv_files, start=1):
@@ -71,7 +75,8 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
         writers = [_writer(sheet, field["type"], date) for field in fields]
         first_continued = {column: len(names) + continued.index((column, 2)) for column in parts[name]}
         # Row by row, as constant_memory needs.
-        csv_path = Path(os.path.relpath(file, os.path.dirname(path))).as_posix()  # as the release names it: the workbook sits at its top
+        # As the release names it: the workbook sits at its top.
+        csv_path = Path(os.path.relpath(file, os.path.dirname(path))).as_posix()
         for number, values in enumerate(csv_rows(file, fields), start=1):
             for column, (write, value) in enumerate(zip(writers, values)):
                 if column in first_continued and value is not None and len(value) > _CELL_UNITS // 2:
@@ -86,7 +91,8 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
 
 
 def _codes_sheet(sheet, schemas: dict[str, dict], bold) -> None:
-    """Every code a column may hold, with its label, from the schemas' categories: a reader of a sheet sees "addressee" and finds what it means."""
+    """Every code a column may hold, with its label, from the schemas' categories: a reader of a sheet sees
+    "addressee" and finds what it means."""
     sheet.set_column(0, 1, 24)
     sheet.set_column(2, 3, 34)
     sheet.write_row(0, 0, ["Table (sheet)", "Column", "Code", "Label"], bold)
@@ -99,14 +105,16 @@ def _codes_sheet(sheet, schemas: dict[str, dict], bold) -> None:
 
 
 def _cells_needed(file: str, fields: list[dict]) -> dict[int, int]:
-    """Each text column whose longest value a cell cannot hold, with the number of cells that value needs; for nearly every table, none."""
+    """Each text column whose longest value a cell cannot hold, with the number of cells that value needs; for nearly
+    every table, none."""
     if os.path.getsize(file) <= _CELL_UNITS:
         return {}
     text_columns = [index for index, field in enumerate(fields) if field["type"] == "string"]
     needed = {}
     for cells in csv_rows(file, fields):
         for index in text_columns:
-            if cells[index] is not None and len(cells[index]) > _CELL_UNITS // 2:  # a character is one or two UTF-16 units: shorter texts always fit
+            # A character is one or two UTF-16 units: shorter texts always fit.
+            if cells[index] is not None and len(cells[index]) > _CELL_UNITS // 2:
                 count = len(_pieces(cells[index]))
                 if count > needed.get(index, 1):
                     needed[index] = count
@@ -127,7 +135,8 @@ def _pieces(value: str) -> list[str]:
 
 def _writer(sheet, kind: str, date_format):
     if kind == "date":
-        return lambda row, column, value: sheet.write_datetime(row, column, dt.datetime.combine(value, dt.time()), date_format)
+        return lambda row, column, value: sheet.write_datetime(row, column, dt.datetime.combine(value, dt.time()),
+                                                               date_format)
     if kind in ("integer", "number"):
         return sheet.write_number
     if kind == "boolean":
@@ -145,9 +154,12 @@ _SHEET_ROWS, _CELL_UNITS = 1_048_576, 32_767
 def _refuse_unless_whole(code: int, where: str, value) -> None:
     """Stop, naming the cell, where xlsxwriter would have dropped a cell or cut its text."""
     if code == _BEYOND_THE_SHEET:
-        raise PipelineError(where, f"a worksheet holds at most {_SHEET_ROWS:,} rows, the header among them: the workbook cannot hold this row",
-                            "no workbook can hold this table on one sheet: split long tables across sheets in scripts/formats/workbook.py, or release fewer agreements")
+        raise PipelineError(where, f"a worksheet holds at most {_SHEET_ROWS:,} rows, the header among them: the"
+                            " workbook cannot hold this row", "no workbook can hold this table on one sheet: split long"
+                            " tables across sheets in scripts/formats/workbook.py, or release fewer agreements")
     if code == _TEXT_CUT:
         excel_length = len(value.encode("utf-16-le")) // 2  # Excel counts UTF-16 units, as xlsxwriter does
-        raise PipelineError(where, f"the text is {excel_length:,} characters long as Excel counts them (UTF-16), and a workbook cell holds at most {_CELL_UNITS:,}: it would be cut short",
-                            "no cell can hold it: write such texts across cells in scripts/formats/workbook.py, or shorten it where it comes from if it is a curated value")
+        raise PipelineError(where, f"the text is {excel_length:,} characters long as Excel counts them (UTF-16), and a"
+                            f" workbook cell holds at most {_CELL_UNITS:,}: it would be cut short", "no cell can hold"
+                            " it: write such texts across cells in scripts/formats/workbook.py, or shorten it where it"
+                            " comes from if it is a curated value")
