@@ -18,7 +18,8 @@ from . import versions
 from ..formats.address import public_address
 from ..formats.chart import SVG_PATH, chart_description, chart_files
 from ..tables.csvfile import Content, bytes_of, size_and_sha256, write_content, write_csv
-from ..formats.descriptor import descriptor_bytes, file_integrity, package_descriptor, release_downloads, source_resources, table_resource
+from ..formats.descriptor import (descriptor_bytes, file_integrity, package_descriptor, release_downloads,
+                                  source_resources, table_resource)
 from ..formats import page, versioned
 from ..inputs.files import CAPS, check_folder, read_input
 from ..errors import PipelineError, Problem, Report, ValidationFailed, error
@@ -41,14 +42,16 @@ class BuiltPackage:
     tables: dict[str, Sequence[dict]]  # tables.spool.TableRows: each table's file, read as dicts
     files: dict[str, Content]  # what the build writes: bytes, or for a table the file it wrote
     sources: list[SourceDocument]
-    corpus_files: tuple[tuple[str, str, int], ...]  # (path, sha256, size) of curated files of the whole corpus: organizations.yaml, recognitions.yaml
-    # The page as a release holds it, given the size and sha256 of each file it lists: its links reach the release's files, where the committed one's reach committed files.
+    # (path, sha256, size) of curated files of the whole corpus: organizations.yaml, recognitions.yaml
+    corpus_files: tuple[tuple[str, str, int], ...]
+    # The page as a release holds it, given the size and sha256 of each file it lists: its links reach the release's
+    # files, where the committed one's reach committed files.
     release_page: Callable[[dict[str, tuple[int, str]]], bytes] = lambda sizes_and_sha256: b""
 
     @property
     def inputs(self) -> list[str]:
         """The source documents and their curated files, as paths relative to the root."""
-        return [path for source in self.sources for path in source.file_paths] + [path for path, _, _ in self.corpus_files]
+        return [path for source in self.sources for path in source.file_paths] + [file[0] for file in self.corpus_files]
 
 
 def build_in_memory(project: Project) -> BuiltPackage:
@@ -59,68 +62,62 @@ def build_in_memory(project: Project) -> BuiltPackage:
     tables, sources, corpus_files = build_tables(agreement_folders(project), project, release)
     if set(tables) != set(project.table_names):
         unknown = sorted(set(project.table_names) - set(tables))
-        project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the build makes {sorted(tables)}",
+        project.package_file.fail(("resources",), f"lists the tables {unknown or sorted(project.table_names)}, but the"
+                                  f" build makes {sorted(tables)}",
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
     project.describe_the_text(tables["clauses"])
     # Each table's CSV goes to a file beside its rows, a piece at a time.
-    files: dict[str, Content] = {project.table_path(name): write_csv(tables[name].folder.path(f"{name}.csv"), tables[name], project.schemas[name], tables[name].folder)
+    files: dict[str, Content] = {project.table_path(name): write_csv(tables[name].folder.path(f"{name}.csv"),
+                                                                     tables[name], project.schemas[name],
+                                                                     tables[name].folder)
                                  for name in project.table_names}
-    resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)]) for name in project.table_names]
+    resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)])
+                 for name in project.table_names]
     resources += source_resources(sources, corpus_files)
-    version, released = release.version, release.date.isoformat()
+    version, released, metadata = release.version, release.date.isoformat(), project.package_metadata
 
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     del descriptor, resources  # 20,030 resources at 10,000 agreements: let go before the page is made
-    files[dictionary.PATH] = dictionary.dictionary_markdown(project.package_metadata, project.schemas, tables).encode("utf-8")
+    files[dictionary.PATH] = dictionary.dictionary_markdown(metadata, project.schemas, tables).encode("utf-8")
     readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
     readme = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"]))
-    for block, content in notices.readme_blocks(tables, public_address(project.package_metadata)).items():
+    for block, content in notices.readme_blocks(tables, public_address(metadata)).items():
         readme = replace_block(readme, block, "make build", content)
     files["README.md"] = versioned.readme_with_version(readme, version).encode("utf-8")
-    # The changelog's newest heading is the one place a maintainer writes the version: every other file that states it is written from it.
+    # The changelog's newest heading is the one place a maintainer writes the version: every other file that states it
+    # is written from it.
     pyproject = read_input(project.root / versioned.PYPROJECT, project.root, versioned.PYPROJECT).decode("utf-8")
     files[versioned.PYPROJECT] = versioned.pyproject_with_version(pyproject, version).encode("utf-8")
-    cff = citation.citation(project.package_metadata, version, released, tables["agreements"], tables["signatories"])
+    cff = citation.citation(metadata, version, released, tables["agreements"], tables["signatories"])
     files[citation.PATH] = citation.citation_cff(cff).encode("utf-8")
     files[citation.ZENODO_PATH] = citation.zenodo_json(cff).encode("utf-8")
-    files[citation.BIBTEX_PATH] = citation.citation_bib(cff, project.package_metadata["name"]).encode("utf-8")
+    files[citation.BIBTEX_PATH] = citation.citation_bib(cff, metadata["name"]).encode("utf-8")
     del cff
-    downloads = [(label, path if "://" in path else f"../{path}", media) for label, path, media in release_downloads(project, version, sources)]
-    # The size and sha256 of each listed file that a checkout holds (the tables, the descriptor, the sources); the release makes the others, after the page.
+    downloads = [(label, path if "://" in path else f"../{path}", media)
+                 for label, path, media in release_downloads(project, version, sources)]
+    # The size and sha256 of each listed file that a checkout holds (the tables, the descriptor, the sources); the
+    # release makes the others, after the page.
     listed = {path for _, path, _ in downloads}
     known = {f"../{path}": size_and_sha256(content) for path, content in files.items() if f"../{path}" in listed}
-    known.update({f"../{path}": (size, sha256) for source in sources for path, sha256, size in source.files if f"../{path}" in listed})
+    known.update({f"../{path}": (size, sha256) for source in sources for path, sha256, size in source.files
+                  if f"../{path}" in listed})
     in_a_checkout = [(label, path, media) for label, path, media in downloads if "://" in path or path in known]
 
-    texts = DocumentTexts(sources, project.root)  # the page shows a few agreements' documents: each is read when it is shown
-
-    def page_for_release(listed: list[tuple[str, str, str]]) -> str:
-        return page.page_template(
-            metadata=project.package_metadata, version=version, released=released, tables=tables,
-            sources=texts, schemas=project.schemas,
-            chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
-            citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
-            downloads=listed, address=public_address(project.package_metadata))
-
-    def page_for(listed: list[tuple[str, str, str]], sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
-        return page.page_html(
-            metadata=project.package_metadata, version=version, released=released, tables=tables,
-            sources=texts, schemas=project.schemas,
-            chart_svg_path=SVG_PATH.removeprefix("docs/"), chart_alt=chart_description(tables),
-            citation=citation.citation_text(project.package_metadata, version, released, tables["agreements"]),
-            downloads=listed, sizes_and_sha256=sizes_and_sha256, address=public_address(project.package_metadata),
-        ).encode("utf-8")
-
-    files[page.PATH] = page_for(in_a_checkout, known)
+    texts = DocumentTexts(sources, project.root)  # the page shows a few agreements' documents: each is read when shown
+    cite, address = citation.citation_text(metadata, version, released, tables["agreements"]), public_address(metadata)
+    about_the_page = dict(metadata=metadata, version=version, released=released, tables=tables, sources=texts,
+                          schemas=project.schemas, chart_svg_path=SVG_PATH.removeprefix("docs/"),
+                          chart_alt=chart_description(tables), citation=cite, address=address)
+    files[page.PATH] = page.page_html(**about_the_page, downloads=in_a_checkout, sizes_and_sha256=known).encode("utf-8")
     # The release's page waits for the files it sizes; it keeps the page, in a file, and a few facts, never the tables.
-    template = page_for_release(downloads)
-    facts, cite = page.json_ld_facts(tables), citation.citation_text(project.package_metadata, version, released, tables["agreements"])
+    template = page.page_template(**about_the_page, downloads=downloads)
+    facts = page.json_ld_facts(tables)
 
     def release_page(sizes_and_sha256: dict[str, tuple[int, str]]) -> bytes:
-        ld = page.dataset_json_ld(project.package_metadata, version, released, facts, project.schemas, cite, downloads, sizes_and_sha256,
-                                  public_address(project.package_metadata))
+        ld = page.dataset_json_ld(metadata, version, released, facts, project.schemas, cite, downloads,
+                                  sizes_and_sha256, address)
         return page.with_json_ld(template, ld).encode("utf-8")
 
     files.update(chart_files(tables))
@@ -131,7 +128,8 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
     """Every built value meets its column's declared constraints; the message names the schema and the source line."""
     documents = {source.agreement_id: source for source in sources}
     for name in project.table_names:
-        rows, schema = tables[name], project.schemas[name]  # each agreement's rows were checked for their columns and types as they were made
+        # Each agreement's rows were checked for their columns and types as they were made.
+        rows, schema = tables[name], project.schemas[name]
         broken = first_broken_constraint(rows, schema)
         if broken is None:
             continue
@@ -140,18 +138,22 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
         read_from = ""
         if row.get("agreement_id") in documents and isinstance(row.get("char_start"), int):
             document = documents[row["agreement_id"]]
-            read_from = f", read from {document.relative_path}, line {document.document_text(project.root)[: row['char_start']].count(chr(10)) + 1},"
+            line = document.document_text(project.root)[: row["char_start"]].count("\n") + 1
+            read_from = f", read from {document.relative_path}, line {line},"
         declared = field["constraints"][rule]
         what = f"{field['name']} is empty" if rule == "required" else f"the value {value!r} of {field['name']}"
         raise PipelineError(
             f"schemas/{name}.json (fields[{field_index}].constraints.{rule})",
-            f"{what}{read_from} and breaks the constraint {rule}: {json.dumps(declared)} (row {row_index + 2} of {project.table_path(name)})",
-            "if the schema was edited, restore the constraint; if the value is wrong, correct the input it is read from",
+            f"{what}{read_from} and breaks the constraint {rule}: {json.dumps(declared)} (row {row_index + 2} of"
+            f" {project.table_path(name)})",
+            "if the schema was edited, restore the constraint; if the value is wrong, correct the input it is read"
+            " from",
         )
     broken_key = first_broken_key(tables, project.schemas)
     if broken_key:
         name, path, problem = broken_key
-        raise PipelineError(f"schemas/{name}.json ({path})", problem, "if the schema was edited, restore the key; the build makes the rows from the sources")
+        raise PipelineError(f"schemas/{name}.json ({path})", problem,
+                            "if the schema was edited, restore the key; the build makes the rows from the sources")
 
 
 def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
@@ -218,7 +220,8 @@ def staged_checkout(project: Project, built: BuiltPackage) -> Iterator[Path]:
 
 
 def write_if_changed(path: Path, content: Content) -> None:
-    """Replace a file atomically: a reader sees the old bytes or the new ones, never a mix (a link is replaced, never written through)."""
+    """Replace a file atomically: a reader sees the old bytes or the new ones, never a mix (a link is replaced, never
+    written through)."""
     if path.is_file() and not path.is_symlink() and _same_content(path, content):
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -245,19 +248,23 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_di
     restore = "restore it with 'git checkout -- {path}', or run 'make build FORCE=1' to overwrite it with a fresh build"
     try:
         descriptor = json.loads(read_input(path, project.root, DESCRIPTOR, CAPS["built"]["max_bytes"]).decode("utf-8"))
-        resources = [(r["path"], r.get("type"), {k: r.get(k) for k in ("bytes", "hash")}) for r in descriptor["resources"]]
+        resources = [(r["path"], r.get("type"), {k: r.get(k) for k in ("bytes", "hash")})
+                     for r in descriptor["resources"]]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise PipelineError(DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell what was changed by hand", restore.format(path=DESCRIPTOR)) from None
+        raise PipelineError(DESCRIPTOR, f"cannot be read ({exc}), so the build cannot tell what was changed by hand",
+                            restore.format(path=DESCRIPTOR)) from None
     version = descriptor.get("version")
     if version not in project.changelog_versions():
         raise PipelineError(
-            DESCRIPTOR, f"version {version!r} is not a release heading of CHANGELOG.md: the version is taken from CHANGELOG.md and never edited here",
+            DESCRIPTOR, f"version {version!r} is not a release heading of CHANGELOG.md: the version is taken from"
+            " CHANGELOG.md and never edited here",
             restore.format(path=DESCRIPTOR) + "; to release a new version, add its heading to CHANGELOG.md",
         )
     for relative, kind, recorded in resources:
         reason = unsafe_path_reason(relative)
         if reason:
-            raise PipelineError(DESCRIPTOR, f"resource path {relative!r} is unsafe: {reason}", restore.format(path=DESCRIPTOR))
+            raise PipelineError(DESCRIPTOR, f"resource path {relative!r} is unsafe: {reason}",
+                                restore.format(path=DESCRIPTOR))
         file = project.root / relative
         if kind != "table":
             continue  # sources are inputs, checked against their own recorded sha256
@@ -267,7 +274,8 @@ def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_di
             problem = "was changed since the last build: its bytes or sha256 differ from what datapackage.json records"
         else:
             continue
-        raise PipelineError(relative, f"{problem}. Tables are built from the source and never edited by hand", restore.format(path=relative))
+        raise PipelineError(relative, f"{problem}. Tables are built from the source and never edited by hand",
+                            restore.format(path=relative))
     known = set(built.files) | set(built.inputs)
     for relative in on_disk:
         if relative not in known:
@@ -288,11 +296,13 @@ def stale_files(project: Project) -> list[Problem]:
         on_disk, expected = read_input(file, project.root, relative, CAPS["built"]["max_bytes"]), bytes_of(content)
         if on_disk != expected:
             line = _first_differing_line(on_disk, expected)
-            problems.append(error("stale", relative, f"differs from a fresh build of the source from line {line} on; run 'make build'", row=line))
+            problems.append(error("stale", relative, f"differs from a fresh build of the source from line {line} on;"
+                                  " run 'make build'", row=line))
     return problems
 
 
 def _first_differing_line(old: bytes, new: bytes) -> int:
     old_lines, new_lines = old.split(b"\n"), new.split(b"\n")
-    same = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b), min(len(old_lines), len(new_lines)))
+    same = next((i for i, (a, b) in enumerate(zip(old_lines, new_lines)) if a != b),
+                min(len(old_lines), len(new_lines)))
     return same + 1

@@ -20,7 +20,8 @@ from ..cells import column_values
 from ..inputs.changelog import as_released
 from ..formats.citation import citation_text
 from ..tables.csvfile import Content, csv_bytes, write_content
-from ..formats.descriptor import changes_resource, descriptor_bytes, package_descriptor, release_downloads, source_resources, table_resource
+from ..formats.descriptor import (CHANGES_DESCRIPTION, changes_resource, descriptor_bytes, package_descriptor,
+                                  release_downloads, source_resources, table_resource)
 from ..errors import PipelineError, Problem, ValidationFailed
 from .fingerprint import fingerprint, is_native
 from ..formats import archive, diff, page, registry, wheel
@@ -55,7 +56,8 @@ class ReleaseSummary:
     def __str__(self) -> str:
         lines = [f"warning: {problem}" for problem in self.warnings]
         lines += [self.changes] if self.changes else []
-        lines.append(f"released {self.name}: {self.tables} tables, {self.rows} rows, {self.files} files, {self.bytes:,} bytes")
+        lines.append(f"released {self.name}: {self.tables} tables, {self.rows} rows, {self.files} files,"
+                     f" {self.bytes:,} bytes")
         lines.append(f"  dist/{self.name}.zip sha256 {self.zip_sha256}")
         return "\n".join(lines)
 
@@ -71,7 +73,7 @@ def make_release(project: Project) -> ReleaseSummary:
     shutil.rmtree(staging, ignore_errors=True)
     folder = ReleaseFolder(staging / name)
     from_tables = [fmt for fmt in registry.whole_release() if fmt.from_tables]
-    last = [fmt.path_of(name=project.package_metadata["name"]) for fmt in from_tables]
+    last = [fmt.path_of(name=project.package_metadata["name"]) for fmt in from_tables]  # in the zip
     try:
         with step("building the tables from the sources"):
             built = build_in_memory(project)
@@ -81,27 +83,31 @@ def make_release(project: Project) -> ReleaseSummary:
         change_rows = diff.numbered(plan.history)
         with step("writing the tables as CSV and Parquet, the sources and the documents"):
             write_release_folder(project, built, plan, change_rows, folder)
-        rows, files, release_page = {name: len(table) for name, table in built.tables.items()}, built.files, built.release_page
+        rows = {table: len(table_rows) for table, table_rows in built.tables.items()}
+        files, release_page = built.files, built.release_page
         facts = release_facts(project, built.tables, len(change_rows), folder)
         del built  # its rows, a corpus's largest part: from here on, every step reads the release's files
         with second_process() as worker:
             # The workbook, the longest format to write, is written from the CSV files beside the checks.
-            writing = [worker.apply_async(fmt.write, *_call(fmt, project, folder, facts)) for fmt in from_tables if fmt.apart]
+            writing = [worker.apply_async(fmt.write, *_arguments(fmt, folder, facts))
+                       for fmt in from_tables if fmt.apart]
             with step("validating the release (frictionless on the tables, the project's checks on every file)"):
                 report = validate_package(folder.path / DESCRIPTOR, frictionless_scope="tables")
             if not report.ok:
                 raise ValidationFailed(report, "the release is invalid, so data/ and dist/ were left as they were")
             with step("writing the database, and the workbook in a second process"):
-                write_formats([fmt for fmt in from_tables if not fmt.apart], project, folder, facts)
+                write_formats([fmt for fmt in from_tables if not fmt.apart], folder, facts)
                 for written in writing:
                     written.get()
         # Last but the checksums: the page gives the size and sha256 of every other file.
         folder.write(page.PATH, release_page(_sizes_and_sha256(folder)))
         with step("packing the zip, listing every file's sha256, and flushing them to the disk"):
-            digests = pack(staging, folder, name, last=last, attached=attach_validator(project, staging, release.version))
+            attached = attach_validator(project, staging, release.version)
+            digests = pack(staging, folder, name, last=last, attached=attached)
         contents = fingerprints(staging, digests, plan.workbook_fingerprint)
         versions.check_same_bytes(project, release, digests, contents)
-        check_output_folders(project, files)  # what could stop data/ from being written stops the release before dist/ changes
+        # What could stop data/ from being written stops the release before dist/ changes.
+        check_output_folders(project, files)
         _swap_into_place(project, staging)  # first: data/ is never newer than dist/
         write_outputs(project, files)
         versions.write_record(project, files, release, digests, contents, plan.workbook_fingerprint)
@@ -113,26 +119,27 @@ def make_release(project: Project) -> ReleaseSummary:
                           diff.summary(release.version, plan.previous_version, plan.changes))
 
 
-def release_facts(project: Project, tables: Mapping[str, Sequence[dict]], change_count: int, folder: ReleaseFolder) -> dict:
+def release_facts(project: Project, tables: Mapping[str, Sequence[dict]], change_count: int,
+                  folder: ReleaseFolder) -> dict:
     """What the writers of formats/registry.py's files of the whole release may read, as plain values (one may run in
     another process): each is given those its parameters name."""
-    release = project.releases[0]
+    release, metadata = project.releases[0], project.package_metadata
     return {**workbook_arguments(project, tables, change_count), "csv_files": csv_files(project, folder),
-            "folder": str(folder.path), "name": project.package_metadata["name"],
-            "cite_as": citation_text(project.package_metadata, release.version, release.date.isoformat(), tables["agreements"]),
-            "table_files": registry.table_files(project.table_names)}
+            "folder": str(folder.path), "name": metadata["name"],
+            "table_files": registry.table_files(project.table_names),
+            "cite_as": citation_text(metadata, release.version, release.date.isoformat(), tables["agreements"])}
 
 
-def _call(fmt: registry.Format, project: Project, folder: ReleaseFolder, facts: dict) -> tuple[tuple[str], dict]:
+def _arguments(fmt: registry.Format, folder: ReleaseFolder, facts: dict) -> tuple[tuple[str], dict]:
     """A writer's arguments: the path of its file in the release, and the facts its parameters name."""
     wanted = inspect.signature(fmt.write).parameters
-    return (str(folder.path_of(fmt.path_of(name=project.package_metadata["name"]))),), {
-        key: value for key, value in facts.items() if key in wanted}
+    path = folder.path_of(fmt.path_of(name=facts["name"]))
+    return (str(path),), {key: value for key, value in facts.items() if key in wanted}
 
 
-def write_formats(formats: list[registry.Format], project: Project, folder: ReleaseFolder, facts: dict) -> None:
+def write_formats(formats: list[registry.Format], folder: ReleaseFolder, facts: dict) -> None:
     for fmt in formats:
-        arguments, keywords = _call(fmt, project, folder, facts)
+        arguments, keywords = _arguments(fmt, folder, facts)
         fmt.write(*arguments, **keywords)
 
 
@@ -152,7 +159,8 @@ class ReleaseFolder:
         try:
             shutil.copyfile(root / relative, self.path_of(relative))
         except OSError as exc:
-            raise PipelineError(relative, f"could not be copied into the release ({exc.strerror})", "restore it (git checkout), and release again") from None
+            raise PipelineError(relative, f"could not be copied into the release ({exc.strerror})",
+                                "restore it (git checkout), and release again") from None
 
     def path_of(self, relative: str) -> Path:
         """Where a file of the release goes, for a writer that writes it itself."""
@@ -171,12 +179,13 @@ def write_release_folder(project: Project, built: BuiltPackage, plan: versions.P
         folder.copy_in(project.root, relative)
     descriptor = write_documents(project, built, project.releases[0].version, plan, folder, resources)
     facts = {**release_facts(project, built.tables, len(change_rows), folder), "descriptor": descriptor}
-    write_formats([fmt for fmt in registry.whole_release() if fmt.write and not fmt.from_tables], project, folder, facts)
+    write_formats([fmt for fmt in registry.whole_release() if fmt.write and not fmt.from_tables], folder, facts)
 
 
 def _sizes_and_sha256(folder: ReleaseFolder) -> dict[str, tuple[int, str]]:
     """Each file of the release so far, by its path from the page in docs/."""
-    return {f"../{path}": ((folder.path / path).stat().st_size, archive.sha256_of(folder.path / path)) for path in folder.paths}
+    return {f"../{path}": ((folder.path / path).stat().st_size, archive.sha256_of(folder.path / path))
+            for path in folder.paths}
 
 
 def second_process() -> multiprocessing.pool.Pool:
@@ -193,7 +202,8 @@ def second_process() -> multiprocessing.pool.Pool:
 
 def csv_files(project: Project, folder: ReleaseFolder) -> dict[str, str]:
     """Each table's CSV file in the release, by table name, the table of changes last."""
-    return {table: str(folder.path / registry.CSV.path_of(table=table)) for table in [*project.table_names, registry.CHANGES]}
+    return {table: str(folder.path / registry.CSV.path_of(table=table))
+            for table in [*project.table_names, registry.CHANGES]}
 
 
 def release_schemas(project: Project) -> dict[str, dict]:
@@ -210,13 +220,16 @@ def attach_validator(project: Project, staging: Path, version: str) -> list[str]
     """
     distribution = project.pyproject["project"]
     target = wheel.wheel_name(distribution["name"], version)
-    wheel.write_wheel(wheel.CODE_ROOT, staging / target, distribution["name"], version, distribution["description"], project.validator_requirements())
+    wheel.write_wheel(wheel.CODE_ROOT, staging / target, distribution["name"], version, distribution["description"],
+                      project.validator_requirements())
     (staging / LOCK).write_bytes(read_input(project.root / LOCK, project.root, LOCK))
     return [target, LOCK]
 
 
-def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str], attached: Sequence[str] = ()) -> dict[str, str]:
-    """The folder's files.sha256, the zip beside the folder and SHA256SUMS naming it, every file flushed to the disk; returns each file's sha256, by its path in dist/.
+def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str], attached: Sequence[str] = ()
+         ) -> dict[str, str]:
+    """The folder's files.sha256, the zip beside the folder and SHA256SUMS naming it, every file flushed to the disk;
+    returns each file's sha256, by its path in dist/.
 
     Each checksum file names files as they lie beside it, so that `sha256sum -c` passes
     where a user downloads it: the folder's names its files (and, unzipped, the zip's); the one
@@ -228,16 +241,20 @@ def pack(staging: Path, folder: ReleaseFolder, name: str, last: list[str], attac
     zip_path = staging / f"{name}.zip"
     archive.write_zip(str(folder.path), sorted(folder.paths, key=lambda path: (path in last, path)), str(zip_path))
     beside_zip = {zip_path.name: archive.sha256_of(zip_path)}
-    (staging / archive.SUMS).write_bytes(archive.sha256sums({**beside_zip, **{path: archive.sha256_of(staging / path) for path in attached}}))
+    attached_sums = {path: archive.sha256_of(staging / path) for path in attached}
+    (staging / archive.SUMS).write_bytes(archive.sha256sums({**beside_zip, **attached_sums}))
     archive.flush_to_disk(staging)
-    return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, f"{name}/{archive.FOLDER_SUMS}": archive.sha256_of(folder.path / archive.FOLDER_SUMS), **beside_zip}
+    in_folder[archive.FOLDER_SUMS] = archive.sha256_of(folder.path / archive.FOLDER_SUMS)
+    return {**{f"{name}/{path}": digest for path, digest in in_folder.items()}, **beside_zip}
 
 
 def fingerprints(staging: Path, digests: dict[str, str], workbook: str) -> dict[str, str]:
-    """What each file whose bytes a native library writes holds, by its path in dist/: the zip last, which reuses those of the files it holds."""
+    """What each file whose bytes a native library writes holds, by its path in dist/: the zip last, which reuses those
+    of the files it holds."""
     contents = {}
     for path in sorted((path for path in digests if is_native(path)), key=lambda path: path.endswith(".zip")):
-        contents[path] = fingerprint(staging / path, {digests[done]: content for done, content in contents.items()}, workbook)
+        known = {digests[done]: content for done, content in contents.items()}
+        contents[path] = fingerprint(staging / path, known, workbook)
     return contents
 
 
@@ -251,7 +268,8 @@ def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -
         resources.append(table_resource(project, name, csv_path, folder.write(csv_path, built.files[csv_path])))
         twins += _other_formats(project, folder, name, built.tables[name], project.schemas[name], titles[name],
                                 lambda path, content, fmt: table_resource(project, name, path, content, fmt))
-        folder.write(f"schemas/{name}.json", read_input(project.schema_dir / f"{name}.json", project.root, f"schemas/{name}.json"))
+        schema = f"schemas/{name}.json"
+        folder.write(schema, read_input(project.schema_dir / f"{name}.json", project.root, schema))
     return resources + twins
 
 
@@ -286,7 +304,9 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
     resources += source_resources(built.sources, built.corpus_files)
     for document in RELEASE_DOCUMENTS:
         content = read_input(project.root / document, project.root, document)
-        folder.write(document, as_released(content.decode("utf-8")).encode("utf-8") if document == "CHANGELOG.md" else content)
+        if document == "CHANGELOG.md":
+            content = as_released(content.decode("utf-8")).encode("utf-8")
+        folder.write(document, content)
     for path, content in built.files.items():
         if (path.startswith("docs/") or path in ("CITATION.cff", "CITATION.bib")) and path != page.PATH:
             folder.write(path, content)
@@ -301,13 +321,17 @@ def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
     """The release's own README: what this folder holds and how to use it, and nothing of the repository's tooling."""
     metadata, release = project.package_metadata, project.releases[0]
     readme = built.files["README.md"].decode("utf-8")
-    usage = [_GENERATED_MARKER.sub("", part.split(_END_OF_IN_A_RELEASE, 1)[0]) for part in readme.split(_IN_A_RELEASE)[1:]]
-    rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources) if "://" not in path]
+    usage = [_GENERATED_MARKER.sub("", part.split(_END_OF_IN_A_RELEASE, 1)[0])
+             for part in readme.split(_IN_A_RELEASE)[1:]]
+    rows = [f"| `{path}` | {label} |" for label, path, _ in release_downloads(project, version, built.sources)
+            if "://" not in path]
     rows += ["| `schemas/` | the Table Schema of each table: columns, types, constraints, keys |",
-             "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how to cite |",
+             "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how"
+             " to cite |",
              "| `docs/data-dictionary.md`, `docs/codebook.md` | every column described; the rules of the coding |",
              "| `RELEASE-NOTES.md`, `CHANGELOG.md` | what changed in this version, and in every version |",
-             "| `CITATION.cff`, `CITATION.bib`, `LICENSE` | how to cite (also for BibTeX); what covers the text, the data and the code |"]
+             "| `CITATION.cff`, `CITATION.bib`, `LICENSE` | how to cite (also for BibTeX); what covers the text, the"
+             " data and the code |"]
     citation = citation_text(metadata, version, release.date.isoformat(), built.tables["agreements"])
     return "\n".join([
         *dataset_card_header(project, built), "",
@@ -330,7 +354,8 @@ def dataset_card_header(project: Project, built: BuiltPackage) -> list[str]:
     metadata = project.package_metadata
     lines = ["---", f"pretty_name: {json.dumps(metadata['title'], ensure_ascii=False)}",
              f"license: {json.dumps(metadata['licenses'][0]['name'].lower())}", "language:"]
-    lines += [f"- {json.dumps(language)}" for language in sorted(set(column_values(built.tables["agreements"], "language")))]
+    languages = sorted(set(column_values(built.tables["agreements"], "language")))
+    lines += [f"- {json.dumps(language)}" for language in languages]
     lines.append("configs:")
     for name in [*project.table_names, registry.CHANGES]:
         lines += [f"- config_name: {name}", f"  data_files: {json.dumps(registry.PARQUET.path_of(table=name))}"]
@@ -338,7 +363,8 @@ def dataset_card_header(project: Project, built: BuiltPackage) -> list[str]:
 
 
 def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
-    """What changed in the tables, counted and in words, then this version's CHANGELOG section, where the details of the build are too."""
+    """What changed in the tables, counted and in words, then this version's CHANGELOG section, where the details of
+    the build are too."""
     release = project.releases[0]
     return "\n".join([
         f"# {project.package_metadata['title']}, version {version}", "", f"Released {release.date.isoformat()}.", "",
@@ -348,24 +374,30 @@ def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
 
 
 def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]], change_count: int) -> dict:
-    """What workbook.write_workbook needs besides its path and the CSV files, as plain values: another process writes it."""
-    release = project.releases[0]
-    descriptor = package_descriptor(project, release.version, tables["agreements"], [])  # its title, description, license and source
+    """What workbook.write_workbook needs besides its path and the CSV files, as plain values: another process writes
+    it."""
+    release, released = project.releases[0], project.releases[0].date.isoformat()
+    # Its title, description, license and source.
+    descriptor = package_descriptor(project, release.version, tables["agreements"], [])
     license_ = descriptor["licenses"][0]
     about = [
         ("Title", descriptor["title"]),
-        ("Version", f"{release.version}, released {release.date.isoformat()}"),
+        ("Version", f"{release.version}, released {released}"),
         ("What this is", descriptor["description"]),
-        ("License", f"{license_['title']}: {license_['path']}. The agreement's text is the signatories' own, reproduced unchanged (see LICENSE)."),
-        ("How to cite", citation_text(project.package_metadata, release.version, release.date.isoformat(), tables["agreements"])),
-        # A row a source, labelled once: a corpus's sources joined in one cell outgrow what a cell holds (32,767 characters).
-        *(("Source" if number == 0 else "", f"{source['title']}: {source['path']}") for number, source in enumerate(descriptor["sources"])),
-        ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers are numbers."),
+        ("License", f"{license_['title']}: {license_['path']}. The agreement's text is the signatories' own, reproduced"
+                    " unchanged (see LICENSE)."),
+        ("How to cite", citation_text(project.package_metadata, release.version, released, tables["agreements"])),
+        # A row a source, labelled once: a corpus's sources joined in one cell outgrow what a cell holds.
+        *(("Source" if number == 0 else "", f"{source['title']}: {source['path']}")
+          for number, source in enumerate(descriptor["sources"])),
+        ("Text", "Every cell holds the text exactly as in the CSV files of this release; dates are dates, whole numbers"
+                 " are numbers."),
     ]
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
-    descriptions["changes"] = changes_resource(diff.CSV_PATH, b"", diff.SCHEMA_PATH)["description"]
-    rows = {**{name: len(tables[name]) for name in project.table_names}, "changes": change_count}
-    return {"about": about, "rows": rows, "schemas": release_schemas(project), "descriptions": descriptions, "released": release.date.isoformat()}
+    descriptions[registry.CHANGES] = CHANGES_DESCRIPTION
+    rows = {**{name: len(tables[name]) for name in project.table_names}, registry.CHANGES: change_count}
+    return {"about": about, "rows": rows, "schemas": release_schemas(project), "descriptions": descriptions,
+            "released": released}
 
 
 def _swap_into_place(project: Project, next_dist: Path) -> None:
@@ -385,21 +417,24 @@ def _swap_into_place(project: Project, next_dist: Path) -> None:
     shutil.rmtree(previous, ignore_errors=True)  # a file still held there is removed by the next release
 
 
-_HELD = "close what holds it (Datasette, a spreadsheet, a file explorer window, a virus scanner), then run make release again"
+_HELD = ("close what holds it (Datasette, a spreadsheet, a file explorer window, a virus scanner), then run make"
+         " release again")
 
 
 def _rename(source: Path, target: Path) -> None:
     try:
         os.rename(source, target)
     except OSError as exc:
-        raise PipelineError(source.name, f"could not be renamed to {target.name} ({exc.strerror}): a program may hold one of its files open; nothing else was changed", _HELD) from None
+        raise PipelineError(source.name, f"could not be renamed to {target.name} ({exc.strerror}): a program may hold"
+                            " one of its files open; nothing else was changed", _HELD) from None
 
 
 def _remove(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     if os.path.lexists(folder):
         left = next((path for path in sorted(folder.rglob("*")) if path.is_file()), folder)
-        raise PipelineError(left.relative_to(folder.parent).as_posix(), "could not be removed: a program may hold it open", _HELD)
+        raise PipelineError(left.relative_to(folder.parent).as_posix(), "could not be removed: a program may hold it"
+                            " open", _HELD)
 
 
 def _recover_interrupted_swap(project: Project) -> None:
