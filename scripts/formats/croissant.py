@@ -17,22 +17,23 @@ DATA_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float"
               "date": "sc:Date"}
 
 
-def croissant(descriptor: dict, schemas: dict[str, dict], released: str, cite_as: str,
-              other_files: list[tuple[str, str, str, str]] = ()) -> dict:
+def write_croissant(path: str, folder: str, descriptor: dict, schemas: dict[str, dict], released: str, cite_as: str,
+                    table_files: list[tuple[str, str, str]]) -> None:
     """The Croissant description of the package's CSV tables: a file object with its sha256 for each, and a record set
     with its fields, key and references.
 
-    `other_files` are (label, path, media type, sha256) of the tables' other formats (Parquet, Stata, SPSS): file
-    objects beside the CSV ones, which the record sets read.
+    `table_files` are (label, path, media type) of each table's files in the release `folder`: those the descriptor
+    does not describe as CSV tables (Parquet, Stata, SPSS) are file objects beside the CSV ones, with their sha256.
     """
     tables = _csv_tables(descriptor)
     files = [{"@type": "cr:FileObject", "@id": _file(resource["name"]), "name": _file(resource["name"]),
               "description": resource["title"], "contentUrl": resource["path"], "encodingFormat": "text/csv",
               "sha256": resource["hash"].removeprefix("sha256:")} for resource in tables]
-    files += [{"@type": "cr:FileObject", "@id": path.rsplit("/", 1)[-1], "name": path.rsplit("/", 1)[-1],
-               "description": label, "contentUrl": path, "encodingFormat": media, "sha256": sha256}
-              for label, path, media, sha256 in other_files]
-    return {
+    described = {resource["path"] for resource in tables}
+    files += [{"@type": "cr:FileObject", "@id": file.rsplit("/", 1)[-1], "name": file.rsplit("/", 1)[-1],
+               "description": label, "contentUrl": file, "encodingFormat": media,
+               "sha256": sha256_of(Path(folder) / file)} for label, file, media in table_files if file not in described]
+    croissant = {
         "@context": _CONTEXT, "@type": "sc:Dataset", "conformsTo": "http://mlcommons.org/croissant/1.0",
         "name": descriptor["name"], "description": descriptor["description"],
         "license": descriptor["licenses"][0]["path"],
@@ -41,22 +42,7 @@ def croissant(descriptor: dict, schemas: dict[str, dict], released: str, cite_as
         "keywords": descriptor.get("keywords", []), "distribution": files,
         "recordSet": [_record_set(resource, schemas[resource["name"]]) for resource in tables],
     }
-
-
-def croissant_bytes(descriptor: dict, schemas: dict[str, dict], released: str, cite_as: str,
-                    other_files: list[tuple[str, str, str, str]] = ()) -> bytes:
-    return (json.dumps(croissant(descriptor, schemas, released, cite_as, other_files), indent=2, ensure_ascii=False)
-            + "\n").encode("utf-8")
-
-
-def write_croissant(path: str, folder: str, descriptor: dict, schemas: dict[str, dict], released: str, cite_as: str,
-                    table_files: list[tuple[str, str, str]]) -> None:
-    """croissant.json, from the descriptor; `table_files` are (label, path, media type) of each table's files in the
-    release `folder`: those the descriptor describes as CSV tables are record sets, the others file objects."""
-    described = {resource["path"] for resource in _csv_tables(descriptor)}
-    others = [(label, file, media, sha256_of(Path(folder) / file)) for label, file, media in table_files
-              if file not in described]
-    Path(path).write_bytes(croissant_bytes(descriptor, schemas, released, cite_as, others))
+    Path(path).write_bytes((json.dumps(croissant, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def _csv_tables(descriptor: dict) -> list[dict]:

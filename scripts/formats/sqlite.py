@@ -121,36 +121,20 @@ def _parents_first(schemas: dict[str, dict]) -> list[str]:
     return order
 
 
-def datasette_metadata(descriptor: dict, schemas: dict[str, dict], database: str) -> dict:
-    """Datasette's metadata, from datapackage.json and the schemas: titles, descriptions, license, source, columns."""
-    license_ = descriptor["licenses"][0]
-    source = descriptor["sources"][0]
-    tables = {}
-    for resource in descriptor["resources"]:
-        if resource.get("type") != "table" or resource.get("format") != "csv" or resource["name"] not in schemas:
-            continue
-        schema = schemas[resource["name"]]
-        tables[resource["name"]] = {
-            "title": resource["title"],
-            "description": resource["description"],
-            "columns": {field["name"]: f"{label_of(field)}: {field['description']}" for field in schema["fields"]},
-        }
-    for name in VIEWS:
-        rows, facets = VIEW_ROWS[name]
-        tables[name] = {"title": name.replace("_", " ").capitalize(),
-                        "description": f"A view, {rows}: " + " ".join(VIEWS[name].split()), "facets": facets}
-    return {
-        "title": descriptor["title"],
-        "description": descriptor["description"],
-        "license": license_["name"],
-        "license_url": license_["path"],
-        "source": source["title"],
-        "source_url": source["path"],
-        "databases": {database: {"tables": tables}},
-    }
-
-
 def write_datasette_metadata(path: str, descriptor: dict, schemas: dict[str, dict], name: str) -> None:
-    """datasette.json beside the database named `name`: its metadata, from the descriptor and the schemas."""
-    metadata = datasette_metadata(descriptor, schemas, name)
+    """datasette.json, Datasette's metadata of the database `name`, from datapackage.json and the schemas: titles,
+    descriptions, license, source, columns."""
+    license_, source, tables = descriptor["licenses"][0], descriptor["sources"][0], {}
+    for resource in descriptor["resources"]:
+        if resource.get("type") == "table" and resource.get("format") == "csv" and resource["name"] in schemas:
+            fields = schemas[resource["name"]]["fields"]
+            tables[resource["name"]] = {"title": resource["title"], "description": resource["description"], "columns": {
+                field["name"]: f"{label_of(field)}: {field['description']}" for field in fields}}
+    for view, sql in VIEWS.items():
+        rows, facets = VIEW_ROWS[view]
+        tables[view] = {"title": view.replace("_", " ").capitalize(),
+                        "description": f"A view, {rows}: " + " ".join(sql.split()), "facets": facets}
+    metadata = {"title": descriptor["title"], "description": descriptor["description"], "license": license_["name"],
+                "license_url": license_["path"], "source": source["title"], "source_url": source["path"],
+                "databases": {name: {"tables": tables}}}
     Path(path).write_bytes((json.dumps(metadata, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
