@@ -18,7 +18,7 @@ class Format:
     media_type: str
     label: str  # "{table} (Stata .dta)": {table} is the table's name, or what the table of changes is
     # A per-table writer is (rows, schema, title, released) -> bytes. One of the whole release is (path, ...) -> None,
-    # given those of the release's facts (publish.release_facts) its parameters name. None: the release writes it.
+    # given those of the release's facts (publish.release_facts) its parameters name. None: written by the build or the release itself.
     write: Callable | None = None
     per_table: bool = False
     resource: bool = False  # a table resource of datapackage.json, which frictionless reads and validates
