@@ -18,7 +18,8 @@ class Format:
     media_type: str
     label: str  # "{table} (Stata .dta)": {table} is the table's name, or what the table of changes is
     # A per-table writer is (rows, schema, title, released) -> bytes. One of the whole release is (path, ...) -> None,
-    # given those of the release's facts (publish.release_facts) its parameters name. None: written by the build or the release itself.
+    # given those of the release's facts (publish.release_facts) its parameters name. None: the build or the release
+    # writes it itself (the CSV, the notes).
     write: Callable | None = None
     per_table: bool = False
     resource: bool = False  # a table resource of datapackage.json, which frictionless reads and validates
