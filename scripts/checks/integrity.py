@@ -410,11 +410,10 @@ def parquet_matches_csv(package: LoadedPackage) -> Iterator[Problem]:
                                 f"order: {field_names(table.schema)}")
                     continue
                 expected = parquet_schema(table.schema)
-                wrong = [(f.name, str(f.type), str(expected.field(f.name).type)) for f in parquet.schema_arrow
-                         if not f.type.equals(expected.field(f.name).type)]
-                if wrong:
-                    name, found, declared = wrong[0]
-                    yield error("parquet", table.path, f"column {name} is {found}, but the schema's type is {declared}", field=name)
+                wrong = next((f for f in parquet.schema_arrow if not f.type.equals(expected.field(f.name).type)), None)
+                if wrong is not None:
+                    yield error("parquet", table.path, f"column {wrong.name} is {wrong.type}, but the schema's type is "
+                                f"{expected.field(wrong.name).type}", field=wrong.name)
                     continue
                 if twin is None or not twin.readable:
                     continue

@@ -67,8 +67,7 @@ class Project:
     @cached_property
     def changes_schema(self) -> dict:
         """The Table Schema of a release's table of changes: the release makes that table, not the build."""
-        relative = "schemas/release/changes.json"
-        return json.loads(read_input(self.root / relative, self.root, relative))
+        return read_json(self.root / "schemas/release/changes.json", "schemas/release/changes.json", self.root)
 
     @property
     def package_metadata(self) -> dict:
