@@ -22,9 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     build_parser = commands.add_parser("build", help="rebuild data/ from the sources, validated")
     build_parser.add_argument("--force", action="store_true", help="overwrite data/ files that were edited by hand")
     validate_parser = commands.add_parser("validate", help="check a package on disk")
-    validate_parser.add_argument("descriptor", nargs="?", type=Path, help="a datapackage.json (default: the checkout's)")
+    validate_parser.add_argument("descriptor", nargs="?", type=Path,
+                                 help="a datapackage.json (default: the checkout's)")
     commands.add_parser("release", help="build, validate, then write dist/")
-    serve_parser = commands.add_parser("serve", help="serve the current release's SQLite database with Datasette on 127.0.0.1")
+    serve_parser = commands.add_parser("serve",
+                                       help="serve the current release's SQLite database with Datasette on 127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8001, help="the port (default: 8001)")
     args = parser.parse_args(argv)
     _never_fail_to_print()
@@ -129,8 +131,8 @@ def run_serve(args) -> int:
     folder = project.dist_dir / f"{name}-{project.changelog_version()}"
     database = folder / sqlite.PATH.format(name=name)
     if not database.is_file():
-        raise PipelineError(database.relative_to(project.root).as_posix(), "does not exist: there is no release of this "
-                            "version to serve", "run 'make release' first ('make serve' does)")
+        raise PipelineError(database.relative_to(project.root).as_posix(), "does not exist: there is no release of "
+                            "this version to serve", "run 'make release' first ('make serve' does)")
     datasette = Path(sys.executable).parent / "datasette"
     print(f"Datasette serves {database.relative_to(project.root)} at http://127.0.0.1:{args.port}/{name} "
           "(Ctrl-C stops it)", flush=True)

@@ -129,8 +129,8 @@ def unique_keys(package: LoadedPackage) -> Iterator[Problem]:
             for value, count in zip(shared.field("values"), shared.field("counts").to_pylist()):
                 row = pc.index(keys, value).as_py()
                 values = tuple(table.cells[name][row].as_py() for name in key)
-                yield error("unique-key", table.path, f"{len(key)}-field key {key} is not unique: {count} rows share it",
-                            field=",".join(key), value=str(values))
+                yield error("unique-key", table.path, f"{len(key)}-field key {key} is not unique: {count} rows "
+                            "share it", field=",".join(key), value=str(values))
 
 
 def foreign_keys(package: LoadedPackage) -> Iterator[Problem]:
@@ -203,7 +203,8 @@ def categories(package: LoadedPackage) -> Iterator[Problem]:
 
 def spreadsheet_safe(package: LoadedPackage) -> Iterator[Problem]:
     """No text cell a spreadsheet would run as a formula (frictionless type-checks the others)."""
-    yield from _cell_rule(package, "formula-cell", "starts with =, +, - or @, which a spreadsheet would run as a formula",
+    yield from _cell_rule(package, "formula-cell",
+                          "starts with =, +, - or @, which a spreadsheet would run as a formula",
                           lambda column: pc.is_in(pc.binary_slice(pc.cast(column, pa.binary()), 0, 1),
                                                   value_set=_FORMULA_STARTS))
 
@@ -235,7 +236,8 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     for agreement_id, path, recorded in zip(*columns):
         raw = None if package.unsafe_reason(path) else package.read(path)
         if raw is None:
-            yield error("source", agreements.path, "the source document does not exist", field="source_path", value=path)
+            yield error("source", agreements.path, "the source document does not exist", field="source_path",
+                        value=path)
             continue
         actual = hashlib.sha256(raw).hexdigest()
         if actual != recorded:  # then its spans would all be wrong: report the cause, not them
@@ -266,7 +268,8 @@ def _spans(table: TableFile, texts: dict[str, str], agreement_ids: list, start_n
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return  # a cell that is not an integer: frictionless reports its type error
     reported = 0
-    for row, (agreement_id, start, end, text) in enumerate(zip(agreement_ids, starts, ends, cells[text_name].to_pylist())):
+    texts_of_rows = cells[text_name].to_pylist()
+    for row, (agreement_id, start, end, text) in enumerate(zip(agreement_ids, starts, ends, texts_of_rows)):
         source = texts.get(agreement_id)
         if source is None:
             continue  # its source is missing or unreadable, and reported as such
@@ -288,7 +291,8 @@ def counts(package: LoadedPackage) -> Iterator[Problem]:
     agreements, file = package.tables["agreements"].cells, package.tables["agreements"].path
     for count_field, table_name in (("signatory_count", "signatories"), ("clause_count", "clauses")):
         if _has(package, table_name):
-            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field, table_name, file)
+            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field,
+                                         table_name, file)
     if _has(package, "acts") and "is_coded" in agreements.column_names:
         yield from _coded_mismatches(agreements, package.tables["acts"].cells, file)
     if _has(package, "agreement_countries") and _has(package, "signatories"):
@@ -330,8 +334,8 @@ def _count_mismatches(parents: pa.Table, children: pa.Table, keys: list[str], co
     for index in _first(pc.indices_nonzero(pc.not_equal(stated, actual))):
         what = " ".join(str(parents[key][index].as_py()) for key in keys)
         value = parents[count_field][index].as_py()
-        yield error("count", file, f"{count_field} is {value}, but {children_name} has {actual[index].as_py()} rows for "
-                    f"{what}", row=index + 2, field=count_field, value=value)
+        yield error("count", file, f"{count_field} is {value}, but {children_name} has {actual[index].as_py()} rows "
+                    f"for {what}", row=index + 2, field=count_field, value=value)
 
 
 def reconciliation(package: LoadedPackage) -> Iterator[Problem]:

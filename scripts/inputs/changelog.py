@@ -1,4 +1,4 @@
-"""Read CHANGELOG.md strictly, by Keep a Changelog's grammar: releases newest first, real dates, versions that only grow."""
+"""Read CHANGELOG.md strictly, by Keep a Changelog's grammar: releases newest first, real dates, growing versions."""
 
 from __future__ import annotations
 
@@ -85,9 +85,11 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
             raise PipelineError(where, f"the heading {line.strip()[:40]!r} has a level this changelog does not use",
                                 "use '## ' for versions and '### ' for the kinds of change")
         if level == 1 and sections:
-            raise PipelineError(where, "a '# ' title below the first '## ' heading", "keep one '# Changelog' title at the top")
-    releases = [Release(version, date, number, tuple(line[2:].strip() for line in lines if line.startswith(("- ", "* "))),
-                        "\n".join(lines).strip(), yanked) for number, version, date, yanked, lines in sections if version]
+            raise PipelineError(where, "a '# ' title below the first '## ' heading",
+                                "keep one '# Changelog' title at the top")
+    releases = [Release(version, date, number, tuple(line[2:].strip() for line in lines if line[:2] in ("- ", "* ")),
+                        "\n".join(lines).strip(), yanked)
+                for number, version, date, yanked, lines in sections if version]
     if not releases:
         raise PipelineError(relative, "has no release heading", f"add one like '{example}' under '{unreleased}'")
     for newer, older in zip(releases, releases[1:]):
@@ -131,8 +133,9 @@ def _check_order(newer: Release, older: Release, relative: str) -> None:
         raise PipelineError(where, f"version {newer.version} has two headings (the other at line {older.line})",
                             "a version is released once: give the newer one the next version number")
     if newer.numbers < older.numbers:
-        raise PipelineError(where, f"version {newer.version} stands above {older.version} (line {older.line}), but is lower",
-                            "versions go newest first and only grow: give this release a version above every one below it")
+        raise PipelineError(where, f"version {newer.version} stands above {older.version} (line {older.line}), but is "
+                            "lower", "versions go newest first and only grow: give this release a version above every "
+                            "one below it")
     if newer.date < older.date:
         raise PipelineError(where, f"{newer.version} is dated {newer.date}, before {older.version} below it "
                             f"({older.date}, line {older.line})",

@@ -169,7 +169,8 @@ def _refuse_control_characters(curated: CuratedFile) -> None:
         if not (found := control_characters(text, allowed=_WHITE_SPACE_ALLOWED)):
             continue
         if is_key:  # the key's own line, and not the key: a message would carry its character to the terminal
-            where = f"{curated.relative}, line {curated.line(keys)}" + (f" ({key_path(keys[:-1])})" if keys[:-1] else "")
+            parent = f" ({key_path(keys[:-1])})" if keys[:-1] else ""
+            where = f"{curated.relative}, line {curated.line(keys)}{parent}"
             raise PipelineError(where, f"has a key that holds {describe_character(found[0][1])}, {_UNREADABLE}",
                                 "delete it: retype the key")
         curated.fail(keys, f"holds {describe_character(found[0][1])}, {_UNREADABLE}",

@@ -1,4 +1,4 @@
-"""Read an input of the checkout: a regular file inside it, no larger than its contract allows, never followed through a link."""
+"""Read an input of the checkout: a regular file inside it, no larger than its contract allows, never through a link."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def read_input(path: Path, root: Path, relative: str, max_bytes: int | None = No
         raise PipelineError(relative, "is a symbolic link: inputs are regular files of the checkout, and a link is "
                             "never followed", "replace the link by the file itself")
     if not stat.S_ISREG(status.st_mode):
-        raise PipelineError(relative, f"is not a regular file (it is {_kind(status.st_mode)})", "replace it by a regular file")
+        raise PipelineError(relative, f"is not a regular file (it is {_kind(status.st_mode)})",
+                            "replace it by a regular file")
     if not inside(path, root):
         raise PipelineError(relative, _OUTSIDE, "replace the linked folder by a real one")
     if status.st_size > max_bytes:

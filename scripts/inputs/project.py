@@ -133,8 +133,8 @@ class Project:
         unknown = [name for name in wanted if name.lower() not in pinned]
         if unknown:
             raise PipelineError("pyproject.toml ([tool.validator] requires)", f"names {unknown}, which [project] "
-                                "dependencies does not pin", "pin each in [project] dependencies (and requirements.lock, "
-                                "with make lock), or remove it")
+                                "dependencies does not pin", "pin each in [project] dependencies (and "
+                                "requirements.lock, with make lock), or remove it")
         return [pinned[name.lower()] for name in wanted]
 
     def check_inputs(self) -> None:

@@ -92,9 +92,9 @@ def agreement_folders(project: Project) -> list[Path]:
     source = project.source_dir
     folders = sorted(path for path in source.iterdir() if path.is_dir()) if source.is_dir() else []
     if not folders:
-        raise PipelineError("data/source", f"no agreement found: expected folders holding {METADATA_FILE} and a document",
-                            "add data/source/<agreement_id>/ with document.txt and agreement.yaml (see README, "
-                            "'Adding an agreement')")
+        raise PipelineError("data/source", f"no agreement found: expected folders holding {METADATA_FILE} and a "
+                            "document", "add data/source/<agreement_id>/ with document.txt and agreement.yaml (see "
+                            "README, 'Adding an agreement')")
     return folders
 
 
@@ -132,8 +132,8 @@ def read_source(folder: Path, project: Project) -> SourceDocument:
 def _refuse_undeclared_control_characters(text: str, relative: str, curated: CuratedFile) -> None:
     """A document's control and format characters, but its line ends, are refused unless agreement.yaml declares each
     with a reason."""
-    declared = curated.data["document"].get("format_characters") or []
-    found = control_characters(text, allowed="\n" + "".join(chr(int(entry["code_point"][2:], 16)) for entry in declared))
+    declared = [chr(int(item["code_point"][2:], 16)) for item in curated.data["document"].get("format_characters", [])]
+    found = control_characters(text, allowed="\n" + "".join(declared))
     if found:
         offset, char = found[0]
         more = f" ({len(found) - 1:,} more such character(s) after it)" if len(found) > 1 else ""
