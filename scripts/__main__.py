@@ -22,9 +22,11 @@ def main(argv: list[str] | None = None) -> int:
     build_parser = commands.add_parser("build", help="rebuild data/ from the sources, validated")
     build_parser.add_argument("--force", action="store_true", help="overwrite data/ files that were edited by hand")
     validate_parser = commands.add_parser("validate", help="check a package on disk")
-    validate_parser.add_argument("descriptor", nargs="?", type=Path, help="a datapackage.json (default: the checkout's)")
+    validate_parser.add_argument("descriptor", nargs="?", type=Path,
+                                 help="a datapackage.json (default: the checkout's)")
     commands.add_parser("release", help="build, validate, then write dist/")
-    serve_parser = commands.add_parser("serve", help="serve the current release's SQLite database with Datasette on 127.0.0.1")
+    serve_parser = commands.add_parser("serve",
+                                       help="serve the current release's SQLite database with Datasette on 127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8001, help="the port (default: 8001)")
     args = parser.parse_args(argv)
     _never_fail_to_print()
@@ -41,13 +43,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print(f"  {exc.what}.", file=sys.stderr)
     except Exception as exc:  # a bug, not a bad input: still one line unless asked for more
-        _print_error(f"unexpected {type(exc).__name__}: {exc}", debug, hint="rerun with --debug or VERBOSE=1 for the traceback, and report it")
+        _print_error(f"unexpected {type(exc).__name__}: {exc}", debug,
+                     hint="rerun with --debug or VERBOSE=1 for the traceback, and report it")
     return 1
 
 
 def _never_fail_to_print() -> None:
-    """A character the console cannot show (an arrow on a cp1252 console, a name in its own script) is written as an
-    escape instead of stopping the command, which may already have swapped a release into place."""
+    """A character the console cannot show (an arrow on a cp1252 console) is written as an escape instead of stopping
+    the command, which may already have swapped a release into place."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
             stream.reconfigure(errors="backslashreplace")
@@ -55,9 +58,7 @@ def _never_fail_to_print() -> None:
 
 def _arrow_gives_back_memory() -> None:
     """Arrow's default allocator keeps the memory it frees, for reuse: parsing a corpus's tables one after another
-    then holds about twice their size. jemalloc, told to give freed memory back at once, holds about their size
-    (its figure is in docs/benchmarks.md, Devices). pyarrow's wheels for Windows have no jemalloc, and keep the
-    default there."""
+    then holds about twice their size (docs/benchmarks.md, Devices). Windows wheels have no jemalloc."""
     import pyarrow as pa
 
     try:
@@ -101,7 +102,7 @@ def run_validate(args) -> int:
     with step(f"validating {descriptor.name} (frictionless and the project's checks)"):
         report = validate_package(descriptor)
     if descriptor == project.descriptor_path and report.ok:
-        # Only for the checkout: a release is validated with what the validator's wheel requires, not the build's formats.
+        # Only for the checkout: a release is validated with what the validator's wheel requires, not the build.
         from .release.build import stale_files
 
         with step("comparing with a fresh build of the sources"):
@@ -130,10 +131,13 @@ def run_serve(args) -> int:
     folder = project.dist_dir / f"{name}-{project.changelog_version()}"
     database = folder / sqlite.PATH.format(name=name)
     if not database.is_file():
-        raise PipelineError(database.relative_to(project.root).as_posix(), "does not exist: there is no release of this version to serve", "run 'make release' first ('make serve' does)")
+        raise PipelineError(database.relative_to(project.root).as_posix(), "does not exist: there is no release of "
+                            "this version to serve", "run 'make release' first ('make serve' does)")
     datasette = Path(sys.executable).parent / "datasette"
-    print(f"Datasette serves {database.relative_to(project.root)} at http://127.0.0.1:{args.port}/{name} (Ctrl-C stops it)", flush=True)
-    os.execv(datasette, [str(datasette), "serve", str(database), "--metadata", str(folder / sqlite.METADATA_PATH), "--host", "127.0.0.1", "--port", str(args.port)])
+    print(f"Datasette serves {database.relative_to(project.root)} at http://127.0.0.1:{args.port}/{name} "
+          "(Ctrl-C stops it)", flush=True)
+    os.execv(datasette, [str(datasette), "serve", str(database), "--metadata", str(folder / sqlite.METADATA_PATH),
+                         "--host", "127.0.0.1", "--port", str(args.port)])
     return 0  # not reached: Datasette has replaced this process
 
 

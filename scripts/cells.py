@@ -1,8 +1,6 @@
 """A table's values by Table Schema type: the Python types the build makes, and their CSV text both ways.
 
-It imports neither Arrow nor a JSON Schema validator, so that the processes that write the
-workbook and the database from the CSV files stay small.
-"""
+It imports neither Arrow nor a JSON Schema validator: the processes that write the workbook and database stay small."""
 
 from __future__ import annotations
 
@@ -11,7 +9,7 @@ from collections.abc import Iterator
 
 # Table Schema type -> the Python types the build makes for it (the first is the one to declare).
 PYTHON_TYPES = {"string": (str,), "integer": (int,), "number": (float, int), "boolean": (bool,), "date": (dt.date,)}
-# Table Schema type -> the value of a cell's CSV text, the inverse of to_cell; text is read as it is, an empty cell is missing.
+# Table Schema type -> the value of a cell's CSV text, the inverse of to_cell (text is read as it is).
 FROM_TEXT = {"integer": int, "number": float, "boolean": "true".__eq__, "date": dt.date.fromisoformat}
 
 
@@ -48,13 +46,13 @@ def to_cell(value, field: dict) -> str:
 
 
 def column_values(rows, name: str) -> list:
-    """One column's values, from a table's rows: a list of dicts, or the build's tables.TableRows, which gives them without making a dict per row."""
+    """One column's values, from a list of dicts or the build's tables.TableRows (which makes no dict per row)."""
     column = getattr(rows, "column", None)
     return column(name) if column is not None else [row[name] for row in rows]
 
 
 def rows_where(rows, name: str, value) -> list[dict]:
-    """The rows whose column holds this value: the build's tables.TableRows finds them without making a dict of any other row."""
+    """The rows whose column holds this value (tables.TableRows makes no dict of any other row)."""
     where = getattr(rows, "where", None)
     return where(name, value) if where is not None else [row for row in rows if row[name] == value]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 
 class PipelineError(Exception):
@@ -50,12 +51,8 @@ class Problem:
         return f"{where}: [{self.rule}] {self.message}{value}"
 
 
-def error(rule: str, file: str, message: str, **where) -> Problem:
-    return Problem("error", rule, file, message, **where)
-
-
-def warning(rule: str, file: str, message: str, **where) -> Problem:
-    return Problem("warning", rule, file, message, **where)
+error = partial(Problem, "error")  # error(rule, file, message, row=…, field=…, value=…)
+warning = partial(Problem, "warning")
 
 
 @dataclass

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from functools import lru_cache
+from functools import reduce
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from pandas._libs.parsers import STR_NA_VALUES
 
 from ..cells import field_names
 from ..errors import PipelineError, Problem, error, warning
-from .package import LoadedPackage, TableFile, parquet_cells
 from ..inputs.project import Project
 from ..inputs.schema import arrow_schema, parquet_schema, profile_errors
 from ..tables.text import normalize
+from .package import LoadedPackage, TableFile, parquet_cells
 
 Check = Callable[[LoadedPackage], Iterator[Problem]]
 
@@ -26,18 +26,8 @@ _KEY_SEPARATOR = "\x1f"  # joins a key's fields into one text: a control charact
 _BOM = b"\xef\xbb\xbf"
 _FORMULA_STARTS = pa.array([b"=", b"+", b"-", b"@"], pa.binary())  # a cell's first byte
 
-
-@lru_cache(maxsize=1)
-def _pandas_missing() -> pa.Array:
-    """Exactly what pd.read_csv reads as missing.
-
-    pyarrow imports pandas, if it is installed, on its first array made from Python values (as
-    _FORMULA_STARTS is), so the release's process holds pandas anyway: forked, its processes
-    share it rather than import it again each.
-    """
-    from pandas._libs.parsers import STR_NA_VALUES
-
-    return pa.array(sorted(v for v in STR_NA_VALUES if v), pa.string())
+# Exactly what pd.read_csv reads as missing.
+_PANDAS_MISSING = pa.array(sorted(value for value in STR_NA_VALUES if value), pa.string())
 
 
 def _first(indices: pa.Array) -> list[int]:
@@ -67,35 +57,40 @@ def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield error("encoding", path, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded", row=raw[: exc.start].count(b"\n") + 1)
+            yield error("encoding", path, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                        row=raw[: exc.start].count(b"\n") + 1)
         if facts.lines_before_cr is not None:
-            yield error("line-endings", path, "has CR or CRLF line endings: expected LF only", row=facts.lines_before_cr + 1)
+            yield error("line-endings", path, "has CR or CRLF line endings: expected LF only",
+                        row=facts.lines_before_cr + 1)
         if not facts.ends_with_newline:
-            yield error("final-newline", path, "does not end with a newline: the file may be truncated", row=facts.newlines + 1)
+            yield error("final-newline", path, "does not end with a newline: the file may be truncated",
+                        row=facts.newlines + 1)
         header = facts.first_line.removeprefix(_BOM).decode("utf-8", "replace").split(",")
         expected = field_names(table.schema)
         if header != expected:
             yield error("header", path, f"header is {header}, expected the schema's fields in order: {expected}", row=1)
         if table.cells is None:
-            yield error("csv-parse", path, "cannot be parsed as CSV with the schema's columns (a row has too many or too few cells)")
+            yield error("csv-parse", path,
+                        "cannot be parsed as CSV with the schema's columns (a row has too many or too few cells)")
 
 
 def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
-    """Every file under data/ is a resource of the descriptor, or a table's download beside its CSV: the same name in
-    another format of formats/registry.py (Stata, SPSS), which frictionless cannot read."""
+    """Every file under data/ is a resource of the descriptor, or a table's download in a format frictionless cannot
+    read (Stata, SPSS): a suffix that every table has, so that a stray data/signatories.bak is still refused."""
     described = {resource.get("path") for resource in package.descriptor["resources"]}
     tables = {path.removesuffix(".csv") for path in described if isinstance(path, str) and path.endswith(".csv")}
-    for relative in sorted(path for path in package.data_files - described if path.rsplit(".", 1)[0] not in tables):
+    tables_by_suffix: dict[str, set[str]] = {}
+    for path in package.data_files - described:
+        stem, _, suffix = path.rpartition(".")
+        tables_by_suffix.setdefault(suffix, set()).add(stem)
+    downloads = {f"{table}.{suffix}" for suffix, stems in tables_by_suffix.items() if stems == tables for table in tables}
+    for relative in sorted(package.data_files - described - downloads):
         yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
 
 
 def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
-    """The declared hash and bytes of every file, or of the Parquet files alone when frictionless checks the others.
-
-    frictionless 5.21 does not check a Parquet file's hash (and fails any declared bytes). When
-    the release gate leaves frictionless only the tables' types, constraints and keys, this
-    check proves every file's hash and bytes instead.
-    """
+    """The declared hash and bytes of every file, or of the Parquet files alone when frictionless checks the others:
+    frictionless 5.21 does not check a Parquet file's hash, and the release gate leaves it only the tables."""
     for resource in package.descriptor["resources"]:
         if resource.get("format") != "parquet" and package.frictionless_checks_integrity:
             continue
@@ -105,11 +100,12 @@ def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
             continue
         size, sha256 = found
         if "bytes" in resource and resource["bytes"] != size:
-            yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {size}", field="bytes", value=str(resource["bytes"]))
-        declared = resource.get("hash")
-        actual = f"sha256:{sha256}"
+            yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {size}",
+                        field="bytes", value=str(resource["bytes"]))
+        declared, actual = resource.get("hash"), f"sha256:{sha256}"
         if declared is not None and declared != actual:
-            yield error("hash", path, f"the descriptor declares {declared}, the file's is {actual}", field="hash", value=str(declared))
+            yield error("hash", path, f"the descriptor declares {declared}, the file's is {actual}", field="hash",
+                        value=str(declared))
 
 
 def data_package_v2(package: LoadedPackage) -> Iterator[Problem]:
@@ -124,39 +120,28 @@ def version_matches_changelog(package: LoadedPackage) -> Iterator[Problem]:
     changelog = Project(package.root).changelog_version()
     version = package.descriptor.get("version")
     if version != changelog:
-        yield error("version", package.descriptor_path.name,
-                    f"version {version!r} differs from the newest release heading of CHANGELOG.md, {changelog!r}", field="version", value=str(version))
+        yield error("version", package.descriptor_path.name, f"version {version!r} differs from the newest release "
+                    f"heading of CHANGELOG.md, {changelog!r}", field="version", value=str(version))
 
 
 def unique_keys(package: LoadedPackage) -> Iterator[Problem]:
     """uniqueKeys, which frictionless does not enforce: no two rows share the same key."""
     for table in _readable(package):
         for key in table.schema.get("uniqueKeys", []):
-            codes = _key_codes(table.cells, key)
-            counts = np.bincount(codes)
-            shared = np.flatnonzero(counts[codes] > 1)
-            _, first = np.unique(codes[shared], return_index=True)
-            for row in shared[np.sort(first)][:MAX_REPORTED]:  # each shared key once, in the order it first appears
-                values = tuple(table.cells[k][int(row)].as_py() for k in key)
-                yield error("unique-key", table.path, f"{len(key)}-field key {key} is not unique: {counts[codes[row]]} rows share it", field=",".join(key), value=str(values))
-
-
-def _key_codes(cells: pa.Table, names: list[str]) -> np.ndarray:
-    """Each row's key as a small integer, equal for rows whose cells are equal: a few bytes a row, where hashing the texts took a hundred."""
-    codes = np.zeros(cells.num_rows, np.int64)
-    for name in names:
-        encoded = pc.dictionary_encode(cells[name].combine_chunks())
-        # Kept small: renumbered after each column, so that the product cannot overflow.
-        _, codes = np.unique(codes * len(encoded.dictionary) + encoded.indices.to_numpy(zero_copy_only=False), return_inverse=True)
-    return codes.astype(np.int64, copy=False)
+            keys = _joined([table.cells[name] for name in key])
+            counted = pc.value_counts(keys)  # each key once, in the order it first appears
+            shared = counted.filter(pc.greater(counted.field("counts"), 1))[:MAX_REPORTED]
+            for value, count in zip(shared.field("values"), shared.field("counts").to_pylist()):
+                row = pc.index(keys, value).as_py()
+                values = tuple(table.cells[name][row].as_py() for name in key)
+                yield error("unique-key", table.path, f"{len(key)}-field key {key} is not unique: {count} rows "
+                            "share it", field=",".join(key), value=str(values))
 
 
 def foreign_keys(package: LoadedPackage) -> Iterator[Problem]:
     """foreignKeys, when frictionless is not given them (the release gate): every key is in the table it references.
-
-    As frictionless 5.21 checks them: a row whose key cells are all empty is skipped, and a key
-    is compared by its values, not its spelling (an integer 01 is 1).
-    """
+    As frictionless 5.21 checks them, a row whose key cells are all empty is skipped, and a key is compared by its
+    values, not its spelling (an integer 01 is 1)."""
     if package.frictionless_checks_integrity:
         return
     for table in package.csv_tables.values():
@@ -165,16 +150,19 @@ def foreign_keys(package: LoadedPackage) -> Iterator[Problem]:
             target_name, target_fields = reference.get("resource") or table.name, _as_list(reference["fields"])
             target = package.csv_tables.get(target_name)
             if target is None:
-                yield error("foreign-key", table.path, f"its foreign key {fields} references the table {target_name!r}, which the package does not have", field=",".join(fields))
+                yield error("foreign-key", table.path, f"its foreign key {fields} references the table "
+                            f"{target_name!r}, which the package does not have", field=",".join(fields))
                 continue
             if not (table.readable and target.readable):
                 continue  # csv_dialect says why it cannot be read
             keys, known = _key_values(table, fields), _key_values(target, target_fields)
-            dangling = pc.indices_nonzero(pc.and_not(pc.invert(pc.is_in(keys, value_set=known)), _all_empty(table.cells, fields)))
+            dangling = pc.indices_nonzero(pc.and_not(pc.invert(pc.is_in(keys, value_set=known)),
+                                                     _all_empty(table.cells, fields)))
             for index in _first(dangling):
-                values = [table.cells[name][index].as_py() for name in fields]
-                yield error("foreign-key", table.path, f'for "{", ".join(fields)}": values "{", ".join(values)}" not found in the lookup table "{target_name}" as "{", ".join(target_fields)}"',
-                            row=index + 2, field=",".join(fields), value=", ".join(values))
+                values = ", ".join(table.cells[name][index].as_py() for name in fields)
+                yield error("foreign-key", table.path, f'for "{", ".join(fields)}": values "{values}" not found in the '
+                            f'lookup table "{target_name}" as "{", ".join(target_fields)}"', row=index + 2,
+                            field=",".join(fields), value=values)
             yield from _summary("foreign-key", table.path, len(dangling))
 
 
@@ -183,10 +171,7 @@ def _as_list(fields) -> list[str]:
 
 
 def _all_empty(cells: pa.Table, names: list[str]) -> pa.ChunkedArray:
-    empty = pc.equal(cells[names[0]], "")
-    for name in names[1:]:
-        empty = pc.and_(empty, pc.equal(cells[name], ""))
-    return empty
+    return reduce(pc.and_, (pc.equal(cells[name], "") for name in names))
 
 
 def _key_values(table: TableFile, names: list[str]) -> pa.ChunkedArray:
@@ -195,9 +180,11 @@ def _key_values(table: TableFile, names: list[str]) -> pa.ChunkedArray:
     parts = []
     for name in names:
         column = table.cells[name]
+        # The value, spelled one way; a column with a cell not of its type stays as written: frictionless reports it.
         if types.get(name) not in ("string", "any"):
-            try:  # the value, spelled one way; a column with a cell not of its type stays as written, and frictionless reports that cell
-                typed = pc.cast(pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column), arrow_schema({"fields": [{"name": name, "type": types[name]}]}).field(0).type)
+            try:
+                arrow_type = arrow_schema({"fields": [{"name": name, "type": types[name]}]}).field(0).type
+                typed = pc.cast(pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column), arrow_type)
                 column = pc.fill_null(pc.cast(typed, pa.string()), "")
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError, PipelineError):
                 pass
@@ -215,22 +202,26 @@ def categories(package: LoadedPackage) -> Iterator[Problem]:
             values = pa.array([str(c["value"] if isinstance(c, dict) else c) for c in allowed] + [""], pa.string())
             bad = pc.indices_nonzero(pc.invert(pc.is_in(table.cells[field["name"]], value_set=values)))
             for index in _first(bad):
-                yield error("category", table.path, f"not one of the categories {allowed}", row=index + 2, field=field["name"], value=table.cells[field["name"]][index].as_py())
+                yield error("category", table.path, f"not one of the categories {allowed}", row=index + 2,
+                            field=field["name"], value=table.cells[field["name"]][index].as_py())
 
 
 def spreadsheet_safe(package: LoadedPackage) -> Iterator[Problem]:
     """No text cell a spreadsheet would run as a formula (frictionless type-checks the others)."""
-    yield from _cell_rule(package, "formula-cell", "starts with =, +, - or @, which a spreadsheet would run as a formula",
-                          lambda column: pc.is_in(pc.binary_slice(pc.cast(column, pa.binary()), 0, 1), value_set=_FORMULA_STARTS))
+    yield from _cell_rule(package, "formula-cell",
+                          "starts with =, +, - or @, which a spreadsheet would run as a formula",
+                          lambda column: pc.is_in(pc.binary_slice(pc.cast(column, pa.binary()), 0, 1),
+                                                  value_set=_FORMULA_STARTS))
 
 
 def pandas_safe(package: LoadedPackage) -> Iterator[Problem]:
     """No non-empty text cell that pandas' default read_csv would read as missing."""
     yield from _cell_rule(package, "pandas-missing", "pandas' default read_csv would read this value as missing",
-                          lambda column: pc.is_in(column, value_set=_pandas_missing()))
+                          lambda column: pc.is_in(column, value_set=_PANDAS_MISSING))
 
 
-def _cell_rule(package: LoadedPackage, rule: str, message: str, flags: Callable[[pa.ChunkedArray], pa.ChunkedArray]) -> Iterator[Problem]:
+def _cell_rule(package: LoadedPackage, rule: str, message: str, flags: Callable[[pa.ChunkedArray], pa.ChunkedArray]
+               ) -> Iterator[Problem]:
     for table in _readable(package):
         for name in (f["name"] for f in table.schema["fields"] if f["type"] == "string"):
             column = table.cells[name]
@@ -246,10 +237,12 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
         return
     agreements = package.tables["agreements"]
     texts: dict[str, str] = {}
-    for agreement_id, path, recorded in zip(*(agreements.cells[c].to_pylist() for c in ("agreement_id", "source_path", "source_sha256"))):
+    columns = (agreements.cells[name].to_pylist() for name in ("agreement_id", "source_path", "source_sha256"))
+    for agreement_id, path, recorded in zip(*columns):
         raw = None if package.unsafe_reason(path) else package.read(path)
         if raw is None:
-            yield error("source", agreements.path, "the source document does not exist", field="source_path", value=path)
+            yield error("source", agreements.path, "the source document does not exist", field="source_path",
+                        value=path)
             continue
         actual = hashlib.sha256(raw).hexdigest()
         if actual != recorded:  # then its spans would all be wrong: report the cause, not them
@@ -267,16 +260,16 @@ def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
             continue
         agreement_ids = table.cells["agreement_id"].to_pylist()
         for field in span_fields:
-            end_name = field["name"].replace("start", "end")
-            yield from _spans(table, texts, agreement_ids, field["name"], end_name, field["spanOf"])
+            yield from _spans(table, texts, agreement_ids, field["name"], field["spanOf"])
 
 
-def _spans(table: TableFile, texts: dict[str, str], agreement_ids: list, start_name: str, end_name: str,
-           text_name: str) -> Iterator[Problem]:
+def _spans(table: TableFile, texts: dict[str, str], agreement_ids: list, start_name: str, text_name: str
+           ) -> Iterator[Problem]:
     """Each span of a readable source is its text, or normalizes to it (no-break or doubled spaces, line breaks)."""
     cells = table.cells
     try:
-        starts, ends = (pc.cast(cells[name], pa.int64()).to_pylist() for name in (start_name, end_name))
+        starts, ends = (pc.cast(cells[name], pa.int64()).to_pylist()
+                        for name in (start_name, start_name.replace("start", "end")))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return  # a cell that is not an integer: frictionless reports its type error
     reported = 0
@@ -303,23 +296,22 @@ def counts(package: LoadedPackage) -> Iterator[Problem]:
     agreements, file = package.tables["agreements"].cells, package.tables["agreements"].path
     for count_field, table_name in (("signatory_count", "signatories"), ("clause_count", "clauses")):
         if _has(package, table_name):
-            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field, table_name, file)
+            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field,
+                                         table_name, file)
     if _has(package, "acts") and "is_coded" in agreements.column_names:
         yield from _coded_mismatches(agreements, package.tables["acts"].cells, file)
     if _has(package, "agreement_countries") and _has(package, "signatories"):
-        yield from _count_mismatches(package.tables["agreement_countries"].cells, package.tables["signatories"].cells, _COUNTRY_OF_AGREEMENT,
-                                     "listed_signatory_count", "signatories", package.tables["agreement_countries"].path)
+        stated = package.tables["agreement_countries"]
+        yield from _count_mismatches(stated.cells, package.tables["signatories"].cells, _COUNTRY_OF_AGREEMENT,
+                                     "listed_signatory_count", "signatories", stated.path)
 
 
-def _rows_per_parent(parents: pa.Table, children: pa.Table, keys: list[str]) -> np.ndarray:
-    """For each parent row, the child rows that share its key.
-
-    Counted over the children's distinct keys and looked up, not grouped and joined: Arrow's
-    group-by and hash join hold more memory, and keep it after they end (docs/benchmarks.md).
-    """
+def _rows_per_parent(parents: pa.Table, children: pa.Table, keys: list[str]) -> pa.ChunkedArray:
+    """For each parent row, the child rows that share its key: counted over the children's distinct keys and looked
+    up, not grouped and joined, as Arrow's group-by and hash join hold more memory, and keep it after they end."""
     counted = pc.value_counts(_joined([children[key] for key in keys]))
     at = pc.index_in(_joined([parents[key] for key in keys]), value_set=counted.field("values"))
-    return pc.fill_null(pc.take(counted.field("counts"), at), 0).to_numpy()
+    return pc.fill_null(pc.take(counted.field("counts"), at), 0)
 
 
 def _joined(columns: list[pa.ChunkedArray]) -> pa.ChunkedArray:
@@ -330,23 +322,25 @@ def _joined(columns: list[pa.ChunkedArray]) -> pa.ChunkedArray:
 def _coded_mismatches(agreements: pa.Table, acts: pa.Table, file: str) -> Iterator[Problem]:
     """A coded agreement has acts; one not coded yet has none."""
     acted = _rows_per_parent(agreements, acts, ["agreement_id"])
-    coded = pc.equal(agreements["is_coded"], "true").to_numpy()
-    for index in np.flatnonzero(coded != (acted > 0))[:MAX_REPORTED].tolist():
+    coded = pc.equal(agreements["is_coded"], "true")
+    for index in _first(pc.indices_nonzero(pc.not_equal(coded, pc.greater(acted, 0)))):
         value = agreements["is_coded"][index].as_py()
-        yield error("coded", file, f"is_coded is {value}, but acts has {int(acted[index])} rows for {agreements['agreement_id'][index].as_py()}",
-                    row=index + 2, field="is_coded", value=value)
+        yield error("coded", file, f"is_coded is {value}, but acts has {acted[index].as_py()} rows for "
+                    f"{agreements['agreement_id'][index].as_py()}", row=index + 2, field="is_coded", value=value)
 
 
-def _count_mismatches(parents: pa.Table, children: pa.Table, keys: list[str], count_field: str, children_name: str, file: str) -> Iterator[Problem]:
+def _count_mismatches(parents: pa.Table, children: pa.Table, keys: list[str], count_field: str, children_name: str,
+                      file: str) -> Iterator[Problem]:
     try:
-        stated = pc.cast(parents[count_field], pa.int64()).to_numpy()
+        stated = pc.cast(parents[count_field], pa.int64())
     except pa.ArrowInvalid:
         return  # not an integer: frictionless reports its type error
     actual = _rows_per_parent(parents, children, keys)
-    for index in np.flatnonzero(stated != actual)[:MAX_REPORTED].tolist():
+    for index in _first(pc.indices_nonzero(pc.not_equal(stated, actual))):
         what = " ".join(str(parents[key][index].as_py()) for key in keys)
         value = parents[count_field][index].as_py()
-        yield error("count", file, f"{count_field} is {value}, but {children_name} has {int(actual[index])} rows for {what}", row=index + 2, field=count_field, value=value)
+        yield error("count", file, f"{count_field} is {value}, but {children_name} has {actual[index].as_py()} rows "
+                    f"for {what}", row=index + 2, field=count_field, value=value)
 
 
 def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
@@ -357,20 +351,26 @@ def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
     stated = _pairs(package.tables["agreement_countries"].cells)
     listed = _pairs(package.tables["signatories"].cells)
     annotations = package.tables["annotations"].cells
-    notes = annotations.filter(pc.and_(pc.equal(annotations["kind"], "discrepancy"), pc.equal(annotations["subject_table"], "countries")))
+    notes = annotations.filter(pc.and_(pc.equal(annotations["kind"], "discrepancy"),
+                                       pc.equal(annotations["subject_table"], "countries")))
     documented = {(row["agreement_id"], row["subject_id"]): row["note"] for row in notes.to_pylist()}
     actual = {}
     for agreement_id, country_code in _lacking(stated, listed):
-        actual[(agreement_id, country_code)] = f"{country_code} is stated in the attestation of {agreement_id} but no entry of its list names it"
+        actual[(agreement_id, country_code)] = (f"{country_code} is stated in the attestation of {agreement_id} but no "
+                                                "entry of its list names it")
     for agreement_id, country_code in _lacking(listed, stated):
-        actual[(agreement_id, country_code)] = f"{country_code} is named by the list of {agreement_id} but not stated in its attestation"
+        actual[(agreement_id, country_code)] = (f"{country_code} is named by the list of {agreement_id} but not stated "
+                                                "in its attestation")
     for key, message in sorted(actual.items()):
         if key in documented:
-            yield warning("known-discrepancy", stated_file, f"{message}. Documented: {documented[key]}", field="country_code", value=key[1])
+            yield warning("known-discrepancy", stated_file, f"{message}. Documented: {documented[key]}",
+                          field="country_code", value=key[1])
         else:
-            yield error("discrepancy", stated_file, f"{message}, and no annotation documents it", field="country_code", value=key[1])
+            yield error("discrepancy", stated_file, f"{message}, and no annotation documents it", field="country_code",
+                        value=key[1])
     for key in sorted(set(documented) - set(actual)):
-        yield error("stale-discrepancy", notes_file, f"an annotation documents a discrepancy for {key[1]} in {key[0]}, but stated and listed countries agree", field="subject_id", value=key[1])
+        yield error("stale-discrepancy", notes_file, f"an annotation documents a discrepancy for {key[1]} in {key[0]}, "
+                    "but stated and listed countries agree", field="subject_id", value=key[1])
 
 
 def _pairs(cells: pa.Table) -> pa.Array:
@@ -380,8 +380,9 @@ def _pairs(cells: pa.Table) -> pa.Array:
 
 
 def _lacking(pairs: pa.Array, others: pa.Array) -> list[tuple[str, str]]:
-    """The pairs that `others` does not hold, as (agreement_id, country_code): looked up, not joined (see _rows_per_parent)."""
-    return [tuple(pair.split(_KEY_SEPARATOR)) for pair in pairs.filter(pc.invert(pc.is_in(pairs, value_set=others))).to_pylist()]
+    """The pairs that `others` does not hold, as (agreement_id, country_code): looked up, not joined."""
+    lacking = pairs.filter(pc.invert(pc.is_in(pairs, value_set=others)))
+    return [tuple(pair.split(_KEY_SEPARATOR)) for pair in lacking.to_pylist()]
 
 
 def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:
@@ -390,7 +391,8 @@ def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:
         return
     cells = package.tables["annotations"].cells
     keys: dict[str, set[str]] = {}
-    for index, (table_name, subject_id) in enumerate(zip(cells["subject_table"].to_pylist(), cells["subject_id"].to_pylist())):
+    for index, (table_name, subject_id) in enumerate(zip(*(cells[name].to_pylist()
+                                                           for name in ("subject_table", "subject_id")))):
         if not _has(package, table_name):
             continue
         subject = package.tables[table_name]
@@ -398,7 +400,8 @@ def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:
         if table_name not in keys:
             keys[table_name] = set(subject.cells[key].to_pylist())
         if subject_id not in keys[table_name]:
-            yield error("annotation-subject", package.tables["annotations"].path, f"subject {subject_id!r} is not a {key} of {table_name}", row=index + 2, field="subject_id", value=subject_id)
+            yield error("annotation-subject", package.tables["annotations"].path, f"subject {subject_id!r} is not a "
+                        f"{key} of {table_name}", row=index + 2, field="subject_id", value=subject_id)
 
 
 def parquet_matches_csv(package: LoadedPackage) -> Iterator[Problem]:
@@ -412,13 +415,14 @@ def parquet_matches_csv(package: LoadedPackage) -> Iterator[Problem]:
             with pq.ParquetFile(package.root / table.path, memory_map=True) as parquet:
                 columns = parquet.schema_arrow.names
                 if columns != field_names(table.schema):
-                    yield error("parquet", table.path, f"its columns are {columns}, expected the schema's fields in order: {field_names(table.schema)}")
+                    yield error("parquet", table.path, f"its columns are {columns}, expected the schema's fields in "
+                                f"order: {field_names(table.schema)}")
                     continue
                 expected = parquet_schema(table.schema)
-                wrong = [(f.name, str(f.type), str(expected.field(f.name).type)) for f in parquet.schema_arrow if not f.type.equals(expected.field(f.name).type)]
-                if wrong:
-                    name, found, declared = wrong[0]
-                    yield error("parquet", table.path, f"column {name} is {found}, but the schema's type is {declared}", field=name)
+                wrong = next((f for f in parquet.schema_arrow if not f.type.equals(expected.field(f.name).type)), None)
+                if wrong is not None:
+                    yield error("parquet", table.path, f"column {wrong.name} is {wrong.type}, but the schema's type is "
+                                f"{expected.field(wrong.name).type}", field=wrong.name)
                     continue
                 if twin is None or not twin.readable:
                     continue
@@ -440,9 +444,8 @@ def _has(package: LoadedPackage, name: str) -> bool:
 
 
 ALL_CHECKS: list[Check] = [
-    data_package_v2, csv_dialect, files_accounted_for, declared_integrity, version_matches_changelog, unique_keys, foreign_keys, categories,
-    spreadsheet_safe, pandas_safe, sources_and_spans, counts, reconciliation, annotation_subjects,
-    parquet_matches_csv,
-]
+    data_package_v2, csv_dialect, files_accounted_for, declared_integrity, version_matches_changelog, unique_keys,
+    foreign_keys, categories, spreadsheet_safe, pandas_safe, sources_and_spans, counts, reconciliation,
+    annotation_subjects, parquet_matches_csv]
 # Those that take most of the time on a large corpus (benchmarks/results.json, seconds_by_step).
 LONGEST_CHECKS: list[Check] = [sources_and_spans, parquet_matches_csv]

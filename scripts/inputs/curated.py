@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import datetime as dt
 import difflib
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -17,14 +17,14 @@ import pycountry
 import yaml
 from jsonschema import ValidationError
 
+from ..cells import has_type
 from ..errors import PipelineError
 from .files import CAPS, control_characters, describe_character, read_input
-from ..cells import has_type
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
-# libyaml's parser when PyYAML has it: a corpus has many small files.
-_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_WHITE_SPACE_ALLOWED = "\t\n"  # the control characters a curated text may hold: the one look at all text and the walk must agree
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
+_WHITE_SPACE_ALLOWED = "\t\n"  # the control characters a curated text may hold
+_UNREADABLE = "a control or format character that makes text read other than it shows"
 
 
 class _DuplicateKey(Exception):
@@ -42,7 +42,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> dict:
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, (dict, list)):
-            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value, not a mapping or list", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, "a key must be a plain value, not a mapping or list",
+                                                    key_node.start_mark)
         if key in seen:
             raise _DuplicateKey(key, seen[key], key_node.start_mark.line + 1)
         seen[key] = key_node.start_mark.line + 1
@@ -59,25 +60,21 @@ class CuratedFile:
     path: Path
     relative: str  # from the package root, as messages name it
     data: dict
-    text: str  # as read; its YAML nodes, which know the lines, are composed again only for a message
-
-    @property
-    def node(self) -> yaml.Node:
-        # Ten times the size of the values: kept for every file of a large corpus, they were a
-        # quarter of the build's memory, though only a message ever asks for a line.
-        loader = _Loader(self.text)
-        try:
-            return loader.get_single_node()
-        finally:
-            loader.dispose()
+    # As read. Its YAML nodes, ten times the size of the values, are composed again only for a message.
+    text: str
 
     def line(self, keys: tuple = ()) -> int:
         """The line of the deepest of `keys` that the file has: a key's own line, an item's first line."""
-        root = self.node
-        node, line = root, root.start_mark.line + 1
+        loader = _Loader(self.text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        line = node.start_mark.line + 1
         for key in keys:
             if isinstance(node, yaml.MappingNode):
-                match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)), None)
+                match = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == str(key)),
+                             None)
                 if match is None:
                     break
                 line, node = match[0].start_mark.line + 1, match[1]
@@ -104,13 +101,13 @@ def key_path(keys) -> str:
     return text
 
 
-def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict[str, dict] | None = None) -> CuratedFile:
+def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict[str, dict] | None = None
+                 ) -> CuratedFile:
     """The file's values, after the YAML is read strictly and the values meet contracts/<contract_name>.schema.json."""
-    relative = _relative(path, root)
-    curated = _read(path, root, relative)
+    curated = _read(path, root, _relative(path, root))
     _refuse_control_characters(curated)
-    found = [(_explain(error, contract(contract_name)), error)
-             for error in _validator(contract_name, _freeze(table_schemas)).iter_errors(curated.data)]
+    validator = _validator(contract_name, _freeze(table_schemas))
+    found = [(_explain(error, validator.schema), error) for error in validator.iter_errors(curated.data)]
     if not found:
         return curated
     # The first in the file's order, a key's own error before those of what it holds.
@@ -129,10 +126,8 @@ def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict
 
 def _relative(path: Path, root: Path) -> str:
     for candidate, base in ((path, root), (path.resolve(), root.resolve())):
-        try:
+        if candidate.is_relative_to(base):
             return candidate.relative_to(base).as_posix()
-        except ValueError:
-            continue
     return str(path)
 
 
@@ -142,25 +137,27 @@ def _read(path: Path, root: Path, relative: str) -> CuratedFile:
     except UnicodeDecodeError as exc:
         raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     if text.startswith("\ufeff"):
-        raise PipelineError(f"{relative}, line 1", "starts with a byte-order mark (BOM)", "save it as UTF-8 without a BOM")
+        raise PipelineError(f"{relative}, line 1", "starts with a byte-order mark (BOM)",
+                            "save it as UTF-8 without a BOM")
     _refuse_aliases_and_depth(text, relative)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except _DuplicateKey as exc:
-        raise PipelineError(
-            f"{relative}, line {exc.line}", f"the key {exc.key!r} is written twice in the same mapping (first at line {exc.first_line}); YAML would silently keep the last",
-            "keep one of the two and delete the other",
-        ) from None
+        raise PipelineError(f"{relative}, line {exc.line}", f"the key {exc.key!r} is written twice in the same mapping "
+                            f"(first at line {exc.first_line}); YAML would silently keep the last",
+                            "keep one of the two and delete the other") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"{relative}, line {mark.line + 1}" if mark else relative
-        raise PipelineError(where, f"not valid YAML: {getattr(exc, 'problem', None) or exc}", "check the indentation and quoting of that line") from None
+        raise PipelineError(f"{relative}, line {mark.line + 1}" if mark else relative,
+                            f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+                            "check the indentation and quoting of that line") from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise PipelineError(f"{relative}, line 1", f"expected a mapping of keys to values at the top level, found {_kind(data)}")
+        raise PipelineError(f"{relative}, line 1",
+                            f"expected a mapping of keys to values at the top level, found {_kind(data)}")
     return CuratedFile(path, relative, data, text)
 
 
@@ -175,15 +172,15 @@ def _refuse_control_characters(curated: CuratedFile) -> None:
             for key in value:
                 if isinstance(key, str) and (found := control_characters(key, allowed=_WHITE_SPACE_ALLOWED)):
                     # The key's own line, and not the key: a message would carry its character to the terminal.
-                    where = f"{curated.relative}, line {curated.line((*keys, key))}" + (f" ({key_path(keys)})" if keys else "")
-                    raise PipelineError(where, f"has a key that holds {describe_character(found[0][1])}, a control or format character that makes text read other than it shows",
+                    where = f"{curated.relative}, line {curated.line((*keys, key))}"
+                    raise PipelineError(where + (f" ({key_path(keys)})" if keys else ""),
+                                        f"has a key that holds {describe_character(found[0][1])}, {_UNREADABLE}",
                                         "delete it: retype the key")
             pending += [((*keys, key), item) for key, item in value.items()]
         elif isinstance(value, list):
             pending += [((*keys, index), item) for index, item in enumerate(value)]
         elif isinstance(value, str) and (found := control_characters(value, allowed=_WHITE_SPACE_ALLOWED)):
-            char = found[0][1]
-            curated.fail(keys, f"holds {describe_character(char)}, a control or format character that makes text read other than it shows",
+            curated.fail(keys, f"holds {describe_character(found[0][1])}, {_UNREADABLE}",
                          "delete it: retype the value, or paste it as plain text")
 
 
@@ -202,17 +199,19 @@ def _texts(value) -> Iterator[str]:
 
 
 def _refuse_aliases_and_depth(text: str, relative: str) -> None:
-    """No alias (a value expanded from another, which can grow without bound) and no nesting past the contract's depth."""
+    """No alias (a value expanded from another, which can grow without bound), no nesting past the contract's depth."""
     depth, limit = 0, CAPS["curated_yaml"]["max_depth"]
     try:
         for event in yaml.parse(text, Loader=_BASE_LOADER):
             if isinstance(event, yaml.AliasEvent):
-                raise PipelineError(f"{relative}, line {event.start_mark.line + 1}", f"uses the YAML alias *{event.anchor}: a curated file writes every value out",
+                raise PipelineError(f"{relative}, line {event.start_mark.line + 1}", f"uses the YAML alias "
+                                    f"*{event.anchor}: a curated file writes every value out",
                                     f"write the value of &{event.anchor} out in full here")
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > limit:
-                    raise PipelineError(f"{relative}, line {event.start_mark.line + 1}", f"nests mappings and lists more than {limit} levels deep (contracts/inputs.json)",
+                    raise PipelineError(f"{relative}, line {event.start_mark.line + 1}", f"nests mappings and lists "
+                                        f"more than {limit} levels deep (contracts/inputs.json)",
                                         "write the values less deeply nested, as the contract's keys are")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
@@ -223,29 +222,28 @@ def _refuse_aliases_and_depth(text: str, relative: str) -> None:
 # --- the contract: JSON Schema with two keywords of this project's, and the formats it names ---
 
 
-def _table_field_errors(table_schemas: dict[str, dict], reference: str, instance) -> Iterator[ValidationError]:
+def _table_field_errors(table_schemas: dict[str, dict], reference: str, instance):
     """The value goes into a table column: it must meet that column's constraints in schemas/."""
     table, column = reference.split(".")
     fields = table_schemas.get(table, {}).get("fields", [])
     field = next((f for f in fields if isinstance(f, dict) and f.get("name") == column), None)
     if field is None:
         return  # the table schema checks report a schema without that field
-    schema_file = f"schemas/{table}.json"
-    constraints = field.get("constraints", {})
+    schema_file, constraints = f"schemas/{table}.json", field.get("constraints", {})
     if instance == "" and not constraints.get("required"):
         return  # published as a missing value
-    kind = field.get("type")
-    if kind in _JSON_TYPES and not has_type(instance, kind):
+    if field.get("type") in ("string", "boolean", "integer") and not has_type(instance, field["type"]):
         yield ValidationError(f"expected {_article(field['type'])}, found {_kind(instance)}")
         return
     if "enum" in constraints and instance not in constraints["enum"]:
-        yield ValidationError(f"{instance!r} is not one of the values {schema_file} allows for {column}: {', '.join(map(str, constraints['enum']))}")
+        yield ValidationError(f"{instance!r} is not one of the values {schema_file} allows for {column}: "
+                              f"{', '.join(map(str, constraints['enum']))}")
     pattern = constraints.get("pattern")
     if pattern and isinstance(instance, str) and not re.fullmatch(pattern, instance):
         yield ValidationError(f"{instance!r} does not match {pattern}, the pattern {schema_file} declares for {column}")
 
 
-def _x_unique_by(validator, keysets: list[list[str]], instance, schema) -> Iterator[ValidationError]:
+def _x_unique_by(validator, keysets: list[list[str]], instance, schema):
     """No two items of a list share the values of one of the key sets (a pasted duplicate)."""
     if not isinstance(instance, list):
         return
@@ -256,17 +254,17 @@ def _x_unique_by(validator, keysets: list[list[str]], instance, schema) -> Itera
             if any(value is _MISSING for value in values):
                 continue
             frozen = json.dumps(values, sort_keys=True, default=str)
-            if frozen in seen:
-                error = ValidationError(f"repeats item {seen[frozen] + 1} of this list: the same {' and '.join(keys)} ({', '.join(json.dumps(v, default=str, ensure_ascii=False) for v in values)})", path=[index])
-                error.fix = "delete the repeated item, or correct it if it was meant to be a different one"
-                yield error
-            else:
+            if frozen not in seen:
                 seen[frozen] = index
+                continue
+            shown = ", ".join(json.dumps(v, default=str, ensure_ascii=False) for v in values)
+            error = ValidationError(f"repeats item {seen[frozen] + 1} of this list: the same {' and '.join(keys)} "
+                                    f"({shown})", path=[index])
+            error.fix = "delete the repeated item, or correct it if it was meant to be a different one"
+            yield error
 
 
 _MISSING = object()
-# The Table Schema types a curated YAML value can hold, and their JSON Schema names.
-_JSON_TYPES = {"string": "string", "boolean": "boolean", "integer": "integer"}
 
 
 def _dig(item, dotted: str):
@@ -282,9 +280,8 @@ _FORMATS = jsonschema.FormatChecker(formats=())
 
 @_FORMATS.checks("language-tag")
 def _is_language(value) -> bool:
-    if not isinstance(value, str):
-        return True
-    return bool(pycountry.languages.get(alpha_2=value) or pycountry.languages.get(alpha_3=value))
+    return not isinstance(value, str) or bool(pycountry.languages.get(alpha_2=value)
+                                              or pycountry.languages.get(alpha_3=value))
 
 
 @_FORMATS.checks("iso-3166-alpha-2")
@@ -305,12 +302,6 @@ def _freeze(table_schemas: dict[str, dict] | None) -> str:
     return held[1]
 
 
-@lru_cache(maxsize=None)
-def contract(name: str) -> dict:
-    path = CONTRACTS / f"{name}.schema.json"
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
 @lru_cache(maxsize=8)
 def _validator(name: str, frozen_table_schemas: str):
     """One validator per contract and set of table schemas: building it is the costly part."""
@@ -319,52 +310,53 @@ def _validator(name: str, frozen_table_schemas: str):
     def table_field(validator, reference, instance, schema):
         yield from _table_field_errors(table_schemas, reference, instance)
 
-    kind = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"x-table-field": table_field, "x-unique-by": _x_unique_by})
-    return kind(contract(name), format_checker=_FORMATS)
+    kind = jsonschema.validators.extend(jsonschema.Draft202012Validator,
+                                        {"x-table-field": table_field, "x-unique-by": _x_unique_by})
+    contract = json.loads((CONTRACTS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return kind(contract, format_checker=_FORMATS)
 
 
 # --- messages ---
 
 
-def _explain(error: ValidationError, contract_schema: dict) -> tuple[tuple, str, str | None]:
+def _explain(error: ValidationError, contract: dict) -> tuple[tuple, str, str | None]:
     """(key path, what is wrong, how to fix it) for one contract error, in the curator's words."""
-    keys = tuple(error.absolute_path)
-    rule = _nearest_description(error, contract_schema)
-    instance = error.instance
-    if error.validator == "required":
+    keys, instance, kind = tuple(error.absolute_path), error.instance, error.validator
+    rule = _nearest_description(error, contract)
+    if kind == "required":
         missing = next(k for k in error.validator_value if k not in instance)
         described = error.schema.get("properties", {}).get(missing, {})
-        defined = contract_schema.get("$defs", {}).get(described.get("$ref", "").rsplit("/", 1)[-1], {})
+        defined = contract.get("$defs", {}).get(described.get("$ref", "").rsplit("/", 1)[-1], {})
         what = described.get("description") or defined.get("description")
         return keys, f"'{missing}' is missing", f"add '{missing}'" + (f": {what}" if what else "")
-    if error.validator == "additionalProperties":
+    if kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         extra = next(k for k in instance if k not in allowed)
         close = difflib.get_close_matches(str(extra), allowed, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
         return (*keys, extra), f"unknown key '{extra}'", f"{hint}the keys allowed here are {', '.join(allowed)}"
-    if error.validator == "type" or (error.validator == "x-table-field" and error.message.startswith("expected")):
-        expected = error.validator_value if error.validator == "type" else error.message.removeprefix("expected ").split(",")[0]
-        problem = f"expected {_article(expected) if error.validator == 'type' else expected}, found {_kind(instance)}"
-        return keys, problem, _type_fix(instance, rule)
-    if error.validator == "oneOf" and "x-one-of-says" in error.schema:
+    if kind == "type":
+        return keys, f"expected {_article(error.validator_value)}, found {_kind(instance)}", _type_fix(instance, rule)
+    if kind == "x-table-field" and error.message.startswith("expected"):
+        expected = error.message.removeprefix("expected ").split(",")[0]
+        return keys, f"expected {expected}, found {_kind(instance)}", _type_fix(instance, rule)
+    if kind == "oneOf" and "x-one-of-says" in error.schema:
         return keys, error.schema["x-one-of-says"], None
-    if error.validator == "x-unique-by":
+    if kind == "x-unique-by":
         return keys, error.message, getattr(error, "fix", None)
-    problem = _problem(error, rule)
-    fix = f"write {rule}" if rule and error.validator not in ("enum", "minLength") else None
-    if error.validator == "pattern" and rule is None and error.schema.get("pattern", "").startswith("^[^\\s=+"):
+    fix = f"write {rule}" if rule and kind not in ("enum", "minLength") else None
+    if kind == "pattern" and rule is None and error.schema.get("pattern", "").startswith("^[^\\s=+"):
         fix = "start the text with a letter, a digit or a quotation mark"
-    return keys, problem, fix
+    return keys, _problem(error, rule), fix
 
 
-def _nearest_description(error: ValidationError, contract_schema: dict) -> str | None:
+def _nearest_description(error: ValidationError, contract: dict) -> str | None:
     """The description nearest above the failed keyword, following $ref: the rule in words."""
-    node, found = contract_schema, None
+    node, found = contract, None
     for step in list(error.absolute_schema_path)[:-1]:
         node = node[step] if isinstance(node, (dict, list)) else None
         while isinstance(node, dict) and "$ref" in node and len(node) == 1:
-            node = contract_schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+            node = contract["$defs"][node["$ref"].rsplit("/", 1)[-1]]
         if isinstance(node, dict) and isinstance(node.get("description"), str):
             found = node["description"]
     return found
@@ -381,17 +373,15 @@ def _problem(error: ValidationError, rule: str | None) -> str:
         return f"{shown} is not one of {', '.join(map(str, value))}"
     if kind == "const":
         return f"{shown} must be {json.dumps(value)}"
-    if kind == "minLength":
+    if kind == "minLength" or (kind == "minItems" and not instance):
         return "must not be empty"
     if kind == "minItems":
-        return f"needs at least {value} item(s)" if instance else "must not be empty"
+        return f"needs at least {value} item(s)"
     if kind == "maxItems":
         return f"has {len(instance)} items, at most {value} allowed"
     if kind == "minimum":
         return f"{shown} is less than {value}"
-    if kind == "uniqueItems":
-        return "has an item written twice"
-    return error.message
+    return "has an item written twice" if kind == "uniqueItems" else error.message
 
 
 def _type_fix(instance, rule: str | None) -> str:
@@ -409,9 +399,12 @@ def _type_fix(instance, rule: str | None) -> str:
     return f"write {rule}" if rule else "see the contract in contracts/"
 
 
+_ARTICLES = {"string": "a text (string)", "object": "a mapping of keys to values", "array": "a list",
+             "integer": "a whole number", "boolean": "true or false", "number": "a number"}
+
+
 def _article(kind: str) -> str:
-    names = {"string": "a text (string)", "object": "a mapping of keys to values", "array": "a list", "integer": "a whole number", "boolean": "true or false", "number": "a number"}
-    return names.get(kind, kind)
+    return _ARTICLES.get(kind, kind)
 
 
 def _kind(value) -> str:
@@ -425,11 +418,7 @@ def _kind(value) -> str:
         return f"the date {value.isoformat()}"
     if isinstance(value, str):
         return f"the text {value[:60]!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    return type(value).__name__
+    return {list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
 def load_optional(root: Path, relative: str, name: str, table_schemas: dict | None = None) -> CuratedFile | None:
@@ -439,7 +428,7 @@ def load_optional(root: Path, relative: str, name: str, table_schemas: dict | No
 
 
 def file_entry(curated: CuratedFile | None, relative: str) -> tuple[tuple[str, str, int], ...]:
-    """(path, sha256, size) of a curated file as read, for the descriptor and the release; none where there is no file."""
+    """(path, sha256, size) of a curated file as read, for the descriptor and the release; none without a file."""
     if curated is None:
         return ()
     content = curated.text.encode("utf-8")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..errors import PipelineError
 from .changelog import Release, read_changelog
 from .curated import CuratedFile, load_curated
-from ..errors import PipelineError
 from .files import read_input
 from .schema import check_table_schemas
 from .wording import describe
@@ -23,14 +22,13 @@ PACKAGE_METADATA = "metadata/package.yaml"
 
 def read_json(path: Path, relative: str | None = None, root: Path | None = None) -> dict:
     where = relative or str(path)
-    if not os.path.lexists(path):
-        raise PipelineError(where, "file not found")
     try:
         loaded = json.loads(read_input(path, root or path.parent, where).decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise PipelineError(where, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise PipelineError(f"{where}, line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}", "check the commas, quotes and brackets there") from None
+        raise PipelineError(f"{where}, line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}",
+                            "check the commas, quotes and brackets there") from None
     if not isinstance(loaded, dict):
         raise PipelineError(where, "expected a JSON object at the top level")
     return loaded
@@ -64,20 +62,20 @@ class Project:
 
     @cached_property
     def package_file(self) -> CuratedFile:
-        """metadata/package.yaml, checked against contracts/package.schema.json."""
         return load_curated(self.root / PACKAGE_METADATA, self.root, "package")
 
     @cached_property
     def changes_schema(self) -> dict:
-        """The Table Schema of a release's table of changes, schemas/release/changes.json: the release makes that table, not the build."""
-        return json.loads(read_input(self.schema_dir / "release" / "changes.json", self.root, "schemas/release/changes.json"))
+        """The Table Schema of a release's table of changes: the release makes that table, not the build."""
+        return read_json(self.root / "schemas/release/changes.json", "schemas/release/changes.json", self.root)
 
     @property
     def package_metadata(self) -> dict:
         return self.package_file.data
 
     def describe_the_text(self, clauses: list[dict]) -> None:
-        """The description says what the clauses table holds, counted from it, and names every table: every surface then agrees with the data."""
+        """The description says what the clauses table holds, counted from it, and names every table: every surface
+        then agrees with the data."""
         data = self.package_file.data
         data["description"] = describe(data["description"], clauses, self.table_names)
 
@@ -91,8 +89,8 @@ class Project:
         files = {name: f"schemas/{name}.json" for name in self.table_names}
         for index, name in enumerate(self.table_names):
             if not (self.root / files[name]).is_file():
-                self.package_file.fail(("resources", index, "name"), f"table {name!r} has no schema: {files[name]} does not exist",
-                                       f"add {files[name]}, or correct the table's name")
+                self.package_file.fail(("resources", index, "name"), f"table {name!r} has no schema: {files[name]} "
+                                       "does not exist", f"add {files[name]}, or correct the table's name")
         listed = set(files.values())
         for path in sorted(self.schema_dir.glob("*.json")):
             relative = f"schemas/{path.name}"
@@ -104,16 +102,16 @@ class Project:
         return schemas
 
     def table_path(self, name: str) -> str:
-        """Path of a table's CSV, relative to the root, as the descriptor writes it."""
+        """Path of a table's CSV, from the root, as the descriptor writes it."""
         return f"data/{name}.csv"
 
     def parquet_path(self, name: str) -> str:
-        """Path of a table's Parquet twin in a release, relative to the release folder."""
+        """Path of a table's Parquet twin, from the release folder."""
         return f"data/{name}.parquet"
 
     @cached_property
     def releases(self) -> list[Release]:
-        """The release sections of CHANGELOG.md, newest first, read by its strict grammar."""
+        """The release sections of CHANGELOG.md, newest first."""
         return read_changelog(self.root / "CHANGELOG.md")
 
     def changelog_versions(self) -> list[str]:
@@ -129,12 +127,14 @@ class Project:
 
     def validator_requirements(self) -> list[str]:
         """The validator wheel's requirements: the [project] dependencies that [tool.validator] names, at their pins."""
-        pinned = {re.split(r"[\[=<>~! ]", requirement, maxsplit=1)[0].lower(): requirement for requirement in self.pyproject["project"]["dependencies"]}
+        pinned = {re.split(r"[\[=<>~! ]", requirement, maxsplit=1)[0].lower(): requirement
+                  for requirement in self.pyproject["project"]["dependencies"]}
         wanted = self.pyproject["tool"]["validator"]["requires"]
         unknown = [name for name in wanted if name.lower() not in pinned]
         if unknown:
-            raise PipelineError("pyproject.toml ([tool.validator] requires)", f"names {unknown}, which [project] dependencies does not pin",
-                                "pin each in [project] dependencies (and requirements.lock, with make lock), or remove it")
+            raise PipelineError("pyproject.toml ([tool.validator] requires)", f"names {unknown}, which [project] "
+                                "dependencies does not pin", "pin each in [project] dependencies (and "
+                                "requirements.lock, with make lock), or remove it")
         return [pinned[name.lower()] for name in wanted]
 
     def check_inputs(self) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
-import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .curated import CuratedFile, load_curated
 from ..errors import PipelineError
+from .curated import CuratedFile, load_curated
 from .files import CAPS, control_characters, describe_character, read_input
 from .project import Project
 
@@ -27,7 +27,7 @@ class SourceDocument:
 
     folder: Path
     agreement_id: str
-    curated: CuratedFile | None  # agreement.yaml, checked against contracts/agreement.schema.json; see without_contents
+    curated: CuratedFile | None  # agreement.yaml, checked against its contract; None once its rows are made
     text: str | None  # None once its rows are made: document_text reads it again
     sha256: str
     relative_path: str  # of the document, from the project root, with forward slashes
@@ -36,7 +36,6 @@ class SourceDocument:
 
     @property
     def file_paths(self) -> list[str]:
-        """The paths, from the root, of the document and each curated file beside it, as read."""
         return [path for path, _, _ in self.files]
 
     @property
@@ -46,14 +45,15 @@ class SourceDocument:
         return self.curated.data
 
     def without_contents(self, root: Path) -> SourceDocument:
-        """The document with its files' hashes, without its text or curated values: once its rows are
-        made, the build keeps only the hashes (a corpus's texts and curated values, as Python
-        objects, are most of its memory). The curated files are hashed as soon as their rows are made."""
+        """The document with its files' hashes, without its text or curated values, once its rows are made: a
+        corpus's texts and curated values, as Python objects, are most of its memory."""
         files = [(self.relative_path, self.sha256, len(self.text.encode("utf-8")))]
         folder = PurePosixPath(self.relative_path).parent
-        for _, path in self.curated_files():
-            content = read_input(path, root, (folder / path.name).as_posix(), CAPS["curated_yaml"]["max_bytes"])
-            files.append(((folder / path.name).as_posix(), hashlib.sha256(content).hexdigest(), len(content)))
+        for name in CURATED_FILES:
+            if (self.folder / name).is_file():
+                relative = (folder / name).as_posix()
+                content = read_input(self.folder / name, root, relative, CAPS["curated_yaml"]["max_bytes"])
+                files.append((relative, hashlib.sha256(content).hexdigest(), len(content)))
         return dataclasses.replace(self, curated=None, text=None, files=tuple(files))
 
     def document_text(self, root: Path) -> str:
@@ -62,20 +62,13 @@ class SourceDocument:
             return self.text
         raw = read_input(root / self.relative_path, root, self.relative_path, CAPS["document"]["max_bytes"])
         if hashlib.sha256(raw).hexdigest() != self.sha256:
-            raise PipelineError(self.relative_path, "changed while the build read the corpus", "build again once it is as received")
+            raise PipelineError(self.relative_path, "changed while the build read the corpus",
+                                "build again once it is as received")
         return decode_document(raw, self.relative_path)
-
-    @property
-    def metadata_path(self) -> Path:
-        return self.folder / METADATA_FILE
 
     @property
     def is_coded(self) -> bool:
         return self.metadata["coding"]["value"] == CODED
-
-    def curated_files(self) -> list[tuple[str, Path]]:
-        """(resource prefix, path) of each curated file present beside the document."""
-        return [(prefix, self.folder / name) for name, prefix in CURATED_FILES.items() if (self.folder / name).is_file()]
 
 
 class DocumentTexts(Mapping):
@@ -96,13 +89,12 @@ class DocumentTexts(Mapping):
 
 def agreement_folders(project: Project) -> list[Path]:
     """Every agreement's folder under data/source/, in name order so that builds are reproducible."""
-    folders = sorted(path for path in project.source_dir.iterdir() if path.is_dir()) if project.source_dir.is_dir() else []
+    source = project.source_dir
+    folders = sorted(path for path in source.iterdir() if path.is_dir()) if source.is_dir() else []
     if not folders:
-        raise PipelineError(
-            "data/source",
-            f"no agreement found: expected folders holding {METADATA_FILE} and a document",
-            "add data/source/<agreement_id>/ with document.txt and agreement.yaml (see README, 'Adding an agreement')",
-        )
+        raise PipelineError("data/source", f"no agreement found: expected folders holding {METADATA_FILE} and a "
+                            "document", "add data/source/<agreement_id>/ with document.txt and agreement.yaml (see "
+                            "README, 'Adding an agreement')")
     return folders
 
 
@@ -110,44 +102,46 @@ def read_source(folder: Path, project: Project) -> SourceDocument:
     root = project.root
     metadata_path = folder / METADATA_FILE
     if not metadata_path.is_file():
-        raise PipelineError(metadata_path.relative_to(root).as_posix(), "file not found: every folder under data/source/ is an agreement and needs one",
+        raise PipelineError(metadata_path.relative_to(root).as_posix(), "file not found: every folder under "
+                            "data/source/ is an agreement and needs one",
                             "add it (copy another agreement's as a model), or remove the folder")
     curated = load_curated(metadata_path, root, "agreement", project.schemas)
     agreement_id = curated.data["agreement_id"]["value"]
     if agreement_id != folder.name:
-        curated.fail(("agreement_id", "value"), f"agreement_id {agreement_id!r} differs from its folder's name {folder.name!r}",
-                     "name the folder data/source/<agreement_id>/")
+        curated.fail(("agreement_id", "value"), f"agreement_id {agreement_id!r} differs from its folder's name "
+                     f"{folder.name!r}", "name the folder data/source/<agreement_id>/")
     _check_coding_is_there(curated, folder)
     document_path = folder / curated.data["document"]["file"]
     relative = document_path.relative_to(root).as_posix()
     if not os.path.lexists(document_path):
-        curated.fail(("document", "file"), f"the document {relative} does not exist", "put the document beside agreement.yaml, or correct document.file")
+        curated.fail(("document", "file"), f"the document {relative} does not exist",
+                     "put the document beside agreement.yaml, or correct document.file")
     raw = read_input(document_path, root, relative, CAPS["document"]["max_bytes"])
     text = decode_document(raw, relative)
     digest = hashlib.sha256(raw).hexdigest()
     recorded = curated.data["document"]["sha256"]
     if digest != recorded:
-        raise PipelineError(
-            relative,
-            f"its bytes changed: sha256 is {digest}, but {curated.where('document', 'sha256')} records {recorded}",
-            "restore the document exactly as received (it is never edited by hand); if a new "
-            "version was really received, record its sha256 and say so in CHANGELOG.md",
-        )
+        raise PipelineError(relative, f"its bytes changed: sha256 is {digest}, but "
+                            f"{curated.where('document', 'sha256')} records {recorded}",
+                            "restore the document exactly as received (it is never edited by hand); if a new "
+                            "version was really received, record its sha256 and say so in CHANGELOG.md")
     _refuse_undeclared_control_characters(text, relative, curated)
     return SourceDocument(folder, agreement_id, curated, text, digest, relative)
 
 
 def _refuse_undeclared_control_characters(text: str, relative: str, curated: CuratedFile) -> None:
-    """A document's control and format characters, but its line ends, are refused unless agreement.yaml declares each with a reason."""
-    declared = "".join(chr(int(entry["code_point"][2:], 16)) for entry in curated.data["document"].get("format_characters") or [])
-    found = control_characters(text, allowed="\n" + declared)
+    """A document's control and format characters, but its line ends, are refused unless agreement.yaml declares each
+    with a reason."""
+    declared = [chr(int(item["code_point"][2:], 16)) for item in curated.data["document"].get("format_characters", [])]
+    found = control_characters(text, allowed="\n" + "".join(declared))
     if found:
         offset, char = found[0]
         more = f" ({len(found) - 1:,} more such character(s) after it)" if len(found) > 1 else ""
         raise PipelineError(f"{relative}, line {text[:offset].count(chr(10)) + 1}",
-                            f"holds {describe_character(char)} at character {offset:,}, a control or format character that makes text read other than it shows{more}",
-                            f"if the document was received so, declare it in {curated.relative} under document.format_characters, "
-                            f"with code_point: U+{ord(char):04X} and the reason; else restore the document as received")
+                            f"holds {describe_character(char)} at character {offset:,}, a control or format character "
+                            f"that makes text read other than it shows{more}", "if the document was received so, "
+                            f"declare it in {curated.relative} under document.format_characters, with code_point: "
+                            f"U+{ord(char):04X} and the reason; else restore the document as received")
 
 
 def _check_coding_is_there(curated: CuratedFile, folder: Path) -> None:
@@ -158,7 +152,8 @@ def _check_coding_is_there(curated: CuratedFile, folder: Path) -> None:
         curated.fail(("coding", "value"), f"says the agreement is {CODED!r}, but {CODING_FILE} is missing beside it",
                      f"restore {CODING_FILE} (git checkout), or write value: {NOT_CODED} if it has not been coded yet")
     if status == NOT_CODED and present:
-        curated.fail(("coding", "value"), f"says {NOT_CODED!r}, but {CODING_FILE} stands beside it", f"write value: {CODED}, or remove {CODING_FILE}")
+        curated.fail(("coding", "value"), f"says {NOT_CODED!r}, but {CODING_FILE} stands beside it",
+                     f"write value: {CODED}, or remove {CODING_FILE}")
 
 
 def decode_document(raw: bytes, relative: str) -> str:
@@ -167,16 +162,17 @@ def decode_document(raw: bytes, relative: str) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise PipelineError(
-            f"{relative}, line {line}",
-            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
-            "save the document as UTF-8",
-        ) from None
+        raise PipelineError(f"{relative}, line {line}",
+                            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
+                            "save the document as UTF-8") from None
     if text.startswith("\ufeff"):
-        raise PipelineError(f"{relative}, line 1", "starts with a byte-order mark (BOM)", "save it as UTF-8 without a BOM")
+        raise PipelineError(f"{relative}, line 1", "starts with a byte-order mark (BOM)",
+                            "save it as UTF-8 without a BOM")
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
         kind = "CRLF (Windows)" if "\r\n" in text else "CR"
-        raise PipelineError(f"{relative}, line {line}", f"has {kind} line endings: the layout is read from LF line endings only",
-                            "restore the document as received (it has LF line endings); spans count code points of those bytes")
+        raise PipelineError(f"{relative}, line {line}",
+                            f"has {kind} line endings: the layout is read from LF line endings only",
+                            "restore the document as received (it has LF line endings); spans count code points of "
+                            "those bytes")
     return text

@@ -126,6 +126,18 @@ def test_files_accounted_for_names_each_undescribed_file_in_order(clean):
         error("undescribed-file", "data/z.csv", "is not described by any resource of the descriptor", value="data/z.csv")]
 
 
+def test_files_accounted_for_takes_a_suffix_every_table_has_as_downloads_and_refuses_one_table_s_stray_copy(clean):
+    tables = {path.removesuffix(".csv") for path in clean.data_files if path.endswith(".csv")}
+    downloads = {f"{table}.jsonl" for table in tables}
+    stray = "data/signatories.bak"
+    changed = _changed(clean, inventory=dataclasses.replace(clean.inventory, files=clean.data_files | downloads | {stray}))
+    assert _run(integrity.files_accounted_for, changed) == [
+        error("undescribed-file", stray, "is not described by any resource of the descriptor", value=stray)]
+    one_short = downloads - {"data/clauses.jsonl"}
+    changed = _changed(clean, inventory=dataclasses.replace(clean.inventory, files=clean.data_files | one_short))
+    assert len(_run(integrity.files_accounted_for, changed)) == len(one_short)
+
+
 def _resource(package: LoadedPackage, name: str) -> dict:
     return next(resource for resource in package.descriptor["resources"] if resource["name"] == name)
 
