@@ -122,8 +122,18 @@ class Project:
         return self.releases[0].version
 
     @cached_property
+    def pyproject_text(self) -> str:
+        try:
+            return read_input(self.root / "pyproject.toml", self.root, "pyproject.toml").decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PipelineError("pyproject.toml", f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+
+    @cached_property
     def pyproject(self) -> dict:
-        return tomllib.loads(read_input(self.root / "pyproject.toml", self.root, "pyproject.toml").decode("utf-8"))
+        try:
+            return tomllib.loads(self.pyproject_text)
+        except tomllib.TOMLDecodeError as exc:
+            raise PipelineError("pyproject.toml", f"not TOML: {exc}", "fix its syntax") from None
 
     def validator_requirements(self) -> list[str]:
         """The validator wheel's requirements: the [project] dependencies that [tool.validator] names, at their pins."""

@@ -81,15 +81,18 @@ def build_in_memory(project: Project) -> BuiltPackage:
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     del descriptor, resources  # 20,030 resources at 10,000 agreements: let go before the page is made
     files[dictionary.PATH] = dictionary.dictionary_markdown(metadata, project.schemas, tables).encode("utf-8")
-    readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
+    try:
+        readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PipelineError("README.md", f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
     readme = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"]))
     for block, content in notices.readme_blocks(tables, public_address(metadata)).items():
         readme = replace_block(readme, block, "make build", content)
     files["README.md"] = versioned.readme_with_version(readme, version).encode("utf-8")
     # The changelog's newest heading is the one place a maintainer writes the version: every other file that states it
     # is written from it.
-    pyproject = read_input(project.root / versioned.PYPROJECT, project.root, versioned.PYPROJECT).decode("utf-8")
-    files[versioned.PYPROJECT] = versioned.pyproject_with_version(pyproject, version).encode("utf-8")
+    project.pyproject  # refused by name unless it is UTF-8 TOML, before its version line is rewritten
+    files[versioned.PYPROJECT] = versioned.pyproject_with_version(project.pyproject_text, version).encode("utf-8")
     cff = citation.citation(metadata, version, released, tables["agreements"], tables["signatories"])
     files[citation.PATH] = citation.citation_cff(cff).encode("utf-8")
     files[citation.ZENODO_PATH] = citation.zenodo_json(cff).encode("utf-8")
