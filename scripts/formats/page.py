@@ -80,14 +80,9 @@ def json_ld_facts(tables: dict[str, list[dict]]) -> dict:
 
 def dataset_json_ld(metadata, version, released, facts, schemas, citation, downloads, sizes_and_sha256,
                     address) -> dict:
-    """schema.org Dataset, with what Google Dataset Search requires and recommends.
-
-    A relative contentUrl resolves against the page's own address wherever it is served, as
-    JSON-LD resolves relative IRIs; the url and the release page need the public address.
-    Every distribution has its size and sha256: a file the page cannot hash (the checksums,
-    which list the page; the zip, which holds it) is linked on the page, not listed here.
-    """
-    license_ = metadata["licenses"][0]
+    """schema.org Dataset, with what Google Dataset Search requires and recommends. A relative contentUrl resolves
+    against the page's own address, as JSON-LD resolves relative IRIs. Every distribution has its size and sha256: a
+    file the page cannot hash (the checksums, which list the page; the zip, which holds it) is not listed here."""
     dates = facts["dates"]
     return {
         "@context": "https://schema.org/",
@@ -98,7 +93,7 @@ def dataset_json_ld(metadata, version, released, facts, schemas, citation, downl
         "identifier": address.release_page(version) if address else f"{metadata['name']}@{version}",
         "version": version,
         "datePublished": released,
-        "license": license_["path"],
+        "license": metadata["licenses"][0]["path"],
         "isAccessibleForFree": True,
         "creator": [{"@type": "Organization", "name": c["title"]}
                     for c in metadata["contributors"] if "creator" in c["roles"]],

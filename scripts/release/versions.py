@@ -201,12 +201,11 @@ def _check_no_reuse(earlier: list[Record], found: list[dict], heading: str) -> N
 
 def _describe(change: dict) -> str:
     table, key, column = change["table"], change["primary_key"], change["column"]
-    return {
-        "table-added": f"table {table} added", "table-removed": f"table {table} removed",
-        "column-added": f"{table}: column {column} added", "column-removed": f"{table}: column {column} removed",
-        "row-added": f"{table}: row {key} added", "row-removed": f"{table}: row {key} removed",
-        "cell-changed": f"{table}: row {key}, {column} changed from {change['old_value']!r} to {change['new_value']!r}",
-    }[change["kind"]]
+    if change["kind"] == "cell-changed":
+        return f"{table}: row {key}, {column} changed from {change['old_value']!r} to {change['new_value']!r}"
+    noun, verb = change["kind"].split("-")  # "row-added": "<table>: row <key> added"
+    subject = {"table": f"table {table}", "column": f"{table}: column {column}", "row": f"{table}: row {key}"}[noun]
+    return f"{subject} {verb}"
 
 
 def check_released_sections(project: Project) -> None:
