@@ -15,10 +15,9 @@ from ..formats import archive
 # The folder's checksum file lists those files' bytes, so it differs with them.
 # ReadStat stamps the time of writing into an SPSS file: a .sav is pinned by its labels and values, read back.
 NATIVE_SUFFIXES = (".zip", ".sqlite", ".xlsx", ".sav")
-# How a record pins a workbook. Those of 1.4.1 to 2.1.1 pin its cells, as openpyxl reads them back (seconds at
-# a time for a corpus); later ones pin its XML parts, unpacked, as a zip's other entries are pinned: xlsxwriter,
-# pure Python and pinned in requirements.lock, writes the same parts on every system, and only their
-# compression differs. A record says which it pins, so that an old version is checked as it was recorded.
+# How a record pins a workbook: records of 1.4.1 to 2.1.1 pin its cells, as openpyxl reads them back (slowly, for a
+# corpus); later ones pin its XML parts, unpacked, as a zip's other entries: xlsxwriter, pure Python and pinned,
+# writes the same parts on every system, and only their compression differs. A record says which it pins.
 WORKBOOK_BY_CELLS, WORKBOOK_BY_PARTS = "cells", "parts"
 WORKBOOK_FINGERPRINTS = (WORKBOOK_BY_CELLS, WORKBOOK_BY_PARTS)
 
