@@ -216,7 +216,7 @@ def check_released_sections(project: Project) -> None:
     newest, *released = project.releases
     if newest.yanked:
         raise PipelineError(f"CHANGELOG.md, line {newest.line}", f"{newest.version} is marked {YANKED}, so it cannot "
-                            f"be the version released", f"add a heading for the next version above it; {YANKED} only "
+                            "be the version released", f"add a heading for the next version above it; {YANKED} only "
                             "withdraws a version already released")
     for release in released:
         if release.version not in records and not release.yanked:
