@@ -1,4 +1,4 @@
-"""The package's public addresses, all derived from the one `repository` field of metadata/package.yaml, or none where it is unset."""
+"""The package's public addresses, all derived from metadata/package.yaml's one `repository` field, or none."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ DATASETTE_LITE = "https://lite.datasette.io/"
 
 @dataclass(frozen=True)
 class PublicAddress:
-    """Where a GitHub repository publishes a version: its release page, and the files attached to it (the zip and its SHA256SUMS)."""
+    """Where a GitHub repository publishes a version: its release page, and the files attached to it."""
 
     repository: str  # https://github.com/<owner>/<repo>, as the contract allows
 
@@ -22,18 +22,18 @@ class PublicAddress:
 
     @property
     def issues(self) -> str:
-        """Where a reader reports an error: the repository's issue tracker."""
         return f"{self.repository}/issues"
 
     @property
     def pages(self) -> str:
-        """The GitHub Pages site the Pages workflow deploys the newest release to: https://<owner>.github.io/<repo>/."""
+        """The GitHub Pages site the Pages workflow deploys the newest release to."""
         owner, repo = urlsplit(self.repository).path.strip("/").split("/")[:2]
         return f"https://{owner.lower()}.github.io/{repo}/"
 
     def datasette_lite(self, database: str, metadata: str) -> str:
-        """Datasette Lite opening the Pages copy of the database and its metadata: Pages serves them with CORS, a release asset does not."""
-        return f"{DATASETTE_LITE}?url={quote(self.pages + database, safe='')}&metadata={quote(self.pages + metadata, safe='')}"
+        """Datasette Lite opening the Pages copy of the database: Pages serves it with CORS, a release asset not."""
+        url, metadata_url = quote(self.pages + database, safe=""), quote(self.pages + metadata, safe="")
+        return f"{DATASETTE_LITE}?url={url}&metadata={metadata_url}"
 
 
 def public_address(metadata: dict) -> PublicAddress | None:

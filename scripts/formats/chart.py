@@ -6,7 +6,6 @@ import functools
 import io
 import textwrap
 from collections import Counter
-
 from urllib.parse import urlsplit
 
 from ..cells import column_values
@@ -21,6 +20,9 @@ WIDTH_INCHES = 4.0
 FONT_POINTS = 10.5
 # One inch of a figure is 72 units of the SVG, and 96 CSS px where a browser shows it at its own size.
 CSS_PX_PER_INCH = 96
+# Where DejaVu Sans is not installed, a font of the same widths (Verdana is Vera's model), else any sans-serif.
+_DRAWN_FONT = "font-family: 'DejaVu Sans'"
+_FONT_WITH_FALLBACKS = "font-family: 'DejaVu Sans', Verdana, sans-serif"
 
 
 def _height_inches(bar_count: int) -> float:
@@ -35,8 +37,7 @@ def chart_size_px(tables: dict[str, list[dict]]) -> tuple[int, int]:
 def chart_title(tables: dict[str, list[dict]]) -> str:
     agreements, total = tables["agreements"], len(tables["signatories"])
     if len(agreements) == 1:
-        agreement = agreements[0]
-        signed = agreement["date_signed"]
+        agreement, signed = agreements[0], agreements[0]["date_signed"]
         return (f"{agreement['title']} ({agreement['place']}, {signed.day} {signed:%B %Y}): "
                 f"its {total} signatory entries by country, as listed")
     return f"{total:,} signatory entries of {len(agreements):,} agreements, by country as listed"
@@ -72,8 +73,8 @@ def _drawn_source_line(tables: dict[str, list[dict]]) -> str:
 @functools.lru_cache(maxsize=4)
 def draw_chart(bars: tuple[tuple[str, int, str], ...], title: str, description: str,
                source_line: str) -> tuple[tuple[str, bytes], ...]:
-    """The SVG and PNG, by path. The same figures give the same bytes: a process that builds again (the tests do,
-    hundreds of times) does not draw them again."""
+    """The SVG and PNG, by path. The same figures give the same bytes: a process that builds again (as the tests
+    do) does not draw them again."""
     import matplotlib
 
     matplotlib.use("Agg")  # no screen: draw to files only
@@ -95,8 +96,7 @@ def draw_chart(bars: tuple[tuple[str, int, str], ...], title: str, description: 
         axes.set_xlim(0, max(counts) + 1)  # the notes may run past the last tick; the axis fits the bars
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_xlabel("Entries of the signatory list")
-        # The title spans the figure, not only the axes beside the labels: it starts at the left edge, as the source
-        # line does.
+        # The title spans the figure, not only the axes beside the labels: it starts at the left edge, as the source.
         wrapped = textwrap.fill(title, 44)
         figure.text(0.01, 0.99, wrapped, ha="left", va="top", fontsize=FONT_POINTS)
         title_height = (wrapped.count("\n") + 1) * FONT_POINTS * 1.3 / 72 + 0.15
@@ -117,11 +117,6 @@ def _titled_svg(svg: bytes, title: str, description: str) -> bytes:
     root_end = text.index(">", text.index("<svg")) + 1
     named = render("svg-title.j2", title=title, description=description).rstrip("\n")
     return (text[:root_end].replace("<svg ", '<svg role="img" ', 1) + named + text[root_end:]).encode("utf-8")
-
-
-# Where DejaVu Sans is not installed, a font of the same widths (Verdana is Vera's model), else any sans-serif.
-_DRAWN_FONT = "font-family: 'DejaVu Sans'"
-_FONT_WITH_FALLBACKS = "font-family: 'DejaVu Sans', Verdana, sans-serif"
 
 
 def chart_bars(tables: dict[str, list[dict]]) -> list[tuple[str, int, str]]:

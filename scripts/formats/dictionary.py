@@ -9,65 +9,65 @@ from .escape import markdown_code, markdown_text
 PATH = "docs/data-dictionary.md"
 _EXAMPLE_WIDTH = 60
 _SHOWN_IDS = 5  # a corpus has thousands: name a few, count the rest
+_INTRODUCTION = """# Data dictionary
+
+Generated from `schemas/` and the data by `make build`; do not edit it by hand (a test fails
+when it is out of date). Each example is the first non-empty value of the column.
+
+Text columns are the published text, white-space normalized. `char_start`/`char_end` columns
+are code-point offsets into the source document, end exclusive; the column each span
+reconstructs is given as *span of*. The tables `acts`, `actors`, `act_actors` and `events`
+are a coding of what each clause does: an **interpretation** made by the rules of the
+[codebook](codebook.md), in which **the text is the source**.
+"""
 
 
 def coding_status(agreements: list[dict]) -> str:
     """Which agreements are coded, in a sentence: the is_coded column says it for each."""
     coded = [row["agreement_id"] for row in agreements if row["is_coded"]]
     not_coded = [row["agreement_id"] for row in agreements if not row["is_coded"]]
+
     def named(ids: list[str]) -> str:
         shown = ", ".join(markdown_code(i) for i in ids[:_SHOWN_IDS])
         return shown + (f" and {len(ids) - _SHOWN_IDS:,} more" if len(ids) > _SHOWN_IDS else "")
     text = f"Coded: {len(coded):,} of {len(agreements):,} agreement(s)" + (f" ({named(coded)})" if coded else "") + "."
     if not_coded:
         text += f" Not coded yet: {len(not_coded):,} ({named(not_coded)})."
-    return text + (" The `is_coded` column of `agreements` says it for each agreement; one not coded yet has no rows in"
-                   " `acts`, `actors`, `act_actors` and `events`.")
+    return text + (" The `is_coded` column of `agreements` says it for each agreement; one not coded yet has no rows"
+                   " in `acts`, `actors`, `act_actors` and `events`.")
 
 
 def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables: dict[str, TableRows]) -> str:
-    lines = [
-        "# Data dictionary",
-        "",
-        "Generated from `schemas/` and the data by `make build`; do not edit it by hand (a test fails",
-        "when it is out of date). Each example is the first non-empty value of the column.",
-        "",
-        "Text columns are the published text, white-space normalized. `char_start`/`char_end` columns",
-        "are code-point offsets into the source document, end exclusive; the column each span",
-        "reconstructs is given as *span of*. The tables `acts`, `actors`, `act_actors` and `events`",
-        "are a coding of what each clause does: an **interpretation** made by the rules of the",
-        "[codebook](codebook.md), in which **the text is the source**.",
-        "",
-        coding_status(tables["agreements"]),
-        "",
-    ]
+    lines = [_INTRODUCTION, coding_status(tables["agreements"]), ""]
     for resource in package_metadata["resources"]:
         name, schema = resource["name"], schemas[resource["name"]]
         rows = tables[name]
-        lines += [f"## {markdown_code(name)}", "", f"{_prose(resource['description'])} Rows in {markdown_code(f'data/{name}.csv')}: {len(rows)}{_breakdown(name, rows)}.", ""]
-        lines.append(f"- Primary key: {_columns(schema['primaryKey'])}")
-        for key in schema.get("uniqueKeys", []):
-            lines.append(f"- Unique together: {_columns(key)}")
-        for foreign in schema.get("foreignKeys", []):
-            reference = foreign["reference"]
-            lines.append(f"- {_columns(foreign['fields'])} references {markdown_code(reference['resource'])}.{_columns(reference['fields'])}")
+        lines += [f"## {markdown_code(name)}", "", f"{markdown_text(resource['description'])} Rows in "
+                  f"{markdown_code(f'data/{name}.csv')}: {len(rows)}{_breakdown(name, rows)}.", "",
+                  f"- Primary key: {_columns(schema['primaryKey'])}"]
+        lines += [f"- Unique together: {_columns(key)}" for key in schema.get("uniqueKeys", [])]
+        lines += [f"- {_columns(foreign['fields'])} references {markdown_code(foreign['reference']['resource'])}."
+                  f"{_columns(foreign['reference']['fields'])}" for foreign in schema.get("foreignKeys", [])]
         lines += ["", "| field | title | type | constraints | description | example |", "|---|---|---|---|---|---|"]
-        for field in schema["fields"]:
-            lines.append(f"| {_cell(markdown_code(field['name']))} | {_cell(_prose(label_of(field)))} | {_cell(field['type'])} | {_constraints(field)} | "
-                         f"{_cell(_prose(field['description']))} | {_example(rows, field)} |")
+        lines += [f"| {_cell(markdown_code(field['name']))} | {_cell(markdown_text(label_of(field)))} | "
+                  f"{_cell(field['type'])} | {_constraints(field)} | {_cell(markdown_text(field['description']))} | "
+                  f"{_example(rows, field)} |" for field in schema["fields"]]
         lines.append("")
     return "\n".join(lines)
+
 
 def _breakdown(name: str, rows: list[dict]) -> str:
     """What a count holds where it is easy to misquote: the clauses include each agreement's attestation."""
     if name != "clauses":
         return ""
     attestations = sum(1 for row in rows if row["is_attestation"])
-    return f" ({len(rows) - attestations} paragraphs plus {attestations} attestation{'s' if attestations != 1 else ''}, one per agreement)"
+    return (f" ({len(rows) - attestations} paragraphs plus {attestations} attestation"
+            f"{'s' if attestations != 1 else ''}, one per agreement)")
 
 
 def _columns(names: list[str]) -> str:
     return ", ".join(markdown_code(name) for name in names)
+
 
 def _constraints(field: dict) -> str:
     constraints = dict(field.get("constraints", {}))
@@ -85,6 +85,7 @@ def _constraints(field: dict) -> str:
         parts.append(f"span of {markdown_code(field['spanOf'])}")
     return _cell("; ".join(parts))
 
+
 def _example(rows: TableRows, field: dict) -> str:
     value = rows.first_filled(field["name"])
     if value is None:
@@ -94,11 +95,7 @@ def _example(rows: TableRows, field: dict) -> str:
         text = text[: _EXAMPLE_WIDTH - 1] + "…"
     return _cell(markdown_code(text))
 
+
 def _cell(text: str) -> str:
     """Text in a cell of a GFM table: a pipe, even inside a code span, would end the cell."""
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _prose(text: str) -> str:
-    """A curated description, shown as the text it is: no markup in it becomes an element."""
-    return markdown_text(text)

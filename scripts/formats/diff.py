@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .escape import markdown_code, markdown_text
@@ -11,8 +12,6 @@ PARQUET_PATH = "data/changes.parquet"
 SCHEMA_PATH = "schemas/changes.json"
 NOTES_PATH = "RELEASE-NOTES.md"
 KEY_SEPARATOR = "|"  # between the values of a composite primary key
-_KIND_WORDS = {"table-added": "table(s) added", "table-removed": "table(s) removed", "column-added": "column(s) added", "column-removed": "column(s) removed",
-               "row-added": "row(s) added", "row-removed": "row(s) removed", "cell-changed": "cell(s) changed"}
 
 
 @dataclass(frozen=True)
@@ -34,43 +33,46 @@ def first_release() -> list[dict]:
 
 
 def changes(previous_version: str | None, previous: dict[str, Table], current: dict[str, Table]) -> list[dict]:
-    """Every change from `previous` to `current`, tables in the current order, then removed tables.
-
-    A new or removed column is one change, not one per cell; a new or removed row likewise.
-    The first release, which has nothing to compare with, is one row of kind first-release.
-    """
+    """Every change from `previous` to `current`, tables in the current order, then removed tables. A new or removed
+    column is one change, not one per cell; a new or removed row likewise."""
     if previous_version is None:
         return first_release()
+
+    def change(*args) -> dict:
+        return _change(previous_version, *args)
     found = []
     for name, table in current.items():
         if name not in previous:
-            found.append(_change(previous_version, "table-added", name))
+            found.append(change("table-added", name))
             continue
         old = previous[name]
-        found += [_change(previous_version, "column-removed", name, column=c) for c in old.columns if c not in table.columns]
-        found += [_change(previous_version, "column-added", name, column=c) for c in table.columns if c not in old.columns]
+        found += [change("column-removed", name, None, c) for c in old.columns if c not in table.columns]
+        found += [change("column-added", name, None, c) for c in table.columns if c not in old.columns]
         shared = [c for c in table.columns if c in old.columns]
         for key, row in table.rows.items():
             before = old.rows.get(key)
             if before is None:
-                found.append(_change(previous_version, "row-added", name, key))
-                continue
-            found += [_change(previous_version, "cell-changed", name, key, c, before[c], row[c]) for c in shared if before[c] != row[c]]
-        found += [_change(previous_version, "row-removed", name, key) for key in old.rows if key not in table.rows]
-    found += [_change(previous_version, "table-removed", name) for name in previous if name not in current]
-    return found
+                found.append(change("row-added", name, key))
+            else:
+                found += [change("cell-changed", name, key, c, before[c], row[c])
+                          for c in shared if before[c] != row[c]]
+        found += [change("row-removed", name, key) for key in old.rows if key not in table.rows]
+    return found + [change("table-removed", name) for name in previous if name not in current]
 
 
 def numbered(steps: list[tuple[str, list[dict]]]) -> list[dict]:
-    """The changes of every step, (version, its changes) oldest first, as rows of the changes table: each names the version it came in."""
+    """The changes of every step, (version, its changes) oldest first, as rows of the changes table: each names the
+    version it came in."""
     rows = []
     for version, found in steps:
-        rows += [{"change_number": len(rows) + number, **change, "version": version} for number, change in enumerate(found, start=1)]
+        rows += [{"change_number": len(rows) + number, **change, "version": version}
+                 for number, change in enumerate(found, start=1)]
     return rows
 
 
 def _change(previous_version, kind, table=None, key=None, column=None, old=None, new=None) -> dict:
-    return {"previous_version": previous_version, "table": table, "primary_key": key, "kind": kind, "column": column, "old_value": old, "new_value": new}
+    return {"previous_version": previous_version, "table": table, "primary_key": key, "kind": kind, "column": column,
+            "old_value": old, "new_value": new}
 
 
 def summary(version: str, previous_version: str | None, found: list[dict]) -> str:
@@ -79,14 +81,13 @@ def summary(version: str, previous_version: str | None, found: list[dict]) -> st
         return f"{version} is the first release: there is no previous version to compare with."
     if not found:
         return f"The tables of {version} are the same as those of {previous_version}."
-    lines = [f"Changes in the tables since {previous_version} ({len(found):,} in all; every one is in `{CSV_PATH}`):", ""]
-    counts: dict[tuple[str, str], int] = {}
-    for change in found:
-        counts[(change["table"], change["kind"])] = counts.get((change["table"], change["kind"]), 0) + 1
-    for (table, kind), count in counts.items():
+    lines = [f"Changes in the tables since {previous_version} ({len(found):,} in all; every one is in "
+             f"`{CSV_PATH}`):", ""]
+    for (table, kind), count in Counter((change["table"], change["kind"]) for change in found).items():
         columns = sorted({c["column"] for c in found if c["table"] == table and c["kind"] == kind and c["column"]})
-        detail = f" ({', '.join(markdown_code(c) for c in columns[:6])}{', …' if len(columns) > 6 else ''})" if columns else ""
-        lines.append(f"- {markdown_code(table)}: {count:,} {_KIND_WORDS[kind]}{detail}")
+        shown = ", ".join(markdown_code(c) for c in columns[:6]) + (", …" if len(columns) > 6 else "")
+        noun, verb = kind.split("-")  # "row-added": row(s) added
+        lines.append(f"- {markdown_code(table)}: {count:,} {noun}(s) {verb}" + (f" ({shown})" if columns else ""))
     cells = [c for c in found if c["kind"] == "cell-changed"]
     if 0 < len(cells) <= 10:
         lines += ["", "Changed values:", ""]

@@ -5,23 +5,17 @@ from __future__ import annotations
 import html
 import re
 
-# Characters that start inline Markdown (code, emphasis, links, images, raw HTML, entities, GFM
-# tables and strikethrough) wherever they stand, and an underscore at the edge of a word (inside
-# one, as in act_actors, it is a letter to CommonMark); a backslash makes each a literal character.
+# Characters that start inline Markdown (code, emphasis, links, images, raw HTML, entities, GFM tables and
+# strikethrough) wherever they stand, and an underscore at the edge of a word (inside one, as in act_actors, it is a
+# letter to CommonMark); a backslash makes each a literal character.
 _MARKDOWN_INLINE = re.compile(r"([\\`*\[\]<>&~|!]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
-# In JSON inside <script>, "<" could open "</script>" or "<!--", which ends or changes the
-# script's parsing, and U+2028/U+2029 end a line in old JavaScript: each is written as \uXXXX,
-# which JSON reads back as the same character.
+# In JSON inside <script>, "<" could open "</script>" or "<!--", which ends or changes the script's parsing, and
+# U+2028/U+2029 end a line in old JavaScript: each is written as \uXXXX, which JSON reads back as the same character.
 _JSON_IN_SCRIPT = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
 def markdown_code(text: object) -> str:
-    """A Markdown code span that holds the text exactly: its fence is longer than any run of backticks in it.
-
-    The text must be on one line (a table cell or a list item): lines are joined with a space
-    first. Padded with a space where the text starts or ends with a backtick, as CommonMark
-    requires, and then reads it back without the padding.
-    """
+    """A Markdown code span that holds the text exactly, on one line (lines are joined with a space)."""
     text = " ".join(str(text).splitlines())
     if not text:
         return ""  # no code span can be empty: two backticks are text
@@ -44,9 +38,6 @@ def json_in_script(json_text: str) -> str:
 
 
 def html_text(text: object) -> str:
-    """Text that HTML shows as it is, in an element or a quoted attribute.
-
-    A carriage return is written as a character reference: HTML parsers turn a raw one into a
-    line feed before they read anything else.
-    """
-    return html.escape(str(text)).replace("\r", "&#13;")  # quotes too, by default
+    """Text that HTML shows as it is, in an element or a quoted attribute (quotes are escaped too). A carriage
+    return is written as a character reference: HTML parsers turn a raw one into a line feed."""
+    return html.escape(str(text)).replace("\r", "&#13;")

@@ -1,14 +1,12 @@
-"""A table as the statistics packages hold it: each coded field as integer codes with value labels, booleans as labelled 0 and 1."""
+"""A table as the statistics packages hold it: coded fields as integer codes with value labels, booleans as 0 and 1."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-import pyarrow as pa
-
 from ..cells import label_of
-from ..inputs.schema import arrow_schema
+from .parquet import typed_table
 
 # A boolean as Stata and SPSS hold one: they have no boolean type, so 0 and 1, labelled.
 BOOLEAN_LABELS = {0: "false", 1: "true"}
@@ -16,9 +14,11 @@ BOOLEAN_LABELS = {0: "false", 1: "true"}
 
 @dataclass(frozen=True)
 class LabelledTable:
-    frame: object  # a pandas DataFrame: strings as object ("" where missing: neither package has a missing string), integers and codes as Int64
+    # A pandas DataFrame: strings as object ("" where missing: neither package has a missing string), integers and
+    # codes as Int64.
+    frame: object
     column_labels: dict[str, str]  # each column's title
-    value_labels: dict[str, dict[int, str]]  # each coded column's codes, 1 for the first category, and booleans' 0 and 1
+    value_labels: dict[str, dict[int, str]]  # each coded column's codes (1 for the first category), booleans' 0 and 1
     dates: list[str]  # the date columns, as datetime64
 
 
@@ -33,7 +33,7 @@ def labelled_table(rows, schema: dict) -> LabelledTable:
     """The table's columns, typed for a statistics package, with its labels."""
     import pandas as pd  # here: only a release writes these files, and the build need not import pandas
 
-    table = rows.arrow().cast(arrow_schema(schema)) if hasattr(rows, "arrow") else pa.Table.from_pylist(list(rows), schema=arrow_schema(schema))
+    table = typed_table(rows, schema)
     frame, value_labels, dates = {}, {}, []
     for field in schema["fields"]:
         name, values = field["name"], table[field["name"]].to_pylist()
@@ -49,8 +49,10 @@ def labelled_table(rows, schema: dict) -> LabelledTable:
         elif field["type"] == "number":
             frame[name] = pd.array(values, dtype="float64")
         elif field["type"] == "date":
-            frame[name] = pd.to_datetime(pd.Series([dt.datetime.combine(value, dt.time()) if value else None for value in values], dtype=object))
+            midnights = [dt.datetime.combine(value, dt.time()) if value else None for value in values]
+            frame[name] = pd.to_datetime(pd.Series(midnights, dtype=object))
             dates.append(name)
         else:
             frame[name] = pd.Series(["" if value is None else value for value in values], dtype=object)
-    return LabelledTable(pd.DataFrame(frame), {field["name"]: label_of(field) for field in schema["fields"]}, value_labels, dates)
+    column_labels = {field["name"]: label_of(field) for field in schema["fields"]}
+    return LabelledTable(pd.DataFrame(frame), column_labels, value_labels, dates)

@@ -19,7 +19,7 @@ def replace_block(text: str, name: str, writer: str, content: str, where: str = 
     """`text` with the block '<!-- {name}: written by {writer} -->' … '<!-- end of {name} -->' holding `content`."""
     start, end = _markers(name, writer)
     if text.count(start) != 1 or text.count(end) != 1 or text.index(start) > text.index(end):
-        raise PipelineError(where, f"needs the markers {start!r} and {end!r}, once each and in that order", "restore them from git")
+        raise PipelineError(where, f"needs the markers {start!r} and {end!r}, once each and in that order",
+                            "restore them from git")
     before, rest = text.split(start, 1)
-    _, after = rest.split(end, 1)
-    return f"{before}{start}\n{content}\n{end}{after}"
+    return f"{before}{start}\n{content}\n{end}{rest.split(end, 1)[1]}"

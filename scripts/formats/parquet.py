@@ -1,4 +1,4 @@
-"""Write a table as Parquet, typed by its schema, with pandas metadata so that pd.read_parquet gives the README's dtypes."""
+"""Write a table as Parquet, typed by its schema, with pandas metadata that gives pd.read_parquet the README dtypes."""
 
 from __future__ import annotations
 
@@ -20,15 +20,19 @@ _PANDAS = {"string": ("unicode", "object"), "integer": ("int64", "Int64"), "numb
            "boolean": ("bool", "boolean"), "date": ("date", "object")}
 
 
+def typed_table(rows, schema: dict) -> pa.Table:
+    """A table's rows (a list of dicts, or the build's tables.spool.TableRows) as Arrow, typed by its schema."""
+    types = arrow_schema(schema)
+    if hasattr(rows, "arrow"):  # read from its file as Arrow holds it
+        return rows.arrow().cast(types)
+    return pa.table([pa.array(column_values(rows, field.name), field.type) for field in types], schema=types)
+
+
 def parquet_bytes(rows, schema: dict, title: str = "", released: str = "") -> bytes:
     """A table as Parquet, its types from the Table Schema; the same rows give the same bytes."""
-    types = arrow_schema(schema)
-    if hasattr(rows, "arrow"):  # the build's tables.spool.TableRows, read from its file as Arrow holds it
-        table = rows.arrow().cast(types)
-    else:
-        table = pa.table({field.name: pa.array(column_values(rows, field.name), field.type) for field in types}, schema=types)
-    target = parquet_schema(schema)
-    columns = [_categorical(table[f["name"]], f, target.field(f["name"]).type) if "categories" in f else table[f["name"]] for f in schema["fields"]]
+    table, target = typed_table(rows, schema), parquet_schema(schema)
+    columns = [_categorical(table[f["name"]], f, target.field(f["name"]).type) if "categories" in f
+               else table[f["name"]] for f in schema["fields"]]
     table = pa.table(columns, schema=target.with_metadata({b"pandas": pandas_metadata(schema).encode("utf-8")}))
     buffer = io.BytesIO()
     pq.write_table(table, buffer, compression="zstd")
@@ -38,8 +42,7 @@ def parquet_bytes(rows, schema: dict, title: str = "", released: str = "") -> by
 def _categorical(column: pa.ChunkedArray, field: dict, kind: pa.DictionaryType) -> pa.Array:
     categories = pa.array([str(category["value"]) for category in field["categories"]], pa.string())
     indices = pc.index_in(pc.cast(column, pa.string()), value_set=categories).cast(pa.int32())
-    return pa.DictionaryArray.from_arrays(indices.combine_chunks() if isinstance(indices, pa.ChunkedArray) else indices, categories,
-                                          ordered=kind.ordered)
+    return pa.DictionaryArray.from_arrays(indices.combine_chunks(), categories, ordered=kind.ordered)
 
 
 def pandas_metadata(schema: dict) -> str:
@@ -51,5 +54,7 @@ def pandas_metadata(schema: dict) -> str:
         if "categories" in field:
             pandas_type, numpy_type = "categorical", "int32"
             metadata = {"num_categories": len(field["categories"]), "ordered": bool(field.get("categoriesOrdered"))}
-        columns.append({"name": field["name"], "field_name": field["name"], "pandas_type": pandas_type, "numpy_type": numpy_type, "metadata": metadata})
-    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns, "creator": {"library": "pyarrow", "version": pa.__version__}}, separators=(",", ":"))
+        columns.append({"name": field["name"], "field_name": field["name"], "pandas_type": pandas_type,
+                        "numpy_type": numpy_type, "metadata": metadata})
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns,
+                       "creator": {"library": "pyarrow", "version": pa.__version__}}, separators=(",", ":"))

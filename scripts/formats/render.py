@@ -49,18 +49,10 @@ def inline_markdown(value: object) -> Markup:
 
 @functools.cache
 def environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        finalize=_escaped,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["json_ld"] = json_ld
-    env.filters["words_of_identifiers"] = words_of_identifiers
-    env.filters["inline_markdown"] = inline_markdown
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, finalize=_escaped,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             keep_trailing_newline=True)
+    env.filters.update(json_ld=json_ld, words_of_identifiers=words_of_identifiers, inline_markdown=inline_markdown)
     return env
 
 

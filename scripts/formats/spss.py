@@ -7,7 +7,6 @@ import tempfile
 
 from .labelled import labelled_table
 
-
 # The file header's creation date ("dd Mmm yy") and time ("hh:mm:ss"), at fixed offsets of the SPSS system file
 # format: ReadStat stamps the clock there, so the release date is written over it and the same tables give the
 # same bytes.
@@ -26,8 +25,10 @@ def sav_bytes(rows, schema: dict, title: str, released: str) -> bytes:
         if str(frame[name].dtype) == "Int64":  # SPSS numbers are doubles; a missing one is system-missing
             frame[name] = frame[name].astype("float64")
     for name in table.dates:  # datetime.date objects: pyreadstat writes them as SPSS dates, not date-times
-        frame[name] = [None if value is None or value != value else value.date() for value in frame[name].astype(object)]
-    formats = {field["name"]: "F12.0" for field in schema["fields"] if field["type"] == "integer" or field["name"] in table.value_labels}
+        frame[name] = [None if value is None or value != value else value.date()
+                       for value in frame[name].astype(object)]
+    formats = {field["name"]: "F12.0" for field in schema["fields"]
+               if field["type"] == "integer" or field["name"] in table.value_labels}
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "table.sav")
         pyreadstat.write_sav(frame, path, file_label=title, column_labels=table.column_labels,

@@ -1,4 +1,4 @@
-"""The version in hand-written files (pyproject.toml, the README's workflow example), rewritten from the changelog's newest heading."""
+"""The version in hand-written files (pyproject.toml, the README's workflow example), from the changelog's newest."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ PYPROJECT = "pyproject.toml"
 _PROJECT_VERSION = re.compile(r'^version = "[^"\n]*"$', re.MULTILINE)
 _VERSION = re.compile(r"(?<![\d.])\d+\.\d+\.\d+(?![\d.])")  # also after a v, as in @v2.4.0
 # The README's block that states the version a user pins: the reusable workflow's tag and the release it validates.
-WORKFLOW_EXAMPLE = ("workflow example", "make build")
+WORKFLOW_EXAMPLE = "workflow example"
 
 
 def pyproject_with_version(text: str, version: str) -> str:
@@ -24,5 +24,4 @@ def pyproject_with_version(text: str, version: str) -> str:
 
 def readme_with_version(text: str, version: str) -> str:
     """The README with every X.Y.Z of its workflow example set to `version`, the rest of the block as written."""
-    name, writer = WORKFLOW_EXAMPLE
-    return replace_block(text, name, writer, _VERSION.sub(version, block(text, name, writer)))
+    return replace_block(text, WORKFLOW_EXAMPLE, "make build", _VERSION.sub(version, block(text, WORKFLOW_EXAMPLE)))

@@ -10,7 +10,8 @@ from pathlib import Path
 # The code and what it reads at import (contracts/: the v2 profiles, the input caps, the changelog's grammar), laid out
 # as in a checkout, so that the installed validator runs the very modules `make validate` runs.
 PACKAGED_FOLDERS = ("scripts", "contracts")
-CODE_ROOT = Path(__file__).resolve().parents[2]  # the code that runs, which a test's copy of the package does not change
+# The code that runs, which a test's copy of the package does not change.
+CODE_ROOT = Path(__file__).resolve().parents[2]
 _ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 
@@ -21,29 +22,26 @@ def wheel_name(distribution: str, version: str) -> str:
 
 def wheel_files(root: Path) -> list[str]:
     """The files the wheel carries, relative to root, sorted: no cache, nothing but source and data."""
-    found = []
-    for folder in PACKAGED_FOLDERS:
-        for path in (root / folder).rglob("*"):
-            if path.is_file() and "__pycache__" not in path.parts and (folder != "scripts" or path.suffix == ".py"):
-                found.append(path.relative_to(root).as_posix())
-    return sorted(found)
+    return sorted(path.relative_to(root).as_posix()
+                  for folder in PACKAGED_FOLDERS for path in (root / folder).rglob("*") if path.is_file()
+                  and "__pycache__" not in path.parts and (folder != "scripts" or path.suffix == ".py"))
 
 
 def metadata(distribution: str, version: str, summary: str, requires: list[str]) -> str:
-    lines = ["Metadata-Version: 2.1", f"Name: {distribution}", f"Version: {version}", f"Summary: {summary}", "Requires-Python: >=3.11"]
-    return "\n".join(lines + [f"Requires-Dist: {requirement}" for requirement in requires]) + "\n"
+    lines = ["Metadata-Version: 2.1", f"Name: {distribution}", f"Version: {version}", f"Summary: {summary}",
+             "Requires-Python: >=3.11", *(f"Requires-Dist: {requirement}" for requirement in requires)]
+    return "\n".join(lines) + "\n"
 
 
 def write_wheel(root: Path, target: Path, distribution: str, version: str, summary: str, requires: list[str]) -> None:
-    """A wheel whose bytes depend only on the files it holds: entries sorted, fixed time and permissions, RECORD last."""
+    """A wheel whose bytes depend only on the files it holds: entries sorted, fixed time and modes, RECORD last."""
     info = f"{distribution.replace('-', '_')}-{version}.dist-info"
     entries = [(relative, (root / relative).read_bytes()) for relative in wheel_files(root)]
-    entries += [
-        (f"{info}/METADATA", metadata(distribution, version, summary, requires).encode("utf-8")),
-        (f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: scripts.formats.wheel\nRoot-Is-Purelib: true\nTag: py3-none-any\n"),
-    ]
-    record = "".join(f"{relative},sha256={_urlsafe_sha256(content)},{len(content)}\n" for relative, content in entries) + f"{info}/RECORD,,\n"
-    entries.append((f"{info}/RECORD", record.encode("utf-8")))
+    entries += [(f"{info}/METADATA", metadata(distribution, version, summary, requires).encode("utf-8")),
+                (f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: scripts.formats.wheel\nRoot-Is-Purelib: true\n"
+                                  b"Tag: py3-none-any\n")]
+    record = "".join(f"{relative},sha256={_urlsafe_sha256(content)},{len(content)}\n" for relative, content in entries)
+    entries.append((f"{info}/RECORD", (record + f"{info}/RECORD,,\n").encode("utf-8")))
     with zipfile.ZipFile(target, "w") as archive:
         for relative, content in entries:
             entry = zipfile.ZipInfo(relative, date_time=_ZIP_TIMESTAMP)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import sqlite3
 import tempfile
 import zipfile
@@ -16,26 +15,23 @@ from ..formats import archive
 # The folder's checksum file lists those files' bytes, so it differs with them.
 # ReadStat stamps the time of writing into an SPSS file: a .sav is pinned by its labels and values, read back.
 NATIVE_SUFFIXES = (".zip", ".sqlite", ".xlsx", ".sav")
-# How a record pins a workbook. Those of 1.4.1 to 2.1.1 pin its cells, as openpyxl reads them back (seconds at
-# a time for a corpus); later ones pin its XML parts, unpacked, as a zip's other entries are pinned: xlsxwriter,
-# pure Python and pinned in requirements.lock, writes the same parts on every system, and only their
-# compression differs. A record says which it pins, so that an old version is checked as it was recorded.
+# How a record pins a workbook: records of 1.4.1 to 2.1.1 pin its cells, as openpyxl reads them back (slowly, for a
+# corpus); later ones pin its XML parts, unpacked, as a zip's other entries: xlsxwriter, pure Python and pinned,
+# writes the same parts on every system, and only their compression differs. A record says which it pins.
 WORKBOOK_BY_CELLS, WORKBOOK_BY_PARTS = "cells", "parts"
 WORKBOOK_FINGERPRINTS = (WORKBOOK_BY_CELLS, WORKBOOK_BY_PARTS)
 
 
 def is_native(path: str) -> bool:
     """Whether a release file's bytes depend on a native library, so that a record pins what it holds instead."""
-    return path.endswith(NATIVE_SUFFIXES) or path.endswith((f"/{archive.FOLDER_SUMS}", f"/{archive.SUMS}"))  # SHA256SUMS: the folder's, before 1.8.0
+    # SHA256SUMS was the folder's checksum file before 1.8.0.
+    return path.endswith(NATIVE_SUFFIXES) or path.endswith((f"/{archive.FOLDER_SUMS}", f"/{archive.SUMS}"))
 
 
 def fingerprint(path: Path, known: dict[str, str] | None = None, workbook: str = WORKBOOK_BY_PARTS) -> str:
-    """sha256 of what the file holds: a zip's entries, a database's schema and rows, a workbook's parts (or cells), or the sums of byte-stable files.
-
-    `known` gives the fingerprint of a file by the sha256 of its bytes: a zip's database and
-    workbook are the files beside it, whose fingerprints are then not read again. `workbook` is
-    one of WORKBOOK_FINGERPRINTS.
-    """
+    """sha256 of what the file holds: a zip's entries, a database's schema and rows, a workbook's parts (or cells),
+    or the sums of byte-stable files. `known` gives the fingerprint of a file by the sha256 of its bytes: a zip's
+    database and workbook are the files beside it, whose fingerprints are then not read again."""
     if workbook not in WORKBOOK_FINGERPRINTS:
         raise ValueError(f"{workbook!r} is not a way to fingerprint a workbook ({', '.join(WORKBOOK_FINGERPRINTS)})")
     digest = hashlib.sha256()
@@ -49,14 +45,12 @@ def _lines(path: Path, known: dict[str, str], workbook: str):
     if name.endswith(".zip"):
         with zipfile.ZipFile(path) as archive_file, tempfile.TemporaryDirectory() as unpacked:
             for index, info in enumerate(archive_file.infolist()):
-                if is_native(info.filename) or is_native("/" + info.filename):  # the database and workbook in it: by what they hold, too
-                    entry_path = Path(unpacked) / str(index) / Path(info.filename).name
-                    entry_path.parent.mkdir()
-                    with archive_file.open(info) as entry, open(entry_path, "wb") as copy:
-                        shutil.copyfileobj(entry, copy, 1 << 20)
+                # The database and workbook in it are pinned by what they hold, too.
+                if is_native(info.filename) or is_native("/" + info.filename):
+                    entry_path = Path(archive_file.extract(info, Path(unpacked) / str(index)))
                     with open(entry_path, "rb") as copy:
                         sha256 = hashlib.file_digest(copy, "sha256").hexdigest()
-                    yield f"{info.filename}\t{known[sha256] if sha256 in known else fingerprint(entry_path, workbook=workbook)}"
+                    yield f"{info.filename}\t{known.get(sha256) or fingerprint(entry_path, workbook=workbook)}"
                     continue
                 yield _entry_line(archive_file, info)
     elif name.endswith(".sqlite"):
@@ -70,7 +64,8 @@ def _lines(path: Path, known: dict[str, str], workbook: str):
         yield from _sav_lines(path)
     elif name in (archive.FOLDER_SUMS, archive.SUMS):
         # The lines of byte-stable files; those of native files name bytes that their own fingerprints stand for.
-        yield from (line for line in path.read_text(encoding="utf-8").splitlines() if not is_native("/" + line.split("  ", 1)[-1]))
+        yield from (line for line in path.read_text(encoding="utf-8").splitlines()
+                    if not is_native("/" + line.split("  ", 1)[-1]))
     else:
         raise ValueError(f"{path} is not a file whose bytes a native library writes")
 
@@ -84,7 +79,8 @@ def _entry_line(archive_file: zipfile.ZipFile, info: zipfile.ZipInfo) -> str:
 def _database_lines(path: Path):
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        objects = connection.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        query = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+        objects = connection.execute(query).fetchall()
         shadow = _shadow_tables(connection, objects)
         for kind, name, table, sql in objects:
             if name in shadow or name.startswith("sqlite_"):
@@ -102,7 +98,8 @@ def _shadow_tables(connection: sqlite3.Connection, objects: list[tuple]) -> set[
     try:
         return {name for _, name, kind, *_ in connection.execute("PRAGMA table_list") if kind == "shadow"}
     except sqlite3.OperationalError:  # SQLite before 3.37: the tables that FTS5 names after its virtual table
-        virtual = [name for kind, name, _, sql in objects if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
+        virtual = [name for kind, name, _, sql in objects
+                   if kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL TABLE")]
         return {name for _, name, _, _ in objects if any(name.startswith(f"{table}_") for table in virtual)}
 
 
@@ -111,7 +108,8 @@ def _sav_lines(path: Path):
     import pyreadstat
 
     frame, meta = pyreadstat.read_sav(str(path))
-    yield repr((meta.file_label, meta.column_names, meta.column_labels, meta.original_variable_types, sorted(meta.variable_value_labels.items())))
+    yield repr((meta.file_label, meta.column_names, meta.column_labels, meta.original_variable_types,
+                sorted(meta.variable_value_labels.items())))
     for row in frame.itertuples(index=False, name=None):
         yield repr(row)
 
