@@ -10,6 +10,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,14 +69,24 @@ class ReusedCopy:
 
 
 def _entries(folder: Path) -> dict[str, tuple]:
-    """Every path below a folder, with what tells a changed file: its kind, size and time of change (symbolic links not followed)."""
+    """Every path below a folder, with what tells a changed file: its kind, size and time of change (symbolic links not followed).
+    A folder that cannot be read is passed over, as os.walk passes it; relative paths are joined as text (relpath is slow)."""
     entries = {}
-    for parent, folders, files in os.walk(folder):
-        for name in folders + files:
-            path = os.path.join(parent, name)
-            info = os.lstat(path)
-            relative = Path(os.path.relpath(path, folder)).as_posix()
-            entries[relative] = (info.st_mode,) if stat.S_ISDIR(info.st_mode) else (info.st_mode, info.st_size, info.st_mtime_ns)
+
+    def walk(directory: str, prefix: str) -> None:
+        try:
+            listing = list(os.scandir(directory))
+        except OSError:
+            return
+        for entry in listing:
+            relative, info = prefix + entry.name, entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(info.st_mode):
+                entries[relative] = (info.st_mode,)
+                walk(entry.path, relative + "/")
+            else:
+                entries[relative] = (info.st_mode, info.st_size, info.st_mtime_ns)
+
+    walk(os.fspath(folder), "")
     return entries
 
 
@@ -94,15 +105,54 @@ def reused_package(tmp_path_factory) -> ReusedCopy:
 
 @pytest.fixture(scope="session")
 def released_folder(tmp_path_factory) -> Path:
-    """The release folder of one `release` of a copy of the package, for read-only tests.
+    """The release folder of one `release` of a copy of the package, for read-only tests: made once per run, the
+    pytest-xdist workers sharing it.
 
     make mutate names one it made before the mutants in RELEASED_FOLDER, so that each mutant's run does not release again.
     """
     if os.environ.get("RELEASED_FOLDER"):
         return Path(os.environ["RELEASED_FOLDER"])
-    root = copy_package(tmp_path_factory.mktemp("released") / "package")
-    subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "release"], check=True, capture_output=True, cwd=ROOT)
-    return next(path for path in (root / "dist").iterdir() if path.is_dir())
+
+    def release(folder: Path) -> Path:
+        root = copy_package(folder / "package")
+        assert main(["--root", str(root), "release"]) == 0, "the release of an unchanged copy failed"
+        return next(path for path in (root / "dist").iterdir() if path.is_dir())
+    return once_per_run(tmp_path_factory, "released", release)
+
+
+def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], Path]) -> Path:
+    """What `make` returns for a new folder, made once for all the pytest-xdist workers of this run: the first worker to
+    claim `name` makes it, the others wait for the path it writes. Without xdist, it is made in this process."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return make(tmp_path_factory.mktemp(name))
+    shared = tmp_path_factory.getbasetemp().parent  # the run's folder, above each worker's own (which ends with it)
+    ready = shared / f"{name}.ready"
+    try:
+        (shared / f"{name}.claimed").mkdir()  # atomic on every platform: one worker wins
+    except FileExistsError:
+        deadline = time.monotonic() + 600
+        while not ready.exists():
+            if time.monotonic() > deadline:
+                pytest.fail(f"another worker claimed {name} but wrote no {ready} in 600 s")
+            time.sleep(0.1)
+        made = ready.read_text(encoding="utf-8")
+        if made.startswith("failed: "):
+            pytest.fail(f"the worker that made {name} {made}")
+        return Path(made)
+    try:
+        made = str(make(shared / name))
+    except BaseException as exc:
+        _write_then_rename(ready, f"failed: {type(exc).__name__}: {exc}")
+        raise
+    _write_then_rename(ready, made)
+    return Path(made)
+
+
+def _write_then_rename(path: Path, text: str) -> None:
+    """Whoever waits for `path` reads it whole or not at all."""
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
 
 
 def run(root: Path, *args: str, capsys) -> tuple[int, str, str]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 import subprocess
-import sys
 
 import pytest
 import yaml
 
 from conftest import ROOT, copy_package, tool
+from scripts.__main__ import main
 from scripts.formats.markers import block
 from scripts.inputs.project import Project
 
@@ -31,9 +31,7 @@ def published(tmp_path_factory):
     root = copy_package(tmp_path_factory.mktemp("published") / "package")
     metadata = root / "metadata" / "package.yaml"
     metadata.write_text(metadata.read_text(encoding="utf-8") + f"repository: {REPOSITORY}\n", encoding="utf-8", newline="\n")
-    code = subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "build"],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert code.returncode == 0, code.stderr
+    assert main(["--root", str(root), "build"]) == 0  # in-process: the command line's own start is tested elsewhere
     return root
 
 

@@ -202,18 +202,29 @@ def test_every_recorded_version_is_as_first_committed():
         if os.environ.get("CI"):
             pytest.fail("the checkout has no git history to compare releases/ with")
         pytest.skip("no git history here to compare releases/ with")
+    # One walk of the history for every commit that touched releases/ (-m: a merge against each parent), and one
+    # git cat-file for what each commit held: a git process per path and commit is thousands of processes.
+    touched: dict[str, list[str]] = {}
+    commit = ""
+    for line in _git("log", "--full-history", "-m", "--format=commit %H", "--name-only", "--", "releases/").splitlines():
+        if line.startswith("commit "):
+            commit = line.removeprefix("commit ")
+        elif line and commit not in touched.setdefault(line, []):
+            touched[line].append(commit)
     ever = sorted({path for path in _git("log", "--format=", "--name-only", "--diff-filter=A", "--", "releases/").splitlines()
                    if re.fullmatch(r"releases/\d+\.\d+\.\d+/[^/]+", path)})
     assert any(path.endswith("/release.json") for path in ever)
     yanked = {release.version for release in Project().releases if release.yanked}
+    held = dict(zip([(commit, path) for path in ever for commit in touched[path]],
+                    _committed([f"{commit}:{path}" for path in ever for commit in touched[path]])))
     for path in ever:
         now = ROOT / path
-        commits = _git("log", "--format=%H", "--", path).split()
+        commits = touched[path]
         if not now.is_file() and path.split("/")[1] in yanked:
             continue  # withdrawn, by its [YANKED] heading in the changelog
         assert now.is_file(), f"{path} was committed in {commits[-1][:10]} and is gone: a released version's record is never removed"
         for commit in commits:
-            committed = _git("show", f"{commit}:{path}") if _git("ls-tree", commit, "--", path) else None
+            committed = held[commit, path]
             if committed is None:
                 continue  # the commit that removed it, which the line above has refused
             if path.endswith(".json"):
@@ -221,6 +232,24 @@ def test_every_recorded_version_is_as_first_committed():
                 assert {key: current.get(key) for key in then} == then, f"{path} differs from what {commit[:10]} recorded"
             else:
                 assert now.read_text(encoding="utf-8") == committed, f"{path} differs from what {commit[:10]} recorded"
+
+
+def _committed(objects: list[str]) -> list[str | None]:
+    """The text of each `commit:path`, or None where that commit holds no such file (git cat-file --batch, one process)."""
+    out = subprocess.run(["git", "cat-file", "--batch"], cwd=ROOT, input="".join(f"{name}\n" for name in objects).encode("utf-8"),
+                         capture_output=True, check=True).stdout
+    texts, at = [], 0
+    for _ in objects:
+        header_end = out.index(b"\n", at)
+        header = out[at:header_end].split()
+        if header[-1] == b"missing":
+            texts.append(None)
+            at = header_end + 1
+            continue
+        size = int(header[2])
+        texts.append(out[header_end + 1:header_end + 1 + size].decode("utf-8"))
+        at = header_end + 1 + size + 1  # the content, then a newline
+    return texts
 
 
 def test_removing_a_released_versions_record_is_refused_unless_the_changelog_yanks_it(package, capsys):
