@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import re
@@ -115,9 +117,16 @@ def released_folder(tmp_path_factory) -> Path:
 
     def release(folder: Path) -> Path:
         root = copy_package(folder / "package")
-        assert main(["--root", str(root), "release"]) == 0, "the release of an unchanged copy failed"
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            assert main(["--root", str(root), "release"]) == 0, "the release of an unchanged copy failed"
+        (folder / RELEASE_SUMMARY).write_text(printed.getvalue(), encoding="utf-8", newline="\n")
         return next(path for path in (root / "dist").iterdir() if path.is_dir())
     return once_per_run(tmp_path_factory, "released", release)
+
+
+# What the release of released_folder printed, beside its copy of the package (package/dist/<name>/ is the folder).
+RELEASE_SUMMARY = "release-summary.txt"
 
 
 def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], Path]) -> Path:
@@ -151,7 +160,7 @@ def once_per_run(tmp_path_factory, name: str, make: Callable[[Path], Path]) -> P
 def _write_then_rename(path: Path, text: str) -> None:
     """Whoever waits for `path` reads it whole or not at all."""
     partial = path.with_name(path.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
+    partial.write_text(text, encoding="utf-8", newline="\n")
     os.replace(partial, path)
 
 
