@@ -1,4 +1,5 @@
-"""Resolve each signatory entry to an organization from data/source/organizations.yaml, every name and fact checked against its quote."""
+"""Resolve each signatory entry to an organization from data/source/organizations.yaml, every name and fact checked
+against its quote."""
 
 from __future__ import annotations
 
@@ -12,12 +13,10 @@ import pycountry
 
 from ..cells import field_names
 from ..errors import PipelineError
-from ..inputs.curated import CuratedFile, file_entry, load_optional
-from .quotes import AGREEMENT_PAGE_KIND, gives_value, holds
+from .quotes import AGREEMENT_PAGE_KIND, QuotedPages, gives_value, holds
 
 PATH = "data/source/organizations.yaml"
 NOT_LOOKED_UP = f"not looked up yet: {PATH} does not list this entry"
-# The organizations columns a fact gives; the others (name, acronym) come from its names.
 
 
 @dataclass(frozen=True)
@@ -27,21 +26,17 @@ class Resolution:
     note: str | None
 
 
-class Organizations:
-    """The curated file, read once for the corpus: who each entry is, and the rows of the three organization tables."""
+class Organizations(QuotedPages):
+    """Who each entry is, and the rows of the three organization tables."""
 
     def __init__(self, root: Path, schemas: dict[str, dict]):
-        self.curated: CuratedFile | None = load_optional(root, PATH, "organizations", schemas)
-        data = self.curated.data if self.curated else {"pages": {}, "organizations": [], "signatories": []}
-        self.pages, self.organizations = data["pages"], data["organizations"]
-        self.by_entry = {(entry["agreement_id"], entry["list_number"]): (index, entry) for index, entry in enumerate(data["signatories"])}
+        super().__init__(root, PATH, "organizations", schemas, {"pages": {}, "organizations": [], "signatories": []})
+        self.organizations = self.data["organizations"]
+        self.by_entry = {(entry["agreement_id"], entry["list_number"]): (index, entry)
+                         for index, entry in enumerate(self.data["signatories"])}
         self.seen: set[tuple[str, int]] = set()
-        self.columns = field_names(schemas["organizations"])  # a fact property that is a column fills it; founded gives founded_year and founded_date
-
-    @property
-    def files(self) -> tuple[tuple[str, str, int], ...]:
-        """(path, sha256, size) of the curated file as read, for the descriptor and the release; none where there is no file."""
-        return file_entry(self.curated, PATH)
+        # A fact whose property is a column fills it; founded gives founded_year and founded_date.
+        self.columns = field_names(schemas["organizations"])
 
     def resolve(self, agreement_id: str, list_number: int) -> Resolution:
         """Who an entry is; an entry the file does not list is unresolved, and says so."""
@@ -54,19 +49,27 @@ class Organizations:
         return Resolution(None, "unresolved", " ".join(entry["unresolved"].split()))
 
     def tables(self, signatories, agreements, actors) -> dict[str, list[dict]]:
-        """The organizations, their names and their facts, once every agreement's entries and parties are resolved; refuses what its evidence does not hold."""
+        """The organizations, their names and their facts, once every agreement's entries and parties are resolved;
+        refuses what its evidence does not hold."""
         if self.curated is None:
             return {"organizations": [], "organization_names": [], "organization_facts": []}
         agreements_by_id = {row["agreement_id"]: row for row in agreements}
-        agreement_pages = {row["source_url"] for row in agreements}
+        agreement_pages = {row["source_url"] for row in agreements_by_id.values()}
         countries_as_listed: dict[str, set[str]] = {}
+        shown: dict[str, list[dict]] = {}
         for row in signatories:
             if row["country_code"]:
                 countries_as_listed.setdefault(row["country_code"], set()).add(row["country_as_listed"])
-        self._check_pages(agreement_pages)
-        self._check_entries()
+        for key, page in self.pages.items():
+            if page["url"] in agreement_pages:
+                self.fail(("pages", key, "url"), "is an agreement's own source page: it cannot stand in for a fact the "
+                          "agreement does not state", "cite the page that states the fact")
+            self.check_read_on(key)
+        for (agreement_id, list_number), (index, _) in self.by_entry.items():
+            if (agreement_id, list_number) not in self.seen:
+                self.fail(("signatories", index, "list_number"), f"entry {list_number} of {agreement_id} is not in "
+                          "that agreement's list", "correct the agreement_id or the list_number")
         known = {organization["organization_id"] for organization in self.organizations}
-        shown: dict[str, list[dict]] = {}
         for row in signatories:
             if row["organization_id"] is not None:
                 shown.setdefault(row["organization_id"], []).append(row)
@@ -75,56 +78,57 @@ class Organizations:
             if actor["organization_id"] is None:
                 continue
             if actor["organization_id"] not in known:
-                raise PipelineError(f"data/source/{actor['agreement_id']}/coding.yaml", f"actor {actor['name']!r} is organization {actor['organization_id']!r}, which {PATH} does not define",
-                                    "define it under organizations there, with its names and facts quoted, or correct the id")
+                raise PipelineError(f"data/source/{actor['agreement_id']}/coding.yaml", f"actor {actor['name']!r} is "
+                                    f"organization {actor['organization_id']!r}, which {PATH} does not define",
+                                    "define it under organizations there, with its names and facts quoted, or correct "
+                                    "the id")
             named_by_parties.add(actor["organization_id"])
-        for (agreement_id, list_number), (index, entry) in self.by_entry.items():
+        for index, entry in self.by_entry.values():
             if entry.get("organization_id") and entry["organization_id"] not in known:
-                self._fail(("signatories", index, "organization_id"), f"names organization {entry['organization_id']!r}, which organizations does not define",
-                           "define it under organizations, with its names and facts, or correct the id")
+                self.fail(("signatories", index, "organization_id"), f"names organization "
+                          f"{entry['organization_id']!r}, which organizations does not define",
+                          "define it under organizations, with its names and facts, or correct the id")
         for organization_id, rows in shown.items():
             self._check_shared(organization_id, rows)
         organizations, names, facts = [], [], []
         for index, organization in enumerate(self.organizations):
             organization_id = organization["organization_id"]
             if organization_id not in shown and organization_id not in named_by_parties:
-                self._fail(("organizations", index, "organization_id"), f"{organization_id} is shown by no entry and no party of any agreement",
-                           "resolve an entry to it under signatories, or a party to it in a coding (organization:), or remove it")
+                self.fail(("organizations", index, "organization_id"), f"{organization_id} is shown by no entry and no "
+                          "party of any agreement", "resolve an entry to it under signatories, or a party to it in a "
+                          "coding (organization:), or remove it")
             own_names = self._names(index, organization)
-            names += own_names + [_as_listed(organization_id, row, agreements_by_id[row["agreement_id"]]) for row in shown.get(organization_id, [])]
+            names += own_names + [_as_listed(organization_id, row, agreements_by_id[row["agreement_id"]])
+                                  for row in shown.get(organization_id, [])]
             values = {}
             for fact_index, fact in enumerate(organization["facts"]):
-                self._check_fact(index, fact_index, fact, own_names, countries_as_listed)
+                where = ("organizations", index, "facts", fact_index)
+                self.page(fact["page"], (*where, "page"))
+                problem = _quote_problem(fact["property"], fact["value"], fact["quote"],
+                                         self.pages[fact["page"]]["url"], [row["name"] for row in own_names],
+                                         countries_as_listed)
+                if problem:
+                    self.fail((*where, "quote" if problem[1] else "value"), problem[0], problem[2])
                 values[fact["property"]] = fact["value"]
-                facts.append(self._fact_row(organization_id, fact))
-            official = next(row["name"] for row in own_names if row["kind"] == "official")
-            acronym = next((row["name"] for row in own_names if row["kind"] == "acronym"), None)
+                facts.append({"organization_id": organization_id, "property": fact["property"], "value": fact["value"],
+                              **self.cited(fact["page"]), "quote": fact["quote"]})
             founded = values.get("founded")
-            derived = {"organization_id": organization_id, "name": official, "acronym": acronym, "fact_count": len(organization["facts"]),
-                       "founded_year": int(founded[:4]) if founded else None, "founded_date": dt.date.fromisoformat(founded) if founded and _is_date(founded) else None}
-            organizations.append({column: derived[column] if column in derived else values.get(column) for column in self.columns})
-        return {"organizations": organizations, "organization_names": _unique_names(names), "organization_facts": facts}
-
-    # --- the checks -------------------------------------------------------------------------
-
-    def _check_pages(self, agreement_pages: set[str]) -> None:
-        for key, page in self.pages.items():
-            if page["url"] in agreement_pages:
-                self._fail(("pages", key, "url"), "is an agreement's own source page: it cannot stand in for a fact the agreement does not state",
-                           "cite the page that states the fact")
-            try:
-                dt.date.fromisoformat(page["read_on"])
-            except ValueError:
-                self._fail(("pages", key, "read_on"), f"{page['read_on']!r} is not a real date", "write the date the page was read, YYYY-MM-DD")
-
-    def _check_entries(self) -> None:
-        for (agreement_id, list_number), (index, _) in self.by_entry.items():
-            if (agreement_id, list_number) not in self.seen:
-                self._fail(("signatories", index, "list_number"), f"entry {list_number} of {agreement_id} is not in that agreement's list",
-                           "correct the agreement_id or the list_number")
+            derived = {"organization_id": organization_id, "fact_count": len(organization["facts"]),
+                       "name": next(row["name"] for row in own_names if row["kind"] == "official"),
+                       "acronym": next((row["name"] for row in own_names if row["kind"] == "acronym"), None),
+                       "founded_year": int(founded[:4]) if founded else None,
+                       "founded_date": dt.date.fromisoformat(founded) if founded and _is_date(founded) else None}
+            organizations.append({column: derived[column] if column in derived else values.get(column)
+                                  for column in self.columns})
+        unique = {}  # an organization listed alike by two agreements is one name as listed
+        for row in names:
+            unique.setdefault((row["organization_id"], row["kind"], row["name"]), row)
+        return {"organizations": organizations, "organization_names": list(unique.values()),
+                "organization_facts": facts}
 
     def _check_shared(self, organization_id: str, rows: list[dict]) -> None:
-        """Two entries of one list are one organization only with a quoted fact that says so: all but one of them carry it, naming the entry."""
+        """Two entries of one list are one organization only with a quoted fact that says so: all but one of them carry
+        it, naming the entry."""
         by_agreement: dict[str, list[dict]] = {}
         for row in rows:
             by_agreement.setdefault(row["agreement_id"], []).append(row)
@@ -136,116 +140,101 @@ class Organizations:
                 if evidence is None:
                     without.append((index, row))
                     continue
-                self._page(evidence["page"], ("signatories", index, "same_as", "page"))
+                self.page(evidence["page"], ("signatories", index, "same_as", "page"))
                 if not holds(evidence["quote"], row["name"]):
-                    self._fail(("signatories", index, "same_as", "quote"), f"does not contain the entry's name {row['name']!r}",
-                               "quote the sentence of the page that names this entry as the organization")
+                    self.fail(("signatories", index, "same_as", "quote"), f"does not contain the entry's name "
+                              f"{row['name']!r}", "quote the sentence of the page that names this entry as the "
+                              "organization")
             if len(without) > 1:
                 (_, first), (index, second) = without[:2]
-                self._fail(("signatories", index, "organization_id"),
-                           f"entries {first['list_number']} and {second['list_number']} of {agreement_id} both resolve to {organization_id}, with no quoted fact that they are one organization",
-                           "add same_as: {page, quote} with a quote that names the entry as listed as this organization, or resolve one of them elsewhere")
+                self.fail(("signatories", index, "organization_id"), f"entries {first['list_number']} and "
+                          f"{second['list_number']} of {agreement_id} both resolve to {organization_id}, with no "
+                          "quoted fact that they are one organization", "add same_as: {page, quote} with a quote that "
+                          "names the entry as listed as this organization, or resolve one of them elsewhere")
 
     def _names(self, index: int, organization: dict) -> list[dict]:
         rows = []
         for name_index, entry in enumerate(organization["names"]):
-            page = self._page(entry["page"], ("organizations", index, "names", name_index, "page"))
+            page = self.page(entry["page"], ("organizations", index, "names", name_index, "page"))
             if not holds(entry["quote"], entry["name"]):
-                self._fail(("organizations", index, "names", name_index, "quote"), f"does not contain the name {entry['name']!r}",
-                           "quote the words of the page that give the name, verbatim")
-            rows.append({"organization_id": organization["organization_id"], "kind": entry["kind"], "name": entry["name"],
-                         "language": entry["language"], "source_url": page["url"], "source_kind": page["kind"], "quote": entry["quote"]})
+                self.fail(("organizations", index, "names", name_index, "quote"), f"does not contain the name "
+                          f"{entry['name']!r}", "quote the words of the page that give the name, verbatim")
+            rows.append({"organization_id": organization["organization_id"], "kind": entry["kind"],
+                         "name": entry["name"], "language": entry["language"], "source_url": page["url"],
+                         "source_kind": page["kind"], "quote": entry["quote"]})
         officials = [row for row in rows if row["kind"] == "official"]
         if len(officials) != 1:
-            self._fail(("organizations", index, "names"), f"has {len(officials)} names of kind official: exactly one is the name it uses for itself",
-                       "give one name kind: official, and the others acronym, local or former")
+            self.fail(("organizations", index, "names"), f"has {len(officials)} names of kind official: exactly one is "
+                      "the name it uses for itself", "give one name kind: official, and the others acronym, local or "
+                      "former")
         return rows
-
-    def _check_fact(self, index: int, fact_index: int, fact: dict, names: list[dict], countries_as_listed: dict[str, set[str]]) -> None:
-        where = ("organizations", index, "facts", fact_index)
-        page = self._page(fact["page"], (*where, "page"))
-        value, quote, kind = fact["value"], fact["quote"], fact["property"]
-        problem = _quote_problem(kind, value, quote, page["url"], [row["name"] for row in names], countries_as_listed)
-        if problem:
-            self._fail((*where, "quote" if problem[1] else "value"), problem[0], problem[2])
-
-    def _page(self, key: str, keys: tuple) -> dict:
-        if key not in self.pages:
-            self._fail(keys, f"names the page {key!r}, which pages does not define", "add the page under pages, with its url, title, publisher and read_on")
-        return self.pages[key]
-
-    def _fact_row(self, organization_id: str, fact: dict) -> dict:
-        page = self.pages[fact["page"]]
-        return {"organization_id": organization_id, "property": fact["property"], "value": fact["value"], "source_url": page["url"],
-                "source_title": page["title"], "source_publisher": page["publisher"], "source_kind": page["kind"], "read_on": dt.date.fromisoformat(page["read_on"]),
-                "quote": fact["quote"]}
-
-    def _fail(self, keys: tuple, problem: str, fix: str):
-        self.curated.fail(keys, problem, fix)
 
 
 def _as_listed(organization_id: str, row: dict, agreement: dict) -> dict:
     """The entry's own spelling, quoted from the agreement that lists it."""
-    return {"organization_id": organization_id, "kind": "as-listed", "name": row["name"], "language": agreement["language"],
-            "source_url": agreement["source_url"], "source_kind": AGREEMENT_PAGE_KIND, "quote": row["entry_text"]}
+    return {"organization_id": organization_id, "kind": "as-listed", "name": row["name"], "quote": row["entry_text"],
+            "language": agreement["language"], "source_url": agreement["source_url"],
+            "source_kind": AGREEMENT_PAGE_KIND}
 
 
-def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list[str], countries_as_listed: dict[str, set[str]]) -> tuple[str, bool, str] | None:
-    """(problem, whether the quote is at fault, fix) where the quote does not hold the value, or the value is malformed; else None."""
+def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list[str],
+                   countries_as_listed: dict[str, set[str]]) -> tuple[str, bool, str] | None:
+    """(problem, whether the quote is at fault, fix) where the quote does not hold the value, or the value is
+    malformed; else None."""
     if kind == "founded":
         if not (re.fullmatch(r"[0-9]{4}", value) or _is_date(value)):
-            return f"{value!r} is not a year (YYYY) or a date (YYYY-MM-DD)", False, "write the founding at the precision the page gives: 2004 or 2004-04-16"
+            return (f"{value!r} is not a year (YYYY) or a date (YYYY-MM-DD)", False,
+                    "write the founding at the precision the page gives: 2004 or 2004-04-16")
         if gives_value(quote, value):
             return None
         if len(value) == 4:
-            return f"does not contain the year {value} as a word of its own", True, "quote the words of the page that give the founding"
-        return (f"does not give the date {value} whole: its day, month and year, each as a word of its own (6 August 1971, August 6, 1971, "
-                "1971-08-06 or 06.08.1971)", True, "correct the date to the one the quote gives, or quote the words of the page that give it")
+            return (f"does not contain the year {value} as a word of its own", True,
+                    "quote the words of the page that give the founding")
+        return (f"does not give the date {value} whole: its day, month and year, each as a word of its own "
+                "(6 August 1971, August 6, 1971, 1971-08-06 or 06.08.1971)", True,
+                "correct the date to the one the quote gives, or quote the words of the page that give it")
     if kind in ("website", "wikipedia_url"):
         parts = urlsplit(value)
         if parts.scheme != "https" or not parts.netloc:
-            return f"{value!r} is not an https address", False, "write the site's https address, such as https://uhrp.org/"
+            return (f"{value!r} is not an https address", False,
+                    "write the site's https address, such as https://uhrp.org/")
         if kind == "wikipedia_url":
             title = unquote(parts.path.removeprefix("/wiki/")).replace("_", " ")
             title = title.split(" (")[0]  # a disambiguation in parentheses is not the article's name in its text
-            return None if holds(quote, title) else (f"does not contain the article's title {title!r}", True, "quote the article's first sentence, which names it")
+            return None if holds(quote, title) else (f"does not contain the article's title {title!r}", True,
+                                                     "quote the article's first sentence, which names it")
         domain = parts.netloc.lower().removeprefix("www.")
         if re.search(rf"(?<![\w-]){re.escape(domain)}(?![\w-]|\.\w)", quote.lower()):
             return None
-        if urlsplit(page_url).netloc.lower().removeprefix("www.") == domain and any(holds(quote, name) for name in names):
+        on_the_site = urlsplit(page_url).netloc.lower().removeprefix("www.") == domain
+        if on_the_site and any(holds(quote, name) for name in names):
             return None  # the site's own page, naming the organization
-        return (f"contains neither the domain {domain} nor, on a page of that site, one of the organization's names", True,
-                "quote the page where it names its website, or a page of the site that names the organization")
+        return (f"contains neither the domain {domain} nor, on a page of that site, one of the organization's names",
+                True, "quote the page where it names its website, or a page of the site that names the organization")
     if kind == "headquarters_city":
-        return None if holds(quote, value) else (f"does not contain the city {value!r}", True, "quote the words of the page that name the city")
+        return None if holds(quote, value) else (f"does not contain the city {value!r}", True,
+                                                 "quote the words of the page that name the city")
     if kind == "headquarters_country_code":
         country = pycountry.countries.get(alpha_2=value)
         if country is None:
-            return f"{value!r} is not an ISO 3166-1 alpha-2 code", False, "write the country's two-letter code, such as DE"
-        spellings = {country.name, getattr(country, "common_name", country.name), getattr(country, "official_name", country.name)} | countries_as_listed.get(value, set())
+            return (f"{value!r} is not an ISO 3166-1 alpha-2 code", False,
+                    "write the country's two-letter code, such as DE")
+        spellings = ({country.name, getattr(country, "common_name", country.name),
+                      getattr(country, "official_name", country.name)} | countries_as_listed.get(value, set()))
         if any(holds(quote, spelling) for spelling in spellings):
             return None
-        # Derived from a quoted fact: a state, province or region of the country (pycountry's first-level subdivisions), as Illinois is of the United States.
-        regions = {region.name for region in pycountry.subdivisions.get(country_code=value) or () if region.parent_code is None}
+        # A state, province or region of the country (pycountry's first-level subdivisions), as Illinois is of the
+        # United States, says where the organization is as well as the country's name does.
+        regions = {region.name for region in pycountry.subdivisions.get(country_code=value) or ()
+                   if region.parent_code is None}
         return None if any(holds(quote, region) for region in regions) else (
-            f"does not contain the country's name ({', '.join(sorted(spellings))}) or one of its first-level subdivisions", True,
-            "quote the words of the page that name the country, or its state, province or region")
+            f"does not contain the country's name ({', '.join(sorted(spellings))}) or one of its first-level "
+            "subdivisions", True, "quote the words of the page that name the country, or its state, province or region")
     return None
 
 
 def _is_date(value: str) -> bool:
     try:
-        return re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) is not None and dt.date.fromisoformat(value) is not None
+        return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)) and bool(dt.date.fromisoformat(value))
     except ValueError:
         return False
-
-
-def _unique_names(rows: list[dict]) -> list[dict]:
-    """One row per organization, kind and name: an organization listed alike by two agreements is one name as listed."""
-    seen, unique = set(), []
-    for row in rows:
-        key = (row["organization_id"], row["kind"], row["name"])
-        if key not in seen:
-            seen.add(key)
-            unique.append(row)
-    return unique

@@ -1,10 +1,14 @@
-"""What a verbatim quote holds: a value as whole words, case and accents aside, and a date as a page writes it."""
+"""What a verbatim quote holds: a value as whole words, case and accents aside, and a date as a page writes it; and the
+curated files of facts quoted from pages."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import unicodedata
+from pathlib import Path
+
+from ..inputs.curated import file_entry, load_optional
 
 # A page that lost the space between two elements runs words together ("HijrahYayasan"): a capital after a
 # small letter starts a word, in the quote and the value alike.
@@ -109,3 +113,39 @@ def gives_value(quote: str, value: str) -> bool:
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}", value):
         return gives_month(quote, int(value[:4]), int(value[5:]))
     return holds(quote, value)
+
+
+class QuotedPages:
+    """A curated file of facts quoted from public pages, read once for the corpus; empty where the checkout has none."""
+
+    def __init__(self, root: Path, path: str, contract: str, schemas: dict[str, dict], empty: dict):
+        self.path, self.curated = path, load_optional(root, path, contract, schemas)
+        self.data = self.curated.data if self.curated else empty
+        self.pages = self.data["pages"]
+
+    @property
+    def files(self) -> tuple[tuple[str, str, int], ...]:
+        """(path, sha256, size) of the file as read, for the descriptor and the release."""
+        return file_entry(self.curated, self.path)
+
+    def check_read_on(self, key: str) -> None:
+        try:
+            dt.date.fromisoformat(self.pages[key]["read_on"])
+        except ValueError:
+            self.fail(("pages", key, "read_on"), f"{self.pages[key]['read_on']!r} is not a real date",
+                      "write the date the page was read, YYYY-MM-DD")
+
+    def page(self, key: str, keys: tuple) -> dict:
+        if key not in self.pages:
+            self.fail(keys, f"names the page {key!r}, which pages does not define",
+                      "add the page under pages, with its url, title, publisher and read_on")
+        return self.pages[key]
+
+    def cited(self, key: str) -> dict:
+        """The columns of a row that cite the page."""
+        page = self.pages[key]
+        return {"source_url": page["url"], "source_title": page["title"], "source_publisher": page["publisher"],
+                "source_kind": page["kind"], "read_on": dt.date.fromisoformat(page["read_on"])}
+
+    def fail(self, keys: tuple, problem: str, fix: str):
+        self.curated.fail(keys, problem, fix)

@@ -1,4 +1,5 @@
-"""Resolve the nations an agreement thanks to the states that had recognized the genocide before its signing, from data/source/recognitions.yaml, each recognition checked against its quote."""
+"""Resolve the nations an agreement thanks to the states that had recognized the genocide before its signing, from
+data/source/recognitions.yaml, each recognition checked against its quote."""
 
 from __future__ import annotations
 
@@ -7,88 +8,76 @@ from pathlib import Path
 
 import pycountry
 
-from ..inputs.curated import CuratedFile, file_entry, load_optional
 from .ids import actor_id, event_id
-from .quotes import gives_date, holds
+from .quotes import QuotedPages, gives_date, holds
 
 PATH = "data/source/recognitions.yaml"
 
 
-class Recognitions:
-    """The curated file, read once for the corpus: which states each agreement thanks, and the rows of the recognitions table."""
+class Recognitions(QuotedPages):
+    """Which states each agreement thanks, and the rows of the recognitions table."""
 
     def __init__(self, root: Path, schemas: dict[str, dict]):
-        self.curated: CuratedFile | None = load_optional(root, PATH, "recognitions", schemas)
-        data = self.curated.data if self.curated else {"pages": {}, "agreements": []}
-        self.pages, self.agreements = data["pages"], data["agreements"]
-
-    @property
-    def files(self) -> tuple[tuple[str, str, int], ...]:
-        """(path, sha256, size) of the curated file as read, for the descriptor and the release; none where there is no file."""
-        return file_entry(self.curated, PATH)
+        super().__init__(root, PATH, "recognitions", schemas, {"pages": {}, "agreements": []})
 
     def rows(self, agreements, actors, events) -> list[dict]:
         """One row per recognition of each agreement the file lists; refuses what its evidence does not hold."""
         signed = {row["agreement_id"]: row["date_signed"] for row in agreements}
         actor_ids = {row["actor_id"] for row in actors}
         event_actors = {row["event_id"]: row["actor_id"] for row in events}
-        for key, page in self.pages.items():
-            try:
-                dt.date.fromisoformat(page["read_on"])
-            except ValueError:
-                self._fail(("pages", key, "read_on"), f"{page['read_on']!r} is not a real date", "write the date the page was read, YYYY-MM-DD")
+        for key in self.pages:
+            self.check_read_on(key)
         rows = []
-        for index, entry in enumerate(self.agreements):
-            agreement = entry["agreement_id"]
+        for index, entry in enumerate(self.data["agreements"]):
+            agreement, where = entry["agreement_id"], ("agreements", index)
             if agreement not in signed:
-                self._fail(("agreements", index, "agreement_id"), f"{agreement} is no agreement of data/source/", "name the agreement's folder")
+                self.fail((*where, "agreement_id"), f"{agreement} is no agreement of data/source/",
+                          "name the agreement's folder")
             actor = actor_id(agreement, entry["actor"])
             if actor not in actor_ids:
-                self._fail(("agreements", index, "actor"), f"names actor {entry['actor']!r}, which the coding of {agreement} does not define",
-                           "name the key of the actor in its coding.yaml that the states are read to be")
+                self.fail((*where, "actor"), f"names actor {entry['actor']!r}, which the coding of {agreement} does "
+                          "not define", "name the key of the actor in its coding.yaml that the states are read to be")
             event = event_id(agreement, entry["event_number"])
             if event_actors.get(event) != actor:
-                self._fail(("agreements", index, "event_number"), f"event {entry['event_number']} of {agreement} is not an event of actor {entry['actor']!r}",
-                           "name the number of the event in its coding.yaml whose actor is that actor")
-            self._page(entry["basis"]["page"], ("agreements", index, "basis", "page"))
+                self.fail((*where, "event_number"), f"event {entry['event_number']} of {agreement} is not an event of "
+                          f"actor {entry['actor']!r}", "name the number of the event in its coding.yaml whose actor is "
+                          "that actor")
+            self.page(entry["basis"]["page"], (*where, "basis", "page"))
             if not holds(entry["basis"]["quote"], "genocide"):
-                self._fail(("agreements", index, "basis", "quote"), "does not contain the word genocide", "quote the statement that lists the recognitions")
+                self.fail((*where, "basis", "quote"), "does not contain the word genocide",
+                          "quote the statement that lists the recognitions")
             for number, recognition in enumerate(entry["recognitions"]):
-                rows.append(self._row((*("agreements", index, "recognitions", number),), agreement, actor, event, signed[agreement], recognition))
+                rows.append(self._row((*where, "recognitions", number), agreement, actor, event, signed[agreement],
+                                      recognition))
         return rows
 
     def _row(self, where: tuple, agreement: str, actor: str, event: str, signed: dt.date, recognition: dict) -> dict:
         country = recognition["country"]
         if pycountry.countries.get(alpha_2=country) is None:
-            self._fail((*where, "country"), f"{country!r} is not an ISO 3166-1 alpha-2 code", "write the state's two-letter code, such as FR")
+            self.fail((*where, "country"), f"{country!r} is not an ISO 3166-1 alpha-2 code",
+                      "write the state's two-letter code, such as FR")
         try:
             date = dt.date.fromisoformat(recognition["date"])
         except ValueError:
-            self._fail((*where, "date"), f"{recognition['date']!r} is not a real date", "write the date of the recognition, YYYY-MM-DD")
+            self.fail((*where, "date"), f"{recognition['date']!r} is not a real date",
+                      "write the date of the recognition, YYYY-MM-DD")
         if date >= signed:
-            self._fail((*where, "date"), f"{date.isoformat()} is not before the agreement was signed ({signed.isoformat()}): a later recognition is not one it could thank",
-                       "remove it, or correct the date")
-        page = self._page(recognition["page"], (*where, "page"))
+            self.fail((*where, "date"), f"{date.isoformat()} is not before the agreement was signed "
+                      f"({signed.isoformat()}): a later recognition is not one it could thank",
+                      "remove it, or correct the date")
+        self.page(recognition["page"], (*where, "page"))
         quote, date_quote = recognition["quote"], recognition.get("date_quote")
         if not holds(quote, "genocide"):
-            self._fail((*where, "quote"), "does not contain the word genocide", "quote the words of the page that say the body recognized a genocide")
+            self.fail((*where, "quote"), "does not contain the word genocide",
+                      "quote the words of the page that say the body recognized a genocide")
         if not _dated(quote, date_quote, date):
-            self._fail((*where, "date_quote" if date_quote else "quote"), f"does not give the date {date.isoformat()} whole: its day, month and year, each as a word of its own",
-                       "correct the date to the one the page gives, or quote the words of the page that date it (or its date line as date_quote)")
-        return {
-            "recognition_id": f"{agreement}-recognition-{country.lower()}-{recognition['body']}", "agreement_id": agreement, "actor_id": actor,
-            "event_id": event, "country_code": country, "body": recognition["body"], "date": date, "source_url": page["url"],
-            "source_title": page["title"], "source_publisher": page["publisher"], "source_kind": page["kind"], "read_on": dt.date.fromisoformat(page["read_on"]),
-            "quote": quote, "date_quote": date_quote, "note": recognition.get("note"), "is_inference": True,
-        }
-
-    def _page(self, key: str, keys: tuple) -> dict:
-        if key not in self.pages:
-            self._fail(keys, f"names the page {key!r}, which pages does not define", "add the page under pages, with its url, title, publisher and read_on")
-        return self.pages[key]
-
-    def _fail(self, keys: tuple, problem: str, fix: str):
-        self.curated.fail(keys, problem, fix)
+            self.fail((*where, "date_quote" if date_quote else "quote"), f"does not give the date {date.isoformat()} "
+                      "whole: its day, month and year, each as a word of its own", "correct the date to the one the "
+                      "page gives, or quote the words of the page that date it (or its date line as date_quote)")
+        return {"recognition_id": f"{agreement}-recognition-{country.lower()}-{recognition['body']}",
+                "agreement_id": agreement, "actor_id": actor, "event_id": event, "country_code": country,
+                "body": recognition["body"], "date": date, **self.cited(recognition["page"]), "quote": quote,
+                "date_quote": date_quote, "note": recognition.get("note"), "is_inference": True}
 
 
 def _dated(quote: str, date_quote: str | None, date: dt.date) -> bool:
