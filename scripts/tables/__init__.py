@@ -1,1 +1,1 @@
-"""Tables: turn each agreement's checked inputs into the rows of every table, each value traced to a span of its source."""
+"""Tables: each agreement's checked inputs made into the rows of every table, each value traced to its source."""

@@ -13,24 +13,23 @@ from pathlib import Path
 from ..errors import PipelineError
 from ..cells import FROM_TEXT, field_names, has_type, row_tuples, to_cell
 
-# Python's csv reads a field of at most 131,072 characters by default: the tables this pipeline
-# writes hold longer texts (a clause is any length a document gives it), and it reads them back.
-# 2**31 - 1 is the largest the C long of every platform holds.
+# Python's csv reads a field of at most 131,072 characters by default, and a clause is any length a document gives
+# it; 2**31 - 1 is the largest the C long of every platform holds.
 csv.field_size_limit(2**31 - 1)
-
-
 # Text held before it is encoded and written: a table of any size is written in pieces of this many characters or so.
 _PIECE = 1 << 20
+# A table CSV's rows, each a dict of its cells as text, however long a cell is.
+dict_rows = csv.DictReader
 
 
 @dataclass(frozen=True, eq=False)
 class WrittenFile:
-    """A file the build wrote to its temporary folder: its size and sha256 known, its bytes read only where they are needed."""
+    """A file the build wrote to its temporary folder: its size and sha256 known, its bytes read only where needed."""
 
     path: Path
     size: int
     sha256: str
-    folder: object = field(default=None, repr=False)  # the temporary folder it lies in, which lives as long as the file is used
+    folder: object = field(default=None, repr=False)  # its temporary folder, kept as long as the file is used
 
 
 # What the build makes of a file: its bytes, or, for a table, the file it wrote them to.
@@ -63,7 +62,7 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
 
 
 def write_csv(target: Path, rows, schema: dict, folder: object = None) -> WrittenFile:
-    """A table's CSV written to target a piece at a time, as csv_bytes gives it; rows are a list of dicts or the build's tables.spool.TableRows."""
+    """A table's CSV written to target a piece at a time, as csv_bytes gives it; rows are dicts or a TableRows."""
     with target.open("wb") as stream:
         size, sha256 = _write_csv(stream, rows, schema)
     return WrittenFile(target, size, sha256, folder)
@@ -85,8 +84,8 @@ def _write_csv(stream, rows, schema: dict) -> tuple[int, str]:
         text.truncate()
 
     writer.writerow(columns)
-    in_batches = getattr(rows, "tuples", None)  # a TableRows gives its rows' values a batch at a time, in the schema's order
-    for values in in_batches() if in_batches is not None and rows.names == tuple(columns) else row_tuples(rows, columns):
+    in_batches = getattr(rows, "tuples", None)  # a TableRows gives its rows' values a batch at a time
+    for values in in_batches() if in_batches and rows.names == tuple(columns) else row_tuples(rows, columns):
         writer.writerow([to_cell(value, field) for value, field in zip(values, fields)])
         if text.tell() >= _PIECE:
             write_piece()
@@ -94,13 +93,8 @@ def _write_csv(stream, rows, schema: dict) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def dict_rows(stream) -> csv.DictReader:
-    """A table CSV's rows, each a dict of its cells as text, however long a cell is."""
-    return csv.DictReader(stream)
-
-
 def csv_rows(path: str, fields: list[dict]) -> Iterator[list]:
-    """A table CSV's rows after its header, each a list of values of the fields' types (None for an empty cell), read as the file is."""
+    """A table CSV's rows after its header, each a list of values of the fields' types (None for an empty cell)."""
     typed = [(index, FROM_TEXT[field["type"]]) for index, field in enumerate(fields) if field["type"] in FROM_TEXT]
     text = [index for index, field in enumerate(fields) if field["type"] not in FROM_TEXT]
     with open(path, encoding="utf-8", newline="") as stream:
@@ -115,25 +109,20 @@ def csv_rows(path: str, fields: list[dict]) -> Iterator[list]:
 
 
 def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> None:
-    """The build's columns are the schema's, and each column's values are of the declared type.
-
-    The build makes every row of a table the same way, so the first row with a value tells the
-    column's type; a schema edited to another type is named here, not in a failed Parquet write.
-    """
+    """The build's columns are the schema's, and each column's first value is of the declared type: a schema edited to
+    another type is named here, not in a failed Parquet write."""
     schema_file = f"schemas/{name}.json"
-    declared, built = [field["name"] for field in fields], set(rows[0])
-    if set(declared) != built:
-        missing, extra = sorted(set(declared) - built), sorted(built - set(declared))
-        raise PipelineError(
-            f"{schema_file} (fields)",
-            f"declares {missing} that the build does not make" if missing else f"lacks {extra} that the build makes",
-            f"the build makes the columns {sorted(built)}: declare exactly those (a renamed column is a major version)",
-        )
-    for index, declared in enumerate(fields):
-        value = next((row[declared["name"]] for row in rows if row[declared["name"]] is not None), None)
-        if value is not None and not has_type(value, declared["type"]):
-            raise PipelineError(
-                f"{schema_file} (fields[{index}].type)",
-                f"declares {declared['name']} as {declared['type']}, but the build makes {type(value).__name__} values such as {value!r}",
-                "restore the field's type: a changed type is a major version, and the build decides what it makes",
-            )
+    declared, built = {field["name"] for field in fields}, set(rows[0])
+    if declared != built:
+        missing, extra = sorted(declared - built), sorted(built - declared)
+        problem = (f"declares {missing} that the build does not make" if missing
+                   else f"lacks {extra} that the build makes")
+        raise PipelineError(f"{schema_file} (fields)", problem, f"the build makes the columns {sorted(built)}: declare "
+                            "exactly those (a renamed column is a major version)")
+    for index, field in enumerate(fields):
+        value = next((row[field["name"]] for row in rows if row[field["name"]] is not None), None)
+        if value is not None and not has_type(value, field["type"]):
+            raise PipelineError(f"{schema_file} (fields[{index}].type)", f"declares {field['name']} as "
+                                f"{field['type']}, but the build makes {type(value).__name__} values such as {value!r}",
+                                "restore the field's type: a changed type is a major version, and the build decides "
+                                "what it makes")

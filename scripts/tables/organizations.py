@@ -1,5 +1,4 @@
-"""Resolve each signatory entry to an organization from data/source/organizations.yaml, every name and fact checked
-against its quote."""
+"""Resolve each signatory entry to an organization of organizations.yaml, each name and fact checked by its quote."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""What a verbatim quote holds: a value as whole words, case and accents aside, and a date as a page writes it; and the
-curated files of facts quoted from pages."""
+"""What a verbatim quote holds (whole words, case and accents aside, a date as pages write it), and the quoted pages."""
 
 from __future__ import annotations
 

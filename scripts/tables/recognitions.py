@@ -1,5 +1,4 @@
-"""Resolve the nations an agreement thanks to the states that had recognized the genocide before its signing, from
-data/source/recognitions.yaml, each recognition checked against its quote."""
+"""The states that recognized the genocide before an agreement thanked them, from recognitions.yaml, each by a quote."""
 
 from __future__ import annotations
 

@@ -30,24 +30,20 @@ class TableFolder:
     def table(self, schema: pa.Schema, rows: Iterable[dict] = ()) -> TableRows:
         """A new table of the folder, with these rows to begin with."""
         self._count += 1
-        table = TableRows(schema, Path(self._folder.name) / f"{self._count}.arrow", self)
+        table = TableRows(schema, self.path(f"{self._count}.arrow"), self)
         table.append(rows)
         return table
 
 
 class TableRows(Sequence):
-    """A table's rows, in one column order, written to its file as they are appended and given out as dicts.
-
-    A corpus has hundreds of thousands of rows: the build keeps none of them, only the batch being
-    filled. Reading starts once appending has ended; column() gives a column's values without
-    making a dict per row, and arrow() the whole table for the Parquet file.
-    """
+    """A table's rows, written to its file as they are appended and given out as dicts once appending has ended: the
+    build keeps only the batch being filled."""
 
     def __init__(self, schema: pa.Schema, path: Path, folder: TableFolder):
-        # Every column may be missing here: a required value found missing is reported by the schema's own check, by name.
+        # Every column may be missing here: a required value found missing is reported by the schema's own check.
         self.schema = pa.schema([field.with_nullable(True) for field in schema])
         self.names = tuple(self.schema.names)
-        self._path, self._folder = path, folder  # the folder lives as long as its tables
+        self._path, self.folder = path, folder  # the folder lives as long as its tables
         self._pending: list[tuple] = []
         self._writer: pa.ipc.RecordBatchFileWriter | None = None
         self._starts: list[int] = []  # the first row of each batch in the file
@@ -67,8 +63,8 @@ class TableRows(Sequence):
     def _write_pending(self) -> None:
         if not self._pending:
             return
-        columns = zip(*self._pending)
-        batch = pa.RecordBatch.from_arrays([pa.array(values, field.type) for values, field in zip(columns, self.schema)], schema=self.schema)
+        arrays = [pa.array(values, field.type) for values, field in zip(zip(*self._pending), self.schema)]
+        batch = pa.record_batch(arrays, schema=self.schema)
         if self._writer is None:
             self._writer = pa.ipc.new_file(str(self._path), self.schema)
         self._writer.write_batch(batch)
@@ -96,10 +92,6 @@ class TableRows(Sequence):
     def __len__(self) -> int:
         self._finish()
         return self._length
-
-    @property
-    def folder(self) -> TableFolder:
-        return self._folder
 
     def tuples(self) -> Iterator[tuple]:
         """Each row's values in the order of names, read a batch at a time, without making a dict."""
@@ -129,7 +121,7 @@ class TableRows(Sequence):
         return [value for batch in self._batches() for value in batch.column(position).to_pylist()]
 
     def first_filled(self, name: str):
-        """A column's first value that is neither missing nor empty text, or None: found by Arrow, without making a dict of any row."""
+        """A column's first value that is neither missing nor empty text, or None."""
         position = self.names.index(name)
         for batch in self._batches():
             column = batch.column(position)
@@ -141,22 +133,11 @@ class TableRows(Sequence):
                 return column[found[0].as_py()].as_py()
         return None
 
-    def where(self, name: str, value) -> list[dict]:
-        """The rows whose column holds this value, found by Arrow without making a dict of any other row."""
-        position = self.names.index(name)
-        found = []
-        for batch in self._batches():
-            column = batch.column(position)
-            matches = pc.is_null(column) if value is None else pc.fill_null(pc.equal(column, pa.scalar(value, column.type)), False)
-            if pc.any(matches).as_py():
-                found += batch.filter(matches).to_pylist()
-        return found
-
     def arrow(self) -> pa.Table:
         """The whole table in one chunk, as Arrow holds it."""
         return pa.Table.from_batches(list(self._batches()), schema=self.schema).combine_chunks()
 
     def sorted(self, key: Callable[[dict], object]) -> TableRows:
-        """The same rows in a new file, sorted by key (stable); the whole table is read into memory, so the build calls it only for rows made out of order."""
-        return self._folder.table(self.schema, sorted(self, key=key))
+        """The same rows in a new file, sorted by key (stable); it reads the whole table into memory."""
+        return self.folder.table(self.schema, sorted(self, key=key))
 
