@@ -19,16 +19,16 @@ AGREEMENT_PAGE_KIND = "official"
 # of tables/organizations.py and tables/recognitions.py apply exactly these, and a test ties each to a refusal.
 WHAT_A_QUOTE_HOLDS = {
     "name": "the name, as whole words (case and accents aside)",
-    "founded": "the year, as a word of its own; a founding written as a date, its day, month and year, each as a word of "
-               "its own (6 August 1971, August 6, 1971, 1971-08-06 or 06.08.1971)",
+    "founded": "the year, as a word of its own; a founding written as a date, its day, month and year, each as a word "
+               "of its own (6 August 1971, August 6, 1971, 1971-08-06 or 06.08.1971)",
     "website": "the site's domain (such as uhrp.org), or, on a page of that site, one of the organization's names",
     "headquarters_city": "the city, as whole words",
     "headquarters_country_code": "the country's name (its ISO 3166-1 short, common or official name, or a spelling a "
                                  "signatory list uses), or the name of one of its states, provinces or regions",
     "wikipedia_url": "the article's title",
-    "recognition": "the word genocide, and the date of the body the row names, whole (day, month and year), in the quote or "
-                   "in date_quote, a second quote of the same page such as its date line; a report dated the next day "
-                   "may say \"yesterday\"",
+    "recognition": "the word genocide, and the date of the body the row names, whole (day, month and year), in the "
+                   "quote or in date_quote, a second quote of the same page such as its date line; a report dated the "
+                   "next day may say \"yesterday\"",
 }
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
@@ -56,7 +56,7 @@ def fold(text: str) -> str:
 
 
 def holds(quote: str, value: str) -> bool:
-    """Whether the quote holds the value as whole words: the year 2019 is not in "120190", nor the city Bath in "Bathurst"."""
+    """Whether the quote holds the value as whole words: 2019 is not in "120190", nor the city Bath in "Bathurst"."""
     return re.search(rf"(?<!\w){re.escape(fold(value))}(?!\w)", fold(quote)) is not None
 
 
@@ -72,7 +72,7 @@ def _month_number(found: re.Match) -> int:
 
 
 def dates_in(text: str) -> list[dt.date]:
-    """Every whole date the text writes, day, month and year, in the order written; a date that is not real is left out."""
+    """Every whole date the text writes, day, month and year, in the order written; a date not real is left out."""
     found_dates = []
     folded = fold(text)
     for form in _DATE_FORMS:
