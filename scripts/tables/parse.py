@@ -22,7 +22,7 @@ _TRAILING_ACRONYM = re.compile(r"^(?P<name>.*\S)\s*\((?P<acronym>[^()]+)\)$")
 _LEADING_ARTICLE = re.compile(r"^the\s+", re.IGNORECASE)
 # A dash other than the en dash, with white space on either side: a separator typed by hand
 # ("Name - Country"). Inside a word, as in "Al-Amanah", a hyphen is part of the name.
-_OTHER_DASH_SEPARATOR = re.compile(r"\s[-\u2010\u2011\u2012\u2014\u2015\u2212]|[-\u2010\u2011\u2012\u2014\u2015\u2212]\s")
+_OTHER_DASH_SEPARATOR = re.compile(r"\s[-\u2010-\u2012\u2014\u2015\u2212]|[-\u2010-\u2012\u2014\u2015\u2212]\s")
 
 
 @dataclass(frozen=True)
@@ -90,13 +90,10 @@ class ParsedDocument:
 
 
 def parse_document(source: str, where: str, capture_artifacts: list[tuple[str, str]]) -> ParsedDocument:
-    """Parse the layout: heading, capture artifacts, title, date and place, paragraphs, numbered list.
-
-    `capture_artifacts` are (text, where it is curated) of the lines to drop after the heading.
-    """
+    """Parse the layout: heading, capture artifacts (the lines to drop after it, with where each is curated), title,
+    date and place, paragraphs, numbered list."""
     blocks = _blocks(source)
     cursor = _Cursor(blocks, source, where)
-
     heading = cursor.single_line_block("the page heading")
     dropped = tuple(cursor.artifact(artifact, curated_at) for artifact, curated_at in capture_artifacts)
     title = cursor.single_line_block("the title")
@@ -104,10 +101,8 @@ def parse_document(source: str, where: str, capture_artifacts: list[tuple[str, s
     clauses, list_blocks = cursor.paragraphs_until_list()
     stated_countries = _attestation(source, clauses, date_signed, where, blocks, list_blocks)
     entries = _entries(source, list_blocks, where)
-    return ParsedDocument(
-        heading, dropped, title, date_line, date_signed, place_line, place, place_country,
-        tuple(clauses), stated_countries, entries,
-    )
+    return ParsedDocument(heading, dropped, title, date_line, date_signed, place_line, place, place_country,
+                          tuple(clauses), stated_countries, entries)
 
 
 def _lines(source: str) -> list[Line]:
@@ -152,21 +147,17 @@ class _Cursor:
     def single_line_block(self, expected: str) -> Span:
         block = self._next(expected)
         if len(block) != 1:
-            raise PipelineError(
-                f"{self.where}, line {block[0].number}",
-                f"expected {expected} on a line of its own, found {len(block)} lines without a blank line between them",
-            )
+            raise PipelineError(f"{self.where}, line {block[0].number}", f"expected {expected} on a line of its own, "
+                                f"found {len(block)} lines without a blank line between them")
         return self._span(block)
 
     def artifact(self, artifact: str, curated_at: str) -> Span:
         block = self._next(f"the capture artifact {artifact!r}")
         span = self._span(block)
         if span.text != artifact:
-            raise PipelineError(
-                f"{self.where}, line {block[0].number}",
-                f"expected the capture artifact {artifact!r} that {curated_at} lists, found {span.text!r}",
-                f"correct or remove the entry at {curated_at}: it must be the line exactly as the document has it",
-            )
+            raise PipelineError(f"{self.where}, line {block[0].number}", f"expected the capture artifact {artifact!r} "
+                                f"that {curated_at} lists, found {span.text!r}", f"correct or remove the entry at "
+                                f"{curated_at}: it must be the line exactly as the document has it")
         return span
 
     def date_and_place(self) -> tuple[Span, dt.date, Span, Span, Span]:
@@ -176,24 +167,18 @@ class _Cursor:
         try:
             date_signed = dt.datetime.strptime(date_line.text, _DATE_LINE_FORMAT).date()
         except ValueError:
-            raise PipelineError(
-                f"{self.where}, line {first.number}",
-                f"expected the date line, like 'January 30, 2022', after the title; found {date_line.text!r}",
-            ) from None
+            raise PipelineError(f"{self.where}, line {first.number}", "expected the date line, like 'January 30, "
+                                f"2022', after the title; found {date_line.text!r}") from None
         if len(block) != 2:
-            raise PipelineError(
-                f"{self.where}, line {first.number}",
-                "expected the place line, like 'Istanbul, Turkey', directly under the date line",
-            )
+            raise PipelineError(f"{self.where}, line {first.number}",
+                                "expected the place line, like 'Istanbul, Turkey', directly under the date line")
         second = block[1]
         place_line = Span.of(self.source, second.start, second.end)
         raw = second.raw(self.source)
         comma = raw.rfind(",")
         if comma <= 0 or not raw[comma + 1 :].strip():
-            raise PipelineError(
-                f"{self.where}, line {second.number}",
-                f"expected the place line as 'City, Country', found {place_line.text!r}",
-            )
+            raise PipelineError(f"{self.where}, line {second.number}",
+                                f"expected the place line as 'City, Country', found {place_line.text!r}")
         place = Span.of(self.source, second.start, second.start + comma)
         place_country = Span.of(self.source, second.start + comma + 1, second.end)
         return date_line, date_signed, place_line, place, place_country
@@ -211,32 +196,27 @@ class _Cursor:
         return paragraphs, self.blocks[self.index :]
 
 
-def _attestation(
-    source: str, clauses: list[Span], date_signed: dt.date, where: str,
-    blocks: list[list[Line]], list_blocks: list[list[Line]],
-) -> tuple[StatedCountry, ...]:
+def _attestation(source: str, clauses: list[Span], date_signed: dt.date, where: str, blocks: list[list[Line]],
+                 list_blocks: list[list[Line]]) -> tuple[StatedCountry, ...]:
     last = clauses[-1]
     line = next(block[0].number for block in blocks if block[0].start <= last.start <= block[-1].end)
     match = _ATTESTATION.fullmatch(source, last.start, last.end)
     if not match:
-        raise PipelineError(
-            f"{where}, line {line}",
-            "expected the attestation sentence 'Agreed <day month year> by ... from <countries>.' as "
-            f"the last paragraph before the signatory list, found {last.text[:80]!r}",
-        )
+        raise PipelineError(f"{where}, line {line}", "expected the attestation sentence 'Agreed <day month year> by "
+                            "... from <countries>.' as the last paragraph before the signatory list, found "
+                            f"{last.text[:80]!r}")
     if not list_blocks:
-        raise PipelineError(f"{where}, line {line}", "expected the numbered list of signatories after the attestation, found none",
-                            f"restore the document as received: the list follows the attestation, as '  1. Name {EN_DASH} Country'")
+        raise PipelineError(f"{where}, line {line}", "expected the numbered list of signatories after the attestation, "
+                            "found none", "restore the document as received: the list follows the attestation, as "
+                            f"'  1. Name {EN_DASH} Country'")
     attested_text = normalize(match.group("date"))
     try:
         attested = dt.datetime.strptime(attested_text, _ATTESTATION_DATE_FORMAT).date()
     except ValueError:
         raise PipelineError(f"{where}, line {line}", f"cannot read the attestation's date {attested_text!r}") from None
     if attested != date_signed:
-        raise PipelineError(
-            f"{where}, line {line}",
-            f"the attestation's date {attested.isoformat()} differs from the date line's {date_signed.isoformat()}",
-        )
+        raise PipelineError(f"{where}, line {line}", f"the attestation's date {attested.isoformat()} differs from the "
+                            f"date line's {date_signed.isoformat()}")
     return _stated_countries(source, match.start("countries"), match.end("countries"), where, line)
 
 
@@ -262,20 +242,15 @@ def _entries(source: str, list_blocks: list[list[Line]], where: str) -> tuple[En
         location = f"{where}, line {line.number}"
         expected_number = len(entries) + 1
         if not match:
-            raise PipelineError(
-                location,
-                f"expected numbered list entry {expected_number}, like '  {expected_number}. Name {EN_DASH} Country', "
-                f"found {normalize(raw)[:80]!r}",
-            )
+            raise PipelineError(location, f"expected numbered list entry {expected_number}, like '  {expected_number}. "
+                                f"Name {EN_DASH} Country', found {normalize(raw)[:80]!r}")
         number = int(match.group("number"))
         if number in seen:
-            raise PipelineError(location, f"list entry {number} is repeated (first at line {seen[number]}); expected entry {expected_number}")
+            raise PipelineError(location, f"list entry {number} is repeated (first at line {seen[number]}); expected "
+                                f"entry {expected_number}")
         if number != expected_number:
-            raise PipelineError(
-                location,
-                f"expected list entry {expected_number}, found entry {number}: "
-                + ("entries are skipped" if number > expected_number else "entries are out of order"),
-            )
+            raise PipelineError(location, f"expected list entry {expected_number}, found entry {number}: "
+                                + ("entries are skipped" if number > expected_number else "entries are out of order"))
         seen[number] = line.number
         entries.append(_entry(source, line, match.end(), number, location))
     return tuple(entries)
@@ -288,18 +263,15 @@ def _entry(source: str, line: Line, content_offset: int, number: int, location: 
     other = _OTHER_DASH_SEPARATOR.search(raw)
     if other:
         found = other.group().strip()
-        raise PipelineError(
-            location,
-            f"list entry {number} separates its parts with {found!r} (U+{ord(found):04X}), not with the en dash {EN_DASH!r} (U+2013) of the list's layout: "
-            "where the name ends and the country begins would be a guess",
-            f"restore the document as received; the layout of a list entry is 'N. Name {EN_DASH} Country'",
-        )
+        raise PipelineError(location, f"list entry {number} separates its parts with {found!r} (U+{ord(found):04X}), "
+                            f"not with the en dash {EN_DASH!r} (U+2013) of the list's layout: where the name ends and "
+                            "the country begins would be a guess",
+                            "restore the document as received; the layout of a list entry is "
+                            f"'N. Name {EN_DASH} Country'")
     if len(dashes) > 1:
-        raise PipelineError(
-            location,
-            f"list entry {number} has {len(dashes)} en dashes: which one separates the name from the country is ambiguous",
-            f"restore the document as received; the layout of a list entry is 'N. Name {EN_DASH} Country', with one dash",
-        )
+        raise PipelineError(location, f"list entry {number} has {len(dashes)} en dashes: which one separates the name "
+                            "from the country is ambiguous", "restore the document as received; the layout of a list "
+                            f"entry is 'N. Name {EN_DASH} Country', with one dash")
     if not dashes:
         name_as_listed, country = text, None
     else:
@@ -307,9 +279,11 @@ def _entry(source: str, line: Line, content_offset: int, number: int, location: 
         name_as_listed = text.sub(source, 0, dash)
         country = text.sub(source, dash + 1, len(raw))
         if not country.text:
-            raise PipelineError(location, f"list entry {number} has a dash but no country after it", f"expected '{number}. Name {EN_DASH} Country'")
+            raise PipelineError(location, f"list entry {number} has a dash but no country after it",
+                                f"expected '{number}. Name {EN_DASH} Country'")
     if not name_as_listed.text:
-        raise PipelineError(location, f"list entry {number} has no name", f"expected '{number}. Name {EN_DASH} Country'")
+        raise PipelineError(location, f"list entry {number} has no name",
+                            f"expected '{number}. Name {EN_DASH} Country'")
     acronym_match = _TRAILING_ACRONYM.match(name_as_listed.text)
     if acronym_match:
         name, acronym = acronym_match.group("name"), acronym_match.group("acronym").strip()
