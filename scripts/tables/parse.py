@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -115,17 +116,8 @@ def _lines(source: str) -> list[Line]:
 
 def _blocks(source: str) -> list[list[Line]]:
     """Groups of consecutive lines that hold text; lines of only white space separate them."""
-    blocks: list[list[Line]] = []
-    current: list[Line] = []
-    for line in _lines(source):
-        if line.raw(source).strip():
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
+    grouped = itertools.groupby(_lines(source), key=lambda line: bool(line.raw(source).strip()))
+    return [list(lines) for holds_text, lines in grouped if holds_text]
 
 
 class _Cursor:

@@ -96,11 +96,7 @@ def gives_month(quote: str, year: int, month: int) -> bool:
         for found in form.finditer(fold(quote)):
             if int(_part(found, "y")) == year and _month_number(found) == month:
                 return True
-    return gives_date_in_month(quote, year, month)
-
-
-def gives_date_in_month(quote: str, year: int, month: int) -> bool:
-    """Whether a whole date of that month and year is in the quote, which gives the month and year too."""
+    # A whole date of that month gives the month too.
     return any(date.year == year and date.month == month for date in dates_in(quote))
 
 

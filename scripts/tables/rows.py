@@ -186,25 +186,13 @@ def agreement_row(agreement: Agreement, signatory_count: int) -> dict:
     parsed, source = agreement.parsed, agreement.source
     place_country = agreement.resolver.resolve(parsed.place_country.text, f"{source.relative_path} (place line)")
     spans = {"heading": parsed.heading, "title": parsed.title, "date": parsed.date_line, "place": parsed.place_line}
-    return {
-        "agreement_id": agreement.agreement_id,
-        "title": parsed.title.text,
-        "heading": parsed.heading.text,
-        "date_signed": parsed.date_signed,
-        "date_as_published": parsed.date_line.text,
-        "place": parsed.place.text,
-        "place_country_code": place_country,
-        "place_as_published": parsed.place_line.text,
-        "language": agreement.curated("language"),
-        "publisher": agreement.curated("publisher"),
-        "source_url": agreement.curated("source_url"),
-        "source_path": source.relative_path,
-        "source_sha256": source.sha256,
-        "clause_count": len(parsed.clauses),
-        "signatory_count": signatory_count,
-        **{f"{prefix}_char_{edge}": getattr(span, edge) for prefix, span in spans.items() for edge in ("start", "end")},
-        "is_coded": source.is_coded,
-    }
+    edges = {f"{name}_char_{edge}": getattr(span, edge) for name, span in spans.items() for edge in ("start", "end")}
+    return {"agreement_id": agreement.agreement_id, "title": parsed.title.text, "heading": parsed.heading.text,
+            "date_signed": parsed.date_signed, "date_as_published": parsed.date_line.text, "place": parsed.place.text,
+            "place_country_code": place_country, "place_as_published": parsed.place_line.text,
+            **{key: agreement.curated(key) for key in ("language", "publisher", "source_url")},
+            "source_path": source.relative_path, "source_sha256": source.sha256, "clause_count": len(parsed.clauses),
+            "signatory_count": signatory_count, "is_coded": source.is_coded, **edges}
 
 
 def clause_rows(agreement: Agreement) -> Rows:
@@ -220,22 +208,14 @@ def signatory_rows(agreement: Agreement, organizations: Organizations) -> Rows:
         country = entry.country_as_listed
         where = f"{agreement.source.relative_path}, line {entry.line}"
         resolved = organizations.resolve(agreement.agreement_id, entry.number)
-        rows.append({
-            "signatory_id": signatory_id(agreement.agreement_id, entry.number),
-            "agreement_id": agreement.agreement_id,
-            "list_number": entry.number,
-            "name_as_listed": entry.name_as_listed.text,
-            "name": entry.name,
-            "acronym": entry.acronym,
-            "country_as_listed": country.text if country else None,
-            "country_code": agreement.resolver.resolve(country.text, where) if country else None,
-            "organization_id": resolved.organization_id,
-            "resolution": resolved.resolution,
-            "resolution_note": resolved.note,
-            "entry_text": entry.text.text,
-            "char_start": entry.text.start,
-            "char_end": entry.text.end,
-        })
+        rows.append({"signatory_id": signatory_id(agreement.agreement_id, entry.number),
+                     "agreement_id": agreement.agreement_id, "list_number": entry.number,
+                     "name_as_listed": entry.name_as_listed.text, "name": entry.name, "acronym": entry.acronym,
+                     "country_as_listed": country.text if country else None,
+                     "country_code": agreement.resolver.resolve(country.text, where) if country else None,
+                     "organization_id": resolved.organization_id, "resolution": resolved.resolution,
+                     "resolution_note": resolved.note, "entry_text": entry.text.text, "char_start": entry.text.start,
+                     "char_end": entry.text.end})
     return rows
 
 
