@@ -64,10 +64,11 @@ def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
     signed = parsed.date_signed
     if signed > release.date:
         line = source.text[: parsed.date_line.start].count("\n") + 1
-        raise PipelineError(f"{source.relative_path}, line {line}", f"the agreement was signed on {signed.isoformat()},"
-                            f" after the date of the release being made ({release.version}, {release.date.isoformat()}, "
-                            f"CHANGELOG.md line {release.line})", "a document cannot be signed after it is published: "
-                            "check the document, or date the release in CHANGELOG.md")
+        made = f"{release.version}, {release.date.isoformat()}, CHANGELOG.md line {release.line}"
+        raise PipelineError(f"{source.relative_path}, line {line}",
+                            f"the agreement was signed on {signed.isoformat()}, after the date of the release being "
+                            f"made ({made})", "a document cannot be signed after it is published: check the document, "
+                            "or date the release in CHANGELOG.md")
     return Agreement(source, parsed, CountryResolver(source.curated))
 
 
