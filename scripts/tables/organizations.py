@@ -59,6 +59,8 @@ class Organizations(QuotedPages):
         for row in signatories:
             if row["country_code"]:
                 countries_as_listed.setdefault(row["country_code"], set()).add(row["country_as_listed"])
+            if row["organization_id"] is not None:
+                shown.setdefault(row["organization_id"], []).append(row)
         for key, page in self.pages.items():
             if page["url"] in agreement_pages:
                 self.fail(("pages", key, "url"), "is an agreement's own source page: it cannot stand in for a fact the "
@@ -69,9 +71,6 @@ class Organizations(QuotedPages):
                 self.fail(("signatories", index, "list_number"), f"entry {list_number} of {agreement_id} is not in "
                           "that agreement's list", "correct the agreement_id or the list_number")
         known = {organization["organization_id"] for organization in self.organizations}
-        for row in signatories:
-            if row["organization_id"] is not None:
-                shown.setdefault(row["organization_id"], []).append(row)
         named_by_parties = set()
         for actor in actors:
             if actor["organization_id"] is None:
