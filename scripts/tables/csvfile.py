@@ -119,10 +119,10 @@ def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> 
                    else f"lacks {extra} that the build makes")
         raise PipelineError(f"{schema_file} (fields)", problem, f"the build makes the columns {sorted(built)}: declare "
                             "exactly those (a renamed column is a major version)")
-    for index, field in enumerate(fields):
-        value = next((row[field["name"]] for row in rows if row[field["name"]] is not None), None)
-        if value is not None and not has_type(value, field["type"]):
-            raise PipelineError(f"{schema_file} (fields[{index}].type)", f"declares {field['name']} as "
-                                f"{field['type']}, but the build makes {type(value).__name__} values such as {value!r}",
-                                "restore the field's type: a changed type is a major version, and the build decides "
-                                "what it makes")
+    for index, column in enumerate(fields):
+        value = next((row[column["name"]] for row in rows if row[column["name"]] is not None), None)
+        if value is not None and not has_type(value, column["type"]):
+            raise PipelineError(f"{schema_file} (fields[{index}].type)", f"declares {column['name']} as "
+                                f"{column['type']}, but the build makes {type(value).__name__} values such as "
+                                f"{value!r}", "restore the field's type: a changed type is a major version, and the "
+                                "build decides what it makes")
