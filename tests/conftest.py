@@ -26,18 +26,38 @@ SOURCE_DIR = Path("data/source") / AGREEMENT_ID
 # The pipeline runs from this checkout's code and contracts, with --root naming the copy: a copy needs the package alone.
 # mutants/ is make mutate's copy of the checkout: 400 files that would be copied for every test.
 # node_modules/ holds the npm tools the browser tests run (make check), 185 MB.
-_NOT_COPIED = {".git", ".venv", "dist", ".pytest_cache", "__pycache__", "benchmarks", "scripts", "tests", ".hypothesis", ".github", ".ci", "contracts", "mutants",
-               "node_modules"}
+_NOT_COPIED = {
+    ".git",
+    ".venv",
+    "dist",
+    ".pytest_cache",
+    "__pycache__",
+    "benchmarks",
+    "scripts",
+    "tests",
+    ".hypothesis",
+    ".github",
+    ".ci",
+    "contracts",
+    "mutants",
+    "node_modules",
+}
 
 
 def bumped(version: str, level: str) -> str:
     """The next major, minor or patch version after `version`, for tests that add a changelog heading above the newest."""
     major, minor, patch = (int(part) for part in version.split("."))
-    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[level]
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
+        level
+    ]
 
 
 def copy_package(destination: Path) -> Path:
-    shutil.copytree(ROOT, destination, ignore=lambda folder, names: [n for n in names if n in _NOT_COPIED or n.startswith((".staging", ".venv"))])
+    shutil.copytree(
+        ROOT,
+        destination,
+        ignore=lambda folder, names: [n for n in names if n in _NOT_COPIED or n.startswith((".staging", ".venv"))],
+    )
     return destination
 
 
@@ -52,7 +72,9 @@ class ReusedCopy:
 
     def fresh(self) -> Path:
         found = _entries(self.root)
-        for relative in sorted(set(found) - set(self.expected)) + sorted(r for r in set(found) & set(self.expected) if found[r] != self.expected[r]):
+        for relative in sorted(set(found) - set(self.expected)) + sorted(
+            r for r in set(found) & set(self.expected) if found[r] != self.expected[r]
+        ):
             path = self.root / relative
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path)
@@ -122,6 +144,7 @@ def released_folder(tmp_path_factory) -> Path:
             assert main(["--root", str(root), "release"]) == 0, "the release of an unchanged copy failed"
         (folder / RELEASE_SUMMARY).write_text(printed.getvalue(), encoding="utf-8", newline="\n")
         return next(path for path in (root / "dist").iterdir() if path.is_dir())
+
     return once_per_run(tmp_path_factory, "released", release)
 
 
@@ -177,7 +200,11 @@ def snapshot(folder: Path) -> dict[str, str]:
     """sha256 of every file below a folder, to show that nothing was written."""
     if not folder.exists():
         return {}
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def build_refused(package: Path, relative: str | Path, old: str, new: str, capsys) -> tuple[str, str]:
@@ -200,12 +227,25 @@ def replace_document(root: Path, text: str | bytes) -> None:
     raw = text.encode("utf-8") if isinstance(text, str) else text
     document.write_bytes(raw)
     metadata = root / SOURCE_DIR / "agreement.yaml"
-    metadata.write_text(re.sub(r"sha256: [0-9a-f]{64}", f"sha256: {hashlib.sha256(raw).hexdigest()}", metadata.read_text(encoding="utf-8"), count=1), encoding="utf-8", newline="\n")
+    metadata.write_text(
+        re.sub(
+            r"sha256: [0-9a-f]{64}",
+            f"sha256: {hashlib.sha256(raw).hexdigest()}",
+            metadata.read_text(encoding="utf-8"),
+            count=1,
+        ),
+        encoding="utf-8",
+        newline="\n",
+    )
 
 
 def line_of(relative: str | Path, needle: str) -> int:
     """The line of the checkout's file where `needle` first stands."""
-    return next(number for number, line in enumerate((ROOT / relative).read_text(encoding="utf-8").splitlines(), start=1) if needle in line)
+    return next(
+        number
+        for number, line in enumerate((ROOT / relative).read_text(encoding="utf-8").splitlines(), start=1)
+        if needle in line
+    )
 
 
 def source_text(root: Path = ROOT) -> str:
@@ -215,16 +255,20 @@ def source_text(root: Path = ROOT) -> str:
 def frictionless_validate(descriptor: Path) -> subprocess.CompletedProcess:
     """The frictionless command line, exactly as users run it in their CI."""
     executable = Path(sys.executable).parent / "frictionless"
-    return subprocess.run([str(executable), "validate", descriptor.name], cwd=descriptor.parent, capture_output=True, text=True)
+    return subprocess.run(
+        [str(executable), "validate", descriptor.name], cwd=descriptor.parent, capture_output=True, text=True
+    )
 
 
 def edit_schema(name: str, change: Callable[[dict], None]):
     """An edit of a copy: change schemas/<name>.json as `change` does to its JSON."""
+
     def edit(root: Path) -> None:
         path = root / "schemas" / f"{name}.json"
         schema = json.loads(path.read_text(encoding="utf-8"))
         change(schema)
         path.write_text(json.dumps(schema, indent=2), encoding="utf-8", newline="\n")
+
     return edit
 
 
@@ -279,7 +323,11 @@ def pytest_collection_modifyitems(items):
     for item in items:
         marker = item.get_closest_marker("posix")
         if marker:
-            item.add_marker(pytest.mark.skip(reason=f"needs POSIX: {marker.args[0] if marker.args else 'named pipes, symbolic links, signals or POSIX tools'}"))
+            item.add_marker(
+                pytest.mark.skip(
+                    reason=f"needs POSIX: {marker.args[0] if marker.args else 'named pipes, symbolic links, signals or POSIX tools'}"
+                )
+            )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -294,9 +342,17 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_terminal_summary(terminalreporter):
     """The count of skips, always, in words a reader of make check looks for."""
-    figures = [value for reports in terminalreporter.stats.values() for report in reports if getattr(report, "when", "") == "call"
-               for key, value in getattr(report, "user_properties", ()) if key == FIGURE]
+    figures = [
+        value
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", "") == "call"
+        for key, value in getattr(report, "user_properties", ())
+        if key == FIGURE
+    ]
     for figure in sorted(figures):  # from every worker: xdist sends each test's properties back with its report
         terminalreporter.write_line(f"measured: {figure}")
     skipped = terminalreporter.stats.get("skipped", [])
-    terminalreporter.write_line(f"skipped tests: {len(skipped)}" + (" (each with its reason in the short test summary)" if skipped else ""))
+    terminalreporter.write_line(
+        f"skipped tests: {len(skipped)}" + (" (each with its reason in the short test summary)" if skipped else "")
+    )

@@ -27,7 +27,9 @@ def readme_examples() -> list[tuple[str, str]]:
     for index, (language, code) in enumerate(blocks):
         if language == "python":
             following = blocks[index + 1] if index + 1 < len(blocks) else ("", "")
-            assert following[0] == "text", f"python block {len(examples) + 1} of README.md has no ```text block of output after it"
+            assert following[0] == "text", (
+                f"python block {len(examples) + 1} of README.md has no ```text block of output after it"
+            )
             examples.append((code, following[1]))
     return examples
 
@@ -35,7 +37,12 @@ def readme_examples() -> list[tuple[str, str]]:
 def test_the_readme_has_the_promised_examples():
     codes = "\n".join(code for code, _ in readme_examples())
     assert len(readme_examples()) >= 4
-    for needle in ("pd.read_csv(", "pd.read_parquet(", 'merge(countries, on="country_code"', 'merge(pd.read_parquet("data/recognitions.parquet")'):
+    for needle in (
+        "pd.read_csv(",
+        "pd.read_parquet(",
+        'merge(countries, on="country_code"',
+        'merge(pd.read_parquet("data/recognitions.parquet")',
+    ):
         assert needle in codes
 
 
@@ -47,11 +54,23 @@ def _run_example(code: str, cwd: Path, hf_home: Path) -> subprocess.CompletedPro
     if not _TOOLS_IMPORTS.search(code):
         return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True)
     offline = {"HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(hf_home)}
-    return subprocess.run([str(tool("python")), "-c", code], cwd=cwd, capture_output=True, text=True, env={**os.environ, **offline}, timeout=600)
+    return subprocess.run(
+        [str(tool("python")), "-c", code],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **offline},
+        timeout=600,
+    )
 
 
-@pytest.mark.parametrize("number", [pytest.param(number, marks=pytest.mark.slow) if _TOOLS_IMPORTS.search(code) else number
-                                    for number, (code, _) in enumerate(readme_examples(), start=1)])
+@pytest.mark.parametrize(
+    "number",
+    [
+        pytest.param(number, marks=pytest.mark.slow) if _TOOLS_IMPORTS.search(code) else number
+        for number, (code, _) in enumerate(readme_examples(), start=1)
+    ],
+)
 def test_readme_python_block_prints_what_it_shows(released_folder, number, tmp_path):
     code, expected = readme_examples()[number - 1]
     result = _run_example(code, released_folder, tmp_path / "hf")
@@ -60,8 +79,10 @@ def test_readme_python_block_prints_what_it_shows(released_folder, number, tmp_p
 
 
 @pytest.mark.slow
-def test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_release_folder(released_folder, tmp_path):
-    (code, expected), = [(code, expected) for code, expected in readme_examples() if _TOOLS_IMPORTS.search(code)]
+def test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_release_folder(
+    released_folder, tmp_path
+):
+    ((code, expected),) = [(code, expected) for code, expected in readme_examples() if _TOOLS_IMPORTS.search(code)]
     # As its comment says: the release folder's path from elsewhere in place of ".", here from the folder that holds it.
     assert code.count('folder = Path(".").resolve()  # the release folder, or its path from elsewhere') == 1
     elsewhere = code.replace('Path(".")', f"Path({released_folder.name!r})")
@@ -73,22 +94,39 @@ def test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_
 def test_the_readme_installs_datasets_and_mlcroissant_at_the_versions_the_tests_run():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     (line,) = re.findall(r"`pip install ([^`]*\bdatasets==[^`]*)`", readme)
-    locked = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)$", (ROOT / "requirements-tools.lock").read_text(encoding="utf-8"), flags=re.MULTILINE))
-    assert dict(pin.split("==") for pin in line.split()) == {"datasets": locked["datasets"], "mlcroissant": locked["mlcroissant"]}
+    locked = dict(
+        re.findall(
+            r"^([A-Za-z0-9_.\-]+)==(\S+)$",
+            (ROOT / "requirements-tools.lock").read_text(encoding="utf-8"),
+            flags=re.MULTILINE,
+        )
+    )
+    assert dict(pin.split("==") for pin in line.split()) == {
+        "datasets": locked["datasets"],
+        "mlcroissant": locked["mlcroissant"],
+    }
 
 
 def test_pa_x_and_atop_are_expanded_and_linked_once_in_the_readme_and_the_codebook():
     for document in ("README.md", "docs/codebook.md"):
         text = " ".join((ROOT / document).read_text(encoding="utf-8").split())
-        for name, address, expansion in (("PA-X", "https://www.peaceagreements.org/", ("PA-X Peace Agreements Database", "University of Edinburgh")),
-                                         ("ATOP", "https://www.atopdata.org/", ("Alliance Treaty Obligations and Provisions",))):
+        for name, address, expansion in (
+            ("PA-X", "https://www.peaceagreements.org/", ("PA-X Peace Agreements Database", "University of Edinburgh")),
+            ("ATOP", "https://www.atopdata.org/", ("Alliance Treaty Obligations and Provisions",)),
+        ):
             assert text.count(f"[{name}]({address})") == 1 and text.count(address) == 1, (document, name)
             assert all(text.count(words) == 1 for words in expansion), (document, name)
 
 
 def test_the_release_readme_speaks_only_of_what_the_release_holds(released_folder):
     readme = (released_folder / "README.md").read_text(encoding="utf-8")
-    for repository_only in ("make ", "scripts/", "metadata/", ".venv", "pytest"):  # requirements.lock is attached beside the zip
+    for repository_only in (
+        "make ",
+        "scripts/",
+        "metadata/",
+        ".venv",
+        "pytest",
+    ):  # requirements.lock is attached beside the zip
         assert repository_only not in readme, repository_only
     listed = re.findall(r"^\| `([^`]+)` \|", readme, flags=re.MULTILINE)
     for path in listed:
@@ -122,7 +160,10 @@ def test_readme_shell_and_ci_examples_name_real_files():
             assert (ROOT / path.replace("$table", table)).is_file(), path
     pandas_block = readme_examples()[0][0]
     assert 'read_table("signatories")' in pandas_block and 'read_table("agreements")' in pandas_block
-    assert "uses: OWNER/REPO/.github/workflows/validate-release.yml@v" in readme and (ROOT / ".github" / "workflows" / "validate-release.yml").is_file()
+    assert (
+        "uses: OWNER/REPO/.github/workflows/validate-release.yml@v" in readme
+        and (ROOT / ".github" / "workflows" / "validate-release.yml").is_file()
+    )
     assert "make release" in readme and "make test" in readme
 
 
@@ -133,8 +174,14 @@ def test_data_dictionary_is_current_and_covers_every_field():
     for name, schema in Project().schemas.items():
         assert f"## `{name}`" in committed
         for field in schema["fields"]:
-            assert re.search(rf"^\| `{field['name']}` \| [^|]+ \| {field['type']} \|", committed, flags=re.MULTILINE), (name, field["name"])
-    assert "| `date_signed` | Date signed | date | required | The date the agreement was signed, read from its date line (ISO 8601). | `2022-01-30` |" in committed
+            assert re.search(rf"^\| `{field['name']}` \| [^|]+ \| {field['type']} \|", committed, flags=re.MULTILINE), (
+                name,
+                field["name"],
+            )
+    assert (
+        "| `date_signed` | Date signed | date | required | The date the agreement was signed, read from its date line (ISO 8601). | `2022-01-30` |"
+        in committed
+    )
     assert "interpretation" in committed and "codebook" in committed
     assert "[data dictionary](docs/data-dictionary.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
 
@@ -150,7 +197,9 @@ def test_citation_is_a_dataset_with_the_version_and_the_source():
     assert reference["publisher"] == {"name": "Uyghur Human Rights Project"}
     assert reference["authors"] == [{"name": "The 23 signatory organizations listed in the agreement"}]
     # The compilers are named as such: never as the coalition, its signatories or UHRP.
-    assert citation["authors"] == [{"name": c["title"]} for c in Project().package_metadata["contributors"] if "creator" in c["roles"]]
+    assert citation["authors"] == [
+        {"name": c["title"]} for c in Project().package_metadata["contributors"] if "creator" in c["roles"]
+    ]
     assert "neither the signatories nor the Uyghur Human Rights Project" in citation["message"]
 
 
@@ -161,7 +210,9 @@ def test_licenses_agree():
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert "Creative Commons Attribution 4.0 International" in license_text and "MIT License" in license_text
     assert "claims no rights in it" in license_text
-    assert [(entry["name"], entry["path"]) for entry in descriptor["licenses"]] == [("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/")]
+    assert [(entry["name"], entry["path"]) for entry in descriptor["licenses"]] == [
+        ("CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/")
+    ]
     assert "https://creativecommons.org/licenses/by/4.0/" in license_text
 
 
@@ -172,8 +223,13 @@ def test_chart_is_embedded_and_drawn_from_the_data():
     assert "(docs/figures/signatories-by-country.svg)" in readme
     bars = chart_bars(build_in_memory(Project()).tables)
     assert bars == [
-        ("Malaysia (MY)", 8, ""), ("Türkiye (TR)", 4, ""), ("Indonesia (ID)", 3, ""), ("United States (US)", 3, ""),
-        ("United Kingdom (GB)", 2, ""), ("Germany (DE)", 0, "stated in the attestation, not listed"), ("No country listed", 3, ""),
+        ("Malaysia (MY)", 8, ""),
+        ("Türkiye (TR)", 4, ""),
+        ("Indonesia (ID)", 3, ""),
+        ("United States (US)", 3, ""),
+        ("United Kingdom (GB)", 2, ""),
+        ("Germany (DE)", 0, "stated in the attestation, not listed"),
+        ("No country listed", 3, ""),
     ]
     svg = (ROOT / "docs" / "figures" / "signatories-by-country.svg").read_text(encoding="utf-8")
     assert "<dc:date>" not in svg
@@ -198,9 +254,23 @@ def test_the_benchmark_page_reports_the_recorded_figures():
 
 # The mistakes behind CONTRIBUTING.md's three error examples, in their order.
 _EXAMPLE_MISTAKES = [
-    ("build", "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml", lambda text: text + "\npublisher:\n  value: UHRP\n  source: pasted from another file\n"),
-    ("build", "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml", lambda text: text.replace("  received_as:", "  recieved_as:")),
-    ("release", "CHANGELOG.md", lambda text: text.replace("## [Unreleased]\n", "## [Unreleased]\n\n## [v1.1.1] - 2026-11-27\n\n### Fixed\n- Something.\n")),
+    (
+        "build",
+        "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml",
+        lambda text: text + "\npublisher:\n  value: UHRP\n  source: pasted from another file\n",
+    ),
+    (
+        "build",
+        "data/source/global-muslim-coalition-for-uyghurs-2022/agreement.yaml",
+        lambda text: text.replace("  received_as:", "  recieved_as:"),
+    ),
+    (
+        "release",
+        "CHANGELOG.md",
+        lambda text: text.replace(
+            "## [Unreleased]\n", "## [Unreleased]\n\n## [v1.1.1] - 2026-11-27\n\n### Fixed\n- Something.\n"
+        ),
+    ),
 ]
 
 
@@ -225,7 +295,10 @@ def test_every_description_says_what_the_clauses_table_holds_counted_from_it():
     """One description, written by the build from the clauses table and the tables the package holds, everywhere the package is described."""
     from scripts.inputs.wording import in_words, tables_in_words
 
-    assert tables_in_words(["acts", "act_actors"]) == "two tables: acts and act actors" and tables_in_words(["acts"]) == "one table: acts"
+    assert (
+        tables_in_words(["acts", "act_actors"]) == "two tables: acts and act actors"
+        and tables_in_words(["acts"]) == "one table: acts"
+    )
     clauses = list(csv.DictReader((ROOT / "data" / "clauses.csv").open(encoding="utf-8", newline="")))
     attestations = [row for row in clauses if row["is_attestation"] == "true"]
     assert (len(clauses) - len(attestations), len(attestations)) == (9, 1)
@@ -237,10 +310,16 @@ def test_every_description_says_what_the_clauses_table_holds_counted_from_it():
         assert "its text as nine paragraphs and an attestation (verbatim)" in surface
         assert "ten clauses" not in surface and "{clauses}" not in surface
         # Every kind of table is named, not only the first ones.
-        for part in ("the organizations they resolve to", "a coding of what each clause does", "recognized the genocide before the signing"):
+        for part in (
+            "the organizations they resolve to",
+            "a coding of what each clause does",
+            "recognized the genocide before the signing",
+        ):
             assert part in " ".join(surface.split()), part
         # Derived from the tables the package holds: a table added is named with no edit of the text.
-        assert f"in {in_words(len(Project().table_names))} tables: agreements, clauses, signatories," in " ".join(surface.split())
+        assert f"in {in_words(len(Project().table_names))} tables: agreements, clauses, signatories," in " ".join(
+            surface.split()
+        )
         assert all(name.replace("_", " ") in surface for name in Project().table_names)
 
 
@@ -266,7 +345,9 @@ def test_the_readme_quotes_frictionless_as_it_prints_and_names_the_pandas_it_sho
     table = (Path(frictionless.__file__).parent / "resources" / "table.py").read_text(encoding="utf-8")
     assert "package is required for foreign keys to other resources" in table
     assert "`package is required for foreign keys to other resources`" in readme
-    locked = re.search(r"^pandas==(\d+)\.(\d+)\.", (ROOT / "requirements.lock").read_text(encoding="utf-8"), flags=re.M).groups()
+    locked = re.search(
+        r"^pandas==(\d+)\.(\d+)\.", (ROOT / "requirements.lock").read_text(encoding="utf-8"), flags=re.M
+    ).groups()
     assert f"That output is pandas {locked[0]}.{locked[1]}'s, the version this repository pins" in readme
     assert f"where pandas {locked[0]} prints `datetime64[us]`" in readme
 
@@ -284,7 +365,15 @@ def _blocks(document: str) -> list[tuple[str, str]]:
 def test_the_readme_is_for_users_and_contributing_holds_the_rest():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    for maintainers in ("## Building", "## Validation", "## Releasing", "### Versions", "## Layout", "make mutate", "```bat"):
+    for maintainers in (
+        "## Building",
+        "## Validation",
+        "## Releasing",
+        "### Versions",
+        "## Layout",
+        "make mutate",
+        "```bat",
+    ):
         assert maintainers in contributing and maintainers not in readme, maintainers
     assert "[CONTRIBUTING.md](CONTRIBUTING.md)" in readme and "[README](README.md)" in contributing
 
@@ -302,7 +391,10 @@ def test_the_readme_names_the_version_the_changelog_releases_in_its_workflow_exa
     job = yaml.safe_load(example)["jobs"]["validate-uyghur-coalition-data"]
     version = Project().changelog_version()
     assert job["uses"] == f"OWNER/REPO/.github/workflows/validate-release.yml@v{version}"
-    assert job["with"] == {"version": version, "base-url": f"https://github.com/OWNER/REPO/releases/download/v{version}"}
+    assert job["with"] == {
+        "version": version,
+        "base-url": f"https://github.com/OWNER/REPO/releases/download/v{version}",
+    }
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "validate-release.yml").read_text(encoding="utf-8"))
     assert set(job["with"]) <= set(workflow[True]["workflow_call"]["inputs"])  # YAML reads the key `on` as True
     for document in _DOCUMENTS:
@@ -321,27 +413,56 @@ def test_the_readme_names_every_view_of_the_database_and_counts_them():
 
 # Every fenced block of the README and CONTRIBUTING.md, by its language and first line, and the test that proves it.
 _TESTED_BLOCKS = {
-    ("README.md", "sh", "BASE=https://raw.githubusercontent.com/OWNER/REPO/main   # this repository on GitHub"):
-        "test_the_readme_download_loop_fetches_what_the_pandas_example_reads",
+    (
+        "README.md",
+        "sh",
+        "BASE=https://raw.githubusercontent.com/OWNER/REPO/main   # this repository on GitHub",
+    ): "test_the_readme_download_loop_fetches_what_the_pandas_example_reads",
     ("README.md", "python", "import json"): "test_readme_python_block_prints_what_it_shows",
     ("README.md", "python", "import pandas as pd"): "test_readme_python_block_prints_what_it_shows",
     ("README.md", "python", "import sqlite3"): "test_readme_python_block_prints_what_it_shows",
-    ("README.md", "python", "from pathlib import Path"):
-        "test_readme_python_block_prints_what_it_shows, test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_release_folder",
-    ("README.md", "text", None): "test_readme_python_block_prints_what_it_shows, test_readme_r_block_reads_the_csvs_with_the_schema_types",
+    (
+        "README.md",
+        "python",
+        "from pathlib import Path",
+    ): "test_readme_python_block_prints_what_it_shows, test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_release_folder",
+    (
+        "README.md",
+        "text",
+        None,
+    ): "test_readme_python_block_prints_what_it_shows, test_readme_r_block_reads_the_csvs_with_the_schema_types",
     ("README.md", "r", "library(readr)"): "test_readme_r_block_reads_the_csvs_with_the_schema_types",
     ("README.md", "yaml", "jobs:"): "test_the_readme_names_the_version_the_changelog_releases_in_its_workflow_example",
-    ("README.md", "sh", 'curl -fsSLO "$BASE/SHA256SUMS" && for file in $(awk \'{ print $2 }\' SHA256SUMS); do curl -fsSLO "$BASE/$file"; done'):
-        "test_the_readme_shell_steps_validate_a_served_release",
-    ("README.md", "sh", "make release   # build every table from the source, validate it, and release it in dist/"):
-        "test_the_setup_is_two_make_targets_and_ci_runs_make_check",
-    ("CONTRIBUTING.md", "sh", "make release   # build every table from the source, validate it, and release it in dist/"):
-        "test_the_setup_is_two_make_targets_and_ci_runs_make_check",
-    ("CONTRIBUTING.md", "bat", "python -m venv .venv"): "test_contributing_gives_the_windows_commands_that_ci_runs_on_windows",
-    ("CONTRIBUTING.md", "", "error: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt, line 35: expected list entry 6, found entry 7: entries are skipped"):
-        "test_the_build_error_example_is_what_the_build_prints",
-    ("CONTRIBUTING.md", "text", "$ make build      # after pasting a second publisher block at the end of agreement.yaml"):
-        "test_the_error_examples_are_what_the_checks_print",
+    (
+        "README.md",
+        "sh",
+        'curl -fsSLO "$BASE/SHA256SUMS" && for file in $(awk \'{ print $2 }\' SHA256SUMS); do curl -fsSLO "$BASE/$file"; done',
+    ): "test_the_readme_shell_steps_validate_a_served_release",
+    (
+        "README.md",
+        "sh",
+        "make release   # build every table from the source, validate it, and release it in dist/",
+    ): "test_the_setup_is_two_make_targets_and_ci_runs_make_check",
+    (
+        "CONTRIBUTING.md",
+        "sh",
+        "make release   # build every table from the source, validate it, and release it in dist/",
+    ): "test_the_setup_is_two_make_targets_and_ci_runs_make_check",
+    (
+        "CONTRIBUTING.md",
+        "bat",
+        "python -m venv .venv",
+    ): "test_contributing_gives_the_windows_commands_that_ci_runs_on_windows",
+    (
+        "CONTRIBUTING.md",
+        "",
+        "error: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt, line 35: expected list entry 6, found entry 7: entries are skipped",
+    ): "test_the_build_error_example_is_what_the_build_prints",
+    (
+        "CONTRIBUTING.md",
+        "text",
+        "$ make build      # after pasting a second publisher block at the end of agreement.yaml",
+    ): "test_the_error_examples_are_what_the_checks_print",
 }
 
 
@@ -389,7 +510,11 @@ def test_the_readme_download_loop_fetches_what_the_pandas_example_reads(tmp_path
         server.shutdown()
     assert fetched.returncode == 0, fetched.stderr
     assert sorted(path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.*")) == [
-        "data/agreements.csv", "data/signatories.csv", "schemas/agreements.json", "schemas/signatories.json"]
+        "data/agreements.csv",
+        "data/signatories.csv",
+        "schemas/agreements.json",
+        "schemas/signatories.json",
+    ]
     code, expected = readme_examples()[0]
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

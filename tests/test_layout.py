@@ -76,7 +76,8 @@ def test_no_import_cycle_between_modules_or_between_stages():
     stage_graph: dict[str, set[str]] = {}
     for module, targets in graph.items():
         stage_graph.setdefault(_stage(module) or module, set()).update(
-            _stage(target) or target for target in targets if (_stage(target) or target) != (_stage(module) or module))
+            _stage(target) or target for target in targets if (_stage(target) or target) != (_stage(module) or module)
+        )
     for edges in (graph, stage_graph):
         assert _cycles(edges) == []
 
@@ -121,7 +122,9 @@ def test_the_cycle_finder_finds_a_cycle():
 def test_at_most_eight_modules_sit_at_the_top_of_scripts_and_every_stage_is_a_package():
     top = sorted(path.name for path in SCRIPTS.glob("*.py"))
     assert len(top) <= 8, top
-    assert sorted(path.name for path in SCRIPTS.iterdir() if path.is_dir() and path.name != "__pycache__") == sorted(STAGES)
+    assert sorted(path.name for path in SCRIPTS.iterdir() if path.is_dir() and path.name != "__pycache__") == sorted(
+        STAGES
+    )
 
 
 def test_every_module_and_stage_says_its_job_in_a_one_line_docstring():

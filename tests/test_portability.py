@@ -31,29 +31,49 @@ def test_every_file_is_checked_out_byte_for_byte():
 
 
 def test_scripts_use_no_os_specific_format_or_file_mode():
-    sources = {path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8") for path in sorted((ROOT / "scripts").rglob("*.py"))}
+    sources = {
+        path.relative_to(ROOT).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted((ROOT / "scripts").rglob("*.py"))
+    }
     assert len(sources) >= 30
-    assert [path for path, text in sources.items() if re.search(r"%-[a-zA-Z]|%#[a-zA-Z]", text)] == []  # glibc's and Windows' own strftime flags
+    assert [
+        path for path, text in sources.items() if re.search(r"%-[a-zA-Z]|%#[a-zA-Z]", text)
+    ] == []  # glibc's and Windows' own strftime flags
     for path, text in sources.items():
         for call in re.findall(r"os\.open\(([^)]*)\)", text):
             assert "_BINARY" in call, f"{path}: os.open({call}) opens in text mode on Windows"
-        assert not re.search(r"\bopen\([^)]*['\"]r['\"]\)", text), f"{path} opens a file in text mode without an encoding"
+        assert not re.search(r"\bopen\([^)]*['\"]r['\"]\)", text), (
+            f"{path} opens a file in text mode without an encoding"
+        )
 
 
 @pytest.mark.slow
 def test_a_crlf_checkout_builds_the_same_tables(tmp_path):
     """Git for Windows checks text out with CRLF (core.autocrlf=true); .gitattributes keeps every file as committed."""
     if shutil.which("git") is None or not (ROOT / ".git").exists():
-        pytest.fail("git and the checkout's history are needed") if os.environ.get("CI") else pytest.skip("no git or no history here")
+        pytest.fail("git and the checkout's history are needed") if os.environ.get("CI") else pytest.skip(
+            "no git or no history here"
+        )
     clone = tmp_path / "with crlf"
-    subprocess.run(["git", "-c", "core.autocrlf=true", "clone", "-q", "--no-local", str(ROOT), str(clone)], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "core.autocrlf=true", "clone", "-q", "--no-local", str(ROOT), str(clone)],
+        check=True,
+        capture_output=True,
+    )
     document = next((clone / "data" / "source").glob("*/document.txt"))
     assert b"\r" not in document.read_bytes() and b"\r" not in (clone / "data" / "clauses.csv").read_bytes()
-    committed = {path: (clone / path).read_bytes() for path in ("datapackage.json", "data/clauses.csv", "docs/index.html")}
-    result = subprocess.run([sys.executable, "-m", "scripts", "--root", str(clone), "build"], cwd=ROOT, capture_output=True, text=True)
+    committed = {
+        path: (clone / path).read_bytes() for path in ("datapackage.json", "data/clauses.csv", "docs/index.html")
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts", "--root", str(clone), "build"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert {path: (clone / path).read_bytes() for path in committed} == committed
-    assert subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True).stdout == ""
+    assert (
+        subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True).stdout
+        == ""
+    )
 
 
 @pytest.mark.slow
@@ -62,7 +82,13 @@ def test_a_release_in_a_path_with_a_space_prints_safely_on_a_cp1252_console(tmp_
     root = copy_package(tmp_path / "a folder with spaces" / "package")
     environment = {**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}
     with open(tmp_path / "out.txt", "wb") as out, open(tmp_path / "err.txt", "wb") as err:
-        code = subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "release"], cwd=ROOT, stdout=out, stderr=err, env=environment).returncode
+        code = subprocess.run(
+            [sys.executable, "-m", "scripts", "--root", str(root), "release"],
+            cwd=ROOT,
+            stdout=out,
+            stderr=err,
+            env=environment,
+        ).returncode
     printed = (tmp_path / "out.txt").read_bytes().decode("cp1252")
     assert code == 0, (tmp_path / "err.txt").read_bytes().decode("cp1252")
     assert f"released {NAME}:" in printed
@@ -73,8 +99,13 @@ def test_an_error_with_characters_a_cp1252_console_lacks_is_printed_not_raised(p
     path = package / "data" / "signatories.csv"
     path.write_bytes(path.read_bytes().replace(b",ABIM,", ",=\u7ef4\u543e\u5c14 \u2192,".encode(), 1))
     with open(tmp_path / "err.txt", "wb") as err:
-        code = subprocess.run([sys.executable, "-m", "scripts", "--root", str(package), "validate"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=err,
-                              env={**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"}).returncode
+        code = subprocess.run(
+            [sys.executable, "-m", "scripts", "--root", str(package), "validate"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**os.environ, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"},
+        ).returncode
     printed = (tmp_path / "err.txt").read_bytes().decode("cp1252")
     assert code == 1 and "unexpected" not in printed and "Traceback" not in printed, printed
     assert "field acronym: [formula-cell]" in printed and "\\u7ef4\\u543e\\u5c14 \\u2192" in printed
@@ -106,7 +137,10 @@ def _recompressed(path: Path, level: int) -> None:
 @pytest.mark.parametrize("kind", WORKBOOK_FINGERPRINTS)
 def test_what_a_native_library_writes_is_fingerprinted_by_what_it_holds(released_folder, tmp_path, kind):
     folder = _copy_release(released_folder, tmp_path)
-    database, workbook = folder / "global-muslim-coalition-for-uyghurs.sqlite", folder / "global-muslim-coalition-for-uyghurs.xlsx"
+    database, workbook = (
+        folder / "global-muslim-coalition-for-uyghurs.sqlite",
+        folder / "global-muslim-coalition-for-uyghurs.xlsx",
+    )
     before = {path: fingerprint(path, workbook=kind) for path in (database, workbook)}
     raw = {path: path.read_bytes() for path in (database, workbook)}
     _sqlite_from_another_version(database)
@@ -123,10 +157,15 @@ def test_what_a_native_library_writes_is_fingerprinted_by_what_it_holds(released
 def test_a_zip_takes_the_fingerprints_of_the_database_and_workbook_it_holds_from_those_beside_it(released_folder, kind):
     """The release reads the database and the workbook back once: the zip that holds them takes their fingerprints, by their sha256."""
     zip_path = next(released_folder.parent.glob("*.zip"))
-    native = [released_folder / "global-muslim-coalition-for-uyghurs.sqlite", released_folder / "global-muslim-coalition-for-uyghurs.xlsx"]
+    native = [
+        released_folder / "global-muslim-coalition-for-uyghurs.sqlite",
+        released_folder / "global-muslim-coalition-for-uyghurs.xlsx",
+    ]
     known = {hashlib.sha256(path.read_bytes()).hexdigest(): fingerprint(path, workbook=kind) for path in native}
     assert fingerprint(zip_path, known, kind) == fingerprint(zip_path, workbook=kind)
-    assert fingerprint(zip_path, dict.fromkeys(known, "0" * 64), kind) != fingerprint(zip_path, workbook=kind)  # the fingerprints given are the ones used
+    assert fingerprint(zip_path, dict.fromkeys(known, "0" * 64), kind) != fingerprint(
+        zip_path, workbook=kind
+    )  # the fingerprints given are the ones used
 
 
 def test_a_workbook_pinned_by_its_parts_is_pinned_by_each_part_unpacked(released_folder, tmp_path):
@@ -135,7 +174,11 @@ def test_a_workbook_pinned_by_its_parts_is_pinned_by_each_part_unpacked(released
     with zipfile.ZipFile(workbook) as parts:
         lines = [f"{info.filename}\t{hashlib.sha256(parts.read(info)).hexdigest()}\n" for info in parts.infolist()]
     assert any(line.startswith("xl/worksheets/sheet") for line in lines)
-    assert fingerprint(workbook) == fingerprint(workbook, workbook="parts") == hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    assert (
+        fingerprint(workbook)
+        == fingerprint(workbook, workbook="parts")
+        == hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+    )
     assert fingerprint(workbook, workbook="cells") != fingerprint(workbook)
     with pytest.raises(ValueError, match="'bytes' is not a way to fingerprint a workbook"):
         fingerprint(workbook, workbook="bytes")
@@ -170,8 +213,19 @@ def test_which_files_are_pinned_by_what_they_hold():
     record = json.loads((ROOT / "releases" / CURRENT / "release.json").read_text(encoding="utf-8"))
     # Each table's SPSS file, whose bytes another ReadStat may write otherwise, and the changes'.
     spss = [f"{NAME}/data/{table}.sav" for table in [*Project().table_names, "changes"]]
-    assert sorted(record["content"]) == sorted(path for path in record["files"] if is_native(path)) == sorted([
-        f"{NAME}.zip", f"{NAME}/files.sha256", f"{NAME}/global-muslim-coalition-for-uyghurs.sqlite", f"{NAME}/global-muslim-coalition-for-uyghurs.xlsx", *spss])
+    assert (
+        sorted(record["content"])
+        == sorted(path for path in record["files"] if is_native(path))
+        == sorted(
+            [
+                f"{NAME}.zip",
+                f"{NAME}/files.sha256",
+                f"{NAME}/global-muslim-coalition-for-uyghurs.sqlite",
+                f"{NAME}/global-muslim-coalition-for-uyghurs.xlsx",
+                *spss,
+            ]
+        )
+    )
     assert not is_native(f"{NAME}/data/signatories.parquet") and not is_native(f"{NAME}/data/signatories.csv")
 
 
@@ -203,7 +257,8 @@ def _accepted_again_from_another_sqlite_and_zlib(package: Path, version: str, ca
     released = {path: archive.sha256_of(package / "dist" / path) for path in recorded["files"]}
     # other bytes, only where SQLite and zlib write (the SPSS files, pinned by what they hold too, are written alike)
     assert [path for path in released if released[path] != recorded["files"][path]] == sorted(
-        path for path in recorded["content"] if not path.endswith(".sav"))
+        path for path in recorded["content"] if not path.endswith(".sav")
+    )
     assert json.loads((package / "releases" / version / "release.json").read_text(encoding="utf-8")) == recorded
 
 
@@ -213,19 +268,32 @@ def test_the_recorded_version_is_accepted_from_a_native_library_that_writes_othe
 
 
 @pytest.mark.slow
-def test_a_new_version_pins_its_workbook_by_its_parts_and_is_accepted_again_from_another_zlib(package, capsys, monkeypatch):
+def test_a_new_version_pins_its_workbook_by_its_parts_and_is_accepted_again_from_another_zlib(
+    package, capsys, monkeypatch
+):
     from conftest import bumped
 
     new = bumped(CURRENT, "patch")
     changelog = package / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{new}] - {Project().releases[0].date.isoformat()}\n\n### Fixed\n- Nothing, in a test.\n", 1),
-                         encoding="utf-8", newline="\n")
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace(
+            "## [Unreleased]\n",
+            f"## [Unreleased]\n\n## [{new}] - {Project().releases[0].date.isoformat()}\n\n### Fixed\n- Nothing, in a test.\n",
+            1,
+        ),
+        encoding="utf-8",
+        newline="\n",
+    )
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 0, err
     recorded = json.loads((package / "releases" / new / "release.json").read_text(encoding="utf-8"))
     workbook = f"global-muslim-coalition-for-uyghurs-{new}/global-muslim-coalition-for-uyghurs.xlsx"
     assert recorded["workbook_fingerprint"] == "parts"
-    assert recorded["content"][workbook] == fingerprint(package / "dist" / workbook) != fingerprint(package / "dist" / workbook, workbook="cells")
+    assert (
+        recorded["content"][workbook]
+        == fingerprint(package / "dist" / workbook)
+        != fingerprint(package / "dist" / workbook, workbook="cells")
+    )
     _accepted_again_from_another_sqlite_and_zlib(package, new, capsys, monkeypatch)
 
 
@@ -245,7 +313,9 @@ def test_a_changed_database_cell_under_the_recorded_version_is_refused(package, 
     before = {name: snapshot(package / name) for name in ("data", "dist", "releases")}
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1
-    assert f"{CURRENT} was released on" in err and f"with other bytes ({NAME}.zip differs, 2 file(s) in all)" in err, err
+    assert f"{CURRENT} was released on" in err and f"with other bytes ({NAME}.zip differs, 2 file(s) in all)" in err, (
+        err
+    )
     assert {name: snapshot(package / name) for name in ("data", "dist", "releases")} == before
 
 
@@ -265,8 +335,13 @@ def test_a_held_file_stops_the_swap_by_name_and_the_next_release_recovers(packag
     monkeypatch.setattr(scripts.release.publish.os, "rename", rename)
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1 and "unexpected" not in err
-    assert "error: .dist-next: could not be renamed to dist" in err and "fix: close what holds it (Datasette, a spreadsheet" in err, err
-    assert {name: snapshot(package / name) for name in ("data", "dist")} == before  # dist/ is the previous one, data/ untouched
+    assert (
+        "error: .dist-next: could not be renamed to dist" in err
+        and "fix: close what holds it (Datasette, a spreadsheet" in err
+    ), err
+    assert {
+        name: snapshot(package / name) for name in ("data", "dist")
+    } == before  # dist/ is the previous one, data/ untouched
     monkeypatch.undo()
     assert run(package, "release", capsys=capsys)[0] == 0
     assert not (package / ".dist-previous").exists() and not (package / ".dist-next").exists()
@@ -280,10 +355,15 @@ def test_a_leftover_previous_release_that_cannot_be_removed_is_named(package, ca
     held.parent.mkdir(parents=True)
     held.write_bytes(b"held by a spreadsheet")
     (package / "dist").mkdir()
-    monkeypatch.setattr(scripts.release.publish.shutil, "rmtree", lambda path, ignore_errors=False: None)  # Windows: a held file stays
+    monkeypatch.setattr(
+        scripts.release.publish.shutil, "rmtree", lambda path, ignore_errors=False: None
+    )  # Windows: a held file stays
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1 and "unexpected" not in err
-    assert f"error: .dist-previous/{NAME}/global-muslim-coalition-for-uyghurs.xlsx: could not be removed: a program may hold it open" in err, err
+    assert (
+        f"error: .dist-previous/{NAME}/global-muslim-coalition-for-uyghurs.xlsx: could not be removed: a program may hold it open"
+        in err
+    ), err
 
 
 def test_contributing_gives_the_windows_commands_that_ci_runs_on_windows():

@@ -17,7 +17,11 @@ from scripts.inputs.project import Project
 
 def test_direct_dependencies_are_pinned_and_locked_at_the_same_versions():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    locked = dict(re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)$", (ROOT / "requirements.lock").read_text(encoding="utf-8"), flags=re.MULTILINE))
+    locked = dict(
+        re.findall(
+            r"^([A-Za-z0-9_.\-]+)==(\S+)$", (ROOT / "requirements.lock").read_text(encoding="utf-8"), flags=re.MULTILINE
+        )
+    )
     locked = {name.lower().replace("_", "-"): version for name, version in locked.items()}
     for requirement in project["dependencies"]:
         name, version = re.fullmatch(r"([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==(\S+)", requirement).groups()
@@ -32,7 +36,10 @@ def test_the_setup_is_two_make_targets_and_ci_runs_make_check():
     for document in ("README.md", "CONTRIBUTING.md"):
         text = (ROOT / document).read_text(encoding="utf-8")
         commands = re.search(r"## Set-up.*?```sh\n(.*?)```", text, flags=re.DOTALL).group(1)
-        assert [line.split("#")[0].strip() for line in commands.strip().splitlines()] == ["make release", "make test"], document
+        assert [line.split("#")[0].strip() for line in commands.strip().splitlines()] == [
+            "make release",
+            "make test",
+        ], document
 
 
 def _make(target: str, root=ROOT, limit: str = "", **environment) -> subprocess.CompletedProcess:
@@ -50,12 +57,29 @@ def test_make_test_runs_the_quick_tests_and_make_check_runs_them_all():
     for target in ("test", "check"):
         collect_only = "--collect-only -q -p no:cacheprovider"
         # One xdist worker: collecting the same tests in a second one would show nothing more.
-        done = _make(target, PYTEST_ADDOPTS=collect_only, PYTEST_XDIST_AUTO_NUM_WORKERS="1",
-                     TOOLS_VENV=str(ROOT / ".venv-tools"))
+        done = _make(
+            target, PYTEST_ADDOPTS=collect_only, PYTEST_XDIST_AUTO_NUM_WORKERS="1", TOOLS_VENV=str(ROOT / ".venv-tools")
+        )
         assert done.returncode == 0, done.stdout[-2000:] + done.stderr
         collected[target] = set(re.findall(r"^(tests/\S+::\S+)$", done.stdout, flags=re.MULTILINE))
-    slow = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:xdist",
-                           "-p", "no:cacheprovider", "-m", "slow"], cwd=ROOT, capture_output=True, text=True)
+    slow = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:xdist",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "slow",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     slow_tests = set(re.findall(r"^(tests/\S+::\S+)$", slow.stdout, flags=re.MULTILINE))
     assert slow_tests and collected["test"] and not collected["test"] & slow_tests
     assert collected["check"] == collected["test"] | slow_tests
@@ -86,7 +110,10 @@ def test_a_missing_system_package_skips_with_its_reason_but_fails_under_ci(monke
 
     monkeypatch.setenv("PATH", "/nonexistent")
     monkeypatch.delenv("CI", raising=False)
-    with pytest.raises(pytest.skip.Exception, match=r"chromium is not installed \(Debian package chromium; \.ci/run installs it with apt-get\)"):
+    with pytest.raises(
+        pytest.skip.Exception,
+        match=r"chromium is not installed \(Debian package chromium; \.ci/run installs it with apt-get\)",
+    ):
         require_system("chromium", "chromium")
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="under CI a skipped test is a failure"):
@@ -105,37 +132,81 @@ def test_make_stops_at_once_with_one_line_on_an_older_python(tmp_path):
     import subprocess
 
     old = tmp_path / "python3.10"
-    old.write_text("#!/bin/sh\ncase \"$1\" in --version) echo 'Python 3.10.12';; *) echo False;; esac\n", encoding="utf-8", newline="\n")
+    old.write_text(
+        "#!/bin/sh\ncase \"$1\" in --version) echo 'Python 3.10.12';; *) echo False;; esac\n",
+        encoding="utf-8",
+        newline="\n",
+    )
     old.chmod(0o755)
     import os
 
     # As a user runs it: not as a sub-make of `make test`, which would announce its directory.
-    environment = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")}
-    result = subprocess.run(["make", "-n", "test", f"PYTHON={old}"], cwd=ROOT, capture_output=True, text=True, env=environment)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES")
+    }
+    result = subprocess.run(
+        ["make", "-n", "test", f"PYTHON={old}"], cwd=ROOT, capture_output=True, text=True, env=environment
+    )
     assert result.returncode != 0
     assert result.stdout == ""
-    assert result.stderr.strip() == f"Makefile:7: *** {old} is not Python 3.11 or later (Python 3.10.12): install Python 3.11+, or run make PYTHON=python3.11.  Stop."
+    assert (
+        result.stderr.strip()
+        == f"Makefile:7: *** {old} is not Python 3.11 or later (Python 3.10.12): install Python 3.11+, or run make PYTHON=python3.11.  Stop."
+    )
 
 
-def test_the_mutation_record_counts_each_verdict_and_keeps_the_reasons_given_for_equivalent_survivors(tmp_path, monkeypatch):
+def test_the_mutation_record_counts_each_verdict_and_keeps_the_reasons_given_for_equivalent_survivors(
+    tmp_path, monkeypatch
+):
     import json
 
     from benchmarks import mutation
 
     monkeypatch.setattr(mutation, "RESULTS", tmp_path / "mutation.json")
-    statuses = {"scripts.formats.escape.x_a__mutmut_1": "killed", "scripts.formats.escape.x_a__mutmut_2": "survived", "scripts.formats.escape.x_a__mutmut_3": "timeout",
-                "scripts.checks.integrity.x_b__mutmut_1": "no tests", "scripts.checks.integrity.x_b__mutmut_2": "not checked"}
-    diffs = {"scripts.formats.escape.x_a__mutmut_2": "-    x = 1\n+    x = 2", "scripts.checks.integrity.x_b__mutmut_1": "-    y\n+    z"}
+    statuses = {
+        "scripts.formats.escape.x_a__mutmut_1": "killed",
+        "scripts.formats.escape.x_a__mutmut_2": "survived",
+        "scripts.formats.escape.x_a__mutmut_3": "timeout",
+        "scripts.checks.integrity.x_b__mutmut_1": "no tests",
+        "scripts.checks.integrity.x_b__mutmut_2": "not checked",
+    }
+    diffs = {
+        "scripts.formats.escape.x_a__mutmut_2": "-    x = 1\n+    x = 2",
+        "scripts.checks.integrity.x_b__mutmut_1": "-    y\n+    z",
+    }
     first = mutation.record(statuses, diffs, 12.4)
-    assert (first["mutants"], first["killed"], first["not_checked"], first["equivalent"], first["score"], first["met"]) == (4, 2, 1, 0, 0.5, False)
-    assert first["modules"] == {"scripts.checks.integrity": {"mutants": 2, "killed": 0, "survived": 1, "not_checked": 1},
-                                "scripts.formats.escape": {"mutants": 3, "killed": 2, "survived": 1, "not_checked": 0}}
-    first["survivors"][1]["equivalent_because"] = "x is never read"  # a maintainer's reason, kept for the same change in the same function
+    assert (
+        first["mutants"],
+        first["killed"],
+        first["not_checked"],
+        first["equivalent"],
+        first["score"],
+        first["met"],
+    ) == (4, 2, 1, 0, 0.5, False)
+    assert first["modules"] == {
+        "scripts.checks.integrity": {"mutants": 2, "killed": 0, "survived": 1, "not_checked": 1},
+        "scripts.formats.escape": {"mutants": 3, "killed": 2, "survived": 1, "not_checked": 0},
+    }
+    first["survivors"][1]["equivalent_because"] = "x is never read"
     mutation.RESULTS.write_text(json.dumps(first), encoding="utf-8", newline="\n")
-    renumbered = {"scripts.formats.escape.x_a__mutmut_7": "survived", "scripts.formats.escape.x_a__mutmut_1": "killed", "scripts.checks.integrity.x_b__mutmut_1": "killed"}
+    renumbered = {
+        "scripts.formats.escape.x_a__mutmut_7": "survived",
+        "scripts.formats.escape.x_a__mutmut_1": "killed",
+        "scripts.checks.integrity.x_b__mutmut_1": "killed",
+    }
     second = mutation.record(renumbered, {"scripts.formats.escape.x_a__mutmut_7": "-    x = 1\n+    x = 2"}, 1.0)
-    assert [(s["mutant"], s["equivalent_because"]) for s in second["survivors"]] == [("scripts.formats.escape.x_a__mutmut_7", "x is never read")]
-    assert (second["mutants"], second["killed"], second["equivalent"], second["score"], second["met"]) == (3, 2, 1, 1.0, True)
+    assert [(s["mutant"], s["equivalent_because"]) for s in second["survivors"]] == [
+        ("scripts.formats.escape.x_a__mutmut_7", "x is never read")
+    ]
+    assert (second["mutants"], second["killed"], second["equivalent"], second["score"], second["met"]) == (
+        3,
+        2,
+        1,
+        1.0,
+        True,
+    )
 
 
 def test_contributing_states_the_recorded_mutation_run():
@@ -159,28 +230,60 @@ def test_contributing_states_the_recorded_mutation_run():
     for path in recorded["modules_not_run"]:
         assert shown[path.removeprefix("scripts/")][1] == "not run"
     # met says what the record holds: every module run, each at GOAL or more, and every survivor explained.
-    assert recorded["met"] == (not recorded["modules_not_run"] and all(s["equivalent_because"] for s in recorded["survivors"]) and recorded["score"] >= GOAL)
+    assert recorded["met"] == (
+        not recorded["modules_not_run"]
+        and all(s["equivalent_because"] for s in recorded["survivors"])
+        and recorded["score"] >= GOAL
+    )
 
 
 def test_a_mutation_run_of_some_modules_keeps_the_recorded_scores_of_the_others():
     from benchmarks import mutation
 
-    previous = mutation.record({"scripts.formats.escape.x_a__mutmut_1": "killed", "scripts.formats.escape.x_a__mutmut_2": "survived",
-                                "scripts.checks.gate.x_b__mutmut_1": "killed"}, {"scripts.formats.escape.x_a__mutmut_2": "-    x = 1\n+    x = 2"}, 100.0)
+    previous = mutation.record(
+        {
+            "scripts.formats.escape.x_a__mutmut_1": "killed",
+            "scripts.formats.escape.x_a__mutmut_2": "survived",
+            "scripts.checks.gate.x_b__mutmut_1": "killed",
+        },
+        {"scripts.formats.escape.x_a__mutmut_2": "-    x = 1\n+    x = 2"},
+        100.0,
+    )
     previous["survivors"][0]["equivalent_because"] = "x is never read"
     previous = mutation.merge(None, previous, {"scripts.formats.escape", "scripts.checks.gate"})
     assert previous["modules"]["scripts.formats.escape"]["seconds"] == 100 and "seconds" not in previous
-    current = mutation.record({"scripts.checks.integrity.x_c__mutmut_1": "killed", "scripts.checks.integrity.x_c__mutmut_2": "survived",
-                               "scripts.checks.integrity.x_c__mutmut_3": "not checked"}, {"scripts.checks.integrity.x_c__mutmut_2": "-    y\n+    z"}, 7.0)
+    current = mutation.record(
+        {
+            "scripts.checks.integrity.x_c__mutmut_1": "killed",
+            "scripts.checks.integrity.x_c__mutmut_2": "survived",
+            "scripts.checks.integrity.x_c__mutmut_3": "not checked",
+        },
+        {"scripts.checks.integrity.x_c__mutmut_2": "-    y\n+    z"},
+        7.0,
+    )
     merged = mutation.merge(previous, current, {"scripts.checks.integrity"})
     assert sorted(merged["modules"]) == ["scripts.checks.gate", "scripts.checks.integrity", "scripts.formats.escape"]
     assert {name: counts["seconds"] for name, counts in merged["modules"].items()} == {
-        "scripts.checks.gate": 100, "scripts.checks.integrity": 7, "scripts.formats.escape": 100}
+        "scripts.checks.gate": 100,
+        "scripts.checks.integrity": 7,
+        "scripts.formats.escape": 100,
+    }
     assert (merged["mutants"], merged["killed"], merged["not_checked"], merged["equivalent"]) == (5, 3, 1, 1)
     assert merged["score"] == 0.75 and not merged["met"]
-    assert [s["mutant"] for s in merged["survivors"]] == ["scripts.checks.integrity.x_c__mutmut_2", "scripts.formats.escape.x_a__mutmut_2"]
-    rerun = mutation.merge(merged, mutation.record({"scripts.formats.escape.x_a__mutmut_1": "killed"}, {}, 3.0), {"scripts.formats.escape"})
-    assert rerun["modules"]["scripts.formats.escape"] == {"mutants": 1, "killed": 1, "survived": 0, "not_checked": 0, "seconds": 3}
+    assert [s["mutant"] for s in merged["survivors"]] == [
+        "scripts.checks.integrity.x_c__mutmut_2",
+        "scripts.formats.escape.x_a__mutmut_2",
+    ]
+    rerun = mutation.merge(
+        merged, mutation.record({"scripts.formats.escape.x_a__mutmut_1": "killed"}, {}, 3.0), {"scripts.formats.escape"}
+    )
+    assert rerun["modules"]["scripts.formats.escape"] == {
+        "mutants": 1,
+        "killed": 1,
+        "survived": 0,
+        "not_checked": 0,
+        "seconds": 3,
+    }
     assert [s["mutant"] for s in rerun["survivors"]] == ["scripts.checks.integrity.x_c__mutmut_2"]
 
 
@@ -211,11 +314,22 @@ def test_the_build_writes_a_new_heading_s_version_into_pyproject_and_the_readme(
     root = reused_package.fresh()
     version = bumped(Project().changelog_version(), "patch")
     changelog = root / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {datetime.date.today().isoformat()}\n\n### Fixed\n- A fix.\n", 1),
-                         encoding="utf-8", newline="\n")
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace(
+            "## [Unreleased]\n",
+            f"## [Unreleased]\n\n## [{version}] - {datetime.date.today().isoformat()}\n\n### Fixed\n- A fix.\n",
+            1,
+        ),
+        encoding="utf-8",
+        newline="\n",
+    )
     files = build_in_memory(Project(root)).files
     pyproject, readme = files["pyproject.toml"].decode("utf-8"), files["README.md"].decode("utf-8")
     old_pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
     assert pyproject == re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', old_pyproject)
-    assert f"validate-release.yml@v{version}" in readme and f'with: {{version: {version}, base-url: "https://github.com/OWNER/REPO/releases/download/v{version}"}}' in readme
+    assert (
+        f"validate-release.yml@v{version}" in readme
+        and f'with: {{version: {version}, base-url: "https://github.com/OWNER/REPO/releases/download/v{version}"}}'
+        in readme
+    )
     assert readme.count(version) == 3  # the tag, the version and the address of the workflow example, and nowhere else

@@ -78,34 +78,146 @@ def _drop_discrepancy_note(raw: bytes) -> bytes:
 
 # case: (corruption, text that the validation report must hold)
 CASES = {
-    "coded agreement with no acts": (_edit_text("data/agreements.csv", ",163,true\n", ",163,false\n"), "[coded] is_coded is false, but acts has 13 rows for global-muslim-coalition-for-uyghurs-2022", "coded"),
-    "duplicated primary key": (_edit_bytes("data/countries.csv", _duplicate_last_line), "[frictionless:primary-key]", "frictionless:primary-key"),
-    "duplicated unique key": (_edit_text("data/clauses.csv", "-c02,global-muslim-coalition-for-uyghurs-2022,2,", "-c02,global-muslim-coalition-for-uyghurs-2022,1,"), "[unique-key] 2-field key ['agreement_id', 'clause_number'] is not unique", "unique-key"),
-    "dangling foreign key": (_edit_text("data/signatories.csv", ",Malaysia,MY,", ",Malaysia,ZZ,"), "[frictionless:foreign-key]", "foreign-key"),
-    "wrong type": (_edit_text("data/clauses.csv", '-2022,3,"We agree', '-2022,three,"We agree'), "[frictionless:type-error]", "frictionless:type-error"),
-    "enum violation": (_edit_text("data/annotations.csv", ",context,", ",contxt,"), 'constraint "enum"', "frictionless:constraint-error"),
-    "pattern violation": (_edit_text("data/countries.csv", "DE,DEU,", "DE,DEUX,"), 'constraint "pattern"', "frictionless:constraint-error"),
+    "coded agreement with no acts": (
+        _edit_text("data/agreements.csv", ",163,true\n", ",163,false\n"),
+        "[coded] is_coded is false, but acts has 13 rows for global-muslim-coalition-for-uyghurs-2022",
+        "coded",
+    ),
+    "duplicated primary key": (
+        _edit_bytes("data/countries.csv", _duplicate_last_line),
+        "[frictionless:primary-key]",
+        "frictionless:primary-key",
+    ),
+    "duplicated unique key": (
+        _edit_text(
+            "data/clauses.csv",
+            "-c02,global-muslim-coalition-for-uyghurs-2022,2,",
+            "-c02,global-muslim-coalition-for-uyghurs-2022,1,",
+        ),
+        "[unique-key] 2-field key ['agreement_id', 'clause_number'] is not unique",
+        "unique-key",
+    ),
+    "dangling foreign key": (
+        _edit_text("data/signatories.csv", ",Malaysia,MY,", ",Malaysia,ZZ,"),
+        "[frictionless:foreign-key]",
+        "foreign-key",
+    ),
+    "wrong type": (
+        _edit_text("data/clauses.csv", '-2022,3,"We agree', '-2022,three,"We agree'),
+        "[frictionless:type-error]",
+        "frictionless:type-error",
+    ),
+    "enum violation": (
+        _edit_text("data/annotations.csv", ",context,", ",contxt,"),
+        'constraint "enum"',
+        "frictionless:constraint-error",
+    ),
+    "pattern violation": (
+        _edit_text("data/countries.csv", "DE,DEU,", "DE,DEUX,"),
+        'constraint "pattern"',
+        "frictionless:constraint-error",
+    ),
     "missing data file": (_remove("data/clauses.csv"), "data/clauses.csv: [missing-file]", "missing-file"),
-    "undescribed data file": (_add_file("data/extra.csv", b"a,b\n1,2\n"), "data/extra.csv: [undescribed-file]", "undescribed-file"),
+    "undescribed data file": (
+        _add_file("data/extra.csv", b"a,b\n1,2\n"),
+        "data/extra.csv: [undescribed-file]",
+        "undescribed-file",
+    ),
     "extra column": (_edit_bytes("data/countries.csv", _add_column), "data/countries.csv, row 1: [header]", "header"),
-    "reordered columns": (_edit_bytes("data/countries.csv", _swap_first_two_columns), "data/countries.csv, row 1: [header]", "header"),
-    "BOM": (_edit_bytes("data/clauses.csv", lambda raw: b"\xef\xbb\xbf" + raw), "data/clauses.csv, row 1: [bom]", "bom"),
-    "CRLF line endings": (_edit_bytes("data/clauses.csv", lambda raw: raw.replace(b"\n", b"\r\n")), "data/clauses.csv, row 1: [line-endings]", "line-endings"),
-    "formula cell": (_edit_text("data/signatories.csv", ",Global Peace Mission,Global Peace Mission,", ",Global Peace Mission,=HYPERLINK(\"x\"),"), "field name: [formula-cell]", "formula-cell"),
-    "NA cell": (_edit_text("data/signatories.csv", ",ABIM,", ",NA,"), "field acronym: [pandas-missing]", "pandas-missing"),
-    "hash mismatch in the descriptor": (_edit_descriptor(lambda d: _resource(d, "clauses").update(hash="sha256:" + "0" * 64)), "data/clauses.csv: [frictionless:hash-count]", "hash"),
-    "bytes mismatch in the descriptor": (_edit_descriptor(lambda d: _resource(d, "clauses").update(bytes=7)), "data/clauses.csv: [frictionless:byte-count]", "bytes"),
-    "unsafe path": (_edit_descriptor(lambda d: _resource(d, "clauses").update(path="../clauses.csv")), "[unsafe-path] resource 'clauses' has an unsafe path", "unsafe-path"),
-    "version differs from CHANGELOG": (_edit_descriptor(lambda d: d.update(version="9.9.9")), f"[version] version '9.9.9' differs from the newest release heading of CHANGELOG.md, '{Project().changelog_version()}'", "version"),
-    "truncated file": (_edit_bytes("data/signatories.csv", lambda raw: raw[: len(raw) // 2]), "data/signatories.csv, row 12: [final-newline] does not end with a newline: the file may be truncated", "final-newline"),
-    "non-UTF-8 bytes": (_edit_bytes("data/signatories.csv", lambda raw: raw.replace("Women\u2019s".encode(), b"Women\x92s")), "[encoding] not UTF-8: byte 0x92", "encoding"),
-    "empty file": (_edit_bytes("data/countries.csv", lambda raw: b""), "data/countries.csv: [empty-file]", "empty-file"),
-    "descriptor is not JSON": (_edit_bytes("datapackage.json", lambda raw: raw[:-40]), "datapackage.json: [descriptor] not valid JSON", "descriptor"),
-    "tampered source": (_edit_bytes(f"{SOURCE_DIR}/document.txt", lambda raw: raw.replace(b"Istanbul", b"Ankara")), "[source-hash]", "source-hash"),
-    "span does not reconstruct its text": (_edit_text("data/clauses.csv", "the ongoing genocide", "the ongoing genocides"), "[span] source[165:313] normalizes to", "span"),
-    "span outside the source": (_edit_text("data/clauses.csv", ",false,165,313", ",false,165,99999"), "[span] source[165:99999] lies outside the source, not to this text", "span"),
-    "count differs from rows": (_edit_text("data/agreements.csv", ",10,23,", ",10,24,"), "[count] signatory_count is 24, but signatories has 23 rows", "count"),
-    "undocumented discrepancy": (_edit_bytes("data/annotations.csv", _drop_discrepancy_note), "[discrepancy] DE is stated in the attestation", "discrepancy"),
+    "reordered columns": (
+        _edit_bytes("data/countries.csv", _swap_first_two_columns),
+        "data/countries.csv, row 1: [header]",
+        "header",
+    ),
+    "BOM": (
+        _edit_bytes("data/clauses.csv", lambda raw: b"\xef\xbb\xbf" + raw),
+        "data/clauses.csv, row 1: [bom]",
+        "bom",
+    ),
+    "CRLF line endings": (
+        _edit_bytes("data/clauses.csv", lambda raw: raw.replace(b"\n", b"\r\n")),
+        "data/clauses.csv, row 1: [line-endings]",
+        "line-endings",
+    ),
+    "formula cell": (
+        _edit_text(
+            "data/signatories.csv",
+            ",Global Peace Mission,Global Peace Mission,",
+            ',Global Peace Mission,=HYPERLINK("x"),',
+        ),
+        "field name: [formula-cell]",
+        "formula-cell",
+    ),
+    "NA cell": (
+        _edit_text("data/signatories.csv", ",ABIM,", ",NA,"),
+        "field acronym: [pandas-missing]",
+        "pandas-missing",
+    ),
+    "hash mismatch in the descriptor": (
+        _edit_descriptor(lambda d: _resource(d, "clauses").update(hash="sha256:" + "0" * 64)),
+        "data/clauses.csv: [frictionless:hash-count]",
+        "hash",
+    ),
+    "bytes mismatch in the descriptor": (
+        _edit_descriptor(lambda d: _resource(d, "clauses").update(bytes=7)),
+        "data/clauses.csv: [frictionless:byte-count]",
+        "bytes",
+    ),
+    "unsafe path": (
+        _edit_descriptor(lambda d: _resource(d, "clauses").update(path="../clauses.csv")),
+        "[unsafe-path] resource 'clauses' has an unsafe path",
+        "unsafe-path",
+    ),
+    "version differs from CHANGELOG": (
+        _edit_descriptor(lambda d: d.update(version="9.9.9")),
+        f"[version] version '9.9.9' differs from the newest release heading of CHANGELOG.md, '{Project().changelog_version()}'",
+        "version",
+    ),
+    "truncated file": (
+        _edit_bytes("data/signatories.csv", lambda raw: raw[: len(raw) // 2]),
+        "data/signatories.csv, row 12: [final-newline] does not end with a newline: the file may be truncated",
+        "final-newline",
+    ),
+    "non-UTF-8 bytes": (
+        _edit_bytes("data/signatories.csv", lambda raw: raw.replace("Women\u2019s".encode(), b"Women\x92s")),
+        "[encoding] not UTF-8: byte 0x92",
+        "encoding",
+    ),
+    "empty file": (
+        _edit_bytes("data/countries.csv", lambda raw: b""),
+        "data/countries.csv: [empty-file]",
+        "empty-file",
+    ),
+    "descriptor is not JSON": (
+        _edit_bytes("datapackage.json", lambda raw: raw[:-40]),
+        "datapackage.json: [descriptor] not valid JSON",
+        "descriptor",
+    ),
+    "tampered source": (
+        _edit_bytes(f"{SOURCE_DIR}/document.txt", lambda raw: raw.replace(b"Istanbul", b"Ankara")),
+        "[source-hash]",
+        "source-hash",
+    ),
+    "span does not reconstruct its text": (
+        _edit_text("data/clauses.csv", "the ongoing genocide", "the ongoing genocides"),
+        "[span] source[165:313] normalizes to",
+        "span",
+    ),
+    "span outside the source": (
+        _edit_text("data/clauses.csv", ",false,165,313", ",false,165,99999"),
+        "[span] source[165:99999] lies outside the source, not to this text",
+        "span",
+    ),
+    "count differs from rows": (
+        _edit_text("data/agreements.csv", ",10,23,", ",10,24,"),
+        "[count] signatory_count is 24, but signatories has 23 rows",
+        "count",
+    ),
+    "undocumented discrepancy": (
+        _edit_bytes("data/annotations.csv", _drop_discrepancy_note),
+        "[discrepancy] DE is stated in the attestation",
+        "discrepancy",
+    ),
 }
 
 
@@ -126,8 +238,16 @@ def test_corruption_fails_validation_by_name(package, capsys, case):
 # Through a whole release, one case of each family: the project's table checks, frictionless, the sources and spans, the
 # descriptor (which keeps frictionless from running), the changelog. Every case's rule is proven at the gate itself
 # (tests/checks/test_gate.py) and rule by rule (tests/checks/test_rules.py); these prove that the release runs the gate and writes nothing.
-THROUGH_A_RELEASE = ["BOM", "dangling foreign key", "wrong type", "tampered source", "span does not reconstruct its text",
-                     "descriptor is not JSON", "undescribed data file", "version differs from CHANGELOG"]
+THROUGH_A_RELEASE = [
+    "BOM",
+    "dangling foreign key",
+    "wrong type",
+    "tampered source",
+    "span does not reconstruct its text",
+    "descriptor is not JSON",
+    "undescribed data file",
+    "version differs from CHANGELOG",
+]
 
 
 @pytest.mark.parametrize("case", THROUGH_A_RELEASE)
@@ -146,7 +266,9 @@ def test_the_release_gate_refuses_a_corrupted_release_by_name_and_writes_nothing
     before = {name: snapshot(package / name) for name in ("data", "dist", "releases")}
     code, out, err = run(package, "release", capsys=capsys)
     assert code != 0, out
-    assert f"[{rule}]" in err and "the release is invalid, so data/ and dist/ were left as they were" in err, err[-3000:]
+    assert f"[{rule}]" in err and "the release is invalid, so data/ and dist/ were left as they were" in err, err[
+        -3000:
+    ]
     assert "released" not in out
     assert {name: snapshot(package / name) for name in ("data", "dist", "releases")} == before
     assert snapshot(package / "dist") == {}
@@ -171,7 +293,9 @@ def test_a_corrupted_released_descriptor_fails_validation(package, capsys):
     released.write_text(json.dumps(descriptor), encoding="utf-8", newline="\n")
     code, _, err = run(package, "validate", str(released), capsys=capsys)
     assert code != 0
-    assert "data/signatories.parquet, field hash: [hash] the descriptor declares sha256:000" in err  # frictionless ignores it
+    assert (
+        "data/signatories.parquet, field hash: [hash] the descriptor declares sha256:000" in err
+    )  # frictionless ignores it
     assert 'data/clauses.csv: [frictionless:byte-count] expected is "1"' in err
 
 
@@ -193,10 +317,21 @@ def _drop_name_column(path: Path) -> None:
 
 # A released Parquet file changed, with its new hash recorded: only the comparison with its CSV can tell.
 PARQUET_CASES = {
-    "values differ": ("signatories", _rename_one_signatory,
-                      "data/signatories.parquet, field name: [parquet] its values differ from data/signatories.csv"),
-    "not Parquet": ("clauses", lambda path: path.write_bytes(b"not parquet"), "data/clauses.parquet: [parquet] cannot be read as Parquet"),
-    "a column missing": ("countries", _drop_name_column, "data/countries.parquet: [parquet] its columns are ['country_code', 'alpha_3'"),
+    "values differ": (
+        "signatories",
+        _rename_one_signatory,
+        "data/signatories.parquet, field name: [parquet] its values differ from data/signatories.csv",
+    ),
+    "not Parquet": (
+        "clauses",
+        lambda path: path.write_bytes(b"not parquet"),
+        "data/clauses.parquet: [parquet] cannot be read as Parquet",
+    ),
+    "a column missing": (
+        "countries",
+        _drop_name_column,
+        "data/countries.parquet: [parquet] its columns are ['country_code', 'alpha_3'",
+    ),
 }
 
 

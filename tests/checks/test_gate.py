@@ -36,20 +36,40 @@ pytestmark = pytest.mark.slow  # make check: the differential test, a frictionle
 # "1" and 1.0 into the integer 1), cannot compare a Parquet file with its CSV, and does not look
 # for undescribed files or at the changelog.
 # (A column of text where the Parquet file's pandas metadata says Int64 it refuses: pandas cannot convert it.)
-MISSED_BY_FRICTIONLESS = {"parquet: a float where an integer belongs", "parquet: a value differs",
-                          "undescribed data file", "version differs from CHANGELOG"}
+MISSED_BY_FRICTIONLESS = {
+    "parquet: a float where an integer belongs",
+    "parquet: a value differs",
+    "undescribed data file",
+    "version differs from CHANGELOG",
+}
 # With the hashes recorded anew, it also misses everything only the project's checks look at.
 MISSED_BY_FRICTIONLESS_WHEN_COVERED = MISSED_BY_FRICTIONLESS | {
-    "BOM", "CRLF line endings", "NA cell", "formula cell", "coded agreement with no acts", "count differs from rows", "duplicated unique key",
-    "span does not reconstruct its text", "span outside the source", "tampered source", "undocumented discrepancy",
+    "BOM",
+    "CRLF line endings",
+    "NA cell",
+    "formula cell",
+    "coded agreement with no acts",
+    "count differs from rows",
+    "duplicated unique key",
+    "span does not reconstruct its text",
+    "span outside the source",
+    "tampered source",
+    "undocumented discrepancy",
 }
-_DESCRIPTOR_CASES = {"hash mismatch in the descriptor", "bytes mismatch in the descriptor", "unsafe path", "descriptor is not JSON", "version differs from CHANGELOG"}
+_DESCRIPTOR_CASES = {
+    "hash mismatch in the descriptor",
+    "bytes mismatch in the descriptor",
+    "unsafe path",
+    "descriptor is not JSON",
+    "version differs from CHANGELOG",
+}
 
 
 def _parquet(table: str, change):
     def corrupt(root: Path) -> None:
         path = root / "data" / f"{table}.parquet"
         pq.write_table(change(pq.read_table(path)), path)
+
     return corrupt
 
 
@@ -58,10 +78,19 @@ def _set_column(table: pa.Table, name: str, array: pa.Array) -> pa.Table:
 
 
 PARQUET_CASES = {
-    "parquet: a value differs": _parquet("signatories", lambda t: _set_column(t, "name", pa.array(["Someone Else", *t["name"].to_pylist()[1:]]))),
-    "parquet: a wrong type": _parquet("signatories", lambda t: _set_column(t, "list_number", pa.array([str(v) for v in t["list_number"].to_pylist()]))),
-    "parquet: a float where an integer belongs": _parquet("signatories", lambda t: _set_column(t, "list_number", pa.array([float(v) for v in t["list_number"].to_pylist()]))),
-    "parquet: a null in a required field": _parquet("countries", lambda t: _set_column(t, "alpha_3", pa.array([None, *t["alpha_3"].to_pylist()[1:]], pa.string()))),
+    "parquet: a value differs": _parquet(
+        "signatories", lambda t: _set_column(t, "name", pa.array(["Someone Else", *t["name"].to_pylist()[1:]]))
+    ),
+    "parquet: a wrong type": _parquet(
+        "signatories", lambda t: _set_column(t, "list_number", pa.array([str(v) for v in t["list_number"].to_pylist()]))
+    ),
+    "parquet: a float where an integer belongs": _parquet(
+        "signatories",
+        lambda t: _set_column(t, "list_number", pa.array([float(v) for v in t["list_number"].to_pylist()])),
+    ),
+    "parquet: a null in a required field": _parquet(
+        "countries", lambda t: _set_column(t, "alpha_3", pa.array([None, *t["alpha_3"].to_pylist()[1:]], pa.string()))
+    ),
     "parquet: a column missing": _parquet("countries", lambda t: t.drop_columns(["name"])),
 }
 ALL = {**{name: case[0] for name, case in CASES.items()}, **PARQUET_CASES}
@@ -77,13 +106,17 @@ def frictionless_on_what_changed(folder: Path, clean: Path) -> list:
         names = [resource["name"] for resource in descriptor["resources"]]
     except (ValueError, KeyError, TypeError):
         return frictionless_problems(descriptor_path)
-    if ({**descriptor, "resources": None} != {**clean_descriptor, "resources": None}
-            or names != [resource["name"] for resource in clean_descriptor["resources"]]):
+    if {**descriptor, "resources": None} != {**clean_descriptor, "resources": None} or names != [
+        resource["name"] for resource in clean_descriptor["resources"]
+    ]:
         return frictionless_problems(descriptor_path)  # the package itself changed
     resources = dict(zip(names, descriptor["resources"]))
     looked_up = {name: _referenced(folder, resource) for name, resource in resources.items()}
-    reached = {name for (name, resource), before in zip(resources.items(), clean_descriptor["resources"])
-               if resource != before or any(_differs(folder, clean, resource.get(key)) for key in ("path", "schema"))}
+    reached = {
+        name
+        for (name, resource), before in zip(resources.items(), clean_descriptor["resources"])
+        if resource != before or any(_differs(folder, clean, resource.get(key)) for key in ("path", "schema"))
+    }
     while children := {name for name in resources if looked_up[name] & reached} - reached:
         reached |= children  # a table whose keys look up a changed table may now dangle
     needed, pending = set(reached), list(reached)
@@ -94,7 +127,9 @@ def frictionless_on_what_changed(folder: Path, clean: Path) -> list:
     if not needed:
         return []  # as in the clean release
     reduced = folder / "reached.json"
-    reduced.write_bytes(json.dumps({**descriptor, "resources": [r for r in descriptor["resources"] if r["name"] in needed]}).encode())
+    reduced.write_bytes(
+        json.dumps({**descriptor, "resources": [r for r in descriptor["resources"] if r["name"] in needed]}).encode()
+    )
     try:
         return frictionless_problems(reduced, shown_as="datapackage.json")
     finally:
@@ -132,8 +167,12 @@ def rehash(folder: Path) -> None:
 
 
 # A corruption of the descriptor itself is tried only as it is: recording hashes anew would undo or change it.
-VARIANTS = [pytest.param(case, covered, id=f"{case} / {'hashes recorded anew' if covered else 'as corrupted'}")
-            for case in sorted(ALL) for covered in (False, True) if not (covered and case in _DESCRIPTOR_CASES)]
+VARIANTS = [
+    pytest.param(case, covered, id=f"{case} / {'hashes recorded anew' if covered else 'as corrupted'}")
+    for case in sorted(ALL)
+    for covered in (False, True)
+    if not (covered and case in _DESCRIPTOR_CASES)
+]
 
 
 @pytest.mark.parametrize("case, covered", VARIANTS)
@@ -144,9 +183,13 @@ def test_the_gate_refuses_every_corruption_that_frictionless_refuses(released_fo
     if covered:
         rehash(folder)
     gate = validate_package(folder / "datapackage.json", frictionless_scope="tables")
-    full = frictionless_on_what_changed(folder, released_folder)  # a descriptor it cannot read is one problem, "frictionless"
+    full = frictionless_on_what_changed(
+        folder, released_folder
+    )  # a descriptor it cannot read is one problem, "frictionless"
     # The guarantee: the gate refuses every corruption, by the rule that names it, so whatever frictionless refuses, it refuses.
-    assert GATE_RULES[case] in {problem.rule for problem in gate.errors}, f"the gate did not refuse {case} by [{GATE_RULES[case]}]: {gate.render()}"
+    assert GATE_RULES[case] in {problem.rule for problem in gate.errors}, (
+        f"the gate did not refuse {case} by [{GATE_RULES[case]}]: {gate.render()}"
+    )
     missed = MISSED_BY_FRICTIONLESS_WHEN_COVERED if covered else MISSED_BY_FRICTIONLESS
     assert (not full) == (case in missed), f"frictionless {'accepted' if not full else 'refused'} {case}"
 
@@ -159,8 +202,11 @@ def _rename_a_country(root: Path) -> None:
 
 
 # A changed key that tables looking it up dangle from, a table no key looks up, and a file that is not a table.
-_AGREEING = {"a country's code changed, hashes recorded anew": _rename_a_country, "formula cell": ALL["formula cell"],
-             "tampered source": ALL["tampered source"]}
+_AGREEING = {
+    "a country's code changed, hashes recorded anew": _rename_a_country,
+    "formula cell": ALL["formula cell"],
+    "tampered source": ALL["tampered source"],
+}
 
 
 @pytest.mark.parametrize("case", sorted(_AGREEING))

@@ -23,16 +23,26 @@ def test_descriptor_has_the_metadata_people_expect():
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert descriptor["name"] == "global-muslim-coalition-for-uyghurs"
-    assert descriptor["version"] == Project().changelog_version() == json.loads((ROOT / "releases" / descriptor["version"] / "release.json").read_text(encoding="utf-8"))["version"]
-    assert descriptor["sources"] == [{
-        "title": "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs",
-        "path": "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/",
-    }]
+    assert (
+        descriptor["version"]
+        == Project().changelog_version()
+        == json.loads((ROOT / "releases" / descriptor["version"] / "release.json").read_text(encoding="utf-8"))[
+            "version"
+        ]
+    )
+    assert descriptor["sources"] == [
+        {
+            "title": "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs",
+            "path": "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/",
+        }
+    ]
     assert [license["name"] for license in descriptor["licenses"]] == ["CC-BY-4.0"]
     assert descriptor["contributors"] and descriptor["keywords"]
     tables = [r["name"] for r in descriptor["resources"] if r.get("type") == "table"]
     assert tables == Project().table_names
-    assert len(descriptor["resources"]) == len(tables) + 5  # the tables, the source, its metadata and coding, organizations.yaml, recognitions.yaml
+    assert (
+        len(descriptor["resources"]) == len(tables) + 5
+    )  # the tables, the source, its metadata and coding, organizations.yaml, recognitions.yaml
     for resource in descriptor["resources"]:
         assert resource["hash"].startswith("sha256:") and resource["bytes"] > 0
 
@@ -79,7 +89,11 @@ def test_every_table_has_keys_and_every_field_is_described():
 def test_committed_data_equals_a_fresh_build():
     built = build_in_memory(Project())
     # Every table of schemas/, the descriptor, the documents: the loop below cannot run on nothing.
-    assert {f"data/{schema.stem}.csv" for schema in (ROOT / "schemas").glob("*.json")} | {"datapackage.json", "docs/index.html", "docs/data-dictionary.md"} <= set(built.files)
+    assert {f"data/{schema.stem}.csv" for schema in (ROOT / "schemas").glob("*.json")} | {
+        "datapackage.json",
+        "docs/index.html",
+        "docs/data-dictionary.md",
+    } <= set(built.files)
     for relative, content in built.files.items():
         assert (ROOT / relative).read_bytes() == bytes_of(content), f"{relative} is stale: run make build and commit"
 
@@ -136,7 +150,10 @@ def test_dangling_reference_makes_frictionless_fail(package):
 def test_readme_row_counts_match_the_data():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     counted = dict(re.findall(r"^\| \[`(\w+)`\]\(data/\w+\.csv\) \| (\d+) \|", readme, flags=re.MULTILINE))
-    actual = {name: str(len((ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8").splitlines()) - 1) for name in Project().table_names}
+    actual = {
+        name: str(len((ROOT / "data" / f"{name}.csv").read_text(encoding="utf-8").splitlines()) - 1)
+        for name in Project().table_names
+    }
     assert counted == actual
 
 
@@ -146,7 +163,10 @@ def test_readme_resolution_counts_match_the_signatories():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     stated = re.search(r"\(`resolution`: (\d+) resolved, (\d+) unresolved with the reason\)", readme)
     signatories = pd.read_csv(ROOT / "data" / "signatories.csv", dtype=str, keep_default_na=False)["resolution"]
-    assert stated and (int(stated[1]), int(stated[2])) == ((signatories == "resolved").sum(), (signatories == "unresolved").sum())
+    assert stated and (int(stated[1]), int(stated[2])) == (
+        (signatories == "resolved").sum(),
+        (signatories == "unresolved").sum(),
+    )
 
 
 def test_an_integer_field_is_never_empty_unless_it_says_how_pandas_keeps_it_whole():
@@ -154,9 +174,16 @@ def test_an_integer_field_is_never_empty_unless_it_says_how_pandas_keeps_it_whol
     in its description how to read it whole, and read so, it gives whole numbers and missing values."""
     import pandas as pd
 
-    integers = [(name, field) for name, schema in Project().schemas.items() for field in schema["fields"] if field["type"] == "integer"]
+    integers = [
+        (name, field)
+        for name, schema in Project().schemas.items()
+        for field in schema["fields"]
+        if field["type"] == "integer"
+    ]
     assert ("signatories", "list_number") in [(name, field["name"]) for name, field in integers]
-    optional = [(name, field["name"]) for name, field in integers if field.get("constraints", {}).get("required") is not True]
+    optional = [
+        (name, field["name"]) for name, field in integers if field.get("constraints", {}).get("required") is not True
+    ]
     assert optional == [("organizations", "founded_year"), ("countries", "gw_code"), ("countries", "cow_code")]
     for name, column in optional:
         field = next(f for f in Project().schemas[name]["fields"] if f["name"] == column)
@@ -176,7 +203,9 @@ def test_the_profile_names_the_resource_that_breaks_it():
     assert profile_errors("datapackage", {**descriptor, "resources": []}) != []
 
 
-@pytest.mark.parametrize("raw", [b"", b"a,b\n", b"a,b\r\nc\n", b"\xef\xbb\xbfa,b\nc,d\r\ne", b"no newline at all", b"x\n\n\r\n\r"])
+@pytest.mark.parametrize(
+    "raw", [b"", b"a,b\n", b"a,b\r\nc\n", b"\xef\xbb\xbfa,b\nc,d\r\ne", b"no newline at all", b"x\n\n\r\n\r"]
+)
 def test_the_facts_of_a_file_read_in_pieces_are_those_of_its_whole_bytes(raw, tmp_path):
     import hashlib
 
@@ -187,14 +216,23 @@ def test_the_facts_of_a_file_read_in_pieces_are_those_of_its_whole_bytes(raw, tm
     expected = (len(raw), hashlib.sha256(raw).hexdigest(), first_line, raw.count(b"\n"), before_cr, raw.endswith(b"\n"))
     for size in (1, 2, 3, len(raw) or 1):  # a line, a CR or a BOM split across pieces
         facts = file_facts(raw[i : i + size] for i in range(0, len(raw), size))
-        assert (facts.size, facts.sha256, facts.first_line, facts.newlines, facts.lines_before_cr, facts.ends_with_newline) == expected
+        assert (
+            facts.size,
+            facts.sha256,
+            facts.first_line,
+            facts.newlines,
+            facts.lines_before_cr,
+            facts.ends_with_newline,
+        ) == expected
     (tmp_path / "f.csv").write_bytes(raw)
     assert in_pieces(str(tmp_path / "f.csv"), file_facts) == file_facts([raw])
     assert in_pieces(str(tmp_path / "missing.csv"), file_facts) is None and in_pieces(str(tmp_path), file_facts) is None
 
 
 @pytest.mark.posix("symbolic links, which Windows makes only with a privilege")
-@pytest.mark.parametrize("linked", [f"data/source/{AGREEMENT_ID}/document.txt", f"data/source/{AGREEMENT_ID}", "data/source", "data"])
+@pytest.mark.parametrize(
+    "linked", [f"data/source/{AGREEMENT_ID}/document.txt", f"data/source/{AGREEMENT_ID}", "data/source", "data"]
+)
 def test_a_received_package_whose_file_or_folder_is_a_link_is_refused_by_name(linked, package, tmp_path):
     """The walk of data/ answers which paths under it are links; a link it did not enter, or data/ itself, is asked of the system."""
     import os

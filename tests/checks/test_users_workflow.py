@@ -50,20 +50,34 @@ def workflow_steps() -> list[tuple[str, str]]:
     return list(zip((DOWNLOAD, INSTALL, VALIDATE), (step["run"] for step in runs)))
 
 
-def run_steps(workspace: Path, runner_temp: Path, base_url: str, version: str, kinds=(DOWNLOAD, INSTALL, VALIDATE)) -> list[tuple[str, int, str, str]]:
+def run_steps(
+    workspace: Path, runner_temp: Path, base_url: str, version: str, kinds=(DOWNLOAD, INSTALL, VALIDATE)
+) -> list[tuple[str, int, str, str]]:
     """Each run: step of those `kinds` in turn, as GitHub runs it (bash -e -o pipefail), until one fails: (kind, code, stdout, stderr)."""
-    python_bin = workspace.parent / "python-bin"  # python3 is this Python itself, as actions/setup-python puts it first on PATH
+    python_bin = (
+        workspace.parent / "python-bin"
+    )  # python3 is this Python itself, as actions/setup-python puts it first on PATH
     if not python_bin.exists():
         python_bin.mkdir()
         os.symlink(getattr(sys, "_base_executable", sys.executable), python_bin / "python3")
     environment = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    environment.update(VERSION=version, BASE_URL=base_url, RUNNER_TEMP=str(runner_temp), PATH=f"{python_bin}{os.pathsep}{os.environ['PATH']}")
+    environment.update(
+        VERSION=version,
+        BASE_URL=base_url,
+        RUNNER_TEMP=str(runner_temp),
+        PATH=f"{python_bin}{os.pathsep}{os.environ['PATH']}",
+    )
     results = []
     for kind, script in workflow_steps():
         if kind not in kinds:
             continue
-        done = subprocess.run(["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script], cwd=workspace, env=environment,
-                              capture_output=True, text=True)
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c", script],
+            cwd=workspace,
+            env=environment,
+            capture_output=True,
+            text=True,
+        )
         results.append((kind, done.returncode, done.stdout, done.stderr))
         if done.returncode:
             break
@@ -72,18 +86,27 @@ def run_steps(workspace: Path, runner_temp: Path, base_url: str, version: str, k
 
 def _needs_curl() -> None:
     if shutil.which("curl") is None or shutil.which("sha256sum") is None:
-        pytest.fail("curl and sha256sum are needed") if os.environ.get("CI") else pytest.skip("no curl or sha256sum here")
+        pytest.fail("curl and sha256sum are needed") if os.environ.get("CI") else pytest.skip(
+            "no curl or sha256sum here"
+        )
 
 
 # --- Bad inputs and addresses: the download step alone, against a served folder of stand-in files -------------------
 
+
 def _stand_in_release(folder: Path, version: str, files: dict[str, bytes] | None = None) -> Path:
     """A folder served as a release's download address: the three files SHA256SUMS names, with stand-in contents."""
     folder.mkdir(parents=True)
-    files = files or {f"package-{version}.zip": b"zip", f"package-{version}-py3-none-any.whl": b"wheel", "requirements.lock": b"a==1\n"}
+    files = files or {
+        f"package-{version}.zip": b"zip",
+        f"package-{version}-py3-none-any.whl": b"wheel",
+        "requirements.lock": b"a==1\n",
+    }
     for name, content in files.items():
         (folder / name).write_bytes(content)
-    (folder / "SHA256SUMS").write_bytes(archive.sha256sums({name: hashlib.sha256(content).hexdigest() for name, content in files.items()}))
+    (folder / "SHA256SUMS").write_bytes(
+        archive.sha256sums({name: hashlib.sha256(content).hexdigest() for name, content in files.items()})
+    )
     return folder
 
 
@@ -94,7 +117,9 @@ def stand_ins(tmp_path_factory):
     corrupted = _stand_in_release(root / "corrupted", "2.4.0")
     (corrupted / "requirements.lock").write_bytes(b"a==2\n")
     (root / "not-a-release").mkdir()
-    (root / "not-a-release" / "SHA256SUMS").write_text("<!DOCTYPE html><title>Not found</title>\n", encoding="utf-8", newline="\n")
+    (root / "not-a-release" / "SHA256SUMS").write_text(
+        "<!DOCTYPE html><title>Not found</title>\n", encoding="utf-8", newline="\n"
+    )
     _stand_in_release(root / "no-wheel", "2.4.0", {"package-2.4.0.zip": b"zip"})
     server = serve(root)
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -104,13 +129,33 @@ def stand_ins(tmp_path_factory):
 BAD_INPUTS = {
     "missing version": ("", "good", "error: the input version is empty: give the version to validate, such as 2.4.0"),
     "malformed version": ("2.4", "good", "error: the input version '2.4' is not a version X.Y.Z, such as 2.4.0"),
-    "version with a suffix": ("2.4.0; rm -rf /", "good", "error: the input version '2.4.0; rm -rf /' is not a version X.Y.Z, such as 2.4.0"),
-    "mismatched version": ("v2.3.9", "good", "error: {base}/good holds the release package-2.4.0.zip, not 2.3.9: the inputs version and base-url must name the same release"),
-    "address that serves nothing": ("2.4.0", "nothing-here", "error: {base}/nothing-here serves no release of 2.4.0: {base}/nothing-here/SHA256SUMS could not be downloaded "
-                                    "(curl: (22) The requested URL returned error: 404)"),
-    "address that serves a page": ("2.4.0", "not-a-release", "error: {base}/not-a-release serves no release: its SHA256SUMS is not a list of sha256 sums and file names"),
-    "release with no validator": ("2.4.0", "no-wheel", "error: {base}/no-wheel/SHA256SUMS names no validator wheel of 2.4.0 beside the zip (releases before 2.4.0 "
-                                  "published none): validate such a release with the workflow of its own tag"),
+    "version with a suffix": (
+        "2.4.0; rm -rf /",
+        "good",
+        "error: the input version '2.4.0; rm -rf /' is not a version X.Y.Z, such as 2.4.0",
+    ),
+    "mismatched version": (
+        "v2.3.9",
+        "good",
+        "error: {base}/good holds the release package-2.4.0.zip, not 2.3.9: the inputs version and base-url must name the same release",
+    ),
+    "address that serves nothing": (
+        "2.4.0",
+        "nothing-here",
+        "error: {base}/nothing-here serves no release of 2.4.0: {base}/nothing-here/SHA256SUMS could not be downloaded "
+        "(curl: (22) The requested URL returned error: 404)",
+    ),
+    "address that serves a page": (
+        "2.4.0",
+        "not-a-release",
+        "error: {base}/not-a-release serves no release: its SHA256SUMS is not a list of sha256 sums and file names",
+    ),
+    "release with no validator": (
+        "2.4.0",
+        "no-wheel",
+        "error: {base}/no-wheel/SHA256SUMS names no validator wheel of 2.4.0 beside the zip (releases before 2.4.0 "
+        "published none): validate such a release with the workflow of its own tag",
+    ),
 }
 
 
@@ -121,7 +166,9 @@ def test_a_bad_input_or_address_gets_one_line_and_leaves_the_workspace_empty(sta
     version, folder, expected = BAD_INPUTS[case]
     (tmp_path / "workspace").mkdir()
     (tmp_path / "temp").mkdir()
-    [(kind, code, _, err)] = run_steps(tmp_path / "workspace", tmp_path / "temp", f"{stand_ins}/{folder}", version, kinds=(DOWNLOAD,))
+    [(kind, code, _, err)] = run_steps(
+        tmp_path / "workspace", tmp_path / "temp", f"{stand_ins}/{folder}", version, kinds=(DOWNLOAD,)
+    )
     assert (kind, code) == (DOWNLOAD, 1)
     assert err.splitlines() == [expected.format(base=stand_ins)]
     assert list((tmp_path / "workspace").iterdir()) == []
@@ -132,10 +179,15 @@ def test_a_file_that_differs_from_its_sha256_is_named_and_nothing_is_moved_into_
     _needs_curl()
     (tmp_path / "workspace").mkdir()
     (tmp_path / "temp").mkdir()
-    [(_, code, out, err)] = run_steps(tmp_path / "workspace", tmp_path / "temp", f"{stand_ins}/corrupted", "2.4.0", kinds=(DOWNLOAD,))
+    [(_, code, out, err)] = run_steps(
+        tmp_path / "workspace", tmp_path / "temp", f"{stand_ins}/corrupted", "2.4.0", kinds=(DOWNLOAD,)
+    )
     assert code == 1
     assert "requirements.lock: FAILED" in out + err
-    assert err.splitlines()[-1] == f"error: a file downloaded from {stand_ins}/corrupted differs from its sha256 in SHA256SUMS (named above): nothing was moved into the workspace"
+    assert (
+        err.splitlines()[-1]
+        == f"error: a file downloaded from {stand_ins}/corrupted differs from its sha256 in SHA256SUMS (named above): nothing was moved into the workspace"
+    )
     assert list((tmp_path / "workspace").iterdir()) == []
 
 
@@ -144,14 +196,24 @@ def test_a_good_download_is_moved_into_the_workspace_whole(stand_ins, tmp_path):
     _needs_curl()
     (tmp_path / "workspace").mkdir()
     (tmp_path / "temp").mkdir()
-    [(_, code, out, err)] = run_steps(tmp_path / "workspace", tmp_path / "temp", f"{stand_ins}/good/", "v2.4.0", kinds=(DOWNLOAD,))
+    [(_, code, out, err)] = run_steps(
+        tmp_path / "workspace", tmp_path / "temp", f"{stand_ins}/good/", "v2.4.0", kinds=(DOWNLOAD,)
+    )
     assert code == 0, err
     folder = tmp_path / "workspace" / "release-2.4.0"
-    assert sorted(path.name for path in folder.iterdir()) == ["SHA256SUMS", "package-2.4.0-py3-none-any.whl", "package-2.4.0.zip", "requirements.lock"]
-    assert [path.name for path in (tmp_path / "workspace").iterdir()] == ["release-2.4.0"] and list((tmp_path / "temp").iterdir()) == []
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "SHA256SUMS",
+        "package-2.4.0-py3-none-any.whl",
+        "package-2.4.0.zip",
+        "requirements.lock",
+    ]
+    assert [path.name for path in (tmp_path / "workspace").iterdir()] == ["release-2.4.0"] and list(
+        (tmp_path / "temp").iterdir()
+    ) == []
 
 
 # --- A real release, clean and corrupted: the whole workflow, the validator installed once --------------------------
+
 
 @pytest.fixture(scope="module")
 def served_releases(tmp_path_factory):
@@ -160,13 +222,23 @@ def served_releases(tmp_path_factory):
     root = copy_package(tmp_path_factory.mktemp("release") / "package")
     version = bumped(Project().changelog_version(), "patch")
     changelog = root / "CHANGELOG.md"
-    changelog.write_text(changelog.read_text(encoding="utf-8").replace(
-        "## [Unreleased]\n", f"## [Unreleased]\n\n## [{version}] - {datetime.date.today().isoformat()}\n\n### Fixed\n- The release a test serves.\n", 1),
-        encoding="utf-8", newline="\n")
-    subprocess.run([sys.executable, "-m", "scripts", "--root", str(root), "release"], check=True, capture_output=True, cwd=ROOT)
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace(
+            "## [Unreleased]\n",
+            f"## [Unreleased]\n\n## [{version}] - {datetime.date.today().isoformat()}\n\n### Fixed\n- The release a test serves.\n",
+            1,
+        ),
+        encoding="utf-8",
+        newline="\n",
+    )
+    subprocess.run(
+        [sys.executable, "-m", "scripts", "--root", str(root), "release"], check=True, capture_output=True, cwd=ROOT
+    )
     dist = root / "dist"
     served = tmp_path_factory.mktemp("served")
-    shutil.copytree(dist, served / "clean", ignore=lambda folder, names: [n for n in names if (Path(folder) / n).is_dir()])
+    shutil.copytree(
+        dist, served / "clean", ignore=lambda folder, names: [n for n in names if (Path(folder) / n).is_dir()]
+    )
     folder = next(path for path in dist.iterdir() if path.is_dir())
     for rule, corrupt in CORRUPTIONS.items():
         corrupted = served / rule
@@ -188,7 +260,9 @@ def _pack_again(corrupted: Path, name: str, dist: Path) -> None:
     attached = [path.name for path in dist.iterdir() if path.suffix in (".whl", ".lock")]
     for attachment in attached:
         shutil.copyfile(dist / attachment, corrupted / attachment)
-    (corrupted / "SHA256SUMS").write_bytes(archive.sha256sums({path: archive.sha256_of(corrupted / path) for path in [f"{name}.zip", *attached]}))
+    (corrupted / "SHA256SUMS").write_bytes(
+        archive.sha256sums({path: archive.sha256_of(corrupted / path) for path in [f"{name}.zip", *attached]})
+    )
 
 
 @pytest.fixture(scope="module")
@@ -208,8 +282,12 @@ def runner_temp(served_releases, tmp_path_factory):
 def test_the_validator_is_installed_with_the_lock_pins_alone(runner_temp):
     _needs_curl()
     python = runner_temp / "validator" / "bin" / "python"
-    frozen = subprocess.run([str(python), "-m", "pip", "freeze", "--all", "--exclude", "pip", "--exclude", "setuptools"],
-                            capture_output=True, text=True, check=True).stdout.splitlines()
+    frozen = subprocess.run(
+        [str(python), "-m", "pip", "freeze", "--all", "--exclude", "pip", "--exclude", "setuptools"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
     locked = set((ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines())
     ours = [line for line in frozen if line.startswith("global-muslim-coalition-for-uyghurs")]
     assert len(ours) == 1 and [line for line in frozen if line not in locked and line not in ours] == []
@@ -236,7 +314,12 @@ def test_the_workflow_refuses_by_name_what_frictionless_alone_accepts(served_rel
     (tmp_path / "workspace").mkdir()
     results = run_steps(tmp_path / "workspace", runner_temp, f"{base}/{rule}", version, kinds=(DOWNLOAD, VALIDATE))
     assert [(kind, code) for kind, code, _, _ in results] == [(DOWNLOAD, 0), (VALIDATE, 1)], results
-    fired = {found for line in results[1][3].splitlines() if line.startswith("  ERROR ") for found in re.findall(r": \[([\w:-]+)\] ", line)[:1]}
+    fired = {
+        found
+        for line in results[1][3].splitlines()
+        if line.startswith("  ERROR ")
+        for found in re.findall(r": \[([\w:-]+)\] ", line)[:1]
+    }
     # A CSV changed alone also differs from its Parquet twin, which the release left as it was.
     assert rule in fired and fired <= {rule, "parquet"}, results[1][3]
     # frictionless alone, as the workflow ran it before, finds nothing wrong with the same download.
@@ -252,12 +335,24 @@ def test_the_readme_shell_steps_validate_a_served_release(served_releases, runne
     _needs_curl()
     base, _, _, name = served_releases
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    (steps,) = [text for text in re.findall(r"^```sh\n(.*?)^```", readme, re.DOTALL | re.MULTILINE) if "sha256sum --check" in text]
+    (steps,) = [
+        text
+        for text in re.findall(r"^```sh\n(.*?)^```", readme, re.DOTALL | re.MULTILINE)
+        if "sha256sum --check" in text
+    ]
     install = "python3 -m venv validator && validator/bin/pip install --constraint requirements.lock ./*.whl"
     assert install in steps
     os.symlink(runner_temp / "validator", tmp_path / "validator")
     environment = {key: value for key, value in os.environ.items() if key not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    done = subprocess.run(["bash", "-e", "-c", steps.replace(install, "true")], cwd=tmp_path, env={**environment, "BASE": f"{base}/clean"},
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["bash", "-e", "-c", steps.replace(install, "true")],
+        cwd=tmp_path,
+        env={**environment, "BASE": f"{base}/clean"},
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"{name}.zip: OK" in done.stdout and done.stdout.splitlines()[-1] == f"valid: {tmp_path / 'release' / 'datapackage.json'}"
+    assert (
+        f"{name}.zip: OK" in done.stdout
+        and done.stdout.splitlines()[-1] == f"valid: {tmp_path / 'release' / 'datapackage.json'}"
+    )

@@ -20,7 +20,11 @@ REPOSITORY = "https://github.com/example-owner/uyghur-coalition-data"
 
 
 def _cffconvert(root, fmt: str) -> str:
-    result = subprocess.run([str(tool("cffconvert")), "--format", fmt, "--infile", str(root / "CITATION.cff")], capture_output=True, text=True)
+    result = subprocess.run(
+        [str(tool("cffconvert")), "--format", fmt, "--infile", str(root / "CITATION.cff")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -30,7 +34,9 @@ def published(tmp_path_factory):
     """A copy of the package whose metadata/package.yaml sets its public address, built."""
     root = copy_package(tmp_path_factory.mktemp("published") / "package")
     metadata = root / "metadata" / "package.yaml"
-    metadata.write_text(metadata.read_text(encoding="utf-8") + f"repository: {REPOSITORY}\n", encoding="utf-8", newline="\n")
+    metadata.write_text(
+        metadata.read_text(encoding="utf-8") + f"repository: {REPOSITORY}\n", encoding="utf-8", newline="\n"
+    )
     assert main(["--root", str(root), "build"]) == 0  # in-process: the command line's own start is tested elsewhere
     return root
 
@@ -49,18 +55,38 @@ def test_cffconvert_renders_the_title_the_author_the_version_and_the_url(publish
         # cffconvert 2.0.0 (the newest) writes no version field in BibTeX: the version is in the URL.
         assert f"v{version}" in out
     elif fmt == "apalike":
-        assert out.startswith(f"{author} (") and title in out and f"(version {version})" in out and f"URL: {release_page}" in out
+        assert (
+            out.startswith(f"{author} (")
+            and title in out
+            and f"(version {version})" in out
+            and f"URL: {release_page}" in out
+        )
     elif fmt == "ris":
         assert f"AU  - {author}" in out and f"TI  - {title}" in out and f"UR  - {release_page}" in out
     else:
         record = json.loads(out)
         assert (record["title"], record["version"], record["creators"]) == (title, version, [{"name": author}])
         ours = json.loads((published / ".zenodo.json").read_text(encoding="utf-8"))
-        assert {key: ours[key] for key in ("title", "version", "creators", "keywords")} == {key: record[key] for key in ("title", "version", "creators", "keywords")}
-        assert ours["upload_type"] == "dataset" and ours["license"] == "cc-by-4.0" and ours["publication_date"] == cff["date-released"]
-        assert {"identifier": "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/", "relation": "isDerivedFrom",
-                "resource_type": "publication", "scheme": "url"} in ours["related_identifiers"]
-        assert {"identifier": REPOSITORY, "relation": "isSupplementTo", "resource_type": "software", "scheme": "url"} in ours["related_identifiers"]
+        assert {key: ours[key] for key in ("title", "version", "creators", "keywords")} == {
+            key: record[key] for key in ("title", "version", "creators", "keywords")
+        }
+        assert (
+            ours["upload_type"] == "dataset"
+            and ours["license"] == "cc-by-4.0"
+            and ours["publication_date"] == cff["date-released"]
+        )
+        assert {
+            "identifier": "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/",
+            "relation": "isDerivedFrom",
+            "resource_type": "publication",
+            "scheme": "url",
+        } in ours["related_identifiers"]
+        assert {
+            "identifier": REPOSITORY,
+            "relation": "isSupplementTo",
+            "resource_type": "software",
+            "scheme": "url",
+        } in ours["related_identifiers"]
 
 
 def test_with_the_public_address_set_every_surface_carries_it(published):
@@ -72,8 +98,12 @@ def test_with_the_public_address_set_every_surface_carries_it(published):
     # The database in the browser: Datasette Lite opens the GitHub Pages copy of the database and its metadata, never a release asset.
     owner, repo = REPOSITORY.removeprefix("https://github.com/").split("/")
     pages = f"https://{owner.lower()}.github.io/{repo}/"
-    lite = ("https://lite.datasette.io/?url=" + quote(pages + "global-muslim-coalition-for-uyghurs.sqlite", safe="")
-            + "&amp;metadata=" + quote(pages + "datasette.json", safe=""))
+    lite = (
+        "https://lite.datasette.io/?url="
+        + quote(pages + "global-muslim-coalition-for-uyghurs.sqlite", safe="")
+        + "&amp;metadata="
+        + quote(pages + "datasette.json", safe="")
+    )
     assert f'<a href="{lite}">Open the database in Datasette Lite</a>' in page and "releases/download" not in lite
 
 
@@ -85,7 +115,9 @@ def test_with_no_public_address_no_output_carries_one():
     assert "url" not in cff and "repository-code" not in cff
     for path in ("CITATION.cff", "CITATION.bib", ".zenodo.json", "datapackage.json", "docs/index.html"):
         text = (ROOT / path).read_text(encoding="utf-8")
-        assert "github.com" not in text and "OWNER" not in text and "example.org" not in text and "<owner>" not in text, path
+        assert (
+            "github.com" not in text and "OWNER" not in text and "example.org" not in text and "<owner>" not in text
+        ), path
 
 
 def test_citation_bib_names_the_compilers_as_one_entity_with_the_version_and_once_set_the_address(published):
@@ -94,16 +126,34 @@ def test_citation_bib_names_the_compilers_as_one_entity_with_the_version_and_onc
     bib = (ROOT / "CITATION.bib").read_text(encoding="utf-8")
     version = cff["version"]
     assert f"@misc{{global-muslim-coalition-for-uyghurs-{version},\n" in bib
-    (author,) = [contributor["title"] for contributor in PROJECT.package_metadata["contributors"] if "creator" in contributor["roles"]]
+    (author,) = [
+        contributor["title"]
+        for contributor in PROJECT.package_metadata["contributors"]
+        if "creator" in contributor["roles"]
+    ]
     assert f"  author = {{{{{author}}}}},\n" in bib
-    assert f"  version = {{{version}}},\n" in bib and f"  year = {{{cff['date-released'][:4]}}},\n" in bib and "url = " not in bib
-    assert f"  url = {{{REPOSITORY}/releases/tag/v{version}}}\n" in (published / "CITATION.bib").read_text(encoding="utf-8")
+    assert (
+        f"  version = {{{version}}},\n" in bib
+        and f"  year = {{{cff['date-released'][:4]}}},\n" in bib
+        and "url = " not in bib
+    )
+    assert f"  url = {{{REPOSITORY}/releases/tag/v{version}}}\n" in (published / "CITATION.bib").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_bibtex_special_character_is_escaped_once():
     from scripts.formats.citation import citation_bib
 
-    bib = citation_bib({"authors": [{"name": "Compilers & Co {x}"}], "title": "50% of #1_a \\ b", "date-released": "2026-12-04", "version": "1.0.0"}, "p")
+    bib = citation_bib(
+        {
+            "authors": [{"name": "Compilers & Co {x}"}],
+            "title": "50% of #1_a \\ b",
+            "date-released": "2026-12-04",
+            "version": "1.0.0",
+        },
+        "p",
+    )
     assert "author = {{Compilers \\& Co \\{x\\}}}" in bib and "title = {{50\\% of \\#1\\_a \\textbackslash{} b}}" in bib
 
 
@@ -113,7 +163,11 @@ def test_bibtex_reads_the_author_as_one_entity_and_every_citation_names_it_alike
 
     from pybtex.database import parse_string
 
-    (author,) = [contributor["title"] for contributor in PROJECT.package_metadata["contributors"] if "creator" in contributor["roles"]]
+    (author,) = [
+        contributor["title"]
+        for contributor in PROJECT.package_metadata["contributors"]
+        if "creator" in contributor["roles"]
+    ]
     assert author.startswith("Maintainers of ") and "," not in author and " and " not in author
     (entry,) = parse_string((ROOT / "CITATION.bib").read_text(encoding="utf-8"), "bibtex").entries.values()
     (person,) = entry.persons["author"]

@@ -56,7 +56,9 @@ def _inline_tokens(text: str, links: int = 0) -> list:
     for token in _MARKDOWN.parse(text):
         assert token.type != "html_block", token
         found += token.children or []
-    assert not [t for t in found if t.type in ("html_inline", "image")], [t for t in found if t.type in ("html_inline", "image")]
+    assert not [t for t in found if t.type in ("html_inline", "image")], [
+        t for t in found if t.type in ("html_inline", "image")
+    ]
     assert sum(t.type == "link_open" for t in found) == links
     return found
 
@@ -75,8 +77,11 @@ def test_markdown_text_reads_back_as_the_value(value):
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_json_inside_a_script_element_parses_back_as_the_value(value):
-    document = html5lib.parse(f'<html><head><script type="application/ld+json">{json_in_script(json.dumps({"name": value}))}</script></head>'
-                              '<body><p id="after">after</p></body></html>', namespaceHTMLElements=False)
+    document = html5lib.parse(
+        f'<html><head><script type="application/ld+json">{json_in_script(json.dumps({"name": value}))}</script></head>'
+        '<body><p id="after">after</p></body></html>',
+        namespaceHTMLElements=False,
+    )
     scripts = document.findall(".//script")
     assert len(scripts) == 1 and json.loads(scripts[0].text) == {"name": value}
     assert document.find(".//p").get("id") == "after"  # the page goes on after the script
@@ -87,17 +92,33 @@ def hostile_build():
     """The real build, its package metadata and schemas given hostile text where curated free text may stand."""
     project = Project()
     built = build_in_memory(project)
-    metadata = {**project.package_metadata, "title": HOSTILE[0], "description": HOSTILE[1],
-                "resources": [{**resource, "description": HOSTILE[index % len(HOSTILE)]} for index, resource in enumerate(project.package_metadata["resources"])]}
+    metadata = {
+        **project.package_metadata,
+        "title": HOSTILE[0],
+        "description": HOSTILE[1],
+        "resources": [
+            {**resource, "description": HOSTILE[index % len(HOSTILE)]}
+            for index, resource in enumerate(project.package_metadata["resources"])
+        ],
+    }
     return project, built, metadata
 
 
 def test_the_page_keeps_hostile_metadata_inert(hostile_build):
     project, built, metadata = hostile_build
     release = project.releases[0]
-    html = page.page_html(metadata=metadata, version=release.version, released=release.date.isoformat(), tables=built.tables,
-                          sources={source.agreement_id: source.document_text(project.root) for source in built.sources}, schemas=project.schemas,
-                          chart_svg_path="figures/chart.svg", chart_alt=HOSTILE[3], citation=HOSTILE[2], downloads=[(HOSTILE[4], "x.csv", "text/csv")])
+    html = page.page_html(
+        metadata=metadata,
+        version=release.version,
+        released=release.date.isoformat(),
+        tables=built.tables,
+        sources={source.agreement_id: source.document_text(project.root) for source in built.sources},
+        schemas=project.schemas,
+        chart_svg_path="figures/chart.svg",
+        chart_alt=HOSTILE[3],
+        citation=HOSTILE[2],
+        downloads=[(HOSTILE[4], "x.csv", "text/csv")],
+    )
     document = html5lib.parse(html, namespaceHTMLElements=False)
     scripts = document.findall(".//script")
     assert len(scripts) == 3  # the JSON-LD, the switch that says JavaScript runs, and the page's own
@@ -112,13 +133,27 @@ def test_the_page_keeps_hostile_metadata_inert(hostile_build):
 
 def test_the_data_dictionary_keeps_hostile_descriptions_inert(hostile_build):
     project, built, metadata = hostile_build
-    own_links = sum(t.type == "link_open" for t in _MARKDOWN.parseInline(dictionary_markdown(project.package_metadata, project.schemas, built.tables))[0].children)
+    own_links = sum(
+        t.type == "link_open"
+        for t in _MARKDOWN.parseInline(dictionary_markdown(project.package_metadata, project.schemas, built.tables))[
+            0
+        ].children
+    )
     _inline_tokens(dictionary_markdown(metadata, project.schemas, built.tables), links=own_links)
 
 
 def test_the_release_notes_keep_hostile_values_inert():
-    changes = [{"table": "signatories", "primary_key": "x-s01", "kind": "cell-changed", "column": "name", "old_value": old, "new_value": new}
-               for old, new in zip(HOSTILE, reversed(HOSTILE))]
+    changes = [
+        {
+            "table": "signatories",
+            "primary_key": "x-s01",
+            "kind": "cell-changed",
+            "column": "name",
+            "old_value": old,
+            "new_value": new,
+        }
+        for old, new in zip(HOSTILE, reversed(HOSTILE))
+    ]
     notes = diff.summary("1.2.0", "1.1.1", changes[:10])
     texts = [t.content for t in _inline_tokens(notes) if t.type == "text"]
     for change in changes[:10]:
@@ -129,22 +164,65 @@ def test_the_release_notes_keep_hostile_values_inert():
 SCRIPT_BREAKOUTS = ["</script x>", "</SCRIPT/>", "<!--<script x>", "</script\t>", "<!--<SCRIPT>-->", "</sCrIpT\n>"]
 # Strings built from the pieces each context treats as markup, and from any other characters (NUL and lone
 # surrogates aside: no HTML or Markdown text can hold them).
-_PIECES = st.sampled_from(["<", ">", "&", '"', "'", "`", "*", "_", "[", "]", "(", ")", "!", "#", "|", "~", "\\", "\u2028", "\u2029",
-                           "\n", "\r", " ", "=", "/", "-", "</script", "<!--", "-->", "&amp;", "&#60;", "```", "<script>", "https://x.org"])
+_PIECES = st.sampled_from(
+    [
+        "<",
+        ">",
+        "&",
+        '"',
+        "'",
+        "`",
+        "*",
+        "_",
+        "[",
+        "]",
+        "(",
+        ")",
+        "!",
+        "#",
+        "|",
+        "~",
+        "\\",
+        "\u2028",
+        "\u2029",
+        "\n",
+        "\r",
+        " ",
+        "=",
+        "/",
+        "-",
+        "</script",
+        "<!--",
+        "-->",
+        "&amp;",
+        "&#60;",
+        "```",
+        "<script>",
+        "https://x.org",
+    ]
+)
 _ANY = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=6)
 hostile_strings = st.lists(st.one_of(_PIECES, _ANY), max_size=24).map("".join)
 
 
 def _script_then_page(json_text: str):
-    return html5lib.parse(f'<html><head><script type="application/ld+json">{json_text}</script></head>'
-                          '<body><p id="after">after</p></body></html>', namespaceHTMLElements=False)
+    return html5lib.parse(
+        f'<html><head><script type="application/ld+json">{json_text}</script></head>'
+        '<body><p id="after">after</p></body></html>',
+        namespaceHTMLElements=False,
+    )
 
 
 def _page_json_ld(value: str):
     """A value written as the page writes its JSON-LD: into the template's slot, through the templates' json_ld filter."""
-    html = page.with_json_ld(f'<html><head><script type="application/ld+json">\n{page.JSON_LD_SLOT}\n</script></head>'
-                             '<body><p id="after">after</p></body></html>', {"name": value})
-    return html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0], html5lib.parse(html, namespaceHTMLElements=False)
+    html = page.with_json_ld(
+        f'<html><head><script type="application/ld+json">\n{page.JSON_LD_SLOT}\n</script></head>'
+        '<body><p id="after">after</p></body></html>',
+        {"name": value},
+    )
+    return html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0], html5lib.parse(
+        html, namespaceHTMLElements=False
+    )
 
 
 _TEXT_AND_ATTRIBUTE = '<p title="{{ value }}" id="p">{{ value }}</p><p id="after">after</p>'
@@ -170,7 +248,9 @@ def test_no_raw_less_than_survives_in_json_inside_a_script_and_it_reads_back(val
 @settings(max_examples=300, deadline=None)
 @given(hostile_strings)
 def test_markdown_text_reads_back_as_the_same_text(value):
-    text = "".join(t.content for t in _inline_tokens(f"Changed: {markdown_text(value)} (end)") if t.type in ("text", "softbreak"))
+    text = "".join(
+        t.content for t in _inline_tokens(f"Changed: {markdown_text(value)} (end)") if t.type in ("text", "softbreak")
+    )
     assert text == f"Changed: {' '.join(value.splitlines())} (end)"
 
 
@@ -191,7 +271,9 @@ def test_an_html_attribute_and_text_read_back_as_the_same_text(value):
     document = html5lib.parse(rendered, namespaceHTMLElements=False)
     paragraph = document.find(".//p")
     assert paragraph.get("title") == value
-    assert (paragraph.text or "") + "".join(ElementTree.tostring(child, encoding="unicode") for child in paragraph) == value
+    assert (paragraph.text or "") + "".join(
+        ElementTree.tostring(child, encoding="unicode") for child in paragraph
+    ) == value
     assert [p.get("id") for p in document.findall(".//p")] == ["p", "after"]
 
 
@@ -206,19 +288,34 @@ def test_the_whole_page_reads_back_every_hostile_value(hostile_build, values):
     project, built, metadata = hostile_build
     title, description, citation, alt, label = values
     release = project.releases[0]
-    html = page.page_html(metadata={**metadata, "title": title, "description": description}, version=release.version,
-                          released=release.date.isoformat(), tables=built.tables,
-                          sources={source.agreement_id: source.document_text(project.root) for source in built.sources},
-                          schemas=project.schemas, chart_svg_path="figures/chart.svg", chart_alt=alt, citation=citation,
-                          downloads=[(label, "x.csv", "text/csv")], sizes_and_sha256={"x.csv": (1, "0" * 64)})
+    html = page.page_html(
+        metadata={**metadata, "title": title, "description": description},
+        version=release.version,
+        released=release.date.isoformat(),
+        tables=built.tables,
+        sources={source.agreement_id: source.document_text(project.root) for source in built.sources},
+        schemas=project.schemas,
+        chart_svg_path="figures/chart.svg",
+        chart_alt=alt,
+        citation=citation,
+        downloads=[(label, "x.csv", "text/csv")],
+        sizes_and_sha256={"x.csv": (1, "0" * 64)},
+    )
     document = html5lib.parse(html, namespaceHTMLElements=False)
     (ld_script,) = [s for s in document.findall(".//script") if s.get("type") == "application/ld+json"]
     ld = json.loads(ld_script.text)
-    assert (ld["name"], ld["description"], ld["citation"], ld["distribution"][0]["name"]) == (title, description, citation, label)
+    assert (ld["name"], ld["description"], ld["citation"], ld["distribution"][0]["name"]) == (
+        title,
+        description,
+        citation,
+        label,
+    )
     assert (document.find(".//title").text or "") == title
     assert "".join(document.find(".//h1").itertext()) == title
     assert document.find(".//meta[@name='description']").get("content") == description[:300]
-    assert (document.find(".//pre[@id='citation']").text or "") == citation.removeprefix("\n")  # HTML drops a <pre>'s first line feed
+    assert (document.find(".//pre[@id='citation']").text or "") == citation.removeprefix(
+        "\n"
+    )  # HTML drops a <pre>'s first line feed
     image = document.find(".//figure/img")
     assert image.get("alt") == alt and "".join(document.find(".//figure/figcaption").itertext()) == alt
     assert ([a for a in document.iter("a") if a.get("href") == "x.csv"][0].text or "") == label

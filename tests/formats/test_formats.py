@@ -35,7 +35,9 @@ def typed(text: str, kind: str):
     """A CSV cell as its Table Schema type: what an independent reader should find."""
     if text == "":
         return None
-    return {"integer": int, "number": float, "boolean": lambda t: t == "true", "date": dt.date.fromisoformat}.get(kind, str)(text)
+    return {"integer": int, "number": float, "boolean": lambda t: t == "true", "date": dt.date.fromisoformat}.get(
+        kind, str
+    )(text)
 
 
 # --- what the writers read --------------------------------------------------------------------
@@ -44,8 +46,15 @@ def typed(text: str, kind: str):
 def test_the_writers_read_back_exactly_what_the_csv_holds(tmp_path):
     from scripts.tables.csvfile import csv_bytes, csv_rows as read_rows
 
-    schema = {"fields": [{"name": "text", "type": "string"}, {"name": "count", "type": "integer"}, {"name": "share", "type": "number"},
-                         {"name": "coded", "type": "boolean"}, {"name": "signed", "type": "date"}]}
+    schema = {
+        "fields": [
+            {"name": "text", "type": "string"},
+            {"name": "count", "type": "integer"},
+            {"name": "share", "type": "number"},
+            {"name": "coded", "type": "boolean"},
+            {"name": "signed", "type": "date"},
+        ]
+    }
     rows = [
         {"text": 'a, "quoted"\nline', "count": 0, "share": 0.1, "coded": False, "signed": dt.date(2022, 1, 30)},
         {"text": "=1+1", "count": -12, "share": 1e-07, "coded": True, "signed": None},
@@ -65,15 +74,27 @@ def test_the_workbook_says_what_it_is_then_holds_every_table(released_folder):
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
     assert about["Title"] == PROJECT.package_metadata["title"]
     assert about["Version"].startswith(PROJECT.changelog_version() + ", released ")
-    assert "Creative Commons Attribution 4.0 International" in about["License"] and "https://creativecommons.org/licenses/by/4.0/" in about["License"]
+    assert (
+        "Creative Commons Attribution 4.0 International" in about["License"]
+        and "https://creativecommons.org/licenses/by/4.0/" in about["License"]
+    )
     assert "(Version " + PROJECT.changelog_version() + ") [Data set]" in about["How to cite"]
     assert "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/" in about["Source"]
     assert about["signatories"] == 23 and about["clauses"] == 10 and about["act_actors"] == 35
     codes = list(book["Codes"].iter_rows(values_only=True))
     assert codes[0] == ("Table (sheet)", "Column", "Code", "Label")
-    assert ("act_actors", "role", "addressee", "Addressee") in codes and ("recognitions", "body", "lower-house", "Lower house of parliament") in codes
-    expected = [(table, field["name"], c["value"], c["label"]) for table, schema in {**PROJECT.schemas, "changes": PROJECT.changes_schema}.items()
-                for field in schema["fields"] for c in field.get("categories", [])]
+    assert ("act_actors", "role", "addressee", "Addressee") in codes and (
+        "recognitions",
+        "body",
+        "lower-house",
+        "Lower house of parliament",
+    ) in codes
+    expected = [
+        (table, field["name"], c["value"], c["label"])
+        for table, schema in {**PROJECT.schemas, "changes": PROJECT.changes_schema}.items()
+        for field in schema["fields"]
+        for c in field.get("categories", [])
+    ]
     assert codes[1:] == expected
 
 
@@ -111,13 +132,24 @@ def test_the_database_declares_the_schemas_keys_and_has_no_broken_reference(data
         schema = PROJECT.schemas[table]
         columns = {row[1]: row for row in database.execute(f"PRAGMA table_info({table})")}
         assert list(columns) == [field["name"] for field in schema["fields"]]
-        assert [name for name, row in sorted(columns.items(), key=lambda item: item[1][5]) if row[5]] == schema["primaryKey"]
-        declared = {(fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0]) for fk in schema.get("foreignKeys", [])}
+        assert [name for name, row in sorted(columns.items(), key=lambda item: item[1][5]) if row[5]] == schema[
+            "primaryKey"
+        ]
+        declared = {
+            (fk["fields"][0], fk["reference"]["resource"], fk["reference"]["fields"][0])
+            for fk in schema.get("foreignKeys", [])
+        }
         assert {(row[3], row[2], row[4]) for row in database.execute(f"PRAGMA foreign_key_list({table})")} == declared
-        indexed = {row[2] for index in database.execute(f"PRAGMA index_list({table})") for row in database.execute(f"PRAGMA index_info({index[1]})")}
+        indexed = {
+            row[2]
+            for index in database.execute(f"PRAGMA index_list({table})")
+            for row in database.execute(f"PRAGMA index_info({index[1]})")
+        }
         assert {column for column, _, _ in declared} <= indexed
     assert dict((row[1], row[2]) for row in database.execute("PRAGMA table_info(agreements)"))["date_signed"] == "TEXT"
-    assert dict((row[1], row[2]) for row in database.execute("PRAGMA table_info(signatories)"))["list_number"] == "INTEGER"
+    assert (
+        dict((row[1], row[2]) for row in database.execute("PRAGMA table_info(signatories)"))["list_number"] == "INTEGER"
+    )
 
 
 @pytest.mark.parametrize("table", PROJECT.table_names)
@@ -125,7 +157,10 @@ def test_every_database_table_equals_its_csv(released_folder, database, table):
     fields = PROJECT.schemas[table]["fields"]
     stored = database.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
     expected = [tuple(typed(row[f["name"]], f["type"]) for f in fields) for row in csv_rows(released_folder, table)]
-    as_sqlite = [tuple(v.isoformat() if isinstance(v, dt.date) else int(v) if isinstance(v, bool) else v for v in row) for row in expected]
+    as_sqlite = [
+        tuple(v.isoformat() if isinstance(v, dt.date) else int(v) if isinstance(v, bool) else v for v in row)
+        for row in expected
+    ]
     assert stored == as_sqlite
 
 
@@ -133,8 +168,12 @@ def test_full_text_search_stems_english_words_and_ignores_diacritics(database):
     declared = database.execute("SELECT sql FROM sqlite_master WHERE name = 'clauses_fts'").fetchone()[0]
     tokenizer = re.search(r"tokenize='([^']+)'", declared).group(1)
     assert tokenizer == "porter unicode61 remove_diacritics 2"
-    search = "SELECT clause_number FROM clauses WHERE rowid IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH ?)"
-    assert database.execute(search, ["refugee"]).fetchall() == database.execute(search, ["refugees"]).fetchall() == [(5,)]
+    search = (
+        "SELECT clause_number FROM clauses WHERE rowid IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH ?)"
+    )
+    assert (
+        database.execute(search, ["refugee"]).fetchall() == database.execute(search, ["refugees"]).fetchall() == [(5,)]
+    )
     (clause_5,) = database.execute("SELECT text FROM clauses WHERE clause_number = 5").fetchone()
     assert re.findall(r"\brefugee\w*", clause_5) == ["refugees"]  # the text says only "refugees": the stemmer finds it
     # The same text under unicode61 alone, as the database had it before: "refugee" finds nothing; accents are removed by both.
@@ -142,6 +181,7 @@ def test_full_text_search_stems_english_words_and_ignores_diacritics(database):
     for name, tokenize in (("plain", "unicode61"), ("stemmed", tokenizer)):
         scratch.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(text, tokenize='{tokenize}')")
         scratch.execute(f"INSERT INTO {name} VALUES (?), (?)", [clause_5, "Istanbul, T\u00fcrkiye"])
+
     def matches(table, words):
         return scratch.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", [words]).fetchone()[0]
 
@@ -150,34 +190,60 @@ def test_full_text_search_stems_english_words_and_ignores_diacritics(database):
 
 
 def test_full_text_search_and_the_join_views(database):
-    found = database.execute("SELECT clause_number FROM clauses JOIN clauses_fts ON clauses_fts.rowid = clauses.rowid WHERE clauses_fts MATCH 'genocide' ORDER BY clause_number").fetchall()
+    found = database.execute(
+        "SELECT clause_number FROM clauses JOIN clauses_fts ON clauses_fts.rowid = clauses.rowid WHERE clauses_fts MATCH 'genocide' ORDER BY clause_number"
+    ).fetchall()
     assert found == [(1,), (2,), (7,), (8,)]  # the clauses whose text says "genocide"
-    joined = database.execute("SELECT list_number, country_name FROM signatories_with_countries WHERE country_name IS NULL OR list_number = 16").fetchall()
+    joined = database.execute(
+        "SELECT list_number, country_name FROM signatories_with_countries WHERE country_name IS NULL OR list_number = 16"
+    ).fetchall()
     assert joined == [(13, None), (16, "Malaysia"), (22, None), (23, None)]
-    parties = database.execute("SELECT role, actor_name FROM clauses_with_acts_and_parties WHERE clause_number = 9 AND role IN ('target', 'forum')").fetchall()
+    parties = database.execute(
+        "SELECT role, actor_name FROM clauses_with_acts_and_parties WHERE clause_number = 9 AND role IN ('target', 'forum')"
+    ).fetchall()
     assert sorted(parties) == [("forum", "International Court of Justice"), ("target", "Chinese government")]
     # A facet counts rows: acts are counted where a row is an act, not where a row is one of its parties.
     acts = dict(database.execute("SELECT act_type, count(*) FROM acts_with_clauses GROUP BY act_type").fetchall())
     assert acts["commitment"] == 5 and sum(acts.values()) == 13
-    assert database.execute("SELECT count(*) FROM clauses_with_acts_and_parties WHERE act_type = 'commitment'").fetchone() == (10,)
-    resolved = database.execute("SELECT name, resolution, country_name FROM actors_with_countries WHERE resolution != 'unresolved' ORDER BY name").fetchall()
-    assert resolved == [("Chinese government", "state", "China"), ("Independent tribunal of international law experts", "organization", None),
-                        ("International Court of Justice", "organization", None), ("Nations which have already recognized that Uyghurs are facing genocide", "recognitions", None),
-                        ("Organisation of Islamic Cooperation", "organization", None), ("Organisation of Turkic States", "organization", None),
-                        ("The undersigned organizations", "signatories", None), ("United Nations", "organization", None)]
+    assert database.execute(
+        "SELECT count(*) FROM clauses_with_acts_and_parties WHERE act_type = 'commitment'"
+    ).fetchone() == (10,)
+    resolved = database.execute(
+        "SELECT name, resolution, country_name FROM actors_with_countries WHERE resolution != 'unresolved' ORDER BY name"
+    ).fetchall()
+    assert resolved == [
+        ("Chinese government", "state", "China"),
+        ("Independent tribunal of international law experts", "organization", None),
+        ("International Court of Justice", "organization", None),
+        ("Nations which have already recognized that Uyghurs are facing genocide", "recognitions", None),
+        ("Organisation of Islamic Cooperation", "organization", None),
+        ("Organisation of Turkic States", "organization", None),
+        ("The undersigned organizations", "signatories", None),
+        ("United Nations", "organization", None),
+    ]
     # Each party the text names as one body joins the organization it is, with its quoted facts.
-    bodies = database.execute("SELECT name, organization_name, coalesce(founded_date, founded_year), headquarters_city, headquarters_country_code FROM actors_with_organizations "
-                              "WHERE resolution = 'organization' ORDER BY name").fetchall()
-    assert bodies == [("Independent tribunal of international law experts", "Uyghur Tribunal", 2020, "London", "GB"),
-                      ("International Court of Justice", "International Court of Justice", 1945, "The Hague", "NL"),
-                      ("Organisation of Islamic Cooperation", "Organization of Islamic Cooperation", "1969-09-25", "Jeddah", "SA"),
-                      ("Organisation of Turkic States", "Organization of Turkic States", 2009, "Istanbul", "TR"),
-                      ("United Nations", "United Nations", "1945-10-24", "New York City", "US")]
+    bodies = database.execute(
+        "SELECT name, organization_name, coalesce(founded_date, founded_year), headquarters_city, headquarters_country_code FROM actors_with_organizations "
+        "WHERE resolution = 'organization' ORDER BY name"
+    ).fetchall()
+    assert bodies == [
+        ("Independent tribunal of international law experts", "Uyghur Tribunal", 2020, "London", "GB"),
+        ("International Court of Justice", "International Court of Justice", 1945, "The Hague", "NL"),
+        ("Organisation of Islamic Cooperation", "Organization of Islamic Cooperation", "1969-09-25", "Jeddah", "SA"),
+        ("Organisation of Turkic States", "Organization of Turkic States", 2009, "Istanbul", "TR"),
+        ("United Nations", "United Nations", "1945-10-24", "New York City", "US"),
+    ]
     # An entry keeps its own spelling and acronym beside its organization's: entry 5 keeps "(ACCIN)", entry 6 its acronym.
-    entries = database.execute("SELECT list_number, name_as_listed, acronym, organization_name FROM signatories_with_organizations WHERE list_number IN (5, 6)").fetchall()
-    assert entries == [(5, "Allied Coordinating Committee of Islamic NGOs (ACCIN)", "ACCIN", "Allied Coordinating of Islamic NGO"),
-                       (6, "Pamong Asthabrata Foundation (PAMASTHA)", "PAMASTHA", "Yayasan Pamong Asthabrata")]
-    thanked = database.execute("SELECT c.name, r.date FROM recognitions r JOIN countries c USING (country_code) WHERE r.body = 'government'").fetchall()
+    entries = database.execute(
+        "SELECT list_number, name_as_listed, acronym, organization_name FROM signatories_with_organizations WHERE list_number IN (5, 6)"
+    ).fetchall()
+    assert entries == [
+        (5, "Allied Coordinating Committee of Islamic NGOs (ACCIN)", "ACCIN", "Allied Coordinating of Islamic NGO"),
+        (6, "Pamong Asthabrata Foundation (PAMASTHA)", "PAMASTHA", "Yayasan Pamong Asthabrata"),
+    ]
+    thanked = database.execute(
+        "SELECT c.name, r.date FROM recognitions r JOIN countries c USING (country_code) WHERE r.body = 'government'"
+    ).fetchall()
     assert thanked == [("United States", "2021-01-19")]
 
 
@@ -197,7 +263,9 @@ def test_the_table_of_changes_is_in_every_format_with_every_step_since_the_first
     steps = [(row["previous_version"], row["version"]) for row in rows]
     assert steps[0] == ("", "1.0.0") and rows[0]["kind"] == "first-release"
     assert ("1.0.0", "1.1.0") in steps and ("1.1.0", "1.1.1") in steps
-    assert {"table": "agreements", "kind": "column-added", "column": "is_coded"}.items() <= next(r for r in rows if r["version"] == "1.1.0").items()
+    assert {"table": "agreements", "kind": "column-added", "column": "is_coded"}.items() <= next(
+        r for r in rows if r["version"] == "1.1.0"
+    ).items()
     assert pq.read_table(released_folder / "data" / "changes.parquet").num_rows == len(rows)
     assert database.execute("SELECT count(*) FROM changes").fetchone() == (len(rows),)
     sheet = openpyxl.load_workbook(next(released_folder.glob("*.xlsx")), read_only=True)["changes"]
@@ -207,7 +275,11 @@ def test_the_table_of_changes_is_in_every_format_with_every_step_since_the_first
 def test_datasette_metadata_comes_from_the_descriptor(released_folder):
     metadata = json.loads((released_folder / "datasette.json").read_text(encoding="utf-8"))
     descriptor = json.loads((released_folder / "datapackage.json").read_text(encoding="utf-8"))
-    assert (metadata["title"], metadata["license"], metadata["license_url"]) == (descriptor["title"], "CC-BY-4.0", "https://creativecommons.org/licenses/by/4.0/")
+    assert (metadata["title"], metadata["license"], metadata["license_url"]) == (
+        descriptor["title"],
+        "CC-BY-4.0",
+        "https://creativecommons.org/licenses/by/4.0/",
+    )
     assert metadata["source_url"] == "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"
     signatories = metadata["databases"][NAME]["tables"]["signatories"]
     assert signatories["title"] == "Signatories"
@@ -235,7 +307,8 @@ def test_datasette_serves_the_table_page_and_its_json(released_folder):
     assert page.status_code == 200 and WAFIQ in page.text and "Signatories" in page.text
     assert api.status_code == 200
     assert [(row["signatory_id"], row["name"], row["acronym"], row["country_code"]) for row in api.json()] == [
-        ("global-muslim-coalition-for-uyghurs-2022-s16", WAFIQ, "WAFIQ", "MY")]
+        ("global-muslim-coalition-for-uyghurs-2022-s16", WAFIQ, "WAFIQ", "MY")
+    ]
 
 
 def test_the_pages_copy_of_the_database_answers_the_readme_queries_in_datasette_with_no_network(released_folder):
@@ -248,11 +321,17 @@ def test_the_pages_copy_of_the_database_answers_the_readme_queries_in_datasette_
     search = "SELECT clause_number FROM clauses WHERE rowid IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH 'refugee')"
 
     async def fetch():
-        return [await datasette.client.get(f"/{NAME}.json", params={"sql": sql, "_shape": "array"}) for sql in (by_country, search)] + [
-            await datasette.client.get(f"/{NAME}/clauses.json", params={"_search": "refugee", "_shape": "array"})]
+        return [
+            await datasette.client.get(f"/{NAME}.json", params={"sql": sql, "_shape": "array"})
+            for sql in (by_country, search)
+        ] + [await datasette.client.get(f"/{NAME}/clauses.json", params={"_search": "refugee", "_shape": "array"})]
 
     countries, found, searched = asyncio.run(fetch())
-    assert [(row["country_name"], row["entries"]) for row in countries.json()] == [("Malaysia", 8), ("Türkiye", 4), (None, 3)]
+    assert [(row["country_name"], row["entries"]) for row in countries.json()] == [
+        ("Malaysia", 8),
+        ("Türkiye", 4),
+        (None, 3),
+    ]
     assert found.json() == [{"clause_number": 5}]
     assert [row["clause_number"] for row in searched.json()] == [5]
 
@@ -267,7 +346,13 @@ def _free_port() -> int:
 def served(released_folder):
     """`python -m scripts serve` (what make serve runs) on a free port of 127.0.0.1, and what it printed."""
     root, port = released_folder.parent.parent, _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "scripts", "--root", str(root), "serve", "--port", str(port)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scripts", "--root", str(root), "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     first_line = process.stdout.readline()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -284,7 +369,9 @@ def served(released_folder):
 @pytest.mark.slow
 def test_make_serve_answers_on_127_0_0_1_with_the_rows(served):
     address, first_line = served
-    assert first_line.startswith(f"Datasette serves dist/{NAME}-{PROJECT.changelog_version()}/{NAME}.sqlite at {address}/{NAME}")
+    assert first_line.startswith(
+        f"Datasette serves dist/{NAME}-{PROJECT.changelog_version()}/{NAME}.sqlite at {address}/{NAME}"
+    )
     with urllib.request.urlopen(f"{address}/{NAME}/signatories.json?_shape=array&_size=max", timeout=10) as response:
         rows = json.load(response)
     assert len(rows) == 23 and rows[15]["name"] == WAFIQ
@@ -294,7 +381,15 @@ def chromium_launch_options() -> dict:
     """Debian's chromium, driven by Playwright through its executable path: nothing is downloaded."""
     return {
         "executable_path": require_system("chromium", "chromium"),
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 
@@ -343,9 +438,18 @@ def _one_table(tmp_path: Path, texts: list[str]) -> dict:
     schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "text", "type": "string"}]}
     (tmp_path / "data").mkdir()
     path = tmp_path / "data" / "notes.csv"
-    path.write_bytes(csv_bytes("notes", [{"id": number, "text": text} for number, text in enumerate(texts, start=1)], schema))
-    return {"path": str(tmp_path / "book.xlsx"), "about": [("Title", "Notes")], "csv_files": {"notes": str(path)}, "rows": {"notes": len(texts)},
-            "schemas": {"notes": schema}, "descriptions": {"notes": "A note."}, "released": "2026-11-27"}
+    path.write_bytes(
+        csv_bytes("notes", [{"id": number, "text": text} for number, text in enumerate(texts, start=1)], schema)
+    )
+    return {
+        "path": str(tmp_path / "book.xlsx"),
+        "about": [("Title", "Notes")],
+        "csv_files": {"notes": str(path)},
+        "rows": {"notes": len(texts)},
+        "schemas": {"notes": schema},
+        "descriptions": {"notes": "A note."},
+        "released": "2026-11-27",
+    }
 
 
 def test_a_workbook_cell_holds_32767_characters_whole(tmp_path):
@@ -361,17 +465,19 @@ def test_a_text_longer_than_a_cell_goes_on_in_continuation_cells_and_joins_back_
     """Excel counts UTF-16 units (an emoji is two) and cuts a cell at 32,767: the text goes on at the right, never cut inside a character."""
     from scripts.formats.workbook import write_workbook
 
-    over = "x" * 32_766 + "\U0001F600"  # 32,767 characters for Python, 32,768 for Excel
+    over = "x" * 32_766 + "\U0001f600"  # 32,767 characters for Python, 32,768 for Excel
     huge = "The coalition will act together. " * 3_000  # 99,000 characters: four cells
     write_workbook(**_one_table(tmp_path, ["short", over, huge]))
     book = openpyxl.load_workbook(tmp_path / "book.xlsx")
     rows = list(book["notes"].iter_rows(values_only=True))
     assert rows[0] == ("id", "text", "text (continued 2)", "text (continued 3)", "text (continued 4)")
     assert rows[1] == (1, "short", None, None, None)
-    assert rows[2] == (2, "x" * 32_766, "\U0001F600", None, None)
+    assert rows[2] == (2, "x" * 32_766, "\U0001f600", None, None)
     assert "".join(rows[3][1:]) == huge and [len(cell) for cell in rows[3][1:]] == [32_767, 32_767, 32_767, 699]
     about = {label: text for label, text in book["About"].iter_rows(max_col=2, values_only=True) if label}
-    assert about["Long texts"].startswith("A cell holds at most 32,767 characters. A longer text goes on, in order, in the columns headed")
+    assert about["Long texts"].startswith(
+        "A cell holds at most 32,767 characters. A longer text goes on, in order, in the columns headed"
+    )
 
 
 def test_a_workbook_of_short_texts_has_no_continuation_columns(tmp_path):
@@ -380,7 +486,7 @@ def test_a_workbook_of_short_texts_has_no_continuation_columns(tmp_path):
     write_workbook(**_one_table(tmp_path, ["short"] * 10_000))  # a file longer than a cell, with no text that is
     book = openpyxl.load_workbook(tmp_path / "book.xlsx")
     assert next(book["notes"].iter_rows(values_only=True)) == ("id", "text")
-    assert "Long texts" not in [label for label, in book["About"].iter_rows(max_col=1, values_only=True)]
+    assert "Long texts" not in [label for (label,) in book["About"].iter_rows(max_col=1, values_only=True)]
 
 
 def test_a_row_beyond_the_last_a_sheet_holds_is_refused_by_name(tmp_path, monkeypatch):
@@ -400,7 +506,10 @@ def test_a_row_beyond_the_last_a_sheet_holds_is_refused_by_name(tmp_path, monkey
     with pytest.raises(PipelineError) as refused:
         write_workbook(**_one_table(tmp_path, ["one", "two", "three"]))
     assert refused.value.where == "data/notes.csv, row 4, id"
-    assert refused.value.problem == "a worksheet holds at most 1,048,576 rows, the header among them: the workbook cannot hold this row"
+    assert (
+        refused.value.problem
+        == "a worksheet holds at most 1,048,576 rows, the header among them: the workbook cannot hold this row"
+    )
 
 
 def test_the_workbook_lists_each_source_of_a_corpus_on_a_row_of_its_own(package):
@@ -415,8 +524,11 @@ def test_the_workbook_lists_each_source_of_a_corpus_on_a_row_of_its_own(package)
     about = workbook_arguments(Project(package), tables, 1)["about"]
     sources = [(label, text) for label, text in about if label in ("Source", "")]
     assert sources == [
-        ("Source", "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs: "
-                   "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"),
+        (
+            "Source",
+            "Uyghur Human Rights Project: Agreement of cooperation for a global Muslim coalition for Uyghurs: "
+            "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/",
+        ),
         ("", "Synthetic Publisher: Synthetic agreement number 1: https://example.org/statements/synthetic-000001/"),
         ("", "Synthetic Publisher: Synthetic agreement number 2: https://example.org/statements/synthetic-000002/"),
     ]

@@ -43,7 +43,9 @@ def test_json_ld_has_googles_required_and_recommended_dataset_properties():
     assert data["isBasedOn"] == ["https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"]
     assert "[Data set]" in data["citation"] and data["isAccessibleForFree"] is True
     assert any(v["name"] == "signatories.country_code" for v in data["variableMeasured"])
-    assert data["identifier"] == f"{Project().package_metadata['name']}@{Project().changelog_version()}"  # no public address is set
+    assert (
+        data["identifier"] == f"{Project().package_metadata['name']}@{Project().changelog_version()}"
+    )  # no public address is set
     assert "url" not in data
     assert len(data["variableMeasured"]) == sum(len(schema["fields"]) for schema in Project().schemas.values())
     downloads = {d["contentUrl"]: d for d in data["distribution"]}
@@ -51,16 +53,29 @@ def test_json_ld_has_googles_required_and_recommended_dataset_properties():
     for table in Project().table_names:  # the committed page lists committed files only, each with its size and sha256
         entry = downloads.pop(f"../data/{table}.csv")
         content = (ROOT / "data" / f"{table}.csv").read_bytes()
-        assert (entry["encodingFormat"], entry["contentSize"], entry["sha256"]) == ("text/csv", f"{len(content)} B", hashlib.sha256(content).hexdigest())
-    assert downloads.pop("../datapackage.json")["sha256"] == hashlib.sha256((ROOT / "datapackage.json").read_bytes()).hexdigest()
-    assert [path.removeprefix("../data/source/") for path in downloads] == ["global-muslim-coalition-for-uyghurs-2022/document.txt"]
+        assert (entry["encodingFormat"], entry["contentSize"], entry["sha256"]) == (
+            "text/csv",
+            f"{len(content)} B",
+            hashlib.sha256(content).hexdigest(),
+        )
+    assert (
+        downloads.pop("../datapackage.json")["sha256"]
+        == hashlib.sha256((ROOT / "datapackage.json").read_bytes()).hexdigest()
+    )
+    assert [path.removeprefix("../data/source/") for path in downloads] == [
+        "global-muslim-coalition-for-uyghurs-2022/document.txt"
+    ]
 
 
 def test_every_link_of_the_committed_page_resolves_to_a_committed_file():
     links = re.findall(r'(?:href|src)="([^"]+)"', page_text())
     relative = [link for link in links if not link.startswith(("https://", "#", "data:"))]  # data: the inline icon
     assert relative and not [link for link in links if link.startswith("http://")]
-    committed = set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines()) if (ROOT / ".git").exists() else None
+    committed = (
+        set(subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.splitlines())
+        if (ROOT / ".git").exists()
+        else None
+    )
     for link in relative:
         target = (PAGE.parent / link).resolve()
         assert target.is_file(), link
@@ -77,7 +92,9 @@ class _Reader(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
-        if tag in ("img", "script", "link") and (attributes.get("src") or attributes.get("href") or "").startswith(("http:", "https:", "//")):
+        if tag in ("img", "script", "link") and (attributes.get("src") or attributes.get("href") or "").startswith(
+            ("http:", "https:", "//")
+        ):
             self.resources.append(attributes)
         if tag in ("script", "style"):
             self.skip += 1
@@ -102,11 +119,23 @@ def test_the_page_reads_top_to_bottom_without_javascript_and_loads_nothing_from_
     reader.feed(page_text())
     text = " ".join("".join(reader.text).split())
     assert reader.resources == []
-    assert text.count("show in source") == 1  # the sentence that explains them: the buttons appear only when the script runs
-    order = ["Agreement of cooperation for a global Muslim coalition for Uyghurs", "The text: nine paragraphs and an attestation",
-             "We the undersigned organizations commit", "Agreed 30 January 2022 by civil society organizations",
-             "The signatories: 23 numbered entries", WAFIQ_ENTRY, "Countries the attestation states", "Notes and the known discrepancy",
-             "The attestation names Germany", "The source, as published", "The data", "How to cite"]
+    assert (
+        text.count("show in source") == 1
+    )  # the sentence that explains them: the buttons appear only when the script runs
+    order = [
+        "Agreement of cooperation for a global Muslim coalition for Uyghurs",
+        "The text: nine paragraphs and an attestation",
+        "We the undersigned organizations commit",
+        "Agreed 30 January 2022 by civil society organizations",
+        "The signatories: 23 numbered entries",
+        WAFIQ_ENTRY,
+        "Countries the attestation states",
+        "Notes and the known discrepancy",
+        "The attestation names Germany",
+        "The source, as published",
+        "The data",
+        "How to cite",
+    ]
     positions = [text.index(needle) for needle in order]
     assert positions == sorted(positions)
     assert 'lang="en"' in page_text() and "<main" in page_text() and 'class="skip"' in page_text()
@@ -123,7 +152,9 @@ def _luminance(hex_color: str) -> float:
 
 def _hex(value: str) -> str:
     value = value.strip().lower()
-    assert re.fullmatch(r"#[0-9a-f]{3}|#[0-9a-f]{6}", value), f"the page's CSS has a colour {value!r} this test cannot read: write it as #rgb or #rrggbb"
+    assert re.fullmatch(r"#[0-9a-f]{3}|#[0-9a-f]{6}", value), (
+        f"the page's CSS has a colour {value!r} this test cannot read: write it as #rgb or #rrggbb"
+    )
     return "#" + "".join(c * 2 for c in value[1:]) if len(value) == 4 else value
 
 
@@ -186,7 +217,10 @@ def test_in_a_real_browser_a_selection_marks_exactly_its_characters(tmp_path):
             page.screenshot(path=str(tmp_path / "signatory-16.png"))
             page.locator('button[data-act-id$="-c09-a1"]').click()
             assert "".join(page.locator("pre.source .hl").all_text_contents()) == "must hold"
-            assert page.locator("p.selection").text_content() == "The demand of clause 9: characters 1633 to 1642 of the source read \u201cmust hold\u201d"
+            assert (
+                page.locator("p.selection").text_content()
+                == "The demand of clause 9: characters 1633 to 1642 of the source read \u201cmust hold\u201d"
+            )
             assert page.locator("pre.source .verb").first.get_attribute("title") == "commitment (c01.1)"
         finally:
             browser.close()
@@ -198,7 +232,9 @@ def test_every_span_on_the_page_reads_as_its_table_value():
     """What the browser test checks for two values, for every value: each button's span is its text, normalized."""
     from scripts.tables.text import normalize
 
-    source = (ROOT / "data" / "source" / "global-muslim-coalition-for-uyghurs-2022" / "document.txt").read_text(encoding="utf-8")
+    source = (ROOT / "data" / "source" / "global-muslim-coalition-for-uyghurs-2022" / "document.txt").read_text(
+        encoding="utf-8"
+    )
     buttons = re.findall(r'data-start="(\d+)" data-end="(\d+)" data-what="([^"]*)"', page_text())
     assert len(buttons) >= 23 + 10 + 6 + 13
     spans = {(int(a), int(b)) for a, b, _ in buttons}
@@ -225,11 +261,17 @@ def test_in_a_real_browser_each_button_marks_its_own_agreements_source_only(pack
     assert code == 0, err
     html = (package / "docs" / "index.html").read_text(encoding="utf-8")
     ids = re.findall(r' id="([^"]+)"', html)
-    assert len(ids) == len(set(ids)) and "source-synthetic-000001" in ids and "source-global-muslim-coalition-for-uyghurs-2022" in ids
+    assert (
+        len(ids) == len(set(ids))
+        and "source-synthetic-000001" in ids
+        and "source-global-muslim-coalition-for-uyghurs-2022" in ids
+    )
     import csv
 
     with (package / "data" / "signatories.csv").open(encoding="utf-8", newline="") as stream:
-        entry_two = next(row["entry_text"] for row in csv.DictReader(stream) if row["signatory_id"] == "synthetic-000001-s02")
+        entry_two = next(
+            row["entry_text"] for row in csv.DictReader(stream) if row["signatory_id"] == "synthetic-000001-s02"
+        )
     problems = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(headless=True, **chromium_launch_options())
@@ -237,13 +279,21 @@ def test_in_a_real_browser_each_button_marks_its_own_agreements_source_only(pack
             page = browser.new_page(viewport={"width": 1300, "height": 1000})
             page.on("pageerror", lambda error: problems.append(str(error)))
             page.goto((package / "docs" / "index.html").resolve().as_uri(), wait_until="load")
-            second, first = page.locator("#source-synthetic-000001"), page.locator("#source-global-muslim-coalition-for-uyghurs-2022")
+            second, first = (
+                page.locator("#source-synthetic-000001"),
+                page.locator("#source-global-muslim-coalition-for-uyghurs-2022"),
+            )
             page.locator('button[aria-controls="source-synthetic-000001"][data-signatory="2"]').click()
             marked = "".join(second.locator(".hl").all_text_contents())
             assert marked == entry_two and first.locator(".hl").count() == 0
             assert page.locator("#selection-synthetic-000001").text_content().startswith("Entry 2: characters ")
-            assert page.locator("#selection-global-muslim-coalition-for-uyghurs-2022").text_content() == "Select a value to see the characters it was read from."
-            page.locator('button[aria-controls="source-global-muslim-coalition-for-uyghurs-2022"][data-signatory="16"]').click()
+            assert (
+                page.locator("#selection-global-muslim-coalition-for-uyghurs-2022").text_content()
+                == "Select a value to see the characters it was read from."
+            )
+            page.locator(
+                'button[aria-controls="source-global-muslim-coalition-for-uyghurs-2022"][data-signatory="16"]'
+            ).click()
             assert "".join(first.locator(".hl").all_text_contents()) == WAFIQ_ENTRY
             assert "".join(second.locator(".hl").all_text_contents()) == marked  # the second source keeps its own mark
         finally:
@@ -262,8 +312,12 @@ def test_the_page_never_scrolls_sideways(width):
         try:
             page = browser.new_page(viewport={"width": width, "height": 900})
             page.goto(PAGE.resolve().as_uri(), wait_until="load")
-            scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-            citation = page.evaluate("document.getElementById('citation').scrollWidth <= document.getElementById('citation').clientWidth")
+            scroll, client = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            citation = page.evaluate(
+                "document.getElementById('citation').scrollWidth <= document.getElementById('citation').clientWidth"
+            )
             # Numbers and headings are never broken inside ("54" into "5" above "4", "rows" into "ro/w/s"): each is one line box.
             broken = page.evaluate("""[...document.querySelectorAll('th, td.num')].filter(cell => {
                 const range = document.createRange(); range.selectNodeContents(cell); return range.getClientRects().length > 1;
@@ -282,7 +336,9 @@ def test_the_page_shows_the_states_the_text_thanks_with_their_dates_and_quotes_i
     import html
 
     page = (ROOT / "docs" / "index.html").read_text(encoding="utf-8")
-    section = page.split("<h3>Whom the text thanks: Nations which have already recognized that Uyghurs are facing genocide</h3>", 1)[1].split("</ul>", 1)[0]
+    section = page.split(
+        "<h3>Whom the text thanks: Nations which have already recognized that Uyghurs are facing genocide</h3>", 1
+    )[1].split("</ul>", 1)[0]
     with (ROOT / "data" / "recognitions.csv").open(encoding="utf-8", newline="") as stream:
         recognitions = list(csv.DictReader(stream))
     items = re.findall(r"<li>(.*?)</li>", section, flags=re.DOTALL)
@@ -311,25 +367,38 @@ def test_the_page_names_every_party_beside_its_clauses_and_opens_each_fact_to_it
     assert heading.text == f"The parties the text names: {len(actors)}"
     items = {"".join(li.find("strong").itertext()): li for li in _following_list(document, heading)}
     assert sorted(items) == sorted(row["name"] for row in actors)
-    assert "".join(items["International Court of Justice"].itertext()).startswith("International Court of Justice (clause 9)")
+    assert "".join(items["International Court of Justice"].itertext()).startswith(
+        "International Court of Justice (clause 9)"
+    )
     organizations = {row["organization_id"]: row for row in rows("organizations")}
     for actor in (row for row in actors if row["resolution"] == "organization"):
         item = items[actor["name"]]
         assert organizations[actor["organization_id"]]["name"] in "".join(item.itertext())
         shown = [(d.find("summary"), "".join(d.find("span").itertext())) for d in item.iter("details")]
         theirs = {fact["property"]: fact for fact in facts if fact["organization_id"] == actor["organization_id"]}
-        place = theirs.get("headquarters_city") or theirs.get("headquarters_country_code")  # the place is one fact: its city's, else its country's
-        own = [theirs[name] for name in ("website", "founded", "wikipedia_url") if name in theirs] + ([place] if place else [])
+        place = theirs.get("headquarters_city") or theirs.get(
+            "headquarters_country_code"
+        )  # the place is one fact: its city's, else its country's
+        own = [theirs[name] for name in ("website", "founded", "wikipedia_url") if name in theirs] + (
+            [place] if place else []
+        )
         assert len(shown) == len(own) >= 1
         for fact in own:
-            assert any(f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, read {fact['read_on']})" == quote for _, quote in shown), fact
+            assert any(
+                f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, read {fact['read_on']})" == quote
+                for _, quote in shown
+            ), fact
     assert "".join(items["Chinese government"].itertext()).endswith("the state CN")
     assert "not one entity" in "".join(items["Governments"].itertext())
     # No fact is left to a tooltip: none of the organizations' blocks has a title.
-    assert not [element for element in document.iter() if element.get("class") == "org" and any(e.get("title") for e in element.iter())]
+    assert not [
+        element
+        for element in document.iter()
+        if element.get("class") == "org" and any(e.get("title") for e in element.iter())
+    ]
 
 
 def _following_list(document, heading):
     """The list that follows a heading in the page's order."""
     elements = list(document.iter())
-    return next(e for e in elements[elements.index(heading):] if e.tag in ("ul", "ol")).findall("li")
+    return next(e for e in elements[elements.index(heading) :] if e.tag in ("ul", "ol")).findall("li")

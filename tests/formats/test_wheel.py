@@ -25,10 +25,15 @@ def test_the_wheel_is_the_same_bytes_each_time_and_its_record_holds(tmp_path):
         for line in record[:-1]:
             path, digest, size = line.rsplit(",", 2)
             content = wheel.read(path)
-            assert digest == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(b"=").decode() and int(size) == len(content)
+            assert digest == "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(content).digest()).rstrip(
+                b"="
+            ).decode() and int(size) == len(content)
         assert record[-1] == f"{info}/RECORD,,"
         metadata = wheel.read(f"{info}/METADATA").decode("utf-8").splitlines()
     assert metadata[:3] == ["Metadata-Version: 2.1", "Name: global-muslim-coalition-for-uyghurs", "Version: 9.9.9"]
     assert [line.removeprefix("Requires-Dist: ") for line in metadata if line.startswith("Requires-Dist: ")] == requires
     assert "frictionless[parquet,pandas]==5.21.0" in requires and all("==" in requirement for requirement in requires)
-    assert wheel_name("global-muslim-coalition-for-uyghurs", "9.9.9") == "global_muslim_coalition_for_uyghurs-9.9.9-py3-none-any.whl"
+    assert (
+        wheel_name("global-muslim-coalition-for-uyghurs", "9.9.9")
+        == "global_muslim_coalition_for_uyghurs-9.9.9-py3-none-any.whl"
+    )

@@ -29,23 +29,56 @@ def _set(number, text):
 
 
 CASES = {
-    "repeated entry": (_lines(_set(6, "  5. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")),
-                       f"line {entry_line(6)}", "list entry 5 is repeated (first at line"),
-    "skipped entry": (_lines(_set(6, "  7. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")),
-                      f"line {entry_line(6)}", "expected list entry 6, found entry 7: entries are skipped"),
-    "non-numbered entry": (_lines(_set(6, "  Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")),
-                           f"line {entry_line(6)}", "expected numbered list entry 6"),
-    "entry with no name": (_lines(_set(6, "  6. \u2013 Indonesia")), f"line {entry_line(6)}", "list entry 6 has no name"),
-    "unknown country spelling": (_lines(_set(6, "  6. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Atlantis")),
-                                 f"line {entry_line(6)}", "unknown country spelling 'Atlantis'"),
-    "missing date line": (source_text().replace("January 30, 2022\n", ""), "line 7", "expected the date line, like 'January 30, 2022'"),
-    "unparseable date line": (source_text().replace("January 30, 2022", "Janvier 30, 2022"), "line 7", "found 'Janvier 30, 2022'"),
-    "missing attestation": (source_text().replace("Agreed 30 January 2022 by", "Signed 30 January 2022 by"), f"line {ATTESTATION_LINE}",
-                            "expected the attestation sentence"),
-    "attestation date differs": (source_text().replace("Agreed 30 January 2022", "Agreed 31 January 2022"), f"line {ATTESTATION_LINE}",
-                                 "the attestation's date 2022-01-31 differs from the date line's 2022-01-30"),
-    "not UTF-8": (source_text().encode("utf-8").replace("Global Peace Mission".encode(), b"Global Peace Missi\xf3n"),
-                  f"line {entry_line(2)}", "not UTF-8: byte 0xf3"),
+    "repeated entry": (
+        _lines(_set(6, "  5. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")),
+        f"line {entry_line(6)}",
+        "list entry 5 is repeated (first at line",
+    ),
+    "skipped entry": (
+        _lines(_set(6, "  7. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")),
+        f"line {entry_line(6)}",
+        "expected list entry 6, found entry 7: entries are skipped",
+    ),
+    "non-numbered entry": (
+        _lines(_set(6, "  Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")),
+        f"line {entry_line(6)}",
+        "expected numbered list entry 6",
+    ),
+    "entry with no name": (
+        _lines(_set(6, "  6. \u2013 Indonesia")),
+        f"line {entry_line(6)}",
+        "list entry 6 has no name",
+    ),
+    "unknown country spelling": (
+        _lines(_set(6, "  6. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Atlantis")),
+        f"line {entry_line(6)}",
+        "unknown country spelling 'Atlantis'",
+    ),
+    "missing date line": (
+        source_text().replace("January 30, 2022\n", ""),
+        "line 7",
+        "expected the date line, like 'January 30, 2022'",
+    ),
+    "unparseable date line": (
+        source_text().replace("January 30, 2022", "Janvier 30, 2022"),
+        "line 7",
+        "found 'Janvier 30, 2022'",
+    ),
+    "missing attestation": (
+        source_text().replace("Agreed 30 January 2022 by", "Signed 30 January 2022 by"),
+        f"line {ATTESTATION_LINE}",
+        "expected the attestation sentence",
+    ),
+    "attestation date differs": (
+        source_text().replace("Agreed 30 January 2022", "Agreed 31 January 2022"),
+        f"line {ATTESTATION_LINE}",
+        "the attestation's date 2022-01-31 differs from the date line's 2022-01-30",
+    ),
+    "not UTF-8": (
+        source_text().encode("utf-8").replace("Global Peace Mission".encode(), b"Global Peace Missi\xf3n"),
+        f"line {entry_line(2)}",
+        "not UTF-8: byte 0xf3",
+    ),
 }
 
 
@@ -107,7 +140,10 @@ def test_an_unexpected_failure_is_one_line_unless_debugging(package, capsys, mon
     code, _, err = run(package, "build", capsys=capsys)
     message = [line for line in err.splitlines() if not line.startswith("… ")]
     assert code == 1
-    assert message == ["error: unexpected KeyError: 'surprise'", "  rerun with --debug or VERBOSE=1 for the traceback, and report it"]
+    assert message == [
+        "error: unexpected KeyError: 'surprise'",
+        "  rerun with --debug or VERBOSE=1 for the traceback, and report it",
+    ]
     code, _, err = run(package, "--debug", "build", capsys=capsys)
     assert "Traceback (most recent call last)" in err
     monkeypatch.setenv("VERBOSE", "1")

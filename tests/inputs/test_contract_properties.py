@@ -25,14 +25,46 @@ FILES = {
 SCHEMAS = Project().schemas
 ORIGINALS = {name: yaml.safe_load((ROOT / path).read_text(encoding="utf-8")) for name, path in FILES.items()}
 # Reproducible in CI: the same examples on every run.
-PROPERTY = settings(derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-5, 5000), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5000),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.dates(dt.date(1990, 1, 1), dt.date(2030, 1, 1)),
-    st.text(max_size=12), st.sampled_from(["", " x", "=1+1", "-", "yes", "no", "NA", "https://uhrp.org/x", "en", "DE", "de", "UK", "Türkiye", "coded", "speaker", "court"]),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            " x",
+            "=1+1",
+            "-",
+            "yes",
+            "no",
+            "NA",
+            "https://uhrp.org/x",
+            "en",
+            "DE",
+            "de",
+            "UK",
+            "Türkiye",
+            "coded",
+            "speaker",
+            "court",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=6)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
 
 
 def _paths(node, prefix=()):
@@ -85,7 +117,9 @@ def test_a_damaged_file_builds_or_stops_with_a_located_error(scratch, name, data
     path = scratch / FILES[name]
     original = (ROOT / FILES[name]).read_text(encoding="utf-8")
     try:
-        path.write_text(yaml.safe_dump(damaged_data, allow_unicode=True, sort_keys=False), encoding="utf-8", newline="\n")
+        path.write_text(
+            yaml.safe_dump(damaged_data, allow_unicode=True, sort_keys=False), encoding="utf-8", newline="\n"
+        )
         try:
             build_in_memory(Project(scratch))
         except PipelineError as exc:

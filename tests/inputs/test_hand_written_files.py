@@ -22,5 +22,7 @@ def test_an_unreadable_hand_written_file_is_refused_by_name_and_nothing_is_writt
     before = {name: snapshot(package / name) for name in ("data", "docs")}
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 1 and "unexpected" not in err and "Traceback" not in err, err
-    assert next(line for line in err.splitlines() if line.startswith("error: ")).startswith(first) and "fix: " in err, err
+    assert next(line for line in err.splitlines() if line.startswith("error: ")).startswith(first) and "fix: " in err, (
+        err
+    )
     assert {name: snapshot(package / name) for name in ("data", "docs")} == before

@@ -11,7 +11,7 @@ import pytest
 from conftest import ROOT, build_refused
 
 _TABLES = ("organization_facts", "organization_names", "recognitions", "annotations")
-_KIND = "    read_on: \"2026-12-05\"\n    kind: official\n  un-denmark-icj:"
+_KIND = '    read_on: "2026-12-05"\n    kind: official\n  un-denmark-icj:'
 
 
 def test_the_tables_that_cite_pages_share_one_vocabulary_of_kinds():
@@ -25,9 +25,24 @@ def test_the_tables_that_cite_pages_share_one_vocabulary_of_kinds():
 
 
 REFUSALS = {
-    "a page without its kind": (_KIND, _KIND.replace("    kind: official\n", ""), r"pages\.sesric-about-oic", "'kind' is missing"),
-    "a kind no table knows": (_KIND, _KIND.replace("kind: official", "kind: blog"), r"pages\.sesric-about-oic\.kind", "blog"),
-    "a copy that names no original": (_KIND, _KIND.replace("kind: official", "kind: copy"), r"pages\.sesric-about-oic", "copy_of"),
+    "a page without its kind": (
+        _KIND,
+        _KIND.replace("    kind: official\n", ""),
+        r"pages\.sesric-about-oic",
+        "'kind' is missing",
+    ),
+    "a kind no table knows": (
+        _KIND,
+        _KIND.replace("kind: official", "kind: blog"),
+        r"pages\.sesric-about-oic\.kind",
+        "blog",
+    ),
+    "a copy that names no original": (
+        _KIND,
+        _KIND.replace("kind: official", "kind: copy"),
+        r"pages\.sesric-about-oic",
+        "copy_of",
+    ),
 }
 
 

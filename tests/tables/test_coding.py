@@ -89,13 +89,18 @@ def test_every_clause_has_an_act_and_every_act_is_spoken_by_the_signatories():
 def test_the_tribunal_determination_is_a_dated_event():
     events = {row["event_type"]: row for row in read("events")}
     assert sorted(events) == ["determination", "recognition", "signing"]
-    assert (events["determination"]["date"], events["determination"]["mention_text"]) == ("2021-12-09", "determined on 9 December 2021")
+    assert (events["determination"]["date"], events["determination"]["mention_text"]) == (
+        "2021-12-09",
+        "determined on 9 December 2021",
+    )
     assert events["determination"]["clause_id"].endswith("-c02")
     assert events["recognition"]["date"] == ""
     assert events["signing"]["date"] == "2022-01-30"
 
 
-@pytest.mark.parametrize("table, text", [("acts", "verb_text"), ("act_actors", "mention_text"), ("events", "mention_text")])
+@pytest.mark.parametrize(
+    "table, text", [("acts", "verb_text"), ("act_actors", "mention_text"), ("events", "mention_text")]
+)
 def test_every_coded_span_reconstructs_its_words_inside_its_clause(table, text):
     source = source_text()
     clauses = {row["clause_id"]: (int(row["char_start"]), int(row["char_end"])) for row in read("clauses")}
@@ -122,10 +127,16 @@ def test_every_enum_has_labelled_categories_and_the_codebook_gives_the_same_code
                 continue
             enums += 1
             categories = [(c["value"], c["label"]) for c in field["categories"]]
-            assert [value for value, _ in categories] == enum, (path.name, field["name"])  # frictionless enforces enum, the checks categories: the same codes
+            assert [value for value, _ in categories] == enum, (
+                path.name,
+                field["name"],
+            )  # frictionless enforces enum, the checks categories: the same codes
             assert all(label and label[0].isupper() for _, label in categories), (path.name, field["name"])
             section = codebook.split(f"| {path.stem}.{field['name']} | label |", 1)[1].split("\n\n", 1)[0]
-            assert re.findall(r"^\| `([a-z_-]+)` \| ([^|]+?) \|", section, flags=re.MULTILINE) == categories, (path.stem, field["name"])
+            assert re.findall(r"^\| `([a-z_-]+)` \| ([^|]+?) \|", section, flags=re.MULTILINE) == categories, (
+                path.stem,
+                field["name"],
+            )
     assert enums == 16
 
 
@@ -139,22 +150,28 @@ def _edit_coding(root, old: str, new: str) -> None:
 BAD_CODING = {
     "mention pointing at the wrong words": (
         ("text: the Chinese government\n    span: [479, 501]", "text: the Chinese government\n    span: [480, 502]"),
-        "coding.yaml, line 107 (acts[1].actors[3].span): the mention of 'chinese-government' 'the Chinese government' is not found at its span [480, 502], which reads 'he Chinese government.'"),
+        "coding.yaml, line 107 (acts[1].actors[3].span): the mention of 'chinese-government' 'the Chinese government' is not found at its span [480, 502], which reads 'he Chinese government.'",
+    ),
     "verb outside its clause": (
         ("text: note\n    span: [318, 322]", "text: note\n    span: [1000, 1004]"),
-        "coding.yaml, line 90 (acts[1].verb.span): the verb 'note' at [1000, 1004] is not in clause 2, which spans [315, 502]"),
+        "coding.yaml, line 90 (acts[1].verb.span): the verb 'note' at [1000, 1004] is not in clause 2, which spans [315, 502]",
+    ),
     "act type not in the codebook": (
         ("act_type: demand", "act_type: threat"),
-        "coding.yaml, line 239 (acts[11].act_type): 'threat' is not one of the values schemas/acts.json allows for act_type: commitment, observation, appeal, gratitude, demand, attestation"),
+        "coding.yaml, line 239 (acts[11].act_type): 'threat' is not one of the values schemas/acts.json allows for act_type: commitment, observation, appeal, gratitude, demand, attestation",
+    ),
     "role not in the codebook": (
         ("role: forum", "role: venue"),
-        "coding.yaml, line 272 (acts[11].actors[7].role): 'venue' is not one of the values schemas/act_actors.json allows for role"),
+        "coding.yaml, line 272 (acts[11].actors[7].role): 'venue' is not one of the values schemas/act_actors.json allows for role",
+    ),
     "actor type not in the codebook": (
         ("actor_type: court", "actor_type: tribunal"),
-        "coding.yaml, line 22 (actors[3].actor_type): 'tribunal' is not one of the values schemas/actors.json allows for actor_type"),
+        "coding.yaml, line 22 (actors[3].actor_type): 'tribunal' is not one of the values schemas/actors.json allows for actor_type",
+    ),
     "act without the signatories as speaker": (
         ("  - actor: signatories\n    role: speaker\n    text: We\n    span: [1386, 1388]\n", ""),
-        "(acts[10].actors): act 8.1 has 0 speaker(s): every act has exactly one, and it is the signatories"),
+        "(acts[10].actors): act 8.1 has 0 speaker(s): every act has exactly one, and it is the signatories",
+    ),
 }
 
 

@@ -35,7 +35,12 @@ def test_a_second_agreement_is_built_into_the_same_tables(package, capsys):
         date_signed=dt.date(2023, 3, 15),
         place="Kuala Lumpur",
         place_country="Malaysia",
-        entries=[("Stand4Uyghurs", "UK"), ("Kenya Muslim Youth Forum (KMYF)", "Kenya"), ("Justice Network of Senegal", "Senegal"), ("Independent Scholars", None)],
+        entries=[
+            ("Stand4Uyghurs", "UK"),
+            ("Kenya Muslim Youth Forum (KMYF)", "Kenya"),
+            ("Justice Network of Senegal", "Senegal"),
+            ("Independent Scholars", None),
+        ],
     )
     second.write(package / "data" / "source")
     before = {name: raw_lines(ROOT, name) for name in Project().table_names}
@@ -46,7 +51,13 @@ def test_a_second_agreement_is_built_into_the_same_tables(package, capsys):
     agreements = rows(package, "agreements")
     assert [a["agreement_id"] for a in agreements] == [SECOND, AGREEMENT_ID]
     new = agreements[0]
-    assert (new["date_signed"], new["place"], new["place_country_code"], new["signatory_count"], new["clause_count"]) == ("2023-03-15", "Kuala Lumpur", "MY", "4", "10")
+    assert (
+        new["date_signed"],
+        new["place"],
+        new["place_country_code"],
+        new["signatory_count"],
+        new["clause_count"],
+    ) == ("2023-03-15", "Kuala Lumpur", "MY", "4", "10")
     new_signatories = [r for r in rows(package, "signatories") if r["agreement_id"] == SECOND]
     assert [(r["signatory_id"], r["name"], r["acronym"], r["country_code"]) for r in new_signatories] == [
         (f"{SECOND}-s01", "Stand4Uyghurs", "", "GB"),
@@ -56,9 +67,32 @@ def test_a_second_agreement_is_built_into_the_same_tables(package, capsys):
     ]
     shared = [r for r in rows(package, "signatories") if r["name"] == "Stand4Uyghurs"]
     assert sorted(r["signatory_id"] for r in shared) == [f"{SECOND}-s01", f"{AGREEMENT_ID}-s09"]
-    assert [r["country_code"] for r in rows(package, "agreement_countries") if r["agreement_id"] == SECOND] == ["GB", "KE", "SN"]
-    assert [r["country_code"] for r in rows(package, "countries")] == ["BE", "CA", "CN", "CZ", "DE", "FR", "GB", "ID", "KE", "LT", "MY", "NL", "SA", "SN", "TR", "US"]
-    assert not [r for r in rows(package, "acts") if r["agreement_id"] == SECOND]  # its agreement.yaml says "not coded yet"
+    assert [r["country_code"] for r in rows(package, "agreement_countries") if r["agreement_id"] == SECOND] == [
+        "GB",
+        "KE",
+        "SN",
+    ]
+    assert [r["country_code"] for r in rows(package, "countries")] == [
+        "BE",
+        "CA",
+        "CN",
+        "CZ",
+        "DE",
+        "FR",
+        "GB",
+        "ID",
+        "KE",
+        "LT",
+        "MY",
+        "NL",
+        "SA",
+        "SN",
+        "TR",
+        "US",
+    ]
+    assert not [
+        r for r in rows(package, "acts") if r["agreement_id"] == SECOND
+    ]  # its agreement.yaml says "not coded yet"
     assert [(a["agreement_id"], a["is_coded"]) for a in agreements] == [(SECOND, "false"), (AGREEMENT_ID, "true")]
     status = f"Coded: 1 of 2 agreement(s) (`{AGREEMENT_ID}`). Not coded yet: 1 (`{SECOND}`)."
     assert status in (package / "README.md").read_text(encoding="utf-8")
@@ -69,7 +103,11 @@ def test_a_second_agreement_is_built_into_the_same_tables(package, capsys):
         assert after[0] == before[name][0]
         # A table of the corpus (countries, organizations) keeps its rows; another keeps the first agreement's.
         by_agreement = "agreement_id" in after[0].split(",")
-        kept = [line for line in after[1:] if AGREEMENT_ID in line] if by_agreement else [line for line in after[1:] if line in before[name]]
+        kept = (
+            [line for line in after[1:] if AGREEMENT_ID in line]
+            if by_agreement
+            else [line for line in after[1:] if line in before[name]]
+        )
         assert kept == before[name][1:], f"{name}: the first agreement's rows changed"
 
     checked = 0
@@ -93,9 +131,18 @@ def test_an_agreement_whose_ids_sort_before_those_of_the_agreement_before_it_sti
     second.agreement_id = f"{AGREEMENT_ID}-a"
     folder = second.write(package / "data" / "source")
     metadata = yaml.safe_load((folder / "agreement.yaml").read_text(encoding="utf-8"))
-    metadata["context_notes"] = [{"subject": {"table": "clauses", "number": 1}, "note": "A note on the first clause.", "is_inference": False,
-                                  "source_url": "https://example.org/note", "source_kind": "official"}]
-    (folder / "agreement.yaml").write_bytes(yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True).encode("utf-8"))
+    metadata["context_notes"] = [
+        {
+            "subject": {"table": "clauses", "number": 1},
+            "note": "A note on the first clause.",
+            "is_inference": False,
+            "source_url": "https://example.org/note",
+            "source_kind": "official",
+        }
+    ]
+    (folder / "agreement.yaml").write_bytes(
+        yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True).encode("utf-8")
+    )
     code, out, err = run(package, "build", capsys=capsys)
     assert code == 0, err
     ids = [row["annotation_id"] for row in rows(package, "annotations")]
@@ -130,10 +177,27 @@ def test_benchmark_times_the_table_checks_and_the_hashing_of_a_release_apart(rel
     """make bench's measure of the checks, on a real release: no error, both parts timed, every described file counted."""
     from benchmarks.bench import _CHECKS
 
-    printed = subprocess.run([sys.executable, "-c", _CHECKS, str(released_folder / "datapackage.json")], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    printed = subprocess.run(
+        [sys.executable, "-c", _CHECKS, str(released_folder / "datapackage.json")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     measured = json.loads(printed)
     assert measured["errors"] == 0
-    assert {key: type(value) for key, value in measured.items()} == {"table_checks_seconds": float, "hashing_seconds": float, "errors": int, "files": int}
+    assert {key: type(value) for key, value in measured.items()} == {
+        "table_checks_seconds": float,
+        "hashing_seconds": float,
+        "errors": int,
+        "files": int,
+    }
     sources = [path for path in (released_folder / "data" / "source").rglob("*") if path.is_file()]
-    expected = 2 * len(Project().table_names) + 2 + len(sources)  # each table as CSV and Parquet, the changes as both, every source file
-    assert measured["files"] == len(json.loads((released_folder / "datapackage.json").read_text(encoding="utf-8"))["resources"]) == expected
+    expected = (
+        2 * len(Project().table_names) + 2 + len(sources)
+    )  # each table as CSV and Parquet, the changes as both, every source file
+    assert (
+        measured["files"]
+        == len(json.loads((released_folder / "datapackage.json").read_text(encoding="utf-8"))["resources"])
+        == expected
+    )

@@ -23,7 +23,11 @@ def test_one_agreement_with_its_facts():
     assert agreement["heading"] == "The Global Muslim Response to the Uyghur Crisis"
     assert agreement["date_signed"] == "2022-01-30"
     assert agreement["date_as_published"] == "January 30, 2022"
-    assert (agreement["place"], agreement["place_country_code"], agreement["place_as_published"]) == ("Istanbul", "TR", "Istanbul, Turkey")
+    assert (agreement["place"], agreement["place_country_code"], agreement["place_as_published"]) == (
+        "Istanbul",
+        "TR",
+        "Istanbul, Turkey",
+    )
     assert agreement["language"] == "en"
     assert agreement["publisher"] == "Uyghur Human Rights Project"
     assert agreement["source_url"] == "https://uhrp.org/statement/the-global-muslim-response-to-the-uyghur-crisis/"
@@ -34,8 +38,20 @@ def test_one_agreement_with_its_facts():
 SIGNATORIES = {
     1: ("Muslim Youth Movement of Malaysia (ABIM)", "Muslim Youth Movement of Malaysia", "ABIM", "Malaysia", "MY"),
     13: ("World Uyghur Congress", "World Uyghur Congress", "", "", ""),
-    14: ("International Union of East Turkistan Organizations", "International Union of East Turkistan Organizations", "", "Turkey", "TR"),
-    16: ("Women\u2019s Alliance for Family Institution and Quality Education (WAFIQ)", "Women\u2019s Alliance for Family Institution and Quality Education", "WAFIQ", "Malaysia", "MY"),
+    14: (
+        "International Union of East Turkistan Organizations",
+        "International Union of East Turkistan Organizations",
+        "",
+        "Turkey",
+        "TR",
+    ),
+    16: (
+        "Women\u2019s Alliance for Family Institution and Quality Education (WAFIQ)",
+        "Women\u2019s Alliance for Family Institution and Quality Education",
+        "WAFIQ",
+        "Malaysia",
+        "MY",
+    ),
     19: ("PRIMA", "PRIMA", "", "Indonesia", "ID"),
     23: ("Ili Meshrep Foundation", "Ili Meshrep Foundation", "", "", ""),
 }
@@ -56,14 +72,29 @@ def test_signatory_entries(number):
 
 def test_country_spellings_as_listed_and_their_codes():
     pairs = {(r["country_as_listed"], r["country_code"]) for r in read("signatories")}
-    assert pairs == {("Malaysia", "MY"), ("Indonesia", "ID"), ("Turkey", "TR"), ("UK", "GB"), ("US", "US"), ("USA", "US"), ("", "")}
+    assert pairs == {
+        ("Malaysia", "MY"),
+        ("Indonesia", "ID"),
+        ("Turkey", "TR"),
+        ("UK", "GB"),
+        ("US", "US"),
+        ("USA", "US"),
+        ("", ""),
+    }
     assert sum(1 for r in read("signatories") if not r["country_code"]) == 3
 
 
 CLAUSE_ENDS = [
-    ("We", "Turkistan."), ("We", "government."), ("We", "principles."), ("We", "same."),
-    ("We", "risk."), ("Based", "action."), ("We", "genocide."), ("We", "genocide."),
-    ("Consequently,", "Justice."), ("Agreed", "States."),
+    ("We", "Turkistan."),
+    ("We", "government."),
+    ("We", "principles."),
+    ("We", "same."),
+    ("We", "risk."),
+    ("Based", "action."),
+    ("We", "genocide."),
+    ("We", "genocide."),
+    ("Consequently,", "Justice."),
+    ("Agreed", "States."),
 ]
 
 
@@ -71,8 +102,10 @@ def test_ten_clauses_with_their_first_and_last_words():
     rows = read("clauses")
     assert [(r["text"].split()[0], r["text"].split()[-1]) for r in rows] == CLAUSE_ENDS
     assert rows[0]["text"].startswith("We the undersigned organizations commit")
-    assert rows[-1]["text"] == ("Agreed 30 January 2022 by civil society organizations from Germany, Indonesia, "
-                                "Malaysia, Turkey, the United Kingdom and the United States.")
+    assert rows[-1]["text"] == (
+        "Agreed 30 January 2022 by civil society organizations from Germany, Indonesia, "
+        "Malaysia, Turkey, the United Kingdom and the United States."
+    )
     assert [r["is_attestation"] for r in rows] == ["false"] * 9 + ["true"]
 
 
@@ -88,13 +121,25 @@ def test_countries_come_from_pycountry_and_their_state_codes_from_countrycode():
     rows = {r["country_code"]: r for r in read("countries")}
     # The countries the document names, then those its parties, the recognitions it thanks and the organizations' headquarters are in.
     assert sorted(rows) == ["BE", "CA", "CN", "CZ", "DE", "FR", "GB", "ID", "LT", "MY", "NL", "SA", "TR", "US"]
-    assert (rows["TR"]["name"], rows["TR"]["alpha_3"], rows["TR"]["official_name"]) == ("Türkiye", "TUR", "Republic of Türkiye")
+    assert (rows["TR"]["name"], rows["TR"]["alpha_3"], rows["TR"]["official_name"]) == (
+        "Türkiye",
+        "TUR",
+        "Republic of Türkiye",
+    )
     assert (rows["GB"]["name"], rows["GB"]["alpha_3"]) == ("United Kingdom", "GBR")
     assert rows["MY"]["official_name"] == ""
     codes = {code: (row["iso_numeric"], row["gw_code"], row["cow_code"]) for code, row in rows.items()}
-    assert codes["US"] == ("840", "2", "2") and codes["BE"] == ("56", "211", "211") and codes["SA"] == ("682", "670", "670")
+    assert (
+        codes["US"] == ("840", "2", "2")
+        and codes["BE"] == ("56", "211", "211")
+        and codes["SA"] == ("682", "670", "670")
+    )
     assert codes["DE"] == ("276", "260", "255")  # where Gleditsch-Ward and Correlates of War differ
-    assert codes["CZ"] == ("203", "316", "316")  # the Czech Republic; 315 is Czechoslovakia, which country_converter 1.3.2 gives
+    assert codes["CZ"] == (
+        "203",
+        "316",
+        "316",
+    )  # the Czech Republic; 315 is Czechoslovakia, which country_converter 1.3.2 gives
 
 
 def test_every_country_code_of_every_table_is_a_row_of_countries_and_countries_has_no_other():
@@ -107,10 +152,18 @@ def test_every_country_code_of_every_table_is_a_row_of_countries_and_countries_h
             if foreign["reference"]["resource"] == "countries":
                 (column,) = foreign["fields"]
                 held[(name, column)] = {row[column] for row in read(name) if row[column]}
-    assert set(held) == {("agreements", "place_country_code"), ("signatories", "country_code"), ("organizations", "headquarters_country_code"),
-                         ("agreement_countries", "country_code"), ("actors", "country_code"), ("recognitions", "country_code")}
+    assert set(held) == {
+        ("agreements", "place_country_code"),
+        ("signatories", "country_code"),
+        ("organizations", "headquarters_country_code"),
+        ("agreement_countries", "country_code"),
+        ("actors", "country_code"),
+        ("recognitions", "country_code"),
+    }
     assert set().union(*held.values()) == {row["country_code"] for row in read("countries")}
-    assert held[("organizations", "headquarters_country_code")] - set().union(*(codes for key, codes in held.items() if key[0] != "organizations")) == {"SA"}
+    assert held[("organizations", "headquarters_country_code")] - set().union(
+        *(codes for key, codes in held.items() if key[0] != "organizations")
+    ) == {"SA"}
     # The join that dropped Jeddah's country now finds it.
     countries = {row["country_code"]: row["name"] for row in read("countries")}
     oic = next(row for row in read("organizations") if row["acronym"] == "OIC")
@@ -123,7 +176,13 @@ def test_countries_refuses_a_code_that_pycountry_and_countrycode_read_as_differe
     from scripts.tables import countries
 
     real = countrycode.countrycode
-    monkeypatch.setattr(countrycode, "countrycode", lambda codes, origin, destination: [4 if destination == "iso3n" else None] + real(codes[1:], origin, destination))
+    monkeypatch.setattr(
+        countrycode,
+        "countrycode",
+        lambda codes, origin, destination: (
+            [4 if destination == "iso3n" else None] + real(codes[1:], origin, destination)
+        ),
+    )
     countries._state_system_codes.cache_clear()
     try:
         with pytest.raises(PipelineError) as raised:
@@ -136,8 +195,12 @@ def test_countries_refuses_a_code_that_pycountry_and_countrycode_read_as_differe
 def test_attestation_countries_make_germany_data():
     rows = read("agreement_countries")
     assert [(r["position"], r["country_code"], r["name_as_stated"], r["listed_signatory_count"]) for r in rows] == [
-        ("1", "DE", "Germany", "0"), ("2", "ID", "Indonesia", "3"), ("3", "MY", "Malaysia", "8"),
-        ("4", "TR", "Turkey", "4"), ("5", "GB", "the United Kingdom", "2"), ("6", "US", "the United States", "3"),
+        ("1", "DE", "Germany", "0"),
+        ("2", "ID", "Indonesia", "3"),
+        ("3", "MY", "Malaysia", "8"),
+        ("4", "TR", "Turkey", "4"),
+        ("5", "GB", "the United Kingdom", "2"),
+        ("6", "US", "the United States", "3"),
     ]
 
 
@@ -151,8 +214,12 @@ SPANNED = {
     "clauses": [("char_start", "char_end", "text")],
     "signatories": [("char_start", "char_end", "entry_text")],
     "agreement_countries": [("char_start", "char_end", "name_as_stated")],
-    "agreements": [("heading_char_start", "heading_char_end", "heading"), ("title_char_start", "title_char_end", "title"),
-                   ("date_char_start", "date_char_end", "date_as_published"), ("place_char_start", "place_char_end", "place_as_published")],
+    "agreements": [
+        ("heading_char_start", "heading_char_end", "heading"),
+        ("title_char_start", "title_char_end", "title"),
+        ("date_char_start", "date_char_end", "date_as_published"),
+        ("place_char_start", "place_char_end", "place_as_published"),
+    ],
 }
 
 
@@ -185,18 +252,40 @@ def test_table_rows_go_to_their_file_in_batches_and_come_back_as_the_same_dicts_
     from scripts.tables import spool
 
     monkeypatch.setattr(spool, "BATCH_ROWS", 2)  # three batches from five rows, as a corpus makes many
-    schema = pa.schema([("agreement_id", pa.string()), ("list_number", pa.int64()), ("signed", pa.date32()), ("coded", pa.bool_())])
-    made = [{"agreement_id": f"a{n}", "list_number": 10 - n, "signed": dt.date(2022, 1, n + 1), "coded": n % 2 == 0} for n in range(5)]
+    schema = pa.schema(
+        [("agreement_id", pa.string()), ("list_number", pa.int64()), ("signed", pa.date32()), ("coded", pa.bool_())]
+    )
+    made = [
+        {"agreement_id": f"a{n}", "list_number": 10 - n, "signed": dt.date(2022, 1, n + 1), "coded": n % 2 == 0}
+        for n in range(5)
+    ]
     made[3]["agreement_id"] = None
     folder = spool.TableFolder()
     rows = folder.table(schema, made[:3])
     rows.append(made[3:])
-    assert len(rows) == 5 and list(rows) == made and rows[4] == made[4] and rows[-1] == made[4] and rows[1:4] == made[1:4]
-    assert rows.column("list_number") == [10, 9, 8, 7, 6] and rows.column("agreement_id") == ["a0", "a1", "a2", None, "a4"]
-    assert rows.arrow().column("signed").to_pylist() == [row["signed"] for row in made] and rows.arrow().column("coded").num_chunks == 1
+    assert (
+        len(rows) == 5 and list(rows) == made and rows[4] == made[4] and rows[-1] == made[4] and rows[1:4] == made[1:4]
+    )
+    assert rows.column("list_number") == [10, 9, 8, 7, 6] and rows.column("agreement_id") == [
+        "a0",
+        "a1",
+        "a2",
+        None,
+        "a4",
+    ]
+    assert (
+        rows.arrow().column("signed").to_pylist() == [row["signed"] for row in made]
+        and rows.arrow().column("coded").num_chunks == 1
+    )
     # The first value that is neither missing nor empty text, from any batch; False and 0 are values.
     assert rows.first_filled("coded") is True and rows.first_filled("list_number") == 10
-    blanks = folder.table(schema, [{**made[n], "agreement_id": [None, "", "", "a3", "a4"][n], "coded": [None, None, None, False, True][n]} for n in range(5)])
+    blanks = folder.table(
+        schema,
+        [
+            {**made[n], "agreement_id": [None, "", "", "a3", "a4"][n], "coded": [None, None, None, False, True][n]}
+            for n in range(5)
+        ],
+    )
     assert blanks.first_filled("agreement_id") == "a3" and blanks.first_filled("coded") is False
     assert folder.table(schema, [{**made[0], "agreement_id": ""}]).first_filled("agreement_id") is None
     with pytest.raises(RuntimeError, match="after it was read"):
@@ -206,7 +295,13 @@ def test_table_rows_go_to_their_file_in_batches_and_come_back_as_the_same_dicts_
     by_number = rows.sorted(key=lambda row: row["list_number"])
     assert by_number.column("list_number") == [6, 7, 8, 9, 10] and list(by_number)[0] == made[4]
     empty = folder.table(schema)
-    assert len(empty) == 0 and list(empty) == [] and empty.column("coded") == [] and empty.arrow().num_rows == 0 and empty.first_filled("coded") is None
+    assert (
+        len(empty) == 0
+        and list(empty) == []
+        and empty.column("coded") == []
+        and empty.arrow().num_rows == 0
+        and empty.first_filled("coded") is None
+    )
 
 
 def test_a_document_once_tabulated_keeps_its_files_hashes_and_reads_its_text_again_only_as_it_was(package):
@@ -219,7 +314,11 @@ def test_a_document_once_tabulated_keeps_its_files_hashes_and_reads_its_text_aga
     source = read_source(agreement_folders(project)[0], project)
     kept = source.without_contents(package)
     document = package / f"data/source/{AGREEMENT_ID}/document.txt"
-    assert kept.curated is None and kept.text is None and kept.document_text(package) == source.text == document.read_text(encoding="utf-8")
+    assert (
+        kept.curated is None
+        and kept.text is None
+        and kept.document_text(package) == source.text == document.read_text(encoding="utf-8")
+    )
     folder = f"data/source/{AGREEMENT_ID}"
     expected = []
     for name in ("document.txt", "agreement.yaml", "coding.yaml"):
@@ -227,5 +326,7 @@ def test_a_document_once_tabulated_keeps_its_files_hashes_and_reads_its_text_aga
         expected.append((f"{folder}/{name}", hashlib.sha256(content).hexdigest(), len(content)))
     assert kept.files == tuple(expected)
     document.write_bytes(document.read_bytes() + b" ")
-    with pytest.raises(PipelineError, match=f"data/source/{AGREEMENT_ID}/document.txt: changed while the build read the corpus"):
+    with pytest.raises(
+        PipelineError, match=f"data/source/{AGREEMENT_ID}/document.txt: changed while the build read the corpus"
+    ):
         kept.document_text(package)

@@ -47,8 +47,17 @@ def test_each_stated_rule_of_a_fact_passes_a_quote_that_keeps_it_and_refuses_one
 
 
 def test_a_website_on_its_own_site_may_name_the_organization_instead_of_the_domain():
-    assert _quote_problem("website", "https://uhrp.org/", "The Uyghur Human Rights Project (UHRP) promotes", "https://uhrp.org/about/",
-                          ["Uyghur Human Rights Project"], {}) is None
+    assert (
+        _quote_problem(
+            "website",
+            "https://uhrp.org/",
+            "The Uyghur Human Rights Project (UHRP) promotes",
+            "https://uhrp.org/about/",
+            ["Uyghur Human Rights Project"],
+            {},
+        )
+        is None
+    )
 
 
 def test_the_recognition_rule_needs_the_whole_date_in_the_quote_or_its_date_line():
@@ -63,16 +72,26 @@ def test_the_limits_count_what_the_tables_hold():
         signatories = list(csv.DictReader(stream))
     unresolved = [row["list_number"] for row in signatories if row["resolution"] == "unresolved"]
     block = _block((ROOT / "README.md").read_text(encoding="utf-8"), "limits of the data")
-    assert f"**{len(unresolved)} of {len(signatories)} entries are unresolved** (entries {', '.join(unresolved)})" in block
+    assert (
+        f"**{len(unresolved)} of {len(signatories)} entries are unresolved** (entries {', '.join(unresolved)})" in block
+    )
     with (ROOT / "data" / "recognitions.csv").open(encoding="utf-8", newline="") as stream:
         recognitions = list(csv.DictReader(stream))
     states = len({row["country_code"] for row in recognitions})
-    assert f"lists the {len(recognitions)} recognitions, by {states} states," in block and "Germany is stated but not listed" in block
+    assert (
+        f"lists the {len(recognitions)} recognitions, by {states} states," in block
+        and "Germany is stated but not listed" in block
+    )
 
 
 def test_a_limit_that_names_a_country_escapes_it_for_markdown():
     from scripts.formats.notices import limits_of_the_data
 
-    tables = {"signatories": [], "recognitions": [], "organization_facts": [], "countries": [{"country_code": "DE", "name": "*Ger* <b>"}],
-              "annotations": [{"kind": "discrepancy", "subject_id": "DE"}]}
+    tables = {
+        "signatories": [],
+        "recognitions": [],
+        "organization_facts": [],
+        "countries": [{"country_code": "DE", "name": "*Ger* <b>"}],
+        "annotations": [{"kind": "discrepancy", "subject_id": "DE"}],
+    }
     assert "**\\*Ger\\* \\<b\\> is stated but not listed.**" in limits_of_the_data(tables)[0]
