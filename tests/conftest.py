@@ -23,7 +23,8 @@ from scripts.__main__ import main
 ROOT = Path(__file__).resolve().parent.parent
 AGREEMENT_ID = "global-muslim-coalition-for-uyghurs-2022"
 SOURCE_DIR = Path("data/source") / AGREEMENT_ID
-# The pipeline runs from this checkout's code and contracts, with --root naming the copy: a copy needs the package alone.
+# The pipeline runs from this checkout's code and contracts, with --root naming the copy:
+# a copy needs the package alone.
 # mutants/ is make mutate's copy of the checkout: 400 files that would be copied for every test.
 # node_modules/ holds the npm tools the browser tests run (make check), 185 MB.
 _NOT_COPIED = {
@@ -45,7 +46,8 @@ _NOT_COPIED = {
 
 
 def bumped(version: str, level: str) -> str:
-    """The next major, minor or patch version after `version`, for tests that add a changelog heading above the newest."""
+    """The next major, minor or patch version after `version`, for tests that add a
+    changelog heading above the newest."""
     major, minor, patch = (int(part) for part in version.split("."))
     return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
         level
@@ -93,8 +95,9 @@ class ReusedCopy:
 
 
 def _entries(folder: Path) -> dict[str, tuple]:
-    """Every path below a folder, with what tells a changed file: its kind, size and time of change (symbolic links not followed).
-    A folder that cannot be read is passed over, as os.walk passes it; relative paths are joined as text (relpath is slow)."""
+    """Every path below a folder, with what tells a changed file: its kind, size and time of change (symbolic
+    links not followed). A folder that cannot be read is passed over, as os.walk passes it; relative paths are
+    joined as text (relpath is slow)."""
     entries = {}
 
     def walk(directory: str, prefix: str) -> None:
@@ -122,7 +125,8 @@ def package(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def reused_package(tmp_path_factory) -> ReusedCopy:
-    """A copy of the checkout for a matrix of refusals, each test's edit undone before the next: `reused_package.fresh()`."""
+    """A copy of the checkout for a matrix of refusals, each test's edit undone before the
+    next: `reused_package.fresh()`."""
     template = copy_package(tmp_path_factory.mktemp("template") / "package")
     return ReusedCopy(template, tmp_path_factory.mktemp("reused") / "package")
 
@@ -132,7 +136,8 @@ def released_folder(tmp_path_factory) -> Path:
     """The release folder of one `release` of a copy of the package, for read-only tests: made once per run, the
     pytest-xdist workers sharing it.
 
-    make mutate names one it made before the mutants in RELEASED_FOLDER, so that each mutant's run does not release again.
+    make mutate names one it made before the mutants in RELEASED_FOLDER, so that each
+    mutant's run does not release again.
     """
     if os.environ.get("RELEASED_FOLDER"):
         return Path(os.environ["RELEASED_FOLDER"])
@@ -208,8 +213,9 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def build_refused(package: Path, relative: str | Path, old: str, new: str, capsys) -> tuple[str, str]:
-    """Edit one curated file (its `old` text, found once, becomes `new`), then build: the build must refuse in one or two lines,
-    never as "unexpected", and write nothing to data/ or docs/. Returns (the first error line, everything it printed)."""
+    """Edit one curated file (its `old` text, found once, becomes `new`), then build: the build must refuse in
+    one or two lines, never as "unexpected", and write nothing to data/ or docs/. Returns (the first error
+    line, everything it printed)."""
     path = package / relative
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
@@ -282,7 +288,8 @@ if not TOOLS.is_absolute():
 
 
 def tool(name: str) -> Path:
-    """A tool of requirements-tools.lock (cffconvert, actionlint); missing, the test skips and says why, or fails under CI."""
+    """A tool of requirements-tools.lock (cffconvert, actionlint); missing, the test skips and
+    says why, or fails under CI."""
     path = TOOLS / "bin" / name
     if not path.exists():
         message = f"{name} is not installed in {TOOLS} (make check installs requirements-tools.lock there)"
@@ -317,7 +324,8 @@ FIGURE = "figure"
 
 
 def pytest_collection_modifyitems(items):
-    """On Windows, a test marked posix skips and says what it needs (the Windows job in ci.yml runs every other test)."""
+    """On Windows, a test marked posix skips and says what it needs (the Windows job in
+    ci.yml runs every other test)."""
     if sys.platform != "win32":
         return
     for item in items:
@@ -325,14 +333,18 @@ def pytest_collection_modifyitems(items):
         if marker:
             item.add_marker(
                 pytest.mark.skip(
-                    reason=f"needs POSIX: {marker.args[0] if marker.args else 'named pipes, symbolic links, signals or POSIX tools'}"
+                    reason=(
+                        "needs POSIX: "
+                        f"{marker.args[0] if marker.args else 'named pipes, symbolic links, signals or POSIX tools'}"
+                    )
                 )
             )
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A skip is reported at the test that skipped, not at the helper that raised it, so the summary (-ra) says which test and why."""
+    """A skip is reported at the test that skipped, not at the helper that raised it, so the summary
+    (-ra) says which test and why."""
     outcome = yield
     report = outcome.get_result()
     if report.skipped and isinstance(report.longrepr, tuple) and not hasattr(report, "wasxfail"):

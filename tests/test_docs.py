@@ -179,8 +179,8 @@ def test_data_dictionary_is_current_and_covers_every_field():
                 field["name"],
             )
     assert (
-        "| `date_signed` | Date signed | date | required | The date the agreement was signed, read from its date line (ISO 8601). | `2022-01-30` |"
-        in committed
+        "| `date_signed` | Date signed | date | required "
+        "| The date the agreement was signed, read from its date line (ISO 8601). | `2022-01-30` |" in committed
     )
     assert "interpretation" in committed and "codebook" in committed
     assert "[data dictionary](docs/data-dictionary.md)" in (ROOT / "README.md").read_text(encoding="utf-8")
@@ -292,7 +292,8 @@ def test_the_error_examples_are_what_the_checks_print(package, capsys):
 
 
 def test_every_description_says_what_the_clauses_table_holds_counted_from_it():
-    """One description, written by the build from the clauses table and the tables the package holds, everywhere the package is described."""
+    """One description, written by the build from the clauses table and the tables the package holds,
+    everywhere the package is described."""
     from scripts.inputs.wording import in_words, tables_in_words
 
     assert (
@@ -335,7 +336,8 @@ def test_the_clauses_are_counted_in_words_for_one_agreement_and_for_a_corpus():
 
 
 def test_the_readme_quotes_frictionless_as_it_prints_and_names_the_pandas_it_shows():
-    """Messages a user will search for are quoted exactly as the pinned frictionless writes them; the output's pandas is the pinned one."""
+    """Messages a user will search for are quoted exactly as the pinned frictionless writes them; the
+    output's pandas is the pinned one."""
     import frictionless
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -425,7 +427,10 @@ _TESTED_BLOCKS = {
         "README.md",
         "python",
         "from pathlib import Path",
-    ): "test_readme_python_block_prints_what_it_shows, test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_release_folder",
+    ): (
+        "test_readme_python_block_prints_what_it_shows, "
+        "test_readme_hugging_face_and_croissant_block_runs_as_written_from_outside_a_release_folder"
+    ),
     (
         "README.md",
         "text",
@@ -436,7 +441,8 @@ _TESTED_BLOCKS = {
     (
         "README.md",
         "sh",
-        'curl -fsSLO "$BASE/SHA256SUMS" && for file in $(awk \'{ print $2 }\' SHA256SUMS); do curl -fsSLO "$BASE/$file"; done',
+        'curl -fsSLO "$BASE/SHA256SUMS" && '
+        "for file in $(awk '{ print $2 }' SHA256SUMS); do curl -fsSLO \"$BASE/$file\"; done",
     ): "test_the_readme_shell_steps_validate_a_served_release",
     (
         "README.md",
@@ -456,7 +462,8 @@ _TESTED_BLOCKS = {
     (
         "CONTRIBUTING.md",
         "",
-        "error: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt, line 35: expected list entry 6, found entry 7: entries are skipped",
+        "error: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt, line 35: "
+        "expected list entry 6, found entry 7: entries are skipped",
     ): "test_the_build_error_example_is_what_the_build_prints",
     (
         "CONTRIBUTING.md",

@@ -23,7 +23,8 @@ def _name(path: Path) -> str:
 
 
 def _imports() -> dict[str, set[str]]:
-    """Each module of scripts/ and the modules of scripts/ it imports, anywhere in its body (TYPE_CHECKING blocks too)."""
+    """Each module of scripts/ and the modules of scripts/ it imports, anywhere in its body
+    (TYPE_CHECKING blocks too)."""
     modules = {_name(path): path for path in sorted(SCRIPTS.rglob("*.py"))}
     graph = {}
     for name, path in modules.items():

@@ -155,7 +155,8 @@ def test_what_a_native_library_writes_is_fingerprinted_by_what_it_holds(released
 
 @pytest.mark.parametrize("kind", WORKBOOK_FINGERPRINTS)
 def test_a_zip_takes_the_fingerprints_of_the_database_and_workbook_it_holds_from_those_beside_it(released_folder, kind):
-    """The release reads the database and the workbook back once: the zip that holds them takes their fingerprints, by their sha256."""
+    """The release reads the database and the workbook back once: the zip that holds them takes their
+    fingerprints, by their sha256."""
     zip_path = next(released_folder.parent.glob("*.zip"))
     native = [
         released_folder / "global-muslim-coalition-for-uyghurs.sqlite",
@@ -249,7 +250,8 @@ def _as_another_sqlite_and_zlib_write_it(monkeypatch) -> None:
 
 
 def _accepted_again_from_another_sqlite_and_zlib(package: Path, version: str, capsys, monkeypatch) -> None:
-    """`version`, released again where SQLite and zlib write other bytes: only those files' bytes differ, and its record stays as it was."""
+    """`version`, released again where SQLite and zlib write other bytes: only those files' bytes differ, and
+    its record stays as it was."""
     recorded = json.loads((package / "releases" / version / "release.json").read_text(encoding="utf-8"))
     _as_another_sqlite_and_zlib_write_it(monkeypatch)
     code, _, err = run(package, "release", capsys=capsys)
@@ -278,7 +280,8 @@ def test_a_new_version_pins_its_workbook_by_its_parts_and_is_accepted_again_from
     changelog.write_text(
         changelog.read_text(encoding="utf-8").replace(
             "## [Unreleased]\n",
-            f"## [Unreleased]\n\n## [{new}] - {Project().releases[0].date.isoformat()}\n\n### Fixed\n- Nothing, in a test.\n",
+            f"## [Unreleased]\n\n## [{new}] - {Project().releases[0].date.isoformat()}\n\n"
+            "### Fixed\n- Nothing, in a test.\n",
             1,
         ),
         encoding="utf-8",
@@ -361,8 +364,8 @@ def test_a_leftover_previous_release_that_cannot_be_removed_is_named(package, ca
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1 and "unexpected" not in err
     assert (
-        f"error: .dist-previous/{NAME}/global-muslim-coalition-for-uyghurs.xlsx: could not be removed: a program may hold it open"
-        in err
+        f"error: .dist-previous/{NAME}/global-muslim-coalition-for-uyghurs.xlsx: "
+        "could not be removed: a program may hold it open" in err
     ), err
 
 
@@ -379,7 +382,8 @@ def test_contributing_gives_the_windows_commands_that_ci_runs_on_windows():
 
 
 def test_no_test_writes_text_in_the_platforms_line_endings():
-    """Path.write_text writes CRLF on Windows unless told newline="\\n": a test's edit of a CSV or a changelog would differ there."""
+    """Path.write_text writes CRLF on Windows unless told newline="\\n": a test's edit of a CSV or a
+    changelog would differ there."""
     import ast
 
     unsafe = []

@@ -152,8 +152,8 @@ def test_make_stops_at_once_with_one_line_on_an_older_python(tmp_path):
     assert result.returncode != 0
     assert result.stdout == ""
     assert (
-        result.stderr.strip()
-        == f"Makefile:7: *** {old} is not Python 3.11 or later (Python 3.10.12): install Python 3.11+, or run make PYTHON=python3.11.  Stop."
+        result.stderr.strip() == f"Makefile:7: *** {old} is not Python 3.11 or later (Python 3.10.12): "
+        "install Python 3.11+, or run make PYTHON=python3.11.  Stop."
     )
 
 
@@ -305,7 +305,8 @@ def test_every_file_that_states_the_version_states_the_changelogs():
 
 
 def test_the_build_writes_a_new_heading_s_version_into_pyproject_and_the_readme(reused_package):
-    """Add a heading, build in memory: pyproject.toml and the README's example state the new version, the rest of them as written."""
+    """Add a heading, build in memory: pyproject.toml and the README's example state the new version,
+    the rest of them as written."""
     import datetime
 
     from conftest import bumped

@@ -35,7 +35,8 @@ def test_the_workflows_are_the_three_the_readme_names():
     reusable = yaml.safe_load((ROOT / ".github" / "workflows" / "validate-release.yml").read_text(encoding="utf-8"))
     inputs = reusable[True]["workflow_call"]["inputs"]  # YAML reads the key `on` as True
     assert set(inputs) == {"version", "base-url"}
-    # In a called workflow github.repository is the caller's: a default built from it would download from the wrong place.
+    # In a called workflow github.repository is the caller's: a default built from it would
+    # download from the wrong place.
     assert inputs["base-url"]["required"] is True and "default" not in inputs["base-url"]
     steps = "\n".join(str(step) for step in reusable["jobs"]["validate"]["steps"]) + str(
         reusable["jobs"]["validate"]["env"]

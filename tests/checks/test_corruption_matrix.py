@@ -170,7 +170,8 @@ CASES = {
     ),
     "version differs from CHANGELOG": (
         _edit_descriptor(lambda d: d.update(version="9.9.9")),
-        f"[version] version '9.9.9' differs from the newest release heading of CHANGELOG.md, '{Project().changelog_version()}'",
+        "[version] version '9.9.9' differs from the newest release heading of CHANGELOG.md, "
+        f"'{Project().changelog_version()}'",
         "version",
     ),
     "truncated file": (
@@ -237,7 +238,8 @@ def test_corruption_fails_validation_by_name(package, capsys, case):
 
 # Through a whole release, one case of each family: the project's table checks, frictionless, the sources and spans, the
 # descriptor (which keeps frictionless from running), the changelog. Every case's rule is proven at the gate itself
-# (tests/checks/test_gate.py) and rule by rule (tests/checks/test_rules.py); these prove that the release runs the gate and writes nothing.
+# (tests/checks/test_gate.py) and rule by rule (tests/checks/test_rules.py); these prove that the release
+# runs the gate and writes nothing.
 THROUGH_A_RELEASE = [
     "BOM",
     "dangling foreign key",
@@ -252,7 +254,8 @@ THROUGH_A_RELEASE = [
 
 @pytest.mark.parametrize("case", THROUGH_A_RELEASE)
 def test_the_release_gate_refuses_a_corrupted_release_by_name_and_writes_nothing(package, capsys, monkeypatch, case):
-    """The corruption is made in the release being written, after its files and before its check: only the gate can stop it."""
+    """The corruption is made in the release being written, after its files and before its
+    check: only the gate can stop it."""
     corrupt, _, rule = CASES[case]
     import scripts.release.publish
 

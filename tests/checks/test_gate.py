@@ -1,4 +1,5 @@
-"""The release gate gives frictionless only the tables; a differential test proves it still refuses all that frictionless refuses.
+"""The release gate gives frictionless only the tables; a differential test proves it still refuses
+all that frictionless refuses.
 
 Every corruption of the corruption matrix, and the Parquet-specific ones, is applied to a copy of
 a release, twice: as it is (the descriptor's hashes then betray it), and with the descriptor's
@@ -98,7 +99,8 @@ GATE_RULES = {**{name: case[2] for name, case in CASES.items()}, **{name: "parqu
 
 
 def frictionless_on_what_changed(folder: Path, clean: Path) -> list:
-    """What a full frictionless run of folder's descriptor finds, run on the resources that differ from clean's or reach one that does."""
+    """What a full frictionless run of folder's descriptor finds, run on the resources that differ from
+    clean's or reach one that does."""
     descriptor_path = folder / "datapackage.json"
     clean_descriptor = json.loads((clean / "datapackage.json").read_bytes())
     try:
@@ -186,7 +188,8 @@ def test_the_gate_refuses_every_corruption_that_frictionless_refuses(released_fo
     full = frictionless_on_what_changed(
         folder, released_folder
     )  # a descriptor it cannot read is one problem, "frictionless"
-    # The guarantee: the gate refuses every corruption, by the rule that names it, so whatever frictionless refuses, it refuses.
+    # The guarantee: the gate refuses every corruption, by the rule that names it, so whatever
+    # frictionless refuses, it refuses.
     assert GATE_RULES[case] in {problem.rule for problem in gate.errors}, (
         f"the gate did not refuse {case} by [{GATE_RULES[case]}]: {gate.render()}"
     )

@@ -1,5 +1,6 @@
-"""Each of the project's checks, run alone on the release loaded once and changed in memory: the exact problem it reports
-(rule, file, row, field, value and words), and none on the clean release. Milliseconds each, so that make mutate can use them."""
+"""Each of the project's checks, run alone on the release loaded once and changed in memory: the exact problem
+it reports (rule, file, row, field, value and words), and none on the clean release. Milliseconds each, so
+that make mutate can use them."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ def clean(released_folder) -> LoadedPackage:
 
 
 def _changed(package: LoadedPackage, **changes) -> LoadedPackage:
-    """A copy of the loaded package, its tables, descriptor and kept files its own, so that a test's change stays in it."""
+    """A copy of the loaded package, its tables, descriptor and kept files its own, so that
+    a test's change stays in it."""
     return dataclasses.replace(
         package,
         tables=dict(package.tables),
@@ -69,7 +71,8 @@ def _with_bytes(package: LoadedPackage, relative: str, content: bytes | None) ->
 
 
 def _with_parquet_copies(package: LoadedPackage, folder) -> LoadedPackage:
-    """The package read from a folder holding copies of its Parquet files, which a test may rewrite (the Parquet check reads them from disk)."""
+    """The package read from a folder holding copies of its Parquet files, which a test may rewrite (the Parquet
+    check reads them from disk)."""
     import shutil
 
     (folder / "data").mkdir()
@@ -120,7 +123,8 @@ def test_csv_dialect_names_each_fault_of_a_csv_file_at_its_row(clean):
         error(
             "header",
             path,
-            f"header is ['alpha_3', 'country_code', {rest}, expected the schema's fields in order: ['country_code', 'alpha_3', {rest}",
+            f"header is ['alpha_3', 'country_code', {rest}, "
+            f"expected the schema's fields in order: ['country_code', 'alpha_3', {rest}",
             row=1,
         )
     ]
@@ -129,7 +133,8 @@ def test_csv_dialect_names_each_fault_of_a_csv_file_at_its_row(clean):
         error(
             "header",
             path,
-            f"header is ['country_code', 'alpha\ufffd3', {rest}, expected the schema's fields in order: ['country_code', 'alpha_3', {rest}",
+            f"header is ['country_code', 'alpha\ufffd3', {rest}, "
+            f"expected the schema's fields in order: ['country_code', 'alpha_3', {rest}",
             row=1,
         ),
     ]
@@ -440,7 +445,8 @@ def test_sources_and_spans_name_a_missing_changed_or_undecodable_source(clean):
         error(
             "source-hash",
             DOCUMENT,
-            f"the source's sha256 is {hashlib.sha256(changed).hexdigest()}, but agreements records {recorded}: the source was changed",
+            f"the source's sha256 is {hashlib.sha256(changed).hexdigest()}, "
+            f"but agreements records {recorded}: the source was changed",
             field="source_sha256",
             value=recorded,
         )
@@ -584,7 +590,8 @@ def test_reconciliation_passes_a_documented_discrepancy_and_refuses_an_undocumen
         error(
             "discrepancy",
             stated,
-            f"DE is stated in the attestation of {AGREEMENT_ID} but no entry of its list names it, and no annotation documents it",
+            f"DE is stated in the attestation of {AGREEMENT_ID} but no entry of its list names it, "
+            "and no annotation documents it",
             field="country_code",
             value="DE",
         )
@@ -600,7 +607,8 @@ def test_reconciliation_passes_a_documented_discrepancy_and_refuses_an_undocumen
         error(
             "discrepancy",
             stated,
-            f"DE is stated in the attestation of {AGREEMENT_ID} but no entry of its list names it, and no annotation documents it",
+            f"DE is stated in the attestation of {AGREEMENT_ID} but no entry of its list names it, "
+            "and no annotation documents it",
             field="country_code",
             value="DE",
         ),
@@ -624,12 +632,14 @@ def test_reconciliation_passes_a_documented_discrepancy_and_refuses_an_undocumen
 
 
 def test_reconciliation_reads_back_a_pair_whose_agreement_id_holds_a_space(clean):
-    """A downloaded package may hold any text there (frictionless reports the pattern): the pair is still named, not split apart."""
+    """A downloaded package may hold any text there (frictionless reports the pattern): the pair is
+    still named, not split apart."""
     spaced = _with_cell(clean, "agreement_countries", "agreement_id", 0, "an agreement")
     assert error(
         "discrepancy",
         "data/agreement_countries.csv",
-        "DE is stated in the attestation of an agreement but no entry of its list names it, and no annotation documents it",
+        "DE is stated in the attestation of an agreement but no entry of its list names it, "
+        "and no annotation documents it",
         field="country_code",
         value="DE",
     ) in _run(integrity.reconciliation, spaced)
@@ -690,7 +700,8 @@ def test_parquet_matches_csv_names_the_first_column_whose_values_columns_or_type
         error(
             "parquet",
             "data/signatories.parquet",
-            f"its columns are {[n for n in expected if n != 'acronym']}, expected the schema's fields in order: {expected}",
+            f"its columns are {[n for n in expected if n != 'acronym']}, "
+            f"expected the schema's fields in order: {expected}",
         )
     ]
     path.write_bytes(b"not parquet")
@@ -950,7 +961,8 @@ def test_parquet_checks_go_on_past_a_table_whose_columns_or_types_differ(clean, 
 
 
 def test_sources_are_checked_agreement_by_agreement_past_a_missing_or_changed_one(clean):
-    """A corpus of three agreements in memory: the real one, and two more rows of agreements naming sources of their own."""
+    """A corpus of three agreements in memory: the real one, and two more rows of agreements
+    naming sources of their own."""
     document = _raw(clean, DOCUMENT)
     cells = clean.tables["agreements"].cells
     rows = cells.to_pylist()

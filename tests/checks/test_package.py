@@ -234,7 +234,8 @@ def test_the_facts_of_a_file_read_in_pieces_are_those_of_its_whole_bytes(raw, tm
     "linked", [f"data/source/{AGREEMENT_ID}/document.txt", f"data/source/{AGREEMENT_ID}", "data/source", "data"]
 )
 def test_a_received_package_whose_file_or_folder_is_a_link_is_refused_by_name(linked, package, tmp_path):
-    """The walk of data/ answers which paths under it are links; a link it did not enter, or data/ itself, is asked of the system."""
+    """The walk of data/ answers which paths under it are links; a link it did not enter, or data/
+    itself, is asked of the system."""
     import os
     import shutil
 

@@ -1,5 +1,5 @@
-"""Every rule the release gate and `validate` refuse by, proven by name: each corruption of a copy of a release makes its
-rule fire at the place it names, and the clean release fires none of them.
+"""Every rule the release gate and `validate` refuse by, proven by name: each corruption of a copy of a release makes
+its rule fire at the place it names, and the clean release fires none of them.
 
 The gate is `validate_package(frictionless_scope="tables")`, which `make release` runs; `validate` is
 `validate_package()`, which users run. Both run the project's checks; they differ in who proves the CSV files'
@@ -102,7 +102,8 @@ def _append_cells(raw: bytes) -> bytes:
     return b"\n".join(lines)
 
 
-# Each rule of the project's checks (scripts/checks/integrity.py, scripts/checks/package.py): the corruption, the rule, and where.
+# Each rule of the project's checks (scripts/checks/integrity.py, scripts/checks/package.py): the
+# corruption, the rule, and where.
 PROJECT_RULES = {
     "descriptor is not JSON": Rule(_bytes("datapackage.json", lambda raw: raw[:-40]), "descriptor", "datapackage.json"),
     "descriptor has no resources list": Rule(
@@ -367,7 +368,8 @@ FRICTIONLESS_RULES = {
     ),
 }
 
-# What `validate` leaves to frictionless alone, where the gate has the project's checks prove it: one copy broken three ways.
+# What `validate` leaves to frictionless alone, where the gate has the project's checks prove
+# it: one copy broken three ways.
 VALIDATE_ONLY = {
     "foreign key not in its table": Rule(None, "frictionless:foreign-key", "data/signatories.csv", row=2),
     "CSV hash differs from the descriptor": Rule(None, "frictionless:hash-count", "data/signatories.csv"),
@@ -383,7 +385,8 @@ def _copy(released_folder: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def clean_problems(released_folder) -> dict[str, list[Problem]]:
-    """What each scope finds in the clean release: the project's checks in both settings, and the gate with frictionless."""
+    """What each scope finds in the clean release: the project's checks in both settings, and
+    the gate with frictionless."""
     descriptor = released_folder / "datapackage.json"
     return {
         GATE: project_problems(descriptor, frictionless_checks_integrity=False),
@@ -397,13 +400,15 @@ def test_a_project_rule_fires_by_name_where_it_is_broken(released_folder, tmp_pa
     expected = PROJECT_RULES[case]
     folder = _copy(released_folder, tmp_path)
     expected.corrupt(folder)
-    # Only these rules read the setting (checks.declared_integrity and checks.foreign_keys): the others are the same code in both.
+    # Only these rules read the setting (checks.declared_integrity and checks.foreign_keys): the
+    # others are the same code in both.
     for scope in (GATE, VALIDATE) if expected.rule in ("hash", "bytes", "foreign-key") else expected.scopes[:1]:
         found = project_problems(folder / "datapackage.json", frictionless_checks_integrity=scope == VALIDATE)
         shown = "\n".join(map(str, found))
         if scope in expected.scopes:
             assert expected.found_in(found), (
-                f"{scope}: no [{expected.rule}] at {expected.file} row {expected.row} field {expected.field}; found:\n{shown}"
+                f"{scope}: no [{expected.rule}] at {expected.file} row {expected.row} field {expected.field}; "
+                f"found:\n{shown}"
             )
         else:
             assert not expected.found_in(found), (
@@ -536,7 +541,8 @@ def test_the_gate_gives_frictionless_the_csv_tables_alone_without_integrity_or_f
 def test_a_rule_both_formats_of_a_table_break_is_reported_once_and_the_parquets_own_errors_too(
     released_folder, tmp_path
 ):
-    """frictionless reads a Parquet twin with its CSV's schema: what both break is one error, at the CSV; what only the Parquet breaks is kept."""
+    """frictionless reads a Parquet twin with its CSV's schema: what both break is one error, at the CSV; what only
+    the Parquet breaks is kept."""
     folder = _copy(released_folder, tmp_path)
     edit_schema("countries", lambda s: schema_field(s, "name")["constraints"].update(maxLength=7))(folder)
     _parquet(
@@ -545,7 +551,8 @@ def test_a_rule_both_formats_of_a_table_break_is_reported_once_and_the_parquets_
     report = validate_package(folder / "datapackage.json")
     found = sorted((p.file, p.row, p.message) for p in report.errors if p.rule == "frictionless:constraint-error")
     declared = 'constraint "maxLength" is "7" (the rule is declared in schemas/countries.json)'
-    # Seven of the names are over 7 characters in both formats; only the Parquet file's T\u00fcrkiyeee breaks it, in row 14.
+    # Seven of the names are over 7 characters in both formats; only the Parquet file's
+    # T\u00fcrkiyeee breaks it, in row 14.
     assert found == [("data/countries.csv", row, declared) for row in (8, 9, 10, 11, 12, 13, 15)] + [
         ("data/countries.parquet", 14, declared)
     ]

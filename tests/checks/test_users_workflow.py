@@ -53,7 +53,8 @@ def workflow_steps() -> list[tuple[str, str]]:
 def run_steps(
     workspace: Path, runner_temp: Path, base_url: str, version: str, kinds=(DOWNLOAD, INSTALL, VALIDATE)
 ) -> list[tuple[str, int, str, str]]:
-    """Each run: step of those `kinds` in turn, as GitHub runs it (bash -e -o pipefail), until one fails: (kind, code, stdout, stderr)."""
+    """Each run: step of those `kinds` in turn, as GitHub runs it (bash -e -o pipefail), until one fails:
+    (kind, code, stdout, stderr)."""
     python_bin = (
         workspace.parent / "python-bin"
     )  # python3 is this Python itself, as actions/setup-python puts it first on PATH
@@ -137,7 +138,8 @@ BAD_INPUTS = {
     "mismatched version": (
         "v2.3.9",
         "good",
-        "error: {base}/good holds the release package-2.4.0.zip, not 2.3.9: the inputs version and base-url must name the same release",
+        "error: {base}/good holds the release package-2.4.0.zip, not 2.3.9: "
+        "the inputs version and base-url must name the same release",
     ),
     "address that serves nothing": (
         "2.4.0",
@@ -186,7 +188,8 @@ def test_a_file_that_differs_from_its_sha256_is_named_and_nothing_is_moved_into_
     assert "requirements.lock: FAILED" in out + err
     assert (
         err.splitlines()[-1]
-        == f"error: a file downloaded from {stand_ins}/corrupted differs from its sha256 in SHA256SUMS (named above): nothing was moved into the workspace"
+        == f"error: a file downloaded from {stand_ins}/corrupted differs from its sha256 in SHA256SUMS (named above): "
+        "nothing was moved into the workspace"
     )
     assert list((tmp_path / "workspace").iterdir()) == []
 
@@ -217,15 +220,17 @@ def test_a_good_download_is_moved_into_the_workspace_whole(stand_ins, tmp_path):
 
 @pytest.fixture(scope="module")
 def served_releases(tmp_path_factory):
-    """A release of a copy of the package, at a new patch version (the current one may be recorded with other bytes), served
-    clean under /clean and corrupted under /<rule>: each corruption's descriptor hashes, zip and SHA256SUMS made anew."""
+    """A release of a copy of the package, at a new patch version (the current one may be recorded with
+    other bytes), served clean under /clean and corrupted under /<rule>: each corruption's descriptor
+    hashes, zip and SHA256SUMS made anew."""
     root = copy_package(tmp_path_factory.mktemp("release") / "package")
     version = bumped(Project().changelog_version(), "patch")
     changelog = root / "CHANGELOG.md"
     changelog.write_text(
         changelog.read_text(encoding="utf-8").replace(
             "## [Unreleased]\n",
-            f"## [Unreleased]\n\n## [{version}] - {datetime.date.today().isoformat()}\n\n### Fixed\n- The release a test serves.\n",
+            f"## [Unreleased]\n\n## [{version}] - {datetime.date.today().isoformat()}\n\n"
+            "### Fixed\n- The release a test serves.\n",
             1,
         ),
         encoding="utf-8",
@@ -267,7 +272,8 @@ def _pack_again(corrupted: Path, name: str, dist: Path) -> None:
 
 @pytest.fixture(scope="module")
 def runner_temp(served_releases, tmp_path_factory):
-    """RUNNER_TEMP with the validator installed once by the workflow's own steps, from the clean release: every case shares it."""
+    """RUNNER_TEMP with the validator installed once by the workflow's own steps, from the clean
+    release: every case shares it."""
     base, version, _, _ = served_releases
     temp = tmp_path_factory.mktemp("runner-temp")
     workspace = tmp_path_factory.mktemp("install") / "workspace"
@@ -331,7 +337,8 @@ def test_the_workflow_refuses_by_name_what_frictionless_alone_accepts(served_rel
 @pytest.mark.slow
 @pytest.mark.posix("curl, sha256sum and bash, which the README's plain-shell steps use")
 def test_the_readme_shell_steps_validate_a_served_release(served_releases, runner_temp, tmp_path):
-    """The README's steps in plain shell, with the validator the workflow installed in place of the one they pip-install."""
+    """The README's steps in plain shell, with the validator the workflow installed in place
+    of the one they pip-install."""
     _needs_curl()
     base, _, _, name = served_releases
     readme = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -1,4 +1,5 @@
-"""CITATION.cff and .zenodo.json render right in the tools users cite with: cffconvert to BibTeX, APA, RIS and Zenodo."""
+"""CITATION.cff and .zenodo.json render right in the tools users cite with: cffconvert to
+BibTeX, APA, RIS and Zenodo."""
 
 from __future__ import annotations
 
@@ -95,7 +96,8 @@ def test_with_the_public_address_set_every_surface_carries_it(published):
     assert json.loads((published / "datapackage.json").read_text(encoding="utf-8"))["homepage"] == REPOSITORY
     page = (published / "docs" / "index.html").read_text(encoding="utf-8")
     assert f'"url": "{REPOSITORY}"' in page and f'"identifier": "{REPOSITORY}/releases/tag/v{cff["version"]}"' in page
-    # The database in the browser: Datasette Lite opens the GitHub Pages copy of the database and its metadata, never a release asset.
+    # The database in the browser: Datasette Lite opens the GitHub Pages copy of the database and its
+    # metadata, never a release asset.
     owner, repo = REPOSITORY.removeprefix("https://github.com/").split("/")
     pages = f"https://{owner.lower()}.github.io/{repo}/"
     lite = (
@@ -121,7 +123,8 @@ def test_with_no_public_address_no_output_carries_one():
 
 
 def test_citation_bib_names_the_compilers_as_one_entity_with_the_version_and_once_set_the_address(published):
-    """BibTeX and pandoc split a bare author at its commas and "and"s into persons: double braces keep an entity whole."""
+    """BibTeX and pandoc split a bare author at its commas and "and"s into persons: double
+    braces keep an entity whole."""
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
     bib = (ROOT / "CITATION.bib").read_text(encoding="utf-8")
     version = cff["version"]
@@ -158,7 +161,8 @@ def test_a_bibtex_special_character_is_escaped_once():
 
 
 def test_bibtex_reads_the_author_as_one_entity_and_every_citation_names_it_alike(released_folder):
-    """pybtex parses CITATION.bib as BibTeX does: one author, whose whole name is one family name, never a person's parts."""
+    """pybtex parses CITATION.bib as BibTeX does: one author, whose whole name is one family
+    name, never a person's parts."""
     import json
 
     from pybtex.database import parse_string

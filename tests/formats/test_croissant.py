@@ -1,4 +1,5 @@
-"""Found where the wider data world looks: a release's croissant.json and its Hugging Face configs, read by mlcroissant and datasets as ML tools read them."""
+"""Found where the wider data world looks: a release's croissant.json and its Hugging Face configs, read by mlcroissant
+and datasets as ML tools read them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Hostile strings through every writer, parsed back by a real parser: each reads back as itself, and adds no element, attribute or script."""
+"""Hostile strings through every writer, parsed back by a real parser: each reads back as itself, and adds no
+element, attribute or script."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ _MARKDOWN = MarkdownIt("commonmark").enable("table")
 
 
 def _inline_tokens(text: str, links: int = 0) -> list:
-    """The inline tokens of Markdown text, once it is shown to hold no HTML, no image, and only the links its writer made."""
+    """The inline tokens of Markdown text, once it is shown to hold no HTML, no image, and
+    only the links its writer made."""
     found = []
     for token in _MARKDOWN.parse(text):
         assert token.type != "html_block", token
@@ -214,7 +216,8 @@ def _script_then_page(json_text: str):
 
 
 def _page_json_ld(value: str):
-    """A value written as the page writes its JSON-LD: into the template's slot, through the templates' json_ld filter."""
+    """A value written as the page writes its JSON-LD: into the template's slot, through
+    the templates' json_ld filter."""
     html = page.with_json_ld(
         f'<html><head><script type="application/ld+json">\n{page.JSON_LD_SLOT}\n</script></head>'
         '<body><p id="after">after</p></body></html>',

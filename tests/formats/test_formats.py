@@ -1,4 +1,5 @@
-"""The release in the tools users reach for: a workbook, SQLite and Datasette, a browser, R. Each read back against the CSV."""
+"""The release in the tools users reach for: a workbook, SQLite and Datasette, a browser, R.
+Each read back against the CSV."""
 
 from __future__ import annotations
 
@@ -176,7 +177,8 @@ def test_full_text_search_stems_english_words_and_ignores_diacritics(database):
     )
     (clause_5,) = database.execute("SELECT text FROM clauses WHERE clause_number = 5").fetchone()
     assert re.findall(r"\brefugee\w*", clause_5) == ["refugees"]  # the text says only "refugees": the stemmer finds it
-    # The same text under unicode61 alone, as the database had it before: "refugee" finds nothing; accents are removed by both.
+    # The same text under unicode61 alone, as the database had it before: "refugee" finds
+    # nothing; accents are removed by both.
     scratch = sqlite3.connect(":memory:")
     for name, tokenize in (("plain", "unicode61"), ("stemmed", tokenizer)):
         scratch.execute(f"CREATE VIRTUAL TABLE {name} USING fts5(text, tokenize='{tokenize}')")
@@ -191,15 +193,18 @@ def test_full_text_search_stems_english_words_and_ignores_diacritics(database):
 
 def test_full_text_search_and_the_join_views(database):
     found = database.execute(
-        "SELECT clause_number FROM clauses JOIN clauses_fts ON clauses_fts.rowid = clauses.rowid WHERE clauses_fts MATCH 'genocide' ORDER BY clause_number"
+        "SELECT clause_number FROM clauses JOIN clauses_fts ON clauses_fts.rowid = clauses.rowid "
+        "WHERE clauses_fts MATCH 'genocide' ORDER BY clause_number"
     ).fetchall()
     assert found == [(1,), (2,), (7,), (8,)]  # the clauses whose text says "genocide"
     joined = database.execute(
-        "SELECT list_number, country_name FROM signatories_with_countries WHERE country_name IS NULL OR list_number = 16"
+        "SELECT list_number, country_name FROM signatories_with_countries "
+        "WHERE country_name IS NULL OR list_number = 16"
     ).fetchall()
     assert joined == [(13, None), (16, "Malaysia"), (22, None), (23, None)]
     parties = database.execute(
-        "SELECT role, actor_name FROM clauses_with_acts_and_parties WHERE clause_number = 9 AND role IN ('target', 'forum')"
+        "SELECT role, actor_name FROM clauses_with_acts_and_parties "
+        "WHERE clause_number = 9 AND role IN ('target', 'forum')"
     ).fetchall()
     assert sorted(parties) == [("forum", "International Court of Justice"), ("target", "Chinese government")]
     # A facet counts rows: acts are counted where a row is an act, not where a row is one of its parties.
@@ -209,7 +214,8 @@ def test_full_text_search_and_the_join_views(database):
         "SELECT count(*) FROM clauses_with_acts_and_parties WHERE act_type = 'commitment'"
     ).fetchone() == (10,)
     resolved = database.execute(
-        "SELECT name, resolution, country_name FROM actors_with_countries WHERE resolution != 'unresolved' ORDER BY name"
+        "SELECT name, resolution, country_name FROM actors_with_countries "
+        "WHERE resolution != 'unresolved' ORDER BY name"
     ).fetchall()
     assert resolved == [
         ("Chinese government", "state", "China"),
@@ -223,7 +229,8 @@ def test_full_text_search_and_the_join_views(database):
     ]
     # Each party the text names as one body joins the organization it is, with its quoted facts.
     bodies = database.execute(
-        "SELECT name, organization_name, coalesce(founded_date, founded_year), headquarters_city, headquarters_country_code FROM actors_with_organizations "
+        "SELECT name, organization_name, coalesce(founded_date, founded_year), headquarters_city, "
+        "headquarters_country_code FROM actors_with_organizations "
         "WHERE resolution = 'organization' ORDER BY name"
     ).fetchall()
     assert bodies == [
@@ -233,9 +240,11 @@ def test_full_text_search_and_the_join_views(database):
         ("Organisation of Turkic States", "Organization of Turkic States", 2009, "Istanbul", "TR"),
         ("United Nations", "United Nations", "1945-10-24", "New York City", "US"),
     ]
-    # An entry keeps its own spelling and acronym beside its organization's: entry 5 keeps "(ACCIN)", entry 6 its acronym.
+    # An entry keeps its own spelling and acronym beside its organization's: entry 5 keeps
+    # "(ACCIN)", entry 6 its acronym.
     entries = database.execute(
-        "SELECT list_number, name_as_listed, acronym, organization_name FROM signatories_with_organizations WHERE list_number IN (5, 6)"
+        "SELECT list_number, name_as_listed, acronym, organization_name FROM signatories_with_organizations "
+        "WHERE list_number IN (5, 6)"
     ).fetchall()
     assert entries == [
         (5, "Allied Coordinating Committee of Islamic NGOs (ACCIN)", "ACCIN", "Allied Coordinating of Islamic NGO"),
@@ -312,13 +321,20 @@ def test_datasette_serves_the_table_page_and_its_json(released_folder):
 
 
 def test_the_pages_copy_of_the_database_answers_the_readme_queries_in_datasette_with_no_network(released_folder):
-    """What Datasette Lite opens from GitHub Pages is the release's database and metadata: Datasette, in-process, answers the README's queries."""
+    """What Datasette Lite opens from GitHub Pages is the release's database and metadata: Datasette, in-process,
+    answers the README's queries."""
     from datasette.app import Datasette
 
     metadata = json.loads((released_folder / "datasette.json").read_text(encoding="utf-8"))
     datasette = Datasette([str(released_folder / f"{NAME}.sqlite")], metadata=metadata)
-    by_country = "SELECT country_name, count(*) AS entries FROM signatories_with_countries GROUP BY country_name ORDER BY count(*) DESC, country_name LIMIT 3"
-    search = "SELECT clause_number FROM clauses WHERE rowid IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH 'refugee')"
+    by_country = (
+        "SELECT country_name, count(*) AS entries FROM signatories_with_countries "
+        "GROUP BY country_name ORDER BY count(*) DESC, country_name LIMIT 3"
+    )
+    search = (
+        "SELECT clause_number FROM clauses "
+        "WHERE rowid IN (SELECT rowid FROM clauses_fts WHERE clauses_fts MATCH 'refugee')"
+    )
 
     async def fetch():
         return [
@@ -462,7 +478,8 @@ def test_a_workbook_cell_holds_32767_characters_whole(tmp_path):
 
 
 def test_a_text_longer_than_a_cell_goes_on_in_continuation_cells_and_joins_back_whole(tmp_path):
-    """Excel counts UTF-16 units (an emoji is two) and cuts a cell at 32,767: the text goes on at the right, never cut inside a character."""
+    """Excel counts UTF-16 units (an emoji is two) and cuts a cell at 32,767: the text goes on at the right,
+    never cut inside a character."""
     from scripts.formats.workbook import write_workbook
 
     over = "x" * 32_766 + "\U0001f600"  # 32,767 characters for Python, 32,768 for Excel
@@ -490,7 +507,8 @@ def test_a_workbook_of_short_texts_has_no_continuation_columns(tmp_path):
 
 
 def test_a_row_beyond_the_last_a_sheet_holds_is_refused_by_name(tmp_path, monkeypatch):
-    """A sheet holds 1,048,576 rows; here three, so that the test needs no million rows. xlsxwriter would drop the rest."""
+    """A sheet holds 1,048,576 rows; here three, so that the test needs no million rows.
+    xlsxwriter would drop the rest."""
     import xlsxwriter.worksheet
 
     from scripts.errors import PipelineError

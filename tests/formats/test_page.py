@@ -250,7 +250,8 @@ def test_every_span_on_the_page_reads_as_its_table_value():
 
 @pytest.mark.slow
 def test_in_a_real_browser_each_button_marks_its_own_agreements_source_only(package, capsys, tmp_path):
-    """Two agreements on one page: ids are unique, and a button of the second marks characters of the second source alone."""
+    """Two agreements on one page: ids are unique, and a button of the second marks characters
+    of the second source alone."""
     from playwright.sync_api import sync_playwright
 
     from conftest import run
@@ -318,10 +319,14 @@ def test_the_page_never_scrolls_sideways(width):
             citation = page.evaluate(
                 "document.getElementById('citation').scrollWidth <= document.getElementById('citation').clientWidth"
             )
-            # Numbers and headings are never broken inside ("54" into "5" above "4", "rows" into "ro/w/s"): each is one line box.
-            broken = page.evaluate("""[...document.querySelectorAll('th, td.num')].filter(cell => {
-                const range = document.createRange(); range.selectNodeContents(cell); return range.getClientRects().length > 1;
-            }).map(cell => cell.textContent)""")
+            # Numbers and headings are never broken inside ("54" into "5" above "4", "rows" into
+            # "ro/w/s"): each is one line box.
+            broken = page.evaluate(
+                "[...document.querySelectorAll('th, td.num')].filter(cell => {\n"
+                "                const range = document.createRange(); range.selectNodeContents(cell); "
+                "return range.getClientRects().length > 1;\n"
+                "            }).map(cell => cell.textContent)"
+            )
             counted = page.evaluate("document.querySelectorAll('td.num').length")
         finally:
             browser.close()
@@ -385,7 +390,9 @@ def test_the_page_names_every_party_beside_its_clauses_and_opens_each_fact_to_it
         assert len(shown) == len(own) >= 1
         for fact in own:
             assert any(
-                f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, read {fact['read_on']})" == quote
+                f"“{fact['quote']}” ({fact['source_publisher']}, {fact['source_url']}, "
+                f"read {fact['read_on']})"
+                == quote
                 for _, quote in shown
             ), fact
     assert "".join(items["Chinese government"].itertext()).endswith("the state CN")

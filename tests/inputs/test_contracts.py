@@ -92,6 +92,6 @@ def test_a_descriptor_that_breaks_the_profile_fails_validation(package, capsys):
     assert code == 1
     last = len(descriptor["resources"]) - 1
     assert (
-        f"datapackage.json: [profile] does not meet the Data Package v2 profile at resources.{last}.type: 'file' is not one of ['table']"
-        in err
+        f"datapackage.json: [profile] does not meet the Data Package v2 profile at resources.{last}.type: "
+        "'file' is not one of ['table']" in err
     )

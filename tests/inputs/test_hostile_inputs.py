@@ -296,7 +296,8 @@ def test_a_coded_span_that_starts_on_white_space_is_refused_with_the_exact_span(
 
 @pytest.mark.slow
 def test_a_clause_of_a_million_characters_is_built_and_read_back(package, capsys):
-    """Python's csv reads 131,072 characters a field by default, and a workbook cell holds 32,767: the clause reaches every format whole."""
+    """Python's csv reads 131,072 characters a field by default, and a workbook cell holds 32,767: the clause
+    reaches every format whole."""
     from benchmarks.synthetic import random_agreement
 
     agreement = random_agreement(1)
@@ -307,7 +308,8 @@ def test_a_clause_of_a_million_characters_is_built_and_read_back(package, capsys
     changelog.write_text(
         changelog.read_text(encoding="utf-8").replace(
             "## [Unreleased]\n",
-            f"## [Unreleased]\n\n## [{bumped(Project().changelog_version(), 'minor')}] - {dt.date.today().isoformat()}\n\n### Added\n- A test.\n",
+            f"## [Unreleased]\n\n## [{bumped(Project().changelog_version(), 'minor')}] - {dt.date.today().isoformat()}"
+            "\n\n### Added\n- A test.\n",
             1,
         ),
         encoding="utf-8",
@@ -360,7 +362,8 @@ def test_validate_reports_a_named_pipe_rather_than_waiting_on_it(package, capsys
 @pytest.mark.posix("symbolic links, which Windows makes only with a privilege")
 @pytest.mark.parametrize("relative", ["data/countries.csv", "schemas/countries.json", "data/source", "data"])
 def test_validate_refuses_a_package_file_or_folder_linked_outside_it(package, capsys, tmp_path, relative):
-    """A downloaded package is validated as it is: a link in it may lead anywhere, so it is named, and what it points at is never read."""
+    """A downloaded package is validated as it is: a link in it may lead anywhere, so it is named, and what
+    it points at is never read."""
     outside = tmp_path / "outside"
     (package / relative).rename(outside)
     os.symlink(outside, package / relative)

@@ -1,4 +1,5 @@
-"""Mistakes a curator could make by hand in every curated input: each is refused by name and line, and nothing is written.
+"""Mistakes a curator could make by hand in every curated input: each is refused by name
+and line, and nothing is written.
 
 Each case edits one curated file of a copy of the package, then runs `release` in this process. It must
 exit non-zero with one or two lines that name the curated file and where in it, never
@@ -378,7 +379,8 @@ MISTAKES: dict[str, Mistake] = {
     "spellings: Turkey removed": Mistake(
         _replace(
             AGREEMENT,
-            '  - as_written: Turkey\n    country_code: TR\n    source: ISO 3166-1 renamed TR from "Turkey" to "Türkiye" in 2022; the code is unchanged.\n',
+            "  - as_written: Turkey\n    country_code: TR\n"
+            '    source: ISO 3166-1 renamed TR from "Turkey" to "Türkiye" in 2022; the code is unchanged.\n',
             "",
         ),
         _line(DOCUMENT),
@@ -438,7 +440,8 @@ MISTAKES: dict[str, Mistake] = {
         _replace(
             AGREEMENT,
             "known_discrepancies:\n",
-            "known_discrepancies:\n  - kind: stated-not-listed\n    country_code: DE\n    explanation: Pasted.\n    is_inference: true\n    source_url: ''\n",
+            "known_discrepancies:\n  - kind: stated-not-listed\n    country_code: DE\n    explanation: Pasted.\n"
+            "    is_inference: true\n    source_url: ''\n",
         ),
         _yaml(AGREEMENT, "known_discrepancies[1]"),
         'repeats item 1 of this list: the same country_code ("DE")',
@@ -526,7 +529,8 @@ MISTAKES: dict[str, Mistake] = {
             "acts:\n- clause: 1\n",
             "acts:\n- clause: 1\n  act_type: commitment\n"
             + _ACT_1_VERB
-            + "  actors:\n  - actor: signatories\n    role: speaker\n    text: We the undersigned organizations\n    span: [165, 197]\n- clause: 1\n",
+            + "  actors:\n  - actor: signatories\n    role: speaker\n    text: We the undersigned organizations\n"
+            "    span: [165, 197]\n- clause: 1\n",
         ),
         _yaml(CODING, "acts[1]"),
         "repeats item 1 of this list: the same clause and verb.span",
@@ -535,7 +539,8 @@ MISTAKES: dict[str, Mistake] = {
         _replace(
             CODING,
             "events:\n",
-            "events:\n- event_type: signing\n  clause: 10\n  actor: signatories\n  text: Agreed 30 January 2022\n  span: [1739, 1761]\n  description: Pasted.\n",
+            "events:\n- event_type: signing\n  clause: 10\n  actor: signatories\n  text: Agreed 30 January 2022\n"
+            "  span: [1739, 1761]\n  description: Pasted.\n",
         ),
         _yaml(CODING, "events[3]"),
         "repeats item 1 of this list: the same span and event_type",
@@ -681,7 +686,8 @@ MISTAKES: dict[str, Mistake] = {
         _replace(
             CODING,
             "actors:\n- key: signatories\n",
-            "actors:\n- key: european-union\n  name: European Union\n  actor_type: intergovernmental-organization\n- key: signatories\n",
+            "actors:\n- key: european-union\n  name: European Union\n  actor_type: intergovernmental-organization\n"
+            "- key: signatories\n",
         ),
         _yaml(CODING, "actors[0].key"),
         "actor 'european-union' is defined but no act or event names it",
@@ -689,7 +695,8 @@ MISTAKES: dict[str, Mistake] = {
     "coding: an act without its speaker": Mistake(
         _replace(
             CODING,
-            "  - actor: signatories\n    role: speaker\n    text: We the undersigned organizations\n    span: [165, 197]\n",
+            "  - actor: signatories\n    role: speaker\n    text: We the undersigned organizations\n"
+            "    span: [165, 197]\n",
             "",
         ),
         _yaml(CODING, "acts[0].actors"),
@@ -725,7 +732,9 @@ MISTAKES: dict[str, Mistake] = {
     "coding: a clause left uncoded": Mistake(
         _replace(
             CODING,
-            "- clause: 10\n  act_type: attestation\n  verb:\n    text: Agreed\n    span: [1739, 1745]\n  actors:\n  - actor: signatories\n    role: speaker\n    text: civil society organizations\n    span: [1765, 1792]\n",
+            "- clause: 10\n  act_type: attestation\n  verb:\n    text: Agreed\n    span: [1739, 1745]\n  actors:\n"
+            "  - actor: signatories\n    role: speaker\n    text: civil society organizations\n"
+            "    span: [1765, 1792]\n",
             "",
         ),
         _yaml(CODING, "acts"),
@@ -784,7 +793,8 @@ MISTAKES: dict[str, Mistake] = {
             )
         ),
         _line(DOCUMENT, 7),
-        f"signed on 2027-01-30, after the date of the release being made ({CURRENT}, {Project().releases[0].date.isoformat()}",
+        "signed on 2027-01-30, after the date of the release being made "
+        f"({CURRENT}, {Project().releases[0].date.isoformat()}",
     ),
     "document: a skipped entry": Mistake(
         _document(_entry(6, "  7. Pamong Asthabrata Foundation (PAMASTHA) \u2013 Indonesia")),
@@ -952,7 +962,8 @@ MISTAKES: dict[str, Mistake] = {
     "package: a resource without description": Mistake(
         _replace(
             PACKAGE,
-            "    description: One row per agreement document, with where and when it was signed and where it was published.\n",
+            "    description: One row per agreement document, "
+            "with where and when it was signed and where it was published.\n",
             "",
         ),
         _yaml(PACKAGE, "resources[0]"),

@@ -1,5 +1,5 @@
-"""Every cited page is curated with its kind, from one vocabulary; a page without one, with one no table knows, or a copy
-that does not name its original, is refused by name and nothing is written."""
+"""Every cited page is curated with its kind, from one vocabulary; a page without one, with one no table knows, or a
+copy that does not name its original, is refused by name and nothing is written."""
 
 from __future__ import annotations
 

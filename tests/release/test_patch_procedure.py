@@ -1,4 +1,5 @@
-"""CONTRIBUTING's patch procedure, followed word for word in a fresh clone: every step as written, then everything green."""
+"""CONTRIBUTING's patch procedure, followed word for word in a fresh clone: every step as
+written, then everything green."""
 
 from __future__ import annotations
 
@@ -32,11 +33,12 @@ def test_the_procedure_is_the_steps_this_test_follows():
     steps = procedure()
     assert len(steps) == 5
     assert steps[0].startswith(
-        "Correct the curated fact in its file under `data/source/`, for example a page's `title` in `data/source/organizations.yaml`"
+        "Correct the curated fact in its file under `data/source/`, "
+        "for example a page's `title` in `data/source/organizations.yaml`"
     )
     assert (
-        "add the heading `## [X.Y.Z] - YYYY-MM-DD` with the next patch version and today's date, then `### Fixed` and one line"
-        in steps[1]
+        "add the heading `## [X.Y.Z] - YYYY-MM-DD` with the next patch version and today's date, "
+        "then `### Fixed` and one line" in steps[1]
     )
     assert steps[2:4] == ["Run `make release`.", "Run `make test`."]
     assert steps[4].startswith("Commit what they changed")
@@ -125,8 +127,8 @@ def test_a_patch_release_by_the_procedure_leaves_everything_green(tmp_path):
 
 
 def _venv_from_this_one(clone: Path) -> None:
-    """The clone's .venv, made as make makes it, seeing this venv's installed packages (a .pth file) and commands, so that
-    make's own `pip install -r requirements.lock` finds every pin satisfied instead of installing them again."""
+    """The clone's .venv, made as make makes it, seeing this venv's installed packages (a .pth file) and commands, so
+    that make's own `pip install -r requirements.lock` finds every pin satisfied instead of installing them again."""
     subprocess.run(
         [getattr(sys, "_base_executable", sys.executable), "-m", "venv", str(clone / ".venv")],
         check=True,

@@ -91,8 +91,8 @@ def test_a_source_gone_before_it_is_copied_stops_the_release_and_leaves_dist_as_
     code, _, err = run(package, "release", capsys=capsys)
     assert code == 1
     assert (
-        "\nerror: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt: could not be copied into the release (No such file or directory)\n  fix: restore it"
-        in err
+        "\nerror: data/source/global-muslim-coalition-for-uyghurs-2022/document.txt: "
+        "could not be copied into the release (No such file or directory)\n  fix: restore it" in err
     ), err
     assert "unexpected" not in err
     assert snapshot(package / "dist") == before
@@ -141,7 +141,8 @@ def _sums(path: Path) -> dict[str, str]:
 
 def test_each_checksum_file_names_the_files_beside_it_and_the_zip_holds_the_folder(released):
     dist = released / "dist"
-    # Beside the zip, the validator of this version and the lock it installs with (validate-release.yml): all three named.
+    # Beside the zip, the validator of this version and the lock it installs with
+    # (validate-release.yml): all three named.
     beside = [f"{NAME}.zip", f"global_muslim_coalition_for_uyghurs-{CURRENT}-py3-none-any.whl", "requirements.lock"]
     assert _sums(dist / "SHA256SUMS") == {
         name: hashlib.sha256((dist / name).read_bytes()).hexdigest() for name in beside
@@ -163,8 +164,9 @@ def test_each_checksum_file_names_the_files_beside_it_and_the_zip_holds_the_fold
 
 @pytest.mark.posix("GNU sha256sum")
 def test_sha256sum_checks_a_download_in_an_empty_folder_as_a_user_does(released, tmp_path):
-    """The zip and SHA256SUMS downloaded side by side, then the zip unzipped where they lie, as `unzip` does: `sha256sum -c` passes on both,
-    the unzipped files never replace the SHA256SUMS that names the zip, and a changed byte fails."""
+    """The zip and SHA256SUMS downloaded side by side, then the zip unzipped where they lie, as `unzip`
+    does: `sha256sum -c` passes on both, the unzipped files never replace the SHA256SUMS that names the
+    zip, and a changed byte fails."""
     sha256sum = shutil.which("sha256sum")
     if sha256sum is None:
         pytest.fail("sha256sum (GNU coreutils) is missing") if os.environ.get("CI") else pytest.skip(
@@ -372,7 +374,8 @@ _KILLER = textwrap.dedent("""
 
 
 def _complete_release(dist: Path) -> bool:
-    """The zip and the folder each verify against their own checksum file, and the folder holds exactly what its files.sha256 lists."""
+    """The zip and the folder each verify against their own checksum file, and the folder holds exactly
+    what its files.sha256 lists."""
     folders = [path for path in dist.iterdir() if path.is_dir()] if dist.is_dir() else []
     if not (dist / "SHA256SUMS").is_file() or len(folders) != 1 or not (folders[0] / "files.sha256").is_file():
         return False
@@ -459,8 +462,8 @@ def test_every_link_of_the_released_page_resolves_inside_the_release_folder(rele
 
 
 def test_the_released_pages_json_ld_gives_each_files_size_and_sha256(released):
-    """Every distribution of the page's schema.org metadata carries its size and sha256, the workbook and the database among them; the
-    checksums, which list the page, are linked on the page but are no distribution."""
+    """Every distribution of the page's schema.org metadata carries its size and sha256, the workbook and the database
+    among them; the checksums, which list the page, are linked on the page but are no distribution."""
     import re
 
     folder = released / "dist" / NAME
@@ -548,7 +551,10 @@ def test_a_table_added_by_contributings_recipe_is_built_and_released(tmp_path):
     # 4. A minor version, as a new table is.
     changelog = root / "CHANGELOG.md"
     version = Project().changelog_version().split(".")
-    heading = f"## [{version[0]}.{int(version[1]) + 1}.0] - {dt.date.today().isoformat()}\n\n### Added\n- A table of notes.\n\n"
+    heading = (
+        f"## [{version[0]}.{int(version[1]) + 1}.0] - {dt.date.today().isoformat()}\n\n"
+        "### Added\n- A table of notes.\n\n"
+    )
     changelog.write_text(
         changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n\n", "## [Unreleased]\n\n" + heading, 1),
         encoding="utf-8",

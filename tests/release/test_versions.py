@@ -118,8 +118,8 @@ def test_the_scenario_of_a_patch_a_minor_and_a_major_release(package, capsys):
         )
     ]
     assert (
-        f"- `agreements` `{AGREEMENT_ID}` `publisher`: 'Uyghur Human Rights Project' → 'Uyghur Human Rights Project (UHRP)'"
-        in out
+        f"- `agreements` `{AGREEMENT_ID}` `publisher`: "
+        "'Uyghur Human Rights Project' → 'Uyghur Human Rights Project (UHRP)'" in out
     )
 
     # 3. A second agreement: a patch is refused; a minor version passes, and lists the added rows.
@@ -152,7 +152,9 @@ def test_the_scenario_of_a_patch_a_minor_and_a_major_release(package, capsys):
     replace_document(package, source_text(package).replace("\n  23. Ili Meshrep Foundation", ""))
     metadata.write_text(
         metadata.read_text(encoding="utf-8").replace(
-            '  - subject: {table: signatories, number: 23}\n    note: No source was found for where the Ili Meshrep Foundation is based.\n    is_inference: false\n    source_url: ""\n',
+            "  - subject: {table: signatories, number: 23}\n"
+            "    note: No source was found for where the Ili Meshrep Foundation is based.\n"
+            '    is_inference: false\n    source_url: ""\n',
             "",
         ),
         encoding="utf-8",
@@ -161,7 +163,8 @@ def test_the_scenario_of_a_patch_a_minor_and_a_major_release(package, capsys):
     organizations = package / "data" / "source" / "organizations.yaml"  # who signed no longer lists the entry either
     organizations.write_text(
         organizations.read_text(encoding="utf-8").replace(
-            "  - {agreement_id: global-muslim-coalition-for-uyghurs-2022, list_number: 23, unresolved: no public page found}\n",
+            "  - {agreement_id: global-muslim-coalition-for-uyghurs-2022, list_number: 23, "
+            "unresolved: no public page found}\n",
             "",
         ),
         encoding="utf-8",
@@ -303,7 +306,8 @@ def _git(*args: str) -> str:
 
 
 def test_every_recorded_version_is_as_first_committed():
-    """releases/ against its own history: no record removed, and no value any commit recorded ever changed; a record may only gain pins."""
+    """releases/ against its own history: no record removed, and no value any commit recorded ever changed;
+    a record may only gain pins."""
     if not (ROOT / ".git").exists() or shutil.which("git") is None:
         if os.environ.get("CI"):
             pytest.fail("the checkout has no git history to compare releases/ with")
@@ -356,7 +360,8 @@ def test_every_recorded_version_is_as_first_committed():
 
 
 def _committed(objects: list[str]) -> list[str | None]:
-    """The text of each `commit:path`, or None where that commit holds no such file (git cat-file --batch, one process)."""
+    """The text of each `commit:path`, or None where that commit holds no such file (git
+    cat-file --batch, one process)."""
     out = subprocess.run(
         ["git", "cat-file", "--batch"],
         cwd=ROOT,
@@ -379,7 +384,8 @@ def _committed(objects: list[str]) -> list[str | None]:
 
 
 def test_removing_a_released_versions_record_is_refused_unless_the_changelog_yanks_it(package, capsys):
-    """Withdrawing a version is one deliberate, reviewed line: its heading ends with [YANKED]; deleting its record alone is refused."""
+    """Withdrawing a version is one deliberate, reviewed line: its heading ends with [YANKED]; deleting
+    its record alone is refused."""
     shutil.rmtree(package / "releases" / "1.1.0")
     code, _, err = run(package, "build", capsys=capsys)
     assert code == 1 and "unexpected" not in err, err
@@ -409,7 +415,8 @@ def test_the_version_being_released_cannot_be_yanked(package, capsys):
     assert code == 1 and f"{CURRENT} is marked [YANKED], so it cannot be the version released" in err, err
 
 
-# Each kind of change, the smallest version after 2.3.4 that may carry it, and the largest that may not (SemVer for data).
+# Each kind of change, the smallest version after 2.3.4 that may carry it, and the largest
+# that may not (SemVer for data).
 _BUMPS = {
     "table-removed": ("3.0.0", "2.99.0"),
     "column-removed": ("3.0.0", "2.4.0"),
@@ -474,10 +481,12 @@ def test_notes_not_yet_released_stay_out_of_a_releases_changelog():
     assert as_released(checkout).split("\n## [Unreleased]\n\n", 1)[1].startswith(f"## [{CURRENT}] - ")
 
 
-# The versions module's own functions on the committed records, without a release: fast, so that make mutate can use them.
+# The versions module's own functions on the committed records, without a release: fast, so
+# that make mutate can use them.
 @pytest.fixture(scope="module")
 def built_files() -> dict[str, bytes]:
-    """Every built file as bytes, which the tests below edit (the build itself gives each table as the file it wrote)."""
+    """Every built file as bytes, which the tests below edit (the build itself gives each
+    table as the file it wrote)."""
     from scripts.release.build import build_in_memory
     from scripts.tables.csvfile import bytes_of
 
@@ -580,7 +589,10 @@ def test_a_removed_row_needs_a_major_version_and_names_the_row(built_files):
     }
     with pytest.raises(
         PipelineError,
-        match=rf"countries: row US removed: a removed identifier needs {re.escape(bumped(CURRENT, 'major'))}, not {re.escape(bumped(CURRENT, 'minor'))}\n",
+        match=(
+            rf"countries: row US removed: a removed identifier needs {re.escape(bumped(CURRENT, 'major'))}, "
+            rf"not {re.escape(bumped(CURRENT, 'minor'))}\n"
+        ),
     ):
         plan(Project(), files, _release(bumped(CURRENT, "minor")))
 
@@ -696,7 +708,8 @@ def test_releasing_the_recorded_version_again_compares_every_file_by_bytes_or_by
 
 
 def _records_root(tmp_path: Path, entries: dict[str, object]) -> Project:
-    """A checkout holding only releases/, with the given entries: a dict is a record's release.json, a str a file's text."""
+    """A checkout holding only releases/, with the given entries: a dict is a record's
+    release.json, a str a file's text."""
     for relative, content in entries.items():
         path = tmp_path / "releases" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -909,17 +922,22 @@ def test_every_released_section_and_record_stays_as_released_and_each_refusal_sa
     )
     assert refusals[1] == (
         f"releases/{previous}",
-        f"is missing, though CHANGELOG.md line {previous_line} says {previous} was released: a released version's record is never removed",
-        f"restore it (git checkout releases/{previous}); to withdraw the version, end its heading with ' [YANKED]' and say why in the next version's section",
+        f"is missing, though CHANGELOG.md line {previous_line} says {previous} was released: "
+        "a released version's record is never removed",
+        f"restore it (git checkout releases/{previous}); to withdraw the version, "
+        "end its heading with ' [YANKED]' and say why in the next version's section",
     )
     assert refusals[2] == (
         "CHANGELOG.md",
-        f"has no section for {previous}, which was released on {date} (releases/{previous}/): a released version stays in the changelog",
-        "restore its section (git checkout CHANGELOG.md); to withdraw a version, add an entry that says so under a new version",
+        f"has no section for {previous}, which was released on {date} (releases/{previous}/): "
+        "a released version stays in the changelog",
+        "restore its section (git checkout CHANGELOG.md); "
+        "to withdraw a version, add an entry that says so under a new version",
     )
     assert refusals[3] == (
         f"CHANGELOG.md, line {previous_line}",
-        f"the section of {previous}, released on {date}, differs from the section released: it never changes once released",
+        f"the section of {previous}, released on {date}, differs from the section released: "
+        "it never changes once released",
         "restore it (git checkout CHANGELOG.md), and say what changed under the next version's heading",
     )
 
@@ -998,13 +1016,15 @@ def test_the_recorded_version_with_other_tables_is_refused_with_the_tables_that_
     date = load_records(Project())[CURRENT].date
     assert (refused.value.where, refused.value.problem, refused.value.fix) == (
         "CHANGELOG.md, line 15",
-        f"{CURRENT} was released on {date} with other tables (signatories differ): a version's bytes never change once released",
+        f"{CURRENT} was released on {date} with other tables (signatories differ): "
+        "a version's bytes never change once released",
         "add a heading for the next version to CHANGELOG.md, as the change needs (see CHANGELOG.md's first lines)",
     )
 
 
 def _record_copied_as(package: Path, version: str, edit=None) -> None:
-    """releases/<version>/, a copy of the current version's record; `edit(folder, meta)` may change its files and pins before it is written."""
+    """releases/<version>/, a copy of the current version's record; `edit(folder, meta)` may change its files
+    and pins before it is written."""
     target = package / "releases" / version
     shutil.copytree(package / "releases" / CURRENT, target)
     meta = {**json.loads((target / "release.json").read_text(encoding="utf-8")), "version": version}

@@ -150,23 +150,28 @@ def _edit_coding(root, old: str, new: str) -> None:
 BAD_CODING = {
     "mention pointing at the wrong words": (
         ("text: the Chinese government\n    span: [479, 501]", "text: the Chinese government\n    span: [480, 502]"),
-        "coding.yaml, line 107 (acts[1].actors[3].span): the mention of 'chinese-government' 'the Chinese government' is not found at its span [480, 502], which reads 'he Chinese government.'",
+        "coding.yaml, line 107 (acts[1].actors[3].span): the mention of 'chinese-government' 'the Chinese government' "
+        "is not found at its span [480, 502], which reads 'he Chinese government.'",
     ),
     "verb outside its clause": (
         ("text: note\n    span: [318, 322]", "text: note\n    span: [1000, 1004]"),
-        "coding.yaml, line 90 (acts[1].verb.span): the verb 'note' at [1000, 1004] is not in clause 2, which spans [315, 502]",
+        "coding.yaml, line 90 (acts[1].verb.span): "
+        "the verb 'note' at [1000, 1004] is not in clause 2, which spans [315, 502]",
     ),
     "act type not in the codebook": (
         ("act_type: demand", "act_type: threat"),
-        "coding.yaml, line 239 (acts[11].act_type): 'threat' is not one of the values schemas/acts.json allows for act_type: commitment, observation, appeal, gratitude, demand, attestation",
+        "coding.yaml, line 239 (acts[11].act_type): 'threat' is not one of the values schemas/acts.json allows for "
+        "act_type: commitment, observation, appeal, gratitude, demand, attestation",
     ),
     "role not in the codebook": (
         ("role: forum", "role: venue"),
-        "coding.yaml, line 272 (acts[11].actors[7].role): 'venue' is not one of the values schemas/act_actors.json allows for role",
+        "coding.yaml, line 272 (acts[11].actors[7].role): "
+        "'venue' is not one of the values schemas/act_actors.json allows for role",
     ),
     "actor type not in the codebook": (
         ("actor_type: court", "actor_type: tribunal"),
-        "coding.yaml, line 22 (actors[3].actor_type): 'tribunal' is not one of the values schemas/actors.json allows for actor_type",
+        "coding.yaml, line 22 (actors[3].actor_type): "
+        "'tribunal' is not one of the values schemas/actors.json allows for actor_type",
     ),
     "act without the signatories as speaker": (
         ("  - actor: signatories\n    role: speaker\n    text: We\n    span: [1386, 1388]\n", ""),

@@ -174,7 +174,8 @@ def test_benchmark_corpus_smoke_at_the_smallest_size(tmp_path, capsys):
 
 
 def test_benchmark_times_the_table_checks_and_the_hashing_of_a_release_apart(released_folder):
-    """make bench's measure of the checks, on a real release: no error, both parts timed, every described file counted."""
+    """make bench's measure of the checks, on a real release: no error, both parts timed,
+    every described file counted."""
     from benchmarks.bench import _CHECKS
 
     printed = subprocess.run(

@@ -1,4 +1,5 @@
-"""Who signed: every entry resolved to an organization on quoted evidence, or unresolved with its reason; what the evidence does not hold is refused."""
+"""Who signed: every entry resolved to an organization on quoted evidence, or unresolved with its reason; what the
+evidence does not hold is refused."""
 
 from __future__ import annotations
 
@@ -41,7 +42,8 @@ def test_every_entry_resolves_or_says_why_and_every_fact_is_quoted_from_an_https
         and by_number[13]["organization_id"] == "world-uyghur-congress"
     )
     assert {by_number[number]["resolution_note"] for number in (11, 21, 23)} == {"no public page found"}
-    # Entry 12 as listed is the association's Turkish name in English: its own site names it so, and in English the Union of East Turkestan Scholars.
+    # Entry 12 as listed is the association's Turkish name in English: its own site names it so, and in English the
+    # Union of East Turkestan Scholars.
     assert by_number[12]["organization_id"] == "union-of-east-turkestan-scholars"
     facts = _rows(ROOT, "organization_facts")
     assert facts and all(row["source_url"].startswith("https://") and 0 < len(row["quote"]) <= 300 for row in facts)
@@ -60,7 +62,8 @@ def test_every_entry_resolves_or_says_why_and_every_fact_is_quoted_from_an_https
         organizations["uyghur-human-rights-project"]["founded_year"],
         organizations["uyghur-human-rights-project"]["founded_date"],
     ) == ("2004", "")  # the page gives the year alone
-    # A city only where a page says the organization is based there: neither an address in a page's footer nor where it was set up.
+    # A city only where a page says the organization is based there: neither an address in a page's
+    # footer nor where it was set up.
     assert (
         organizations["malaysian-consultative-council-of-islamic-organizations"]["headquarters_city"]
         == organizations["world-uyghur-congress-foundation"]["headquarters_city"]
@@ -95,7 +98,10 @@ _FOUNDED_QUOTE = 'quote: "On April 16, 2004, the WUC was established in Munich, 
 # name: (old, new, where the message points, what it says)
 REFUSALS = {
     "a fact without a quote": (
-        '        value: "2004-04-16"\n        page: wuc-20th-anniversary\n        quote: "On April 16, 2004, the WUC was established in Munich, Germany, after the East Turkistan National Congress and the World Uyghur Youth Congress merged into one united organisation."\n',
+        '        value: "2004-04-16"\n        page: wuc-20th-anniversary\n'
+        '        quote: "On April 16, 2004, the WUC was established in Munich, Germany, '
+        "after the East Turkistan National Congress and the World Uyghur Youth Congress "
+        'merged into one united organisation."\n',
         '        value: "2004-04-16"\n        page: wuc-20th-anniversary\n',
         r"organizations\[9\]\.facts\[0\]",
         "'quote' is missing",
@@ -248,7 +254,8 @@ def test_two_entries_with_a_quote_that_names_the_entry_share_the_organization(pa
 def test_an_entry_the_file_does_not_list_is_unresolved_and_says_so(package, capsys):
     _edit(
         package,
-        "  - {agreement_id: global-muslim-coalition-for-uyghurs-2022, list_number: 23, unresolved: no public page found}\n",
+        "  - {agreement_id: global-muslim-coalition-for-uyghurs-2022, list_number: 23, "
+        "unresolved: no public page found}\n",
         "",
     )
     code, _, err = run(package, "build", "--force", capsys=capsys)
@@ -302,7 +309,8 @@ def test_a_party_naming_an_organization_the_file_does_not_define_is_refused_in_i
     assert {name: snapshot(package / name) for name in ("data", "docs")} == before  # nothing written
     assert code == 1 and "Traceback" not in err, err
     assert (
-        "error: data/source/global-muslim-coalition-for-uyghurs-2022/coding.yaml: actor 'United Nations' is organization 'league-of-nations', "
+        "error: data/source/global-muslim-coalition-for-uyghurs-2022/coding.yaml: "
+        "actor 'United Nations' is organization 'league-of-nations', "
         "which data/source/organizations.yaml does not define"
     ) in err
     assert "fix: define it under organizations there, with its names and facts quoted, or correct the id" in err
@@ -350,7 +358,8 @@ def test_the_parties_the_text_names_as_one_body_are_organizations_with_quoted_fa
             "https://www.icj-cij.org/",
         ),
     }
-    # The name the Organization of Turkic States had on the day of the signing, and the names it had before 12 November 2021.
+    # The name the Organization of Turkic States had on the day of the signing, and the names
+    # it had before 12 November 2021.
     names = {
         (row["kind"], row["name"])
         for row in _rows(ROOT, "organization_names")

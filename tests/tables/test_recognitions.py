@@ -1,4 +1,5 @@
-"""Whom the agreement names: every party is a state, the signatories, the recognizing states, or says why not; each recognition is quoted and dated before the signing."""
+"""Whom the agreement names: every party is a state, the signatories, the recognizing states, or says why not; each
+recognition is quoted and dated before the signing."""
 
 from __future__ import annotations
 

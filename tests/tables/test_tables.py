@@ -119,7 +119,8 @@ def test_white_space_normalized_but_nothing_else():
 
 def test_countries_come_from_pycountry_and_their_state_codes_from_countrycode():
     rows = {r["country_code"]: r for r in read("countries")}
-    # The countries the document names, then those its parties, the recognitions it thanks and the organizations' headquarters are in.
+    # The countries the document names, then those its parties, the recognitions it thanks and the
+    # organizations' headquarters are in.
     assert sorted(rows) == ["BE", "CA", "CN", "CZ", "DE", "FR", "GB", "ID", "LT", "MY", "NL", "SA", "TR", "US"]
     assert (rows["TR"]["name"], rows["TR"]["alpha_3"], rows["TR"]["official_name"]) == (
         "Türkiye",
