@@ -45,13 +45,14 @@ def _schema_files(descriptor_path: Path) -> dict[str, str]:
     """Each resource's schema path, as the descriptor names it (a gate's inlined schema keeps it in x-schema-path)."""
     try:
         resources = json.loads(descriptor_path.read_text(encoding="utf-8"))["resources"]
-        return {r["name"]: r.get("x-schema-path", r["schema"]) for r in resources if isinstance(r.get("x-schema-path", r.get("schema")), str)}
+        return {r["name"]: r.get("x-schema-path", r["schema"]) for r in resources
+                if isinstance(r.get("x-schema-path", r.get("schema")), str)}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
 
 
 def gate_descriptor(folder: Path, descriptor: dict) -> Path:
-    """The descriptor with the CSV tables alone, written in the package's folder, so that every path stays safe and relative.
+    """The descriptor with the CSV tables alone, written in the package's folder: every path stays safe and relative.
 
     It declares no hash or bytes (the project's checks prove every file's) and no foreign keys
     (checks.foreign_keys proves them from the cells it has already read, where frictionless

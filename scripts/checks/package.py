@@ -20,17 +20,19 @@ import pyarrow.parquet as pq
 from ..cells import field_names
 from ..errors import Problem, error
 
-# Windows opens a file descriptor in text mode unless told otherwise: it would stop at byte 0x1A and turn CRLF into LF.
+# Windows opens a file descriptor in text mode unless told otherwise: it would stop at byte 0x1A and turn CRLF
+# into LF.
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
 @dataclass
 class TableFile:
-    """One table resource: its descriptor entry, schema and cells read as text (its bytes are read again when a check needs them)."""
+    """One table resource: its descriptor entry, schema and cells read as text (its bytes are read again when a check
+    needs them)."""
 
     resource: dict
     schema: dict
-    cells: pa.Table | None = None  # every column as text; None when the file could not be read, and for Parquet (its check reads it)
+    cells: pa.Table | None = None  # every column as text; None when unreadable, and for Parquet (its check reads it)
     header_ok: bool = True  # the CSV's header is the schema's field names in order
 
     @property
@@ -58,8 +60,10 @@ class LoadedPackage:
     descriptor: dict | None = None
     tables: dict[str, TableFile] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    frictionless_checks_integrity: bool = True  # False: the project's checks prove every file's hash and bytes, and the foreign keys
-    replaced: dict[str, bytes | None] = field(default_factory=dict)  # bytes read in place of a file's (None: as if it were gone), to check a change without writing it
+    # False: the project's checks prove every file's hash and bytes, and the foreign keys.
+    frictionless_checks_integrity: bool = True
+    # Bytes read in place of a file's (None: as if it were gone), to check a change without writing it.
+    replaced: dict[str, bytes | None] = field(default_factory=dict)
     inventory: Inventory | None = None  # what the walk of data/ saw: its files, and which paths under it are links
     _links: dict[str, bool] = field(default_factory=dict)
     _reasons: dict[str, str | None] = field(default_factory=dict)
@@ -70,7 +74,7 @@ class LoadedPackage:
         return self.inventory.files if self.inventory is not None else frozenset()
 
     def unsafe_reason(self, path: str) -> str | None:
-        """unsafe_path_reason at this package's root, found once per path: three checks ask it of each of a corpus's files."""
+        """unsafe_path_reason at this package's root, found once per path: three checks ask it of each file."""
         if not isinstance(path, str):
             return unsafe_path_reason(path)
         if path not in self._reasons:
@@ -219,7 +223,8 @@ def in_pieces(path: str, consume: Callable[[Iterable[bytes]], _T], whole: bool =
 
 
 def unsafe_path_reason(path: str, root: Path | None = None, is_link: Callable[[str], bool] | None = None) -> str | None:
-    """Why frictionless would refuse a resource path, or why it may lead outside the package at root (a link on the way), or None when it is safe."""
+    """Why frictionless would refuse a resource path, or why it may lead outside the package at root (a link on the
+    way), or None when it is safe."""
     if not isinstance(path, str) or not path:
         return "a path must be a non-empty string"
     if path.startswith(("/", "~", "\\")) or "://" in path or (len(path) > 1 and path[1] == ":"):
@@ -227,12 +232,14 @@ def unsafe_path_reason(path: str, root: Path | None = None, is_link: Callable[[s
     if ".." in path.replace("\\", "/").split("/"):
         return "'..' would leave the package folder"
     if root is not None:
-        is_link = is_link or (lambda relative: os.path.islink(os.path.join(root, relative)))  # a path relative to root, with forward slashes
+        # A path relative to root, with forward slashes.
+        is_link = is_link or (lambda relative: os.path.islink(os.path.join(root, relative)))
         parts = path.replace("\\", "/").split("/")
         for depth in range(1, len(parts) + 1):
             on_the_way = "/".join(parts[:depth])
             if is_link(on_the_way):
-                return f"{on_the_way} is a symbolic link, which may lead outside the package: its files are regular files inside its folder"
+                return (f"{on_the_way} is a symbolic link, which may lead outside the package: "
+                        "its files are regular files inside its folder")
     return None
 
 
@@ -252,14 +259,16 @@ def load(descriptor_path: Path) -> LoadedPackage:
         package.problems.append(error("descriptor", name, f"not UTF-8 (byte {exc.start})"))
         return package
     except json.JSONDecodeError as exc:
-        package.problems.append(error("descriptor", name, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"))
+        message = f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        package.problems.append(error("descriptor", name, message))
         return package
     if not isinstance(package.descriptor, dict) or not isinstance(package.descriptor.get("resources"), list):
         package.problems.append(error("descriptor", name, "expected a JSON object with a 'resources' list"))
         package.descriptor = None
         return package
     resources = package.descriptor["resources"]
-    tables = [resource for resource in resources if resource.get("type") == "table" and not package.unsafe_reason(resource.get("path"))]
+    tables = [resource for resource in resources
+              if resource.get("type") == "table" and not package.unsafe_reason(resource.get("path"))]
     # Arrow parses the tables outside the GIL, while this thread takes the inventory of data/.
     with ThreadPoolExecutor(max_workers=2) as pool:
         loading = [pool.submit(_load_table, package, resource) for resource in tables]
@@ -267,11 +276,12 @@ def load(descriptor_path: Path) -> LoadedPackage:
         unsafe = [package.unsafe_reason(resource.get("path")) for resource in resources]
         missing = set()
         for resource, reason in zip(resources, unsafe):
-            path = resource.get("path")
+            path, named = resource.get("path"), f"resource {resource.get('name')!r}"
             if reason:
-                package.problems.append(error("unsafe-path", name, f"resource {resource.get('name')!r} has an unsafe path: {reason}", value=str(path)))
+                message = f"{named} has an unsafe path: {reason}"
+                package.problems.append(error("unsafe-path", name, message, value=str(path)))
             elif not package.exists(path):
-                package.problems.append(error("missing-file", path, f"resource {resource.get('name')!r} names a file that does not exist"))
+                package.problems.append(error("missing-file", path, f"{named} names a file that does not exist"))
                 missing.add(path)
         for future in loading:
             table, problem = future.result()
@@ -297,7 +307,8 @@ def files_under(root: Path, folder: str) -> frozenset[str]:
 
 
 def inventory(root: Path, folder: str) -> Inventory:
-    """The files, links and folders under root/folder, in one pass: scandir says which entry is a link without a system call each."""
+    """The files, links and folders under root/folder, in one pass: scandir says which entry is a link without a
+    system call each."""
     found, links, listed, pending = set(), set(), set(), [folder]
     while pending:
         relative = pending.pop()
@@ -321,13 +332,18 @@ def inventory(root: Path, folder: str) -> Inventory:
 def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | None, Problem | None]:
     """The table of one resource, or the problem that keeps it from being read."""
     schema_path = resource.get("schema")
-    reason = package.unsafe_reason(schema_path) if isinstance(schema_path, str) else "the schema must be a path to schemas/<name>.json"
+    if isinstance(schema_path, str):
+        reason = package.unsafe_reason(schema_path)
+    else:
+        reason = "the schema must be a path to schemas/<name>.json"
     if reason:
-        return None, error("unsafe-path", package.descriptor_path.name, f"resource {resource['name']!r} has an unsafe schema path: {reason}", value=str(schema_path))
+        return None, error("unsafe-path", package.descriptor_path.name,
+                           f"resource {resource['name']!r} has an unsafe schema path: {reason}", value=str(schema_path))
     try:
         raw_schema = read_file(os.path.join(package.root, schema_path))
         if raw_schema is None:
-            return None, error("schema", schema_path, "cannot read the schema: it does not exist, or is not a regular file")
+            return None, error("schema", schema_path,
+                               "cannot read the schema: it does not exist, or is not a regular file")
         schema = json.loads(raw_schema.decode("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         return None, error("schema", schema_path, f"cannot read the schema: {exc}")
@@ -355,7 +371,8 @@ def read_header(path: str) -> bytes | None:
 
 
 def _csv_cells(path: str, schema: dict) -> pa.Table | None:
-    """Every cell as text, exactly as in the file, or None when the CSV cannot be parsed; Arrow reads the file itself, a block at a time."""
+    """Every cell as text, exactly as in the file, or None when the CSV cannot be parsed; Arrow reads the file
+    itself, a block at a time."""
     names = field_names(schema)
     try:
         return pacsv.read_csv(

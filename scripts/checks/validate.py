@@ -25,7 +25,8 @@ def validate_package(descriptor_path: Path, run_frictionless: bool = True, frict
     """
     report = Report(project_problems(descriptor_path, run_frictionless and frictionless_scope == "all"))
     if run_frictionless and not any(p.rule in _BLOCKS_FRICTIONLESS for p in report.problems):
-        report.problems += table_problems(descriptor_path) if frictionless_scope == "tables" else frictionless_problems(descriptor_path)
+        gate = table_problems if frictionless_scope == "tables" else frictionless_problems
+        report.problems += gate(descriptor_path)
     return report
 
 

@@ -37,9 +37,11 @@ def arrow_schema(schema: dict) -> pa.Schema:
 
 
 def parquet_schema(schema: dict) -> pa.Schema:
-    """Arrow types of a table's Parquet file: a field with categories dictionary-encoded, every category in the dictionary, in order."""
-    return pa.schema([pa.field(f.name, pa.dictionary(pa.int32(), pa.string(), ordered=bool(field.get("categoriesOrdered")))
-                               if "categories" in field else f.type, nullable=f.nullable)
+    """Arrow types of a table's Parquet file: a field with categories dictionary-encoded, every category in the
+    dictionary, in order."""
+    def category(field: dict) -> pa.DataType:
+        return pa.dictionary(pa.int32(), pa.string(), ordered=bool(field.get("categoriesOrdered")))
+    return pa.schema([pa.field(f.name, category(field) if "categories" in field else f.type, nullable=f.nullable)
                       for f, field in zip(arrow_schema(schema), schema["fields"])])
 
 
@@ -73,7 +75,8 @@ def _shape_by_keys(validator, rule: dict, top: bool = True) -> bool:
             continue  # an annotation, such as title
         if keyword == "type" and value == "object" and top:
             continue
-        if keyword in ("oneOf", "anyOf", "allOf") and all(isinstance(b, dict) and _shape_by_keys(validator, b, False) for b in value):
+        if keyword in ("oneOf", "anyOf", "allOf") and all(isinstance(b, dict) and _shape_by_keys(validator, b, False)
+                                                          for b in value):
             continue
         return False
     return True
@@ -91,7 +94,8 @@ def profile_validator(name: str) -> jsonschema.Draft7Validator:
 
 def profile_errors(name: str, descriptor: dict) -> list[str]:
     """'key.path: message' for each way the descriptor breaks an official v2 profile; none when it meets it."""
-    return [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}" for e in profile_validator(name).iter_errors(descriptor)]
+    return [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:200]}"
+            for e in profile_validator(name).iter_errors(descriptor)]
 
 
 def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None:
@@ -109,7 +113,8 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
         names = field_names(schema)
         for key_name in ("primaryKey",):
             _check_key(schema.get(key_name), names, where, key_name, required=True)
-        for index, key in enumerate(schema.get("uniqueKeys", []) if isinstance(schema.get("uniqueKeys", []), list) else [None]):
+        unique_keys = schema.get("uniqueKeys", [])
+        for index, key in enumerate(unique_keys if isinstance(unique_keys, list) else [None]):
             _check_key(key, names, where, f"uniqueKeys[{index}]", required=True)
         foreign_keys = schema.get("foreignKeys", [])
         for index, foreign in enumerate(foreign_keys if isinstance(foreign_keys, list) else [None]):
@@ -120,12 +125,13 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
         if broken is not None:
             path, message = broken
             raise PipelineError(where.at(path), f"does not meet the official Table Schema v2 profile: {message}",
-                                "see https://datapackage.org/standard/table-schema/ and contracts/profiles/2.0/tableschema.json")
+                                "see https://datapackage.org/standard/table-schema/ and "
+                                "contracts/profiles/2.0/tableschema.json")
 
 
 @lru_cache(maxsize=64)
 def table_schema_profile_error(schema_json: str) -> tuple[str, str] | None:
-    """(key path, message) of the most useful way a schema, as JSON, breaks the Table Schema profile; None when it meets it.
+    """(key path, message) of the most useful way a schema, as JSON, breaks the Table Schema profile; None if none.
 
     A process that builds again (the tests do, hundreds of times) asks once per distinct schema.
     """
@@ -134,7 +140,12 @@ def table_schema_profile_error(schema_json: str) -> tuple[str, str] | None:
         error = max(error.context, key=lambda e: len(e.absolute_path))
     if error is None:
         return None
-    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in error.absolute_path).lstrip("."), error.message[:200]
+    return _key_path(error.absolute_path), error.message[:200]
+
+
+def _key_path(path) -> str:
+    """fields[3].categories, from ["fields", 3, "categories"]."""
+    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
 
 
 @lru_cache(maxsize=None)
@@ -159,8 +170,10 @@ def check_labels(schema: dict, file: str) -> None:
         unlabelled = [value for value in field.get("constraints", {}).get("enum", []) if values and value not in values]
         if unlabelled:
             raise PipelineError(_where_in(schema, file, ["fields", index, "categories"]),
-                                f"{field['name']} allows {unlabelled[0]!r} (constraints.enum), which none of its categories labels",
-                                "add a category {\"value\", \"label\"} for each code the enum allows: categories label and number them")
+                                f"{field['name']} allows {unlabelled[0]!r} (constraints.enum), "
+                                "which none of its categories labels",
+                                "add a category {\"value\", \"label\"} for each code the enum allows: "
+                                "categories label and number them")
 
 
 def _rule_at(path: list) -> dict | None:
@@ -174,7 +187,7 @@ def _rule_at(path: list) -> dict | None:
 
 
 def _where_in(schema: dict, file: str, path: list) -> str:
-    text = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
+    text = _key_path(path)
     fields = schema.get("fields")
     if len(path) >= 2 and path[0] == "fields" and isinstance(fields, list) and isinstance(fields[path[1]], dict):
         text += f", field {fields[path[1]].get('name')!r}"
@@ -188,14 +201,16 @@ def _labels_problem(error, path: list) -> str:
     if error.validator == "required":
         return f"has no {key}"
     if error.validator == "maxLength":
-        return f"{key} is {len(error.instance)} characters long, over the {error.validator_value} a label may have: {error.instance[:40]!r}…"
+        return (f"{key} is {len(error.instance)} characters long, over the {error.validator_value} a label may have: "
+                f"{error.instance[:40]!r}…")
     if error.validator == "type":
         return f"{key} is {json.dumps(error.instance, ensure_ascii=False)[:60]}, not {_article(error.validator_value)}"
     return f"{key}: {error.message[:200]}"
 
 
 def _article(kind) -> str:
-    return " or ".join({"object": "an object", "integer": "an integer", "array": "a list"}.get(k, f"a {k}") for k in ([kind] if isinstance(kind, str) else kind))
+    articles = {"object": "an object", "integer": "an integer", "array": "a list"}
+    return " or ".join(articles.get(k, f"a {k}") for k in ([kind] if isinstance(kind, str) else kind))
 
 
 class _Where:
@@ -209,7 +224,8 @@ class _Where:
 def _check_fields(schema: dict, where: _Where) -> None:
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
-        raise PipelineError(where.at("fields"), "needs a non-empty list of fields", "each field is {name, type, description, constraints}")
+        raise PipelineError(where.at("fields"), "needs a non-empty list of fields",
+                            "each field is {name, type, description, constraints}")
     seen: dict[str, int] = {}
     for index, field in enumerate(fields):
         at = where.at(f"fields[{index}]")
@@ -217,36 +233,47 @@ def _check_fields(schema: dict, where: _Where) -> None:
             raise PipelineError(at, "a field must be an object", "each field is {name, type, description, constraints}")
         name = field.get("name")
         if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            raise PipelineError(where.at(f"fields[{index}].name"), f"field name {name!r} is not lower-case letters, digits and '_'", "name columns like country_code")
+            raise PipelineError(where.at(f"fields[{index}].name"),
+                                f"field name {name!r} is not lower-case letters, digits and '_'",
+                                "name columns like country_code")
         if name in seen:
-            raise PipelineError(where.at(f"fields[{index}].name"), f"field {name!r} is declared twice (first as fields[{seen[name]}])", "delete or rename one of them")
+            raise PipelineError(where.at(f"fields[{index}].name"),
+                                f"field {name!r} is declared twice (first as fields[{seen[name]}])",
+                                "delete or rename one of them")
         seen[name] = index
         if field.get("type") not in _ARROW_TYPES:
-            raise PipelineError(where.at(f"fields[{index}].type"), f"type {field.get('type')!r} of {name} is not one this package uses",
+            raise PipelineError(where.at(f"fields[{index}].type"),
+                                f"type {field.get('type')!r} of {name} is not one this package uses",
                                 f"use one of {', '.join(_ARROW_TYPES)}")
         if not isinstance(field.get("description"), str) or not field["description"].strip():
-            raise PipelineError(where.at(f"fields[{index}].description"), f"field {name} has no description", "say what the column holds: the data dictionary is made from it")
+            raise PipelineError(where.at(f"fields[{index}].description"), f"field {name} has no description",
+                                "say what the column holds: the data dictionary is made from it")
         if field.get("format", "default") != "default":
-            raise PipelineError(where.at(f"fields[{index}].format"), f"{name} declares format {field['format']!r}; this package writes every value in its type's default form (dates as ISO 8601)",
+            raise PipelineError(where.at(f"fields[{index}].format"), f"{name} declares format {field['format']!r}; "
+                                "this package writes every value in its type's default form (dates as ISO 8601)",
                                 "remove the format")
         constraints = field.get("constraints", {})
         if not isinstance(constraints, dict):
-            raise PipelineError(where.at(f"fields[{index}].constraints"), "constraints must be an object", 'such as {"required": true}')
+            raise PipelineError(where.at(f"fields[{index}].constraints"), "constraints must be an object",
+                                'such as {"required": true}')
         pattern = constraints.get("pattern")
         if pattern is not None:
             try:
                 re.compile(pattern)
             except (re.error, TypeError) as exc:
-                raise PipelineError(where.at(f"fields[{index}].constraints.pattern"), f"the pattern of {name} is not a regular expression: {exc}") from None
+                raise PipelineError(where.at(f"fields[{index}].constraints.pattern"),
+                                    f"the pattern of {name} is not a regular expression: {exc}") from None
     for index, field in enumerate(fields):
         span_of = field.get("spanOf")
         if span_of is None:
             continue
         if span_of not in seen:
-            raise PipelineError(where.at(f"fields[{index}].spanOf"), f"{field['name']} is the span of {span_of!r}, which is not a field of this schema")
+            raise PipelineError(where.at(f"fields[{index}].spanOf"),
+                                f"{field['name']} is the span of {span_of!r}, which is not a field of this schema")
         end = field["name"].replace("start", "end")
         if "start" not in field["name"] or end not in seen:
-            raise PipelineError(where.at(f"fields[{index}].spanOf"), f"a span's start field is named *start* and its end field *end*: {field['name']} has no {end!r} beside it")
+            raise PipelineError(where.at(f"fields[{index}].spanOf"), "a span's start field is named *start* and its "
+                                f"end field *end*: {field['name']} has no {end!r} beside it")
 
 
 def _check_key(key, names: list[str], where: _Where, path: str, required: bool) -> None:
@@ -256,7 +283,8 @@ def _check_key(key, names: list[str], where: _Where, path: str, required: bool) 
         raise PipelineError(where.at(path), "must be a non-empty list of field names", 'such as ["agreement_id"]')
     for index, name in enumerate(key):
         if name not in names:
-            raise PipelineError(where.at(f"{path}[{index}]"), f"names {name!r}, which is not a field of this schema", f"the fields are {', '.join(names)}")
+            raise PipelineError(where.at(f"{path}[{index}]"), f"names {name!r}, which is not a field of this schema",
+                                f"the fields are {', '.join(names)}")
 
 
 def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], where: _Where, path: str) -> None:
@@ -266,11 +294,13 @@ def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], wher
     reference = foreign["reference"]
     table = reference.get("resource")
     if table not in schemas:
-        raise PipelineError(where.at(f"{path}.reference.resource"), f"references table {table!r}, which is not a resource of metadata/package.yaml",
+        raise PipelineError(where.at(f"{path}.reference.resource"),
+                            f"references table {table!r}, which is not a resource of metadata/package.yaml",
                             f"the tables are {', '.join(schemas)}")
     _check_key(reference.get("fields"), field_names(schemas[table]), where, f"{path}.reference.fields", required=True)
     if len(reference["fields"]) != len(foreign["fields"]):
-        raise PipelineError(where.at(f"{path}.reference.fields"), "names a different number of fields than the foreign key's own fields")
+        raise PipelineError(where.at(f"{path}.reference.fields"),
+                            "names a different number of fields than the foreign key's own fields")
 
 
 # The table of countries is made from the codes of the columns that a foreign key ties to it, so every column of
@@ -286,15 +316,19 @@ def _check_country_codes_are_keyed(schema: dict, where: _Where) -> None:
         if foreign["reference"]["resource"] != COUNTRIES:
             continue
         if len(foreign["fields"]) != 1 or foreign["reference"]["fields"] != ["country_code"]:
-            raise PipelineError(where.at(f"foreignKeys[{index}]"), "a key to countries ties one column of codes to its country_code",
-                                'write {"fields": ["<the column>"], "reference": {"resource": "countries", "fields": ["country_code"]}}')
+            raise PipelineError(where.at(f"foreignKeys[{index}]"),
+                                "a key to countries ties one column of codes to its country_code",
+                                'write {"fields": ["<the column>"], '
+                                '"reference": {"resource": "countries", "fields": ["country_code"]}}')
         keyed.add(foreign["fields"][0])
     for index, field in enumerate(schema["fields"]):
         column = field["name"]
         if _COUNTRY_CODE_COLUMN.fullmatch(column) and column not in keyed:
             raise PipelineError(where.at(f"fields[{index}]"),
-                                f"{column} holds country codes, but no foreign key ties it to countries, which is made from the columns keyed to it",
-                                f'add {{"fields": ["{column}"], "reference": {{"resource": "countries", "fields": ["country_code"]}}}} to its foreignKeys')
+                                f"{column} holds country codes, but no foreign key ties it to countries, "
+                                "which is made from the columns keyed to it",
+                                f'add {{"fields": ["{column}"], "reference": {{"resource": "countries", '
+                                '"fields": ["country_code"]}} to its foreignKeys')
 
 
 # How a value breaks each constraint the build checks before frictionless does (`required` and `unique` apart).
@@ -337,10 +371,11 @@ def first_broken_constraint(rows: list[dict], schema: dict) -> tuple[int, int, s
 
 
 def first_broken_key(tables: dict[str, list[dict]], schemas: dict[str, dict]) -> tuple[str, str, str] | None:
-    """(table, key path in its schema, what is wrong) for the first primary, unique or foreign key the built rows break."""
+    """(table, key path in its schema, what is wrong) for the first primary, unique or foreign key the rows break."""
     for name, schema in schemas.items():
         rows = tables[name]
-        keys = [("primaryKey", schema["primaryKey"])] + [(f"uniqueKeys[{i}]", key) for i, key in enumerate(schema.get("uniqueKeys", []))]
+        keys = [("primaryKey", schema["primaryKey"]),
+                *((f"uniqueKeys[{i}]", key) for i, key in enumerate(schema.get("uniqueKeys", [])))]
         for path, key in keys:
             seen: dict[tuple, int] = {}
             for number, value in enumerate(row_tuples(rows, key), start=2):
@@ -354,6 +389,7 @@ def first_broken_key(tables: dict[str, list[dict]], schemas: dict[str, dict]) ->
             parents = set(row_tuples(tables[reference["resource"]], reference["fields"]))
             for number, value in enumerate(row_tuples(rows, foreign["fields"]), start=2):
                 if None not in value and value not in parents:
-                    return name, f"foreignKeys[{index}]", (f"row {number} of data/{name}.csv has {foreign['fields']} = {list(value)}, "
-                                                            f"which no row of {reference['resource']} has as {reference['fields']}")
+                    return name, f"foreignKeys[{index}]", (
+                        f"row {number} of data/{name}.csv has {foreign['fields']} = {list(value)}, "
+                        f"which no row of {reference['resource']} has as {reference['fields']}")
     return None
