@@ -1,1 +1,1 @@
-"""Measure the pipeline: make bench (speed and memory at scale) and make mutate (how many small bugs the tests catch)."""
+"""Measure the pipeline: make bench (speed and memory at scale), make mutate (how many small bugs the tests catch)."""

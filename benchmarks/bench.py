@@ -1,4 +1,4 @@
-"""Benchmark the release against frictionless as corpora grow (make bench); prints a table, writes benchmarks/results.json."""
+"""Benchmark the release against frictionless as corpora grow (make bench): prints a table, writes results.json."""
 
 from __future__ import annotations
 
@@ -152,7 +152,8 @@ def sha256sum_seconds(folder: Path) -> float:
     descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     paths = "\0".join(resource["path"] for resource in descriptor["resources"]) + "\0"
     started = time.perf_counter()
-    subprocess.run(["xargs", "-0", "sha256sum"], input=paths.encode(), cwd=folder, stdout=subprocess.DEVNULL, check=True)
+    subprocess.run(["xargs", "-0", "sha256sum"], input=paths.encode(), cwd=folder, stdout=subprocess.DEVNULL,
+                   check=True)
     return time.perf_counter() - started
 
 
@@ -161,9 +162,11 @@ def bench_size(size: int) -> dict:
     python = sys.executable
     release_seconds, release_rss, _ = measure([python, "-m", "scripts", "--root", str(corpus), "release"])
     project = Project(corpus)
-    rows = sum(len((corpus / project.table_path(name)).read_text(encoding="utf-8").splitlines()) - 1 for name in project.table_names)
+    rows = sum(len((corpus / project.table_path(name)).read_text(encoding="utf-8").splitlines()) - 1
+               for name in project.table_names)
     descriptor = next((corpus / "dist").glob("*/datapackage.json"))
-    frictionless_seconds, frictionless_rss, _ = measure([str(Path(python).parent / "frictionless"), "validate", descriptor.name], cwd=descriptor.parent)
+    frictionless = [str(Path(python).parent / "frictionless"), "validate", descriptor.name]
+    frictionless_seconds, frictionless_rss, _ = measure(frictionless, cwd=descriptor.parent)
     checks = [json.loads(measure([python, "-c", _CHECKS, str(descriptor)])[2]) for _ in range(RUNS)]
     if any(run["errors"] for run in checks):
         raise SystemExit(f"the synthetic corpus of {size} is invalid: {checks[0]['errors']} errors")
@@ -176,8 +179,10 @@ def bench_size(size: int) -> dict:
         "files": checks[0]["files"],
         "release": {"seconds": release_seconds, "peak_rss_mib": release_rss},
         "frictionless_validate": {"seconds": frictionless_seconds, "peak_rss_mib": frictionless_rss},
-        "table_checks": {"seconds": table_checks, "rows_per_second": rows / table_checks, "seconds_of_each_run": [run["table_checks_seconds"] for run in checks]},
-        "hashing": {"seconds": hashing, "sha256sum_seconds": sha256sum, "seconds_of_each_run": [run["hashing_seconds"] for run in checks]},
+        "table_checks": {"seconds": table_checks, "rows_per_second": rows / table_checks,
+                         "seconds_of_each_run": [run["table_checks_seconds"] for run in checks]},
+        "hashing": {"seconds": hashing, "sha256sum_seconds": sha256sum,
+                    "seconds_of_each_run": [run["hashing_seconds"] for run in checks]},
     }
 
 
@@ -186,7 +191,8 @@ def verdicts(results: list[dict]) -> tuple[dict, dict]:
     _, middle, large = results
     summary = {
         # The larger of the two ratios, at 1,000 and at 10,000 agreements.
-        "release_over_frictionless": max(r["release"]["seconds"] / r["frictionless_validate"]["seconds"] for r in (middle, large)),
+        "release_over_frictionless": max(r["release"]["seconds"] / r["frictionless_validate"]["seconds"]
+                                         for r in (middle, large)),
         "peak_rss_mib": large["release"]["peak_rss_mib"],
         # The peak at 10,000 agreements over the peak at 1,000.
         "peak_growth": large["release"]["peak_rss_mib"] / middle["release"]["peak_rss_mib"],
@@ -211,22 +217,30 @@ def figures_markdown(recorded: dict) -> str:
     lines = [
         f"Measured by `make bench` on {machine['cpus']} cores, Python {machine['python']}, in one run.",
         "",
-        f"| agreements | rows | files | make release: s | peak MiB | frictionless validate: s | peak MiB | table checks: s (fastest of {RUNS}) | rows/s | hashing every file: s | sha256sum: s |",
+        "| agreements | rows | files | make release: s | peak MiB | frictionless validate: s | peak MiB | "
+        f"table checks: s (fastest of {RUNS}) | rows/s | hashing every file: s | sha256sum: s |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in recorded["sizes"]:
-        release, frictionless, checks, hashing = r["release"], r["frictionless_validate"], r["table_checks"], r["hashing"]
-        lines.append(f"| {r['agreements']:,} | {r['rows']:,} | {r['files']:,} | {release['seconds']:.1f} | {release['peak_rss_mib']:.0f} | "
-                     f"{frictionless['seconds']:.1f} | {frictionless['peak_rss_mib']:.0f} | {checks['seconds']:.2f} | {checks['rows_per_second']:,.0f} | "
-                     f"{hashing['seconds']:.2f} | {hashing['sha256sum_seconds']:.2f} |")
+        release, frictionless, checks, hashing = (r["release"], r["frictionless_validate"], r["table_checks"],
+                                                  r["hashing"])
+        lines.append(f"| {r['agreements']:,} | {r['rows']:,} | {r['files']:,} | {release['seconds']:.1f} | "
+                     f"{release['peak_rss_mib']:.0f} | {frictionless['seconds']:.1f} | "
+                     f"{frictionless['peak_rss_mib']:.0f} | {checks['seconds']:.2f} | "
+                     f"{checks['rows_per_second']:,.0f} | {hashing['seconds']:.2f} | "
+                     f"{hashing['sha256sum_seconds']:.2f} |")
     yes = lambda key: "yes" if met[key] else "**no**"  # noqa: E731
     lines += [
         "",
         "| target | measured | met |",
         "|---|---:|---|",
-        f"| make release ≤ {targets['release_over_frictionless']} × frictionless validate of the same release (1,000 and 10,000 agreements) | {summary['release_over_frictionless']:.3f} × | {yes('release_over_frictionless')} |",
-        f"| peak memory of make release ≤ {targets['peak_rss_mib']:,} MiB (10,000 agreements) | {summary['peak_rss_mib']:,.0f} MiB | {yes('peak_rss_mib')} |",
-        f"| hashing every file ≤ {targets['hashing_over_sha256sum']} × sha256sum over the same files (10,000 agreements) | {summary['hashing_over_sha256sum']:.2f} × | {yes('hashing_over_sha256sum')} |",
+        f"| make release ≤ {targets['release_over_frictionless']} × frictionless validate of the same release "
+        f"(1,000 and 10,000 agreements) | {summary['release_over_frictionless']:.3f} × | "
+        f"{yes('release_over_frictionless')} |",
+        f"| peak memory of make release ≤ {targets['peak_rss_mib']:,} MiB (10,000 agreements) | "
+        f"{summary['peak_rss_mib']:,.0f} MiB | {yes('peak_rss_mib')} |",
+        f"| hashing every file ≤ {targets['hashing_over_sha256sum']} × sha256sum over the same files "
+        f"(10,000 agreements) | {summary['hashing_over_sha256sum']:.2f} × | {yes('hashing_over_sha256sum')} |",
     ]
     growth, rows_per_second = summary["peak_growth"], summary["table_checks_rows_per_second"]
     lines += ["", f"Measured, no longer targets: the peak at 10,000 agreements is {growth:.2f} × the peak at 1,000, "
@@ -261,7 +275,7 @@ def capacity(sizes: list[int], runs: int) -> list[dict]:
 def main(arguments: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench", description=__doc__)
     parser.add_argument("--capacity", nargs="*", type=int, metavar="AGREEMENTS",
-                        help="measure the capacity bound alone, at these sizes (1000 10000 if none), and record nothing")
+                        help="the capacity bound alone, at these sizes (1000 10000 if none); records nothing")
     parser.add_argument("--runs", type=int, default=RUNS, help="pairs of runs at each size, with --capacity")
     options = parser.parse_args(arguments)
     if options.capacity is not None:

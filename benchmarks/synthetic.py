@@ -20,7 +20,8 @@ _CURATED_SPELLINGS = [
     {"as_written": "UK", "country_code": "GB", "source": "Abbreviation of the United Kingdom (ISO code GB)."},
     {"as_written": "USA", "country_code": "US", "source": "Abbreviation of the United States of America."},
 ]
-_WORDS = ["Islamic", "Justice", "Solidarity", "Human Rights", "Youth", "Women's", "Scholars", "Relief", "Peace", "Unity"]
+_WORDS = ["Islamic", "Justice", "Solidarity", "Human Rights", "Youth", "Women's", "Scholars", "Relief", "Peace",
+          "Unity"]
 _KINDS = ["Foundation", "Association", "Council", "Network", "Alliance", "Initiative", "Forum", "Society"]
 _PARAGRAPHS = [
     "We the undersigned organizations commit to working together for the rights of Uyghurs.",
@@ -52,16 +53,20 @@ class SyntheticAgreement:
     def document(self) -> str:
         countries = self.stated_countries()
         stated = countries[0] if len(countries) == 1 else ", ".join(countries[:-1]) + " and " + countries[-1]
-        attestation = f"Agreed {self.date_signed.day} {self.date_signed:%B %Y} by civil society organizations from {stated}."
-        entries = [f"  {n}. {name} {EN_DASH} {country}" if country else f"  {n}. {name}" for n, (name, country) in enumerate(self.entries, start=1)]
-        blocks = [f"Statement {self.agreement_id}", self.title, f"{self.date_signed:%B} {self.date_signed.day}, {self.date_signed.year}\n{self.place}, {self.place_country}",
+        signed = self.date_signed
+        attestation = f"Agreed {signed.day} {signed:%B %Y} by civil society organizations from {stated}."
+        entries = [f"  {n}. {name} {EN_DASH} {country}" if country else f"  {n}. {name}"
+                   for n, (name, country) in enumerate(self.entries, start=1)]
+        blocks = [f"Statement {self.agreement_id}", self.title,
+                  f"{signed:%B} {signed.day}, {signed.year}\n{self.place}, {self.place_country}",
                   *self.paragraphs, attestation, "\n".join(entries)]
         return "\n\n".join(blocks)
 
     def metadata(self, document: bytes) -> dict:
         return {
             "agreement_id": {"value": self.agreement_id, "source": "Synthetic: written by benchmarks/synthetic.py."},
-            "document": {"file": "document.txt", "sha256": hashlib.sha256(document).hexdigest(), "source": "Synthetic."},
+            "document": {"file": "document.txt", "sha256": hashlib.sha256(document).hexdigest(),
+                         "source": "Synthetic."},
             "language": {"value": "en", "source": "Synthetic."},
             "publisher": {"value": "Synthetic Publisher", "source": "Synthetic."},
             "source_url": {"value": f"https://example.org/statements/{self.agreement_id}/", "source": "Synthetic."},
@@ -77,7 +82,8 @@ class SyntheticAgreement:
         folder.mkdir(parents=True, exist_ok=True)
         document = self.document().encode("utf-8")
         (folder / "document.txt").write_bytes(document)
-        (folder / "agreement.yaml").write_bytes(yaml.safe_dump(self.metadata(document), sort_keys=False, allow_unicode=True).encode("utf-8"))
+        metadata = yaml.safe_dump(self.metadata(document), sort_keys=False, allow_unicode=True)
+        (folder / "agreement.yaml").write_bytes(metadata.encode("utf-8"))
         return folder
 
 
