@@ -97,10 +97,9 @@ def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
 class _TreeMemory:
     """Samples the summed PSS of a process and its descendants, on a thread, until stop().
 
-    The kernel walks every page of a process to tell its PSS: 25 ms for a process of 900 MiB on
-    the benchmark machine. Sampling every 20 ms took most of a core from the release it
-    measured, so the sampler waits ten times as long as a sample took (at least 0.2 s): it
-    takes at most a tenth of one core. Memory plateaus last seconds, so no peak is missed.
+    The kernel walks every page of a process to tell its PSS, so sampling without pause would take
+    a core from the release it measures: the sampler waits ten times as long as a sample took (at
+    least 0.2 s), a tenth of one core at most. Memory plateaus last seconds, so no peak is missed.
     """
 
     def __init__(self, pid: int):

@@ -137,8 +137,7 @@ def _regular_file(path: str) -> os.stat_result | None:
 
 def read_file(path: str) -> bytes | None:
     """A regular file's bytes, or None when there is none (see _regular_file). A corpus has tens of
-    thousands of small files: plain os.read spares a reader object per file, which halves the time
-    of reading them."""
+    thousands of small files: plain os.read spares a reader object for each."""
     # The whole file in one read of its size: 64 KiB pieces joined left the memory of a large table scattered, and kept.
     return in_pieces(path, _joined, whole=True)
 
