@@ -73,8 +73,8 @@ def make_corpus(folder: Path, size: int) -> Path:
     return folder
 
 
-def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
-    """Wall seconds, peak memory in MiB and what it printed, of a command and every process it starts.
+def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str, float]:
+    """Wall seconds, peak memory in MiB, what it printed and CPU seconds, of a command and every process it starts.
 
     The release runs a second process beside its own, so its peak is their sum: the summed
     proportional set size (PSS, which shares a page between the processes that map it) of the
@@ -91,7 +91,7 @@ def measure(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
         err.seek(0)
         if os.waitstatus_to_exitcode(status) != 0:
             raise SystemExit(f"benchmark step failed: {' '.join(command)}\n{err.read()[-2000:]}")
-        return seconds, max(usage.ru_maxrss / 1024, sampler.peak_mib), out.read()
+        return seconds, max(usage.ru_maxrss / 1024, sampler.peak_mib), out.read(), usage.ru_utime + usage.ru_stime
 
 
 class _TreeMemory:
@@ -159,13 +159,13 @@ def sha256sum_seconds(folder: Path) -> float:
 def bench_size(size: int) -> dict:
     corpus = make_corpus(CORPORA / f"{size}", size)
     python = sys.executable
-    release_seconds, release_rss, _ = measure([python, "-m", "scripts", "--root", str(corpus), "release"])
+    release_seconds, release_rss, *_ = measure([python, "-m", "scripts", "--root", str(corpus), "release"])
     project = Project(corpus)
     rows = sum(len((corpus / project.table_path(name)).read_text(encoding="utf-8").splitlines()) - 1
                for name in project.table_names)
     descriptor = next((corpus / "dist").glob("*/datapackage.json"))
     frictionless = [str(Path(python).parent / "frictionless"), "validate", descriptor.name]
-    frictionless_seconds, frictionless_rss, _ = measure(frictionless, cwd=descriptor.parent)
+    frictionless_seconds, frictionless_rss, *_ = measure(frictionless, cwd=descriptor.parent)
     checks = [json.loads(measure([python, "-c", _CHECKS, str(descriptor)])[2]) for _ in range(RUNS)]
     if any(run["errors"] for run in checks):
         raise SystemExit(f"the synthetic corpus of {size} is invalid: {checks[0]['errors']} errors")
@@ -251,22 +251,26 @@ def capacity(sizes: list[int], runs: int) -> list[dict]:
     """The capacity bound alone: at each size, the release then frictionless on it, back to back, `runs` times.
 
     A shared machine's load changes by the minute: each pair's ratio is measured under about the same load, and the
-    load average is recorded with it.
+    load average is recorded with it, and the ratio of their CPU seconds, which the load changes less.
     """
     python, found = sys.executable, []
     for size in sizes:
         corpus = make_corpus(CORPORA / f"{size}", size)
         for run in range(runs):
             load = os.getloadavg()[0]
-            release_seconds, release_peak, _ = measure([python, "-m", "scripts", "--root", str(corpus), "release"])
+            release_seconds, release_peak, _, release_cpu = measure([python, "-m", "scripts", "--root", str(corpus),
+                                                                     "release"])
             descriptor = next((corpus / "dist").glob("*/datapackage.json"))
             frictionless = [str(Path(python).parent / "frictionless"), "validate", descriptor.name]
-            frictionless_seconds, _, _ = measure(frictionless, cwd=descriptor.parent)
+            frictionless_seconds, _, _, frictionless_cpu = measure(frictionless, cwd=descriptor.parent)
             found.append({"agreements": size, "run": run + 1, "release_seconds": release_seconds,
                           "release_peak_mib": release_peak, "frictionless_seconds": frictionless_seconds,
-                          "ratio": release_seconds / frictionless_seconds, "load": [load, os.getloadavg()[0]]})
-            print(f"{size:,} agreements, run {run + 1}: release {release_seconds:.1f} s, peak {release_peak:.0f} MiB; "
-                  f"frictionless {frictionless_seconds:.1f} s; ratio {found[-1]['ratio']:.3f} "
+                          "ratio": release_seconds / frictionless_seconds, "cpu_ratio": release_cpu / frictionless_cpu,
+                          "load": [load, os.getloadavg()[0]]})
+            print(f"{size:,} agreements, run {run + 1}: release {release_seconds:.1f} s ({release_cpu:.1f} s CPU), "
+                  f"peak {release_peak:.0f} MiB; "
+                  f"frictionless {frictionless_seconds:.1f} s ({frictionless_cpu:.1f} s CPU); "
+                  f"ratio {found[-1]['ratio']:.3f}, of CPU {found[-1]['cpu_ratio']:.3f} "
                   f"(load {load:.1f} to {os.getloadavg()[0]:.1f})", flush=True)
     return found
 
