@@ -45,51 +45,10 @@ def parquet_schema(schema: dict) -> pa.Schema:
                       for f, field in zip(arrow_schema(schema), schema["fields"])])
 
 
-def _items_by_key(validator, items, instance, schema):
-    """Draft 7's items, which skips an object its rule is known to pass: a release's descriptor has tens of thousands
-    of resources alike in their keys, and validating each whole is most of the profile's cost.
-
-    Where the rule decides an object's shape by its keys alone (type object, required, and oneOf, anyOf or allOf of
-    required), an object passes it when its keys pass the shape, checked once per set of keys, and each value passes
-    its property's rule. Any other object is validated whole, as before: every error is the validator's own.
-    """
-    if not isinstance(instance, list) or not isinstance(items, dict) or not _shape_by_keys(validator, items):
-        yield from _DRAFT7_ITEMS(validator, items, instance, schema)
-        return
-    shape = validator.evolve(schema={k: v for k, v in items.items() if k != "properties"})
-    rules, shapes = {k: validator.evolve(schema=rule) for k, rule in items.get("properties", {}).items()}, {}
-    for index, item in enumerate(instance):
-        if isinstance(item, dict):
-            keys = frozenset(item)
-            if keys not in shapes:
-                shapes[keys] = shape.is_valid(item)
-            if shapes[keys] and all(rules[k].is_valid(v) for k, v in item.items() if k in rules):
-                continue
-        yield from validator.descend(item, items, path=index)
-
-
-def _shape_by_keys(validator, rule: dict, top: bool = True) -> bool:
-    """Whether an object's keys alone decide if it passes `rule`, the rules of its properties' values apart."""
-    for keyword, value in rule.items():
-        if keyword not in validator.VALIDATORS or keyword == "required" or (keyword == "properties" and top):
-            continue  # an annotation, such as title
-        if keyword == "type" and value == "object" and top:
-            continue
-        if keyword in ("oneOf", "anyOf", "allOf") and all(isinstance(b, dict) and _shape_by_keys(validator, b, False)
-                                                          for b in value):
-            continue
-        return False
-    return True
-
-
-_DRAFT7_ITEMS = jsonschema.Draft7Validator.VALIDATORS["items"]
-_ProfileValidator = jsonschema.validators.extend(jsonschema.Draft7Validator, {"items": _items_by_key})
-
-
 @lru_cache(maxsize=None)
 def profile_validator(name: str) -> jsonschema.Draft7Validator:
     """A validator for one of the official Data Package v2 profiles, vendored in contracts/profiles/."""
-    return _ProfileValidator(json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8")))
+    return jsonschema.Draft7Validator(json.loads((PROFILES / f"{name}.json").read_text(encoding="utf-8")))
 
 
 def profile_errors(name: str, descriptor: dict) -> list[str]:
