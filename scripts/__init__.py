@@ -1,1 +1,1 @@
-"""Build, validate and release the agreements data package, stage by stage: inputs → tables → checks → formats → release."""
+"""Build, validate and release the agreements data package, by stage: inputs → tables → checks → formats → release."""

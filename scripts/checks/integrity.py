@@ -83,7 +83,8 @@ def files_accounted_for(package: LoadedPackage) -> Iterator[Problem]:
     for path in package.data_files - described:
         stem, _, suffix = path.rpartition(".")
         tables_by_suffix.setdefault(suffix, set()).add(stem)
-    downloads = {f"{table}.{suffix}" for suffix, stems in tables_by_suffix.items() if stems == tables for table in tables}
+    downloads = {f"{table}.{suffix}" for suffix, stems in tables_by_suffix.items() if stems == tables
+                 for table in tables}
     for relative in sorted(package.data_files - described - downloads):
         yield error("undescribed-file", relative, "is not described by any resource of the descriptor", value=relative)
 

@@ -1,1 +1,1 @@
-"""Formats: every file of a release besides the tables' CSV and Parquet, one module each, and the escaping and addresses they share."""
+"""Formats: every file of a release but the tables' CSV, one module each, and the escaping and addresses they share."""

@@ -1,1 +1,1 @@
-"""Inputs: read and check what curators write (metadata, contracts, schemas, changelog, source documents) before anything is derived."""
+"""Inputs: read and check what curators write (metadata, contracts, schemas, changelog, sources) before any use."""
