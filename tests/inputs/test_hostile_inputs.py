@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,7 @@ def _laughs() -> str:
 def _link_folder(relative: str):
     def edit(root: Path) -> None:
         outside = root.parent / f"outside-{relative.replace('/', '-')}"
+        shutil.rmtree(outside, ignore_errors=True)  # left by the same case run by another command in this reused copy
         if (root / relative).exists():
             (root / relative).rename(outside)
         else:
