@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PipelineError
-from .files import read_input
+from .files import read_input_text
 
 GRAMMAR = json.loads((Path(__file__).resolve().parents[2] / "contracts" / "changelog.json").read_text(encoding="utf-8"))
 _RELEASE = re.compile(r"## \[(?P<version>[^\]]*)\] - (?P<date>\S+)(?P<yanked> " + re.escape(GRAMMAR["yanked_marker"])
@@ -57,10 +57,7 @@ def read_changelog(path: Path, relative: str = "CHANGELOG.md", today: dt.date | 
     unreleased, example = GRAMMAR["unreleased_heading"], GRAMMAR["release_heading_example"]
     if not os.path.lexists(path):
         raise PipelineError(relative, "file not found", f"add a CHANGELOG.md with a heading like '{example}'")
-    try:
-        text = read_input(path, path.parent, relative).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+    text = read_input_text(path, path.parent, relative)
     today = today or dt.date.today()
     sections: list[tuple] = []  # (line, version, date, yanked, the lines below it); version None: Unreleased
     for number, line in enumerate(text.splitlines(), start=1):

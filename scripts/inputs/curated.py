@@ -19,7 +19,7 @@ from jsonschema import ValidationError
 
 from ..cells import has_type
 from ..errors import PipelineError
-from .files import CAPS, control_characters, describe_character, read_input
+from .files import CAPS, control_characters, describe_character, read_input_text
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
@@ -132,10 +132,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _read(path: Path, root: Path, relative: str) -> CuratedFile:
-    try:
-        text = read_input(path, root, relative, CAPS["curated_yaml"]["max_bytes"]).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+    text = read_input_text(path, root, relative, CAPS["curated_yaml"]["max_bytes"])
     if text.startswith("\ufeff"):
         raise PipelineError(f"{relative}, line 1", "starts with a byte-order mark (BOM)",
                             "save it as UTF-8 without a BOM")

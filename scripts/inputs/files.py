@@ -51,6 +51,14 @@ def read_input(path: Path, root: Path, relative: str, max_bytes: int | None = No
     return content
 
 
+def read_input_text(path: Path, root: Path, relative: str, max_bytes: int | None = None) -> str:
+    """read_input's bytes as UTF-8 text, refused by name where they are not."""
+    try:
+        return read_input(path, root, relative, max_bytes).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(relative, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+
+
 def inside(path: Path, root: Path) -> bool:
     """Whether the path, its links resolved, stays inside root."""
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))

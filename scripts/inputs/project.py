@@ -12,7 +12,7 @@ from pathlib import Path
 from ..errors import PipelineError
 from .changelog import Release, read_changelog
 from .curated import CuratedFile, load_curated
-from .files import read_input
+from .files import read_input_text
 from .schema import check_table_schemas
 from .wording import describe
 
@@ -22,10 +22,9 @@ PACKAGE_METADATA = "metadata/package.yaml"
 
 def read_json(path: Path, relative: str | None = None, root: Path | None = None) -> dict:
     where = relative or str(path)
+    text = read_input_text(path, root or path.parent, where)
     try:
-        loaded = json.loads(read_input(path, root or path.parent, where).decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise PipelineError(where, f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+        loaded = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PipelineError(f"{where}, line {exc.lineno}, column {exc.colno}", f"not valid JSON: {exc.msg}",
                             "check the commas, quotes and brackets there") from None
@@ -123,10 +122,7 @@ class Project:
 
     @cached_property
     def pyproject_text(self) -> str:
-        try:
-            return read_input(self.root / "pyproject.toml", self.root, "pyproject.toml").decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise PipelineError("pyproject.toml", f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+        return read_input_text(self.root / "pyproject.toml", self.root, "pyproject.toml")
 
     @cached_property
     def pyproject(self) -> dict:

@@ -21,7 +21,7 @@ from ..tables.csvfile import Content, bytes_of, size_and_sha256, write_content, 
 from ..formats.descriptor import (descriptor_bytes, file_integrity, package_descriptor, release_downloads,
                                   source_resources, table_resource)
 from ..formats import page, versioned
-from ..inputs.files import CAPS, check_folder, read_input
+from ..inputs.files import CAPS, check_folder, read_input, read_input_text
 from ..errors import PipelineError, Problem, Report, ValidationFailed, error
 from ..checks.package import files_under, unsafe_path_reason
 from ..formats.markers import replace_block
@@ -81,10 +81,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
     del descriptor, resources  # 20,030 resources at 10,000 agreements: let go before the page is made
     files[dictionary.PATH] = dictionary.dictionary_markdown(metadata, project.schemas, tables).encode("utf-8")
-    try:
-        readme = read_input(project.root / "README.md", project.root, "README.md").decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PipelineError("README.md", f"not UTF-8 (byte {exc.start})", "save it as UTF-8") from None
+    readme = read_input_text(project.root / "README.md", project.root, "README.md")
     readme = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"]))
     for block, content in notices.readme_blocks(tables, public_address(metadata)).items():
         readme = replace_block(readme, block, "make build", content)
