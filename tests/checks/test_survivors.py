@@ -90,11 +90,13 @@ def _small_package(folder: Path, tables: dict[str, bytes]) -> Path:
     resources = []
     for name, content in tables.items():
         (folder / f"{name}.csv").write_bytes(content)
-        (folder / f"{name}.schema.json").write_text(json.dumps({"fields": [{"name": "n", "type": "integer"}]}))
+        (folder / f"{name}.schema.json").write_text(json.dumps({"fields": [{"name": "n", "type": "integer"}]}),
+                                                       encoding="utf-8", newline="\n")
         resources.append({"name": name, "type": "table", "path": f"{name}.csv", "format": "csv",
                           "mediatype": "text/csv", "encoding": "utf-8", "schema": f"{name}.schema.json"})
     descriptor = folder / "datapackage.json"
-    descriptor.write_text(json.dumps({"$schema": V2, "name": "small", "resources": resources}))
+    descriptor.write_text(json.dumps({"$schema": V2, "name": "small", "resources": resources}), encoding="utf-8",
+                          newline="\n")
     return descriptor
 
 

@@ -19,7 +19,8 @@ def test_a_records_table_with_rows_ending_in_a_bare_cr_reads_as_the_same_rows(tm
     folder = tmp_path / "releases" / "1.0.0"
     folder.mkdir(parents=True)
     table = {"sha256": "0" * 64, "columns": ["id", "name"], "primary_key": ["id"]}
-    (folder / "release.json").write_text(json.dumps({"version": "1.0.0", "tables": {"things": table}}))
+    record = {"version": "1.0.0", "tables": {"things": table}}
+    (folder / "release.json").write_text(json.dumps(record), encoding="utf-8", newline="\n")
     rows = {}
     for ending in ("\n", "\r"):
         (folder / "things.csv").write_bytes(ending.join(["id,name", "1,one", '2,"two, too"', ""]).encode())
@@ -33,7 +34,8 @@ def test_a_table_with_the_bytes_the_previous_record_pins_has_no_changes_whatever
     previous = package / "releases" / "9.0.0"
     shutil.copytree(package / "releases" / CURRENT, previous)
     meta = json.loads((previous / "release.json").read_text(encoding="utf-8"))
-    (previous / "release.json").write_text(json.dumps({**meta, "version": "9.0.0"}), encoding="utf-8")
+    (previous / "release.json").write_text(json.dumps({**meta, "version": "9.0.0"}), encoding="utf-8",
+                                          newline="\n")
     copy = previous / "countries.csv"
     content = copy.read_bytes()
     assert content.count(b"\nBE,BEL,Belgium,") == 1
