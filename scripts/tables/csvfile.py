@@ -16,8 +16,6 @@ from ..cells import FROM_TEXT, field_names, has_type, row_tuples, to_cell
 # Python's csv reads a field of at most 131,072 characters by default, and a clause is any length a document gives
 # it; 2**31 - 1 is the largest the C long of every platform holds.
 csv.field_size_limit(2**31 - 1)
-# Text held before it is encoded and written: a table of any size is written in pieces of this many characters or so.
-_PIECE = 1 << 20
 # A table CSV's rows, each a dict of its cells as text, however long a cell is.
 dict_rows = csv.DictReader
 
@@ -56,41 +54,27 @@ def write_content(target: Path, content: Content) -> None:
 
 def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
     """The exact bytes of a table's CSV, its columns in the schema's order."""
-    stream = io.BytesIO()
-    _write_csv(stream, rows, schema)
-    return stream.getvalue()
+    text = io.StringIO(newline="")
+    _write_rows(text, rows, schema)
+    return text.getvalue().encode("utf-8")
 
 
 def write_csv(target: Path, rows, schema: dict, folder: object = None) -> WrittenFile:
-    """A table's CSV written to target a piece at a time, as csv_bytes gives it; rows are dicts or a TableRows."""
-    with target.open("wb") as stream:
-        size, sha256 = _write_csv(stream, rows, schema)
-    return WrittenFile(target, size, sha256, folder)
+    """A table's CSV written to target, as csv_bytes gives it; rows are dicts or a TableRows."""
+    with target.open("w", encoding="utf-8", newline="") as stream:
+        _write_rows(stream, rows, schema)
+    with target.open("rb") as stream:
+        sha256 = hashlib.file_digest(stream, "sha256").hexdigest()
+    return WrittenFile(target, target.stat().st_size, sha256, folder)
 
 
-def _write_csv(stream, rows, schema: dict) -> tuple[int, str]:
+def _write_rows(stream, rows, schema: dict) -> None:
     columns, fields = field_names(schema), schema["fields"]
-    digest, size = hashlib.sha256(), 0
-    text = io.StringIO(newline="")
-    writer = csv.writer(text, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-
-    def write_piece() -> None:
-        nonlocal size
-        piece = text.getvalue().encode("utf-8")
-        stream.write(piece)
-        digest.update(piece)
-        size += len(piece)
-        text.seek(0)
-        text.truncate()
-
+    writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(columns)
     in_batches = getattr(rows, "tuples", None)  # a TableRows gives its rows' values a batch at a time
     for values in in_batches() if in_batches and rows.names == tuple(columns) else row_tuples(rows, columns):
         writer.writerow([to_cell(value, field) for value, field in zip(values, fields)])
-        if text.tell() >= _PIECE:
-            write_piece()
-    write_piece()
-    return size, digest.hexdigest()
 
 
 def csv_rows(path: str, fields: list[dict]) -> Iterator[list]:
