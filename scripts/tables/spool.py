@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -104,10 +103,7 @@ class TableRows(Sequence):
 
     def __getitem__(self, index: int | slice) -> dict | list[dict]:
         if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            if step < 0:
-                return list(self)[index]
-            return list(itertools.islice(iter(self), start, stop, step))
+            return list(self)[index]
         length = len(self)
         position = index + length if index < 0 else index
         if not 0 <= position < length:
