@@ -39,10 +39,6 @@ class Span:
         start, end = trimmed_span(source, start, end)
         return cls(start, end, normalize(source[start:end]))
 
-    def sub(self, source: str, start_in: int, end_in: int) -> Span:
-        """The part of this span's raw source between the given offsets relative to its start."""
-        return Span.of(source, self.start + start_in, self.start + end_in)
-
 
 @dataclass(frozen=True)
 class Line:
@@ -93,14 +89,13 @@ class ParsedDocument:
 def parse_document(source: str, where: str, capture_artifacts: list[tuple[str, str]]) -> ParsedDocument:
     """Parse the layout: heading, capture artifacts (the lines to drop after it, with where each is curated), title,
     date and place, paragraphs, numbered list."""
-    blocks = _blocks(source)
-    cursor = _Cursor(blocks, source, where)
+    cursor = _Cursor(_blocks(source), source, where)
     heading = cursor.single_line_block("the page heading")
     dropped = tuple(cursor.artifact(artifact, curated_at) for artifact, curated_at in capture_artifacts)
     title = cursor.single_line_block("the title")
     date_line, date_signed, place_line, place, place_country = cursor.date_and_place()
     clauses, list_blocks = cursor.paragraphs_until_list()
-    stated_countries = _attestation(source, clauses, date_signed, where, blocks, list_blocks)
+    stated_countries = _attestation(source, clauses, date_signed, where, list_blocks)
     entries = _entries(source, list_blocks, where)
     return ParsedDocument(heading, dropped, title, date_line, date_signed, place_line, place, place_country,
                           tuple(clauses), stated_countries, entries)
@@ -188,10 +183,10 @@ class _Cursor:
         return paragraphs, self.blocks[self.index :]
 
 
-def _attestation(source: str, clauses: list[Span], date_signed: dt.date, where: str, blocks: list[list[Line]],
-                 list_blocks: list[list[Line]]) -> tuple[StatedCountry, ...]:
+def _attestation(source: str, clauses: list[Span], date_signed: dt.date, where: str, list_blocks: list[list[Line]]
+                 ) -> tuple[StatedCountry, ...]:
     last = clauses[-1]
-    line = next(block[0].number for block in blocks if block[0].start <= last.start <= block[-1].end)
+    line = source.count("\n", 0, last.start) + 1
     match = _ATTESTATION.fullmatch(source, last.start, last.end)
     if not match:
         raise PipelineError(f"{where}, line {line}", "expected the attestation sentence 'Agreed <day month year> by "
@@ -268,8 +263,8 @@ def _entry(source: str, line: Line, content_offset: int, number: int, location: 
         name_as_listed, country = text, None
     else:
         dash = dashes[0]
-        name_as_listed = text.sub(source, 0, dash)
-        country = text.sub(source, dash + 1, len(raw))
+        name_as_listed = Span.of(source, text.start, text.start + dash)
+        country = Span.of(source, text.start + dash + 1, text.end)
         if not country.text:
             raise PipelineError(location, f"list entry {number} has a dash but no country after it",
                                 f"expected '{number}. Name {EN_DASH} Country'")
