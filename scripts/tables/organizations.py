@@ -50,8 +50,6 @@ class Organizations(QuotedPages):
     def tables(self, signatories, agreements, actors) -> dict[str, list[dict]]:
         """The organizations, their names and their facts, once every agreement's entries and parties are resolved;
         refuses what its evidence does not hold."""
-        if self.curated is None:
-            return {"organizations": [], "organization_names": [], "organization_facts": []}
         agreements_by_id = {row["agreement_id"]: row for row in agreements}
         agreement_pages = {row["source_url"] for row in agreements_by_id.values()}
         countries_as_listed: dict[str, set[str]] = {}
