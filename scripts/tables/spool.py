@@ -43,7 +43,7 @@ class TableRows(Sequence):
         self.schema = pa.schema([field.with_nullable(True) for field in schema])
         self.names = tuple(self.schema.names)
         self._path, self.folder = path, folder  # the folder lives as long as its tables
-        self._pending: list[tuple] = []
+        self._pending: list[dict] = []
         self._writer: pa.ipc.RecordBatchFileWriter | None = None
         self._starts: list[int] = []  # the first row of each batch in the file
         self._length = 0
@@ -53,17 +53,15 @@ class TableRows(Sequence):
         """Rows with the table's columns (the build checks them first), after the rows appended before."""
         if self._finished:
             raise RuntimeError(f"rows appended to {self._path.name} after it was read")
-        names = self.names
         for row in rows:
-            self._pending.append(tuple(map(row.__getitem__, names)))
+            self._pending.append(row)
             if len(self._pending) >= BATCH_ROWS:
                 self._write_pending()
 
     def _write_pending(self) -> None:
         if not self._pending:
             return
-        arrays = [pa.array(values, field.type) for values, field in zip(zip(*self._pending), self.schema)]
-        batch = pa.record_batch(arrays, schema=self.schema)
+        batch = pa.RecordBatch.from_pylist(self._pending, schema=self.schema)
         if self._writer is None:
             self._writer = pa.ipc.new_file(str(self._path), self.schema)
         self._writer.write_batch(batch)
