@@ -79,17 +79,12 @@ def _write_rows(stream, rows, schema: dict) -> None:
 
 def csv_rows(path: str, fields: list[dict]) -> Iterator[list]:
     """A table CSV's rows after its header, each a list of values of the fields' types (None for an empty cell)."""
-    typed = [(index, FROM_TEXT[field["type"]]) for index, field in enumerate(fields) if field["type"] in FROM_TEXT]
-    text = [index for index, field in enumerate(fields) if field["type"] not in FROM_TEXT]
+    value_of = [FROM_TEXT.get(field["type"], str) for field in fields]
     with open(path, encoding="utf-8", newline="") as stream:
         reader = csv.reader(stream)
         next(reader, None)
         for cells in reader:
-            for index, value_of in typed:
-                cells[index] = value_of(cells[index]) if cells[index] else None
-            for index in text:
-                cells[index] = cells[index] or None
-            yield cells
+            yield [convert(cell) if cell else None for convert, cell in zip(value_of, cells)]
 
 
 def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> None:
