@@ -222,7 +222,6 @@ def _stated_countries(source: str, start: int, end: int, where: str, line: int) 
 
 def _entries(source: str, list_blocks: list[list[Line]], where: str) -> tuple[Entry, ...]:
     entries: list[Entry] = []
-    seen: dict[int, int] = {}
     for line in (line for block in list_blocks for line in block):
         raw = line.raw(source)
         match = _LIST_ENTRY.match(raw)
@@ -232,13 +231,12 @@ def _entries(source: str, list_blocks: list[list[Line]], where: str) -> tuple[En
             raise PipelineError(location, f"expected numbered list entry {expected_number}, like '  {expected_number}. "
                                 f"Name {EN_DASH} Country', found {normalize(raw)[:80]!r}")
         number = int(match.group("number"))
-        if number in seen:
-            raise PipelineError(location, f"list entry {number} is repeated (first at line {seen[number]}); expected "
-                                f"entry {expected_number}")
+        if 0 < number < expected_number:  # the entries so far are numbered 1 to expected_number - 1
+            raise PipelineError(location, f"list entry {number} is repeated (first at line "
+                                f"{entries[number - 1].line}); expected entry {expected_number}")
         if number != expected_number:
             raise PipelineError(location, f"expected list entry {expected_number}, found entry {number}: "
                                 + ("entries are skipped" if number > expected_number else "entries are out of order"))
-        seen[number] = line.number
         entries.append(_entry(source, line, match.end(), number, location))
     return tuple(entries)
 
