@@ -44,7 +44,7 @@ class TableRows(Sequence):
         self.names = tuple(self.schema.names)
         self._path, self.folder = path, folder  # the folder lives as long as its tables
         self._pending: list[dict] = []
-        self._writer: pa.ipc.RecordBatchFileWriter | None = None
+        self._writer = pa.ipc.new_file(str(path), self.schema)
         self._starts: list[int] = []  # the first row of each batch in the file
         self._length = 0
         self._finished = False
@@ -61,10 +61,7 @@ class TableRows(Sequence):
     def _write_pending(self) -> None:
         if not self._pending:
             return
-        batch = pa.RecordBatch.from_pylist(self._pending, schema=self.schema)
-        if self._writer is None:
-            self._writer = pa.ipc.new_file(str(self._path), self.schema)
-        self._writer.write_batch(batch)
+        self._writer.write_batch(pa.RecordBatch.from_pylist(self._pending, schema=self.schema))
         self._starts.append(self._length)
         self._length += len(self._pending)
         self._pending = []
@@ -72,15 +69,12 @@ class TableRows(Sequence):
     def _finish(self) -> None:
         if not self._finished:
             self._write_pending()
-            if self._writer is not None:
-                self._writer.close()
+            self._writer.close()
             self._finished = True
 
     def _batches(self, numbers: Iterable[int] | None = None) -> Iterator[pa.RecordBatch]:
         """The file's batches in order, or only those numbered."""
         self._finish()
-        if not self._starts:
-            return
         with pa.OSFile(str(self._path)) as stream:
             reader = pa.ipc.open_file(stream)
             for index in range(reader.num_record_batches) if numbers is None else numbers:
@@ -111,14 +105,12 @@ class TableRows(Sequence):
         return batch.slice(position - self._starts[number], 1).to_pylist()[0]
 
     def column(self, name: str) -> list:
-        position = self.names.index(name)
-        return [value for batch in self._batches() for value in batch.column(position).to_pylist()]
+        return [value for batch in self._batches() for value in batch.column(name).to_pylist()]
 
     def first_filled(self, name: str):
         """A column's first value that is neither missing nor empty text, or None."""
-        position = self.names.index(name)
         for batch in self._batches():
-            column = batch.column(position)
+            column = batch.column(name)
             filled = pc.is_valid(column)
             if pa.types.is_string(column.type):
                 filled = pc.and_(filled, pc.not_equal(column, ""))
