@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -45,7 +44,6 @@ class TableRows(Sequence):
         self._path, self.folder = path, folder  # the folder lives as long as its tables
         self._pending: list[dict] = []
         self._writer = pa.ipc.new_file(str(path), self.schema)
-        self._starts: list[int] = []  # the first row of each batch in the file
         self._length = 0
         self._finished = False
 
@@ -62,7 +60,6 @@ class TableRows(Sequence):
         if not self._pending:
             return
         self._writer.write_batch(pa.RecordBatch.from_pylist(self._pending, schema=self.schema))
-        self._starts.append(self._length)
         self._length += len(self._pending)
         self._pending = []
 
@@ -72,12 +69,11 @@ class TableRows(Sequence):
             self._writer.close()
             self._finished = True
 
-    def _batches(self, numbers: Iterable[int] | None = None) -> Iterator[pa.RecordBatch]:
-        """The file's batches in order, or only those numbered."""
+    def _batches(self) -> Iterator[pa.RecordBatch]:
         self._finish()
         with pa.OSFile(str(self._path)) as stream:
             reader = pa.ipc.open_file(stream)
-            for index in range(reader.num_record_batches) if numbers is None else numbers:
+            for index in range(reader.num_record_batches):
                 yield reader.get_batch(index)
 
     def __len__(self) -> int:
@@ -100,9 +96,10 @@ class TableRows(Sequence):
         position = index + length if index < 0 else index
         if not 0 <= position < length:
             raise IndexError(f"row {index} of a table of {length} rows")
-        number = bisect.bisect_right(self._starts, position) - 1
-        (batch,) = self._batches([number])
-        return batch.slice(position - self._starts[number], 1).to_pylist()[0]
+        for batch in self._batches():  # a batch at a time: the build asks only for the first row
+            if position < batch.num_rows:
+                return batch.slice(position, 1).to_pylist()[0]
+            position -= batch.num_rows
 
     def column(self, name: str) -> list:
         return [value for batch in self._batches() for value in batch.column(name).to_pylist()]
