@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import PipelineError
-from ..cells import FROM_TEXT, field_names, has_type, row_tuples, to_cell
+from ..cells import FROM_TEXT, field_names, row_tuples, to_cell
 
 # Python's csv reads a field of at most 131,072 characters by default, and a clause is any length a document gives
 # it; 2**31 - 1 is the largest the C long of every platform holds.
@@ -85,23 +84,3 @@ def csv_rows(path: str, fields: list[dict]) -> Iterator[list]:
         next(reader, None)
         for cells in reader:
             yield [convert(cell) if cell else None for convert, cell in zip(value_of, cells)]
-
-
-def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> None:
-    """The build's columns are the schema's, and each column's first value is of the declared type: a schema edited to
-    another type is named here, not in a failed Parquet write."""
-    schema_file = f"schemas/{name}.json"
-    declared, built = {field["name"] for field in fields}, set(rows[0])
-    if declared != built:
-        missing, extra = sorted(declared - built), sorted(built - declared)
-        problem = (f"declares {missing} that the build does not make" if missing
-                   else f"lacks {extra} that the build makes")
-        raise PipelineError(f"{schema_file} (fields)", problem, f"the build makes the columns {sorted(built)}: declare "
-                            "exactly those (a renamed column is a major version)")
-    for index, column in enumerate(fields):
-        value = next((row[column["name"]] for row in rows if row[column["name"]] is not None), None)
-        if value is not None and not has_type(value, column["type"]):
-            raise PipelineError(f"{schema_file} (fields[{index}].type)", f"declares {column['name']} as "
-                                f"{column['type']}, but the build makes {type(value).__name__} values such as "
-                                f"{value!r}", "restore the field's type: a changed type is a major version, and the "
-                                "build decides what it makes")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from pathlib import Path
 
+from ..cells import has_type
 from ..errors import PipelineError
 from ..inputs.changelog import Release
 from ..inputs.project import Project
@@ -14,7 +15,6 @@ from ..inputs.schema import COUNTRIES, arrow_schema
 from ..inputs.source import SourceDocument, read_source
 from .coding import coding_rows
 from .countries import CountryResolver, country_rows
-from .csvfile import check_columns_and_types
 from .ids import annotation_id, clause_id, signatory_id
 from .organizations import Organizations
 from .parse import ParsedDocument, parse_document
@@ -126,6 +126,26 @@ def build_tables(folders: list[Path], project: Project, release: Release
     codes = codes_held_by_keys_to(COUNTRIES, tables, project.schemas)
     tables[COUNTRIES] = folder.table(types[COUNTRIES], country_rows(codes))
     return tables, sources, organizations.files + recognitions.files
+
+
+def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> None:
+    """The build's columns are the schema's, and each column's first value is of the declared type: a schema edited to
+    another type is named here, not in a failed Parquet write."""
+    schema_file = f"schemas/{name}.json"
+    declared, built = {field["name"] for field in fields}, set(rows[0])
+    if declared != built:
+        missing, extra = sorted(declared - built), sorted(built - declared)
+        problem = (f"declares {missing} that the build does not make" if missing
+                   else f"lacks {extra} that the build makes")
+        raise PipelineError(f"{schema_file} (fields)", problem, f"the build makes the columns {sorted(built)}: declare "
+                            "exactly those (a renamed column is a major version)")
+    for index, column in enumerate(fields):
+        value = next((row[column["name"]] for row in rows if row[column["name"]] is not None), None)
+        if value is not None and not has_type(value, column["type"]):
+            raise PipelineError(f"{schema_file} (fields[{index}].type)", f"declares {column['name']} as "
+                                f"{column['type']}, but the build makes {type(value).__name__} values such as "
+                                f"{value!r}", "restore the field's type: a changed type is a major version, and the "
+                                "build decides what it makes")
 
 
 def codes_held_by_keys_to(parent: str, tables: dict[str, TableRows], schemas: dict[str, dict]) -> set[str]:
