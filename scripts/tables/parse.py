@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import PipelineError
-from .text import normalize, trimmed_span
+from .text import normalize
 
 EN_DASH = "\u2013"
 _DATE_LINE_FORMAT = "%B %d, %Y"  # "January 30, 2022"
@@ -36,8 +36,11 @@ class Span:
 
     @classmethod
     def of(cls, source: str, start: int, end: int) -> Span:
-        start, end = trimmed_span(source, start, end)
-        return cls(start, end, normalize(source[start:end]))
+        """[start, end) of source narrowed so that it neither starts nor ends with white space."""
+        raw = source[start:end].lstrip()
+        start = end - len(raw)
+        raw = raw.rstrip()
+        return cls(start, start + len(raw), normalize(raw))
 
 
 @dataclass(frozen=True)
