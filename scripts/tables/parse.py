@@ -48,9 +48,7 @@ class Line:
     number: int  # 1-based, for error messages
     start: int
     end: int  # exclusive, before the line break
-
-    def raw(self, source: str) -> str:
-        return source[self.start : self.end]
+    raw: str
 
 
 @dataclass(frozen=True)
@@ -107,14 +105,14 @@ def parse_document(source: str, where: str, capture_artifacts: list[tuple[str, s
 def _lines(source: str) -> list[Line]:
     lines, start = [], 0
     for number, raw in enumerate(source.split("\n"), start=1):
-        lines.append(Line(number, start, start + len(raw)))
+        lines.append(Line(number, start, start + len(raw), raw))
         start += len(raw) + 1
     return lines
 
 
 def _blocks(source: str) -> list[list[Line]]:
     """Groups of consecutive lines that hold text; lines of only white space separate them."""
-    grouped = itertools.groupby(_lines(source), key=lambda line: bool(line.raw(source).strip()))
+    grouped = itertools.groupby(_lines(source), key=lambda line: bool(line.raw.strip()))
     return [list(lines) for holds_text, lines in grouped if holds_text]
 
 
@@ -164,9 +162,8 @@ class _Cursor:
                                 "expected the place line, like 'Istanbul, Turkey', directly under the date line")
         second = block[1]
         place_line = Span.of(self.source, second.start, second.end)
-        raw = second.raw(self.source)
-        comma = raw.rfind(",")
-        if comma <= 0 or not raw[comma + 1 :].strip():
+        comma = second.raw.rfind(",")
+        if comma <= 0 or not second.raw[comma + 1 :].strip():
             raise PipelineError(f"{self.where}, line {second.number}",
                                 f"expected the place line as 'City, Country', found {place_line.text!r}")
         place = Span.of(self.source, second.start, second.start + comma)
@@ -177,7 +174,7 @@ class _Cursor:
         paragraphs = []
         while self.index < len(self.blocks):
             block = self.blocks[self.index]
-            if _LIST_ENTRY.match(block[0].raw(self.source)):
+            if _LIST_ENTRY.match(block[0].raw):
                 break
             paragraphs.append(self._span(block))
             self.index += 1
@@ -226,13 +223,12 @@ def _stated_countries(source: str, start: int, end: int, where: str, line: int) 
 def _entries(source: str, list_blocks: list[list[Line]], where: str) -> tuple[Entry, ...]:
     entries: list[Entry] = []
     for line in (line for block in list_blocks for line in block):
-        raw = line.raw(source)
-        match = _LIST_ENTRY.match(raw)
+        match = _LIST_ENTRY.match(line.raw)
         location = f"{where}, line {line.number}"
         expected_number = len(entries) + 1
         if not match:
             raise PipelineError(location, f"expected numbered list entry {expected_number}, like '  {expected_number}. "
-                                f"Name {EN_DASH} Country', found {normalize(raw)[:80]!r}")
+                                f"Name {EN_DASH} Country', found {normalize(line.raw)[:80]!r}")
         number = int(match.group("number"))
         if 0 < number < expected_number:  # the entries so far are numbered 1 to expected_number - 1
             raise PipelineError(location, f"list entry {number} is repeated (first at line "
