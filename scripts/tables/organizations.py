@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ import pycountry
 
 from ..cells import field_names
 from ..errors import PipelineError
-from .quotes import AGREEMENT_PAGE_KIND, QuotedPages, gives_value, holds
+from .quotes import AGREEMENT_PAGE_KIND, QuotedPages, gives_value, holds, real_date
 
 PATH = "data/source/organizations.yaml"
 NOT_LOOKED_UP = f"not looked up yet: {PATH} does not list this entry"
@@ -113,7 +112,7 @@ class Organizations(QuotedPages):
                        "name": next(row["name"] for row in own_names if row["kind"] == "official"),
                        "acronym": next((row["name"] for row in own_names if row["kind"] == "acronym"), None),
                        "founded_year": int(founded[:4]) if founded else None,
-                       "founded_date": dt.date.fromisoformat(founded) if founded and _is_date(founded) else None}
+                       "founded_date": real_date(founded) if founded else None}
             organizations.append({column: derived[column] if column in derived else values.get(column)
                                   for column in self.columns})
         unique = {}  # an organization listed alike by two agreements is one name as listed
@@ -178,7 +177,7 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
     """(problem, whether the quote is at fault, fix) where the quote does not hold the value, or the value is
     malformed; else None."""
     if kind == "founded":
-        if not (re.fullmatch(r"[0-9]{4}", value) or _is_date(value)):
+        if not (re.fullmatch(r"[0-9]{4}", value) or real_date(value)):
             return (f"{value!r} is not a year (YYYY) or a date (YYYY-MM-DD)", False,
                     "write the founding at the precision the page gives: 2004 or 2004-04-16")
         if gives_value(quote, value):
@@ -227,10 +226,3 @@ def _quote_problem(kind: str, value: str, quote: str, page_url: str, names: list
             f"does not contain the country's name ({', '.join(sorted(spellings))}) or one of its first-level "
             "subdivisions", True, "quote the words of the page that name the country, or its state, province or region")
     return None
-
-
-def _is_date(value: str) -> bool:
-    try:
-        return bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value)) and bool(dt.date.fromisoformat(value))
-    except ValueError:
-        return False

@@ -85,6 +85,14 @@ def dates_in(text: str) -> list[dt.date]:
     return [date for _, date in sorted(found_dates, key=lambda pair: pair[0])]
 
 
+def real_date(value: str) -> dt.date | None:
+    """The date a YYYY-MM-DD value names, or None where it names none (2021-02-30, or another form)."""
+    try:
+        return dt.date.fromisoformat(value) if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value) else None
+    except ValueError:
+        return None
+
+
 def gives_date(quote: str, date: dt.date) -> bool:
     """Whether the quote writes the date whole: its day, its month and its year, each as a word of its own."""
     return date in dates_in(quote)
@@ -124,9 +132,7 @@ class QuotedPages:
         return file_entry(self.curated, self.path)
 
     def check_read_on(self, key: str) -> None:
-        try:
-            dt.date.fromisoformat(self.pages[key]["read_on"])
-        except ValueError:
+        if real_date(self.pages[key]["read_on"]) is None:
             self.fail(("pages", key, "read_on"), f"{self.pages[key]['read_on']!r} is not a real date",
                       "write the date the page was read, YYYY-MM-DD")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pycountry
 
 from .ids import actor_id, event_id
-from .quotes import QuotedPages, gives_date, holds
+from .quotes import QuotedPages, gives_date, holds, real_date
 
 PATH = "data/source/recognitions.yaml"
 
@@ -55,9 +55,8 @@ class Recognitions(QuotedPages):
         if pycountry.countries.get(alpha_2=country) is None:
             self.fail((*where, "country"), f"{country!r} is not an ISO 3166-1 alpha-2 code",
                       "write the state's two-letter code, such as FR")
-        try:
-            date = dt.date.fromisoformat(recognition["date"])
-        except ValueError:
+        date = real_date(recognition["date"])
+        if date is None:
             self.fail((*where, "date"), f"{recognition['date']!r} is not a real date",
                       "write the date of the recognition, YYYY-MM-DD")
         if date >= signed:
