@@ -57,8 +57,6 @@ class TableRows(Sequence):
                 self._write_pending()
 
     def _write_pending(self) -> None:
-        if not self._pending:
-            return
         self._writer.write_batch(pa.RecordBatch.from_pylist(self._pending, schema=self.schema))
         self._length += len(self._pending)
         self._pending = []
