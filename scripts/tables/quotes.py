@@ -32,20 +32,20 @@ WHAT_A_QUOTE_HOLDS = {
 }
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december")
-_MONTH = r"(?P<{}>" + "|".join(rf"{month}|{month[:3]}\.?" for month in _MONTHS) + ")"
-_DAY = r"(?P<{}>0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
-_YEAR = r"(?P<{}>[0-9]{{4}})"
+_MONTH = r"(?P<m>" + "|".join(rf"{month}|{month[:3]}\.?" for month in _MONTHS) + ")"
+_DAY = r"(?P<d>0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
+_YEAR = r"(?P<y>[0-9]{4})"
 # The forms a page writes a whole date in, on folded text: "6 August 1971", "August 6, 1971", "1971-08-06" and
 # "06.08.1971" (day first, as European pages write it). Each part is a word of its own.
 _DATE_FORMS = [re.compile(rf"(?<![\w.-]){pattern}(?![\w-]|\.[0-9])") for pattern in (
-    _DAY.format("d1") + r"\.?\s+(?:of\s+)?" + _MONTH.format("m1") + r",?\s+" + _YEAR.format("y1"),
-    _MONTH.format("m2") + r"\s+" + _DAY.format("d2") + r",?\s+" + _YEAR.format("y2"),
-    _YEAR.format("y3") + r"-(?P<n3>[0-9]{2})-(?P<d3>[0-9]{2})",
-    r"(?P<d4>[0-9]{1,2})\.(?P<n4>[0-9]{1,2})\.(?P<y4>[0-9]{4})",
+    _DAY + r"\.?\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR,
+    _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR,
+    _YEAR + r"-(?P<n>[0-9]{2})-(?P<d>[0-9]{2})",
+    r"(?P<d>[0-9]{1,2})\.(?P<n>[0-9]{1,2})\.(?P<y>[0-9]{4})",
 )]
 _MONTH_FORMS = [re.compile(rf"(?<![\w.-]){pattern}(?![\w-])") for pattern in (
-    _MONTH.format("m1") + r",?\s+" + _YEAR.format("y1"),
-    _YEAR.format("y2") + r"-(?P<n2>[0-9]{2})",
+    _MONTH + r",?\s+" + _YEAR,
+    _YEAR + r"-(?P<n>[0-9]{2})",
 )]
 
 
@@ -60,15 +60,11 @@ def holds(quote: str, value: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(fold(value))}(?!\w)", fold(quote)) is not None
 
 
-def _part(found: re.Match, prefix: str) -> str | None:
-    return next((value for name, value in found.groupdict().items() if name.startswith(prefix) and value), None)
-
-
 def _month_number(found: re.Match) -> int:
-    named = _part(found, "m")
+    named = found.groupdict().get("m")
     if named is not None:
         return next(number for number, month in enumerate(_MONTHS, 1) if month.startswith(named.rstrip(".")[:3]))
-    return int(_part(found, "n"))
+    return int(found["n"])
 
 
 def dates_in(text: str) -> list[dt.date]:
@@ -78,7 +74,7 @@ def dates_in(text: str) -> list[dt.date]:
     for form in _DATE_FORMS:
         for found in form.finditer(folded):
             try:
-                date = dt.date(int(_part(found, "y")), _month_number(found), int(_part(found, "d")))
+                date = dt.date(int(found["y"]), _month_number(found), int(found["d"]))
             except ValueError:
                 continue
             found_dates.append((found.start(), date))
@@ -102,7 +98,7 @@ def gives_month(quote: str, year: int, month: int) -> bool:
     """Whether the quote writes the month and year of a year-month value, such as "August 1971" or "1971-08"."""
     for form in _MONTH_FORMS:
         for found in form.finditer(fold(quote)):
-            if int(_part(found, "y")) == year and _month_number(found) == month:
+            if int(found["y"]) == year and _month_number(found) == month:
                 return True
     # A whole date of that month gives the month too.
     return any(date.year == year and date.month == month for date in dates_in(quote))
