@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..cells import FROM_TEXT, field_names, row_tuples, to_cell
+from ..cells import FROM_TEXT, field_names, to_cell
 
 # Python's csv reads a field of at most 131,072 characters by default, and a clause is any length a document gives
 # it; 2**31 - 1 is the largest the C long of every platform holds.
@@ -71,9 +71,8 @@ def _write_rows(stream, rows, schema: dict) -> None:
     columns, fields = field_names(schema), schema["fields"]
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(columns)
-    in_batches = getattr(rows, "tuples", None)  # a TableRows gives its rows' values a batch at a time
-    for values in in_batches() if in_batches and rows.names == tuple(columns) else row_tuples(rows, columns):
-        writer.writerow([to_cell(value, field) for value, field in zip(values, fields)])
+    for row in rows:
+        writer.writerow([to_cell(row[column], field) for column, field in zip(columns, fields)])
 
 
 def csv_rows(path: str, fields: list[dict]) -> Iterator[list]:

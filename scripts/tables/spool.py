@@ -40,7 +40,6 @@ class TableRows(Sequence):
     def __init__(self, schema: pa.Schema, path: Path, folder: TableFolder):
         # Every column may be missing here: a required value found missing is reported by the schema's own check.
         self.schema = pa.schema([field.with_nullable(True) for field in schema])
-        self.names = tuple(self.schema.names)
         self._path, self.folder = path, folder  # the folder lives as long as its tables
         self._pending: list[dict] = []
         self._writer = pa.ipc.new_file(str(path), self.schema)
@@ -77,11 +76,6 @@ class TableRows(Sequence):
     def __len__(self) -> int:
         self._finish()
         return self._length
-
-    def tuples(self) -> Iterator[tuple]:
-        """Each row's values in the order of names, read a batch at a time, without making a dict."""
-        for batch in self._batches():
-            yield from zip(*(column.to_pylist() for column in batch.columns))
 
     def __iter__(self) -> Iterator[dict]:
         for batch in self._batches():
