@@ -43,29 +43,30 @@ def csv_dialect(package: LoadedPackage) -> Iterator[Problem]:
     """UTF-8 without BOM, LF only, a final newline, and the schema's header in order."""
     for table in package.csv_tables.values():
         path = table.path
-        facts = package.facts(path)
-        if facts is None:
+        raw = package.read(path)
+        if raw is None:
             continue  # it vanished since load: missing-file says so
-        if not facts.size:
+        if not raw:
             yield error("empty-file", path, "the file is empty: expected at least the header row")
             continue
-        if facts.first_line.startswith(_BOM):
+        first_line = raw.partition(b"\n")[0].rstrip(b"\r")
+        if first_line.startswith(_BOM):
             yield error("bom", path, "starts with a UTF-8 byte-order mark", row=1)
         # Arrow checked the UTF-8 of every cell it parsed as text; only the header is left, or the
-        # whole file when Arrow could not parse it (then it is read whole, to find the byte).
-        raw = facts.first_line if table.cells is not None else package.read(path) or b""
+        # whole file when Arrow could not parse it.
+        checked = first_line if table.cells is not None else raw
         try:
-            raw.decode("utf-8")
+            checked.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield error("encoding", path, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                        row=raw[: exc.start].count(b"\n") + 1)
-        if facts.lines_before_cr is not None:
+            yield error("encoding", path, f"not UTF-8: byte 0x{checked[exc.start]:02x} cannot be decoded",
+                        row=checked[: exc.start].count(b"\n") + 1)
+        if (first_cr := raw.find(b"\r")) >= 0:
             yield error("line-endings", path, "has CR or CRLF line endings: expected LF only",
-                        row=facts.lines_before_cr + 1)
-        if not facts.ends_with_newline:
+                        row=raw.count(b"\n", 0, first_cr) + 1)
+        if not raw.endswith(b"\n"):
             yield error("final-newline", path, "does not end with a newline: the file may be truncated",
-                        row=facts.newlines + 1)
-        header = facts.first_line.removeprefix(_BOM).decode("utf-8", "replace").split(",")
+                        row=raw.count(b"\n") + 1)
+        header = first_line.removeprefix(_BOM).decode("utf-8", "replace").split(",")
         expected = field_names(table.schema)
         if header != expected:
             yield error("header", path, f"header is {header}, expected the schema's fields in order: {expected}", row=1)
@@ -96,10 +97,10 @@ def declared_integrity(package: LoadedPackage) -> Iterator[Problem]:
         if resource.get("format") != "parquet" and package.frictionless_checks_integrity:
             continue
         path = resource.get("path")
-        found = None if package.unsafe_reason(path) else package.size_and_sha256(path)
-        if found is None:
+        raw = None if package.unsafe_reason(path) else package.read(path)
+        if raw is None:
             continue
-        size, sha256 = found
+        size, sha256 = len(raw), hashlib.sha256(raw).hexdigest()
         if "bytes" in resource and resource["bytes"] != size:
             yield error("bytes", path, f"the descriptor declares {resource['bytes']} bytes, the file has {size}",
                         field="bytes", value=str(resource["bytes"]))

@@ -160,9 +160,7 @@ def test_csv_dialect_reads_the_whole_file_of_a_table_it_could_not_parse(clean):
 
 
 def test_files_accounted_for_names_each_undescribed_file_in_order(clean):
-    changed = _changed(
-        clean, inventory=dataclasses.replace(clean.inventory, files=clean.data_files | {"data/z.csv", "data/a.txt"})
-    )
+    changed = _changed(clean, data_files=clean.data_files | {"data/z.csv", "data/a.txt"})
     assert _run(integrity.files_accounted_for, changed) == [
         error(
             "undescribed-file", "data/a.txt", "is not described by any resource of the descriptor", value="data/a.txt"
@@ -177,14 +175,12 @@ def test_files_accounted_for_takes_a_suffix_every_table_has_as_downloads_and_ref
     tables = {path.removesuffix(".csv") for path in clean.data_files if path.endswith(".csv")}
     downloads = {f"{table}.jsonl" for table in tables}
     stray = "data/signatories.bak"
-    changed = _changed(
-        clean, inventory=dataclasses.replace(clean.inventory, files=clean.data_files | downloads | {stray})
-    )
+    changed = _changed(clean, data_files=clean.data_files | downloads | {stray})
     assert _run(integrity.files_accounted_for, changed) == [
         error("undescribed-file", stray, "is not described by any resource of the descriptor", value=stray)
     ]
     one_short = downloads - {"data/clauses.jsonl"}
-    changed = _changed(clean, inventory=dataclasses.replace(clean.inventory, files=clean.data_files | one_short))
+    changed = _changed(clean, data_files=clean.data_files | one_short)
     assert len(_run(integrity.files_accounted_for, changed)) == len(one_short)
 
 

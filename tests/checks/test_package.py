@@ -206,27 +206,14 @@ def test_the_profile_names_the_resource_that_breaks_it():
 @pytest.mark.parametrize(
     "raw", [b"", b"a,b\n", b"a,b\r\nc\n", b"\xef\xbb\xbfa,b\nc,d\r\ne", b"no newline at all", b"x\n\n\r\n\r"]
 )
-def test_the_facts_of_a_file_read_in_pieces_are_those_of_its_whole_bytes(raw, tmp_path):
-    import hashlib
+def test_a_file_is_read_whole_or_to_its_first_line_end_and_a_missing_file_or_a_folder_as_none(raw, tmp_path):
+    from scripts.checks.package import read_file, read_header
 
-    from scripts.checks.package import file_facts, in_pieces
-
-    first_line = raw.split(b"\n", 1)[0].rstrip(b"\r")
-    before_cr = raw[: raw.index(b"\r")].count(b"\n") if b"\r" in raw else None
-    expected = (len(raw), hashlib.sha256(raw).hexdigest(), first_line, raw.count(b"\n"), before_cr, raw.endswith(b"\n"))
-    for size in (1, 2, 3, len(raw) or 1):  # a line, a CR or a BOM split across pieces
-        facts = file_facts(raw[i : i + size] for i in range(0, len(raw), size))
-        assert (
-            facts.size,
-            facts.sha256,
-            facts.first_line,
-            facts.newlines,
-            facts.lines_before_cr,
-            facts.ends_with_newline,
-        ) == expected
     (tmp_path / "f.csv").write_bytes(raw)
-    assert in_pieces(str(tmp_path / "f.csv"), file_facts) == file_facts([raw])
-    assert in_pieces(str(tmp_path / "missing.csv"), file_facts) is None and in_pieces(str(tmp_path), file_facts) is None
+    assert read_file(str(tmp_path / "f.csv")) == raw
+    assert read_header(str(tmp_path / "f.csv")) == raw.split(b"\n", 1)[0].rstrip(b"\r")
+    for nothing in (tmp_path / "missing.csv", tmp_path, tmp_path / "f.csv" / "under-a-file"):
+        assert read_file(str(nothing)) is None and read_header(str(nothing)) is None
 
 
 @pytest.mark.posix("symbolic links, which Windows makes only with a privilege")
