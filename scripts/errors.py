@@ -11,10 +11,7 @@ class PipelineError(Exception):
 
     def __init__(self, where: str, problem: str, fix: str | None = None):
         self.where, self.problem, self.fix = where, problem, fix
-        super().__init__(str(self))
-
-    def __reduce__(self):
-        return PipelineError, (self.where, self.problem, self.fix)  # raised in another process, it arrives whole
+        super().__init__(where, problem, fix)  # the arguments again: raised in another process, it arrives whole
 
     def __str__(self) -> str:
         text = f"{self.where}: {self.problem}"
