@@ -56,19 +56,12 @@ class LoadedPackage:
     # Bytes read in place of a file's (None: as if it were gone), to check a change without writing it.
     replaced: dict[str, bytes | None] = field(default_factory=dict)
     data_files: frozenset[str] = frozenset()  # every file under data/, as a path relative to root
-    _reasons: dict[str, str | None] = field(default_factory=dict)
-
-    def unsafe_reason(self, path: str) -> str | None:
-        """unsafe_path_reason at this package's root, found once per path: three checks ask it of each file."""
-        if not isinstance(path, str):
-            return unsafe_path_reason(path)
-        if path not in self._reasons:
-            self._reasons[path] = unsafe_path_reason(path, self.root)
-        return self._reasons[path]
 
     def read(self, relative: str) -> bytes | None:
-        """A file's bytes; None when it does not exist. Read again each time they are asked for:
-        a corpus's files, all kept, would add their size to the peak."""
+        """A file's bytes; None when it does not exist, or when its path is unsafe (load reports it). Read again each
+        time they are asked for: a corpus's files, all kept, would add their size to the peak."""
+        if unsafe_path_reason(relative, self.root):
+            return None
         if relative in self.replaced:
             return self.replaced[relative]
         return read_file(os.path.join(self.root, relative))
@@ -152,18 +145,19 @@ def load(descriptor_path: Path) -> LoadedPackage:
         return package
     resources = package.descriptor["resources"]
     package.data_files = files_under(package.root, "data")
-    missing = set()
+    missing, tables = set(), []
     for resource in resources:
         path, named = resource.get("path"), f"resource {resource.get('name')!r}"
-        if reason := package.unsafe_reason(path):
+        if reason := unsafe_path_reason(path, package.root):
             message = f"{named} has an unsafe path: {reason}"
             package.problems.append(error("unsafe-path", name, message, value=str(path)))
-        elif not os.path.isfile(os.path.join(package.root, path)):
+            continue
+        if not os.path.isfile(os.path.join(package.root, path)):
             package.problems.append(error("missing-file", path, f"{named} names a file that does not exist"))
             missing.add(path)
-    for resource in resources:
-        if resource.get("type") != "table" or package.unsafe_reason(resource.get("path")):
-            continue
+        if resource.get("type") == "table":
+            tables.append(resource)
+    for resource in tables:
         table, problem = _load_table(package, resource)
         if problem:
             package.problems.append(problem)
@@ -196,7 +190,7 @@ def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | Non
     """The table of one resource, or the problem that keeps it from being read."""
     schema_path = resource.get("schema")
     if isinstance(schema_path, str):
-        reason = package.unsafe_reason(schema_path)
+        reason = unsafe_path_reason(schema_path, package.root)
     else:
         reason = "the schema must be a path to schemas/<name>.json"
     if reason:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .integrity import ALL_CHECKS, LONGEST_CHECKS
+from .integrity import ALL_CHECKS
 from ..errors import Problem, Report
 from .gate import frictionless_problems, table_problems
 from .package import load
@@ -37,16 +36,4 @@ def project_problems(descriptor_path: Path, frictionless_checks_integrity: bool)
     package.frictionless_checks_integrity = frictionless_checks_integrity
     if package.descriptor is None:
         return list(package.problems)
-    # The package's cells go with it: frictionless reads the files again.
-    return list(package.problems) + _project_checks(package)
-
-
-def _project_checks(package) -> list[Problem]:
-    """Every check of checks.py, on two threads, its problems in the order of ALL_CHECKS."""
-    # Two threads: most checks wait on the disk, Arrow or NumPy, which release the GIL.
-    # They share only the sources one check keeps for another, where a race costs one extra read.
-    # The longest checks start first, so that neither thread is left with a long one at the end.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        running = {check: pool.submit(lambda check: list(check(package)), check)
-                   for check in sorted(ALL_CHECKS, key=lambda c: c not in LONGEST_CHECKS)}
-        return [problem for check in ALL_CHECKS for problem in running[check].result()]
+    return list(package.problems) + [problem for check in ALL_CHECKS for problem in check(package)]
