@@ -235,9 +235,9 @@ def _cell_rule(package: LoadedPackage, rule: str, message: str, flags: Callable[
 
 def sources_and_spans(package: LoadedPackage) -> Iterator[Problem]:
     """Each source is the one agreements records, and every span reconstructs its text."""
-    if not _has(package, "agreements"):
+    agreements = _table(package, "agreements")
+    if agreements is None:
         return
-    agreements = package.tables["agreements"]
     texts: dict[str, str] = {}
     columns = (agreements.cells[name].to_pylist() for name in ("agreement_id", "source_path", "source_sha256"))
     for agreement_id, path, recorded in zip(*columns):
@@ -293,19 +293,18 @@ def _spans(table: TableFile, texts: dict[str, str], agreement_ids: list, start_n
 
 def counts(package: LoadedPackage) -> Iterator[Problem]:
     """The counts an agreement states equal the rows it has."""
-    if not _has(package, "agreements"):
+    agreements, acts, stated = (_table(package, name) for name in ("agreements", "acts", "agreement_countries"))
+    if agreements is None:
         return
-    agreements, file = package.tables["agreements"].cells, package.tables["agreements"].path
     for count_field, table_name in (("signatory_count", "signatories"), ("clause_count", "clauses")):
-        if _has(package, table_name):
-            yield from _count_mismatches(agreements, package.tables[table_name].cells, ["agreement_id"], count_field,
-                                         table_name, file)
-    if _has(package, "acts") and "is_coded" in agreements.column_names:
-        yield from _coded_mismatches(agreements, package.tables["acts"].cells, file)
-    if _has(package, "agreement_countries") and _has(package, "signatories"):
-        stated = package.tables["agreement_countries"]
-        yield from _count_mismatches(stated.cells, package.tables["signatories"].cells, _COUNTRY_OF_AGREEMENT,
-                                     "listed_signatory_count", "signatories", stated.path)
+        if children := _table(package, table_name):
+            yield from _count_mismatches(agreements.cells, children.cells, ["agreement_id"], count_field, table_name,
+                                         agreements.path)
+    if acts and "is_coded" in agreements.cells.column_names:
+        yield from _coded_mismatches(agreements.cells, acts.cells, agreements.path)
+    if stated and (listed := _table(package, "signatories")):
+        yield from _count_mismatches(stated.cells, listed.cells, _COUNTRY_OF_AGREEMENT, "listed_signatory_count",
+                                     "signatories", stated.path)
 
 
 def _rows_per_parent(parents: pa.Table, children: pa.Table, keys: list[str]) -> pa.ChunkedArray:
@@ -347,32 +346,30 @@ def _count_mismatches(parents: pa.Table, children: pa.Table, keys: list[str], co
 
 def reconciliation(package: LoadedPackage) -> Iterator[Problem]:
     """Countries stated by the attestation against countries of the list; only documented differences pass."""
-    if not all(_has(package, name) for name in ("agreement_countries", "signatories", "annotations")):
+    names = ("agreement_countries", "signatories", "annotations")
+    stated, listed, annotations = (_table(package, name) for name in names)
+    if stated is None or listed is None or annotations is None:
         return
-    stated_file, notes_file = package.tables["agreement_countries"].path, package.tables["annotations"].path
-    stated = _pairs(package.tables["agreement_countries"].cells)
-    listed = _pairs(package.tables["signatories"].cells)
-    annotations = package.tables["annotations"].cells
-    notes = annotations.filter(pc.and_(pc.equal(annotations["kind"], "discrepancy"),
-                                       pc.equal(annotations["subject_table"], "countries")))
+    notes = annotations.cells.filter(pc.and_(pc.equal(annotations.cells["kind"], "discrepancy"),
+                                             pc.equal(annotations.cells["subject_table"], "countries")))
     documented = {(row["agreement_id"], row["subject_id"]): row["note"] for row in notes.to_pylist()}
-    actual = {}
-    for agreement_id, country_code in _lacking(stated, listed):
+    stated_pairs, listed_pairs, actual = _pairs(stated.cells), _pairs(listed.cells), {}
+    for agreement_id, country_code in _lacking(stated_pairs, listed_pairs):
         actual[(agreement_id, country_code)] = (f"{country_code} is stated in the attestation of {agreement_id} but no "
                                                 "entry of its list names it")
-    for agreement_id, country_code in _lacking(listed, stated):
+    for agreement_id, country_code in _lacking(listed_pairs, stated_pairs):
         actual[(agreement_id, country_code)] = (f"{country_code} is named by the list of {agreement_id} but not stated "
                                                 "in its attestation")
     for key, message in sorted(actual.items()):
         if key in documented:
-            yield warning("known-discrepancy", stated_file, f"{message}. Documented: {documented[key]}",
+            yield warning("known-discrepancy", stated.path, f"{message}. Documented: {documented[key]}",
                           field="country_code", value=key[1])
         else:
-            yield error("discrepancy", stated_file, f"{message}, and no annotation documents it", field="country_code",
+            yield error("discrepancy", stated.path, f"{message}, and no annotation documents it", field="country_code",
                         value=key[1])
     for key in sorted(set(documented) - set(actual)):
-        yield error("stale-discrepancy", notes_file, f"an annotation documents a discrepancy for {key[1]} in {key[0]}, "
-                    "but stated and listed countries agree", field="subject_id", value=key[1])
+        yield error("stale-discrepancy", annotations.path, f"an annotation documents a discrepancy for {key[1]} in "
+                    f"{key[0]}, but stated and listed countries agree", field="subject_id", value=key[1])
 
 
 def _pairs(cells: pa.Table) -> pa.Array:
@@ -389,20 +386,21 @@ def _lacking(pairs: pa.Array, others: pa.Array) -> list[tuple[str, str]]:
 
 def annotation_subjects(package: LoadedPackage) -> Iterator[Problem]:
     """Each annotation's subject exists: a reference frictionless cannot express, as the table varies."""
-    if not _has(package, "annotations"):
+    annotations = _table(package, "annotations")
+    if annotations is None:
         return
-    cells = package.tables["annotations"].cells
+    cells = annotations.cells
     keys: dict[str, set[str]] = {}
     for index, (table_name, subject_id) in enumerate(zip(*(cells[name].to_pylist()
                                                            for name in ("subject_table", "subject_id")))):
-        if not _has(package, table_name):
+        subject = _table(package, table_name)
+        if subject is None:
             continue
-        subject = package.tables[table_name]
         key = subject.schema["primaryKey"][0]
         if table_name not in keys:
             keys[table_name] = set(subject.cells[key].to_pylist())
         if subject_id not in keys[table_name]:
-            yield error("annotation-subject", package.tables["annotations"].path, f"subject {subject_id!r} is not a "
+            yield error("annotation-subject", annotations.path, f"subject {subject_id!r} is not a "
                         f"{key} of {table_name}", row=index + 2, field="subject_id", value=subject_id)
 
 
@@ -440,9 +438,10 @@ def _readable(package: LoadedPackage) -> Iterator[TableFile]:
     return (table for table in package.csv_tables.values() if table.readable)
 
 
-def _has(package: LoadedPackage, name: str) -> bool:
+def _table(package: LoadedPackage, name: str) -> TableFile | None:
+    """The table of that name, when its cells can be read under its columns' names."""
     table = package.tables.get(name)
-    return table is not None and table.readable
+    return table if table is not None and table.readable else None
 
 
 ALL_CHECKS: list[Check] = [

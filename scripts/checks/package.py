@@ -210,7 +210,7 @@ def _load_table(package: LoadedPackage, resource: dict) -> tuple[TableFile | Non
     path = os.path.join(package.root, resource["path"])
     header = read_header(path)
     if header is None:
-        return table, None  # the inventory reports it as a missing file, and load leaves it out
+        return table, None  # load reports it as a missing file, and leaves it out
     table.header_ok = header.decode("utf-8", "replace") == ",".join(field_names(schema))
     table.cells = _csv_cells(path, schema)
     return table, None
