@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from ..cells import field_names
 from ..errors import Problem, error
 
+
 @dataclass
 class TableFile:
     """One table resource: its descriptor entry, schema and cells read as text (its bytes are read again when a check
@@ -220,17 +221,11 @@ def _csv_cells(path: str, schema: dict) -> pa.Table | None:
     """Every cell as text, exactly as in the file, or None when the CSV cannot be parsed; Arrow reads the file
     itself, a block at a time."""
     names = field_names(schema)
+    as_text = pacsv.ConvertOptions(column_types={name: pa.string() for name in names}, strings_can_be_null=False,
+                                   quoted_strings_can_be_null=False)
     try:
-        return pacsv.read_csv(
-            path,
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={n: pa.string() for n in names},
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
+        return pacsv.read_csv(path, read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+                              parse_options=pacsv.ParseOptions(newlines_in_values=True), convert_options=as_text)
     except (pa.ArrowInvalid, UnicodeDecodeError):
         return None
 
