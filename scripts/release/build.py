@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from ..tables.csvfile import Content, bytes_of, size_and_sha256, write_content, 
 from ..formats.descriptor import (descriptor_bytes, file_integrity, package_descriptor, release_downloads,
                                   source_resources, table_resource)
 from ..formats import page, versioned
+from ..formats.archive import sha256_of
 from ..inputs.files import CAPS, check_folder, read_input, read_input_text
 from ..errors import PipelineError, Problem, Report, ValidationFailed, error
 from ..checks.package import files_under, unsafe_path_reason
@@ -158,21 +158,15 @@ def _check_rows_meet_schemas(project: Project, tables: dict[str, list[dict]], so
 
 def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
     """Build, validate in a staging folder, and only then replace the files of data/."""
-    built = prepare(project, force)
+    with step("building the tables from the sources"):
+        built = build_in_memory(project)
+    guard_outputs(project, built, force)
     with staged_checkout(project, built) as stage, step("validating the build (frictionless and the project's checks)"):
         report = validate_package(stage / DESCRIPTOR)
     if not report.ok:
         raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")
     write_outputs(project, built.files)
     return built, report
-
-
-def prepare(project: Project, force: bool) -> BuiltPackage:
-    """Build in memory, after making sure that nothing edited by hand would be overwritten."""
-    with step("building the tables from the sources"):
-        built = build_in_memory(project)
-    guard_outputs(project, built, force)
-    return built
 
 
 def guard_outputs(project: Project, built: BuiltPackage, force: bool) -> None:
@@ -222,7 +216,8 @@ def staged_checkout(project: Project, built: BuiltPackage) -> Iterator[Path]:
 def write_if_changed(path: Path, content: Content) -> None:
     """Replace a file atomically: a reader sees the old bytes or the new ones, never a mix (a link is replaced, never
     written through)."""
-    if path.is_file() and not path.is_symlink() and _same_content(path, content):
+    size, sha256 = size_and_sha256(content)
+    if path.is_file() and not path.is_symlink() and path.stat().st_size == size and sha256_of(path) == sha256:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -230,14 +225,6 @@ def write_if_changed(path: Path, content: Content) -> None:
     with temporary.open("rb+") as stream:
         os.fsync(stream.fileno())
     os.replace(temporary, path)
-
-
-def _same_content(path: Path, content: Content) -> bool:
-    size, sha256 = size_and_sha256(content)
-    if path.stat().st_size != size:
-        return False
-    with path.open("rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest() == sha256
 
 
 def _refuse_to_overwrite_hand_edits(project: Project, built: BuiltPackage, on_disk: list[str]) -> None:

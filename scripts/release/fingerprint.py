@@ -48,9 +48,8 @@ def _lines(path: Path, known: dict[str, str], workbook: str):
                 # The database and workbook in it are pinned by what they hold, too.
                 if is_native(info.filename) or is_native("/" + info.filename):
                     entry_path = Path(archive_file.extract(info, Path(unpacked) / str(index)))
-                    with open(entry_path, "rb") as copy:
-                        sha256 = hashlib.file_digest(copy, "sha256").hexdigest()
-                    yield f"{info.filename}\t{known.get(sha256) or fingerprint(entry_path, workbook=workbook)}"
+                    entry = known.get(archive.sha256_of(entry_path)) or fingerprint(entry_path, workbook=workbook)
+                    yield f"{info.filename}\t{entry}"
                     continue
                 yield _entry_line(archive_file, info)
     elif name.endswith(".sqlite"):

@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import versions
@@ -22,7 +21,7 @@ from ..formats.citation import citation_text
 from ..tables.csvfile import Content, csv_bytes, write_content
 from ..formats.descriptor import (CHANGES_DESCRIPTION, changes_resource, descriptor_bytes, package_descriptor,
                                   release_downloads, source_resources, table_resource)
-from ..errors import PipelineError, Problem, ValidationFailed
+from ..errors import PipelineError, ValidationFailed
 from .fingerprint import fingerprint, is_native
 from ..formats import archive, diff, page, registry, wheel
 from ..inputs.files import check_folder, read_input
@@ -42,28 +41,9 @@ _GENERATED_MARKER = re.compile(r"<!-- (?:end of [^>]*|[^>]*: written by make bui
 LOCK = "requirements.lock"  # attached beside the zip as it is: the pins the users' workflow installs the validator with
 
 
-@dataclass(frozen=True)
-class ReleaseSummary:
-    name: str
-    tables: int
-    rows: int
-    files: int
-    bytes: int
-    zip_sha256: str
-    warnings: tuple[Problem, ...] = ()
-    changes: str = ""
-
-    def __str__(self) -> str:
-        lines = [f"warning: {problem}" for problem in self.warnings]
-        lines += [self.changes] if self.changes else []
-        lines.append(f"released {self.name}: {self.tables} tables, {self.rows} rows, {self.files} files,"
-                     f" {self.bytes:,} bytes")
-        lines.append(f"  dist/{self.name}.zip sha256 {self.zip_sha256}")
-        return "\n".join(lines)
-
-
-def make_release(project: Project) -> ReleaseSummary:
-    """Build, write the release aside, check it, write the other formats, zip it, then swap it into dist/."""
+def make_release(project: Project) -> str:
+    """Build, write the release aside, check it, write the other formats, zip it, then swap it into dist/; returns what
+    was released, as lines to print."""
     for written in (_NEXT, _PREVIOUS, "dist", versions.RECORDS):
         check_folder(project.root / written, project.root, written)
     _recover_interrupted_swap(project)
@@ -114,9 +94,11 @@ def make_release(project: Project) -> ReleaseSummary:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     released = [path for path in project.dist_dir.rglob("*") if path.is_file()]
-    return ReleaseSummary(name, len(rows), sum(rows.values()), len(released),
-                          sum(p.stat().st_size for p in released), digests[f"{name}.zip"], tuple(report.warnings),
-                          diff.summary(release.version, plan.previous_version, plan.changes))
+    changes = diff.summary(release.version, plan.previous_version, plan.changes)
+    return "\n".join([*(f"warning: {problem}" for problem in report.warnings), *([changes] if changes else []),
+                      f"released {name}: {len(rows)} tables, {sum(rows.values())} rows, {len(released)} files,"
+                      f" {sum(path.stat().st_size for path in released):,} bytes",
+                      f"  dist/{name}.zip sha256 {digests[f'{name}.zip']}"])
 
 
 def release_facts(project: Project, tables: Mapping[str, Sequence[dict]], change_count: int,
@@ -124,7 +106,10 @@ def release_facts(project: Project, tables: Mapping[str, Sequence[dict]], change
     """What the writers of formats/registry.py's files of the whole release may read, as plain values (one may run in
     another process): each is given those its parameters name."""
     release, metadata = project.releases[0], project.package_metadata
-    return {**workbook_arguments(project, tables, change_count), "csv_files": csv_files(project, folder),
+    # Each table's CSV file in the release, by table name, the table of changes last.
+    csv_files = {table: str(folder.path / registry.CSV.path_of(table=table))
+                 for table in [*project.table_names, registry.CHANGES]}
+    return {**workbook_arguments(project, tables, change_count), "csv_files": csv_files,
             "folder": str(folder.path), "name": metadata["name"],
             "table_files": registry.table_files(project.table_names),
             "cite_as": citation_text(metadata, release.version, release.date.isoformat(), tables["agreements"])}
@@ -198,17 +183,6 @@ def second_process() -> multiprocessing.pool.Pool:
     """
     method = multiprocessing.get_start_method()
     return multiprocessing.get_context("spawn" if method == "fork" else method).Pool(1)
-
-
-def csv_files(project: Project, folder: ReleaseFolder) -> dict[str, str]:
-    """Each table's CSV file in the release, by table name, the table of changes last."""
-    return {table: str(folder.path / registry.CSV.path_of(table=table))
-            for table in [*project.table_names, registry.CHANGES]}
-
-
-def release_schemas(project: Project) -> dict[str, dict]:
-    """The schema of every table a release holds: the build's tables, then the table of changes."""
-    return {**project.schemas, registry.CHANGES: project.changes_schema}
 
 
 def attach_validator(project: Project, staging: Path, version: str) -> list[str]:
@@ -300,8 +274,6 @@ def _other_formats(project: Project, folder: ReleaseFolder, table: str, rows, sc
 def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder,
                     resources: list[dict]) -> dict:
     """The release's documents, then its descriptor; returns the descriptor."""
-    resources = list(resources)
-    resources += source_resources(built.sources, built.corpus_files)
     for document in RELEASE_DOCUMENTS:
         content = read_input(project.root / document, project.root, document)
         if document == "CHANGELOG.md":
@@ -312,6 +284,7 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
             folder.write(path, content)
     folder.write("README.md", release_readme(project, built, version).encode("utf-8"))
     folder.write(registry.NOTES.path, release_notes(project, version, plan).encode("utf-8"))
+    resources = [*resources, *source_resources(built.sources, built.corpus_files)]
     descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
     folder.write(DESCRIPTOR, descriptor_bytes(descriptor))
     return descriptor
@@ -396,8 +369,8 @@ def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]], c
     descriptions = {resource["name"]: resource["description"] for resource in project.package_metadata["resources"]}
     descriptions[registry.CHANGES] = CHANGES_DESCRIPTION
     rows = {**{name: len(tables[name]) for name in project.table_names}, registry.CHANGES: change_count}
-    return {"about": about, "rows": rows, "schemas": release_schemas(project), "descriptions": descriptions,
-            "released": released}
+    schemas = {**project.schemas, registry.CHANGES: project.changes_schema}
+    return {"about": about, "rows": rows, "schemas": schemas, "descriptions": descriptions, "released": released}
 
 
 def _swap_into_place(project: Project, next_dist: Path) -> None:
