@@ -79,7 +79,7 @@ def build_in_memory(project: Project) -> BuiltPackage:
 
     descriptor = package_descriptor(project, version, tables["agreements"], resources)
     files[DESCRIPTOR] = descriptor_bytes(descriptor)
-    del descriptor, resources  # 20,030 resources at 10,000 agreements: let go before the page is made
+    del descriptor, resources  # two resources an agreement in a corpus: let go before the page is made
     files[dictionary.PATH] = dictionary.dictionary_markdown(metadata, project.schemas, tables).encode("utf-8")
     readme = read_input_text(project.root / "README.md", project.root, "README.md")
     readme = replace_block(readme, "coded agreements", "make build", dictionary.coding_status(tables["agreements"]))

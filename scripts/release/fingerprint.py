@@ -46,7 +46,7 @@ def _lines(path: Path, known: dict[str, str], workbook: str):
         with zipfile.ZipFile(path) as archive_file, tempfile.TemporaryDirectory() as unpacked:
             for index, info in enumerate(archive_file.infolist()):
                 # The database and workbook in it are pinned by what they hold, too.
-                if is_native(info.filename) or is_native("/" + info.filename):
+                if is_native("/" + info.filename):  # "/": a checksum file at the zip's root, too
                     entry_path = Path(archive_file.extract(info, Path(unpacked) / str(index)))
                     entry = known.get(archive.sha256_of(entry_path)) or fingerprint(entry_path, workbook=workbook)
                     yield f"{info.filename}\t{entry}"

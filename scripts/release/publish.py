@@ -162,7 +162,7 @@ def write_release_folder(project: Project, built: BuiltPackage, plan: versions.P
     resources = write_tables(project, built, folder) + write_changes(project, change_rows, folder)
     for relative in built.inputs:
         folder.copy_in(project.root, relative)
-    descriptor = write_documents(project, built, project.releases[0].version, plan, folder, resources)
+    descriptor = write_documents(project, built, plan, folder, resources)
     facts = {**release_facts(project, built.tables, len(change_rows), folder), "descriptor": descriptor}
     write_formats([fmt for fmt in registry.whole_release() if fmt.write and not fmt.from_tables], folder, facts)
 
@@ -271,7 +271,7 @@ def _other_formats(project: Project, folder: ReleaseFolder, table: str, rows, sc
     return resources
 
 
-def write_documents(project: Project, built: BuiltPackage, version: str, plan: versions.Plan, folder: ReleaseFolder,
+def write_documents(project: Project, built: BuiltPackage, plan: versions.Plan, folder: ReleaseFolder,
                     resources: list[dict]) -> dict:
     """The release's documents, then its descriptor; returns the descriptor."""
     for document in RELEASE_DOCUMENTS:
@@ -282,17 +282,18 @@ def write_documents(project: Project, built: BuiltPackage, version: str, plan: v
     for path, content in built.files.items():
         if (path.startswith("docs/") or path in ("CITATION.cff", "CITATION.bib")) and path != page.PATH:
             folder.write(path, content)
-    folder.write("README.md", release_readme(project, built, version).encode("utf-8"))
-    folder.write(registry.NOTES.path, release_notes(project, version, plan).encode("utf-8"))
+    folder.write("README.md", release_readme(project, built).encode("utf-8"))
+    folder.write(registry.NOTES.path, release_notes(project, plan).encode("utf-8"))
     resources = [*resources, *source_resources(built.sources, built.corpus_files)]
-    descriptor = package_descriptor(project, version, built.tables["agreements"], resources)
+    descriptor = package_descriptor(project, project.releases[0].version, built.tables["agreements"], resources)
     folder.write(DESCRIPTOR, descriptor_bytes(descriptor))
     return descriptor
 
 
-def release_readme(project: Project, built: BuiltPackage, version: str) -> str:
+def release_readme(project: Project, built: BuiltPackage) -> str:
     """The release's own README: what this folder holds and how to use it, and nothing of the repository's tooling."""
     metadata, release = project.package_metadata, project.releases[0]
+    version = release.version
     readme = built.files["README.md"].decode("utf-8")
     usage = [_GENERATED_MARKER.sub("", part.split(_END_OF_IN_A_RELEASE, 1)[0])
              for part in readme.split(_IN_A_RELEASE)[1:]]
@@ -335,13 +336,14 @@ def dataset_card_header(project: Project, built: BuiltPackage) -> list[str]:
     return [*lines, "---"]
 
 
-def release_notes(project: Project, version: str, plan: versions.Plan) -> str:
+def release_notes(project: Project, plan: versions.Plan) -> str:
     """What changed in the tables, counted and in words, then this version's CHANGELOG section, where the details of
     the build are too."""
     release = project.releases[0]
     return "\n".join([
-        f"# {project.package_metadata['title']}, version {version}", "", f"Released {release.date.isoformat()}.", "",
-        "## What changed in the data", "", diff.summary(version, plan.previous_version, plan.changes), "",
+        f"# {project.package_metadata['title']}, version {release.version}", "",
+        f"Released {release.date.isoformat()}.", "",
+        "## What changed in the data", "", diff.summary(release.version, plan.previous_version, plan.changes), "",
         "## Everything that changed, as CHANGELOG.md says", "", release.text, "",
     ])
 
@@ -350,7 +352,6 @@ def workbook_arguments(project: Project, tables: Mapping[str, Sequence[dict]], c
     """What workbook.write_workbook needs besides its path and the CSV files, as plain values: another process writes
     it."""
     release, released = project.releases[0], project.releases[0].date.isoformat()
-    # Its title, description, license and source.
     descriptor = package_descriptor(project, release.version, tables["agreements"], [])
     license_ = descriptor["licenses"][0]
     about = [
