@@ -46,7 +46,7 @@ class BuiltPackage:
     corpus_files: tuple[tuple[str, str, int], ...]
     # The page as a release holds it, given the size and sha256 of each file it lists: its links reach the release's
     # files, where the committed one's reach committed files.
-    release_page: Callable[[dict[str, tuple[int, str]]], bytes] = lambda sizes_and_sha256: b""
+    release_page: Callable[[dict[str, tuple[int, str]]], bytes]
 
     @property
     def inputs(self) -> list[str]:
