@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import json
 import multiprocessing
@@ -69,8 +70,7 @@ def make_release(project: Project) -> str:
         del built  # its rows, a corpus's largest part: from here on, every step reads the release's files
         with second_process() as worker:
             # The workbook, the longest format to write, is written from the CSV files beside the checks.
-            writing = [worker.apply_async(fmt.write, *_arguments(fmt, folder, facts))
-                       for fmt in from_tables if fmt.apart]
+            writing = [worker.apply_async(_writer(fmt, folder, facts)) for fmt in from_tables if fmt.apart]
             with step("validating the release (frictionless on the tables, the project's checks on every file)"):
                 report = validate_package(folder.path / DESCRIPTOR, frictionless_scope="tables")
             if not report.ok:
@@ -115,17 +115,16 @@ def release_facts(project: Project, tables: Mapping[str, Sequence[dict]], change
             "cite_as": citation_text(metadata, release.version, release.date.isoformat(), tables["agreements"])}
 
 
-def _arguments(fmt: registry.Format, folder: ReleaseFolder, facts: dict) -> tuple[tuple[str], dict]:
-    """A writer's arguments: the path of its file in the release, and the facts its parameters name."""
+def _writer(fmt: registry.Format, folder: ReleaseFolder, facts: dict) -> Callable[[], None]:
+    """A format's writer, given the path of its file in the release and the facts its parameters name."""
     wanted = inspect.signature(fmt.write).parameters
     path = folder.path_of(fmt.path_of(name=facts["name"]))
-    return (str(path),), {key: value for key, value in facts.items() if key in wanted}
+    return functools.partial(fmt.write, str(path), **{key: value for key, value in facts.items() if key in wanted})
 
 
 def write_formats(formats: list[registry.Format], folder: ReleaseFolder, facts: dict) -> None:
     for fmt in formats:
-        arguments, keywords = _arguments(fmt, folder, facts)
-        fmt.write(*arguments, **keywords)
+        _writer(fmt, folder, facts)()
 
 
 class ReleaseFolder:
