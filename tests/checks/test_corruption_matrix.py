@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from scripts.inputs.project import Project
-from conftest import SOURCE_DIR, run, snapshot
+from conftest import ROOT, SOURCE_DIR, run, snapshot
 
 pytestmark = pytest.mark.slow  # make check: every corruption, each on its own copy of a release
 
@@ -227,7 +228,8 @@ def test_the_matrix_has_at_least_twenty_cases():
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_corruption_fails_validation_by_name(package, capsys, case):
+def test_corruption_fails_validation_by_name(reused_package, capsys, case):
+    package = reused_package.fresh()
     corrupt, expected, _ = CASES[case]
     corrupt(package)
     code, out, err = run(package, "validate", capsys=capsys)
@@ -253,9 +255,12 @@ THROUGH_A_RELEASE = [
 
 
 @pytest.mark.parametrize("case", THROUGH_A_RELEASE)
-def test_the_release_gate_refuses_a_corrupted_release_by_name_and_writes_nothing(package, capsys, monkeypatch, case):
+def test_the_release_gate_refuses_a_corrupted_release_by_name_and_writes_nothing(
+    reused_package, capsys, monkeypatch, case
+):
     """The corruption is made in the release being written, after its files and before its
     check: only the gate can stop it."""
+    package = reused_package.fresh()
     corrupt, _, rule = CASES[case]
     import scripts.release.publish
 
@@ -277,9 +282,11 @@ def test_the_release_gate_refuses_a_corrupted_release_by_name_and_writes_nothing
     assert snapshot(package / "dist") == {}
 
 
-def test_release_refusal_keeps_the_previous_release(package, capsys):
-    assert run(package, "release", capsys=capsys)[0] == 0
+def test_release_refusal_keeps_the_previous_release(package, released_folder, capsys):
+    # The previous release is the shared one, a release of the same unchanged package: copied, not made again.
+    shutil.copytree(released_folder.parent, package / "dist", symlinks=True)
     previous = snapshot(package / "dist")
+    assert previous
     CASES["tampered source"][0](package)
     code, _, err = run(package, "release", capsys=capsys)
     assert code != 0
@@ -287,14 +294,18 @@ def test_release_refusal_keeps_the_previous_release(package, capsys):
     assert snapshot(package / "dist") == previous
 
 
-def test_a_corrupted_released_descriptor_fails_validation(package, capsys):
-    assert run(package, "release", capsys=capsys)[0] == 0
-    released = next((package / "dist").glob("*/datapackage.json"))
+def _copy_of_the_release(released_folder: Path, tmp_path: Path) -> Path:
+    """A copy of the shared release to corrupt (its descriptor), rather than a release made again for each test."""
+    return shutil.copytree(released_folder, tmp_path / released_folder.name) / "datapackage.json"
+
+
+def test_a_corrupted_released_descriptor_fails_validation(released_folder, tmp_path, capsys):
+    released = _copy_of_the_release(released_folder, tmp_path)
     descriptor = json.loads(released.read_text(encoding="utf-8"))
     _resource(descriptor, "signatories-parquet")["hash"] = "sha256:" + "0" * 64
     _resource(descriptor, "clauses")["bytes"] = 1
     released.write_text(json.dumps(descriptor), encoding="utf-8", newline="\n")
-    code, _, err = run(package, "validate", str(released), capsys=capsys)
+    code, _, err = run(ROOT, "validate", str(released), capsys=capsys)
     assert code != 0
     assert (
         "data/signatories.parquet, field hash: [hash] the descriptor declares sha256:000" in err
@@ -339,18 +350,17 @@ PARQUET_CASES = {
 
 
 @pytest.mark.parametrize("case", sorted(PARQUET_CASES))
-def test_released_parquet_that_differs_from_its_csv_fails_validation(package, capsys, case):
+def test_released_parquet_that_differs_from_its_csv_fails_validation(released_folder, tmp_path, capsys, case):
     import hashlib
 
     table, change, expected = PARQUET_CASES[case]
-    assert run(package, "release", capsys=capsys)[0] == 0
-    released = next((package / "dist").glob("*/datapackage.json"))
+    released = _copy_of_the_release(released_folder, tmp_path)
     path = released.parent / "data" / f"{table}.parquet"
     change(path)
     descriptor = json.loads(released.read_text(encoding="utf-8"))
     _resource(descriptor, f"{table}-parquet")["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
     released.write_text(json.dumps(descriptor), encoding="utf-8", newline="\n")
 
-    code, _, err = run(package, "validate", str(released), capsys=capsys)
+    code, _, err = run(ROOT, "validate", str(released), capsys=capsys)
     assert code != 0
     assert expected in err, err[-2000:]
