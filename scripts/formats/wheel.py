@@ -7,12 +7,13 @@ import hashlib
 import zipfile
 from pathlib import Path
 
+from .archive import zip_entry
+
 # The code and what it reads at import (contracts/: the v2 profiles, the input caps, the changelog's grammar), laid out
 # as in a checkout, so that the installed validator runs the very modules `make validate` runs.
 PACKAGED_FOLDERS = ("scripts", "contracts")
 # The code that runs, which a test's copy of the package does not change.
 CODE_ROOT = Path(__file__).resolve().parents[2]
-_ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
 
 
 def wheel_name(distribution: str, version: str) -> str:
@@ -44,11 +45,7 @@ def write_wheel(root: Path, target: Path, distribution: str, version: str, summa
     entries.append((f"{info}/RECORD", (record + f"{info}/RECORD,,\n").encode("utf-8")))
     with zipfile.ZipFile(target, "w") as archive:
         for relative, content in entries:
-            entry = zipfile.ZipInfo(relative, date_time=_ZIP_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3  # Unix, whatever system builds it
-            archive.writestr(entry, content)
+            archive.writestr(zip_entry(relative), content)
 
 
 def _urlsafe_sha256(content: bytes) -> str:
