@@ -54,29 +54,19 @@ CROISSANT = Format("croissant", croissant.PATH, "application/ld+json", "The tabl
 
 # In the order a release lists them: each table's files, then the files of the whole release.
 FORMATS = (CSV, PARQUET, STATA, SPSS, NOTES, WORKBOOK, DATABASE, DATASETTE, CROISSANT)
+PER_TABLE = tuple(fmt for fmt in FORMATS if fmt.per_table)
+WRITTEN_PER_TABLE = tuple(fmt for fmt in PER_TABLE if fmt.write)  # the CSV is the build's
+WHOLE_RELEASE = tuple(fmt for fmt in FORMATS if not fmt.per_table)
 CHANGES = "changes"  # the release's own table, after the build's
 CHANGES_LABEL = "Changes in every release"
-
-
-def per_table() -> list[Format]:
-    return [fmt for fmt in FORMATS if fmt.per_table]
-
-
-def written_per_table() -> list[Format]:
-    """The per-table formats a release writes from a table's rows (the CSV is the build's)."""
-    return [fmt for fmt in per_table() if fmt.write]
-
-
-def whole_release() -> list[Format]:
-    return [fmt for fmt in FORMATS if not fmt.per_table]
 
 
 def table_files(tables: list[str]) -> list[tuple[str, str, str]]:
     """(label, path, media type) of each table's file in each format, the table of changes last."""
     return [(fmt.label_of(CHANGES_LABEL if table == CHANGES else table), fmt.path_of(table=table), fmt.media_type)
-            for table in [*tables, CHANGES] for fmt in per_table()]
+            for table in [*tables, CHANGES] for fmt in PER_TABLE]
 
 
 def release_files(package_name: str) -> list[tuple[str, str, str]]:
     """(label, path, media type) of each file of the whole release."""
-    return [(fmt.label_of(), fmt.path_of(name=package_name), fmt.media_type) for fmt in whole_release()]
+    return [(fmt.label_of(), fmt.path_of(name=package_name), fmt.media_type) for fmt in WHOLE_RELEASE]

@@ -53,7 +53,7 @@ def make_release(project: Project) -> str:
     staging = project.root / _NEXT
     shutil.rmtree(staging, ignore_errors=True)
     folder = ReleaseFolder(staging / name)
-    from_tables = [fmt for fmt in registry.whole_release() if fmt.from_tables]
+    from_tables = [fmt for fmt in registry.WHOLE_RELEASE if fmt.from_tables]
     last = [fmt.path_of(name=project.package_metadata["name"]) for fmt in from_tables]  # in the zip
     try:
         with step("building the tables from the sources"):
@@ -163,7 +163,7 @@ def write_release_folder(project: Project, built: BuiltPackage, plan: versions.P
         folder.copy_in(project.root, relative)
     descriptor = write_documents(project, built, plan, folder, resources)
     facts = {**release_facts(project, built.tables, len(change_rows), folder), "descriptor": descriptor}
-    write_formats([fmt for fmt in registry.whole_release() if fmt.write and not fmt.from_tables], folder, facts)
+    write_formats([fmt for fmt in registry.WHOLE_RELEASE if fmt.write and not fmt.from_tables], folder, facts)
 
 
 def _sizes_and_sha256(folder: ReleaseFolder) -> dict[str, tuple[int, str]]:
@@ -262,7 +262,7 @@ def _other_formats(project: Project, folder: ReleaseFolder, table: str, rows, sc
                    resource: Callable[[str, Content, registry.Format], dict]) -> list[dict]:
     """A table in each per-table format the release writes from its rows; returns the resources of those that are."""
     released, resources = project.releases[0].date.isoformat(), []
-    for fmt in registry.written_per_table():
+    for fmt in registry.WRITTEN_PER_TABLE:
         path = fmt.path_of(table=table)
         content = folder.write(path, fmt.write(rows, schema, title, released))
         if fmt.resource:

@@ -49,7 +49,7 @@ def test_release_layout_and_summary(released):
         rows == 285
     )  # the tables of 2.3.0 and Saudi Arabia in countries: a new row changes the summary, and this number with it
     per_table = (
-        len(registry.per_table()) - 2
+        len(registry.PER_TABLE) - 2
     )  # the CSV and Parquet files of each table and of the changes were 69 files with the rest
     # and beside the zip, the validator's wheel and requirements.lock: 2 more
     assert f"released {NAME}: {len(TABLES)} tables, {rows} rows, {69 + 2 + per_table * (len(TABLES) + 1)} files," in out
@@ -230,7 +230,7 @@ def test_released_descriptor_lists_every_file_with_its_integrity(released):
     data_files = {p.relative_to(folder).as_posix() for p in (folder / "data").rglob("*") if p.is_file()}
     # Stata and SPSS files are downloads beside each table, not resources: frictionless cannot read them.
     downloads = {
-        fmt.path_of(table=table) for table in [*TABLES, "changes"] for fmt in registry.per_table() if not fmt.resource
+        fmt.path_of(table=table) for table in [*TABLES, "changes"] for fmt in registry.PER_TABLE if not fmt.resource
     }
     assert set(described) == data_files - downloads and downloads <= data_files
     for path, resource in described.items():
