@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 
 import yaml
 
@@ -25,9 +26,7 @@ def citation(package_metadata: dict, version: str, released: str, agreements: li
     """CITATION.cff as a dict: the dataset's authors as entities, its version, and its address where
     metadata/package.yaml sets one."""
     address = public_address(package_metadata)
-    signatory_counts: dict[str, int] = {}
-    for row in signatories:
-        signatory_counts[row["agreement_id"]] = signatory_counts.get(row["agreement_id"], 0) + 1
+    signatory_counts = Counter(row["agreement_id"] for row in signatories)
     return {
         "cff-version": "1.2.0",
         "message": ("If you use this dataset, please cite it as below. Its maintainers are neither the signatories nor"
@@ -43,7 +42,7 @@ def citation(package_metadata: dict, version: str, released: str, agreements: li
         "references": [{
             "type": "generic", "title": agreement["title"],
             # The signatories are its authors; their names are in the signatories table.
-            "authors": [{"name": f"The {signatory_counts.get(agreement['agreement_id'], 0)} signatory organizations"
+            "authors": [{"name": f"The {signatory_counts[agreement['agreement_id']]} signatory organizations"
                                  " listed in the agreement"}],
             "publisher": {"name": agreement["publisher"]}, "url": agreement["source_url"],
             "year": agreement["date_signed"].year,
