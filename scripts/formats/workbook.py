@@ -34,12 +34,12 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
 
     # constant_memory: each row is written out when the next begins, so a corpus needs little memory.
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                          "strings_to_numbers": False, "strings_to_urls": False})
+                                          "strings_to_numbers": False, "strings_to_urls": False,
+                                          "default_date_format": "yyyy-mm-dd"})
     workbook.set_properties({"title": dict(about).get("Title", ""),
                              "created": dt.datetime.combine(dt.date.fromisoformat(released), dt.time())})
     bold = workbook.add_format({"bold": True})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    date = workbook.add_format({"num_format": "yyyy-mm-dd"})
 
     parts = {name: _cells_needed(file, schemas[name]["fields"]) for name, file in csv_files.items()}
     if any(parts.values()):
@@ -72,19 +72,18 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
         sheet.write_row(0, 0, names + [f"{names[column]} (continued {part})" for column, part in continued], bold)
         for column, field in enumerate(fields):  # the header keeps the CSV's names; each carries its title as a note
             sheet.write_comment(0, column, label_of(field), {"x_scale": 2})
-        writers = [_writer(sheet, field["type"], date) for field in fields]
         first_continued = {column: len(names) + continued.index((column, 2)) for column in parts[name]}
         # Row by row, as constant_memory needs.
         # As the release names it: the workbook sits at its top.
         csv_path = Path(os.path.relpath(file, os.path.dirname(path))).as_posix()
         for number, values in enumerate(csv_rows(file, fields), start=1):
-            for column, (write, value) in enumerate(zip(writers, values)):
+            for column, value in enumerate(values):
                 if column in first_continued and value is not None and len(value) > _CELL_UNITS // 2:
                     first, *rest = _pieces(value)
                     value = first
                     for offset, piece in enumerate(rest):
                         sheet.write_string(number, first_continued[column] + offset, piece)
-                if value is not None and (code := write(number, column, value)):
+                if value is not None and (code := sheet.write(number, column, value)):
                     _refuse_unless_whole(code, f"{csv_path}, row {number + 1:,}, {names[column]}", value)
     _codes_sheet(workbook.add_worksheet(CODES_SHEET), schemas, bold)
     workbook.close()
@@ -131,17 +130,6 @@ def _pieces(value: str) -> list[str]:
             start, units = index, 0
         units += width
     return [*pieces, value[start:]]
-
-
-def _writer(sheet, kind: str, date_format):
-    if kind == "date":
-        return lambda row, column, value: sheet.write_datetime(row, column, dt.datetime.combine(value, dt.time()),
-                                                               date_format)
-    if kind in ("integer", "number"):
-        return sheet.write_number
-    if kind == "boolean":
-        return sheet.write_boolean
-    return sheet.write_string
 
 
 # xlsxwriter's return codes: the cell was not written (beyond the sheet's last row or column),
