@@ -11,54 +11,46 @@ from ..tables.csvfile import csv_rows
 
 PATH = "{name}.sqlite"
 METADATA_PATH = "datasette.json"
-# Joins people ask for first. Left joins: an entry that names no country is kept.
+# Joins people ask for first, each with what one of its rows is and the facets Datasette shows on it. Left joins: an
+# entry that names no country is kept. A facet counts rows, so act_type is offered where a row is an act, never on the
+# view whose rows are an act's parties.
 VIEWS = {
-    "signatories_with_countries": """
+    "signatories_with_countries": ("one row per entry of a signatory list", ["country_name"], """
         SELECT s.signatory_id, s.agreement_id, s.list_number, s.name, s.acronym, s.country_as_listed,
                s.country_code, c.name AS country_name, c.alpha_3
         FROM signatories s LEFT JOIN countries c ON c.country_code = s.country_code
-        ORDER BY s.agreement_id, s.list_number""",  # noqa: E501 (SQL the database stores as written)
-    "clauses_with_acts_and_parties": """
+        ORDER BY s.agreement_id, s.list_number"""),  # noqa: E501 (SQL the database stores as written)
+    "clauses_with_acts_and_parties": ("one row per party of an act, and one per clause that performs no act",
+                                      ["role", "actor_type"], """
         SELECT cl.clause_id, cl.agreement_id, cl.clause_number, cl.is_attestation, a.act_id, a.act_type, a.verb_text,
                aa.role, ac.name AS actor_name, ac.actor_type, aa.mention_text, aa.is_implicit
         FROM clauses cl
         LEFT JOIN acts a ON a.clause_id = cl.clause_id
         LEFT JOIN act_actors aa ON aa.act_id = a.act_id
         LEFT JOIN actors ac ON ac.actor_id = aa.actor_id
-        ORDER BY cl.agreement_id, cl.clause_number, a.act_number""",
-    "signatories_with_organizations": """
+        ORDER BY cl.agreement_id, cl.clause_number, a.act_number"""),
+    "signatories_with_organizations": ("one row per entry of a signatory list, with the organization it resolves to",
+                                       ["resolution", "headquarters_country_code"], """
         SELECT s.signatory_id, s.agreement_id, s.list_number, s.name_as_listed, s.name, s.acronym, s.country_code, s.resolution, s.resolution_note,
                o.organization_id, o.name AS organization_name, o.acronym AS organization_acronym, o.website, o.founded_year, o.founded_date, o.headquarters_city,
                o.headquarters_country_code, o.wikipedia_url
         FROM signatories s LEFT JOIN organizations o ON o.organization_id = s.organization_id
-        ORDER BY s.agreement_id, s.list_number""",  # noqa: E501 (SQL the database stores as written)
-    "actors_with_countries": """
+        ORDER BY s.agreement_id, s.list_number"""),  # noqa: E501 (SQL the database stores as written)
+    "actors_with_countries": ("one row per party of a text, with what it is and the state it is, if one",
+                              ["actor_type", "resolution"], """
         SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, ac.country_code, c.name AS country_name, ac.resolution_note
         FROM actors ac LEFT JOIN countries c ON c.country_code = ac.country_code
-        ORDER BY ac.agreement_id, ac.actor_id""",  # noqa: E501 (SQL the database stores as written)
-    "actors_with_organizations": """
+        ORDER BY ac.agreement_id, ac.actor_id"""),  # noqa: E501 (SQL the database stores as written)
+    "actors_with_organizations": ("one row per party of a text, with the organization it is, if one",
+                                  ["actor_type", "resolution"], """
         SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, o.organization_id, o.name AS organization_name,
                o.acronym AS organization_acronym, o.founded_year, o.founded_date, o.headquarters_city, o.headquarters_country_code, o.website, o.fact_count
         FROM actors ac LEFT JOIN organizations o ON o.organization_id = ac.organization_id
-        ORDER BY ac.agreement_id, ac.actor_id""",  # noqa: E501 (SQL the database stores as written)
-    "acts_with_clauses": """
+        ORDER BY ac.agreement_id, ac.actor_id"""),  # noqa: E501 (SQL the database stores as written)
+    "acts_with_clauses": ("one row per act", ["act_type"], """
         SELECT a.act_id, a.agreement_id, cl.clause_id, cl.clause_number, cl.is_attestation, a.act_number, a.act_type, a.verb_text
         FROM acts a JOIN clauses cl ON cl.clause_id = a.clause_id
-        ORDER BY a.agreement_id, cl.clause_number, a.act_number""",  # noqa: E501 (SQL the database stores as written)
-}
-# What one row of each view is, and the facets Datasette shows on it: a facet counts rows, so act_type is
-# offered where a row is an act, never on the view whose rows are an act's parties.
-VIEW_ROWS = {
-    "signatories_with_countries": ("one row per entry of a signatory list", ["country_name"]),
-    "clauses_with_acts_and_parties": ("one row per party of an act, and one per clause that performs no act",
-                                      ["role", "actor_type"]),
-    "acts_with_clauses": ("one row per act", ["act_type"]),
-    "actors_with_countries": ("one row per party of a text, with what it is and the state it is, if one",
-                              ["actor_type", "resolution"]),
-    "actors_with_organizations": ("one row per party of a text, with the organization it is, if one",
-                                  ["actor_type", "resolution"]),
-    "signatories_with_organizations": ("one row per entry of a signatory list, with the organization it resolves to",
-                                       ["resolution", "headquarters_country_code"]),
+        ORDER BY a.agreement_id, cl.clause_number, a.act_number"""),  # noqa: E501 (SQL the database stores as written)
 }
 FULL_TEXT = {"clauses": ["text"]}
 
@@ -100,7 +92,7 @@ def write_database(path: str, csv_files: dict[str, str], schemas: dict[str, dict
             db[name].create_index(fk["fields"], find_unique_name=True)
     for name, columns in FULL_TEXT.items():
         db[name].enable_fts(columns, tokenize="porter unicode61 remove_diacritics 2", create_triggers=False)
-    for name, sql in VIEWS.items():
+    for name, (_, _, sql) in VIEWS.items():
         db.create_view(name, sql.strip())
     connection.commit()
     connection.execute("VACUUM")
@@ -130,8 +122,7 @@ def write_datasette_metadata(path: str, descriptor: dict, schemas: dict[str, dic
             fields = schemas[resource["name"]]["fields"]
             tables[resource["name"]] = {"title": resource["title"], "description": resource["description"], "columns": {
                 field["name"]: f"{label_of(field)}: {field['description']}" for field in fields}}
-    for view, sql in VIEWS.items():
-        rows, facets = VIEW_ROWS[view]
+    for view, (rows, facets, sql) in VIEWS.items():
         tables[view] = {"title": view.replace("_", " ").capitalize(),
                         "description": f"A view, {rows}: " + " ".join(sql.split()), "facets": facets}
     metadata = {"title": descriptor["title"], "description": descriptor["description"], "license": license_["name"],
