@@ -72,8 +72,7 @@ def release_downloads(project: Project, version: str, sources: list[SourceDocume
     return files
 
 
-def source_resources(sources: list[SourceDocument], corpus_files: tuple[tuple[str, str, int], ...] = ()
-                     ) -> list[dict]:
+def source_resources(sources: list[SourceDocument], corpus_files: tuple[tuple[str, str, int], ...]) -> list[dict]:
     """The source documents and the curated files beside them, so that every file under data/ is described.
 
     They have no "type": Data Package v2 allows only "table" there. frictionless still checks
