@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
 from .escape import markdown_code, markdown_text
 
 CSV_PATH = "data/changes.csv"
-PARQUET_PATH = "data/changes.parquet"
 SCHEMA_PATH = "schemas/changes.json"
 NOTES_PATH = "RELEASE-NOTES.md"
 KEY_SEPARATOR = "|"  # between the values of a composite primary key
@@ -37,9 +37,7 @@ def changes(previous_version: str | None, previous: dict[str, Table], current: d
     column is one change, not one per cell; a new or removed row likewise."""
     if previous_version is None:
         return first_release()
-
-    def change(*args) -> dict:
-        return _change(previous_version, *args)
+    change = functools.partial(_change, previous_version)
     found = []
     for name, table in current.items():
         if name not in previous:
