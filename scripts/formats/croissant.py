@@ -25,7 +25,8 @@ def write_croissant(path: str, folder: str, descriptor: dict, schemas: dict[str,
     `table_files` are (label, path, media type) of each table's files in the release `folder`: those the descriptor
     does not describe as CSV tables (Parquet, Stata, SPSS) are file objects beside the CSV ones, with their sha256.
     """
-    tables = _csv_tables(descriptor)
+    tables = [resource for resource in descriptor["resources"]
+              if resource.get("type") == "table" and resource.get("format") == "csv"]
     files = [{"@type": "cr:FileObject", "@id": _file(resource["name"]), "name": _file(resource["name"]),
               "description": resource["title"], "contentUrl": resource["path"], "encodingFormat": "text/csv",
               "sha256": resource["hash"].removeprefix("sha256:")} for resource in tables]
@@ -43,11 +44,6 @@ def write_croissant(path: str, folder: str, descriptor: dict, schemas: dict[str,
         "recordSet": [_record_set(resource, schemas[resource["name"]]) for resource in tables],
     }
     Path(path).write_bytes((json.dumps(croissant, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-
-
-def _csv_tables(descriptor: dict) -> list[dict]:
-    return [resource for resource in descriptor["resources"]
-            if resource.get("type") == "table" and resource.get("format") == "csv"]
 
 
 def _record_set(resource: dict, schema: dict) -> dict:
