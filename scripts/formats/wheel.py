@@ -28,17 +28,13 @@ def wheel_files(root: Path) -> list[str]:
                   and "__pycache__" not in path.parts and (folder != "scripts" or path.suffix == ".py"))
 
 
-def metadata(distribution: str, version: str, summary: str, requires: list[str]) -> str:
-    lines = ["Metadata-Version: 2.1", f"Name: {distribution}", f"Version: {version}", f"Summary: {summary}",
-             "Requires-Python: >=3.11", *(f"Requires-Dist: {requirement}" for requirement in requires)]
-    return "\n".join(lines) + "\n"
-
-
 def write_wheel(root: Path, target: Path, distribution: str, version: str, summary: str, requires: list[str]) -> None:
     """A wheel whose bytes depend only on the files it holds: entries sorted, fixed time and modes, RECORD last."""
     info = f"{distribution.replace('-', '_')}-{version}.dist-info"
     entries = [(relative, (root / relative).read_bytes()) for relative in wheel_files(root)]
-    entries += [(f"{info}/METADATA", metadata(distribution, version, summary, requires).encode("utf-8")),
+    metadata = (f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\nSummary: {summary}\n"
+                "Requires-Python: >=3.11\n" + "".join(f"Requires-Dist: {requirement}\n" for requirement in requires))
+    entries += [(f"{info}/METADATA", metadata.encode("utf-8")),
                 (f"{info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: scripts.formats.wheel\nRoot-Is-Purelib: true\n"
                                   b"Tag: py3-none-any\n")]
     record = "".join(f"{relative},sha256={_urlsafe_sha256(content)},{len(content)}\n" for relative, content in entries)
