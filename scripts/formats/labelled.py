@@ -44,10 +44,8 @@ def labelled_table(rows, schema: dict) -> LabelledTable:
         elif field["type"] == "boolean":
             frame[name] = pd.array([None if value is None else int(value) for value in values], dtype="Int64")
             value_labels[name] = dict(BOOLEAN_LABELS)
-        elif field["type"] == "integer":
-            frame[name] = pd.array(values, dtype="Int64")
-        elif field["type"] == "number":
-            frame[name] = pd.array(values, dtype="float64")
+        elif field["type"] in ("integer", "number"):
+            frame[name] = pd.array(values, dtype="Int64" if field["type"] == "integer" else "float64")
         elif field["type"] == "date":
             midnights = [dt.datetime.combine(value, dt.time()) if value else None for value in values]
             frame[name] = pd.to_datetime(pd.Series(midnights, dtype=object))
