@@ -104,7 +104,7 @@ def key_path(keys) -> str:
 def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict[str, dict] | None = None
                  ) -> CuratedFile:
     """The file's values, after the YAML is read strictly and the values meet contracts/<contract_name>.schema.json."""
-    curated = _read(path, root, _relative(path, root))
+    curated = _read(path, root, path.relative_to(root).as_posix())
     _refuse_control_characters(curated)
     validator = _validator(contract_name, _freeze(table_schemas))
     found = [(_explain(error, validator.schema), error) for error in validator.iter_errors(curated.data)]
@@ -122,13 +122,6 @@ def load_curated(path: Path, root: Path, contract_name: str, table_schemas: dict
     elsewhere = {item[0][0] for item in found} - {keys, found[0][0][0]}
     more = f" ({len(elsewhere)} more problem(s) elsewhere in this file)" if elsewhere else ""
     raise PipelineError(curated.where(*keys), problem + more, fix)
-
-
-def _relative(path: Path, root: Path) -> str:
-    for candidate, base in ((path, root), (path.resolve(), root.resolve())):
-        if candidate.is_relative_to(base):
-            return candidate.relative_to(base).as_posix()
-    return str(path)
 
 
 def _read(path: Path, root: Path, relative: str) -> CuratedFile:
@@ -310,7 +303,20 @@ def _validator(name: str, frozen_table_schemas: str):
     kind = jsonschema.validators.extend(jsonschema.Draft202012Validator,
                                         {"x-table-field": table_field, "x-unique-by": _x_unique_by})
     contract = json.loads((CONTRACTS / f"{name}.schema.json").read_text(encoding="utf-8"))
-    return kind(contract, format_checker=_FORMATS)
+    return kind(_inline_references(contract, contract.get("$defs", {})), format_checker=_FORMATS)
+
+
+def _inline_references(node, definitions: dict, within: frozenset = frozenset()):
+    """The contract with each bare {"$ref": "#/$defs/X"} replaced by X itself: jsonschema would look every reference
+    up again for each value it checks. Errors read the same, since jsonschema leaves "$ref" out of their paths."""
+    if isinstance(node, list):
+        return [_inline_references(item, definitions, within) for item in node]
+    if not isinstance(node, dict):
+        return node
+    name = node.get("$ref", "").removeprefix("#/$defs/")
+    if len(node) == 1 and name in definitions and name not in within:
+        return _inline_references(definitions[name], definitions, within | {name})
+    return {key: _inline_references(value, definitions, within) for key, value in node.items()}
 
 
 # --- messages ---
