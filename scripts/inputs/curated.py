@@ -153,39 +153,33 @@ def _read(path: Path, root: Path, relative: str) -> CuratedFile:
 
 def _refuse_control_characters(curated: CuratedFile) -> None:
     """No curated key or value holds a control or format character, but tabs and line ends."""
-    if not control_characters("\n".join(_texts(curated.data)), allowed=_WHITE_SPACE_ALLOWED):
-        return  # one look at all the text; only a file that holds one pays for the walk that says where
-    pending: list[tuple[tuple, object]] = [((), curated.data)]
-    while pending:
-        keys, value = pending.pop()
-        if isinstance(value, dict):
-            for key in value:
-                if isinstance(key, str) and (found := control_characters(key, allowed=_WHITE_SPACE_ALLOWED)):
-                    # The key's own line, and not the key: a message would carry its character to the terminal.
-                    where = f"{curated.relative}, line {curated.line((*keys, key))}"
-                    raise PipelineError(where + (f" ({key_path(keys)})" if keys else ""),
-                                        f"has a key that holds {describe_character(found[0][1])}, {_UNREADABLE}",
-                                        "delete it: retype the key")
-            pending += [((*keys, key), item) for key, item in value.items()]
-        elif isinstance(value, list):
-            pending += [((*keys, index), item) for index, item in enumerate(value)]
-        elif isinstance(value, str) and (found := control_characters(value, allowed=_WHITE_SPACE_ALLOWED)):
-            curated.fail(keys, f"holds {describe_character(found[0][1])}, {_UNREADABLE}",
-                         "delete it: retype the value, or paste it as plain text")
+    if not control_characters("\n".join(text for _, text, _ in _texts(curated.data)), allowed=_WHITE_SPACE_ALLOWED):
+        return  # one look at all the text; only a file that holds one pays for a look at each text
+    for keys, text, is_key in _texts(curated.data):
+        if not (found := control_characters(text, allowed=_WHITE_SPACE_ALLOWED)):
+            continue
+        if is_key:
+            # The key's own line, and not the key: a message would carry its character to the terminal.
+            where = f"{curated.relative}, line {curated.line(keys)}"
+            raise PipelineError(where + (f" ({key_path(keys[:-1])})" if keys[:-1] else ""),
+                                f"has a key that holds {describe_character(found[0][1])}, {_UNREADABLE}",
+                                "delete it: retype the key")
+        curated.fail(keys, f"holds {describe_character(found[0][1])}, {_UNREADABLE}",
+                     "delete it: retype the value, or paste it as plain text")
 
 
-def _texts(value) -> Iterator[str]:
-    """Every text a curated value holds, keys included."""
+def _texts(value, keys: tuple = ()) -> Iterator[tuple[tuple, str, bool]]:
+    """(key path, text, whether it is a key) of every text a curated value holds, keys too, in the file's order."""
     if isinstance(value, str):
-        yield value
+        yield keys, value, False
     elif isinstance(value, dict):
         for key, item in value.items():
             if isinstance(key, str):
-                yield key
-            yield from _texts(item)
+                yield (*keys, key), key, True
+            yield from _texts(item, (*keys, key))
     elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item)
+        for index, item in enumerate(value):
+            yield from _texts(item, (*keys, index))
 
 
 def _refuse_aliases_and_depth(text: str, relative: str) -> None:

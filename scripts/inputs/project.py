@@ -20,9 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PACKAGE_METADATA = "metadata/package.yaml"
 
 
-def read_json(path: Path, relative: str | None = None, root: Path | None = None) -> dict:
-    where = relative or str(path)
-    text = read_input_text(path, root or path.parent, where)
+def read_json(path: Path, where: str, root: Path) -> dict:
+    text = read_input_text(path, root, where)
     try:
         loaded = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -103,10 +102,6 @@ class Project:
     def table_path(self, name: str) -> str:
         """Path of a table's CSV, from the root, as the descriptor writes it."""
         return f"data/{name}.csv"
-
-    def parquet_path(self, name: str) -> str:
-        """Path of a table's Parquet twin, from the release folder."""
-        return f"data/{name}.parquet"
 
     @cached_property
     def releases(self) -> list[Release]:

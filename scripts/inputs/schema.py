@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from ..cells import column_values, field_names, is_required, row_tuples
 from ..errors import PipelineError
+from .curated import key_path
 
 PROFILES = Path(__file__).resolve().parents[2] / "contracts" / "profiles" / "2.0"
 LABELS_CONTRACT = PROFILES.parents[1] / "table-schema.schema.json"
@@ -65,13 +66,12 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
     if not isinstance(schemas, dict) or not all(isinstance(schema, dict) for schema in schemas.values()):
         raise TypeError("schemas are read as JSON objects first")
     for name, schema in schemas.items():
-        _check_fields(schema, _Where(files[name]))
+        _check_fields(schema, files[name])
         check_labels(schema, files[name])
     for name, schema in schemas.items():
-        where = _Where(files[name])
+        where = files[name]
         names = field_names(schema)
-        for key_name in ("primaryKey",):
-            _check_key(schema.get(key_name), names, where, key_name, required=True)
+        _check_key(schema.get("primaryKey"), names, where, "primaryKey", required=True)
         unique_keys = schema.get("uniqueKeys", [])
         for index, key in enumerate(unique_keys if isinstance(unique_keys, list) else [None]):
             _check_key(key, names, where, f"uniqueKeys[{index}]", required=True)
@@ -83,7 +83,7 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
         broken = table_schema_profile_error(json.dumps(schema, sort_keys=True))
         if broken is not None:
             path, message = broken
-            raise PipelineError(where.at(path), f"does not meet the official Table Schema v2 profile: {message}",
+            raise PipelineError(_at(where, path), f"does not meet the official Table Schema v2 profile: {message}",
                                 "see https://datapackage.org/standard/table-schema/ and "
                                 "contracts/profiles/2.0/tableschema.json")
 
@@ -99,12 +99,7 @@ def table_schema_profile_error(schema_json: str) -> tuple[str, str] | None:
         error = max(error.context, key=lambda e: len(e.absolute_path))
     if error is None:
         return None
-    return _key_path(error.absolute_path), error.message[:200]
-
-
-def _key_path(path) -> str:
-    """fields[3].categories, from ["fields", 3, "categories"]."""
-    return "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in path).lstrip(".")
+    return key_path(error.absolute_path), error.message[:200]
 
 
 @lru_cache(maxsize=None)
@@ -137,7 +132,7 @@ def check_labels(schema: dict, file: str) -> None:
 
 def _rule_at(path: list) -> dict | None:
     """The contract's rule for a key path of a schema: fields[3].categories[0] -> the rule of categories."""
-    rule = json.loads(LABELS_CONTRACT.read_text(encoding="utf-8"))
+    rule = _labels_validator().schema
     for key in path:
         rule = rule.get("items") if isinstance(key, int) else rule.get("properties", {}).get(key)
         if rule is None:
@@ -146,7 +141,7 @@ def _rule_at(path: list) -> dict | None:
 
 
 def _where_in(schema: dict, file: str, path: list) -> str:
-    text = _key_path(path)
+    text = key_path(path)
     fields = schema.get("fields")
     if len(path) >= 2 and path[0] == "fields" and isinstance(fields, list) and isinstance(fields[path[1]], dict):
         text += f", field {fields[path[1]].get('name')!r}"
@@ -172,93 +167,89 @@ def _article(kind) -> str:
     return " or ".join(articles.get(k, f"a {k}") for k in ([kind] if isinstance(kind, str) else kind))
 
 
-class _Where:
-    def __init__(self, file: str):
-        self.file = file
-
-    def at(self, path: str) -> str:
-        return f"{self.file} ({path})" if path else self.file
+def _at(file: str, path: str) -> str:
+    return f"{file} ({path})" if path else file
 
 
-def _check_fields(schema: dict, where: _Where) -> None:
+def _check_fields(schema: dict, where: str) -> None:
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
-        raise PipelineError(where.at("fields"), "needs a non-empty list of fields",
+        raise PipelineError(_at(where, "fields"), "needs a non-empty list of fields",
                             "each field is {name, type, description, constraints}")
     seen: dict[str, int] = {}
     for index, field in enumerate(fields):
-        at = where.at(f"fields[{index}]")
+        at = _at(where, f"fields[{index}]")
         if not isinstance(field, dict):
             raise PipelineError(at, "a field must be an object", "each field is {name, type, description, constraints}")
         name = field.get("name")
         if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            raise PipelineError(where.at(f"fields[{index}].name"),
+            raise PipelineError(_at(where, f"fields[{index}].name"),
                                 f"field name {name!r} is not lower-case letters, digits and '_'",
                                 "name columns like country_code")
         if name in seen:
-            raise PipelineError(where.at(f"fields[{index}].name"),
+            raise PipelineError(_at(where, f"fields[{index}].name"),
                                 f"field {name!r} is declared twice (first as fields[{seen[name]}])",
                                 "delete or rename one of them")
         seen[name] = index
         if field.get("type") not in _ARROW_TYPES:
-            raise PipelineError(where.at(f"fields[{index}].type"),
+            raise PipelineError(_at(where, f"fields[{index}].type"),
                                 f"type {field.get('type')!r} of {name} is not one this package uses",
                                 f"use one of {', '.join(_ARROW_TYPES)}")
         if not isinstance(field.get("description"), str) or not field["description"].strip():
-            raise PipelineError(where.at(f"fields[{index}].description"), f"field {name} has no description",
+            raise PipelineError(_at(where, f"fields[{index}].description"), f"field {name} has no description",
                                 "say what the column holds: the data dictionary is made from it")
         if field.get("format", "default") != "default":
-            raise PipelineError(where.at(f"fields[{index}].format"), f"{name} declares format {field['format']!r}; "
+            raise PipelineError(_at(where, f"fields[{index}].format"), f"{name} declares format {field['format']!r}; "
                                 "this package writes every value in its type's default form (dates as ISO 8601)",
                                 "remove the format")
         constraints = field.get("constraints", {})
         if not isinstance(constraints, dict):
-            raise PipelineError(where.at(f"fields[{index}].constraints"), "constraints must be an object",
+            raise PipelineError(_at(where, f"fields[{index}].constraints"), "constraints must be an object",
                                 'such as {"required": true}')
         pattern = constraints.get("pattern")
         if pattern is not None:
             try:
                 re.compile(pattern)
             except (re.error, TypeError) as exc:
-                raise PipelineError(where.at(f"fields[{index}].constraints.pattern"),
+                raise PipelineError(_at(where, f"fields[{index}].constraints.pattern"),
                                     f"the pattern of {name} is not a regular expression: {exc}") from None
     for index, field in enumerate(fields):
         span_of = field.get("spanOf")
         if span_of is None:
             continue
         if span_of not in seen:
-            raise PipelineError(where.at(f"fields[{index}].spanOf"),
+            raise PipelineError(_at(where, f"fields[{index}].spanOf"),
                                 f"{field['name']} is the span of {span_of!r}, which is not a field of this schema")
         end = field["name"].replace("start", "end")
         if "start" not in field["name"] or end not in seen:
-            raise PipelineError(where.at(f"fields[{index}].spanOf"), "a span's start field is named *start* and its "
+            raise PipelineError(_at(where, f"fields[{index}].spanOf"), "a span's start field is named *start* and its "
                                 f"end field *end*: {field['name']} has no {end!r} beside it")
 
 
-def _check_key(key, names: list[str], where: _Where, path: str, required: bool) -> None:
+def _check_key(key, names: list[str], where: str, path: str, required: bool) -> None:
     if key is None and not required:
         return
     if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
-        raise PipelineError(where.at(path), "must be a non-empty list of field names", 'such as ["agreement_id"]')
+        raise PipelineError(_at(where, path), "must be a non-empty list of field names", 'such as ["agreement_id"]')
     for index, name in enumerate(key):
         if name not in names:
-            raise PipelineError(where.at(f"{path}[{index}]"), f"names {name!r}, which is not a field of this schema",
+            raise PipelineError(_at(where, f"{path}[{index}]"), f"names {name!r}, which is not a field of this schema",
                                 f"the fields are {', '.join(names)}")
 
 
-def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], where: _Where, path: str) -> None:
+def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], where: str, path: str) -> None:
     if not isinstance(foreign, dict) or not isinstance(foreign.get("reference"), dict):
-        raise PipelineError(where.at(path), "a foreign key is {fields: [...], reference: {resource, fields}}")
+        raise PipelineError(_at(where, path), "a foreign key is {fields: [...], reference: {resource, fields}}")
     _check_key(foreign.get("fields"), names, where, f"{path}.fields", required=True)
     reference = foreign["reference"]
     table = reference.get("resource")
     if table not in schemas:
-        raise PipelineError(where.at(f"{path}.reference.resource"),
+        raise PipelineError(_at(where, f"{path}.reference.resource"),
                             f"references table {table!r}, which is not a resource of metadata/package.yaml",
                             f"the tables are {', '.join(schemas)}")
     _check_key(reference.get("fields"), field_names(schemas[table]), where, f"{path}.reference.fields", required=True)
     if len(reference["fields"]) != len(foreign["fields"]):
-        raise PipelineError(where.at(f"{path}.reference.fields"),
+        raise PipelineError(_at(where, f"{path}.reference.fields"),
                             "names a different number of fields than the foreign key's own fields")
 
 
@@ -269,13 +260,13 @@ COUNTRIES = "countries"
 _COUNTRY_CODE_COLUMN = re.compile(r"([a-z0-9_]+_)?country_code")
 
 
-def _check_country_codes_are_keyed(schema: dict, where: _Where) -> None:
+def _check_country_codes_are_keyed(schema: dict, where: str) -> None:
     keyed = set()
     for index, foreign in enumerate(schema.get("foreignKeys", [])):
         if foreign["reference"]["resource"] != COUNTRIES:
             continue
         if len(foreign["fields"]) != 1 or foreign["reference"]["fields"] != ["country_code"]:
-            raise PipelineError(where.at(f"foreignKeys[{index}]"),
+            raise PipelineError(_at(where, f"foreignKeys[{index}]"),
                                 "a key to countries ties one column of codes to its country_code",
                                 'write {"fields": ["<the column>"], '
                                 '"reference": {"resource": "countries", "fields": ["country_code"]}}')
@@ -283,7 +274,7 @@ def _check_country_codes_are_keyed(schema: dict, where: _Where) -> None:
     for index, field in enumerate(schema["fields"]):
         column = field["name"]
         if _COUNTRY_CODE_COLUMN.fullmatch(column) and column not in keyed:
-            raise PipelineError(where.at(f"fields[{index}]"),
+            raise PipelineError(_at(where, f"fields[{index}]"),
                                 f"{column} holds country codes, but no foreign key ties it to countries, "
                                 "which is made from the columns keyed to it",
                                 f'add {{"fields": ["{column}"], "reference": {{"resource": "countries", '
