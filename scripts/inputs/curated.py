@@ -348,12 +348,10 @@ def _explain(error: ValidationError, contract: dict) -> tuple[tuple, str, str | 
 
 
 def _nearest_description(error: ValidationError, contract: dict) -> str | None:
-    """The description nearest above the failed keyword, following $ref: the rule in words."""
+    """The description nearest above the failed keyword, the contract's bare $refs inlined: the rule in words."""
     node, found = contract, None
     for step in list(error.absolute_schema_path)[:-1]:
         node = node[step] if isinstance(node, (dict, list)) else None
-        while isinstance(node, dict) and "$ref" in node and len(node) == 1:
-            node = contract["$defs"][node["$ref"].rsplit("/", 1)[-1]]
         if isinstance(node, dict) and isinstance(node.get("description"), str):
             found = node["description"]
     return found
