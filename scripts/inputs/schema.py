@@ -63,18 +63,16 @@ def check_table_schemas(schemas: dict[str, dict], files: dict[str, str]) -> None
 
     `files` gives each table's schema file as messages name it. The first problem stops the build.
     """
-    if not isinstance(schemas, dict) or not all(isinstance(schema, dict) for schema in schemas.values()):
-        raise TypeError("schemas are read as JSON objects first")
     for name, schema in schemas.items():
         _check_fields(schema, files[name])
         check_labels(schema, files[name])
     for name, schema in schemas.items():
         where = files[name]
         names = field_names(schema)
-        _check_key(schema.get("primaryKey"), names, where, "primaryKey", required=True)
+        _check_key(schema.get("primaryKey"), names, where, "primaryKey")
         unique_keys = schema.get("uniqueKeys", [])
         for index, key in enumerate(unique_keys if isinstance(unique_keys, list) else [None]):
-            _check_key(key, names, where, f"uniqueKeys[{index}]", required=True)
+            _check_key(key, names, where, f"uniqueKeys[{index}]")
         foreign_keys = schema.get("foreignKeys", [])
         for index, foreign in enumerate(foreign_keys if isinstance(foreign_keys, list) else [None]):
             _check_foreign_key(foreign, names, schemas, where, f"foreignKeys[{index}]")
@@ -226,9 +224,7 @@ def _check_fields(schema: dict, where: str) -> None:
                                 f"end field *end*: {field['name']} has no {end!r} beside it")
 
 
-def _check_key(key, names: list[str], where: str, path: str, required: bool) -> None:
-    if key is None and not required:
-        return
+def _check_key(key, names: list[str], where: str, path: str) -> None:
     if not isinstance(key, list) or not key or not all(isinstance(k, str) for k in key):
         raise PipelineError(_at(where, path), "must be a non-empty list of field names", 'such as ["agreement_id"]')
     for index, name in enumerate(key):
@@ -240,14 +236,14 @@ def _check_key(key, names: list[str], where: str, path: str, required: bool) -> 
 def _check_foreign_key(foreign, names: list[str], schemas: dict[str, dict], where: str, path: str) -> None:
     if not isinstance(foreign, dict) or not isinstance(foreign.get("reference"), dict):
         raise PipelineError(_at(where, path), "a foreign key is {fields: [...], reference: {resource, fields}}")
-    _check_key(foreign.get("fields"), names, where, f"{path}.fields", required=True)
+    _check_key(foreign.get("fields"), names, where, f"{path}.fields")
     reference = foreign["reference"]
     table = reference.get("resource")
     if table not in schemas:
         raise PipelineError(_at(where, f"{path}.reference.resource"),
                             f"references table {table!r}, which is not a resource of metadata/package.yaml",
                             f"the tables are {', '.join(schemas)}")
-    _check_key(reference.get("fields"), field_names(schemas[table]), where, f"{path}.reference.fields", required=True)
+    _check_key(reference.get("fields"), field_names(schemas[table]), where, f"{path}.reference.fields")
     if len(reference["fields"]) != len(foreign["fields"]):
         raise PipelineError(_at(where, f"{path}.reference.fields"),
                             "names a different number of fields than the foreign key's own fields")
