@@ -301,15 +301,17 @@ def _validator(name: str, frozen_table_schemas: str):
 
 
 def _inline_references(node, definitions: dict, within: frozenset = frozenset()):
-    """The contract with each bare {"$ref": "#/$defs/X"} replaced by X itself: jsonschema would look every reference
-    up again for each value it checks. Errors read the same, since jsonschema leaves "$ref" out of their paths."""
+    """The contract with each {"$ref": "#/$defs/X"}, alone or beside a description that stays, replaced by X: jsonschema
+    would look every reference up again for each value it checks. Errors read the same, since jsonschema leaves "$ref"
+    out of their paths, and the nearest description is the same."""
     if isinstance(node, list):
         return [_inline_references(item, definitions, within) for item in node]
     if not isinstance(node, dict):
         return node
     name = node.get("$ref", "").removeprefix("#/$defs/")
-    if len(node) == 1 and name in definitions and name not in within:
-        return _inline_references(definitions[name], definitions, within | {name})
+    if name in definitions and name not in within and set(node) <= {"$ref", "description"}:
+        defined = _inline_references(definitions[name], definitions, within | {name})
+        return {**defined, **{key: value for key, value in node.items() if key != "$ref"}}
     return {key: _inline_references(value, definitions, within) for key, value in node.items()}
 
 
