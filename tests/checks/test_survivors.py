@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import frictionless
@@ -123,3 +127,61 @@ def test_the_tables_gate_reports_frictionless_findings_when_its_file_was_removed
     assert [(p.rule, p.file, p.row, p.field) for p in table_problems(descriptor)] == [
         ("frictionless:type-error", "numbers.csv", 2, "n")]
     assert set(tmp_path.iterdir()) == before
+
+
+def _dialect_problems(package: LoadedPackage, table: str, raw: bytes) -> list[tuple[str, int | None]]:
+    """csv_dialect's problems, as (rule, row), when the table's CSV file holds these bytes."""
+    changed = _changed(package)
+    changed.replaced[package.tables[table].path] = raw
+    return [(problem.rule, problem.row) for problem in integrity.csv_dialect(changed)]
+
+
+def test_line_endings_are_reported_at_the_first_line_that_ends_in_cr(checkout):
+    """CR at the end of rows 3 and 5: the problem names row 3, the first."""
+    lines = (ROOT / checkout.tables["countries"].path).read_bytes().split(b"\n")
+    lines[2] += b"\r"
+    lines[4] += b"\r"
+    assert _dialect_problems(checkout, "countries", b"\n".join(lines)) == [("line-endings", 3)]
+
+
+def test_a_header_ending_in_crlf_is_read_as_the_header(checkout):
+    """A CRLF header line is one line-endings problem, not also a header unlike the schema's."""
+    raw = (ROOT / checkout.tables["countries"].path).read_bytes().replace(b"\n", b"\r\n", 1)
+    assert _dialect_problems(checkout, "countries", raw) == [("line-endings", 1)]
+
+
+@pytest.mark.parametrize("suffix", [b" ", b"X", b"\t"])
+def test_a_header_with_anything_after_its_last_name_is_refused(checkout, suffix):
+    """Only the line's own CR is taken off the header: a space, a tab or a letter after the last name is a header
+    unlike the schema's."""
+    header, rest = (ROOT / checkout.tables["countries"].path).read_bytes().split(b"\n", 1)
+    assert _dialect_problems(checkout, "countries", header + suffix + b"\n" + rest) == [("header", 1)]
+
+
+def test_a_cr_as_the_first_byte_is_a_line_ending_of_row_1(checkout):
+    """A file whose first byte is CR has a CR line ending in row 1 (and so a header unlike the schema's)."""
+    raw = b"\r" + (ROOT / checkout.tables["countries"].path).read_bytes()
+    assert _dialect_problems(checkout, "countries", raw) == [("line-endings", 1), ("header", 1)]
+
+
+def test_the_row_of_the_first_cr_counts_a_newline_in_the_first_byte(checkout):
+    """A file that starts with an empty line, then a CRLF line: the CR is in row 2."""
+    raw = b"\n" + (ROOT / checkout.tables["countries"].path).read_bytes().replace(b"\n", b"\r\n", 1)
+    assert _dialect_problems(checkout, "countries", raw) == [("line-endings", 2), ("header", 1)]
+
+
+def test_the_gate_reads_the_descriptor_as_utf8_whatever_the_locale(tmp_path):
+    """Under a locale whose encoding is ASCII, a descriptor with non-ASCII text is still read as UTF-8: the gate finds
+    nothing, where the locale's codec would end in an unexpected UnicodeDecodeError."""
+    for name in ("data", "schemas"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["title"] += " \u2014 \u201c\u00dcn\u00efcode\u201d"
+    (tmp_path / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8",
+                                               newline="\n")
+    code = ("import sys; from pathlib import Path; from scripts.checks.gate import table_problems; "
+            "print(len(table_problems(Path(sys.argv[1]))))")
+    env = {**os.environ, "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "datapackage.json")], cwd=ROOT, env=env,
+                         capture_output=True, text=True, encoding="utf-8")
+    assert (run.returncode, run.stdout) == (0, "0\n"), run.stderr[-400:]
