@@ -171,17 +171,26 @@ def test_the_row_of_the_first_cr_counts_a_newline_in_the_first_byte(checkout):
 
 
 def test_the_gate_reads_the_descriptor_as_utf8_whatever_the_locale(tmp_path):
-    """Under a locale whose encoding is ASCII, a descriptor with non-ASCII text is still read as UTF-8: the gate finds
-    nothing, where the locale's codec would end in an unexpected UnicodeDecodeError."""
+    """Under a locale whose encoding is ASCII, a descriptor with non-ASCII text is still read as UTF-8: a wrong cell is
+    reported with the schema that declares its rule, where the locale's codec would end in an unexpected
+    UnicodeDecodeError or lose the schema's name."""
     for name in ("data", "schemas"):
         shutil.copytree(ROOT / name, tmp_path / name)
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     descriptor["title"] += " \u2014 \u201c\u00dcn\u00efcode\u201d"
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8",
                                                newline="\n")
-    code = ("import sys; from pathlib import Path; from scripts.checks.gate import table_problems; "
-            "print(len(table_problems(Path(sys.argv[1]))))")
+    countries = tmp_path / "data" / "countries.csv"
+    countries.write_bytes(countries.read_bytes().replace(b",Kingdom of Belgium,56,", b",Kingdom of Belgium,x56,", 1))
+    code = ("import sys; from pathlib import Path; "
+            "from scripts.checks.gate import frictionless_problems, table_problems; "
+            "print([[(p.rule, p.message.endswith(sys.argv[2])) for p in check(Path(sys.argv[1]))] "
+            "for check in (table_problems, frictionless_problems)])")
     env = {**os.environ, "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
-    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "datapackage.json")], cwd=ROOT, env=env,
+    declared = "(the rule is declared in schemas/countries.json)"
+    run = subprocess.run([sys.executable, "-c", code, str(tmp_path / "datapackage.json"), declared], cwd=ROOT, env=env,
                          capture_output=True, text=True, encoding="utf-8")
-    assert (run.returncode, run.stdout) == (0, "0\n"), run.stderr[-400:]
+    # The whole package's run also finds the changed file's size and hash unlike the descriptor's.
+    changed = "('frictionless:hash-count', False), ('frictionless:byte-count', False)"
+    expected = f"[[('frictionless:type-error', True)], [('frictionless:type-error', True), {changed}]]\n"
+    assert (run.returncode, run.stdout) == (0, expected), run.stderr[-400:]
