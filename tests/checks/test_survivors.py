@@ -194,3 +194,7 @@ def test_the_gate_reads_the_descriptor_as_utf8_whatever_the_locale(tmp_path):
     changed = "('frictionless:hash-count', False), ('frictionless:byte-count', False)"
     expected = f"[[('frictionless:type-error', True)], [('frictionless:type-error', True), {changed}]]\n"
     assert (run.returncode, run.stdout) == (0, expected), run.stderr[-400:]
+    # The same findings under this process's own locale.
+    here = [[(p.rule, p.message.endswith(declared)) for p in check(tmp_path / "datapackage.json")]
+            for check in (table_problems, frictionless_problems)]
+    assert f"{here}\n" == expected
