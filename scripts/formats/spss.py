@@ -21,8 +21,12 @@ def sav_bytes(rows, schema: dict, title: str, released: str) -> bytes:
 
     table = labelled_table(rows, schema)
     frame = table.frame.copy()
+    for name in frame:
+        if str(frame[name].dtype) == "Int64":  # SPSS numbers are doubles; a missing one is system-missing
+            frame[name] = frame[name].astype("float64")
     for name in table.dates:  # datetime.date objects: pyreadstat writes them as SPSS dates, not date-times
-        frame[name] = frame[name].dt.date
+        frame[name] = [None if value is None or value != value else value.date()
+                       for value in frame[name].astype(object)]
     formats = {field["name"]: "F12.0" for field in schema["fields"]
                if field["type"] == "integer" or field["name"] in table.value_labels}
     with tempfile.TemporaryDirectory() as folder:
