@@ -244,3 +244,19 @@ def test_make_build_refuses_a_missing_or_long_title_and_a_category_without_a_lab
     first, second = [line for line in err.strip().splitlines() if line.startswith(("error:", "  fix:"))][:2]
     assert first.startswith(f"error: schemas/signatories.json ({where}): {says}"), first
     assert second.startswith("  fix: ") and fix in second, second
+
+
+@pytest.mark.parametrize("table", ["events", "organization_facts", "organizations", "recognitions"])
+def test_an_empty_tables_date_columns_stay_numbers_in_spss(table, tmp_path):
+    """A table with no rows (a corpus without recognitions, say) keeps its date columns numeric in the .sav file: an
+    empty column of date objects would otherwise be written as text."""
+    import pyreadstat
+
+    from scripts.formats.spss import sav_bytes
+
+    schema = json.loads((ROOT / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
+    path = tmp_path / f"{table}.sav"
+    path.write_bytes(sav_bytes([], schema, table, "2026-12-07"))
+    types = pyreadstat.read_sav(str(path), metadataonly=True)[1].original_variable_types
+    dates = [field["name"] for field in schema["fields"] if field["type"] == "date"]
+    assert dates and {name: types[name].startswith("A") for name in dates} == dict.fromkeys(dates, False)
