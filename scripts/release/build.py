@@ -162,7 +162,7 @@ def build(project: Project, force: bool = False) -> tuple[BuiltPackage, Report]:
         built = build_in_memory(project)
     guard_outputs(project, built, force)
     with staged_checkout(project, built) as stage, step("validating the build (frictionless and the project's checks)"):
-        report = validate_package(stage / DESCRIPTOR)
+        report = validate_package(stage / DESCRIPTOR, frictionless_scope="tables")
     if not report.ok:
         raise ValidationFailed(report, "the build is invalid, so data/ was left as it was")
     write_outputs(project, built.files)

@@ -384,10 +384,11 @@ def _copy(released_folder: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def clean_problems(released_folder) -> dict[str, list[Problem]]:
+def clean_problems(released_folder, tmp_path_factory) -> dict[str, list[Problem]]:
     """What each scope finds in the clean release: the project's checks in both settings, and
-    the gate with frictionless."""
-    descriptor = released_folder / "datapackage.json"
+    the gate with frictionless (in a copy: the gate writes its descriptor beside the one it is given, and other
+    workers copy the shared release)."""
+    descriptor = _copy(released_folder, tmp_path_factory.mktemp("clean")) / "datapackage.json"
     return {
         GATE: project_problems(descriptor, frictionless_checks_integrity=False),
         VALIDATE: project_problems(descriptor, frictionless_checks_integrity=True),
