@@ -52,8 +52,9 @@ def column_values(rows, name: str) -> list:
 
 
 def rows_where(rows, name: str, value) -> list[dict]:
-    """The rows whose column holds this value."""
-    return [row for row in rows if row[name] == value]
+    """The rows whose column holds this value; the build's TableRows finds them without making a dict of the others."""
+    where = getattr(rows, "where", None)
+    return where(name, value) if where is not None else [row for row in rows if row[name] == value]
 
 
 def row_tuples(rows, names: list[str]) -> Iterator[tuple]:

@@ -96,6 +96,11 @@ class TableRows(Sequence):
     def column(self, name: str) -> list:
         return [value for batch in self._batches() for value in batch.column(name).to_pylist()]
 
+    def where(self, name: str, value) -> list[dict]:
+        """The rows whose column holds this value, found by Arrow a batch at a time."""
+        return [row for batch in self._batches()
+                for row in batch.filter(pc.equal(batch.column(name), value)).to_pylist()]
+
     def first_filled(self, name: str):
         """A column's first value that is neither missing nor empty text, or None."""
         for batch in self._batches():
