@@ -288,6 +288,14 @@ def test_table_rows_go_to_their_file_in_batches_and_come_back_as_the_same_dicts_
         ],
     )
     assert blanks.first_filled("agreement_id") == "a3" and blanks.first_filled("coded") is False
+    # The rows whose column holds a value, from every batch, in order, as a list of dicts finds them.
+    from scripts.cells import rows_where
+
+    again = {**made[0], "list_number": 99}  # a0 in the first batch and the last
+    twice = folder.table(schema, [*made, again])
+    found = rows_where(twice, "agreement_id", "a0")
+    assert found == rows_where([*made, again], "agreement_id", "a0") == [made[0], again]
+    assert rows_where(twice, "list_number", 7) == [made[3]] and rows_where(twice, "agreement_id", "none") == []
     assert folder.table(schema, [{**made[0], "agreement_id": ""}]).first_filled("agreement_id") is None
     with pytest.raises(RuntimeError, match="after it was read"):
         rows.append(made[:1])
