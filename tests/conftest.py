@@ -12,6 +12,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,13 @@ import pytest
 from scripts.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The suite's scratch files go to a file system in memory where the system has one (Linux's /dev/shm), unless TMPDIR
+# names a place: a run creates and deletes about 100,000 files, and ext4 then spends its time looking for free inodes
+# among those just deleted (docs/benchmarks.md, "The test suites"). The processes the tests start inherit it.
+if "TMPDIR" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+    os.environ["TMPDIR"] = "/dev/shm"
+    tempfile.tempdir = None  # found again, from TMPDIR
 AGREEMENT_ID = "global-muslim-coalition-for-uyghurs-2022"
 SOURCE_DIR = Path("data/source") / AGREEMENT_ID
 # The pipeline runs from this checkout's code and contracts, with --root naming the copy:
