@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 from ..cells import field_names, label_of
@@ -30,12 +32,25 @@ def write_workbook(path: str, about: list[tuple[str, str]], csv_files: dict[str,
     bytes: xlsxwriter stamps its zip entries with a fixed time, and the document's creation date is the release date.
     Its arguments are plain values, so that the release can run it in a process of its own.
     """
+    # xlsxwriter keeps each sheet in a scratch file until it closes the workbook: those go to a folder beside it,
+    # removed even when a cell is refused (and with the release's staging folder if the process is ended), never left
+    # behind in the system's temporary folder.
+    scratch = tempfile.mkdtemp(prefix=".xlsxwriter-", dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        _write_workbook(path, scratch, about, csv_files, rows, schemas, descriptions, released)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _write_workbook(path: str, scratch: str, about: list[tuple[str, str]], csv_files: dict[str, str],
+                    rows: dict[str, int], schemas: dict[str, dict], descriptions: dict[str, str], released: str
+                    ) -> None:
     import xlsxwriter  # here, not above: only the process that writes the workbook needs it
 
     # constant_memory: each row is written out when the next begins, so a corpus needs little memory.
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_numbers": False, "strings_to_urls": False,
-                                          "default_date_format": "yyyy-mm-dd"})
+                                          "default_date_format": "yyyy-mm-dd", "tmpdir": scratch})
     workbook.set_properties({"title": dict(about).get("Title", ""),
                              "created": dt.datetime.combine(dt.date.fromisoformat(released), dt.time())})
     bold = workbook.add_format({"bold": True})

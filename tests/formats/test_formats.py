@@ -12,6 +12,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -521,8 +522,13 @@ def test_a_row_beyond_the_last_a_sheet_holds_is_refused_by_name(tmp_path, monkey
         self.xls_rowmax = 3
 
     monkeypatch.setattr(xlsxwriter.worksheet.Worksheet, "__init__", three_rows)
+    (tmp_path / "system-temp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "system-temp"))
     with pytest.raises(PipelineError) as refused:
         write_workbook(**_one_table(tmp_path, ["one", "two", "three"]))
+    # xlsxwriter's scratch files, one per sheet, are gone: none in the system's temporary folder, none beside.
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["data", "system-temp"]
+    assert not list((tmp_path / "system-temp").iterdir())
     assert refused.value.where == "data/notes.csv, row 4, id"
     assert (
         refused.value.problem
