@@ -22,13 +22,6 @@ import pytest
 from scripts.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
-
-# The suite's scratch files go to a file system in memory where the system has one (Linux's /dev/shm), unless TMPDIR
-# names a place: a run creates and deletes about 100,000 files, and ext4 then spends its time looking for free inodes
-# among those just deleted (docs/benchmarks.md, "The test suites"). The processes the tests start inherit it.
-if "TMPDIR" not in os.environ and os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
-    os.environ["TMPDIR"] = "/dev/shm"
-    tempfile.tempdir = None  # found again, from TMPDIR
 AGREEMENT_ID = "global-muslim-coalition-for-uyghurs-2022"
 SOURCE_DIR = Path("data/source") / AGREEMENT_ID
 # The pipeline runs from this checkout's code and contracts, with --root naming the copy:
@@ -51,6 +44,24 @@ _NOT_COPIED = {
     "mutants",
     "node_modules",
 }
+
+
+def _memory_file_system() -> str | None:
+    """Linux's /dev/shm, where it has room for a run: a container's is often 64 MiB."""
+    try:
+        room = os.statvfs("/dev/shm")
+    except (OSError, AttributeError):  # none, or Windows
+        return None
+    enough = room.f_bavail * room.f_frsize >= 2 * 1024**3 and os.access("/dev/shm", os.W_OK)
+    return "/dev/shm" if enough else None
+
+
+# The suite's scratch files go to a file system in memory where the system has one, unless TMPDIR names a place: a run
+# creates and deletes about 100,000 files, and ext4 then spends its time looking for free inodes among those just
+# deleted (docs/benchmarks.md, "Devices"). The processes the tests start inherit it.
+if "TMPDIR" not in os.environ and (_MEMORY := _memory_file_system()):
+    os.environ["TMPDIR"] = _MEMORY
+    tempfile.tempdir = None  # found again, from TMPDIR
 
 
 def bumped(version: str, level: str) -> str:

@@ -334,3 +334,23 @@ def test_the_build_writes_a_new_heading_s_version_into_pyproject_and_the_readme(
         in readme
     )
     assert readme.count(version) == 3  # the tag, the version and the address of the workflow example, and nowhere else
+
+
+def test_the_suites_scratch_goes_to_dev_shm_only_where_it_has_room(monkeypatch):
+    """A container's /dev/shm is often 64 MiB: the suite would fill it, so its scratch stays in the default place."""
+    from conftest import _memory_file_system
+
+    def room(size: int):
+        return lambda path: os.statvfs_result((4096, 4096, size // 4096, size // 4096, size // 4096, 0, 0, 0, 0, 255))
+
+    monkeypatch.setattr(os, "access", lambda path, mode: True)
+    monkeypatch.setattr(os, "statvfs", room(64 * 1024**2))
+    assert _memory_file_system() is None
+    monkeypatch.setattr(os, "statvfs", room(24 * 1024**3))
+    assert _memory_file_system() == "/dev/shm"
+
+    def absent(path):
+        raise FileNotFoundError(path)
+
+    monkeypatch.setattr(os, "statvfs", absent)
+    assert _memory_file_system() is None
