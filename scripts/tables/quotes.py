@@ -43,10 +43,6 @@ _DATE_FORMS = [re.compile(rf"(?<![\w.-]){pattern}(?![\w-]|\.[0-9])") for pattern
     _YEAR + r"-(?P<n>[0-9]{2})-(?P<d>[0-9]{2})",
     r"(?P<d>[0-9]{1,2})\.(?P<n>[0-9]{1,2})\.(?P<y>[0-9]{4})",
 )]
-_MONTH_FORMS = [re.compile(rf"(?<![\w.-]){pattern}(?![\w-])") for pattern in (
-    _MONTH + r",?\s+" + _YEAR,
-    _YEAR + r"-(?P<n>[0-9]{2})",
-)]
 
 
 def fold(text: str) -> str:
@@ -94,23 +90,11 @@ def gives_date(quote: str, date: dt.date) -> bool:
     return date in dates_in(quote)
 
 
-def gives_month(quote: str, year: int, month: int) -> bool:
-    """Whether the quote writes the month and year of a year-month value, such as "August 1971" or "1971-08"."""
-    for form in _MONTH_FORMS:
-        for found in form.finditer(fold(quote)):
-            if int(found["y"]) == year and _month_number(found) == month:
-                return True
-    # A whole date of that month gives the month too.
-    return any(date.year == year and date.month == month for date in dates_in(quote))
-
-
 def gives_value(quote: str, value: str) -> bool:
-    """Whether the quote gives a value written as a year (YYYY), a year and month (YYYY-MM) or a date (YYYY-MM-DD),
-    at the value's own precision: a date needs its day, month and year, a year and month both, a year the year."""
+    """Whether the quote gives a value written as a year (YYYY) or a date (YYYY-MM-DD), at the value's own precision:
+    a date needs its day, month and year, a year the year."""
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         return gives_date(quote, dt.date.fromisoformat(value))
-    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", value):
-        return gives_month(quote, int(value[:4]), int(value[5:]))
     return holds(quote, value)
 
 

@@ -60,11 +60,8 @@ def test_a_quote_that_lacks_or_changes_a_part_does_not_give_the_date(quote):
 
 def test_each_value_is_checked_at_its_own_precision():
     assert gives_value("founded in 2004", "2004") and not gives_value("founded in 12004", "2004")
-    assert gives_value("founded in August 1971", "1971-08") and gives_value("on 1971-08", "1971-08")
-    assert gives_value("founded on August 6, 1971", "1971-08") and not gives_value(
-        "founded in September 1971", "1971-08"
-    )
-    assert not gives_value("founded in 1971", "1971-08") and not gives_value("founded in August 1971", "1971-08-06")
+    assert gives_value("founded on August 6, 1971", "1971-08-06") and gives_value("founded in August 1971", "1971")
+    assert not gives_value("founded in August 1971", "1971-08-06") and not gives_value("in 1971-08", "1971-08-06")
 
 
 def test_a_date_that_is_not_real_is_no_date():
