@@ -3,6 +3,7 @@ the checks on the checkout's package, changed in memory, or on a package of one 
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import os
@@ -21,6 +22,7 @@ from scripts.checks.gate import frictionless_problems, table_problems
 from scripts.checks.package import LoadedPackage, load
 from scripts.checks.validate import validate_package
 from scripts.errors import error
+from scripts.inputs.project import Project
 
 V2 = "https://datapackage.org/profiles/2.0/datapackage.json"
 
@@ -180,8 +182,14 @@ def test_the_gate_reads_the_descriptor_as_utf8_whatever_the_locale(tmp_path):
     descriptor["title"] += " \u2014 \u201c\u00dcn\u00efcode\u201d"
     (tmp_path / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8",
                                                newline="\n")
+    # The first row's first integer cell, as the schema declares it, made text.
     countries = tmp_path / "data" / "countries.csv"
-    countries.write_bytes(countries.read_bytes().replace(b",Kingdom of Belgium,56,", b",Kingdom of Belgium,x56,", 1))
+    rows = list(csv.reader(countries.read_text(encoding="utf-8").splitlines()))
+    fields = Project(ROOT).schemas["countries"]["fields"]
+    column = rows[0].index(next(field["name"] for field in fields if field["type"] == "integer"))
+    rows[1][column] = "x" + rows[1][column]
+    with countries.open("w", encoding="utf-8", newline="") as file:
+        csv.writer(file, lineterminator="\n").writerows(rows)
     code = ("import sys; from pathlib import Path; "
             "from scripts.checks.gate import frictionless_problems, table_problems; "
             "print([[(p.rule, p.message.endswith(sys.argv[2])) for p in check(Path(sys.argv[1]))] "

@@ -246,9 +246,8 @@ def test_make_build_refuses_a_missing_or_long_title_and_a_category_without_a_lab
     assert second.startswith("  fix: ") and fix in second, second
 
 
-_TABLES_WITH_DATES = sorted(path.stem for path in (ROOT / "schemas").glob("*.json")
-                            if any(field["type"] == "date"
-                                   for field in json.loads(path.read_text(encoding="utf-8"))["fields"]))
+_TABLES_WITH_DATES = sorted(name for name, schema in Project(ROOT).schemas.items()
+                            if any(field["type"] == "date" for field in schema["fields"]))
 
 
 @pytest.mark.parametrize("table", _TABLES_WITH_DATES)
@@ -259,7 +258,7 @@ def test_an_empty_tables_date_columns_stay_numbers_in_spss(table, tmp_path):
 
     from scripts.formats.spss import sav_bytes
 
-    schema = json.loads((ROOT / "schemas" / f"{table}.json").read_text(encoding="utf-8"))
+    schema = Project(ROOT).schemas[table]
     path = tmp_path / f"{table}.sav"
     path.write_bytes(sav_bytes([], schema, table, "2026-12-07"))
     types = pyreadstat.read_sav(str(path), metadataonly=True)[1].original_variable_types
