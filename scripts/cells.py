@@ -46,17 +46,10 @@ def to_cell(value, field: dict) -> str:
 
 
 def column_values(rows, name: str) -> list:
-    """One column's values, from a list of dicts or the build's tables.TableRows (which makes no dict per row)."""
-    column = getattr(rows, "column", None)
-    return column(name) if column is not None else [row[name] for row in rows]
-
-
-def rows_where(rows, name: str, value) -> list[dict]:
-    """The rows whose column holds this value; the build's TableRows finds them without making a dict of the others."""
-    where = getattr(rows, "where", None)
-    return where(name, value) if where is not None else [row for row in rows if row[name] == value]
+    """One column's values, in the rows' order."""
+    return [row[name] for row in rows]
 
 
 def row_tuples(rows, names: list[str]) -> Iterator[tuple]:
-    """Each row's values of these columns, in their order, read a column at a time (see column_values)."""
+    """Each row's values of these columns, in their order."""
     return zip(*(column_values(rows, name) for name in names))

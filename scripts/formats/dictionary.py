@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..cells import label_of, to_cell
-from ..tables.spool import TableRows
 from .escape import markdown_code, markdown_text
 
 PATH = "docs/data-dictionary.md"
@@ -37,7 +36,7 @@ def coding_status(agreements: list[dict]) -> str:
                    " in `acts`, `actors`, `act_actors` and `events`.")
 
 
-def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables: dict[str, TableRows]) -> str:
+def dictionary_markdown(package_metadata: dict, schemas: dict[str, dict], tables: dict[str, list[dict]]) -> str:
     lines = [_INTRODUCTION, coding_status(tables["agreements"]), ""]
     for resource in package_metadata["resources"]:
         name, schema = resource["name"], schemas[resource["name"]]
@@ -86,8 +85,8 @@ def _constraints(field: dict) -> str:
     return _cell("; ".join(parts))
 
 
-def _example(rows: TableRows, field: dict) -> str:
-    value = rows.first_filled(field["name"])
+def _example(rows: list[dict], field: dict) -> str:
+    value = next((row[field["name"]] for row in rows if row[field["name"]] not in (None, "")), None)
     if value is None:
         return ""
     text = to_cell(value, field)

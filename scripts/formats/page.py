@@ -9,7 +9,6 @@ from .chart import chart_size_px
 from .notices import limits_of_the_data, report_an_error
 from .render import icon_uri, render
 from .sqlite import METADATA_PATH as DATASETTE_METADATA_PATH, PATH as DATABASE_PATH
-from ..cells import rows_where
 from ..inputs.wording import clauses_in_words
 
 PATH = "docs/index.html"
@@ -116,8 +115,8 @@ def _agreement(agreement: dict, tables: dict[str, list[dict]], source: str, sche
     """What the page shows of one agreement beside its source: its row, its rows of every table (found by their
     agreement_id column, as a corpus's tables are long), and what the template cannot count or sort."""
     agreement_id = agreement["agreement_id"]
-    mine = {name: rows_where(rows, "agreement_id", agreement_id) if rows and "agreement_id" in rows[0] else []
-            for name, rows in tables.items()}
+    mine = {name: [row for row in rows if row["agreement_id"] == agreement_id] if rows and "agreement_id" in rows[0]
+            else [] for name, rows in tables.items()}
     actors = {row["actor_id"]: row for row in mine["actors"]}
     return {"row": agreement, "mine": mine, "actors": actors, "clauses_in_words": clauses_in_words(mine["clauses"]),
             "parties": _parties_by_clause(mine), "act_types": _vocabulary(schemas, mine, "acts", "act_type"),

@@ -21,10 +21,8 @@ _PANDAS = {"string": ("unicode", "object"), "integer": ("int64", "Int64"), "numb
 
 
 def typed_table(rows, schema: dict) -> pa.Table:
-    """A table's rows (a list of dicts, or the build's tables.spool.TableRows) as Arrow, typed by its schema."""
+    """A table's rows as Arrow, typed by its schema."""
     types = arrow_schema(schema)
-    if hasattr(rows, "arrow"):  # read from its file as Arrow holds it
-        return rows.arrow().cast(types)
     return pa.table([pa.array(column_values(rows, field.name), field.type) for field in types], schema=types)
 
 

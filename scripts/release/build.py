@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,7 +39,7 @@ DESCRIPTOR = "datapackage.json"
 class BuiltPackage:
     """Everything a build writes, as exact bytes by path relative to the root, and its tables."""
 
-    tables: dict[str, Sequence[dict]]  # tables.spool.TableRows: each table's file, read as dicts
+    tables: dict[str, list[dict]]
     files: dict[str, Content]  # what the build writes: bytes, or for a table the file it wrote
     sources: list[SourceDocument]
     # (path, sha256, size) of curated files of the whole corpus: organizations.yaml, recognitions.yaml
@@ -67,10 +67,10 @@ def build_in_memory(project: Project) -> BuiltPackage:
                                   "list exactly the tables the build makes, each with its schema in schemas/")
     _check_rows_meet_schemas(project, tables, sources)
     project.describe_the_text(tables["clauses"])
-    # Each table's CSV goes to a file beside its rows, a piece at a time.
-    files: dict[str, Content] = {project.table_path(name): write_csv(tables[name].folder.path(f"{name}.csv"),
-                                                                     tables[name], project.schemas[name],
-                                                                     tables[name].folder)
+    # Each table's CSV goes to a temporary file, not to memory: a corpus's tables are the largest files a build makes.
+    scratch = tempfile.TemporaryDirectory(prefix="tables-", ignore_cleanup_errors=True)
+    files: dict[str, Content] = {project.table_path(name): write_csv(Path(scratch.name) / f"{name}.csv", tables[name],
+                                                                     project.schemas[name], scratch)
                                  for name in project.table_names}
     resources = [table_resource(project, name, project.table_path(name), files[project.table_path(name)])
                  for name in project.table_names]

@@ -59,7 +59,7 @@ def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
 
 
 def write_csv(target: Path, rows, schema: dict, folder: object = None) -> WrittenFile:
-    """A table's CSV written to target, as csv_bytes gives it; rows are dicts or a TableRows."""
+    """A table's CSV written to target, as csv_bytes gives it."""
     with target.open("w", encoding="utf-8", newline="") as stream:
         _write_rows(stream, rows, schema)
     with target.open("rb") as stream:

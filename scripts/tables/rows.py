@@ -11,7 +11,7 @@ from ..cells import has_type
 from ..errors import PipelineError
 from ..inputs.changelog import Release
 from ..inputs.project import Project
-from ..inputs.schema import COUNTRIES, arrow_schema
+from ..inputs.schema import COUNTRIES
 from ..inputs.source import SourceDocument, read_source
 from .coding import coding_rows
 from .countries import CountryResolver, country_rows
@@ -20,7 +20,6 @@ from .organizations import Organizations
 from .parse import ParsedDocument, parse_document
 from .quotes import AGREEMENT_PAGE_KIND
 from .recognitions import PATH as RECOGNITIONS, Recognitions
-from .spool import TableFolder, TableRows
 
 Rows = list[dict]
 
@@ -73,58 +72,39 @@ def parse_agreement(source: SourceDocument, release: Release) -> Agreement:
 
 
 def build_tables(folders: list[Path], project: Project, release: Release
-                 ) -> tuple[dict[str, TableRows], list[SourceDocument], tuple[tuple[str, str, int], ...]]:
+                 ) -> tuple[dict[str, Rows], list[SourceDocument], tuple[tuple[str, str, int], ...]]:
     """Every table's rows in order, the documents they were read from, and the corpus's curated files (path, sha256,
-    size); `release` is the version being built.
-
-    Each agreement's rows go to their tables' files as soon as they are made: the build holds one agreement at a time,
-    and the tables of the corpus (organizations, recognitions, countries) at the end.
-    """
-    folder = TableFolder()
-    types = {name: arrow_schema(schema) for name, schema in project.schemas.items()}
+    size); `release` is the version being built."""
     order = {name: _ORDER_NOT_BY_KEY.get(name, schema["primaryKey"]) for name, schema in project.schemas.items()}
     keys = {name: itemgetter(*columns) for name, columns in order.items() if columns}
-    tables: dict[str, TableRows] = {}
-    last_keys, out_of_order = {}, set()
+    tables: dict[str, Rows] = {}
     organizations = Organizations(project.root, project.schemas)
     sources = []
     for agreement_folder in folders:
         source, rows = read_agreement(agreement_folder, project, release, organizations)
         sources.append(source)
         for name, table_rows in rows.items():
-            if name not in tables:
-                if name not in types:
-                    project.package_file.fail(("resources",), f"lists the tables {sorted(project.table_names)}, but "
-                                              f"the build makes {name} too", "list exactly the tables the build "
-                                              "makes, each with its schema in schemas/")
-                tables[name] = folder.table(types[name])
-            if not table_rows:
-                continue
-            check_columns_and_types(name, table_rows, project.schemas[name]["fields"])
-            if name == "act_actors":
-                acts = sorted(rows["acts"], key=keys["acts"])
-                table_rows = _after_their_acts(table_rows, [act["act_id"] for act in acts])
-            else:
-                table_rows = sorted(table_rows, key=keys[name])
-                # An agreement_id that is a prefix of another's can sort its ids before the other's.
-                if name in last_keys and keys[name](table_rows[0]) < last_keys[name]:
-                    out_of_order.add(name)
-                last_keys[name] = keys[name](table_rows[-1])
-            tables[name].append(table_rows)
-    for name in sorted(out_of_order):
-        tables[name] = tables[name].sorted(key=keys[name])
-    if "acts" in out_of_order:
-        act_actors = _after_their_acts(tables["act_actors"], tables["acts"].column("act_id"))
-        tables["act_actors"] = folder.table(types["act_actors"], act_actors)
+            if name not in project.schemas:
+                project.package_file.fail(("resources",), f"lists the tables {sorted(project.table_names)}, but "
+                                          f"the build makes {name} too", "list exactly the tables the build "
+                                          "makes, each with its schema in schemas/")
+            if table_rows:
+                check_columns_and_types(name, table_rows, project.schemas[name]["fields"])
+            tables.setdefault(name, []).extend(table_rows)
+    for name, key in keys.items():
+        if name in tables:
+            tables[name].sort(key=key)
+    if "act_actors" in tables:
+        tables["act_actors"] = _after_their_acts(tables["act_actors"], [act["act_id"] for act in tables["acts"]])
     for name, rows in organizations.tables(tables["signatories"], tables["agreements"], tables["actors"]).items():
-        tables[name] = folder.table(types[name], sorted(rows, key=keys[name]))
+        tables[name] = sorted(rows, key=keys[name])
     recognitions = Recognitions(project.root, project.schemas)
     rows = recognitions.rows(tables["agreements"], tables["actors"], tables["events"])
-    tables["recognitions"] = folder.table(types["recognitions"], sorted(rows, key=keys["recognitions"]))
-    recognized = set(tables["recognitions"].column("actor_id"))
-    tables["actors"] = folder.table(types["actors"], _resolved_actors(tables["actors"], recognized))
+    tables["recognitions"] = sorted(rows, key=keys["recognitions"])
+    recognized = {row["actor_id"] for row in tables["recognitions"]}
+    tables["actors"] = list(_resolved_actors(tables["actors"], recognized))
     codes = codes_held_by_keys_to(COUNTRIES, tables, project.schemas)
-    tables[COUNTRIES] = folder.table(types[COUNTRIES], country_rows(codes))
+    tables[COUNTRIES] = country_rows(codes)
     return tables, sources, organizations.files + recognitions.files
 
 
@@ -148,14 +128,14 @@ def check_columns_and_types(name: str, rows: list[dict], fields: list[dict]) -> 
                                 "build decides what it makes")
 
 
-def codes_held_by_keys_to(parent: str, tables: dict[str, TableRows], schemas: dict[str, dict]) -> set[str]:
+def codes_held_by_keys_to(parent: str, tables: dict[str, Rows], schemas: dict[str, dict]) -> set[str]:
     """Every value of every column that a foreign key ties to `parent`: the rows `parent` must have."""
     codes = set()
     for name, schema in schemas.items():
         for foreign in schema.get("foreignKeys", []):
             if foreign["reference"]["resource"] == parent and name != parent:
                 (column,) = foreign["fields"]  # the schema check allows a key to countries of one column only
-                codes.update(code for code in tables[name].column(column) if code)
+                codes.update(row[column] for row in tables[name] if row[column])
     return codes
 
 
