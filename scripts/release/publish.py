@@ -249,7 +249,7 @@ def write_tables(project: Project, built: BuiltPackage, folder: ReleaseFolder) -
 def write_changes(project: Project, rows: list[dict], folder: ReleaseFolder) -> list[dict]:
     """The table of what changed in every release since the first, as CSV and every other format, and its schema;
     returns the resources."""
-    changes = folder.write(diff.CSV_PATH, csv_bytes(registry.CHANGES, rows, project.changes_schema))
+    changes = folder.write(diff.CSV_PATH, csv_bytes(rows, project.changes_schema))
     resources = [changes_resource(diff.CSV_PATH, changes, diff.SCHEMA_PATH)]
     resources += _other_formats(project, folder, registry.CHANGES, rows, project.changes_schema, registry.CHANGES_LABEL,
                                 lambda path, content, fmt: changes_resource(path, content, diff.SCHEMA_PATH, fmt))

@@ -51,7 +51,7 @@ def write_content(target: Path, content: Content) -> None:
         target.write_bytes(content)
 
 
-def csv_bytes(name: str, rows: list[dict], schema: dict) -> bytes:
+def csv_bytes(rows: list[dict], schema: dict) -> bytes:
     """The exact bytes of a table's CSV, its columns in the schema's order."""
     text = io.StringIO(newline="")
     _write_rows(text, rows, schema)

@@ -63,7 +63,7 @@ def test_the_writers_read_back_exactly_what_the_csv_holds(tmp_path):
         {"text": None, "count": None, "share": None, "coded": None, "signed": dt.date(1999, 12, 31)},
     ]
     path = tmp_path / "table.csv"
-    path.write_bytes(csv_bytes("table", rows, schema))
+    path.write_bytes(csv_bytes(rows, schema))
     assert list(read_rows(str(path), schema["fields"])) == [list(row.values()) for row in rows]
 
 
@@ -456,7 +456,7 @@ def _one_table(tmp_path: Path, texts: list[str]) -> dict:
     (tmp_path / "data").mkdir()
     path = tmp_path / "data" / "notes.csv"
     path.write_bytes(
-        csv_bytes("notes", [{"id": number, "text": text} for number, text in enumerate(texts, start=1)], schema)
+        csv_bytes([{"id": number, "text": text} for number, text in enumerate(texts, start=1)], schema)
     )
     return {
         "path": str(tmp_path / "book.xlsx"),
