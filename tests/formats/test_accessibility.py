@@ -195,8 +195,8 @@ def test_each_fact_opens_and_closes_by_click_enter_and_space_and_holds_no_contro
         count = summaries.count()
         assert count >= 24
         states = []
-        for index in range(count):
-            summary = summaries.nth(index)
+        # Handles, not a locator's nth: each step would find the summary again among all of them.
+        for summary in summaries.element_handles():
             details = "element => element.parentElement.open"
             summary.focus()
             for key in ("Enter", "Enter", "Space", "Space"):
