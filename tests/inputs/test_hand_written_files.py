@@ -33,7 +33,7 @@ def test_an_unreadable_schema_of_the_table_of_changes_stops_the_release_by_name_
 ):
     """The release alone reads schemas/release/changes.json, after the build: its refusal still leaves every folder."""
     package = reused_package.fresh()
-    (package / "schemas" / "release" / "changes.json").write_text('{"fields": [}\n', encoding="utf-8")
+    (package / "schemas" / "release" / "changes.json").write_text('{"fields": [}\n', encoding="utf-8", newline="\n")
     folders = ("data", "docs", "dist", "releases")
     before = {name: snapshot(package / name) for name in folders}
     code, _, err = run(package, "release", capsys=capsys)
