@@ -153,7 +153,8 @@ def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_pr
                     f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
                     f"--chrome-flags={flags}",
                 ],
-                env={**os.environ, "CHROME_PATH": chromium},
+                # TMPDIR: Chromium, stopped by Lighthouse, leaves the folder of its singleton socket there.
+                env={**os.environ, "CHROME_PATH": chromium, "TMPDIR": str(tmp_path)},
                 capture_output=True,
                 text=True,
                 timeout=300,
