@@ -123,8 +123,8 @@ def test_a_second_agreement_is_built_into_the_same_tables(package, capsys):
 
 
 def test_an_agreement_whose_ids_sort_before_those_of_the_agreement_before_it_still_gives_sorted_tables(package, capsys):
-    """Folders are read in name order and each agreement's rows go to the files as they are made, but ids sort as text:
-    the folder "<id>-a" comes after "<id>", and its annotation "<id>-a-n01" before "<id>-n01"."""
+    """Folders are read in name order, but ids sort as text: the folder "<id>-a" comes after "<id>", and its annotation
+    "<id>-a-n01" before "<id>-n01"."""
     import yaml
 
     second = random_agreement(1)
