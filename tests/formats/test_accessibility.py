@@ -11,6 +11,7 @@ import io
 import json
 import os
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 
@@ -132,7 +133,9 @@ def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_pr
     cli = node_module("lighthouse/cli/index.js")
     version = json.loads((cli.parent.parent / "package.json").read_text(encoding="utf-8"))["version"]
     scores = {}
-    with served(released_folder) as address:
+    # Chromium, stopped by Lighthouse, leaves the folder of its singleton socket in TMPDIR: a folder of the test's own,
+    # in the system's temporary folder, as a socket's path must fit in 108 bytes and the test's folder may be longer.
+    with served(released_folder) as address, tempfile.TemporaryDirectory(prefix="chromium-") as chromium_temp:
         for relative, run in (
             (relative, run) for relative in release_pages(released_folder) for run in range(LIGHTHOUSE_RUNS)
         ):
@@ -153,8 +156,7 @@ def test_lighthouse_scores_every_category_1(released_folder, tmp_path, record_pr
                     f"--only-categories={','.join(LIGHTHOUSE_CATEGORIES)}",
                     f"--chrome-flags={flags}",
                 ],
-                # TMPDIR: Chromium, stopped by Lighthouse, leaves the folder of its singleton socket there.
-                env={**os.environ, "CHROME_PATH": chromium, "TMPDIR": str(tmp_path)},
+                env={**os.environ, "CHROME_PATH": chromium, "TMPDIR": chromium_temp},
                 capture_output=True,
                 text=True,
                 timeout=300,
