@@ -128,7 +128,10 @@ def test_the_release_readme_speaks_only_of_what_the_release_holds(released_folde
         "pytest",
     ):  # requirements.lock is attached beside the zip
         assert repository_only not in readme, repository_only
-    listed = re.findall(r"^\| `([^`]+)` \|", readme, flags=re.MULTILINE)
+    # Every path of the first cell of each row of "What is here", each listed once.
+    listed = [path for cell in re.findall(r"^\| (`[^|]+`) \|", readme, flags=re.MULTILINE)
+              for path in re.findall(r"`([^`]+)`", cell)]
+    assert len(listed) == len(set(listed)), sorted(path for path in set(listed) if listed.count(path) > 1)
     for path in listed:
         assert (released_folder / path).exists(), path
     assert "global-muslim-coalition-for-uyghurs.xlsx" in listed and "data/signatories.parquet" in listed

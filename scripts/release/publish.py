@@ -302,7 +302,7 @@ def release_readme(project: Project, built: BuiltPackage) -> str:
              "| `docs/index.html` | a page with the agreement, its source with every value's characters marked, and how"
              " to cite |",
              "| `docs/data-dictionary.md`, `docs/codebook.md` | every column described; the rules of the coding |",
-             "| `RELEASE-NOTES.md`, `CHANGELOG.md` | what changed in this version, and in every version |",
+             "| `CHANGELOG.md` | what changed in every version |",
              "| `CITATION.cff`, `CITATION.bib`, `LICENSE` | how to cite (also for BibTeX); what covers the text, the"
              " data and the code |"]
     citation = citation_text(metadata, version, release.date.isoformat(), built.tables["agreements"])
