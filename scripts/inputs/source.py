@@ -7,10 +7,10 @@ import hashlib
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..errors import PipelineError
-from .curated import CuratedFile, load_curated
+from .curated import CuratedFile, file_entry, load_curated
 from .files import CAPS, control_characters, describe_character, read_input
 from .project import Project
 
@@ -44,17 +44,14 @@ class SourceDocument:
             raise ValueError(f"the curated values of {self.agreement_id} were let go once its rows were made")
         return self.curated.data
 
-    def without_contents(self, root: Path) -> SourceDocument:
-        """The document with its files' hashes, without its text or curated values, once its rows are made: a
-        corpus's texts and curated values, as Python objects, are most of its memory."""
-        files = [(self.relative_path, self.sha256, len(self.text.encode("utf-8")))]
-        folder = PurePosixPath(self.relative_path).parent
-        for name in CURATED_FILES:
-            if (self.folder / name).is_file():
-                relative = (folder / name).as_posix()
-                content = read_input(self.folder / name, root, relative, CAPS["curated_yaml"]["max_bytes"])
-                files.append((relative, hashlib.sha256(content).hexdigest(), len(content)))
-        return dataclasses.replace(self, curated=None, text=None, files=tuple(files))
+    def without_contents(self, coding: CuratedFile | None) -> SourceDocument:
+        """The document without its text or curated values, once its rows are made, with the sha256 and size of its
+        files as they were read (its coding.yaml, if it has one, read by the caller): a corpus's texts and curated
+        values would otherwise stay in memory to the end."""
+        files = ((self.relative_path, self.sha256, len(self.text.encode("utf-8"))),)
+        for curated in (self.curated, coding):
+            files += file_entry(curated, curated.relative) if curated else ()
+        return dataclasses.replace(self, curated=None, text=None, files=files)
 
     def document_text(self, root: Path) -> str:
         """The document's text, read again from its file if it was let go, and refused if its bytes changed since."""

@@ -53,12 +53,15 @@ class _Checker:
         return start, end, text
 
 
-def coding_rows(source: SourceDocument, root: Path, clauses: list[dict], schemas: dict[str, dict]
-                ) -> dict[str, list[dict]]:
-    """The acts, actors, act_actors and events of one agreement; none when agreement.yaml says it is not coded yet."""
-    if not source.is_coded:
+def read_coding(source: SourceDocument, root: Path, schemas: dict[str, dict]) -> CuratedFile | None:
+    """An agreement's coding.yaml, checked against its contract; None when agreement.yaml says it is not coded yet."""
+    return load_curated(source.folder / CODING_FILE, root, "coding", schemas) if source.is_coded else None
+
+
+def coding_rows(source: SourceDocument, coding: CuratedFile | None, clauses: list[dict]) -> dict[str, list[dict]]:
+    """The acts, actors, act_actors and events of one agreement; none when it is not coded yet."""
+    if coding is None:
         return {"acts": [], "actors": [], "act_actors": [], "events": []}
-    coding = load_curated(source.folder / CODING_FILE, root, "coding", schemas)
     check = _Checker(coding, source.text, clauses)
     agreement_id = source.agreement_id
     actors = _actors(check, coding.data, agreement_id, CountryResolver(source.curated))

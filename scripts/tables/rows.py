@@ -13,7 +13,7 @@ from ..inputs.changelog import Release
 from ..inputs.project import Project
 from ..inputs.schema import COUNTRIES
 from ..inputs.source import SourceDocument, read_source
-from .coding import coding_rows
+from .coding import coding_rows, read_coding
 from .countries import CountryResolver, country_rows
 from .ids import annotation_id, clause_id, signatory_id
 from .organizations import Organizations
@@ -170,10 +170,12 @@ def read_agreement(folder: Path, project: Project, release: Release, organizatio
     stated = agreement_country_rows(agreement, signatories)
     clauses = clause_rows(agreement)
     _check_discrepancies_are_documented(agreement, signatories, stated)
-    return source.without_contents(project.root), {
-        "agreements": [agreement_row(agreement, len(signatories))],
+    agreements = [agreement_row(agreement, len(signatories))]
+    coding = read_coding(source, project.root, project.schemas)
+    return source.without_contents(coding), {
+        "agreements": agreements,
         "clauses": clauses,
-        **coding_rows(source, project.root, clauses, project.schemas),
+        **coding_rows(source, coding, clauses),
         "signatories": signatories,
         "agreement_countries": stated,
         "annotations": annotation_rows(agreement, len(clauses), len(signatories)),

@@ -252,8 +252,10 @@ def test_a_document_once_tabulated_keeps_its_files_hashes_and_reads_its_text_aga
     from scripts.inputs.source import agreement_folders, read_source
 
     project = Project(package)
+    from scripts.tables.coding import read_coding
+
     source = read_source(agreement_folders(project)[0], project)
-    kept = source.without_contents(package)
+    kept = source.without_contents(read_coding(source, package, project.schemas))
     document = package / f"data/source/{AGREEMENT_ID}/document.txt"
     assert (
         kept.curated is None
