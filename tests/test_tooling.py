@@ -354,3 +354,17 @@ def test_the_suites_scratch_goes_to_dev_shm_only_where_it_has_room(monkeypatch):
 
     monkeypatch.setattr(os, "statvfs", absent)
     assert _memory_file_system() is None
+
+
+def test_no_line_of_the_code_or_its_templates_is_over_120_characters():
+    """ruff holds the Python to 120 characters; the templates are held to it too (icon.svg, one path of an image, is
+    not written by hand)."""
+    long = [
+        f"{path.relative_to(ROOT).as_posix()}:{number}"
+        for folder in ("scripts", "tests")
+        for path in sorted((ROOT / folder).rglob("*"))
+        if path.suffix in (".py", ".j2", ".css", ".js") and "__pycache__" not in path.parts
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if len(line) > 120
+    ]
+    assert long == []

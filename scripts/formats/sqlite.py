@@ -13,13 +13,14 @@ PATH = "{name}.sqlite"
 METADATA_PATH = "datasette.json"
 # Joins people ask for first, each with what one of its rows is and the facets Datasette shows on it. Left joins: an
 # entry that names no country is kept. A facet counts rows, so act_type is offered where a row is an act, never on the
-# view whose rows are an act's parties.
+# view whose rows are an act's parties. A line of SQL that ends in a backslash goes on at the start of the next: the
+# database stores each view's SQL as written here, and its bytes are part of what a release's record pins.
 VIEWS = {
     "signatories_with_countries": ("one row per entry of a signatory list", ["country_name"], """
         SELECT s.signatory_id, s.agreement_id, s.list_number, s.name, s.acronym, s.country_as_listed,
                s.country_code, c.name AS country_name, c.alpha_3
         FROM signatories s LEFT JOIN countries c ON c.country_code = s.country_code
-        ORDER BY s.agreement_id, s.list_number"""),  # noqa: E501 (SQL the database stores as written)
+        ORDER BY s.agreement_id, s.list_number"""),
     "clauses_with_acts_and_parties": ("one row per party of an act, and one per clause that performs no act",
                                       ["role", "actor_type"], """
         SELECT cl.clause_id, cl.agreement_id, cl.clause_number, cl.is_attestation, a.act_id, a.act_type, a.verb_text,
@@ -31,26 +32,32 @@ VIEWS = {
         ORDER BY cl.agreement_id, cl.clause_number, a.act_number"""),
     "signatories_with_organizations": ("one row per entry of a signatory list, with the organization it resolves to",
                                        ["resolution", "headquarters_country_code"], """
-        SELECT s.signatory_id, s.agreement_id, s.list_number, s.name_as_listed, s.name, s.acronym, s.country_code, s.resolution, s.resolution_note,
-               o.organization_id, o.name AS organization_name, o.acronym AS organization_acronym, o.website, o.founded_year, o.founded_date, o.headquarters_city,
+        SELECT s.signatory_id, s.agreement_id, s.list_number, s.name_as_listed, s.name, s.acronym, s.country_code, \
+s.resolution, s.resolution_note,
+               o.organization_id, o.name AS organization_name, o.acronym AS organization_acronym, o.website, \
+o.founded_year, o.founded_date, o.headquarters_city,
                o.headquarters_country_code, o.wikipedia_url
         FROM signatories s LEFT JOIN organizations o ON o.organization_id = s.organization_id
-        ORDER BY s.agreement_id, s.list_number"""),  # noqa: E501 (SQL the database stores as written)
+        ORDER BY s.agreement_id, s.list_number"""),
     "actors_with_countries": ("one row per party of a text, with what it is and the state it is, if one",
                               ["actor_type", "resolution"], """
-        SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, ac.country_code, c.name AS country_name, ac.resolution_note
+        SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, ac.country_code, \
+c.name AS country_name, ac.resolution_note
         FROM actors ac LEFT JOIN countries c ON c.country_code = ac.country_code
-        ORDER BY ac.agreement_id, ac.actor_id"""),  # noqa: E501 (SQL the database stores as written)
+        ORDER BY ac.agreement_id, ac.actor_id"""),
     "actors_with_organizations": ("one row per party of a text, with the organization it is, if one",
                                   ["actor_type", "resolution"], """
-        SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, o.organization_id, o.name AS organization_name,
-               o.acronym AS organization_acronym, o.founded_year, o.founded_date, o.headquarters_city, o.headquarters_country_code, o.website, o.fact_count
+        SELECT ac.actor_id, ac.agreement_id, ac.name, ac.actor_type, ac.resolution, o.organization_id, \
+o.name AS organization_name,
+               o.acronym AS organization_acronym, o.founded_year, o.founded_date, o.headquarters_city, \
+o.headquarters_country_code, o.website, o.fact_count
         FROM actors ac LEFT JOIN organizations o ON o.organization_id = ac.organization_id
-        ORDER BY ac.agreement_id, ac.actor_id"""),  # noqa: E501 (SQL the database stores as written)
+        ORDER BY ac.agreement_id, ac.actor_id"""),
     "acts_with_clauses": ("one row per act", ["act_type"], """
-        SELECT a.act_id, a.agreement_id, cl.clause_id, cl.clause_number, cl.is_attestation, a.act_number, a.act_type, a.verb_text
+        SELECT a.act_id, a.agreement_id, cl.clause_id, cl.clause_number, cl.is_attestation, a.act_number, \
+a.act_type, a.verb_text
         FROM acts a JOIN clauses cl ON cl.clause_id = a.clause_id
-        ORDER BY a.agreement_id, cl.clause_number, a.act_number"""),  # noqa: E501 (SQL the database stores as written)
+        ORDER BY a.agreement_id, cl.clause_number, a.act_number"""),
 }
 FULL_TEXT = {"clauses": ["text"]}
 

@@ -9,9 +9,11 @@ document.addEventListener("DOMContentLoaded", function () {
       segment.classList.toggle("hl", on);
       if (on) { text += segment.textContent; first = first || segment; }
     });
-    document.querySelectorAll("button[aria-pressed=true][aria-controls='" + source.id + "']").forEach(function (other) { other.setAttribute("aria-pressed", "false"); });
+    document.querySelectorAll("button[aria-pressed=true][aria-controls='" + source.id + "']").forEach(function (other) {
+    {#- #} other.setAttribute("aria-pressed", "false"); });
     button.setAttribute("aria-pressed", "true");
-    status.textContent = button.dataset.what + ": characters " + start + " to " + end + " of the source read \u201c" + text + "\u201d";
+    status.textContent = button.dataset.what + ": characters " + start + " to " + end
+    {#- #} + " of the source read \u201c" + text + "\u201d";
     if (first) { first.scrollIntoView({block: "center"}); }
   }
   document.querySelectorAll("button[data-start]").forEach(function (button) {
@@ -22,6 +24,7 @@ document.addEventListener("DOMContentLoaded", function () {
   copy.hidden = false;
   copy.addEventListener("click", function () {
     var text = document.getElementById("citation").textContent;
-    if (navigator.clipboard) { navigator.clipboard.writeText(text).then(function () { copy.textContent = "Copied"; }, function () {}); }
+    if (navigator.clipboard) { navigator.clipboard.writeText(text).then(function () { copy.textContent = "Copied"; },
+    {#- #} function () {}); }
   });
 });
