@@ -326,8 +326,13 @@ def _explain(error: ValidationError, contract: dict) -> tuple[tuple, str, str | 
         missing = next(k for k in error.validator_value if k not in instance)
         described = error.schema.get("properties", {}).get(missing, {})
         defined = contract.get("$defs", {}).get(described.get("$ref", "").rsplit("/", 1)[-1], {})
-        what = described.get("description") or defined.get("description")
+        what = (described.get("description") or defined.get("description")
+                or _property_description(error, contract, missing))
         return keys, f"'{missing}' is missing", f"add '{missing}'" + (f": {what}" if what else "")
+    if kind == "not" and list(error.validator_value) == ["required"] and len(error.validator_value["required"]) == 1:
+        (extra,) = error.validator_value["required"]  # a key that another key's value rules out, as if/then/else say
+        what = _property_description(error, contract, extra)
+        return (*keys, extra), f"'{extra}' does not belong here", f"remove '{extra}'" + (f": {what}" if what else "")
     if kind == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
         extra = next(k for k in instance if k not in allowed)
@@ -347,6 +352,18 @@ def _explain(error: ValidationError, contract: dict) -> tuple[tuple, str, str | 
     if kind == "pattern" and rule is None and error.schema.get("pattern", "").startswith("^[^\\s=+"):
         fix = "start the text with a letter, a digit or a quotation mark"
     return keys, _problem(error, rule), fix
+
+
+def _property_description(error: ValidationError, contract: dict, key: str) -> str | None:
+    """The description of a key, from the nearest schema above the failed keyword that declares it: the if/then/else
+    branch that requires a key, or rules it out, declares none."""
+    node, found = contract, None
+    for step in [*error.absolute_schema_path, None]:
+        declared = node.get("properties", {}).get(key) if isinstance(node, dict) else None
+        if isinstance(declared, dict):
+            found = declared.get("description") or found
+        node = node[step] if isinstance(node, (dict, list)) and step is not None else None
+    return found
 
 
 def _nearest_description(error: ValidationError, contract: dict) -> str | None:

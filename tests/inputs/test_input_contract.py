@@ -178,6 +178,11 @@ MISTAKES: dict[str, Mistake] = {
     ),
     "agreement: the file deleted": Mistake(_delete(AGREEMENT), re.escape(AGREEMENT), "file not found"),
     # --- agreement.yaml: types ---------------------------------------------------------------
+    "agreement: a page's kind beside an empty source_url": Mistake(
+        _replace(AGREEMENT, '    source_url: ""\n', '    source_url: ""\n    source_kind: official\n'),
+        _yaml(AGREEMENT, "context_notes[2].source_kind"),
+        "'source_kind' does not belong here",
+    ),
     "agreement: publisher as a list": Mistake(
         _replace(AGREEMENT, "value: Uyghur Human Rights Project", "value: [Uyghur Human Rights Project]"),
         _yaml(AGREEMENT, "publisher.value"),

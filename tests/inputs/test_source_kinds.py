@@ -1,5 +1,5 @@
-"""Every cited page is curated with its kind, from one vocabulary; a page without one, with one no table knows, or a
-copy that does not name its original, is refused by name and nothing is written."""
+"""Every cited page is curated with its kind, from one vocabulary; a page without one, with one no table knows, a copy
+that does not name its original, or a page not a copy that names one, is refused by name and nothing is written."""
 
 from __future__ import annotations
 
@@ -40,14 +40,20 @@ REFUSALS = {
     "a copy that names no original": (
         _KIND,
         _KIND.replace("kind: official", "kind: copy"),
-        r"pages\.sesric-about-oic",
-        "copy_of",
+        r"pages\.sesric-about-oic\): 'copy_of' is missing",
+        "fix: add 'copy_of': for a copy, the address of the original it copies",
+    ),
+    "an original that names an original": (
+        _KIND,
+        _KIND.replace("kind: official", "kind: official\n    copy_of: https://www.oic-oci.org/"),
+        r"pages\.sesric-about-oic\.copy_of\): 'copy_of' does not belong here",
+        "fix: remove 'copy_of': for a copy, the address of the original it copies",
     ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(REFUSALS))
-def test_a_page_whose_kind_is_missing_unknown_or_a_copy_without_its_original_is_refused(reused_package, capsys, case):
+def test_a_page_whose_kind_is_missing_unknown_or_disagrees_with_its_copy_of_is_refused(reused_package, capsys, case):
     old, new, where, says = REFUSALS[case]
     first, err = build_refused(reused_package.fresh(), "data/source/organizations.yaml", old, new, capsys)
     assert re.match(rf"error: data/source/organizations\.yaml, line \d+ \({where}", first), first
