@@ -414,11 +414,14 @@ def test_kill_9_leaves_the_previous_release_or_nothing(package, capsys, target, 
     previous = snapshot(package / "dist")
     killer = package.parent / "killer.py"
     killer.write_text(_KILLER, encoding="utf-8", newline="\n")
+    # A process killed with SIGKILL cannot remove its scratch folder: it goes to the test's folder, not the system's.
+    scratch = package.parent / "scratch"
+    scratch.mkdir()
     result = subprocess.run(
         [sys.executable, str(killer), target, str(count), str(package)],
         capture_output=True,
         cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(scratch)},
     )
     assert result.returncode == -signal.SIGKILL, result.stderr
     if target == "zip entry":  # killed mid-zip: the zip aside is there, cut short
