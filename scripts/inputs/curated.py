@@ -324,10 +324,7 @@ def _explain(error: ValidationError, contract: dict) -> tuple[tuple, str, str | 
     rule = _nearest_description(error, contract)
     if kind == "required":
         missing = next(k for k in error.validator_value if k not in instance)
-        described = error.schema.get("properties", {}).get(missing, {})
-        defined = contract.get("$defs", {}).get(described.get("$ref", "").rsplit("/", 1)[-1], {})
-        what = (described.get("description") or defined.get("description")
-                or _property_description(error, contract, missing))
+        what = _property_description(error, contract, missing)
         return keys, f"'{missing}' is missing", f"add '{missing}'" + (f": {what}" if what else "")
     if kind == "not" and list(error.validator_value) == ["required"] and len(error.validator_value["required"]) == 1:
         (extra,) = error.validator_value["required"]  # a key that another key's value rules out, as if/then/else say
@@ -354,26 +351,33 @@ def _explain(error: ValidationError, contract: dict) -> tuple[tuple, str, str | 
     return keys, _problem(error, rule), fix
 
 
-def _property_description(error: ValidationError, contract: dict, key: str) -> str | None:
-    """The description of a key, from the nearest schema above the failed keyword that declares it: the if/then/else
-    branch that requires a key, or rules it out, declares none."""
-    node, found = contract, None
-    for step in [*error.absolute_schema_path, None]:
-        declared = node.get("properties", {}).get(key) if isinstance(node, dict) else None
-        if isinstance(declared, dict):
-            found = declared.get("description") or found
-        node = node[step] if isinstance(node, (dict, list)) and step is not None else None
+def _schemas_above(error: ValidationError, contract: dict) -> list[dict]:
+    """The contract's schemas from its root down to the one that holds the failed keyword, the root first."""
+    node, found = contract, [contract]
+    for step in list(error.absolute_schema_path)[:-1]:
+        node = node[step] if isinstance(node, (dict, list)) else None
+        if isinstance(node, dict):
+            found.append(node)
     return found
+
+
+def _property_description(error: ValidationError, contract: dict, key: str) -> str | None:
+    """The description of a key, from the nearest schema above the failed keyword that declares it with one (an
+    if/then/else branch that requires a key, or rules it out, declares none), or from the definition it refers to."""
+    definitions = contract.get("$defs", {})
+    for schema in reversed(_schemas_above(error, contract)):
+        declared = schema.get("properties", {}).get(key)
+        if isinstance(declared, dict):
+            referred = definitions.get(declared.get("$ref", "").rsplit("/", 1)[-1], {})
+            if what := declared.get("description") or referred.get("description"):
+                return what
+    return None
 
 
 def _nearest_description(error: ValidationError, contract: dict) -> str | None:
     """The description nearest above the failed keyword, the contract's bare $refs inlined: the rule in words."""
-    node, found = contract, None
-    for step in list(error.absolute_schema_path)[:-1]:
-        node = node[step] if isinstance(node, (dict, list)) else None
-        if isinstance(node, dict) and isinstance(node.get("description"), str):
-            found = node["description"]
-    return found
+    return next((schema["description"] for schema in reversed(_schemas_above(error, contract)[1:])
+                 if isinstance(schema.get("description"), str)), None)
 
 
 def _problem(error: ValidationError, rule: str | None) -> str:
